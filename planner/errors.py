@@ -1,0 +1,72 @@
+"""The project's error tree. The library raises these; only the CLI prints them.
+
+    PlannerError                  anything the user can fix; message is one line
+    +-- DatasetError              a food table, catalogue or data directory is wrong
+    +-- ProfileError              a profile, target override or profile file is wrong
+    +-- PlanRequestError          a plan option is wrong (unknown diet, exclusion, food)
+    +-- InfeasiblePlanError       no plan can meet the targets; carries the diagnosis
+    +-- SolverError               the solver failed or gave up without an answer
+    +-- FetchError                talking to FoodData Central failed
+    +-- OutputError               a report could not be written where asked
+
+Foreign exceptions (pandas parser errors, OSError, JSON errors) are mapped to these where
+they happen, raised ``from`` the original so a developer can still see the cause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class PlannerError(Exception):
+    """Base class: a problem the user can fix. ``str(error)`` is a one-line message."""
+
+    exit_code = 1
+
+
+class DatasetError(PlannerError):
+    """A food table, catalogue or data directory is missing, corrupt or malformed."""
+
+
+class ProfileError(PlannerError):
+    """A profile value, profile file or target override is invalid."""
+
+
+class PlanRequestError(PlannerError):
+    """A planning option is invalid (unknown diet, exclusion name or food)."""
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One target a plan cannot meet: ``amount`` is how far off it stays, in the unit."""
+
+    nutrient: str
+    bound: str  # "min" or "max"
+    target: float
+    amount: float
+    days: tuple[int, ...]  # 1-based day numbers; empty means the whole-period average
+
+
+class InfeasiblePlanError(PlannerError):
+    """No plan meets the targets with the foods allowed. Carries what fails and by how much."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, shortfalls: Sequence[Shortfall] = (),
+                 suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.shortfalls = tuple(shortfalls)
+        self.suggestions = tuple(suggestions)
+
+
+class SolverError(PlannerError):
+    """The solver failed, was not available or stopped without a usable answer."""
+
+
+class FetchError(PlannerError):
+    """Downloading from FoodData Central failed (network, rate limit, key, bad response)."""
+
+
+class OutputError(PlannerError):
+    """A report or data file could not be written where the user asked."""
