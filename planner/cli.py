@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,9 @@ import typer.core
 
 from planner.data import DATA_ENV, coverage, load_foods
 from planner.errors import PlannerError
+from planner.profile import Settings, resolve_settings
+from planner.report import format_targets
+from planner.targets import compute_targets
 
 
 class _Commands(typer.core.TyperGroup):
@@ -53,6 +57,45 @@ app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   help="Mineral-rich foods and weekly meal plans that meet the Dietary "
                        "Reference Intakes. General nutrition information, not medical advice.")
 
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+ProfileFile = Annotated[Path | None, typer.Option(
+    "--profile", help="Profile TOML file (default: the one saved by 'planner profile init').",
+    dir_okay=False, rich_help_panel="Profile")]
+SexOpt = Annotated[str | None, typer.Option(help="female or male.", rich_help_panel="Profile")]
+AgeOpt = Annotated[int | None, typer.Option(help="Age in years (9 or over).",
+                                            rich_help_panel="Profile")]
+StageOpt = Annotated[str | None, typer.Option(
+    "--life-stage", help="general, pregnancy or lactation (the last two: females 14-50).",
+    rich_help_panel="Profile")]
+WeightOpt = Annotated[float | None, typer.Option("--weight", help="Body weight in kg.",
+                                                 rich_help_panel="Profile")]
+HeightOpt = Annotated[float | None, typer.Option("--height", help="Height in cm.",
+                                                 rich_help_panel="Profile")]
+ActivityOpt = Annotated[str | None, typer.Option(
+    help="sedentary, low, active or very_active (default low).", rich_help_panel="Profile")]
+TargetOpt = Annotated[list[str] | None, typer.Option(
+    "--target", help="Change a target: NAME=MIN, NAME.max=VALUE or NAME.max=none "
+    "(repeatable), e.g. magnesium_mg=400.", rich_help_panel="Profile")]
+
+
+def _settings(sex: str | None, age: int | None, life_stage: str | None, weight: float | None,
+              height: float | None, activity: str | None, profile_file: Path | None,
+              target: list[str] | None, **plan: Any) -> Settings:
+    flags = {"sex": sex, "age": age, "life_stage": life_stage, "weight_kg": weight,
+             "height_cm": height, "activity": activity, **plan}
+    return resolve_settings(flags, profile_file=profile_file, saved_file=saved_profile_path(),
+                            targets=target or ())
+
+
+def saved_profile_path() -> Path:
+    """Where 'planner profile init' saves the default profile (the user's config dir)."""
+    return Path(typer.get_app_dir("planner")) / "profile.toml"
+
+
 DataOption = Annotated[Path | None, typer.Option("--data", envvar=DATA_ENV,
                        help="Data directory to use instead of the bundled SR28 tables.")]
 
@@ -67,6 +110,22 @@ def data(data_dir: DataOption = None) -> None:
     typer.echo(f"{table.origin}: {len(table.foods):,} foods, {len(table.portions):,} portions")
     for row in coverage(table.foods).itertuples(index=False):
         typer.echo(f"  {row.nutrient:<18} {row.known:>6,} known  {row.percent:5.1f} %")
+
+
+@app.command()
+def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+            weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+            profile: ProfileFile = None, target: TargetOpt = None,
+            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+            TableOrJson.table,
+            ) -> None:
+    """Show your daily nutrient targets from the Dietary Reference Intakes.
+
+    Example: planner targets --sex female --age 52 --target magnesium_mg=400
+    """
+    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target)
+    typer.echo(format_targets(compute_targets(settings.profile, settings.overrides),
+                              fmt.value), nl=False)
 
 
 @app.callback()

@@ -1,0 +1,281 @@
+"""Who a plan is for: the profile, its TOML file, and user overrides of targets.
+
+A profile comes from command-line flags, a TOML file (``--profile FILE``) or the profile
+saved by ``planner profile init``; flags win over the file, the file over the saved one.
+Invalid values raise :class:`ProfileError` naming the field.
+
+Profile file::
+
+    sex = "female"
+    age = 42
+    life_stage = "general"      # general, pregnancy, lactation
+    weight_kg = 68              # optional
+    height_cm = 165             # optional
+    activity = "low"            # sedentary, low, active, very_active
+    diet = "vegetarian"         # optional plan settings
+    exclude = ["peanuts"]
+    include = ["banana"]
+
+    [targets]
+    magnesium_mg = 400          # raise the minimum
+    sodium_mg = { max = 2000 }  # or set a bound
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal, get_args
+
+from planner.errors import ProfileError
+from planner.nutrients import BY_NAME, suggest
+
+Sex = Literal["female", "male"]
+LifeStage = Literal["general", "pregnancy", "lactation"]
+Activity = Literal["sedentary", "low", "active", "very_active"]
+
+SEXES: Final[tuple[str, ...]] = get_args(Sex)
+LIFE_STAGES: Final[tuple[str, ...]] = get_args(LifeStage)
+ACTIVITIES: Final[tuple[str, ...]] = get_args(Activity)
+MIN_AGE: Final = 9
+MAX_AGE: Final = 120
+DEFAULT_ACTIVITY: Final[Activity] = "low"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who the targets are for. Validated on construction; see :func:`make_profile`."""
+
+    sex: Sex
+    age: int
+    life_stage: LifeStage = "general"
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    activity: Activity = DEFAULT_ACTIVITY
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sex": self.sex, "age": self.age, "life_stage": self.life_stage,
+                "weight_kg": self.weight_kg, "height_cm": self.height_cm,
+                "activity": self.activity}
+
+
+@dataclass(frozen=True)
+class Override:
+    """A user's change to one target: ``bound`` is "min", "max" or "value" (energy)."""
+
+    nutrient: str
+    bound: Literal["min", "max", "value"]
+    amount: float | None  # None removes the bound
+
+
+# ------------------------------------------------------------------ profile
+
+def make_profile(sex: object, age: object, life_stage: object = "general",
+                 weight_kg: object = None, height_cm: object = None,
+                 activity: object = None) -> Profile:
+    """Return a validated :class:`Profile`; raise :class:`ProfileError` naming the field."""
+    sex_text = _choice("sex", sex, SEXES)
+    age_value = _number("age", age)
+    if age_value != int(age_value):
+        raise ProfileError(f"age: {age!r} is not a whole number of years")
+    if age_value < MIN_AGE:
+        raise ProfileError(f"age: {int(age_value)} is under {MIN_AGE}; planner covers ages "
+                           f"{MIN_AGE} and over (children's needs differ; ask a paediatrician)")
+    if age_value > MAX_AGE:
+        raise ProfileError(f"age: {int(age_value)} is not a plausible age")
+    stage = _choice("life_stage", life_stage or "general", LIFE_STAGES)
+    if stage != "general" and (sex_text != "female" or not 14 <= age_value <= 50):
+        raise ProfileError(f"life_stage: {stage} applies only to females aged 14-50 "
+                           f"(got {sex_text}, {int(age_value)})")
+    weight = None if weight_kg is None else _number("weight_kg", weight_kg)
+    if weight is not None and not 20 <= weight <= 350:
+        raise ProfileError(f"weight_kg: {weight:g} is outside 20-350 kg")
+    height = None if height_cm is None else _number("height_cm", height_cm)
+    if height is not None and not 100 <= height <= 250:
+        raise ProfileError(f"height_cm: {height:g} is outside 100-250 cm")
+    level = _choice("activity", (activity or DEFAULT_ACTIVITY).replace(" ", "_")
+                    if isinstance(activity, str) or activity is None else activity, ACTIVITIES)
+    return Profile(sex_text, int(age_value), stage, weight, height, level)  # type: ignore[arg-type]
+
+
+def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
+    text = str(value).strip().lower() if value is not None else ""
+    if text not in allowed:
+        raise ProfileError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    return text
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool):
+        raise ProfileError(f"{name}: {value!r} is not a number")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ProfileError(f"{name}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ProfileError(f"{name}: {value!r} is not a number")
+    return number
+
+
+# ------------------------------------------------------------------ overrides
+
+def parse_override(text: str) -> Override:
+    """Parse ``NAME=VALUE`` (raise the min; for energy, the requirement), ``NAME.min=VALUE``,
+    ``NAME.max=VALUE`` or ``NAME.max=none`` (remove the cap)."""
+    if "=" not in text:
+        raise ProfileError(f"target: {text!r} is not NAME=VALUE (e.g. magnesium_mg=400)")
+    key, raw = (part.strip() for part in text.split("=", 1))
+    name, _, bound = key.partition(".")
+    if name not in BY_NAME:
+        hint = suggest(name)
+        raise ProfileError(f"target: unknown nutrient {name!r}"
+                           + (f" (did you mean {hint}?)" if hint else ""))
+    if bound not in ("", "min", "max") and not (bound == "value" and name == "energy_kcal"):
+        raise ProfileError(f"target: {key!r}: use {name}, {name}.min or {name}.max")
+    if raw.lower() in ("none", ""):
+        if bound == "":
+            raise ProfileError(f"target: {key!r} needs a value")
+        return Override(name, bound, None)  # type: ignore[arg-type]
+    amount = _number(f"target {key}", raw)
+    if amount < 0:
+        raise ProfileError(f"target: {key}: {amount:g} is negative")
+    kind = bound or ("value" if name == "energy_kcal" else "min")
+    return Override(name, kind, amount)  # type: ignore[arg-type]
+
+
+def overrides_from_mapping(table: Mapping[str, Any], where: str) -> list[Override]:
+    """Read overrides from a TOML ``[targets]`` table: ``name = 400`` or ``name = {max = 2000}``."""
+    out: list[Override] = []
+    for name, value in table.items():
+        if isinstance(value, Mapping):
+            for bound, amount in value.items():
+                out.append(_from_file(f"{name}.{bound}={_toml_text(amount)}", where))
+        else:
+            out.append(_from_file(f"{name}={_toml_text(value)}", where))
+    return out
+
+
+def _toml_text(value: object) -> str:
+    return "none" if value is None or value == "none" else str(value)
+
+
+def _from_file(text: str, where: str) -> Override:
+    try:
+        return parse_override(text)
+    except ProfileError as exc:
+        raise ProfileError(f"{where}: {exc}") from None
+
+
+# ------------------------------------------------------------------ profile file
+
+PROFILE_KEYS: Final = ("sex", "age", "life_stage", "weight_kg", "height_cm", "activity")
+PLAN_KEYS: Final = ("diet", "exclude", "include")
+
+
+def read_profile_file(path: str | Path) -> dict[str, Any]:
+    """Read a profile TOML file into a plain dict (profile fields, plan settings, targets).
+
+    Keys: ``sex age life_stage weight_kg height_cm activity`` (profile), ``diet exclude
+    include`` (plan settings) and a ``[targets]`` table. Unknown keys are an error so a typo
+    is not silently ignored. Values are validated later, when merged with flags.
+    """
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"{file}: profile file not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"{file}: not a valid TOML profile ({exc})") from None
+    unknown = sorted(set(data) - set(PROFILE_KEYS) - set(PLAN_KEYS) - {"targets"})
+    if unknown:
+        raise ProfileError(f"{file}: unknown key {unknown[0]!r} (known: "
+                           f"{', '.join((*PROFILE_KEYS, *PLAN_KEYS, 'targets'))})")
+    if "targets" in data and not isinstance(data["targets"], Mapping):
+        raise ProfileError(f"{file}: [targets] must be a table")
+    for key in ("exclude", "include"):
+        if key in data and not (isinstance(data[key], list)
+                                and all(isinstance(v, str) for v in data[key])):
+            raise ProfileError(f"{file}: {key} must be a list of names")
+    data["overrides"] = overrides_from_mapping(data.pop("targets", {}), str(file))
+    return data
+
+
+
+
+# ------------------------------------------------------------------ merging
+
+@dataclass(frozen=True)
+class Settings:
+    """A resolved profile with the plan settings and target overrides that came with it."""
+
+    profile: Profile
+    overrides: tuple[Override, ...] = ()
+    diet: str | None = None
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    origin: str = "flags"  # where the base values came from, for messages
+
+
+def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | None = None,
+                     saved_file: str | Path | None = None,
+                     targets: Sequence[str] = ()) -> Settings:
+    """Merge a profile from flags over a file over the saved profile and validate it.
+
+    ``flags`` maps profile and plan keys (``sex``, ``age``, ..., ``diet``, ``exclude``,
+    ``include``) to values, None for "not given". ``profile_file`` is ``--profile``; when
+    it is None the saved profile at ``saved_file`` is used if it exists. Exclusions and
+    inclusions from the file and the flags add up; overrides from ``targets``
+    (``NAME=VALUE`` texts) apply after the file's.
+    """
+    base: dict[str, Any] = {}
+    origin = "flags"
+    if profile_file is not None:
+        base, origin = read_profile_file(profile_file), str(profile_file)
+    elif saved_file is not None and Path(saved_file).is_file():
+        base, origin = read_profile_file(saved_file), str(saved_file)
+    merged = {k: v for k, v in base.items() if k in PROFILE_KEYS}
+    merged.update({k: v for k, v in flags.items() if k in PROFILE_KEYS and v is not None})
+    for key in ("sex", "age"):
+        if merged.get(key) is None:
+            raise ProfileError(f"{key}: required; pass --{key} or save a profile with "
+                               "'planner profile init'")
+    profile = make_profile(**merged)
+    overrides = (*base.get("overrides", ()), *(parse_override(t) for t in targets))
+    diet = flags.get("diet") or base.get("diet")
+    exclude = tuple(dict.fromkeys((*base.get("exclude", ()), *(flags.get("exclude") or ()))))
+    include = tuple(dict.fromkeys((*base.get("include", ()), *(flags.get("include") or ()))))
+    return Settings(profile, overrides, diet, exclude, include, origin)
+
+
+def profile_toml(settings: Settings) -> str:
+    """Return ``settings`` as the text of a profile file that :func:`read_profile_file` reads.
+
+    Strings and lists are written with JSON escapes, which are valid TOML basic strings.
+    """
+    import json
+
+    p = settings.profile
+    lines = ["# planner profile: general nutrition settings, not medical advice", ""]
+    for key, value in (("sex", p.sex), ("age", p.age), ("life_stage", p.life_stage),
+                       ("weight_kg", p.weight_kg), ("height_cm", p.height_cm),
+                       ("activity", p.activity), ("diet", settings.diet),
+                       ("exclude", list(settings.exclude)), ("include", list(settings.include))):
+        if value is None or value == []:
+            continue
+        lines.append(f"{key} = {json.dumps(value)}")
+    if settings.overrides:
+        lines += ["", "[targets]"]
+        grouped: dict[str, dict[str, str]] = {}
+        for o in settings.overrides:
+            amount = "\"none\"" if o.amount is None else f"{o.amount:g}"
+            grouped.setdefault(o.nutrient, {})[o.bound] = amount
+        for name, bounds in grouped.items():
+            if list(bounds) == ["value"] or (list(bounds) == ["min"] and name != "energy_kcal"):
+                lines.append(f"{name} = {next(iter(bounds.values()))}")
+            else:
+                lines.append(f"{name} = {{ " + ", ".join(f"{b} = {v}" for b, v in
+                                                        bounds.items()) + " }")
+    return "\n".join(lines) + "\n"

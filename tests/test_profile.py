@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.errors import ProfileError
+from planner.profile import profile_toml, read_profile_file, resolve_settings
+from planner.targets import compute_targets
+
+PROFILE = """
+sex = "female"
+age = 52
+weight_kg = 64.5
+activity = "active"
+diet = "vegetarian"
+exclude = ["peanuts"]
+
+[targets]
+magnesium_mg = 400
+sodium_mg = { max = 2000 }
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "me.toml"
+    path.write_text(text)
+    return path
+
+
+def test_profile_file_is_read(tmp_path: Path) -> None:
+    s = resolve_settings({}, profile_file=write(tmp_path, PROFILE))
+    assert (s.profile.sex, s.profile.age, s.profile.weight_kg) == ("female", 52, 64.5)
+    assert s.profile.activity == "active"
+    assert s.diet == "vegetarian" and s.exclude == ("peanuts",)
+    t = compute_targets(s.profile, s.overrides)
+    assert t["magnesium_mg"].min == 400 and t["sodium_mg"].max == 2000
+
+
+def test_flags_win_over_file_and_lists_add_up(tmp_path: Path) -> None:
+    s = resolve_settings({"age": 60, "activity": None, "exclude": ["dairy"], "diet": "vegan"},
+                         profile_file=write(tmp_path, PROFILE), targets=["magnesium_mg=450"])
+    assert s.profile.age == 60 and s.profile.activity == "active"
+    assert s.exclude == ("peanuts", "dairy") and s.diet == "vegan"
+    assert compute_targets(s.profile, s.overrides)["magnesium_mg"].min == 450
+
+
+def test_saved_profile_is_used_only_without_profile_flag(tmp_path: Path) -> None:
+    saved = write(tmp_path, PROFILE)
+    assert resolve_settings({}, saved_file=saved).profile.age == 52
+    other = tmp_path / "other.toml"
+    other.write_text('sex = "male"\nage = 33\n')
+    assert resolve_settings({}, profile_file=other, saved_file=saved).profile.age == 33
+    with pytest.raises(ProfileError, match=r"^sex: required"):
+        resolve_settings({}, saved_file=tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('sex = "female"\nage = 40\nweight = 60\n', r"unknown key 'weight'"),
+    ('sex = "female"\nage = [40\n', r"not a valid TOML profile"),
+    ('sex = "female"\nage = 4\n', r"^age: 4 is under 9"),
+    ('sex = "female"\nage = 40\n[targets]\nmagnesium = 400\n',
+     r"me\.toml: target: unknown nutrient 'magnesium'"),
+    ('sex = "female"\nage = 40\nexclude = "peanuts"\n', r"exclude must be a list"),
+])
+def test_bad_profile_files(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        resolve_settings({}, profile_file=write(tmp_path, text))
+
+
+def test_missing_profile_file(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match=r"profile file not found"):
+        read_profile_file(tmp_path / "nope.toml")
+
+
+def test_profile_toml_round_trips(tmp_path: Path) -> None:
+    s = resolve_settings({"include": ['banana "cavendish"']}, profile_file=write(tmp_path,
+                                                                                 PROFILE),
+                         targets=["energy_kcal=1900", "vitamin_d_ug.max=none"])
+    again = resolve_settings({}, profile_file=write(tmp_path, profile_toml(s)))
+    assert again.profile == s.profile
+    assert again.include == s.include and again.exclude == s.exclude
+    assert compute_targets(again.profile, again.overrides).as_dict() == \
+        compute_targets(s.profile, s.overrides).as_dict()
