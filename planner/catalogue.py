@@ -1,0 +1,245 @@
+"""The recommended-foods catalogue: which foods the planner uses, in what portions and meals.
+
+``datasets/recommended_foods.csv`` holds one row per food, chosen as a good source of
+magnesium, calcium, potassium, vitamin D or vitamin B12:
+
+``food_id``              id in the food table
+``short_name``           what a person writes on a shopping list ("cooked spinach")
+``category``             one of :data:`CATEGORIES`
+``tags``                 space-separated: ``fortified`` (nutrients added), ``staple`` (fine
+                         every day), ``main`` (a meal's centre: not two days running),
+                         ``protein`` (counts as a meal's protein), ``fatty_fish``
+``meal_slots``           space-separated subset of breakfast, lunch, dinner, snack
+``portion_description``  a household measure from the portions table ("1 cup")
+``portion_grams``        its weight in grams (from the same table)
+``max_servings``         the most servings of it in one meal
+``step``                 the smallest amount, in servings (1, 0.5 or 0.25)
+``diets``                the diets it fits (vegan, vegetarian, pescatarian, omnivore)
+``allergens``            space-separated subset of :data:`ALLERGENS`
+``familiarity``          1 everyday, 2 common, 3 less common
+``notes``                free text, e.g. which values SR28 does not report
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from planner.data import FoodTable, bundled_dir
+from planner.errors import DatasetError, PlanRequestError
+
+CATALOGUE_FILE: Final = "recommended_foods.csv"
+CATEGORIES: Final[tuple[str, ...]] = (
+    "leafy_greens", "vegetables", "fruits", "nuts", "seeds", "whole_grains", "legumes",
+    "dairy", "fortified", "fish", "shellfish", "eggs", "meat", "poultry")
+ALLERGENS: Final[tuple[str, ...]] = (
+    "dairy", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "soy", "gluten", "sesame")
+DIETS: Final[tuple[str, ...]] = ("omnivore", "pescatarian", "vegetarian", "vegan")
+SLOTS: Final[tuple[str, ...]] = ("breakfast", "lunch", "dinner", "snack")
+TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "main", "protein", "fatty_fish")
+COLUMNS: Final[tuple[str, ...]] = (
+    "food_id", "short_name", "category", "tags", "meal_slots", "portion_description",
+    "portion_grams", "max_servings", "step", "diets", "allergens", "familiarity", "notes")
+#: A portion outside this range (grams) is almost certainly a data error.
+PLAUSIBLE_GRAMS: Final = (2.0, 500.0)
+STEPS: Final = (0.25, 0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Catalogue rows indexed by ``food_id``; list-valued columns are tuples of words.
+
+    ``missing`` lists catalogue ids that the food table in use does not have (dropped).
+    """
+
+    entries: pd.DataFrame
+    origin: str = ""
+    missing: tuple[str, ...] = ()
+    generic: bool = False  # built from a whole food table with generic portions
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def load_catalogue(table: FoodTable, path: str | Path | None = None) -> Catalogue:
+    """Read and validate the catalogue against ``table``.
+
+    ``path`` defaults to ``recommended_foods.csv`` in the table's directory if it has one,
+    else the bundled catalogue. Foods the table lacks are dropped and listed in
+    ``missing`` (a refreshed data directory may not hold every SR28 food); every other fault
+    is a :class:`DatasetError` naming the file, column and food.
+    """
+    if path is None:
+        own = Path(table.origin) / CATALOGUE_FILE if table.origin else None
+        path = own if own is not None and own.is_file() else bundled_dir() / CATALOGUE_FILE
+    file = Path(path)
+    try:
+        raw = pd.read_csv(file, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DatasetError(f"{file}: catalogue not found") from None
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{file}: unreadable catalogue ({exc})") from exc
+    entries = validate_catalogue(raw, str(file))
+    present = entries.index.isin(table.foods.index)
+    missing = tuple(entries.index[~present])
+    if not present.any():
+        raise DatasetError(f"{file}: none of its foods are in {table.origin or 'the table'}")
+    kept = entries[present]
+    _check_portions_against_table(kept, table, str(file))
+    return Catalogue(kept, str(file), missing)
+
+
+def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Validate raw catalogue text columns; return typed entries indexed by food_id."""
+    absent = [c for c in COLUMNS if c not in raw.columns]
+    if absent:
+        raise DatasetError(f"{where}: missing column {absent[0]}")
+    frame = raw.copy()
+    if (frame["food_id"] == "").any():
+        raise DatasetError(f"{where}: column food_id: empty id")
+    dup = frame["food_id"].duplicated()
+    if dup.any():
+        first = frame["food_id"][dup].iloc[0]
+        raise DatasetError(f"{where}: column food_id: duplicate id {first!r}")
+    frame = frame.set_index("food_id")
+    for column in ("portion_grams", "max_servings", "step", "familiarity"):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().any():
+            fid = values.index[values.isna()][0]
+            raise DatasetError(f"{where}: column {column}: non-numeric value "
+                               f"{frame.loc[fid, column]!r} for food {fid!r}")
+        frame[column] = values
+    _check(where, frame, "portion_grams", frame["portion_grams"].between(*PLAUSIBLE_GRAMS),
+           f"grams outside {PLAUSIBLE_GRAMS[0]:g}-{PLAUSIBLE_GRAMS[1]:g}")
+    _check(where, frame, "max_servings", (frame["max_servings"] >= 1)
+           & (frame["max_servings"] <= 6), "must be 1-6")
+    _check(where, frame, "step", frame["step"].isin(STEPS), "must be 0.25, 0.5 or 1")
+    _check(where, frame, "familiarity", frame["familiarity"].isin([1, 2, 3]), "must be 1, 2 or 3")
+    _check(where, frame, "category", frame["category"].isin(CATEGORIES),
+           "unknown category")
+    for column, vocabulary in (("tags", TAGS), ("meal_slots", SLOTS), ("diets", DIETS),
+                               ("allergens", ALLERGENS)):
+        words = frame[column].str.split()
+        bad = words.map(lambda ws, v=vocabulary: any(w not in v for w in ws))
+        _check(where, frame, column, ~bad, f"unknown word (known: {', '.join(vocabulary)})")
+        frame[column] = words.map(tuple)
+    _check(where, frame, "meal_slots", frame["meal_slots"].map(len) > 0, "no meal slot")
+    _check(where, frame, "diets", frame["diets"].map(len) > 0, "no diet")
+    return frame
+
+
+def _check(where: str, frame: pd.DataFrame, column: str, ok: pd.Series, what: str) -> None:
+    if not ok.all():
+        fid = ok.index[~ok.to_numpy()][0]
+        raise DatasetError(f"{where}: column {column}: {what}: {frame.loc[fid, column]!r} "
+                           f"for food {fid!r}")
+
+
+def _check_portions_against_table(entries: pd.DataFrame, table: FoodTable, where: str) -> None:
+    energy = table.foods.loc[entries.index, "energy_kcal"]
+    if energy.isna().any():
+        fid = energy.index[energy.isna()][0]
+        raise DatasetError(f"{where}: food {fid!r} has no energy value in "
+                           f"{table.origin or 'the table'}; the planner cannot use it")
+
+
+def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalogue:
+    """Build a catalogue from every food in ``table`` with generic portions.
+
+    Portion: the food's first household measure (lowest seq) if it weighs 10-400 g, else
+    100 g. Every food suits every slot, up to 2 servings in steps of 0.5, familiarity 2;
+    diets and allergens are unknown, so only omnivore plans without exclusions by allergen
+    can use it. Foods without an energy value are left out.
+    """
+    foods = table.foods[table.foods["energy_kcal"].notna()]
+    first = (table.portions.sort_values(["food_id", "seq"])
+             .drop_duplicates("food_id").set_index("food_id"))
+    first = first[first["grams"].between(10, 400)].reindex(foods.index)
+    has = first["grams"].notna()
+    desc = np.where(has, first["amount"].map(lambda a: f"{a:g}") + " " + first["description"],
+                    "100 g")
+    entries = pd.DataFrame({
+        "short_name": foods["description"].str.slice(0, 60),
+        "category": "",
+        "tags": [()] * len(foods),
+        "meal_slots": [tuple(slots)] * len(foods),
+        "portion_description": desc,
+        "portion_grams": np.where(has, first["grams"], 100.0),
+        "max_servings": 2.0,
+        "step": 0.5,
+        "diets": [("omnivore",)] * len(foods),
+        "allergens": [()] * len(foods),
+        "familiarity": 2.0,
+        "notes": "generic portion",
+    }, index=foods.index)
+    return Catalogue(entries, table.origin, (), generic=True)
+
+
+# ------------------------------------------------------------------ selection
+
+def select(catalogue: Catalogue, diet: str = "omnivore", exclude: Iterable[str] = ()
+           ) -> pd.DataFrame:
+    """Return the entries a person may eat: fits ``diet`` and matches no exclusion.
+
+    An exclusion is an allergen, a category, a tag (``fortified`` removes every fortified
+    product, whatever its category), a food id or a short name. An unknown name raises
+    :class:`PlanRequestError` rather than being ignored.
+    """
+    if diet not in DIETS:
+        raise PlanRequestError(f"diet: {diet!r} is not one of {', '.join(DIETS)}")
+    entries = catalogue.entries
+    keep = entries["diets"].map(lambda ds: diet in ds)
+    if catalogue.generic and diet != "omnivore":
+        raise PlanRequestError("diet: the whole food table has no diet labels; use the "
+                               "catalogue for a vegan, vegetarian or pescatarian plan")
+    for name in exclude:
+        keep &= ~exclusion_mask(catalogue, name)
+    return entries[keep]
+
+
+def exclusion_mask(catalogue: Catalogue, name: str) -> pd.Series:
+    """Rows an exclusion name removes; raise PlanRequestError for an unknown name."""
+    entries = catalogue.entries
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in ALLERGENS:
+        if catalogue.generic:
+            raise PlanRequestError(f"exclude: {name!r}: the whole food table has no allergen "
+                                   "labels; use the catalogue to exclude allergens")
+        return entries["allergens"].map(lambda a: key in a)
+    if key in CATEGORIES or key in TAGS:
+        return (entries["category"] == key) | entries["tags"].map(lambda t: key in t)
+    if name in entries.index:
+        return pd.Series(entries.index == name, index=entries.index)
+    matches = find_food(catalogue, name, required=False)
+    if matches:
+        return pd.Series(entries.index.isin(matches), index=entries.index)
+    raise PlanRequestError(
+        f"exclude: {name!r} is not an allergen ({', '.join(ALLERGENS)}), a category "
+        f"({', '.join(CATEGORIES)}), a food id or a food name in the catalogue")
+
+
+def find_food(catalogue: Catalogue, name: str, *, required: bool = True) -> list[str]:
+    """Return catalogue ids matching a food id, an exact short name, or a unique name part."""
+    entries = catalogue.entries
+    if name in entries.index:
+        return [name]
+    text = name.strip().lower()
+    names = entries["short_name"].str.lower()
+    exact = list(entries.index[names == text])
+    if exact:
+        return exact
+    words = text.split()
+    partial = list(entries.index[names.map(lambda n: all(w in n for w in words))])
+    if len(partial) == 1 or (partial and not required):
+        return partial
+    if required and partial:
+        options = ", ".join(entries.loc[partial[:6], "short_name"])
+        raise PlanRequestError(f"food {name!r} is ambiguous: {options}")
+    if required:
+        raise PlanRequestError(f"food {name!r} is not in the catalogue (try 'planner foods')")
+    return []
