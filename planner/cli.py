@@ -17,9 +17,11 @@ import typer
 import typer.core
 
 from planner.data import DATA_ENV, coverage, load_foods
+from planner.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.errors import PlannerError
+from planner.model import DEFAULT_TIME_LIMIT, SolverOptions
 from planner.profile import Settings, resolve_settings
-from planner.report import format_targets
+from planner.report import format_solve, format_targets
 from planner.targets import compute_targets
 
 
@@ -126,6 +128,35 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     settings = _settings(sex, age, life_stage, weight, height, activity, profile, target)
     typer.echo(format_targets(compute_targets(settings.profile, settings.overrides),
                               fmt.value), nl=False)
+
+
+class Objective(StrEnum):
+    cost = "cost"
+    energy = "energy"
+
+
+@app.command()
+def solve(
+    foods: Annotated[Path, typer.Option(help="FOODS.csv: id, name, optional price and "
+                                        "max_units, nutrient columns per unit.")],
+    targets_file: Annotated[Path, typer.Option("--targets", help="TARGETS.csv: "
+                                               "nutrient,min,max.")],
+    objective: Annotated[Objective, typer.Option(help="Minimise total price or energy.")] =
+    Objective.cost,
+    continuous: Annotated[bool, typer.Option(help="Allow fractional units.")] = False,
+    fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+    TableOrJson.table,
+    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] =
+    DEFAULT_TIME_LIMIT,
+) -> None:
+    """Solve the classic diet problem over your own food table.
+
+    Example: planner solve --foods foods.csv --targets targets.csv --objective cost
+    """
+    result = solve_table(read_foods_csv(foods), read_targets_csv(targets_file),
+                         objective=objective.value, continuous=continuous,
+                         options=SolverOptions(time_limit=time_limit))
+    typer.echo(format_solve(result, fmt.value), nl=False)
 
 
 @app.callback()

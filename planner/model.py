@@ -19,7 +19,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -80,6 +80,7 @@ class Bound:
     scale: float = 1.0
     weight: float = 1.0
     energy_coef: np.ndarray | None = None  # if set, lo/hi are fractions of sum(energy * x)
+    hard: bool = True  # a miss of a hard bound is a failure; of a soft one, a compromise
 
 
 @dataclass(frozen=True)
@@ -123,29 +124,30 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     """Build and solve one day's model; raise :class:`SolverError` if no solution is found."""
     n = len(problem.food)
     lp = pulp.LpProblem("day", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x{i}", 0, int(problem.upper[i]), cat="Integer") for i in range(n)]
-    y = [pulp.LpVariable(f"y{i}", cat="Binary") for i in range(n)]
-    objective: list[Any] = []
+    x = [lp.add_variable(f"x{i}", 0, int(problem.upper[i]), cat="Integer") for i in range(n)]
+    y = [lp.add_variable(f"y{i}", 0, 1, cat="Binary") for i in range(n)]
+    objective: list[tuple[Any, float]] = []
     for i in range(n):
         lp += x[i] <= int(problem.upper[i]) * y[i], f"link{i}"
         lp += x[i] >= y[i], f"used{i}"
-        objective.append(float(problem.unit_cost[i]) * x[i] + float(problem.item_cost[i]) * y[i])
+        objective.append((x[i], float(problem.unit_cost[i])))
+        objective.append((y[i], float(problem.item_cost[i])))
     slacks = _add_bounds(lp, problem.bounds, x, objective)
     for s, name in enumerate(problem.slot_names):
         members = [i for i in range(n) if problem.slot[i] == s]
         low, high = problem.slot_items.get(s, (0, len(members)))
-        count = pulp.lpSum(y[i] for i in members)
+        count = _expr((y[i], 1.0) for i in members)
         lp += count >= low, f"min_items_{name}"
         lp += count <= high, f"max_items_{name}"
         if s in problem.slot_energy:
             kcal_lo, kcal_hi = problem.slot_energy[s]
-            meal = pulp.lpSum(float(problem.energy[i]) * x[i] for i in members)
+            meal = _expr((x[i], float(problem.energy[i])) for i in members)
             lp += meal >= kcal_lo, f"min_energy_{name}"
             lp += meal <= kcal_hi, f"max_energy_{name}"
     for s, mask, label in problem.slot_needs:
         needed = [i for i in range(n) if problem.slot[i] == s and mask[i]]
         if needed:
-            lp += pulp.lpSum(y[i] for i in needed) >= 1, f"needs_{label}"
+            lp += _expr((y[i], 1.0) for i in needed) >= 1, f"needs_{label}"
     by_food: dict[int, list[int]] = {}
     for i in range(n):
         by_food.setdefault(int(problem.food[i]), []).append(i)
@@ -153,35 +155,47 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     for f, members in by_food.items():
         slots_allowed = 1 if f in one_slot else problem.max_slots_per_food
         if len(members) > slots_allowed:
-            lp += pulp.lpSum(y[i] for i in members) <= slots_allowed, f"slots_{f}"
+            lp += _expr((y[i], 1.0) for i in members) <= slots_allowed, f"slots_{f}"
         cap = problem.day_upper.get(f)
         if cap is not None and sum(int(problem.upper[i]) for i in members) > cap:
-            lp += pulp.lpSum(x[i] for i in members) <= cap, f"day_cap_{f}"
+            lp += _expr((x[i], 1.0) for i in members) <= cap, f"day_cap_{f}"
     if problem.min_new_foods > 0:
         new = set(int(f) for f in problem.new_foods)
-        lp += pulp.lpSum(y[i] for i in range(n) if int(problem.food[i]) in new) >= \
+        lp += _expr((y[i], 1.0) for i in range(n) if int(problem.food[i]) in new) >= \
             problem.min_new_foods, "min_new_foods"
     for f, units in problem.required_units.items():
-        lp += pulp.lpSum(x[i] for i in by_food.get(int(f), [])) >= units, f"include_{f}"
-    lp += pulp.lpSum(objective)
-    # Restricted master: solve the LP relaxation, keep the candidates it uses plus the
-    # cheapest few per slot and per meal need, and solve the integer model over those.
-    # If that loses anything the LP could meet, fall back to the full integer model.
+        lp += _expr((x[i], 1.0) for i in by_food.get(int(f), [])) >= units, f"include_{f}"
+    lp += _expr(objective)
+    # 1. LP relaxation. A hard bound the LP meets is made strict (its slack fixed at 0):
+    #    otherwise a tiny miss can hide inside the MIP gap.
+    # 2. Integer model over a restricted pool: the candidates the LP uses plus the cheapest
+    #    few per slot, per meal need and the richest per hard minimum.
+    # 3. If that is infeasible, the integer model over every candidate; if that is too,
+    #    the strict bounds become elastic again so the miss can be measured.
     relaxed = _solve(lp, options, mip=False)
-    lp_slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
+    seconds = relaxed.seconds
+    hard = {f"{b.name}:{side}" for b in problem.bounds if b.hard for side in ("lo", "hi")}
+    strict = [k for k, v in slacks.items() if k in hard and (v.varValue or 0.0) <= 1e-9]
+    for k in strict:
+        slacks[k].upBound = 0
     keep = _pool(problem, np.array([v.varValue or 0.0 for v in x]))
     for j in np.flatnonzero(~keep):
         x[j].upBound = 0
         y[j].upBound = 0
     info = _solve(lp, options, mip=True)
-    slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
-    if info.status == "infeasible" or any(slack[k] > lp_slack[k] + 1e-6 for k in slack):
+    if info.status == "infeasible":
+        seconds += info.seconds
         for j in np.flatnonzero(~keep):
             x[j].upBound = int(problem.upper[j])
             y[j].upBound = 1
         info = _solve(lp, options, mip=True)
-        slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
-    info = SolverInfo(info.name, info.status, info.seconds + relaxed.seconds, info.mip_gap)
+    if info.status == "infeasible":
+        seconds += info.seconds
+        for k in strict:
+            slacks[k].upBound = None
+        info = _solve(lp, options, mip=True)
+    slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
+    info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)
     values = np.array([round(v.varValue or 0.0) for v in x], dtype=int)
     return DaySolution(values, slack, info, float(pulp.value(lp.objective) or 0.0))
 
@@ -189,6 +203,7 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
 #: Candidates kept per slot beyond those the LP relaxation uses (cheapest by item cost).
 POOL_PER_SLOT: Final = 10
 POOL_PER_NEED: Final = 4
+POOL_PER_BOUND: Final = 6
 
 
 def _pool(problem: DayProblem, relaxed: np.ndarray) -> np.ndarray:
@@ -200,40 +215,49 @@ def _pool(problem: DayProblem, relaxed: np.ndarray) -> np.ndarray:
     for s, mask, _ in problem.slot_needs:
         members = np.flatnonzero((problem.slot == s) & mask)
         keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_NEED]]] = True
+    for b in problem.bounds:  # the richest sources of every hard minimum
+        if b.hard and b.lo is not None and b.energy_coef is None:
+            keep[np.argsort(-b.coef, kind="stable")[:POOL_PER_BOUND]] = True
     for f in problem.required_units:
         keep[problem.food == f] = True
     return keep
 
 
+def _expr(terms: Iterable[tuple[Any, float]]) -> Any:
+    """A linear expression from (variable, coefficient) pairs, built in one step (much
+    faster than summing products, which creates an expression per term)."""
+    return pulp.LpAffineExpression([(v, c) for v, c in terms if c])
+
+
 def _add_bounds(lp: pulp.LpProblem, bounds: Sequence[Bound], x: Sequence[Any],
-                objective: list[Any]) -> dict[str, Any]:
-    """Add elastic bounds; return the slack variables by bound name (relative units)."""
+                objective: list[tuple[Any, float]]) -> dict[str, Any]:
+    """Add elastic bounds; return the slack variables by bound name (relative units).
+
+    ``lo <= sum(coef x) + scale * slack_lo`` and ``sum(coef x) - scale * slack_hi <= hi``;
+    for an energy share, ``sum(coef x) - frac * sum(energy x) +- scale * slack``.
+    """
     slacks: dict[str, Any] = {}
     for b in bounds:
-        total = pulp.lpSum(float(c) * x[i] for i, c in enumerate(b.coef) if c)
-        if b.energy_coef is not None:  # share of energy: lo * E <= total <= hi * E
-            energy = pulp.lpSum(float(c) * x[i] for i, c in enumerate(b.energy_coef) if c)
-            for side, frac in (("lo", b.lo), ("hi", b.hi)):
-                if frac is None:
-                    continue
-                s = pulp.LpVariable(f"slack_{b.name}_{side}", 0)
-                slacks[f"{b.name}:{side}"] = s
-                objective.append(ELASTIC_PENALTY * b.weight * s)
-                if side == "lo":
-                    lp += total - frac * energy + s * b.scale >= 0, f"{b.name}_{side}"
-                else:
-                    lp += total - frac * energy - s * b.scale <= 0, f"{b.name}_{side}"
-            continue
-        if b.lo is not None:
-            s = pulp.LpVariable(f"slack_{b.name}_lo", 0)
-            slacks[f"{b.name}:lo"] = s
-            objective.append(ELASTIC_PENALTY * b.weight * s)
-            lp += total + s * b.scale >= b.lo, f"{b.name}_lo"
-        if b.hi is not None:
-            s = pulp.LpVariable(f"slack_{b.name}_hi", 0)
-            slacks[f"{b.name}:hi"] = s
-            objective.append(ELASTIC_PENALTY * b.weight * s)
-            lp += total - s * b.scale <= b.hi, f"{b.name}_hi"
+        coef = np.asarray(b.coef, dtype=float)
+        sides: tuple[tuple[str, float | None, np.ndarray, float], ...]
+        if b.energy_coef is not None:
+            coef_lo = coef - (b.lo or 0.0) * np.asarray(b.energy_coef, dtype=float)
+            coef_hi = coef - (b.hi or 0.0) * np.asarray(b.energy_coef, dtype=float)
+            sides = (("lo", b.lo, coef_lo, 0.0), ("hi", b.hi, coef_hi, 0.0))
+        else:
+            sides = (("lo", b.lo, coef, b.lo or 0.0), ("hi", b.hi, coef, b.hi or 0.0))
+        for side, limit, row, rhs in sides:
+            if limit is None:
+                continue
+            s = lp.add_variable(f"slack_{b.name}_{side}", 0)
+            slacks[f"{b.name}:{side}"] = s
+            objective.append((s, ELASTIC_PENALTY * b.weight))
+            sign = 1.0 if side == "lo" else -1.0
+            total = _expr([*((x[i], float(c)) for i, c in enumerate(row)), (s, sign * b.scale)])
+            if side == "lo":
+                lp += total >= rhs, f"{b.name}_{side}"
+            else:
+                lp += total <= rhs, f"{b.name}_{side}"
     return slacks
 
 
@@ -295,8 +319,14 @@ def _make_solver(name: str, options: SolverOptions, mip: bool) -> Any:
         highs = pulp.HiGHS(mip=mip, msg=False, timeLimit=options.time_limit,
                            gapRel=options.mip_gap, threads=1)
         return highs if highs.available() else None
-    cbc = pulp.PULP_CBC_CMD(mip=mip, msg=False, timeLimit=options.time_limit,
-                            gapRel=options.mip_gap, threads=1)
+    # PuLP 3.3 deprecates its bundled CBC; the pulp[cbc] extra ships it as cbcbox.
+    try:
+        import cbcbox  # type: ignore[import-untyped]
+        path: str | None = str(cbcbox.cbc_bin_path())
+    except (ImportError, OSError, AttributeError):
+        path = None  # fall back to a cbc on PATH
+    cbc = pulp.COIN_CMD(mip=mip, msg=False, timeLimit=options.time_limit,
+                        gapRel=options.mip_gap, threads=1, path=path)
     return cbc if cbc.available() else None
 
 
@@ -326,12 +356,12 @@ def solve_diet(cost: np.ndarray, upper: np.ndarray, bounds: Sequence[Bound], *,
                integer: bool, options: SolverOptions = SolverOptions()) -> DietSolution:
     """Minimise ``cost . x`` subject to elastic ``bounds``, ``0 <= x <= upper`` (inf = none)."""
     lp = pulp.LpProblem("diet", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x{i}", 0, None if not math.isfinite(u) else float(u),
+    x = [lp.add_variable(f"x{i}", 0, None if not math.isfinite(u) else float(u),
                          cat="Integer" if integer else "Continuous")
          for i, u in enumerate(upper)]
-    objective: list[Any] = [float(c) * v for c, v in zip(cost, x, strict=True)]
+    objective: list[tuple[Any, float]] = [(v, float(c)) for c, v in zip(cost, x, strict=True)]
     slacks = _add_bounds(lp, bounds, x, objective)
-    lp += pulp.lpSum(objective)
+    lp += _expr(objective)
     info = _solve(lp, options, mip=integer)
     units = np.array([v.varValue or 0.0 for v in x], dtype=float)
     if integer:

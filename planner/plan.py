@@ -241,6 +241,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                                   "exclusion", suggestions=("relax an exclusion",))
     included_ids = _resolve_includes(catalogue, foods, options.include)
     data = _prepare(table, foods, targets)
+    if len(data.ids) > MAX_CANDIDATES:
+        data = _screen(data, targets, included_ids, options.seed)
     included = np.isin(np.array(data.ids), included_ids)
     applied = _applied_targets(targets, options)
     attempt = options
@@ -373,6 +375,35 @@ def _applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applie
     return out
 
 
+#: Above this many allowed foods (the whole food table), the plan is built from a screened
+#: subset: the richest foods in each planned nutrient, per serving and per kcal, plus a
+#: seeded random sample for variety.
+MAX_CANDIDATES: Final = 400
+SCREEN_TOP: Final = 30
+SCREEN_SAMPLE: Final = 120
+
+
+def _screen(data: _Data, targets: Targets, keep: Sequence[str], seed: int) -> _Data:
+    energy = data.per_unit["energy_kcal"]
+    chosen = set(np.flatnonzero(np.isin(np.array(data.ids), list(keep))).tolist())
+    usable = np.flatnonzero(energy > 0)
+    for n in (*KEY_NUTRIENTS, "protein_g", "fiber_g", "energy_kcal", "carbohydrate_g"):
+        amount = data.per_unit[n][usable]
+        chosen.update(usable[np.argsort(-amount, kind="stable")[:SCREEN_TOP]].tolist())
+        if n != "energy_kcal":
+            density = amount / energy[usable]
+            chosen.update(usable[np.argsort(-density, kind="stable")[:SCREEN_TOP]].tolist())
+    rng = np.random.default_rng(seed)
+    rest = np.setdiff1d(usable, np.array(sorted(chosen), dtype=int))
+    chosen.update(rng.choice(rest, size=min(SCREEN_SAMPLE, rest.size), replace=False).tolist())
+    index = np.array(sorted(chosen), dtype=int)
+    return _Data([data.ids[i] for i in index], data.entries.iloc[index],
+                 {n: v[index] for n, v in data.per_unit.items()},
+                 {n: v[index] for n, v in data.unknown.items()},
+                 data.units_max[index], data.day_units[index], data.step[index],
+                 data.density[index])
+
+
 # ------------------------------------------------------------------ one day's model
 
 class _History:
@@ -486,7 +517,7 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
         if low:
             scale = t.min or 1.0
             bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale,
-                                weight=1.0 if t.min_hard else SOFT_WEIGHT))
+                                weight=1.0 if t.min_hard else SOFT_WEIGHT, hard=t.min_hard))
             info[f"{n}_min:lo"] = _BoundInfo(n, "min", t.min_hard, scale)
         if t.max is not None:
             bounds.append(Bound(f"{n}_max", per[n], hi=t.max, scale=t.max))

@@ -9,7 +9,8 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
-from planner.nutrients import KEY_NUTRIENTS, display_name, unit_label
+from planner.diet import DietResult
+from planner.nutrients import BY_NAME, KEY_NUTRIENTS, display_name, unit_label
 from planner.targets import Targets
 
 DISCLAIMER: Final = ("General nutrition information, not medical advice: a clinician checks "
@@ -87,4 +88,30 @@ def format_targets(targets: Targets, fmt: str = "table") -> str:
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ generic solve
+
+def format_solve(result: DietResult, fmt: str = "table") -> str:
+    """Render a generic diet solution as a table or the ``planner.solve/1`` JSON."""
+    if fmt == "json":
+        return to_json(result.as_dict())
+    rows = [[i.id, i.name, f"{i.units:g}"] for i in result.items]
+    lines = [f"{result.info.status}: total {result.objective_name} {result.objective:.4g} "
+             f"({result.info.name}, {result.info.seconds:.2f} s)", "",
+             text_table(["id", "name", "units"], rows, right=[False, False, True]), ""]
+    target_rows = []
+    for t in result.targets:
+        total = result.totals.get(t.nutrient, 0.0)
+        flag = " *" if t.nutrient in result.unknown else ""
+        target_rows.append([t.nutrient, amount(total, t.nutrient, unit=False) + flag,
+                            amount(t.min, t.nutrient, unit=False),
+                            amount(t.max, t.nutrient, unit=False),
+                            unit_label(t.nutrient) if t.nutrient in BY_NAME else ""])
+    lines.append(text_table(["nutrient", "total", "min", "max", "unit"], target_rows,
+                            right=[False, True, True, True, False]))
+    if result.unknown:
+        lines.append("* includes foods with no value for this nutrient (counted as 0): "
+                     + "; ".join(f"{n}: {', '.join(ids)}" for n, ids in result.unknown.items()))
     return "\n".join(lines) + "\n"

@@ -23,6 +23,9 @@ from collections.abc import Callable
 
 CASES: dict[str, str] = {
     "load": "load the bundled foods and portions tables (8,789 foods)",
+    "week": "7-day plan, default profile (woman, 35), catalogue",
+    "month": "28-day plan, default profile, catalogue",
+    "week-all": "7-day plan over the whole 8,789-food table, generic portions",
 }
 
 
@@ -40,11 +43,27 @@ def _run_case(name: str, runs: int) -> dict[str, object]:
 
 
 def _case(name: str) -> Callable[[], object]:
+    """Return the work of one case. Planning cases include loading the data."""
+    from planner.catalogue import generic_catalogue, load_catalogue
     from planner.data import load_foods
+    from planner.plan import PlanOptions, plan_week
+    from planner.profile import make_profile
+    from planner.targets import compute_targets
 
-    if name == "load":
-        return load_foods
-    raise SystemExit(f"unknown case {name!r}; choose from {', '.join(CASES)}")
+    targets = compute_targets(make_profile("female", 35))
+
+    def plan(days: int, whole_table: bool = False) -> Callable[[], object]:
+        def work() -> object:
+            table = load_foods()
+            catalogue = generic_catalogue(table) if whole_table else load_catalogue(table)
+            return plan_week(table, catalogue, targets, PlanOptions(days=days))
+        return work
+
+    cases: dict[str, Callable[[], object]] = {
+        "load": load_foods, "week": plan(7), "month": plan(28), "week-all": plan(7, True)}
+    if name not in cases:
+        raise SystemExit(f"unknown case {name!r}; choose from {', '.join(CASES)}")
+    return cases[name]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -68,3 +68,37 @@ def test_targets_from_profile_file(run, tmp_path: Path) -> None:  # type: ignore
     r = run("targets", "--profile", str(path), "--format", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["targets"]["vitamin_b12_ug"]["min"] == 2.8
+
+
+def test_solve_hand_checked_table(run, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run("solve", "--foods", str(data_dir / "solve_foods.csv"), "--targets",
+            str(data_dir / "solve_targets.csv"), "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["schema"] == "planner.solve/1" and doc["status"] == "optimal"
+    assert doc["objective"] == 10
+    assert doc["items"] == [{"id": "A", "name": "food A", "units": 2.0},
+                            {"id": "B", "name": "food B", "units": 2.0}]
+    table = run("solve", "--foods", str(data_dir / "solve_foods.csv"), "--targets",
+                str(data_dir / "solve_targets.csv"), "--continuous")
+    assert table.exit_code == 0 and "total cost 7.87" in table.stdout
+
+
+def test_solve_infeasible_exits_3(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    foods = tmp_path / "f.csv"
+    foods.write_text("id,name,price,max_units,protein_g\na,x,1,1,10\n")
+    targets = tmp_path / "t.csv"
+    targets.write_text("nutrient,min,max\nprotein_g,50,\n")
+    r = run("solve", "--foods", str(foods), "--targets", str(targets))
+    assert r.exit_code == 3
+    assert r.stderr.startswith("error: no selection of these foods meets the targets: "
+                               "Protein needs 50 g: short by 40")
+    assert r.stderr.count("\n") == 1
+
+
+def test_solve_bad_column_exits_1(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    foods = tmp_path / "f.csv"
+    foods.write_text("id,name,price,protien_g\na,x,1,10\n")
+    r = run("solve", "--foods", str(foods), "--targets", str(foods))
+    assert r.exit_code == 1
+    assert "unknown column protien_g" in r.stderr

@@ -1,0 +1,85 @@
+"""Small models with answers worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from planner.model import Bound, DayProblem, SolverOptions, solve_day, solve_diet
+
+# Two foods: A costs 2 and has protein 20, calcium 10 per unit; B costs 3 and has protein 5,
+# calcium 60. Needs: protein >= 45, calcium >= 100.
+COST = np.array([2.0, 3.0])
+PROTEIN = np.array([20.0, 5.0])
+CALCIUM = np.array([10.0, 60.0])
+BOUNDS = [Bound("protein", PROTEIN, lo=45, scale=45), Bound("calcium", CALCIUM, lo=100,
+                                                             scale=100)]
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_continuous_optimum_is_the_vertex(solver: str) -> None:
+    # Both bounds tight: b = 31/23, a = 44/23, cost = 181/23.
+    sol = solve_diet(COST, np.array([math.inf, math.inf]), BOUNDS, integer=False,
+                     options=SolverOptions(solver=solver, fallback=False))  # type: ignore[arg-type]
+    assert sol.units == pytest.approx([44 / 23, 31 / 23], abs=1e-6)
+    assert sol.objective == pytest.approx(181 / 23, abs=1e-6)
+    assert sol.info.status == "optimal"
+    assert sol.info.name == ("HiGHS" if solver == "highs" else "CBC")
+    assert all(v == pytest.approx(0.0, abs=1e-9) for v in sol.slack.values())
+
+
+def test_integer_optimum() -> None:
+    # Integer points: (2,1) lacks calcium (80); (2,2) costs 10 and is the cheapest feasible.
+    sol = solve_diet(COST, np.array([math.inf, math.inf]), BOUNDS, integer=True)
+    assert sol.units.tolist() == [2.0, 2.0]
+    assert sol.objective == 10.0
+
+
+def test_elastic_slack_measures_an_impossible_request() -> None:
+    # At most one unit each: protein reaches 25 (short 20 of 45), calcium 70 (short 30).
+    sol = solve_diet(COST, np.array([1.0, 1.0]), BOUNDS, integer=True)
+    assert sol.units.tolist() == [1.0, 1.0]
+    assert sol.slack["protein:lo"] * 45 == pytest.approx(20.0)
+    assert sol.slack["calcium:lo"] * 100 == pytest.approx(30.0)
+
+
+def test_upper_bound_and_energy_share() -> None:
+    # Fat must be at most 30 % of energy: food 0 is all fat (9 kcal/g), food 1 none.
+    energy = np.array([90.0, 40.0])
+    fat_kcal = np.array([90.0, 0.0])
+    bounds = [Bound("energy", energy, lo=400, scale=400),
+              Bound("fat_pct", fat_kcal, hi=0.30, energy_coef=energy)]
+    sol = solve_diet(np.array([1.0, 1.0]), np.array([math.inf, math.inf]), bounds,
+                     integer=False)
+    a, b = sol.units
+    assert 90 * a <= 0.30 * (90 * a + 40 * b) + 1e-6
+    assert 90 * a + 40 * b >= 400 - 1e-6
+    # cheapest: fat share exactly 30 %: 90a = 0.3(90a + 40b) -> b = 63a/12; energy 400
+    assert a == pytest.approx(400 / (90 + 40 * 63 / 12), rel=1e-6)
+
+
+def _tiny_day(calcium_min: float) -> DayProblem:
+    # candidates: oats@breakfast, milk@breakfast, milk@dinner, beans@dinner
+    food = np.array([0, 1, 1, 2])
+    slot = np.array([0, 0, 1, 1])
+    calcium = np.array([20.0, 300.0, 300.0, 50.0])
+    energy = np.array([150.0, 100.0, 100.0, 200.0])
+    return DayProblem(
+        food=food, slot=slot, upper=np.array([2, 2, 2, 2]),
+        unit_cost=np.zeros(4), item_cost=np.array([1.0, 5.0, 5.0, 1.0]), energy=energy,
+        bounds=[Bound("calcium", calcium, lo=calcium_min, scale=calcium_min),
+                Bound("energy", energy, lo=500, hi=700, scale=600)],
+        slot_names=["breakfast", "dinner"], slot_items={0: (1, 2), 1: (1, 2)},
+        slot_energy={0: (100, 400), 1: (100, 400)}, one_slot_foods=np.array([0, 2]))
+
+
+def test_day_model_avoids_costly_items_until_a_target_needs_them() -> None:
+    easy = solve_day(_tiny_day(calcium_min=100))
+    assert easy.units[[1, 2]].sum() == 0  # milk (cost 5) not needed: oats + beans suffice
+    hard = solve_day(_tiny_day(calcium_min=600))
+    assert hard.units[[1, 2]].sum() >= 2  # 600 mg needs two cups of milk
+    calcium = np.array([20.0, 300.0, 300.0, 50.0])
+    assert float(calcium @ hard.units) >= 600
+    assert all(v == pytest.approx(0.0, abs=1e-9) for v in hard.slack.values())
