@@ -1,0 +1,415 @@
+"""The FDC refresh against a real HTTP server on 127.0.0.1 that plays the FDC API.
+
+Food bodies are built from real SR28 rows of the bundled table, in the FDC full format
+(nutrient ids, units, portions), plus two Foundation foods with the Foundation quirks
+(no energy 208, Atwater energy 957/958, vitamin D in IU only).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from planner.data import FoodTable, load_foods, write_dataset
+from planner.errors import FetchError
+from planner.fetch import FetchOptions, fetch_food_data, read_ids, redact
+from planner.nutrients import NUTRIENTS
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fetch_food_data.py"
+KEY = "SECRETKEY1234567890abcdef"
+SR_FOODS = ["11457", "09040", "01077", "15076", "12061", "16015", "09037"]  # 7 SR Legacy
+
+
+def sr_item(table: FoodTable, ndb: str, fdc_id: int) -> dict[str, Any]:
+    """An SR Legacy food in FDC full format, from the bundled SR28 row."""
+    row = table.foods.loc[ndb]
+    nutrients = []
+    for n in NUTRIENTS:
+        value = row[n.name]
+        if isinstance(value, float) and math.isnan(value):
+            continue  # missing stays missing
+        src = n.sources[0]
+        nutrients.append({"type": "FoodNutrient", "id": fdc_id * 100 + len(nutrients),
+                          "amount": float(value),
+                          "nutrient": {"id": src.fdc_id, "number": src.sr_number,
+                                       "name": n.display, "rank": 1000,
+                                       "unitName": "µg" if src.unit == "ug" else src.unit}})
+    portions = [{"id": i, "sequenceNumber": int(p.seq), "amount": float(p.amount),
+                 "modifier": p.description, "gramWeight": float(p.grams),
+                 "measureUnit": {"id": 9999, "name": "undetermined"}}
+                for i, p in enumerate(table.portions[table.portions["food_id"] == ndb]
+                                      .itertuples())]
+    return {"fdcId": fdc_id, "dataType": "SR Legacy", "description": row["description"],
+            "ndbNumber": str(int(ndb)), "foodCategory": {"description": row["food_group"]},
+            "foodNutrients": nutrients, "foodPortions": portions}
+
+
+def foundation_item(fdc_id: int, name: str, kcal: float, vitamin_d_iu: float
+                    ) -> dict[str, Any]:
+    def fn(nid: int, number: str, unit: str, amount: float) -> dict[str, Any]:
+        return {"type": "FoodNutrient", "amount": amount,
+                "nutrient": {"id": nid, "number": number, "name": "x", "unitName": unit}}
+    return {"fdcId": fdc_id, "dataType": "Foundation", "description": name,
+            "foodCategory": {"description": "Dairy and Egg Products"},
+            "foodNutrients": [fn(1003, "203", "g", 23.8), fn(1004, "204", "g", 27.2),
+                              fn(1005, "205", "g", 2.7), fn(2047, "957", "kcal", kcal - 1),
+                              fn(2048, "958", "kcal", kcal), fn(1087, "301", "mg", 690.0),
+                              fn(1110, "324", "IU", vitamin_d_iu)],
+            "foodPortions": [{"id": 1, "amount": 1.0, "gramWeight": 28.0, "modifier": None,
+                              "measureUnit": {"id": 1120, "name": "RACC"}}]}
+
+
+class FakeFDC:
+    """Serves /v1/foods/list and /v1/foods; ``faults`` inject one response each, in order,
+    for requests whose path matches (None = any)."""
+
+    def __init__(self, foods: list[dict[str, Any]]) -> None:
+        self.foods = {str(f["fdcId"]): f for f in foods}
+        self.faults: list[tuple[str | None, Callable[[Request], Response | None]]] = []
+        self.log: list[tuple[str, dict[str, str]]] = []
+        self.linger = 0.0  # seconds slow handlers may still be busy after a test
+
+    def handle(self, request: Request) -> Response:
+        args = dict(request.args)
+        self.log.append((request.path, args))
+        for index, (path, fault) in enumerate(self.faults):
+            if path is None or path == request.path:
+                del self.faults[index]
+                answer = fault(request)
+                if answer is not None:
+                    return answer
+                break
+        if not args.get("api_key"):
+            return Response("no key", status=403)
+        if request.path == "/v1/foods/list":
+            kind = args["dataType"]
+            size, number = int(args["pageSize"]), int(args["pageNumber"])
+            matching = [{"fdcId": f["fdcId"], "description": f["description"],
+                         "dataType": f["dataType"], "ndbNumber": f.get("ndbNumber")}
+                        for f in self.foods.values() if f["dataType"] == kind]
+            page = matching[(number - 1) * size:number * size]
+            return Response(json.dumps(page), content_type="application/json")
+        if request.path == "/v1/foods":
+            ids = args["fdcIds"].split(",")
+            assert len(ids) <= 20 and args["format"] == "full"
+            body = [self.foods[i] for i in ids if i in self.foods]
+            return Response(json.dumps(body), content_type="application/json")
+        return Response("not found", status=404)
+
+    def requests_to(self, path: str) -> list[dict[str, str]]:
+        return [a for p, a in self.log if p == path]
+
+
+@pytest.fixture()
+def fdc(httpserver: HTTPServer, bundled: FoodTable) -> Iterator[FakeFDC]:
+    foods = [sr_item(bundled, ndb, 170000 + i) for i, ndb in enumerate(SR_FOODS)]
+    foods += [foundation_item(2647443, "Cheese, cotija, solid", 352.0, 40.0),
+              foundation_item(2647444, "Cheese, test, solid", 300.0, 80.0)]
+    fake = FakeFDC(foods)
+    httpserver.expect_request("/v1/foods/list").respond_with_handler(fake.handle)
+    httpserver.expect_request("/v1/foods").respond_with_handler(fake.handle)
+    yield fake
+    # The server answers one request at a time: let requests a client gave up on drain,
+    # so they do not reach the next test's fake.
+    time.sleep(fake.linger)
+
+
+@pytest.fixture()
+def old_data(tmp_path: Path, data_dir: Path) -> Path:
+    """An existing data directory that a failed refresh must leave byte-for-byte intact."""
+    from planner.sources import read_sr28
+    out = tmp_path / "fdc-data"
+    write_dataset(out, read_sr28(data_dir / "sr28_tiny"), source="old")
+    return out
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def options(httpserver: HTTPServer, out: Path, **kw: Any) -> FetchOptions:
+    base = dict(api_key=KEY, out=out, base_url=httpserver.url_for("/").rstrip("/"),
+                page_size=3, backoff=0.01, max_retries=3, timeout=2.0)
+    base.update(kw)
+    return FetchOptions(**base)  # type: ignore[arg-type]
+
+
+def run_script(httpserver: HTTPServer, out: Path, *extra: str,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out), "--base-url",
+         httpserver.url_for("/").rstrip("/"), "--page-size", "3", "--backoff", "0.01",
+         "--max-retries", "2", "--timeout", "2", *extra],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "FDC_API_KEY": KEY, **(env or {})})
+
+
+# ------------------------------------------------------------------ the happy path
+
+def test_pages_through_the_list_and_writes_a_loadable_directory(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, bundled: FoodTable) -> None:
+    out = tmp_path / "fdc-data"
+    summary = fetch_food_data(options(httpserver, out))
+    sr_pages = [a for a in fdc.requests_to("/v1/foods/list") if a["dataType"] == "SR Legacy"]
+    assert [a["pageNumber"] for a in sr_pages] == ["1", "2", "3"]  # 3 + 3 + 1 foods
+    assert all(len(a["fdcIds"].split(",")) <= 20 for a in fdc.requests_to("/v1/foods"))
+    table = load_foods(out)
+    assert len(table.foods) == 9
+    assert summary.foods_by_type == {"SR Legacy": 7, "Foundation": 2}
+    # SR Legacy foods keep their NDB number as id, so they line up with SR28
+    for ndb in SR_FOODS:
+        for n in ("magnesium_mg", "calcium_mg", "potassium_mg", "vitamin_b12_ug"):
+            expected = bundled.foods.loc[ndb, n]
+            got = table.foods.loc[ndb, n]
+            assert got == pytest.approx(expected, nan_ok=True), (ndb, n)
+    assert math.isnan(table.foods.loc["15076", "vitamin_d_ug"])  # missing stays missing
+    cotija = table.foods.loc["fdc-2647443"]
+    assert cotija["energy_kcal"] == 352.0 and cotija["vitamin_d_ug"] == 1.0
+    assert table.foods.loc["11457", "fdc_id"] == "170000"
+    assert not (tmp_path / ".fdc-data.fetch-cache").exists()  # removed after success
+
+
+def test_ids_from_the_catalogue_format(httpserver: HTTPServer, fdc: FakeFDC,
+                                       tmp_path: Path) -> None:
+    ids = tmp_path / "ids.csv"
+    ids.write_text("food_id,short_name\n11457,raw spinach\n09040,banana\n99999,nothing\n"
+                   "fdc-2647443,cotija\n")
+    summary = fetch_food_data(options(httpserver, tmp_path / "out", ids_from=ids))
+    table = load_foods(tmp_path / "out")
+    assert sorted(table.foods.index) == ["09040", "11457", "fdc-2647443"]
+    assert summary.not_returned == ("99999",)
+    # only the SR Legacy list is needed to map NDB numbers
+    assert {a["dataType"] for a in fdc.requests_to("/v1/foods/list")} == {"SR Legacy"}
+
+
+def test_fdc_ids_need_no_listing(httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("170000\nfdc-170001\n")
+    fetch_food_data(options(httpserver, tmp_path / "out", ids_from=ids))
+    assert fdc.requests_to("/v1/foods/list") == []
+    assert sorted(load_foods(tmp_path / "out").foods.index) == ["09040", "11457"]
+
+
+def test_bad_ids_file(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("spinach\n")
+    with pytest.raises(FetchError, match=r"'spinach' is not a food id"):
+        read_ids(ids)
+
+
+# ------------------------------------------------------------------ faults
+
+def test_429_with_retry_after_then_success(httpserver: HTTPServer, fdc: FakeFDC,
+                                           tmp_path: Path) -> None:
+    fdc.faults.append(("/v1/foods", lambda r: Response("slow down", status=429,
+                                                        headers={"Retry-After": "1"})))
+    start = time.monotonic()
+    fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert time.monotonic() - start >= 1.0  # the Retry-After was honoured
+    assert len(load_foods(tmp_path / "out").foods) == 9
+
+
+def test_long_retry_after_stops_instead_of_sleeping(httpserver: HTTPServer, fdc: FakeFDC,
+                                                    old_data: Path) -> None:
+    before = snapshot(old_data)
+    fdc.faults.append((None, lambda r: Response("blocked", status=429,
+                                                 headers={"Retry-After": "3600"})))
+    with pytest.raises(FetchError, match=r"rate limit: asked to wait 60 min; progress is "
+                                         r"cached"):
+        fetch_food_data(options(httpserver, old_data, max_wait=5))
+    assert snapshot(old_data) == before
+
+
+def test_500_then_success(httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
+    fdc.faults.append(("/v1/foods", lambda r: Response("oops", status=500)))
+    fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert len(load_foods(tmp_path / "out").foods) == 9
+
+
+def test_repeated_500_spends_the_retry_budget_and_keeps_old_data(
+        httpserver: HTTPServer, fdc: FakeFDC, old_data: Path) -> None:
+    before = snapshot(old_data)
+    for _ in range(10):
+        fdc.faults.append(("/v1/foods", lambda r: Response("down", status=503)))
+    result = run_script(httpserver, old_data)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "retries" in result.stderr
+    assert len(fdc.requests_to("/v1/foods")) == 3  # first try + 2 retries
+    assert snapshot(old_data) == before
+    assert KEY not in result.stdout + result.stderr
+
+
+def test_malformed_json_is_a_clear_error(httpserver: HTTPServer, fdc: FakeFDC,
+                                         old_data: Path) -> None:
+    before = snapshot(old_data)
+    fdc.faults.append(("/v1/foods", lambda r: Response('[{"fdcId": 1, "descr',
+                                                       content_type="application/json")))
+    with pytest.raises(FetchError, match=r"malformed JSON for /v1/foods"):
+        fetch_food_data(options(httpserver, old_data))
+    assert snapshot(old_data) == before
+
+
+def test_food_without_nutrients_is_skipped_and_reported(httpserver: HTTPServer,
+                                                        fdc: FakeFDC, tmp_path: Path) -> None:
+    del fdc.foods["170001"]["foodNutrients"]
+    summary = fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert summary.skipped == ("170001",)
+    assert "09040" not in load_foods(tmp_path / "out").foods.index
+    assert len(load_foods(tmp_path / "out").foods) == 8
+
+
+def test_read_timeout_is_retried(httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
+    def slow(request: Request) -> None:
+        time.sleep(1.5)
+        return None  # then answer normally (too late for the client)
+    fdc.faults.append(("/v1/foods", slow))
+    fdc.linger = 2.0
+    fetch_food_data(options(httpserver, tmp_path / "out", timeout=0.5))
+    assert len(load_foods(tmp_path / "out").foods) == 9
+
+
+def test_read_timeout_every_time_fails_cleanly(httpserver: HTTPServer, fdc: FakeFDC,
+                                               old_data: Path) -> None:
+    before = snapshot(old_data)
+
+    def slow(request: Request) -> None:
+        time.sleep(0.6)
+    for _ in range(4):
+        fdc.faults.append(("/v1/foods", slow))
+    fdc.linger = 3.0
+    with pytest.raises(FetchError, match=r"did not answer /v1/foods within 0.3 s|retries"):
+        fetch_food_data(options(httpserver, old_data, timeout=0.3, max_retries=2))
+    assert snapshot(old_data) == before
+
+
+def test_403_stops_at_once(httpserver: HTTPServer, fdc: FakeFDC, old_data: Path) -> None:
+    before = snapshot(old_data)
+    fdc.faults.append((None, lambda r: Response('{"error": "API_KEY_INVALID"}', status=403)))
+    result = run_script(httpserver, old_data)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: API key rejected")
+    assert len(fdc.log) == 1  # no retries on a rejected key
+    assert snapshot(old_data) == before
+
+
+def test_unreachable_server_message_has_no_key(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+         "http://127.0.0.1:9", "--max-retries", "0", "--timeout", "1"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "FDC_API_KEY": KEY})
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot reach FDC")
+    assert result.stderr.count("\n") == 1
+    assert KEY not in result.stderr
+
+
+def test_interrupted_run_resumes_from_the_cache(httpserver: HTTPServer, fdc: FakeFDC,
+                                                old_data: Path) -> None:
+    before = snapshot(old_data)
+    # first run: the second detail batch fails for good
+    fdc.faults.append(("/v1/foods", lambda r: None))  # batch 1 answers normally
+    for _ in range(3):
+        fdc.faults.append(("/v1/foods", lambda r: Response("down", status=500)))
+    opts = options(httpserver, old_data, max_retries=2)
+    opts = FetchOptions(**{**opts.__dict__, "ids_from": None})
+    import planner.fetch as fetch_module
+    small = pytest.MonkeyPatch()
+    small.setattr(fetch_module, "BATCH_SIZE", 5)
+    try:
+        with pytest.raises(FetchError):
+            fetch_food_data(opts)
+        assert snapshot(old_data) == before
+        cache = old_data.parent / ".fdc-data.fetch-cache"
+        cached = sorted(p.stem for p in (cache / "foods").glob("*.json"))
+        assert len(cached) == 5
+        lists_before = len(fdc.requests_to("/v1/foods/list"))
+        details_before = len(fdc.requests_to("/v1/foods"))
+        fetch_food_data(opts)  # resume
+    finally:
+        small.undo()
+    assert len(fdc.requests_to("/v1/foods/list")) == lists_before  # pages from the cache
+    resumed = fdc.requests_to("/v1/foods")[details_before:]
+    asked = {i for a in resumed for i in a["fdcIds"].split(",")}
+    assert asked.isdisjoint(cached) and len(asked) == 4
+    assert len(load_foods(old_data).foods) == 9
+
+
+def test_ctrl_c_leaves_old_data_and_exits_130(httpserver: HTTPServer, fdc: FakeFDC,
+                                              old_data: Path) -> None:
+    before = snapshot(old_data)
+
+    def hang(request: Request) -> None:
+        time.sleep(3)
+    fdc.faults.append(("/v1/foods", hang))
+    fdc.linger = 3.5
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--out", str(old_data), "--base-url",
+         httpserver.url_for("/").rstrip("/"), "--timeout", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "FDC_API_KEY": KEY})
+    deadline = time.monotonic() + 30
+    while not fdc.requests_to("/v1/foods") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err.strip().endswith("progress kept in the cache (run again to resume)")
+    assert "Traceback" not in err
+    assert snapshot(old_data) == before
+
+
+# ------------------------------------------------------------------ the key stays secret
+
+def test_key_never_appears_in_output_files_or_cache(httpserver: HTTPServer, fdc: FakeFDC,
+                                                    tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_script(httpserver, out, "--keep-cache")
+    assert result.returncode == 0, result.stderr
+    assert "wrote 9 foods" in result.stdout and "vitamin_d_ug" in result.stdout
+    everything = result.stdout + result.stderr
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            everything += path.read_bytes().decode("utf-8", "replace")
+            if path.suffix == ".gz":
+                import gzip
+                everything += gzip.decompress(path.read_bytes()).decode()
+    assert KEY not in everything
+    assert all(a["api_key"] == KEY for _, a in fdc.log)  # it was sent, though
+
+
+def test_demo_key_warning(httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FDC_API_KEY"}
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+         httpserver.url_for("/").rstrip("/"), "--page-size", "3"],
+        capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "warning: no FDC_API_KEY; using DEMO_KEY" in result.stderr
+    assert {a["api_key"] for _, a in fdc.log} == {"DEMO_KEY"}
+
+
+def test_redact() -> None:
+    assert redact("GET /v1/foods?api_key=abc123&x=1") == "GET /v1/foods?api_key=***&x=1"
+    assert redact("key abc123 leaked", "abc123") == "key *** leaked"
+
+
+@pytest.mark.parametrize("args", [["--page-size", "500"], ["--timeout", "0"],
+                                  ["--data-type", "Branded"]])
+def test_bad_script_arguments(tmp_path: Path, args: list[str]) -> None:
+    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
