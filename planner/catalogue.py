@@ -8,7 +8,8 @@ magnesium, calcium, potassium, vitamin D or vitamin B12:
 ``category``             one of :data:`CATEGORIES`
 ``tags``                 space-separated: ``fortified`` (nutrients added), ``staple`` (fine
                          every day), ``main`` (a meal's centre: not two days running),
-                         ``protein`` (counts as a meal's protein), ``fatty_fish``
+                         ``protein`` (counts as a meal's protein), ``fatty_fish``,
+                         ``drink`` (milk, plant milk, juice: one per meal)
 ``meal_slots``           space-separated subset of breakfast, lunch, dinner, snack
 ``portion_description``  a household measure from the portions table ("1 cup")
 ``portion_grams``        its weight in grams (from the same table)
@@ -41,7 +42,8 @@ ALLERGENS: Final[tuple[str, ...]] = (
     "dairy", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "soy", "gluten", "sesame")
 DIETS: Final[tuple[str, ...]] = ("omnivore", "pescatarian", "vegetarian", "vegan")
 SLOTS: Final[tuple[str, ...]] = ("breakfast", "lunch", "dinner", "snack")
-TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "main", "protein", "fatty_fish")
+TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "main", "protein", "fatty_fish",
+                                 "drink")
 COLUMNS: Final[tuple[str, ...]] = (
     "food_id", "short_name", "category", "tags", "meal_slots", "portion_description",
     "portion_grams", "max_servings", "step", "diets", "allergens", "familiarity", "notes")

@@ -7,8 +7,10 @@ place that turns an exception into that line.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,12 +18,23 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from planner.data import DATA_ENV, coverage, load_foods
+from planner.advice import EMPHASIS_QUESTIONS, FACTORS, RED_FLAGS, Answers, advise
+from planner.catalogue import Catalogue, generic_catalogue, load_catalogue
+from planner.data import DATA_ENV, FoodTable, atomic_write_bytes, coverage, load_foods
 from planner.diet import read_foods_csv, read_targets_csv, solve_table
-from planner.errors import PlannerError
-from planner.model import DEFAULT_TIME_LIMIT, SolverOptions
-from planner.profile import Settings, resolve_settings
-from planner.report import format_solve, format_targets
+from planner.errors import OutputError, PlannerError
+from planner.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
+from planner.plan import PlanOptions, plan_week
+from planner.profile import Settings, make_profile, profile_toml, resolve_settings
+from planner.report import (
+    format_advice,
+    format_explain,
+    format_foods,
+    format_solve,
+    format_targets,
+    format_week,
+)
+from planner.suggest import explain_food, rank_foods
 from planner.targets import compute_targets
 
 
@@ -57,31 +70,94 @@ def _fail(message: str, code: int) -> None:
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   help="Mineral-rich foods and weekly meal plans that meet the Dietary "
-                       "Reference Intakes. General nutrition information, not medical advice.")
+                       "Reference Intakes. General nutrition information, not medical "
+                       "advice.")
+profile_app = typer.Typer(cls=_Commands, no_args_is_help=True,
+                          help="Save or show the profile every command uses by default.")
+app.add_typer(profile_app, name="profile")
+
+
+class WeekFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
 
 class TableOrJson(StrEnum):
     table = "table"
     json = "json"
 
 
+class Per(StrEnum):
+    serving = "serving"
+    g100 = "100g"
+    kcal100 = "100kcal"
+
+
+class Objective(StrEnum):
+    cost = "cost"
+    energy = "energy"
+
+
+class Solver(StrEnum):
+    highs = "highs"
+    cbc = "cbc"
+
+
+_PROFILE = "Profile"
+_PLAN = "Plan"
+_OUT = "Output"
+
 ProfileFile = Annotated[Path | None, typer.Option(
     "--profile", help="Profile TOML file (default: the one saved by 'planner profile init').",
-    dir_okay=False, rich_help_panel="Profile")]
-SexOpt = Annotated[str | None, typer.Option(help="female or male.", rich_help_panel="Profile")]
+    dir_okay=False, rich_help_panel=_PROFILE)]
+SexOpt = Annotated[str | None, typer.Option(help="female or male.", rich_help_panel=_PROFILE)]
 AgeOpt = Annotated[int | None, typer.Option(help="Age in years (9 or over).",
-                                            rich_help_panel="Profile")]
+                                            rich_help_panel=_PROFILE)]
 StageOpt = Annotated[str | None, typer.Option(
     "--life-stage", help="general, pregnancy or lactation (the last two: females 14-50).",
-    rich_help_panel="Profile")]
+    rich_help_panel=_PROFILE)]
 WeightOpt = Annotated[float | None, typer.Option("--weight", help="Body weight in kg.",
-                                                 rich_help_panel="Profile")]
+                                                 rich_help_panel=_PROFILE)]
 HeightOpt = Annotated[float | None, typer.Option("--height", help="Height in cm.",
-                                                 rich_help_panel="Profile")]
+                                                 rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
-    help="sedentary, low, active or very_active (default low).", rich_help_panel="Profile")]
+    help="sedentary, low, active or very_active (default low).", rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
     "--target", help="Change a target: NAME=MIN, NAME.max=VALUE or NAME.max=none "
-    "(repeatable), e.g. magnesium_mg=400.", rich_help_panel="Profile")]
+    "(repeatable), e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
+DietOpt = Annotated[str | None, typer.Option(
+    help="omnivore, pescatarian, vegetarian or vegan (default omnivore).",
+    rich_help_panel=_PLAN)]
+ExcludeOpt = Annotated[list[str] | None, typer.Option(
+    "--exclude", help="Leave out an allergen (dairy, egg, fish, shellfish, tree_nuts, "
+    "peanuts, soy, gluten, sesame), a category (e.g. fortified), a food id or a food name. "
+    "Repeatable.", rich_help_panel=_PLAN)]
+IncludeOpt = Annotated[list[str] | None, typer.Option(
+    "--include", help="A food to eat every day, e.g. banana. Repeatable.",
+    rich_help_panel=_PLAN)]
+DataOption = Annotated[Path | None, typer.Option(
+    "--data", envvar=DATA_ENV, help="Data directory to use instead of the bundled SR28 "
+    "tables (e.g. one written by scripts/fetch_food_data.py).", rich_help_panel=_PLAN)]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False,
+    rich_help_panel=_OUT)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.",
+                                        rich_help_panel=_OUT)]
+
+
+def saved_profile_path() -> Path:
+    """Where 'planner profile init' saves the default profile (the user's config dir)."""
+    return Path(typer.get_app_dir("planner")) / "profile.toml"
 
 
 def _settings(sex: str | None, age: int | None, life_stage: str | None, weight: float | None,
@@ -93,13 +169,286 @@ def _settings(sex: str | None, age: int | None, life_stage: str | None, weight: 
                             targets=target or ())
 
 
-def saved_profile_path() -> Path:
-    """Where 'planner profile init' saves the default profile (the user's config dir)."""
-    return Path(typer.get_app_dir("planner")) / "profile.toml"
+def _emit(text: str, output: Path | None, force: bool) -> None:
+    """Print, or write ``output`` atomically (never over an existing file without force)."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        raise OutputError(f"{output}: already exists; use --force to overwrite it")
+    if output.is_dir():
+        raise OutputError(f"{output}: is a directory")
+    if not output.parent.is_dir():
+        raise OutputError(f"{output.parent}: directory does not exist")
+    try:
+        atomic_write_bytes(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
+    typer.echo(f"wrote {output}", err=True)
 
 
-DataOption = Annotated[Path | None, typer.Option("--data", envvar=DATA_ENV,
-                       help="Data directory to use instead of the bundled SR28 tables.")]
+@contextmanager
+def _working(message: str) -> Iterator[None]:
+    """A spinner on stderr while the solver works, only in an interactive terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
+def _tables(data_dir: Path | None, all_foods: bool = False) -> tuple[FoodTable, Catalogue]:
+    table = load_foods(data_dir)
+    return table, generic_catalogue(table) if all_foods else load_catalogue(table)
+
+
+def _plan(days: int, sex: str | None, age: int | None, life_stage: str | None,
+          weight: float | None, height: float | None, activity: str | None,
+          profile: Path | None, target: list[str] | None, diet: str | None,
+          exclude: list[str] | None, include: list[str] | None, seed: int,
+          strict_daily: bool, max_days: int, data_dir: Path | None, all_foods: bool,
+          solver: Solver, time_limit: float, mip_gap: float, energy_band: float, fmt: str,
+          output: Path | None, force: bool) -> None:
+    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target,
+                         diet=diet, exclude=exclude, include=include)
+    targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band)
+    table, catalogue = _tables(data_dir, all_foods)
+    options = PlanOptions(days=days, diet=settings.diet or "omnivore",
+                          exclude=settings.exclude, include=settings.include, seed=seed,
+                          strict_daily=strict_daily, max_days=max_days,
+                          solver=SolverOptions(solver=solver.value, time_limit=time_limit,
+                                               mip_gap=mip_gap))
+    with _working(f"Planning {days} day(s)..."):
+        week = plan_week(table, catalogue, targets, options)
+    _emit(format_week(week, fmt), output, force)
+
+
+SeedOpt = Annotated[int, typer.Option(help="Another seed gives a different, equally valid "
+                                      "plan.", rich_help_panel=_PLAN)]
+StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Meet vitamin D and B12 "
+                                         "every day, not on the week's average.",
+                                         rich_help_panel=_PLAN)]
+MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7,
+                                         help="Days a food may appear in any 7 (staples "
+                                         "excepted).", rich_help_panel=_PLAN)]
+AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Plan from the whole food "
+                                           "table with generic portions, not the catalogue.",
+                                           rich_help_panel=_PLAN)]
+SolverOpt = Annotated[Solver, typer.Option(help="MIP solver; CBC is also the fallback.",
+                                           rich_help_panel=_PLAN)]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.1,
+                                             help="Solver time limit per day, seconds.",
+                                             rich_help_panel=_PLAN)]
+GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0,
+                                       help="Relative MIP gap at which the solver stops.",
+                                       rich_help_panel=_PLAN)]
+BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5,
+                                        help="Allowed deviation from your energy need "
+                                        "(0.1 = +-10 %).", rich_help_panel=_PLAN)]
+
+
+@app.command()
+def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+         weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+         profile: ProfileFile = None, target: TargetOpt = None,
+         days: Annotated[int, typer.Option(min=1, max=366, help="Days to plan.",
+                                           rich_help_panel=_PLAN)] = 7,
+         diet: DietOpt = None, exclude: ExcludeOpt = None, include: IncludeOpt = None,
+         seed: SeedOpt = 0, strict_daily: StrictOpt = False, max_days: MaxDaysOpt = 3,
+         data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
+         solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
+         mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
+         fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
+                                                 rich_help_panel=_OUT)] = WeekFormat.table,
+         output: OutputOpt = None, force: ForceOpt = False) -> None:
+    """Plan a week of meals that meets your targets, with a shopping list.
+
+    Example: planner week --sex female --age 35 --diet vegetarian --exclude peanuts
+    """
+    _plan(days, sex, age, life_stage, weight, height, activity, profile, target, diet,
+          exclude, include, seed, strict_daily, max_days, data_dir, all_foods, solver,
+          time_limit, mip_gap, energy_band, fmt.value, output, force)
+
+
+@app.command()
+def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+        weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+        profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
+        exclude: ExcludeOpt = None, include: IncludeOpt = None, seed: SeedOpt = 0,
+        data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
+        solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
+        mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
+        fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
+                                                rich_help_panel=_OUT)] = WeekFormat.table,
+        output: OutputOpt = None, force: ForceOpt = False) -> None:
+    """Plan one day of meals that meets your targets (vitamin D and B12 included).
+
+    Example: planner day --sex male --age 60 --include banana
+    """
+    _plan(1, sex, age, life_stage, weight, height, activity, profile, target, diet, exclude,
+          include, seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap,
+          energy_band, fmt.value, output, force)
+
+
+@app.command()
+def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g. "
+                                               "magnesium_mg, calcium, vitamin_d, b12.")],
+          per: Annotated[Per, typer.Option(help="Rank per serving, per 100 g or per 100 "
+                                           "kcal.")] = Per.serving,
+          top: Annotated[int, typer.Option(min=1, max=500, help="How many foods.")] = 10,
+          sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+          weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+          profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
+          exclude: ExcludeOpt = None, data_dir: DataOption = None,
+          all_foods: Annotated[bool, typer.Option("--all", help="Search the whole food "
+                                                  "table, not just the catalogue.")] = False,
+          fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] =
+          ListFormat.table, output: OutputOpt = None, force: ForceOpt = False) -> None:
+    """List the foods richest in a nutrient, with the amount per portion and % of your target.
+
+    Example: planner foods --rich-in magnesium_mg --diet vegan --top 15
+    """
+    settings = _maybe_settings(sex, age, life_stage, weight, height, activity, profile,
+                               target, diet=diet, exclude=exclude)
+    targets = None if settings is None else compute_targets(settings.profile,
+                                                            settings.overrides)
+    table, catalogue = _tables(data_dir, all_foods)
+    use_diet = (settings.diet if settings else diet) or "omnivore"
+    ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
+                         diet=use_diet, exclude=settings.exclude if settings else
+                         tuple(exclude or ()), top=top)
+    _emit(format_foods(ranking, fmt.value), output, force)
+
+
+def _maybe_settings(sex: str | None, age: int | None, *rest: Any, **plan: Any
+                    ) -> Settings | None:
+    """Settings if a profile is given or saved; None lets 'foods' work without one."""
+    profile_file = rest[4]
+    if sex is None and age is None and profile_file is None and \
+            not saved_profile_path().is_file():
+        return None
+    return _settings(sex, age, *rest, **plan)
+
+
+@app.command()
+def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'cooked "
+                                                "spinach' or 11457.")],
+            sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+            weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+            profile: ProfileFile = None, target: TargetOpt = None,
+            data_dir: DataOption = None,
+            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+            TableOrJson.table) -> None:
+    """Show what one portion of a food brings against your targets.
+
+    Example: planner explain "cooked spinach" --sex female --age 40
+    """
+    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target)
+    table, catalogue = _tables(data_dir)
+    result = explain_food(table, catalogue, compute_targets(settings.profile,
+                                                            settings.overrides), food)
+    typer.echo(format_explain(result, fmt.value), nl=False)
+
+
+@app.command()
+def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+            weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+            profile: ProfileFile = None, target: TargetOpt = None,
+            energy_band: BandOpt = 0.10,
+            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+            TableOrJson.table) -> None:
+    """Show your daily nutrient targets from the Dietary Reference Intakes.
+
+    Example: planner targets --sex female --age 52 --target magnesium_mg=400
+    """
+    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target)
+    typer.echo(format_targets(compute_targets(settings.profile, settings.overrides,
+                                              energy_band=energy_band), fmt.value), nl=False)
+
+
+@app.command()
+def solve(
+    foods_file: Annotated[Path, typer.Option("--foods", help="FOODS.csv: id, name, optional "
+                                             "price and max_units, nutrient columns per "
+                                             "unit.")],
+    targets_file: Annotated[Path, typer.Option("--targets", help="TARGETS.csv: "
+                                               "nutrient,min,max.")],
+    objective: Annotated[Objective, typer.Option(help="Minimise total price or energy.")] =
+    Objective.cost,
+    continuous: Annotated[bool, typer.Option(help="Allow fractional units.")] = False,
+    fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+    TableOrJson.table,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1,
+                                              help="Solver time limit, seconds.")] =
+    DEFAULT_TIME_LIMIT,
+) -> None:
+    """Solve the classic diet problem over your own food table.
+
+    Example: planner solve --foods foods.csv --targets targets.csv --objective cost
+    """
+    result = solve_table(read_foods_csv(foods_file), read_targets_csv(targets_file),
+                         objective=objective.value, continuous=continuous,
+                         options=SolverOptions(time_limit=time_limit))
+    typer.echo(format_solve(result, fmt.value), nl=False)
+
+
+def _flag(help_text: str) -> Any:
+    return typer.Option(help=help_text, show_default=False)
+
+
+@app.command()
+def advice(
+    weakness: Annotated[bool | None, _flag(RED_FLAGS["weakness"])] = None,
+    wasting: Annotated[bool | None, _flag(RED_FLAGS["wasting"])] = None,
+    swallowing: Annotated[bool | None, _flag(RED_FLAGS["swallowing"])] = None,
+    spreading: Annotated[bool | None, _flag(RED_FLAGS["spreading"])] = None,
+    persistent: Annotated[bool | None, _flag(RED_FLAGS["persistent"])] = None,
+    caffeine: Annotated[bool | None, _flag(FACTORS["caffeine"][0])] = None,
+    alcohol: Annotated[bool | None, _flag(FACTORS["alcohol"][0])] = None,
+    poor_sleep: Annotated[bool | None, _flag(FACTORS["poor_sleep"][0])] = None,
+    stress: Annotated[bool | None, _flag(FACTORS["stress"][0])] = None,
+    exercise: Annotated[bool | None, _flag(FACTORS["exercise"][0])] = None,
+    sweating: Annotated[bool | None, _flag(FACTORS["sweating"][0])] = None,
+    medications: Annotated[bool | None, _flag(FACTORS["medications"][0])] = None,
+    little_sun: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["little_sun"])] = None,
+    acid_reducers: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["acid_reducers"])] = None,
+    metformin: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["metformin"])] = None,
+    sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+    profile: ProfileFile = None, diet: DietOpt = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Do not ask; unanswered "
+                                           "questions count as no.")] = False,
+    fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+    TableOrJson.table,
+) -> None:
+    """A short check for muscle twitches and cramps: red flags first, then common causes,
+    nutrients to emphasise and the matching plan. Asks the questions you did not answer
+    with flags when run in a terminal.
+
+    Example: planner advice --no-weakness --no-wasting --no-swallowing --no-spreading
+    --no-persistent --sweating --age 55 --sex male --no-input
+    """
+    given = {"weakness": weakness, "wasting": wasting, "swallowing": swallowing,
+             "spreading": spreading, "persistent": persistent, "caffeine": caffeine,
+             "alcohol": alcohol, "poor_sleep": poor_sleep, "stress": stress,
+             "exercise": exercise, "sweating": sweating, "medications": medications,
+             "little_sun": little_sun, "acid_reducers": acid_reducers, "metformin": metformin}
+    ask = not no_input and sys.stdin.isatty()
+    questions = {**RED_FLAGS, **{k: v[0] for k, v in FACTORS.items()}, **EMPHASIS_QUESTIONS}
+    for key, question in questions.items():
+        if given[key] is None and ask:
+            given[key] = typer.confirm(question, default=False)
+            if key in RED_FLAGS and given[key]:
+                break  # one red flag is enough: see a doctor
+    person = None
+    if sex is not None or age is not None or profile is not None or \
+            saved_profile_path().is_file():
+        settings = _settings(sex, age, life_stage, None, None, None, profile, None, diet=diet)
+        person, diet = settings.profile, settings.diet
+    elif age is not None or sex is not None:
+        person = make_profile(sex, age, life_stage or "general")
+    typer.echo(format_advice(advise(Answers(**given), person, diet), fmt.value), nl=False)
 
 
 @app.command()
@@ -114,49 +463,48 @@ def data(data_dir: DataOption = None) -> None:
         typer.echo(f"  {row.nutrient:<18} {row.known:>6,} known  {row.percent:5.1f} %")
 
 
-@app.command()
-def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
-            weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
-            profile: ProfileFile = None, target: TargetOpt = None,
-            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
-            TableOrJson.table,
-            ) -> None:
-    """Show your daily nutrient targets from the Dietary Reference Intakes.
+@profile_app.command("init")
+def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+                 weight: WeightOpt = None, height: HeightOpt = None,
+                 activity: ActivityOpt = None, target: TargetOpt = None,
+                 diet: DietOpt = None, exclude: ExcludeOpt = None,
+                 include: IncludeOpt = None,
+                 path: Annotated[Path | None, typer.Option(help="Where to save (default: "
+                                                           "your config directory).")] = None,
+                 force: ForceOpt = False) -> None:
+    """Save your profile so every command uses it without flags.
 
-    Example: planner targets --sex female --age 52 --target magnesium_mg=400
+    Example: planner profile init --sex female --age 52 --diet vegetarian --exclude peanuts
     """
-    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target)
-    typer.echo(format_targets(compute_targets(settings.profile, settings.overrides),
-                              fmt.value), nl=False)
+    flags = {"sex": sex, "age": age, "life_stage": life_stage, "weight_kg": weight,
+             "height_cm": height, "activity": activity, "diet": diet, "exclude": exclude,
+             "include": include}
+    settings = resolve_settings(flags, targets=target or ())
+    compute_targets(settings.profile, settings.overrides)  # reject bad overrides now
+    if settings.diet is not None:
+        from planner.catalogue import DIETS
+        if settings.diet not in DIETS:
+            raise OutputError(f"diet: {settings.diet!r} is not one of {', '.join(DIETS)}")
+    destination = path or saved_profile_path()
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{destination.parent}: cannot create ({exc.strerror})") from exc
+    _emit(profile_toml(settings), destination, force)
 
 
-class Objective(StrEnum):
-    cost = "cost"
-    energy = "energy"
+@profile_app.command("show")
+def profile_show() -> None:
+    """Show the saved profile and where it is.
 
-
-@app.command()
-def solve(
-    foods: Annotated[Path, typer.Option(help="FOODS.csv: id, name, optional price and "
-                                        "max_units, nutrient columns per unit.")],
-    targets_file: Annotated[Path, typer.Option("--targets", help="TARGETS.csv: "
-                                               "nutrient,min,max.")],
-    objective: Annotated[Objective, typer.Option(help="Minimise total price or energy.")] =
-    Objective.cost,
-    continuous: Annotated[bool, typer.Option(help="Allow fractional units.")] = False,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
-    TableOrJson.table,
-    time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] =
-    DEFAULT_TIME_LIMIT,
-) -> None:
-    """Solve the classic diet problem over your own food table.
-
-    Example: planner solve --foods foods.csv --targets targets.csv --objective cost
+    Example: planner profile show
     """
-    result = solve_table(read_foods_csv(foods), read_targets_csv(targets_file),
-                         objective=objective.value, continuous=continuous,
-                         options=SolverOptions(time_limit=time_limit))
-    typer.echo(format_solve(result, fmt.value), nl=False)
+    path = saved_profile_path()
+    if not path.is_file():
+        typer.echo(f"no saved profile ({path}); create one with 'planner profile init'")
+        return
+    typer.echo(f"# {path}")
+    typer.echo(path.read_text(encoding="utf-8"), nl=False)
 
 
 @app.callback()
@@ -166,4 +514,5 @@ def _root() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    os.environ.setdefault("TYPER_USE_RICH", "1")
     app(prog_name="planner")

@@ -28,7 +28,7 @@ Meals
   * breakfast 2-4 items, 15-35 % of the day's energy; lunch 3-5 items, 20-40 %; dinner
     3-5 items, 25-45 %; snacks 0-3 items, at most 20 % (shares of the energy band);
   * lunch and dinner each include a protein food, and dinner a vegetable or leafy green
-    (when the allowed foods have one);
+    (when the allowed foods have one); a meal has at most one main item and one drink;
   * a food is eaten in at most one meal a day, except staples (milk, yogurt, bread...),
     which may appear at two meals, up to one serving more than a meal's maximum;
 Variety
@@ -56,6 +56,7 @@ chosen grams and checked against the targets, independently of the solver.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -134,6 +135,8 @@ class PlanItem:
     portion_grams: float
     grams: float
     category: str
+    # the item's amounts of the key nutrients and energy; None where USDA has no value
+    nutrients: Mapping[str, float | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"food_id": self.food_id, "ndb_number": self.ndb_number,
@@ -489,6 +492,7 @@ def _day_problem(data: _Data, applied: Mapping[str, AppliedTarget], options: Pla
         unit_cost=-W_DENSITY * data.density[food], item_cost=food_cost[food],
         energy=per["energy_kcal"], bounds=bounds, slot_names=SLOTS, slot_items=slot_items,
         slot_energy=slot_energy, slot_needs=_slot_needs(entries, food),
+        slot_caps=_slot_caps(entries, food, slot),
         one_slot_foods=np.flatnonzero(~staple),
         day_upper={int(f): int(data.day_units[f]) for f in np.flatnonzero(staple)},
         new_foods=np.flatnonzero(~block_used),
@@ -536,6 +540,18 @@ def _slot_needs(entries: pd.DataFrame, food: np.ndarray) -> list[tuple[int, np.n
             (dinner, veg, "dinner_vegetable")]
 
 
+def _slot_caps(entries: pd.DataFrame, food: np.ndarray, slot: np.ndarray
+               ) -> list[tuple[int, np.ndarray, int, str]]:
+    """At most one main item (fish, meat, beans, tofu...) and one drink per meal."""
+    tags = entries["tags"].to_numpy()[food]
+    caps = []
+    for tag in ("main", "drink"):
+        mask = np.array([tag in t for t in tags], dtype=bool)
+        caps += [(s, mask, 1, f"one_{tag}_{name}") for s, name in enumerate(SLOTS)
+                 if (mask & (slot == s)).sum() > 1]
+    return caps
+
+
 # ------------------------------------------------------------------ results
 
 def _units_by_food(problem: DayProblem, units: np.ndarray, n_foods: int) -> np.ndarray:
@@ -563,7 +579,10 @@ def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
                 fdc_id=None if pd.isna(row["fdc_id"]) else str(row["fdc_id"]),
                 servings=servings, portion=str(entry["portion_description"]),
                 portion_grams=portion_grams, grams=servings * portion_grams,
-                category=str(entry["category"])))
+                category=str(entry["category"]),
+                nutrients={n: None if pd.isna(row[n]) else
+                           float(row[n]) * servings * portion_grams / 100
+                           for n in (*KEY_NUTRIENTS, "energy_kcal")}))
         if items:
             meals.append(Meal(slot_name, tuple(items)))
     totals, unknown = nutrient_totals([i for m in meals for i in m.items], table)
@@ -611,12 +630,39 @@ def _shopping_list(days: Sequence[DayPlan]) -> tuple[ShoppingItem, ...]:
 
 
 def shopping_quantity(servings: float, portion: str, grams: float, category: str) -> str:
-    """A practical amount to buy: servings of the household measure and the weight."""
+    """A practical amount to buy: the household measure scaled, and the weight."""
     weight = f"{grams / 1000:.1f} kg" if grams >= 1000 else f"{grams:.0f} g"
-    if category == "dairy" and "cup" in portion and grams >= 900:
-        litres = grams / 1030  # milk and yogurt weigh about 1.03 g per ml
-        return f"{format_servings(servings)} x {portion} (about {litres:.1f} L)"
-    return f"{format_servings(servings)} x {portion} ({weight})"
+    if "cup" in portion and grams >= 900 and category in ("dairy", "fortified"):
+        litres = grams / 1030  # milk and its alternatives weigh about 1.03 g per ml
+        return f"{portion_text(portion, servings)} (about {litres:.1f} L)"
+    return f"{portion_text(portion, servings)} ({weight})"
+
+
+_PLURALS: Final = {"cup": "cups", "slice": "slices", "tortilla": "tortillas",
+                   "container": "containers", "fruit": "fruits", "date": "dates",
+                   "fig": "figs", "prune": "prunes", "packet": "packets", "pattie": "patties",
+                   "fillet": "fillets", "breast": "breasts", "thigh": "thighs",
+                   "potato": "potatoes", "artichoke": "artichokes", "ear": "ears",
+                   "piece": "pieces", "biscuits": "biscuits", "box": "boxes",
+                   "leaf": "leaves", "sprout": "sprouts", "steak": "steaks"}
+
+
+def portion_text(portion: str, servings: float) -> str:
+    """``servings`` of a household measure: ("1 cup", 2) -> "2 cups", ("3 oz", 2) -> "6 oz",
+    ("1 cup, chopped", 0.5) -> "½ cup chopped". A measure without a leading number, or one
+    whose parentheses hold counts that would no longer be right, is written "n x measure"
+    only when it cannot be scaled."""
+    match = re.match(r"^(\d+(?:\.\d+)?)\s+(.*)$", portion.strip())
+    if not match:
+        return portion if servings == 1 else f"{format_servings(servings)} x {portion}"
+    amount = float(match.group(1)) * servings
+    rest = match.group(2).replace(", ", " ").replace(" ,", " ")
+    if servings != 1:
+        rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", rest).strip() or match.group(2)
+    words = rest.split(" ", 1)
+    if amount > 1 and words[0] in _PLURALS:
+        words[0] = _PLURALS[words[0]]
+    return f"{format_servings(amount)} {' '.join(words)}"
 
 
 def format_servings(value: float) -> str:

@@ -5,13 +5,23 @@ Nothing here computes nutrition; it only lays out what the library returned.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Final
 
+from planner.advice import Advice
 from planner.diet import DietResult
-from planner.nutrients import BY_NAME, KEY_NUTRIENTS, display_name, unit_label
+from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.plan import DayPlan, PlanItem, WeekPlan, portion_text
+from planner.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
 from planner.targets import Targets
+
+SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
+                "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}
+FORMATS: Final = ("table", "markdown", "json", "csv", "html")
 
 DISCLAIMER: Final = ("General nutrition information, not medical advice: a clinician checks "
                      "for a deficiency with blood tests (an electrolyte panel).")
@@ -115,3 +125,305 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
         lines.append("* includes foods with no value for this nutrient (counted as 0): "
                      + "; ".join(f"{n}: {', '.join(ids)}" for n, ids in result.unknown.items()))
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ week plans
+
+def household(item: PlanItem) -> str:
+    """'1 cup cooked spinach (180 g)': the household measure, the food and its weight."""
+    grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
+    return f"{portion_text(item.portion, item.servings)} {item.name} ({grams})"
+
+
+def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
+    """Each key nutrient's day total as a share of its minimum (None without a minimum)."""
+    out: dict[str, float | None] = {}
+    for n in KEY_NUTRIENTS:
+        target = week.applied.get(n)
+        out[n] = day.totals[n] / target.min if target is not None and target.min else None
+    return out
+
+
+def week_average(week: WeekPlan, nutrient: str) -> float:
+    return sum(d.totals[nutrient] for d in week.days) / len(week.days)
+
+
+def week_document(week: WeekPlan) -> dict[str, Any]:
+    """The ``planner.week/1`` JSON document."""
+    return {
+        "schema": "planner.week/1",
+        "profile": week.targets.profile.as_dict(),
+        "options": {"days": week.options.days, "diet": week.options.diet,
+                    "exclude": list(week.options.exclude),
+                    "include": list(week.options.include), "seed": week.options.seed,
+                    "strict_daily": week.options.strict_daily,
+                    "max_days": week.options.max_days},
+        "targets": {n: t.as_dict() for n, t in week.applied.items()},
+        "days": [{"day": d.day,
+                  "meals": [{"slot": m.slot, "items": [i.as_dict() for i in m.items]}
+                            for m in d.meals],
+                  "totals": {n: round(d.totals[n], 6) for n in NUTRIENT_NAMES},
+                  "unknown": {n: list(v) for n, v in d.unknown.items()}}
+                 for d in week.days],
+        "shopping_list": [{"food_id": s.food_id, "name": s.name, "grams": round(s.grams, 3),
+                           "servings": s.servings, "portion": s.portion,
+                           "quantity": s.quantity} for s in week.shopping_list],
+        "solver": week.solver.as_dict(),
+        "notes": list(week.notes),
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def _title(week: WeekPlan) -> str:
+    p = week.targets.profile
+    stage = "" if p.life_stage == "general" else f", {p.life_stage}"
+    days = "1 day" if week.options.days == 1 else f"{week.options.days} days"
+    return (f"Meal plan for a {p.age}-year-old {p.sex}{stage}, {week.options.diet}: {days}")
+
+
+def _coverage_text(week: WeekPlan, day: DayPlan) -> str:
+    parts = []
+    for n, share in coverage(week, day).items():
+        parts.append(f"{SHORT[n]} {share * 100:.0f}%" if share is not None else
+                     f"{SHORT[n]} -")
+    return " | ".join(parts) + f" | energy {day.totals['energy_kcal']:,.0f} kcal"
+
+
+def _target_line(week: WeekPlan) -> str:
+    bits = []
+    for n in KEY_NUTRIENTS:
+        t = week.applied.get(n)
+        if t is not None and t.min is not None:
+            basis = " (week avg)" if t.basis == "week_average" else ""
+            bits.append(f"{SHORT[n]} {amount(t.min, n)}{basis}")
+    energy = week.applied["energy_kcal"]
+    bits.append(f"energy {energy.min:,.0f}-{energy.max:,.0f} kcal")
+    return "Daily targets (100 %): " + ", ".join(bits)
+
+
+def format_week(week: WeekPlan, fmt: str = "table") -> str:
+    """Render a plan as table (terminal), markdown, json, csv (one row per item) or html."""
+    if fmt == "json":
+        return to_json(week_document(week))
+    if fmt == "csv":
+        return _week_csv(week)
+    if fmt == "markdown":
+        return _week_markdown(week)
+    if fmt == "html":
+        return _week_html(week)
+    lines = [_title(week), _target_line(week), ""]
+    for day in week.days:
+        lines.append(f"Day {day.day}")
+        for meal in day.meals:
+            lines.append(f"  {meal.slot.capitalize():<10} "
+                         + "; ".join(household(i) for i in meal.items))
+        lines.append(f"  {'Coverage':<10} {_coverage_text(week, day)}")
+        lines.append("")
+    if len(week.days) > 1:
+        averages = []
+        for n in KEY_NUTRIENTS:
+            minimum = week.applied[n].min if n in week.applied else None
+            if minimum:
+                averages.append(f"{SHORT[n]} {100 * week_average(week, n) / minimum:.0f}%")
+        lines += [f"Average over the plan: {', '.join(averages)}", ""]
+    lines.append("Shopping list")
+    lines.append(text_table(["food", "to buy"], [[s.name, s.quantity]
+                                                 for s in week.shopping_list]))
+    lines.append("")
+    lines += week.notes
+    lines.append(f"Solved by {week.solver.name} ({week.solver.status}) in "
+                 f"{week.solver.seconds:.1f} s. Food data: USDA; targets: NASEM DRIs.")
+    lines += [DISCLAIMER, RED_FLAGS]
+    return "\n".join(lines) + "\n"
+
+
+def _week_markdown(week: WeekPlan) -> str:
+    lines = [f"# {_title(week)}", "", _target_line(week), ""]
+    for day in week.days:
+        lines += [f"## Day {day.day}", "", "| meal | food |", "|---|---|"]
+        for meal in day.meals:
+            for item in meal.items:
+                lines.append(f"| {meal.slot} | {_md(household(item))} |")
+        cov = coverage(week, day)
+        lines += ["", "| " + " | ".join(display_name(n) for n in KEY_NUTRIENTS)
+                  + " | energy |", "|" + "---|" * (len(KEY_NUTRIENTS) + 1),
+                  "| " + " | ".join("-" if cov[n] is None else f"{cov[n] * 100:.0f} %"  # type: ignore[operator]
+                                    for n in KEY_NUTRIENTS)
+                  + f" | {day.totals['energy_kcal']:,.0f} kcal |", ""]
+    lines += ["## Shopping list", "", "| food | to buy |", "|---|---|"]
+    lines += [f"| {_md(s.name)} | {_md(s.quantity)} |" for s in week.shopping_list]
+    lines += [""] + [f"> {_md(n)}" for n in week.notes] + ["", f"*{DISCLAIMER}*", "",
+                                                            f"*{RED_FLAGS}*", ""]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _week_csv(week: WeekPlan) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "servings",
+                     "portion", "grams", *KEY_NUTRIENTS, "energy_kcal"])
+    for day in week.days:
+        for meal in day.meals:
+            for item in meal.items:
+                writer.writerow([day.day, meal.slot, item.food_id, item.ndb_number or "",
+                                 item.fdc_id or "", item.name, f"{item.servings:g}",
+                                 item.portion, f"{item.grams:g}",
+                                 *(_item_amount(item, n)
+                                   for n in (*KEY_NUTRIENTS, "energy_kcal"))])
+    return buffer.getvalue()
+
+
+def _item_amount(item: PlanItem, nutrient: str) -> str:
+    value = item.nutrients.get(nutrient)
+    return "" if value is None else f"{value:.6g}"
+
+
+def _week_html(week: WeekPlan) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    template = env.get_template("week.html.j2")
+    days = [{"day": d.day,
+             "meals": [{"slot": m.slot, "items": [household(i) for i in m.items]}
+                       for m in d.meals],
+             "coverage": {SHORT[n]: None if v is None else round(100 * v)
+                          for n, v in coverage(week, d).items()},
+             "energy": round(d.totals["energy_kcal"])} for d in week.days]
+    return template.render(title=_title(week), targets=_target_line(week), days=days,
+                           shopping=week.shopping_list, notes=week.notes,
+                           disclaimer=DISCLAIMER, red_flags=RED_FLAGS,
+                           chart=coverage_chart_svg(week), solver=week.solver)
+
+
+def coverage_chart_svg(week: WeekPlan) -> str:
+    """An inline SVG bar chart (matplotlib) of each day's coverage of the key nutrients."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "none"  # keep text as text (searchable, accessible)
+    plt.rcParams["svg.hashsalt"] = "planner"  # stable element ids
+    nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min]
+    figure, axes = plt.subplots(figsize=(8, 3.6), dpi=100)
+    width = 0.8 / max(len(nutrients), 1)
+    days = [d.day for d in week.days]
+    for k, n in enumerate(nutrients):
+        values = [min(100 * d.totals[n] / week.applied[n].min, 400)  # type: ignore[operator]
+                  for d in week.days]
+        axes.bar([x + (k - (len(nutrients) - 1) / 2) * width for x in days], values, width,
+                 label=display_name(n))
+    axes.axhline(100, color="black", linewidth=1, linestyle="--")
+    axes.set_xticks(days, [f"Day {d}" for d in days])
+    axes.set_ylabel("% of daily target")
+    axes.set_title("Daily coverage of the key nutrients (dashed line: 100 %)")
+    axes.legend(fontsize="small", ncols=len(nutrients), loc="upper center",
+                bbox_to_anchor=(0.5, -0.12), frameon=False)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+# ------------------------------------------------------------------ foods and explain
+
+def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
+    """Ranked food suggestions."""
+    if fmt == "json":
+        return to_json(ranking_dict(ranking))
+    n = ranking.nutrient
+    rows = [[i + 1, f.name, f.portion, amount(f.per_portion, n),
+             "-" if f.target_share is None else f"{100 * f.target_share:.0f}%",
+             amount(f.per_100g, n),
+             "-" if f.per_100kcal is None else amount(f.per_100kcal, n)]
+            for i, f in enumerate(ranking.foods)]
+    headers = ["#", "food", "portion", "per portion", "% target", "per 100 g", "per 100 kcal"]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["rank", "food_id", "name", "portion", "portion_grams",
+                         f"{n}_per_portion", "percent_of_target", f"{n}_per_100g",
+                         f"{n}_per_100kcal"])
+        for i, f in enumerate(ranking.foods):
+            writer.writerow([i + 1, f.food_id, f.name, f.portion, f"{f.portion_grams:g}",
+                             f"{f.per_portion:.4g}",
+                             "" if f.target_share is None else f"{100 * f.target_share:.1f}",
+                             f"{f.per_100g:.4g}",
+                             "" if f.per_100kcal is None else f"{f.per_100kcal:.4g}"])
+        return buffer.getvalue()
+    basis = {"serving": "per portion", "100g": "per 100 g", "100kcal": "per 100 kcal"}
+    head = (f"Foods richest in {display_name(n).lower()} {basis[ranking.per]} "
+            f"({ranking.source}, {ranking.considered} foods considered)")
+    note = (f"{ranking.unknown} food(s) have no USDA value for {n} and are not ranked."
+            if ranking.unknown else "")
+    target = ("" if ranking.target is None else
+              f"% target = share of your daily target of {amount(ranking.target, n)}.")
+    if fmt == "markdown":
+        lines = [f"# {head}", "", "| " + " | ".join(headers) + " |",
+                 "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(_md(str(c)) for c in r) + " |" for r in rows]
+        lines += ["", target, note, "", f"*{DISCLAIMER}*"]
+        return "\n".join(line for line in lines if line is not None) + "\n"
+    table = text_table(headers, rows, right=[True, False, False, True, True, True, True])
+    lines = [head, "", table, ""] + [t for t in (target, note) if t] + [DISCLAIMER]
+    return "\n".join(lines) + "\n"
+
+
+def format_explain(e: Explanation, fmt: str = "table") -> str:
+    """What one portion of a food brings."""
+    if fmt == "json":
+        return to_json(explanation_dict(e))
+    rows = [[display_name(line.nutrient) + (" (key)" if line.nutrient in KEY_NUTRIENTS
+                                            else ""),
+             "unknown" if line.per_portion is None else amount(line.per_portion,
+                                                               line.nutrient),
+             "-" if line.share is None else f"{100 * line.share:.0f}%", line.rating]
+            for line in e.lines]
+    good = (", ".join(display_name(n) for n in e.good_for) if e.good_for else
+            "none of the five key nutrients")
+    lines = [f"{e.name}: {e.portion} ({e.portion_grams:g} g)",
+             f"USDA: {e.description}" + ("" if e.in_catalogue else
+                                         " (not in the planner's catalogue)"), "",
+             text_table(["nutrient", "per portion", "% of your target", ""], rows,
+                        right=[False, True, True, False]), "",
+             f"A good source of: {good} (FDA convention: >= 10 % of the target per "
+             "portion; excellent >= 20 %).", DISCLAIMER]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ advice
+
+def format_advice(advice: Advice, fmt: str = "table") -> str:
+    """The guided check's result."""
+    if fmt == "json":
+        return to_json(advice.as_dict())
+    if advice.see_doctor:
+        lines = ["You answered yes to:"] + [f"  - {q}" for q in advice.red_flags]
+        lines += ["", advice_doctor_text(), "", DISCLAIMER]
+        return "\n".join(lines) + "\n"
+    lines = ["No red-flag signs reported. Common, usually harmless causes of twitches and "
+             "cramps:"]
+    lines += [f"  - {f}" for f in advice.factors] or ["  - none of the usual triggers "
+                                                        "reported"]
+    if advice.emphasis:
+        lines += ["", "Nutrients to emphasise:"]
+        lines += [f"  - {display_name(n)}: {why}" for n, why in advice.emphasis.items()]
+    lines += ["", "A week of meals that meets your targets:"]
+    lines += [f"  {c}" for c in advice.commands]
+    lines += ["", "If twitching spreads, weakness appears or symptoms persist, see a doctor.",
+              DISCLAIMER]
+    return "\n".join(lines) + "\n"
+
+
+def advice_doctor_text() -> str:
+    from planner.advice import DOCTOR
+
+    return DOCTOR

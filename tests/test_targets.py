@@ -214,7 +214,7 @@ def test_every_valid_profile_gets_sane_targets(sex: str, age: int, activity: str
     t = compute_targets(make_profile(sex, age, "general", weight, height, activity))
     energy = t["energy_kcal"]
     assert energy.min is not None and energy.max is not None
-    assert 900 < energy.min < energy.max < 6500
+    assert 700 < energy.min < energy.max < 6500  # a small, sedentary 91-year-old: ~900
     for target in t.items.values():
         if target.min is not None and target.max is not None:
             assert target.min <= target.max
