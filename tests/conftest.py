@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from planner.data import FoodTable, load_foods
+
 # CI runs a fixed set of examples (no flaky reruns); `pytest --hypothesis-profile=explore`
 # searches new ones.
 settings.register_profile("default", derandomize=True, deadline=None)
 settings.register_profile("explore", derandomize=False, deadline=None, max_examples=200)
 settings.load_profile("default")
-
-from planner.data import FoodTable, load_foods
 
 DATA = Path(__file__).parent / "data"
 
