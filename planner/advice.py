@@ -118,6 +118,7 @@ def advise(answers: Answers, profile: Profile | None = None, diet: str | None = 
         emphasis["vitamin_b12_ug"] = "; ".join(reasons)
     commands = []
     base = ["planner", "week"]
+    placeholder = profile is None
     if profile is not None:
         base += ["--sex", profile.sex, "--age", str(profile.age)]
         if profile.life_stage != "general":
@@ -126,6 +127,9 @@ def advise(answers: Answers, profile: Profile | None = None, diet: str | None = 
         base += ["--diet", diet]
     if {"vitamin_d_ug", "vitamin_b12_ug"} & emphasis.keys():
         base += ["--strict-daily"]
-    commands.append(shlex.join(base))
+    command = shlex.join(base)
+    if placeholder:  # no profile known: show where it goes
+        command = command.replace("planner week", "planner week --sex SEX --age YEARS", 1)
+    commands.append(command)
     commands += [shlex.join(["planner", "foods", "--rich-in", n]) for n in emphasis]
     return Advice((), False, factors, emphasis, tuple(commands))

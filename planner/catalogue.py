@@ -116,11 +116,11 @@ def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
             raise DatasetError(f"{where}: column {column}: non-numeric value "
                                f"{frame.loc[fid, column]!r} for food {fid!r}")
         frame[column] = values
+    _check(where, frame, "step", frame["step"].isin(STEPS), "must be 0.25, 0.5 or 1")
     _check(where, frame, "portion_grams", frame["portion_grams"].between(*PLAUSIBLE_GRAMS),
            f"grams outside {PLAUSIBLE_GRAMS[0]:g}-{PLAUSIBLE_GRAMS[1]:g}")
-    _check(where, frame, "max_servings", (frame["max_servings"] >= 1)
-           & (frame["max_servings"] <= 6), "must be 1-6")
-    _check(where, frame, "step", frame["step"].isin(STEPS), "must be 0.25, 0.5 or 1")
+    _check(where, frame, "max_servings", (frame["max_servings"] >= frame["step"])
+           & (frame["max_servings"] <= 6), "must be at least one step and at most 6")
     _check(where, frame, "familiarity", frame["familiarity"].isin([1, 2, 3]), "must be 1, 2 or 3")
     _check(where, frame, "category", frame["category"].isin(CATEGORIES),
            "unknown category")

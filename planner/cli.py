@@ -59,6 +59,13 @@ class _Commands(typer.core.TyperGroup):
                   exc.exit_code)
         except typer.Abort:
             _fail("aborted", 1)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as exc:  # a bug, not bad input: say so in one line
+            if os.environ.get("PLANNER_DEBUG"):
+                raise
+            _fail(f"internal error ({type(exc).__name__}: {exc}); please report it, "
+                  "with PLANNER_DEBUG=1 for details", 70)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -419,6 +426,8 @@ def advice(
     profile: ProfileFile = None, diet: DietOpt = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Do not ask; unanswered "
                                            "questions count as no.")] = False,
+    ask: Annotated[bool, typer.Option("--ask", help="Ask the unanswered questions even "
+                                      "when input is not a terminal.")] = False,
     fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
     TableOrJson.table,
 ) -> None:
@@ -434,7 +443,7 @@ def advice(
              "alcohol": alcohol, "poor_sleep": poor_sleep, "stress": stress,
              "exercise": exercise, "sweating": sweating, "medications": medications,
              "little_sun": little_sun, "acid_reducers": acid_reducers, "metformin": metformin}
-    ask = not no_input and sys.stdin.isatty()
+    ask = ask or (not no_input and sys.stdin.isatty())
     questions = {**RED_FLAGS, **{k: v[0] for k, v in FACTORS.items()}, **EMPHASIS_QUESTIONS}
     for key, question in questions.items():
         if given[key] is None and ask:

@@ -142,7 +142,7 @@ class PlanItem:
         return {"food_id": self.food_id, "ndb_number": self.ndb_number,
                 "fdc_id": int(self.fdc_id) if self.fdc_id and self.fdc_id.isdigit()
                 else self.fdc_id, "name": self.name, "servings": self.servings,
-                "portion": self.portion, "grams": round(self.grams, 1)}
+                "portion": self.portion, "grams": round(self.grams, 6)}
 
 
 @dataclass(frozen=True)

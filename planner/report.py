@@ -290,7 +290,7 @@ def _week_html(week: WeekPlan) -> str:
                       lstrip_blocks=True)
     template = env.get_template("week.html.j2")
     days = [{"day": d.day,
-             "meals": [{"slot": m.slot, "items": [household(i) for i in m.items]}
+             "meals": [{"slot": m.slot, "foods": [household(i) for i in m.items]}
                        for m in d.meals],
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
@@ -360,11 +360,12 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
                              "" if f.per_100kcal is None else f"{f.per_100kcal:.4g}"])
         return buffer.getvalue()
     basis = {"serving": "per portion", "100g": "per 100 g", "100kcal": "per 100 kcal"}
-    head = (f"Foods richest in {display_name(n).lower()} {basis[ranking.per]} "
+    head = (f"Foods richest in {display_name(n)} {basis[ranking.per]} "
             f"({ranking.source}, {ranking.considered} foods considered)")
     note = (f"{ranking.unknown} food(s) have no USDA value for {n} and are not ranked."
             if ranking.unknown else "")
-    target = ("" if ranking.target is None else
+    target = ("Give --sex and --age (or save a profile) to see % of your target."
+              if ranking.target is None else
               f"% target = share of your daily target of {amount(ranking.target, n)}.")
     if fmt == "markdown":
         lines = [f"# {head}", "", "| " + " | ".join(headers) + " |",

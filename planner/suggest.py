@@ -157,7 +157,7 @@ def explain_food(table: FoodTable, catalogue: Catalogue, targets: Targets,
               "zinc_mg", "vitamin_c_mg", "folate_dfe_ug"):
         value = row[n]
         amount: float | None = None if pd.isna(value) else float(value) * grams / 100
-        goal = targets[n].min if n in targets else None
+        goal = (targets[n].value or targets[n].min) if n in targets else None
         share = amount / goal if amount is not None and goal else None
         rating = ("unknown" if amount is None else
                   "excellent source" if share is not None and share >= EXCELLENT_SOURCE and

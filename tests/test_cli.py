@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,258 @@ def test_solve_bad_column_exits_1(run, tmp_path: Path) -> None:  # type: ignore[
     r = run("solve", "--foods", str(foods), "--targets", str(foods))
     assert r.exit_code == 1
     assert "unknown column protien_g" in r.stderr
+
+
+# ------------------------------------------------------------------ every command
+
+COMMANDS = [["week"], ["day"], ["foods"], ["explain"], ["targets"], ["solve"], ["advice"],
+            ["data"], ["profile", "init"], ["profile", "show"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(run, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    r = run(*command, "--help")
+    assert r.exit_code == 0
+    assert "Example: planner" in " ".join(r.stdout.split())
+
+
+def test_week_table_shows_meals_coverage_and_shopping_list(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("week", "--sex", "female", "--age", "35")
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    for day in range(1, 8):
+        assert f"Day {day}\n" in out
+    assert "Breakfast" in out and "Lunch" in out and "Dinner" in out
+    assert out.count("Coverage") == 7 and "Mg " in out and "B12 " in out
+    assert "Shopping list" in out
+    assert "not medical advice" in out and "electrolyte panel" in out
+    assert "see a doctor" in out.lower()
+
+
+def recompute_totals(day: dict, table) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    totals: dict[str, float] = {}
+    for meal in day["meals"]:
+        for item in meal["items"]:
+            row = table.foods.loc[item["food_id"]]
+            for n in day["totals"]:
+                value = row[n]
+                if value == value:
+                    totals[n] = totals.get(n, 0.0) + item["grams"] / 100 * value
+    return totals
+
+
+@pytest.mark.parametrize("profile", [
+    ["--sex", "female", "--age", "35"],
+    ["--sex", "male", "--age", "72", "--diet", "vegetarian"],
+    ["--sex", "female", "--age", "16", "--diet", "pescatarian", "--exclude", "gluten"],
+    ["--sex", "female", "--age", "29", "--life-stage", "pregnancy", "--diet", "vegan"],
+    ["--sex", "male", "--age", "45", "--weight", "92", "--height", "183", "--activity",
+     "active", "--seed", "5"],
+])
+def test_week_json_schema_holds(run, bundled, profile: list[str]) -> None:  # type: ignore[no-untyped-def]
+    r = run("week", *profile, "--days", "2", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["schema"] == "planner.week/1"
+    assert set(doc) >= {"profile", "targets", "days", "shopping_list", "solver"}
+    assert doc["targets"]["energy_kcal"]["min"] < doc["targets"]["energy_kcal"]["max"]
+    assert doc["targets"]["sodium_mg"]["max"] is not None
+    assert doc["solver"]["name"] == "HiGHS" and doc["solver"]["status"] in ("optimal",
+                                                                            "feasible")
+    assert len(doc["days"]) == 2
+    for day in doc["days"]:
+        assert [m["slot"] for m in day["meals"]][:3] == ["breakfast", "lunch", "dinner"]
+        for meal in day["meals"]:
+            for item in meal["items"]:
+                assert set(item) == {"food_id", "ndb_number", "fdc_id", "name", "servings",
+                                     "portion", "grams"}
+                assert item["grams"] > 0 and item["servings"] > 0
+        again = recompute_totals(day, bundled)
+        for n, value in day["totals"].items():
+            assert value == pytest.approx(again.get(n, 0.0), rel=1e-6, abs=1e-6), n
+        for n in ("magnesium_mg", "calcium_mg", "potassium_mg"):
+            assert day["totals"][n] >= doc["targets"][n]["min"] - 1e-6
+    listed = sum(s["grams"] for s in doc["shopping_list"])
+    eaten = sum(i["grams"] for d in doc["days"] for m in d["meals"] for i in m["items"])
+    assert listed == pytest.approx(eaten)
+
+
+def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]
+    csv_out = run("week", "--sex", "male", "--age", "50", "--days", "2", "--format", "csv")
+    assert csv_out.exit_code == 0
+    lines = csv_out.stdout.strip().splitlines()
+    assert lines[0].startswith("day,slot,food_id,ndb_number,fdc_id,name,servings,portion,"
+                               "grams,magnesium_mg")
+    assert {line.split(",")[0] for line in lines[1:]} == {"1", "2"}
+    md = run("week", "--sex", "male", "--age", "50", "--days", "1", "--format", "markdown")
+    assert md.exit_code == 0 and md.stdout.startswith("# Meal plan") and "| breakfast |" in \
+        md.stdout and "## Shopping list" in md.stdout
+    day = run("day", "--sex", "female", "--age", "70", "--include", "banana")
+    assert day.exit_code == 0 and "banana" in day.stdout and "Day 2" not in day.stdout
+
+
+def test_html_escapes_food_names(run, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from planner.data import bundled_dir
+    data = tmp_path / "data"
+    shutil.copytree(bundled_dir(), data)
+    catalogue = (data / "recommended_foods.csv").read_text()
+    catalogue = catalogue.replace("09040,banana,", '09040,<script>alert("x")</script> banana,')
+    (data / "recommended_foods.csv").write_text(catalogue)
+    r = run("week", "--sex", "female", "--age", "35", "--days", "1", "--include", "09040",
+            "--data", str(data), "--format", "html")
+    assert r.exit_code == 0, r.output
+    assert "<script>" not in r.stdout
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; banana" in r.stdout
+    assert "<svg" in r.stdout and 'id="coverage-chart"' in r.stdout
+
+
+def test_output_file_is_not_overwritten_without_force(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "plan.md"
+    target.write_text("my notes")
+    r = run("week", "--sex", "female", "--age", "35", "--days", "1", "--format", "markdown",
+            "--output", str(target))
+    assert r.exit_code == 1 and "already exists; use --force" in r.stderr
+    assert target.read_text() == "my notes"
+    r = run("week", "--sex", "female", "--age", "35", "--days", "1", "--format", "markdown",
+            "--output", str(target), "--force")
+    assert r.exit_code == 0 and target.read_text().startswith("# Meal plan")
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]  # no temporary files left
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["week", "--sex", "female", "--age", "35", "--diet", "keto"], 1,
+     "error: diet: 'keto' is not one of"),
+    (["week", "--sex", "female", "--age", "5"], 1, "error: age: 5 is under 9"),
+    (["week", "--sex", "male", "--age", "30", "--life-stage", "pregnancy"], 1,
+     "error: life_stage: pregnancy applies only to females"),
+    (["week", "--sex", "female", "--age", "35", "--exclude", "kryptonite"], 1,
+     "error: exclude: 'kryptonite' is not an allergen"),
+    (["week", "--sex", "female", "--age", "35", "--data", "/no/such/dir"], 1,
+     "error: /no/such/dir: data directory not found"),
+    (["week", "--sex", "female", "--age", "35", "--days", "0"], 2, "error: Invalid value"),
+    (["week", "--sex", "female", "--age", "35", "--format", "pdf"], 2, "error: Invalid value"),
+    (["week", "--sex", "female", "--age", "35", "--output", "/proc/planner/x.txt"], 1,
+     "error: /proc/planner: directory does not exist"),
+    (["foods", "--rich-in", "kryptonite"], 1, "error: nutrient: 'kryptonite' is not known"),
+    (["foods", "--rich-in", "magnesium_mg", "--per", "cup"], 2, "error: Invalid value"),
+    (["explain", "milk", "--sex", "female", "--age", "40"], 1, "error: food 'milk' is "
+                                                               "ambiguous"),
+    (["week", "--sex", "female", "--age", "35", "--diet", "vegan", "--exclude", "fortified"],
+     3, "error: no plan can meet these targets with the foods allowed: Vitamin B12"),
+])
+def test_bad_input_gives_one_line_and_the_right_exit_code(  # type: ignore[no-untyped-def]
+        run, args: list[str], code: int, message: str) -> None:
+    r = run(*args)
+    assert r.exit_code == code, r.output
+    assert r.stderr.startswith(message), r.stderr
+    assert r.stderr.count("\n") == 1
+    assert "Traceback" not in r.output
+
+
+def test_unwritable_output_path(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        r = run("week", "--sex", "female", "--age", "35", "--days", "1", "--output",
+                str(locked / "plan.txt"))
+        if os.geteuid() == 0:  # root ignores directory permissions
+            assert r.exit_code == 0
+        else:
+            assert r.exit_code == 1 and "cannot write" in r.stderr
+    finally:
+        locked.chmod(0o700)
+    r = run("week", "--sex", "female", "--age", "35", "--days", "1", "--output",
+            str(tmp_path))
+    assert r.exit_code in (1, 2) and "directory" in r.stderr.lower()
+
+
+def test_corrupt_data_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from planner.data import bundled_dir
+    data = tmp_path / "data"
+    shutil.copytree(bundled_dir(), data)
+    (data / "foods.csv.gz").write_bytes((data / "foods.csv.gz").read_bytes()[:5000])
+    r = run("week", "--sex", "female", "--age", "35", "--data", str(data))
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"error: {data}/foods.csv.gz: unreadable")
+    assert r.stderr.count("\n") == 1
+
+
+def test_planner_data_env_var(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+                              ) -> None:
+    monkeypatch.setenv("PLANNER_DATA", str(tmp_path / "nothing"))
+    r = run("data")
+    assert r.exit_code == 1 and "nothing: data directory not found" in r.stderr
+
+
+def test_foods_ranking_and_formats(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("foods", "--rich-in", "magnesium", "--top", "5", "--sex", "female", "--age", "40")
+    assert r.exit_code == 0, r.output
+    assert "Foods richest in Magnesium per portion" in r.stdout and "% target" in r.stdout
+    doc = json.loads(run("foods", "--rich-in", "calcium_mg", "--per", "100kcal", "--diet",
+                         "vegan", "--format", "json").stdout)
+    values = [f["per_100kcal"] for f in doc["foods"]]
+    assert values == sorted(values, reverse=True) and len(values) == 10
+    assert doc["nutrient"] == "calcium_mg" and doc["per"] == "100kcal"
+    csv_out = run("foods", "--rich-in", "b12", "--all", "--top", "3", "--format", "csv")
+    assert csv_out.exit_code == 0 and len(csv_out.stdout.strip().splitlines()) == 4
+    md = run("foods", "--rich-in", "potassium_mg", "--format", "markdown")
+    assert md.stdout.startswith("# Foods richest in Potassium")
+
+
+def test_explain(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("explain", "cooked spinach", "--sex", "female", "--age", "40")
+    assert r.exit_code == 0, r.output
+    assert "cooked spinach: 1 cup (180 g)" in r.stdout
+    assert "A good source of: Magnesium, Calcium, Potassium" in r.stdout
+    doc = json.loads(run("explain", "11457", "--sex", "female", "--age", "40", "--format",
+                         "json").stdout)
+    # raw spinach, 1 cup = 30 g: magnesium 79 mg/100 g -> 23.7 mg
+    assert doc["nutrients"]["magnesium_mg"]["per_portion"] == pytest.approx(23.7)
+
+
+def test_advice_red_flag_sends_to_a_doctor(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("advice", "--no-input", "--swallowing")
+    assert r.exit_code == 0
+    assert "see a doctor" in r.stdout.lower() and "planner week" not in r.stdout
+
+
+def test_advice_without_red_flags_offers_a_plan(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("advice", "--no-input", "--no-weakness", "--sweating", "--acid-reducers",
+            "--sex", "female", "--age", "58", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert not doc["see_doctor"]
+    assert set(doc["emphasis"]) == {"potassium_mg", "magnesium_mg", "vitamin_b12_ug"}
+    assert doc["commands"][0] == "planner week --sex female --age 58 --strict-daily"
+
+
+def test_advice_asks_questions_on_input(run) -> None:  # type: ignore[no-untyped-def]
+    answers = "n\n" * 5 + "y\n" + "n\n" * 9  # five red flags no, caffeine yes, rest no
+    r = run("advice", "--ask", input=answers)
+    assert r.exit_code == 0, r.output
+    assert "Is there muscle weakness that is getting worse?" in r.stdout
+    assert "Caffeine is a common trigger" in r.stdout
+    stop = run("advice", "--ask", input="y\n")  # the first red flag ends the questions
+    assert "see a doctor" in stop.stdout.lower() and "caffeine" not in stop.stdout.lower()
+
+
+def test_saved_profile_is_used_by_every_command(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("profile", "init", "--sex", "male", "--age", "66", "--diet", "pescatarian",
+            "--exclude", "shellfish", "--target", "magnesium_mg=450")
+    assert r.exit_code == 0, r.output
+    shown = run("profile", "show")
+    assert 'diet = "pescatarian"' in shown.stdout and "magnesium_mg = 450" in shown.stdout
+    t = json.loads(run("targets", "--format", "json").stdout)
+    assert t["profile"]["age"] == 66 and t["targets"]["magnesium_mg"]["min"] == 450
+    w = json.loads(run("week", "--days", "1", "--format", "json").stdout)
+    assert w["profile"]["age"] == 66 and w["options"]["diet"] == "pescatarian"
+    assert w["options"]["exclude"] == ["shellfish"]
+    flags_win = json.loads(run("targets", "--age", "30", "--format", "json").stdout)
+    assert flags_win["profile"]["age"] == 30 and flags_win["profile"]["sex"] == "male"
+    again = run("profile", "init", "--sex", "male", "--age", "66")
+    assert again.exit_code == 1 and "already exists; use --force" in again.stderr
