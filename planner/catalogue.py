@@ -50,6 +50,9 @@ COLUMNS: Final[tuple[str, ...]] = (
 #: A portion outside this range (grams) is almost certainly a data error.
 PLAUSIBLE_GRAMS: Final = (2.0, 500.0)
 STEPS: Final = (0.25, 0.5, 1.0)
+GENERIC_SKIP_GROUPS: Final = ("Spices and Herbs", "Baby Foods")
+GENERIC_SKIP_WORDS: Final = (r"leavening|supplement|powder|dry mix|infant formula|"
+                             r"\bsalt,|baking|dehydrated|gelatin|yeast extract")
 
 
 @dataclass(frozen=True)
@@ -156,9 +159,14 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
     Portion: the food's first household measure (lowest seq) if it weighs 10-400 g, else
     100 g. Every food suits every slot, up to 2 servings in steps of 0.5, familiarity 2;
     diets and allergens are unknown, so only omnivore plans without exclusions by allergen
-    can use it. Foods without an energy value are left out.
+    can use it. Foods without an energy value, and things not eaten by the portion (spices,
+    leavening agents such as cream of tartar, supplements, powders, baby foods), are left
+    out.
     """
-    foods = table.foods[table.foods["energy_kcal"].notna()]
+    eaten = ~(table.foods["food_group"].isin(GENERIC_SKIP_GROUPS)
+              | table.foods["description"].str.contains(GENERIC_SKIP_WORDS, case=False,
+                                                         regex=True))
+    foods = table.foods[table.foods["energy_kcal"].notna() & eaten]
     first = (table.portions.sort_values(["food_id", "seq"])
              .drop_duplicates("food_id").set_index("food_id"))
     first = first[first["grams"].between(10, 400)].reindex(foods.index)

@@ -240,8 +240,9 @@ StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Meet vitamin D 
 MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7,
                                          help="Days a food may appear in any 7 (staples "
                                          "excepted).", rich_help_panel=_PLAN)]
-AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Plan from the whole food "
-                                           "table with generic portions, not the catalogue.",
+AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: plan from "
+                                           "the whole food table with generic portions and "
+                                           "no diet labels, not the curated catalogue.",
                                            rich_help_panel=_PLAN)]
 SolverOpt = Annotated[Solver, typer.Option(help="MIP solver; CBC is also the fallback.",
                                            rich_help_panel=_PLAN)]
