@@ -34,7 +34,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from planner.errors import DatasetError
+from planner.errors import DatasetError, reason
 from planner.nutrients import (
     BY_NAME,
     FOOD_ID_COLUMNS,
@@ -231,7 +231,7 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{path}: unreadable manifest ({_reason(exc)})") from exc
+        raise DatasetError(f"{path}: unreadable manifest ({reason(exc)})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise DatasetError(f"{path}: not a {FORMAT} manifest")
     return manifest
@@ -277,10 +277,10 @@ def _read_csv(path: Path, dtypes: Mapping[str, Any], text_columns: tuple[str, ..
                            compression="infer", encoding="utf-8", low_memory=False)
     except ValueError as exc:
         if isinstance(exc, UnicodeDecodeError | pd.errors.ParserError | pd.errors.EmptyDataError):
-            raise DatasetError(f"{path}: unreadable ({_reason(exc)})") from exc
+            raise DatasetError(f"{path}: unreadable ({reason(exc)})") from exc
         raise _find_bad_value(path, dtypes, text_columns, exc) from exc
     except _READ_ERRORS as exc:
-        raise DatasetError(f"{path}: unreadable, corrupt or truncated ({_reason(exc)})") from exc
+        raise DatasetError(f"{path}: unreadable, corrupt or truncated ({reason(exc)})") from exc
 
 
 def _find_bad_value(path: Path, dtypes: Mapping[str, Any], text_columns: tuple[str, ...],
@@ -289,7 +289,7 @@ def _find_bad_value(path: Path, dtypes: Mapping[str, Any], text_columns: tuple[s
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except (*_READ_ERRORS, ValueError):
-        return DatasetError(f"{path}: unreadable ({_reason(exc)})")
+        return DatasetError(f"{path}: unreadable ({reason(exc)})")
     for column in raw.columns:
         if column in text_columns or column not in dtypes:
             continue
@@ -301,7 +301,7 @@ def _find_bad_value(path: Path, dtypes: Mapping[str, Any], text_columns: tuple[s
             row = int(np.flatnonzero(bad.to_numpy())[0])
             return DatasetError(f"{path}: column {column}: non-numeric value "
                                 f"{raw[column].iloc[row]!r} in row {row + 2}")
-    return DatasetError(f"{path}: unreadable ({_reason(exc)})")
+    return DatasetError(f"{path}: unreadable ({reason(exc)})")
 
 
 def _check_columns(where: str | Path, present: list[Any], required: tuple[str, ...]) -> None:
@@ -313,8 +313,3 @@ def _check_columns(where: str | Path, present: list[Any], required: tuple[str, .
         hint = suggest(str(extra[0]))
         tip = f" (did you mean {hint}?)" if hint else ""
         raise DatasetError(f"{where}: unknown column {extra[0]}{tip}")
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -22,7 +22,13 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from planner.errors import DatasetError, InfeasiblePlanError, PlanRequestError, Shortfall
+from planner.errors import (
+    DatasetError,
+    InfeasiblePlanError,
+    PlanRequestError,
+    Shortfall,
+    reason,
+)
 from planner.model import Bound, SolverInfo, SolverOptions, met, solve_diet
 from planner.nutrients import BY_NAME, display_name, suggest, unit_label
 
@@ -151,7 +157,7 @@ def _read(file: Path) -> pd.DataFrame:
         raise DatasetError(f"{file}: file not found") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError,
             pd.errors.EmptyDataError) as exc:
-        raise DatasetError(f"{file}: unreadable CSV ({str(exc).splitlines()[0]})") from exc
+        raise DatasetError(f"{file}: unreadable CSV ({reason(exc)})") from exc
 
 
 def solve_table(foods: pd.DataFrame, targets: tuple[DietTarget, ...], *,

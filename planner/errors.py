@@ -70,3 +70,18 @@ class FetchError(PlannerError):
 
 class OutputError(PlannerError):
     """A report or data file could not be written where the user asked."""
+
+
+def reason(exc: BaseException) -> str:
+    """One line saying why a foreign exception happened, for a ``PlannerError`` message.
+
+    The first line of the message; for an exception without one, the first non-empty cause
+    in its chain, else its class name; at most 200 characters.
+    """
+    current: BaseException | None = exc
+    while current is not None:
+        lines = str(current).strip().splitlines()
+        if lines:
+            return lines[0][:200]
+        current = current.__cause__ or current.__context__
+    return type(exc).__name__

@@ -37,7 +37,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from planner.data import coverage, load_foods, write_dataset
-from planner.errors import DatasetError, FetchError
+from planner.errors import DatasetError, FetchError, reason
 from planner.sources import FDC_DATA_TYPES, foods_from_fdc_json
 
 DEFAULT_BASE_URL: Final = "https://api.nal.usda.gov/fdc"
@@ -148,13 +148,13 @@ class _Client:
                              "progress is cached, run again later to resume") from None
         except requests.exceptions.RetryError as exc:
             raise FetchError(self._say(f"gave up after {self.options.max_retries} retries "
-                                       f"on {path}: {_reason(exc)}")) from None
+                                       f"on {path}: {reason(exc)}")) from None
         except requests.exceptions.Timeout:
             raise FetchError(f"FDC did not answer {path} within {self.options.timeout:g} s "
                              f"({self.options.max_retries} retries)") from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(self._say(f"cannot reach FDC at {self.options.base_url} "
-                                       f"({_reason(exc)})")) from None
+                                       f"({reason(exc)})")) from None
         if response.status_code in (401, 403):
             raise FetchError("API key rejected by FDC (HTTP "
                              f"{response.status_code}); get a key at "
@@ -174,14 +174,6 @@ class _Client:
 
     def _say(self, text: str) -> str:
         return redact(text, self.options.api_key)
-
-
-def _reason(exc: BaseException) -> str:
-    inner: BaseException | None = exc
-    while inner is not None and inner.__context__ is not None and not str(inner):
-        inner = inner.__context__
-    text = str(inner or exc).splitlines()[0] if str(inner or exc) else type(exc).__name__
-    return text[:200]
 
 
 # ------------------------------------------------------------------ cache
@@ -231,7 +223,7 @@ def read_ids(path: Path) -> _Wanted:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise FetchError(f"{path}: cannot read ids ({_reason(exc)})") from None
+        raise FetchError(f"{path}: cannot read ids ({reason(exc)})") from None
     lines = [line.strip() for line in text.splitlines() if line.strip()
              and not line.startswith("#")]
     values: list[str]
@@ -280,7 +272,7 @@ def fetch_food_data(options: FetchOptions,
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FetchError(f"{out.parent}: cannot create ({_reason(exc)})") from None
+        raise FetchError(f"{out.parent}: cannot create ({reason(exc)})") from None
     cache = _Cache(options.cache or out.parent / f".{out.name}.fetch-cache")
     client = _Client(options)
     wanted = read_ids(options.ids_from) if options.ids_from else None
@@ -415,7 +407,7 @@ def _install(out: Path, table: Any) -> None:
                 os.replace(old, out)
             raise
     except (OSError, DatasetError) as exc:
-        raise FetchError(f"{out}: could not install the new data ({_reason(exc)}); "
+        raise FetchError(f"{out}: could not install the new data ({reason(exc)}); "
                          "previous contents kept") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

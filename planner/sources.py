@@ -28,7 +28,7 @@ from typing import Any, Final
 import pandas as pd
 
 from planner.data import FoodTable
-from planner.errors import DatasetError
+from planner.errors import DatasetError, reason
 from planner.nutrients import (
     FOOD_ID_COLUMNS,
     NUTRIENT_NAMES,
@@ -220,7 +220,7 @@ class _CsvFiles:
                 frame = pd.read_csv(self.members[name], dtype=str, keep_default_na=False,
                                     na_values=[""], encoding="utf-8")
         except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-            raise DatasetError(f"{where}: unreadable ({str(exc).splitlines()[0]})") from exc
+            raise DatasetError(f"{where}: unreadable ({reason(exc)})") from exc
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise DatasetError(f"{where}: missing column {missing[0]}")
@@ -345,7 +345,7 @@ def read_fdc_json(path: str | Path) -> FoodTable:
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{file}: unreadable JSON ({str(exc).splitlines()[0]})") from exc
+        raise DatasetError(f"{file}: unreadable JSON ({reason(exc)})") from exc
     if isinstance(document, dict):
         lists = [v for v in document.values() if isinstance(v, list)]
         items: list[Any] = [item for chunk in lists for item in chunk]
