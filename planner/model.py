@@ -89,14 +89,13 @@ class DayProblem:
     """One day's meal-planning model, in arrays indexed by candidate (a food in a slot).
 
     ``food`` and ``slot`` give each candidate's food index and slot index; ``upper`` its
-    maximum number of units (a unit is the food's serving step). ``unit_cost`` is charged
-    per unit and ``item_cost`` once if the candidate is used at all.
+    maximum number of units (a unit is the food's serving step). ``item_cost`` is charged
+    once if the candidate is used at all.
     """
 
     food: np.ndarray
     slot: np.ndarray
     upper: np.ndarray
-    unit_cost: np.ndarray
     item_cost: np.ndarray
     energy: np.ndarray  # kcal per unit
     bounds: Sequence[Bound]
@@ -141,8 +140,8 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     for i in range(n):
         if len(levels[i]) > 1:
             lp += _expr(used[i]) <= 1, f"one_level{i}"
-        for z, k in levels[i]:
-            objective.append((z, float(problem.item_cost[i]) + k * float(problem.unit_cost[i])))
+        for z, _ in levels[i]:
+            objective.append((z, float(problem.item_cost[i])))
     slacks = _add_bounds(lp, problem.bounds, levels, objective)
 
     def units(members: Iterable[int], weight: np.ndarray | None = None) -> Any:
@@ -204,15 +203,17 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     for key in strict:
         slacks[key].upBound = 0
     keep = _pool(problem, amounts())
-    for j in np.flatnonzero(~keep):
-        for z, _ in levels[j]:
-            z.upBound = 0
+
+    def allow(candidates: np.ndarray, upper: int) -> None:
+        for j in candidates:
+            for z, _ in levels[j]:
+                z.upBound = upper
+
+    allow(np.flatnonzero(~keep), 0)
     info = _solve(lp, options, mip=True)
     if info.status == "infeasible":
         seconds += info.seconds
-        for j in np.flatnonzero(~keep):
-            for z, _ in levels[j]:
-                z.upBound = 1
+        allow(np.flatnonzero(~keep), 1)
         info = _solve(lp, options, mip=True)
     if info.status == "infeasible":
         seconds += info.seconds
@@ -233,7 +234,7 @@ POOL_PER_BOUND: Final = 6
 
 def _pool(problem: DayProblem, relaxed: np.ndarray) -> np.ndarray:
     keep = relaxed > 1e-6
-    cost = problem.item_cost + problem.unit_cost
+    cost = problem.item_cost
     for s in range(len(problem.slot_names)):
         members = np.flatnonzero(problem.slot == s)
         keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_SLOT]]] = True

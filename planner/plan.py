@@ -43,9 +43,11 @@ Objective (minimised; documented weights below)
   item penalty (fewer, larger portions) + familiarity penalty (everyday foods first)
   + unknown-data penalty (foods whose key nutrient values USDA does not report)
   + repeat penalty (foods eaten in the last week, more if yesterday)
-  - nutrient-density reward (share of the five key targets per unit, capped per food)
   + a small seeded jitter, so ``seed`` gives a different but equally valid plan and the
   same inputs and seed give the same plan.
+  Nutrient density comes from the catalogue, which holds only foods rich in the key
+  nutrients; the objective deliberately does not reward amounts beyond the targets
+  (tried: it pushed calcium to its upper limit and doubled solve times).
 
 Missing data: a food's unknown value counts as 0 toward every bound, so a plan never
 claims a nutrient it cannot account for; each day lists the chosen foods with unknown
@@ -99,7 +101,6 @@ W_FAMILIAR: Final = 0.4  # per familiarity level above 1 (everyday)
 W_UNKNOWN: Final = 0.5  # per key nutrient whose value is unknown for the food
 W_REPEAT: Final = 0.5  # per earlier day (in the last 6) the food was eaten
 W_YESTERDAY: Final = 1.0  # extra if it was eaten yesterday
-W_DENSITY: Final = 0.0  # reward per unit: share of key targets, each capped at 50 %
 W_JITTER: Final = 0.8  # seeded random cost per food and day, in [0, W_JITTER)
 SOFT_WEIGHT: Final = 1.0  # relative weight of an aimed-for (soft) minimum
 WINDOW: Final = 7  # days over which variety limits count
@@ -339,7 +340,6 @@ class _Data:
     units_max: np.ndarray  # max units per meal
     day_units: np.ndarray  # max units per day (staples eaten at two meals)
     step: np.ndarray
-    density: np.ndarray  # key-target share per unit, capped
 
 
 def _prepare(table: FoodTable, foods: pd.DataFrame, targets: Targets) -> _Data:
@@ -352,17 +352,12 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, targets: Targets) -> _Data:
         column = values[n].to_numpy(dtype=float)
         unknown[n] = np.isnan(column)
         per_unit[n] = np.nan_to_num(column, nan=0.0) * grams_per_unit / 100.0
-    density = np.zeros(len(ids))
-    for n in KEY_NUTRIENTS:
-        goal = targets[n].min if n in targets else None
-        if goal:
-            density += np.minimum(per_unit[n] / goal, 0.5)
     units_max = np.floor(foods["max_servings"].to_numpy(dtype=float)
                          / foods["step"].to_numpy(dtype=float) + 1e-9).astype(int)
     step = foods["step"].to_numpy(dtype=float)
     day_units = np.floor((foods["max_servings"].to_numpy(dtype=float) + 1) / step + 1e-9)
     return _Data(ids, foods, per_unit, unknown, np.maximum(units_max, 1),
-                 day_units.astype(int), step, density)
+                 day_units.astype(int), step)
 
 
 def _applied_targets(targets: Targets, options: PlanOptions) -> dict[str, AppliedTarget]:
@@ -403,8 +398,7 @@ def _screen(data: _Data, targets: Targets, keep: Sequence[str], seed: int) -> _D
     return _Data([data.ids[i] for i in index], data.entries.iloc[index],
                  {n: v[index] for n, v in data.per_unit.items()},
                  {n: v[index] for n, v in data.unknown.items()},
-                 data.units_max[index], data.day_units[index], data.step[index],
-                 data.density[index])
+                 data.units_max[index], data.day_units[index], data.step[index])
 
 
 # ------------------------------------------------------------------ one day's model
@@ -489,7 +483,7 @@ def _day_problem(data: _Data, applied: Mapping[str, AppliedTarget], options: Pla
                 for f in np.flatnonzero(included)}
     problem = DayProblem(
         food=food, slot=slot, upper=data.units_max[food],
-        unit_cost=-W_DENSITY * data.density[food], item_cost=food_cost[food],
+        item_cost=food_cost[food],
         energy=per["energy_kcal"], bounds=bounds, slot_names=SLOTS, slot_items=slot_items,
         slot_energy=slot_energy, slot_needs=_slot_needs(entries, food),
         slot_caps=_slot_caps(entries, food, slot),

@@ -68,7 +68,7 @@ def _tiny_day(calcium_min: float) -> DayProblem:
     energy = np.array([150.0, 100.0, 100.0, 200.0])
     return DayProblem(
         food=food, slot=slot, upper=np.array([2, 2, 2, 2]),
-        unit_cost=np.zeros(4), item_cost=np.array([1.0, 5.0, 5.0, 1.0]), energy=energy,
+        item_cost=np.array([1.0, 5.0, 5.0, 1.0]), energy=energy,
         bounds=[Bound("calcium", calcium, lo=calcium_min, scale=calcium_min),
                 Bound("energy", energy, lo=500, hi=700, scale=600)],
         slot_names=["breakfast", "dinner"], slot_items={0: (1, 2), 1: (1, 2)},
