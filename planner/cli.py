@@ -24,8 +24,8 @@ from planner.data import DATA_ENV, FoodTable, atomic_write_bytes, coverage, load
 from planner.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.errors import OutputError, PlannerError
 from planner.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
-from planner.plan import PlanOptions, plan_week
-from planner.profile import Settings, make_profile, profile_toml, resolve_settings
+from planner.plan import PlanOptions, check_plan_options, plan_week
+from planner.profile import Settings, profile_toml, resolve_settings
 from planner.report import (
     format_advice,
     format_explain,
@@ -318,8 +318,11 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
 
     Example: planner foods --rich-in magnesium_mg --diet vegan --top 15
     """
-    settings = _maybe_settings(sex, age, life_stage, weight, height, activity, profile,
-                               target, diet=diet, exclude=exclude)
+    settings = None
+    if sex is not None or age is not None or profile is not None or \
+            saved_profile_path().is_file():  # else rank without a person's targets
+        settings = _settings(sex, age, life_stage, weight, height, activity, profile, target,
+                             diet=diet, exclude=exclude)
     targets = None if settings is None else compute_targets(settings.profile,
                                                             settings.overrides)
     table, catalogue = _tables(data_dir, all_foods)
@@ -328,16 +331,6 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
                          diet=use_diet, exclude=settings.exclude if settings else
                          tuple(exclude or ()), top=top)
     _emit(format_foods(ranking, fmt.value), output, force)
-
-
-def _maybe_settings(sex: str | None, age: int | None, *rest: Any, **plan: Any
-                    ) -> Settings | None:
-    """Settings if a profile is given or saved; None lets 'foods' work without one."""
-    profile_file = rest[4]
-    if sex is None and age is None and profile_file is None and \
-            not saved_profile_path().is_file():
-        return None
-    return _settings(sex, age, *rest, **plan)
 
 
 @app.command()
@@ -456,8 +449,6 @@ def advice(
             saved_profile_path().is_file():
         settings = _settings(sex, age, life_stage, None, None, None, profile, None, diet=diet)
         person, diet = settings.profile, settings.diet
-    elif age is not None or sex is not None:
-        person = make_profile(sex, age, life_stage or "general")
     typer.echo(format_advice(advise(Answers(**given), person, diet), fmt.value), nl=False)
 
 
@@ -491,10 +482,10 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
              "include": include}
     settings = resolve_settings(flags, targets=target or ())
     compute_targets(settings.profile, settings.overrides)  # reject bad overrides now
-    if settings.diet is not None:
-        from planner.catalogue import DIETS
-        if settings.diet not in DIETS:
-            raise OutputError(f"diet: {settings.diet!r} is not one of {', '.join(DIETS)}")
+    catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
+    check_plan_options(catalogue, PlanOptions(diet=settings.diet or "omnivore",
+                                              exclude=settings.exclude,
+                                              include=settings.include))
     destination = path or saved_profile_path()
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)

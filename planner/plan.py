@@ -238,12 +238,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
     by how much, with suggestions, and :class:`SolverError` if the solver fails.
     """
-    _check_options(options)
-    foods = select(catalogue, options.diet, options.exclude)
-    if foods.empty:
-        raise InfeasiblePlanError("no foods left after the diet and exclusions; relax an "
-                                  "exclusion", suggestions=("relax an exclusion",))
-    included_ids = _resolve_includes(catalogue, foods, options.include)
+    foods, included_ids = check_plan_options(catalogue, options)
     data = _prepare(table, foods, targets)
     if len(data.ids) > MAX_CANDIDATES:
         data = _screen(data, targets, included_ids, options.seed)
@@ -302,6 +297,19 @@ def _plan_days(data: _Data, applied: Mapping[str, AppliedTarget], options: PlanO
             stored_total[n] += float(units_by_food @ data.per_unit[n])
         day_plans.append(_day_plan(day, problem, solution.units, data, table))
     return day_plans, infos, _shortfalls(misses, applied, day_plans, options)
+
+
+def check_plan_options(catalogue: Catalogue, options: PlanOptions
+                       ) -> tuple[pd.DataFrame, list[str]]:
+    """Validate options against the catalogue; return the allowed entries and the ids of
+    the foods to include. Raises :class:`PlanRequestError` for an unknown diet, exclusion
+    or food, :class:`InfeasiblePlanError` when the exclusions leave nothing."""
+    _check_options(options)
+    foods = select(catalogue, options.diet, options.exclude)
+    if foods.empty:
+        raise InfeasiblePlanError("no foods left after the diet and exclusions; relax an "
+                                  "exclusion", suggestions=("relax an exclusion",))
+    return foods, _resolve_includes(catalogue, foods, options.include)
 
 
 def _check_options(options: PlanOptions) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from planner.advice import Advice
+from planner.advice import DOCTOR, Advice
 from planner.diet import DietResult
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
 from planner.plan import DayPlan, PlanItem, WeekPlan, portion_text
@@ -244,11 +244,10 @@ def _week_markdown(week: WeekPlan) -> str:
         for meal in day.meals:
             for item in meal.items:
                 lines.append(f"| {meal.slot} | {_md(household(item))} |")
-        cov = coverage(week, day)
+        shares = [share for share in coverage(week, day).values()]
         lines += ["", "| " + " | ".join(display_name(n) for n in KEY_NUTRIENTS)
                   + " | energy |", "|" + "---|" * (len(KEY_NUTRIENTS) + 1),
-                  "| " + " | ".join("-" if cov[n] is None else f"{cov[n] * 100:.0f} %"  # type: ignore[operator]
-                                    for n in KEY_NUTRIENTS)
+                  "| " + " | ".join("-" if v is None else f"{v * 100:.0f} %" for v in shares)
                   + f" | {day.totals['energy_kcal']:,.0f} kcal |", ""]
     lines += ["## Shopping list", "", "| food | to buy |", "|---|---|"]
     lines += [f"| {_md(s.name)} | {_md(s.quantity)} |" for s in week.shopping_list]
@@ -408,7 +407,7 @@ def format_advice(advice: Advice, fmt: str = "table") -> str:
         return to_json(advice.as_dict())
     if advice.see_doctor:
         lines = ["You answered yes to:"] + [f"  - {q}" for q in advice.red_flags]
-        lines += ["", advice_doctor_text(), "", DISCLAIMER]
+        lines += ["", DOCTOR, "", DISCLAIMER]
         return "\n".join(lines) + "\n"
     lines = ["No red-flag signs reported. Common, usually harmless causes of twitches and "
              "cramps:"]
@@ -422,9 +421,3 @@ def format_advice(advice: Advice, fmt: str = "table") -> str:
     lines += ["", "If twitching spreads, weakness appears or symptoms persist, see a doctor.",
               DISCLAIMER]
     return "\n".join(lines) + "\n"
-
-
-def advice_doctor_text() -> str:
-    from planner.advice import DOCTOR
-
-    return DOCTOR
