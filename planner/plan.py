@@ -246,7 +246,15 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     applied = _applied_targets(targets, options)
     attempt = options
     while True:
-        day_plans, infos, shortfalls = _plan_days(data, applied, attempt, included, table)
+        try:
+            day_plans, infos, shortfalls = _plan_days(data, applied, attempt, included, table)
+        except InfeasiblePlanError as exc:
+            if not catalogue.missing:
+                raise
+            raise InfeasiblePlanError(
+                f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
+                "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
+                exc.shortfalls, exc.suggestions) from exc
         if not shortfalls:
             break
         impossible = _impossible(data, applied, included, options)
