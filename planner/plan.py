@@ -245,6 +245,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     included = np.isin(np.array(data.ids), included_ids)
     applied = _applied_targets(targets, options)
     attempt = options
+    impossible: list[Shortfall] | None = None  # computed once, on the first miss
     while True:
         try:
             day_plans, infos, shortfalls = _plan_days(data, applied, attempt, included, table)
@@ -257,7 +258,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 exc.shortfalls, exc.suggestions) from exc
         if not shortfalls:
             break
-        impossible = _impossible(data, applied, included, options)
+        if impossible is None:
+            impossible = _impossible(data, applied, options)
         if impossible:
             raise _infeasible(impossible, options, certain=True)
         if attempt.max_days >= min(options.staple_max_days, WINDOW):
@@ -713,8 +715,8 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions
 
 # ------------------------------------------------------------------ diagnosis
 
-def _impossible(data: _Data, applied: Mapping[str, AppliedTarget], included: np.ndarray,
-                options: PlanOptions) -> list[Shortfall]:
+def _impossible(data: _Data, applied: Mapping[str, AppliedTarget], options: PlanOptions
+                ) -> list[Shortfall]:
     """Targets no single day can reach with the allowed foods, whatever the variety rules.
 
     For each hard minimum, a linear program finds the most of that nutrient one day can
