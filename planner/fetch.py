@@ -20,6 +20,7 @@ written: every message passes through :func:`redact`.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -120,6 +121,7 @@ def make_session(options: FetchOptions) -> requests.Session:
                    status_forcelist=RETRY_STATUS, allowed_methods=frozenset({"GET"}),
                    respect_retry_after_header=True, raise_on_status=False)
     retry.max_wait = options.max_wait
+    _guard_logs()
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)
@@ -154,7 +156,7 @@ class _Client:
                              f"({self.options.max_retries} retries)") from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(self._say(f"cannot reach FDC at {self.options.base_url} "
-                                       f"({reason(exc)})")) from None
+                                       f"({_network_reason(exc)})")) from None
         if response.status_code in (401, 403):
             raise FetchError("API key rejected by FDC (HTTP "
                              f"{response.status_code}); get a key at "
@@ -174,6 +176,29 @@ class _Client:
 
     def _say(self, text: str) -> str:
         return redact(text, self.options.api_key)
+
+
+def _network_reason(exc: BaseException) -> str:
+    """'Connection refused', 'Name or service not known'... rather than urllib3's chain."""
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
+    return found.group(1).strip() if found else reason(exc)
+
+
+class _RedactKey(logging.Filter):
+    """Redacts ``api_key=`` from urllib3's log records (it logs URLs when retrying), in
+    case the application using planner configures logging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+def _guard_logs() -> None:
+    for name in ("urllib3.connectionpool", "urllib3.util.retry", "requests"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactKey) for f in logger.filters):
+            logger.addFilter(_RedactKey())
 
 
 # ------------------------------------------------------------------ cache

@@ -413,3 +413,17 @@ def test_bad_script_arguments(tmp_path: Path, args: list[str]) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_retry_logs_are_redacted(httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path,
+                                 caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    def slow(request: Request) -> None:
+        time.sleep(0.8)
+    fdc.faults.append(("/v1/foods", slow))
+    fdc.linger = 1.5
+    with caplog.at_level(logging.DEBUG):
+        fetch_food_data(options(httpserver, tmp_path / "out", timeout=0.3))
+    assert "Retrying" in caplog.text  # urllib3 logged the retry, with the URL ...
+    assert KEY not in caplog.text  # ... but not the key
