@@ -257,3 +257,33 @@ def test_whole_food_table_day(bundled: FoodTable) -> None:
     assert_meets(week, bundled, targets)
     ids: Sequence[str] = [i.food_id for i in week.days[0].items]
     assert len(ids) >= 7 and np.all([i in bundled.foods.index for i in ids])
+
+
+@settings(max_examples=int(os.environ.get("PLANNER_EXAMPLES", "6")),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(profile=PROFILES, diet=st.sampled_from(["omnivore", "vegetarian", "vegan"]),
+       exclude=st.sets(st.sampled_from(["dairy", "egg", "fish", "shellfish", "tree_nuts",
+                                        "peanuts", "soy", "gluten", "sesame", "fortified"]),
+                       max_size=3),
+       seed=st.integers(0, 100))
+def test_any_request_gives_a_verified_plan_or_a_diagnosis(
+        bundled: FoodTable, catalogue: Catalogue, profile: tuple[str, int, str], diet: str,
+        exclude: set[str], seed: int) -> None:
+    targets = compute_targets(make_profile(*profile))
+    try:
+        week = plan_week(bundled, catalogue, targets,
+                         PlanOptions(days=3, diet=diet, exclude=tuple(sorted(exclude)),
+                                     seed=seed))
+    except InfeasiblePlanError as error:
+        assert error.shortfalls or "no foods left" in str(error) or "meal rules" in str(error)
+        assert error.suggestions
+        assert all(s.amount > 0 for s in error.shortfalls)
+        return
+    assert_meets(week, bundled, targets)
+    allergens = catalogue.entries["allergens"]
+    tags = catalogue.entries["tags"]
+    for day in week.days:
+        for item in day.items:
+            assert not set(allergens[item.food_id]) & exclude
+            if "fortified" in exclude:
+                assert "fortified" not in tags[item.food_id]
