@@ -425,8 +425,10 @@ def advice(
     fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
     TableOrJson.table,
 ) -> None:
-    """A short check for muscle twitches and cramps: red flags first, then common causes,
-    nutrients to emphasise and the matching plan. Asks the questions you did not answer
+    """A short check for muscle twitches and cramps, then the matching plan.
+
+    Red-flag signs first (they mean: see a doctor), then common causes, the nutrients to
+    emphasise and the planner week command to run. Asks the questions you did not answer
     with flags when run in a terminal.
 
     Example: planner advice --no-weakness --no-wasting --no-swallowing --no-spreading
