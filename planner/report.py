@@ -66,7 +66,7 @@ def to_json(document: Any) -> str:
 def format_targets(targets: Targets, fmt: str = "table") -> str:
     """Render daily targets as a table or as the ``planner.targets/1`` JSON document."""
     if fmt == "json":
-        return to_json(targets.as_dict())
+        return to_json({**targets.as_dict(), "disclaimer": DISCLAIMER})
     p = targets.profile
     size = "" if p.weight_kg is None else f", {p.weight_kg:g} kg"
     size += "" if p.height_cm is None else f", {p.height_cm:g} cm"
@@ -337,7 +337,7 @@ def coverage_chart_svg(week: WeekPlan) -> str:
 def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
     """Ranked food suggestions."""
     if fmt == "json":
-        return to_json(ranking_dict(ranking))
+        return to_json({**ranking_dict(ranking), "disclaimer": DISCLAIMER})
     n = ranking.nutrient
     rows = [[i + 1, f.name, f.portion, amount(f.per_portion, n),
              "-" if f.target_share is None else f"{100 * f.target_share:.0f}%",
@@ -380,7 +380,7 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
 def format_explain(e: Explanation, fmt: str = "table") -> str:
     """What one portion of a food brings."""
     if fmt == "json":
-        return to_json(explanation_dict(e))
+        return to_json({**explanation_dict(e), "disclaimer": DISCLAIMER})
     rows = [[display_name(line.nutrient) + (" (key)" if line.nutrient in KEY_NUTRIENTS
                                             else ""),
              "unknown" if line.per_portion is None else amount(line.per_portion,
@@ -404,7 +404,7 @@ def format_explain(e: Explanation, fmt: str = "table") -> str:
 def format_advice(advice: Advice, fmt: str = "table") -> str:
     """The guided check's result."""
     if fmt == "json":
-        return to_json(advice.as_dict())
+        return to_json({**advice.as_dict(), "disclaimer": DISCLAIMER})
     if advice.see_doctor:
         lines = ["You answered yes to:"] + [f"  - {q}" for q in advice.red_flags]
         lines += ["", DOCTOR, "", DISCLAIMER]

@@ -42,6 +42,7 @@ def test_targets_json_schema(run) -> None:  # type: ignore[no-untyped-def]
     assert mg["min"] == 420 and mg["max"] is None and mg["ul"] == 350 and mg["kind"] == "RDA"
     assert doc["targets"]["vitamin_d_ug"]["min"] == 20
     assert all(t["source"] for t in doc["targets"].values())
+    assert "not medical advice" in doc["disclaimer"]
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
