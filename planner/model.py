@@ -30,7 +30,6 @@ import pulp
 from planner.errors import SolverError
 
 SolverName = Literal["highs", "cbc"]
-SOLVERS: Final[tuple[str, ...]] = ("highs", "cbc")
 DEFAULT_TIME_LIMIT: Final = 10.0  # seconds per solve
 DEFAULT_MIP_GAP: Final = 0.1  # relative
 #: Penalty per 1.0 of relative slack (a bound missed by 100 % of its value). Far above any

@@ -21,7 +21,6 @@ from planner.targets import Targets
 
 SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
                 "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}
-FORMATS: Final = ("table", "markdown", "json", "csv", "html")
 
 DISCLAIMER: Final = ("General nutrition information, not medical advice: a clinician checks "
                      "for a deficiency with blood tests (an electrolyte panel).")
