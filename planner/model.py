@@ -9,8 +9,9 @@ Two models live here:
 * :func:`solve_diet` is the generic diet problem over a user's own food table (minimise
   price or energy subject to nutrient bounds), also elastic for diagnosis.
 
-Solvers: HiGHS through PuLP (in-process, ``highspy``) by default, CBC (bundled with PuLP)
-as the fallback. Every solve reports solver name, status, seconds and MIP gap.
+Solvers: HiGHS through PuLP (in-process, ``highspy``) by default, CBC (from the
+``pulp[cbc]`` extra, cbcbox) as the fallback. Every solve reports solver name, status,
+seconds and MIP gap.
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ class Bound:
     """A linear bound ``lo <= sum(coef * x) <= hi`` over the candidate units.
 
     ``coef`` has one entry per candidate. ``scale`` normalises the slack (usually the target
-    value) so that the penalty is per relative miss; ``weight`` multiplies the penalty
-    (1 = hard-but-elastic, small values = soft preference).
+    value) so that the penalty is per relative miss. Every bound is elastic with the same
+    penalty; ``hard`` says whether a miss is a failure or a compromise to report.
     """
 
     name: str
@@ -78,7 +79,6 @@ class Bound:
     lo: float | None = None
     hi: float | None = None
     scale: float = 1.0
-    weight: float = 1.0
     energy_coef: np.ndarray | None = None  # if set, lo/hi are fractions of sum(energy * x)
     hard: bool = True  # a miss of a hard bound is a failure; of a soft one, a compromise
 
@@ -278,7 +278,7 @@ def _add_bounds(lp: pulp.LpProblem, bounds: Sequence[Bound],
                 continue
             s = lp.add_variable(f"slack_{b.name}_{side}", 0)
             slacks[f"{b.name}:{side}"] = s
-            objective.append((s, ELASTIC_PENALTY * b.weight))
+            objective.append((s, ELASTIC_PENALTY))
             sign = 1.0 if side == "lo" else -1.0
             total = _expr([*((v, float(c) * k) for i, c in enumerate(row) if c
                              for v, k in x[i]), (s, sign * b.scale)])
