@@ -223,9 +223,7 @@ def exclusion_mask(catalogue: Catalogue, name: str) -> pd.Series:
         return entries["allergens"].map(lambda a: key in a)
     if key in CATEGORIES or key in TAGS:
         return (entries["category"] == key) | entries["tags"].map(lambda t: key in t)
-    if name in entries.index:
-        return pd.Series(entries.index == name, index=entries.index)
-    matches = find_food(catalogue, name, required=False)
+    matches = find_food(catalogue, name, required=False)  # a food id or name
     if matches:
         return pd.Series(entries.index.isin(matches), index=entries.index)
     raise PlanRequestError(

@@ -39,7 +39,7 @@ from urllib3.util.retry import Retry
 
 from planner.data import coverage, load_foods, write_dataset
 from planner.errors import DatasetError, FetchError, reason
-from planner.sources import FDC_DATA_TYPES, foods_from_fdc_json
+from planner.sources import FDC_DATA_TYPES, foods_from_fdc_json, sr_number
 
 DEFAULT_BASE_URL: Final = "https://api.nal.usda.gov/fdc"
 DEMO_KEY: Final = "DEMO_KEY"
@@ -362,9 +362,9 @@ def _resolve(listed: Sequence[Mapping[str, Any]], wanted: _Wanted | None
         return list(dict.fromkeys(str(e["fdcId"]) for e in listed)), []
     by_ndb: dict[str, str] = {}
     for e in listed:
-        ndb = str(e.get("ndbNumber") or "").strip()
-        if ndb.isdigit():
-            by_ndb.setdefault(ndb.zfill(5), str(e["fdcId"]))
+        ndb = sr_number(e.get("ndbNumber"))
+        if ndb is not None:
+            by_ndb.setdefault(ndb, str(e["fdcId"]))
     ids = list(wanted.fdc_ids)
     missing = []
     for ndb in wanted.ndb_numbers:

@@ -50,10 +50,17 @@ _SR28_FILES: Final = ("FOOD_DES.txt", "NUT_DATA.txt", "NUTR_DEF.txt", "WEIGHT.tx
 
 def food_id_for(fdc_id: object, ndb_number: object) -> str:
     """Return the canonical food id: the 5-digit NDB number if there is one, else fdc-<id>."""
-    ndb = _clean(ndb_number)
-    if ndb and ndb.isdigit() and len(ndb) <= 5:
-        return ndb.zfill(5)
+    ndb = sr_number(ndb_number)
+    if ndb is not None and len(ndb) == 5:
+        return ndb
     return f"fdc-{_clean(fdc_id)}"
+
+
+def sr_number(value: object) -> str | None:
+    """An SR NDB number as SR28 writes it (zero-padded to 5 digits; FDC drops the zeros),
+    or None when there is none."""
+    text = _clean(value)
+    return text.zfill(5) if text.isdigit() else None
 
 
 def _clean(value: object) -> str:
@@ -152,8 +159,7 @@ def read_fdc_csv(source: str | Path) -> FoodTable:
     ids = {fdc: food_id_for(fdc, ndb_by_fdc.get(fdc)) for fdc in food["fdc_id"]}
     foods = pd.DataFrame({
         "food_id": [ids[f] for f in food["fdc_id"]],
-        "ndb_number": [(_clean(ndb_by_fdc.get(f)) or None) and _clean(ndb_by_fdc[f]).zfill(5)
-                       for f in food["fdc_id"]],
+        "ndb_number": [sr_number(ndb_by_fdc.get(f)) for f in food["fdc_id"]],
         "fdc_id": list(food["fdc_id"]),
         "description": list(food["description"]),
         "food_group": [category_by_id.get(c) for c in food["food_category_id"]],
@@ -301,8 +307,7 @@ def foods_from_fdc_json(items: Sequence[Mapping[str, Any]], origin: str = "FDC A
         food_id = food_id_for(fdc, item.get("ndbNumber"))
         category = item.get("foodCategory")
         group = category.get("description") if isinstance(category, Mapping) else category
-        ndb = _clean(item.get("ndbNumber"))
-        described.append((food_id, ndb.zfill(5) if ndb.isdigit() else None, fdc,
+        described.append((food_id, sr_number(item.get("ndbNumber")), fdc,
                           str(item["description"]), group,
                           "FDC " + str(item.get("dataType", "")).strip()))
         for entry in nutrients:
