@@ -20,9 +20,10 @@ import typer.core
 
 from planner.advice import EMPHASIS_QUESTIONS, FACTORS, RED_FLAGS, Answers, advise
 from planner.catalogue import Catalogue, generic_catalogue, load_catalogue
-from planner.data import DATA_ENV, FoodTable, atomic_write_bytes, coverage, load_foods
+from planner.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.errors import OutputError, PlannerError
+from planner.files import write_output
 from planner.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
 from planner.plan import PlanOptions, check_plan_options, plan_week
 from planner.profile import Settings, profile_toml, resolve_settings
@@ -177,21 +178,12 @@ def _settings(sex: str | None, age: int | None, life_stage: str | None, weight: 
 
 
 def _emit(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write ``output`` atomically (never over an existing file without force)."""
+    """Print, or write ``output`` (see :func:`planner.files.write_output`)."""
     if output is None:
         typer.echo(text, nl=False)
         return
-    if output.exists() and not force:
-        raise OutputError(f"{output}: already exists; use --force to overwrite it")
-    if output.is_dir():
-        raise OutputError(f"{output}: is a directory")
-    if not output.parent.is_dir():
-        raise OutputError(f"{output.parent}: directory does not exist")
-    try:
-        atomic_write_bytes(output, text.encode("utf-8"))
-    except OSError as exc:
-        raise OutputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
-    typer.echo(f"wrote {output}", err=True)
+    written = write_output(output, text.encode("utf-8"), force=force)
+    typer.echo(f"wrote {written}", err=True)
 
 
 @contextmanager

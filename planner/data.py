@@ -23,10 +23,9 @@ import hashlib
 import io
 import json
 import os
-import tempfile
+import re
 import zlib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -35,6 +34,14 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import DatasetError, reason
+from planner.files import (
+    SMALL_FILE_CAP,
+    TABLE_FILE_CAP,
+    TABLE_TEXT_CAP,
+    atomic_write_bytes,
+    gunzip,
+    read_bytes,
+)
 from planner.nutrients import (
     BY_NAME,
     FOOD_ID_COLUMNS,
@@ -90,8 +97,8 @@ def load_foods(directory: str | os.PathLike[str] | None = None) -> FoodTable:
     if not path.is_dir():
         raise DatasetError(f"{path}: data directory not found")
     manifest = _read_manifest(path / MANIFEST_FILE)
-    foods = _read_foods(path / FOODS_FILE)
-    portions = _read_portions(path / PORTIONS_FILE)
+    foods = _read_foods(_table_bytes(path / FOODS_FILE, manifest))
+    portions = _read_portions(_table_bytes(path / PORTIONS_FILE, manifest))
     table = FoodTable(foods, portions, str(path))
     validate(table, where=str(path))
     if manifest is not None:
@@ -162,8 +169,11 @@ def coverage(foods: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_dataset(directory: str | os.PathLike[str], table: FoodTable, *,
-                  source: str) -> dict[str, Any]:
+                  source: str, writer: str | None = None) -> dict[str, Any]:
     """Write ``table`` into ``directory`` in the canonical format and return the manifest.
+
+    ``writer`` names the program that owns the directory (the FDC refresh marks its folders
+    so that it replaces only folders it wrote itself).
 
     The table is validated first. Each file is written to a temporary file beside it and
     renamed into place, the manifest last, so a crash never leaves a half-written file.
@@ -180,6 +190,7 @@ def write_dataset(directory: str | os.PathLike[str], table: FoodTable, *,
     manifest = {
         "format": FORMAT,
         "source": source,
+        **({"writer": writer} if writer else {}),
         "units": {name: BY_NAME[name].unit for name in NUTRIENT_NAMES},
         "files": {
             FOODS_FILE: {"rows": len(foods), "sha256": hashlib.sha256(blobs[FOODS_FILE])
@@ -195,28 +206,6 @@ def write_dataset(directory: str | os.PathLike[str], table: FoodTable, *,
     return manifest
 
 
-def atomic_write_bytes(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file and a rename."""
-    with _temporary_beside(target) as tmp:
-        tmp.write_bytes(data)
-        # mkstemp creates 0600 files; give the result the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        os.replace(tmp, target)
-
-
-@contextmanager
-def _temporary_beside(target: Path) -> Iterator[Path]:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _gzip_csv(frame: pd.DataFrame, *, index: bool) -> bytes:
     text = frame.to_csv(index=index, float_format="%.10g", lineterminator="\n")
     buffer = io.BytesIO()
@@ -228,66 +217,95 @@ def _gzip_csv(frame: pd.DataFrame, *, index: bool) -> bytes:
 def _read_manifest(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
+    text = read_bytes(path, limit=SMALL_FILE_CAP, error=DatasetError, what="manifest")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        manifest = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DatasetError(f"{path}: unreadable manifest ({reason(exc)})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise DatasetError(f"{path}: not a {FORMAT} manifest")
+    units, files = manifest.get("units", {}), manifest.get("files", {})
+    if not isinstance(units, dict) or not all(isinstance(u, str) for u in units.values()):
+        raise DatasetError(f"{path}: \"units\" must map column names to unit names")
+    if not isinstance(files, dict):
+        raise DatasetError(f"{path}: \"files\" must map file names to rows and sha256")
+    for name, entry in files.items():
+        rows = entry.get("rows") if isinstance(entry, dict) else None
+        digest = entry.get("sha256") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or (rows is not None and (
+                not isinstance(rows, int) or isinstance(rows, bool) or rows < 0)) or (
+                digest is not None and not (isinstance(digest, str)
+                                            and re.fullmatch(r"[0-9a-f]{64}", digest))):
+            raise DatasetError(f"{path}: entry for {name!r} must be "
+                               "{\"rows\": <count>, \"sha256\": <64 hex digits>}")
     return manifest
 
 
 def _check_manifest(manifest: Mapping[str, Any], table: FoodTable, path: Path) -> None:
-    units = manifest.get("units", {})
-    for name, unit in units.items() if isinstance(units, dict) else ():
+    for name, unit in manifest.get("units", {}).items():
         if name in BY_NAME and unit != BY_NAME[name].unit:
             raise DatasetError(f"{path / MANIFEST_FILE}: column {name}: unit {unit!r}, "
                                f"expected {BY_NAME[name].unit!r}")
     files = manifest.get("files", {})
     for name, frame in ((FOODS_FILE, table.foods), (PORTIONS_FILE, table.portions)):
-        expected = files.get(name, {}).get("rows") if isinstance(files, dict) else None
+        expected = files.get(name, {}).get("rows")
         if expected is not None and expected != len(frame):
             raise DatasetError(f"{path / name}: {len(frame)} rows, manifest says {expected} "
                                "(truncated or edited file?)")
 
 
-def _read_foods(path: Path) -> pd.DataFrame:
+def _table_bytes(path: Path, manifest: Mapping[str, Any] | None) -> tuple[Path, bytes]:
+    """A table file's text, checked against the manifest's sha256 when there is one."""
+    data = read_bytes(path, limit=TABLE_FILE_CAP, error=DatasetError, what="table")
+    expected = (manifest or {}).get("files", {}).get(path.name, {}).get("sha256")
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise DatasetError(f"{path}: contents differ from the sha256 in {MANIFEST_FILE} "
+                           "(the file was edited, truncated or replaced); rebuild or refresh "
+                           "the data directory")
+    if path.name.endswith(".gz"):
+        data = gunzip(data, limit=TABLE_TEXT_CAP, where=str(path), error=DatasetError)
+    return path, data
+
+
+def _read_foods(source: tuple[Path, bytes]) -> pd.DataFrame:
+    path = source[0]
     dtypes: dict[str, Any] = {c: str for c in _TEXT_FOOD_COLUMNS}
     dtypes.update({n: "float64" for n in NUTRIENT_NAMES})
-    frame = _read_csv(path, dtypes, text_columns=_TEXT_FOOD_COLUMNS)
+    frame = _read_csv(source, dtypes, text_columns=_TEXT_FOOD_COLUMNS)
     _check_columns(path, list(frame.columns), ("food_id", *FOOD_ID_COLUMNS[1:], *NUTRIENT_NAMES))
     return frame.set_index("food_id")
 
 
-def _read_portions(path: Path) -> pd.DataFrame:
+def _read_portions(source: tuple[Path, bytes]) -> pd.DataFrame:
+    path = source[0]
     dtypes: dict[str, Any] = {"food_id": str, "description": str, "seq": "int64",
                               "amount": "float64", "grams": "float64"}
-    frame = _read_csv(path, dtypes, text_columns=("food_id", "description"))
+    frame = _read_csv(source, dtypes, text_columns=("food_id", "description"))
     _check_columns(path, list(frame.columns), PORTION_COLUMNS)
     return frame
 
 
-def _read_csv(path: Path, dtypes: Mapping[str, Any], text_columns: tuple[str, ...]
-              ) -> pd.DataFrame:
-    """Read one table; map every way a file can be bad to a one-line DatasetError."""
-    if not path.is_file():
-        raise DatasetError(f"{path}: file not found")
+def _read_csv(source: tuple[Path, bytes], dtypes: Mapping[str, Any],
+              text_columns: tuple[str, ...]) -> pd.DataFrame:
+    """Parse one table's text; map every way it can be bad to a one-line DatasetError."""
+    path, data = source
     try:
-        return pd.read_csv(path, dtype=dict(dtypes), keep_default_na=False, na_values=[""],
-                           compression="infer", encoding="utf-8", low_memory=False)
+        return pd.read_csv(io.BytesIO(data), dtype=dict(dtypes), keep_default_na=False,
+                           na_values=[""], encoding="utf-8", low_memory=False)
     except ValueError as exc:
         if isinstance(exc, UnicodeDecodeError | pd.errors.ParserError | pd.errors.EmptyDataError):
             raise DatasetError(f"{path}: unreadable ({reason(exc)})") from exc
-        raise _find_bad_value(path, dtypes, text_columns, exc) from exc
+        raise _find_bad_value(source, dtypes, text_columns, exc) from exc
     except _READ_ERRORS as exc:
         raise DatasetError(f"{path}: unreadable, corrupt or truncated ({reason(exc)})") from exc
 
 
-def _find_bad_value(path: Path, dtypes: Mapping[str, Any], text_columns: tuple[str, ...],
-                    exc: Exception) -> DatasetError:
-    """Re-read a file as text to name the column and value that failed to parse."""
+def _find_bad_value(source: tuple[Path, bytes], dtypes: Mapping[str, Any],
+                    text_columns: tuple[str, ...], exc: Exception) -> DatasetError:
+    """Re-read a table as text to name the column and value that failed to parse."""
+    path, data = source
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
     except (*_READ_ERRORS, ValueError):
         return DatasetError(f"{path}: unreadable ({reason(exc)})")
     for column in raw.columns:

@@ -19,26 +19,46 @@ written: every message passes through :func:`redact`.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import io
 import json
 import logging
+import math
 import os
 import re
 import shutil
+import socket
+import stat
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pandas as pd
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from planner.data import coverage, load_foods, write_dataset
+from planner.data import (
+    FOODS_FILE,
+    MANIFEST_FILE,
+    PORTIONS_FILE,
+    coverage,
+    load_foods,
+    write_dataset,
+)
 from planner.errors import DatasetError, FetchError, reason
+from planner.files import MIB, SMALL_FILE_CAP, read_text
 from planner.sources import FDC_DATA_TYPES, foods_from_fdc_json, sr_number
 
 DEFAULT_BASE_URL: Final = "https://api.nal.usda.gov/fdc"
@@ -47,6 +67,14 @@ PAGE_SIZE: Final = 200
 BATCH_SIZE: Final = 20  # the API's maximum for /v1/foods
 RETRY_STATUS: Final = (429, 500, 502, 503, 504)
 USER_AGENT: Final = "planner-fetch/0.1 (+https://github.com/; diet planner data refresh)"
+#: The manifest of a folder this module wrote says so; only such folders are replaced.
+WRITER: Final = "planner.fetch"
+#: The files such a folder holds; any other file in it makes a refresh refuse to replace it.
+DATA_FILES: Final = frozenset({FOODS_FILE, PORTIONS_FILE, MANIFEST_FILE})
+CACHE_MARK: Final = ".planner-fetch-cache"
+MAX_BODY: Final = 64 * MIB  # a /v1/foods batch of 20 full foods is well under 1 MB
+MAX_REDIRECTS: Final = 5
+MAX_FDC_ID: Final = 10**10
 
 
 @dataclass(frozen=True)
@@ -58,13 +86,39 @@ class FetchOptions:
     base_url: str = DEFAULT_BASE_URL
     data_types: tuple[str, ...] = ("Foundation", "SR Legacy")
     ids_from: Path | None = None
-    timeout: float = 30.0  # seconds, connect and read
+    timeout: float = 30.0  # seconds: connect, and each wait for data
+    deadline: float | None = None  # seconds one attempt may take in all; None: 3 x timeout
     max_retries: int = 5
     backoff: float = 1.0  # seconds; waits grow 2x per retry
     max_wait: float = 120.0  # longest Retry-After to sleep through
     cache: Path | None = None  # default: .<out>.fetch-cache beside out
     keep_cache: bool = False
     page_size: int = PAGE_SIZE  # the API allows 1-200
+
+    @property
+    def attempt_deadline(self) -> float:
+        return self.deadline if self.deadline is not None else 3 * self.timeout
+
+
+def check_options(options: FetchOptions) -> None:
+    """Raise :class:`FetchError` for a value no refresh can run with (NaN, negative...)."""
+    def finite(name: str, value: float, low: float, *, strict: bool) -> None:
+        if not math.isfinite(value) or value < low or (strict and value <= low):
+            kind = "positive" if strict else "non-negative"
+            raise FetchError(f"{name}: {value!r} must be a {kind} finite number")
+    finite("timeout", options.timeout, 0.0, strict=True)
+    if options.deadline is not None:
+        finite("deadline", options.deadline, 0.0, strict=True)
+    finite("backoff", options.backoff, 0.0, strict=False)
+    finite("max wait", options.max_wait, 0.0, strict=False)
+    if not 0 <= options.max_retries <= 50:
+        raise FetchError(f"max retries: {options.max_retries} must be between 0 and 50")
+    if not 1 <= options.page_size <= PAGE_SIZE:
+        raise FetchError(f"page size: {options.page_size} must be between 1 and {PAGE_SIZE}")
+    for data_type in options.data_types:
+        if data_type not in FDC_DATA_TYPES:
+            raise FetchError(f"data type {data_type!r} is not one of "
+                             f"{', '.join(FDC_DATA_TYPES)}")
 
 
 @dataclass(frozen=True)
@@ -79,6 +133,7 @@ class FetchSummary:
     skipped: tuple[str, ...] = ()  # FDC ids returned without nutrient data
     requests: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    invalid_ids: int = 0  # entries FDC sent with an fdcId that is not a positive integer
 
 
 class _RetryAfterTooLong(Exception):
@@ -89,7 +144,8 @@ class _RetryAfterTooLong(Exception):
 
 class _Retry(Retry):
     """urllib3 Retry that refuses to sleep through a very long Retry-After (a rate-limit
-    block lasts an hour) and stops the run instead; the cache lets it resume later."""
+    block lasts an hour) and stops the run instead (the cache lets it resume later), and
+    treats an unparseable Retry-After as absent (a normal backoff)."""
 
     max_wait: float = 120.0
 
@@ -97,6 +153,12 @@ class _Retry(Retry):
         retry = super().new(**kw)
         retry.max_wait = self.max_wait
         return retry
+
+    def get_retry_after(self, response: Any) -> float | None:
+        try:
+            return super().get_retry_after(response)
+        except Exception:  # urllib3 raises InvalidHeader for a value it cannot parse
+            return None
 
     def sleep_for_retry(self, response: Any = None) -> bool:
         after = self.get_retry_after(response) if response is not None else None
@@ -113,17 +175,83 @@ def redact(text: str, key: str | None = None) -> str:
     return text
 
 
+# ------------------------------------------------------------------ HTTP
+
+class _Watchdog:
+    """Counts the attempts cut off at the deadline (shared by the session's connections)."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.expired = 0
+
+
+class _DeadlineConnection(HTTPConnection):
+    """A connection whose socket is shut down when one request on it outlives the
+    watchdog's deadline. Read timeouts bound each wait for data; this bounds the whole
+    attempt, so a server that drips a byte at a time cannot hold a run for hours. The
+    blocked read then fails, and the attempt is retried or reported like a timeout."""
+
+    watchdog: _Watchdog
+    _timer: threading.Timer | None = None
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        self._disarm()
+        self._timer = threading.Timer(self.watchdog.deadline, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+        super().request(*args, **kwargs)
+
+    def close(self) -> None:
+        self._disarm()
+        super().close()
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expire(self) -> None:
+        sock = self.sock
+        if sock is not None:
+            self.watchdog.expired += 1
+            with contextlib.suppress(OSError):  # the plain socket call, also under TLS
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnection, HTTPSConnection):
+    pass
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """An adapter whose connections carry the watchdog."""
+
+    def __init__(self, watchdog: _Watchdog, **kwargs: Any) -> None:
+        self.watchdog = watchdog
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        watched = {"watchdog": self.watchdog}
+        http = type("_Conn", (_DeadlineConnection,), watched)
+        https = type("_TLSConn", (_DeadlineHTTPSConnection,), watched)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("_Pool", (HTTPConnectionPool,), {"ConnectionCls": http}),
+            "https": type("_TLSPool", (HTTPSConnectionPool,), {"ConnectionCls": https})}
+
+
 def make_session(options: FetchOptions) -> requests.Session:
-    """A session with retries on connection errors, read timeouts, 429 and 5xx."""
+    """A session with retries on connection errors, read timeouts, 429 and 5xx, and a
+    deadline on every attempt."""
     retry = _Retry(total=options.max_retries, connect=options.max_retries,
-                   read=options.max_retries, status=options.max_retries,
+                   read=options.max_retries, status=options.max_retries, redirect=0,
                    backoff_factor=options.backoff, backoff_max=max(options.backoff * 32, 1.0),
                    status_forcelist=RETRY_STATUS, allowed_methods=frozenset({"GET"}),
-                   respect_retry_after_header=True, raise_on_status=False)
+                   respect_retry_after_header=True, raise_on_status=False,
+                   raise_on_redirect=False)
     retry.max_wait = options.max_wait
     _guard_logs()
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = _DeadlineAdapter(_Watchdog(options.attempt_deadline), max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
@@ -131,57 +259,160 @@ def make_session(options: FetchOptions) -> requests.Session:
     return session
 
 
+class _BodyFailed(Exception):
+    """The response body was cut off (deadline, dropped connection): retry the request."""
+
+
 class _Client:
-    """GET JSON from FDC; maps every failure to a one-line, key-free FetchError."""
+    """GET JSON from FDC; maps every failure to a one-line, key-free FetchError.
+
+    Redirects are followed only within the same scheme, host and port: the API key travels
+    in the query string, and must never be sent to another host.
+    """
 
     def __init__(self, options: FetchOptions) -> None:
         self.options = options
         self.session = make_session(options)
+        adapter = self.session.get_adapter("https://")
+        assert isinstance(adapter, _DeadlineAdapter)
+        self.watchdog = adapter.watchdog
         self.requests = 0
 
     def get(self, path: str, params: Mapping[str, str]) -> Any:
         url = self.options.base_url.rstrip("/") + path
         query = {**params, "api_key": self.options.api_key}
-        self.requests += 1
-        try:
-            response = self.session.get(url, params=query, timeout=self.options.timeout)
-        except _RetryAfterTooLong as exc:
-            raise FetchError(f"FDC rate limit: asked to wait {exc.seconds / 60:.0f} min; "
-                             "progress is cached, run again later to resume") from None
-        except requests.exceptions.RetryError as exc:
-            raise FetchError(self._say(f"gave up after {self.options.max_retries} retries "
-                                       f"on {path}: {reason(exc)}")) from None
-        except requests.exceptions.Timeout:
-            raise FetchError(f"FDC did not answer {path} within {self.options.timeout:g} s "
-                             f"({self.options.max_retries} retries)") from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError(self._say(f"cannot reach FDC at {self.options.base_url} "
-                                       f"({_network_reason(exc)})")) from None
-        if response.status_code in (401, 403):
-            raise FetchError("API key rejected by FDC (HTTP "
-                             f"{response.status_code}); get a key at "
+        attempt = 0
+        while True:
+            expired = self.watchdog.expired
+            try:
+                body = self._attempt(url, path, query)
+            except _BodyFailed as exc:
+                attempt += 1
+                if attempt > self.options.max_retries:
+                    raise FetchError(self._late(path, attempt) if self.watchdog.expired >
+                                     expired else f"FDC broke off its answer to {path} "
+                                     f"({exc}) {attempt} times") from None
+                time.sleep(min(self.options.backoff * 2 ** (attempt - 1),
+                               max(self.options.backoff * 32, 1.0)))
+                continue
+            except FetchError:
+                raise
+            except requests.exceptions.RequestException as exc:
+                raise self._network_error(exc, path, self.watchdog.expired > expired
+                                          ) from None
+            try:
+                return json.loads(body)
+            except ValueError:
+                raise FetchError(f"FDC sent malformed JSON for {path} "
+                                 f"({len(body)} bytes); nothing written") from None
+
+    def _attempt(self, url: str, path: str, query: Mapping[str, str]) -> bytes:
+        timeout = self.options.timeout
+        for _ in range(MAX_REDIRECTS + 1):
+            self.requests += 1
+            try:
+                response = self.session.get(url, params=query, timeout=(timeout, timeout),
+                                            stream=True, allow_redirects=False)
+            except _RetryAfterTooLong as exc:
+                raise FetchError(
+                    f"FDC rate limit: the server asked to wait {exc.seconds:,.0f} s, more than "
+                    f"--max-wait {self.options.max_wait:g} s; progress is cached, run again "
+                    "later to resume") from None
+            with response:
+                if not response.is_redirect:
+                    self._check_status(response, path)
+                    return self._read_body(response, path)
+                location = urljoin(url, response.headers.get("location", ""))
+            if not _same_origin(location, url):
+                host = urlsplit(location).netloc.rsplit("@", 1)[-1] or "an unknown host"
+                raise FetchError(f"FDC redirected {path} to another host ({host}); not "
+                                 "followed, so the API key was not sent there")
+            has_key = "api_key" in parse_qs(urlsplit(location).query)
+            url, query = location, ({} if has_key else {"api_key": self.options.api_key})
+        raise FetchError(f"FDC redirected {path} more than {MAX_REDIRECTS} times; stopped")
+
+    def _check_status(self, response: requests.Response, path: str) -> None:
+        code = response.status_code
+        if code in (401, 403):
+            raise FetchError(f"API key rejected by FDC (HTTP {code}); get a key at "
                              "https://fdc.nal.usda.gov/api-key-signup")
-        if response.status_code == 429:
+        if code == 429:
             raise FetchError("FDC rate limit reached and retries used up; progress is "
                              "cached, run again later to resume")
-        if response.status_code >= 400:
-            raise FetchError(f"FDC answered HTTP {response.status_code} for {path}"
+        if code >= 400:
+            raise FetchError(f"FDC answered HTTP {code} for {path}"
                              + (f" after {self.options.max_retries} retries"
-                                if response.status_code >= 500 else ""))
+                                if code >= 500 else ""))
+        if code >= 300:
+            raise FetchError(f"FDC answered HTTP {code} for {path} without a usable "
+                             "redirect")
+
+    def _read_body(self, response: requests.Response, path: str) -> bytes:
+        chunks, size = [], 0
         try:
-            return response.json()
-        except ValueError:
-            raise FetchError(f"FDC sent malformed JSON for {path} "
-                             f"({len(response.content)} bytes); nothing written") from None
+            for chunk in response.iter_content(chunk_size=64 * 1024):
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise FetchError(f"FDC sent more than {MAX_BODY // MIB} MiB for {path}; "
+                                     "refused")
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            raise _BodyFailed(_network_reason(exc)) from None
+        return b"".join(chunks)
+
+    def _late(self, path: str, attempts: int) -> str:
+        return (f"FDC did not finish answering {path} within "
+                f"{self.options.attempt_deadline:g} s ({attempts} attempt(s)); the server "
+                "is slow or overloaded: try again later or raise --deadline")
+
+    def _network_error(self, exc: BaseException, path: str, expired: bool) -> FetchError:
+        attempts = self.options.max_retries + 1
+        if expired:
+            return FetchError(self._late(path, attempts))
+        if _caused_by(exc, ReadTimeoutError) or isinstance(exc, requests.exceptions.Timeout):
+            return FetchError(f"FDC did not answer {path} within {self.options.timeout:g} s "
+                              f"({attempts} attempt(s))")
+        if isinstance(exc, requests.exceptions.RetryError):
+            return FetchError(self._say(f"gave up after {self.options.max_retries} retries "
+                                        f"on {path}: {_network_reason(exc)}"))
+        return FetchError(self._say(f"cannot reach FDC at {self.options.base_url} "
+                                    f"({_network_reason(exc)})"))
 
     def _say(self, text: str) -> str:
         return redact(text, self.options.api_key)
 
 
+def _same_origin(a: str, b: str) -> bool:
+    x, y = urlsplit(a), urlsplit(b)
+    return (x.scheme, x.hostname, x.port) == (y.scheme, y.hostname, y.port)
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` appears among an exception's causes or arguments (urllib3 wraps
+    the real reason in MaxRetryError.reason, requests wraps that in its own error)."""
+    seen: set[int] = set()
+    todo: list[Any] = [exc]
+    while todo:
+        current = todo.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        todo += [current.__cause__, current.__context__, getattr(current, "reason", None),
+                 *current.args]
+    return False
+
+
 def _network_reason(exc: BaseException) -> str:
     """'Connection refused', 'Name or service not known'... rather than urllib3's chain."""
     found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
-    return found.group(1).strip() if found else reason(exc)
+    if found:
+        return found.group(1).strip()
+    if _caused_by(exc, ReadTimeoutError):
+        return "read timed out"
+    text = reason(exc)
+    return re.sub(r"HTTPS?ConnectionPool\([^)]*\): ", "", text)
 
 
 class _RedactKey(logging.Filter):
@@ -201,36 +432,75 @@ def _guard_logs() -> None:
             logger.addFilter(_RedactKey())
 
 
+def fdc_id(value: object) -> str | None:
+    """A validated FDC id as text (a positive integer), or None. Ids from the network are
+    used in cache paths and table ids, so anything else ("../../x", "-1", 1.5) is refused."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,11}", value):
+        number = int(value)
+    else:
+        return None
+    return str(number) if 0 < number < MAX_FDC_ID else None
+
+
 # ------------------------------------------------------------------ cache
 
 class _Cache:
-    """Response bodies on disk: ``list/<type>/<page>.json`` and ``foods/<fdcId>.json``."""
+    """Response bodies on disk: ``list/<type>/<page>.json`` and ``foods/<fdcId>.json``.
+
+    The folder carries a marker file; a folder that holds other things and no marker is
+    refused, and cleaning up removes only what the cache wrote.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        if root.is_symlink() or (root.exists() and not root.is_dir()):
+            raise FetchError(f"{root}: the cache must be a folder")
+        if root.is_dir() and any(root.iterdir()) and not (root / CACHE_MARK).is_file():
+            raise FetchError(f"{root}: holds files that are not a planner fetch cache; "
+                             "choose a new or empty folder for --cache")
         (root / "foods").mkdir(parents=True, exist_ok=True)
+        (root / CACHE_MARK).write_text("planner fetch cache: safe to delete\n",
+                                       encoding="utf-8")
 
     def page(self, data_type: str, number: int) -> Path:
         folder = self.root / "list" / re.sub(r"\W+", "_", data_type)
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{number}.json"
+        return folder / f"{int(number)}.json"
 
-    def food(self, fdc_id: str) -> Path:
-        return self.root / "foods" / f"{fdc_id}.json"
+    def food(self, fdc: str) -> Path:
+        checked = fdc_id(fdc)
+        if checked is None:  # callers validate; this guards the path itself
+            raise FetchError(f"refusing to cache food id {fdc!r}")
+        return self.root / "foods" / f"{checked}.json"
 
     @staticmethod
     def read(path: Path) -> Any:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return json.loads(read_text(path, limit=MAX_BODY, error=FetchError))
+        except (FetchError, ValueError):
             return None  # absent or damaged: fetch again
 
     @staticmethod
     def write(path: Path, document: Any) -> None:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle)
-        os.replace(name, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(document, handle)
+            os.replace(name, path)
+        finally:
+            Path(name).unlink(missing_ok=True)
+
+    def remove(self) -> None:
+        """Delete what the cache wrote; the folder too if nothing else is left in it."""
+        for sub in ("foods", "list"):
+            shutil.rmtree(self.root / sub, ignore_errors=True)
+        (self.root / CACHE_MARK).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.root.rmdir()
 
 
 # ------------------------------------------------------------------ ids
@@ -245,10 +515,7 @@ def read_ids(path: Path) -> _Wanted:
     """Ids to refresh: a CSV with an ``fdc_id`` or ``food_id`` column (the catalogue works),
     or a text file with one id per line. ``fdc-123`` and 6+ digit numbers are FDC ids;
     numbers of up to 5 digits are SR NDB numbers."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FetchError(f"{path}: cannot read ids ({reason(exc)})") from None
+    text = read_text(path, limit=16 * MIB, error=FetchError, what="ids file")
     lines = [line.strip() for line in text.splitlines() if line.strip()
              and not line.startswith("#")]
     values: list[str]
@@ -257,7 +524,11 @@ def read_ids(path: Path) -> _Wanted:
         column = next((c for c in ("fdc_id", "food_id") if c in header), None)
         if column is None:
             raise FetchError(f"{path}: no fdc_id or food_id column")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                comment=None)
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise FetchError(f"{path}: unreadable CSV ({reason(exc)})") from None
         values = [v.strip() for v in frame[column] if v.strip()]
         if column == "fdc_id":
             values = [f"fdc-{v}" for v in values]
@@ -266,7 +537,8 @@ def read_ids(path: Path) -> _Wanted:
     fdc, ndb = [], []
     for value in values:
         plain = value.removeprefix("fdc-")
-        if not plain.isdigit():
+        is_fdc = value.startswith("fdc-") or len(plain) > 5
+        if not plain.isdigit() or (is_fdc and fdc_id(plain.lstrip("0") or "0") is None):
             raise FetchError(f"{path}: {value!r} is not a food id (NDB number, fdc-ID or "
                              "FDC id)")
         if value.startswith("fdc-") or len(plain) > 5:
@@ -284,26 +556,37 @@ def fetch_food_data(options: FetchOptions,
                     progress: Callable[[str, int], Any] | None = None) -> FetchSummary:
     """Download, convert, validate and atomically install a data directory.
 
-    ``progress(label, total)`` may return a callable advanced by one per step; the script
-    passes a progress bar. Raises :class:`FetchError` (nothing written) on any failure.
+    ``out`` must be new, empty, or a folder an earlier refresh wrote (its manifest says so)
+    holding nothing else; anything else is refused before a byte is written. A lock file
+    beside ``out`` keeps two refreshes from writing it at once. ``progress(label, total)``
+    may return a callable advanced by one per step; the script passes a progress bar.
+    Raises :class:`FetchError` (nothing written) on any failure, OS errors included.
     """
-    for data_type in options.data_types:
-        if data_type not in FDC_DATA_TYPES:
-            raise FetchError(f"data type {data_type!r} is not one of "
-                             f"{', '.join(FDC_DATA_TYPES)}")
-    out = options.out
-    if out.exists() and not out.is_dir():
-        raise FetchError(f"{out}: exists and is not a directory")
+    check_options(options)
+    out = Path(os.path.abspath(options.out))
+    if out.parent == out:
+        raise FetchError(f"{out}: cannot replace the root folder")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(out):
+            check_replaceable(out)
+            return _refresh(options, out, progress)
     except OSError as exc:
-        raise FetchError(f"{out.parent}: cannot create ({reason(exc)})") from None
+        where = exc.filename or out
+        why = "not a folder" if isinstance(exc, FileExistsError | NotADirectoryError) and \
+            Path(where).is_file() else exc.strerror or reason(exc)
+        raise FetchError(f"{where}: {why}; {options.out} unchanged") from None
+
+
+def _refresh(options: FetchOptions, out: Path,
+             progress: Callable[[str, int], Any] | None) -> FetchSummary:
     cache = _Cache(options.cache or out.parent / f".{out.name}.fetch-cache")
     client = _Client(options)
     wanted = read_ids(options.ids_from) if options.ids_from else None
-    listed = _enumerate(client, cache, options, wanted, progress)
+    listed, invalid = _enumerate(client, cache, options, wanted, progress)
     fdc_ids, not_returned = _resolve(listed, wanted)
-    items, skipped, missing = _details(client, cache, fdc_ids, progress)
+    items, skipped, missing, bad = _details(client, cache, fdc_ids, progress)
+    invalid += bad
     if not items:
         raise FetchError("FDC returned no usable foods; nothing written")
     try:
@@ -312,23 +595,77 @@ def fetch_food_data(options: FetchOptions,
         raise FetchError(f"FDC data could not be converted: {exc}") from None
     _install(out, table)
     if not options.keep_cache:
-        shutil.rmtree(cache.root, ignore_errors=True)
+        cache.remove()
     foods = table.foods
     by_type = foods["source"].str.removeprefix("FDC ").value_counts().to_dict()
     cov = coverage(foods).set_index("nutrient")["known"].to_dict()
     return FetchSummary(out, {str(k): int(v) for k, v in by_type.items()},
                         {str(k): int(v) for k, v in cov.items()}, len(foods),
-                        tuple(not_returned) + tuple(missing), tuple(skipped), client.requests)
+                        tuple(not_returned) + tuple(missing), tuple(skipped), client.requests,
+                        invalid_ids=invalid)
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``.<out>.lock`` beside ``out``; refuse if another refresh
+    holds it. The lock file stays (removing it would let a third process lock a new file
+    while a second still holds the old one)."""
+    lock = out.parent / f".{out.name}.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FetchError(f"{out}: another refresh is writing this folder (lock {lock}); "
+                             "wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def check_replaceable(out: Path) -> None:
+    """Raise :class:`FetchError` unless a refresh may replace ``out``: it does not exist,
+    is empty, or is a data folder a refresh wrote (its manifest names :data:`WRITER`)
+    holding only the data files."""
+    try:
+        info = os.lstat(out)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        raise FetchError(f"{out}: is a symbolic link; give the folder it points to")
+    if not stat.S_ISDIR(info.st_mode):
+        raise FetchError(f"{out}: exists and is not a directory")
+    names = set(os.listdir(out))
+    if not names:
+        return
+    try:
+        manifest = json.loads(read_text(out / MANIFEST_FILE, limit=SMALL_FILE_CAP,
+                                        error=FetchError))
+    except (FetchError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("writer") != WRITER:
+        raise FetchError(f"{out}: not empty and not a folder written by this refresh; "
+                         "refusing to replace it (nothing changed). Choose a new or empty "
+                         "folder for --out")
+    extra = sorted(names - DATA_FILES)
+    if extra:
+        shown = ", ".join(extra[:3]) + (" ..." if len(extra) > 3 else "")
+        raise FetchError(f"{out}: also holds files this refresh did not write ({shown}); "
+                         "refusing to replace it (nothing changed). Move them out or choose "
+                         "another folder")
 
 
 def _enumerate(client: _Client, cache: _Cache, options: FetchOptions, wanted: _Wanted | None,
-               progress: Callable[[str, int], Any] | None) -> list[dict[str, Any]]:
-    """Abridged list entries of every food of the data types (cached page by page)."""
+               progress: Callable[[str, int], Any] | None
+               ) -> tuple[list[dict[str, Any]], int]:
+    """Abridged list entries of every food of the data types (cached page by page), and
+    how many entries were ignored for an invalid fdcId."""
     if wanted is not None and not wanted.ndb_numbers:
-        return []  # FDC ids given: nothing to look up
+        return [], 0  # FDC ids given: nothing to look up
     types = options.data_types if wanted is None else tuple(
         t for t in options.data_types if t == "SR Legacy") or ("SR Legacy",)
     entries: list[dict[str, Any]] = []
+    invalid = 0
     for data_type in types:
         step = progress(f"listing {data_type}", 0) if progress else None
         number = 1
@@ -345,14 +682,18 @@ def _enumerate(client: _Client, cache: _Cache, options: FetchOptions, wanted: _W
             if step:
                 step()
             for entry in page:
-                if isinstance(entry, Mapping) and "fdcId" in entry:
-                    entries.append({"fdcId": entry["fdcId"],
-                                    "ndbNumber": entry.get("ndbNumber"),
-                                    "dataType": entry.get("dataType", data_type)})
+                if not isinstance(entry, Mapping) or "fdcId" not in entry:
+                    continue
+                checked = fdc_id(entry["fdcId"])
+                if checked is None:
+                    invalid += 1
+                    continue
+                entries.append({"fdcId": checked, "ndbNumber": entry.get("ndbNumber"),
+                                "dataType": entry.get("dataType", data_type)})
             if len(page) < options.page_size:
                 break
             number += 1
-    return entries
+    return entries, invalid
 
 
 def _resolve(listed: Sequence[Mapping[str, Any]], wanted: _Wanted | None
@@ -377,24 +718,30 @@ def _resolve(listed: Sequence[Mapping[str, Any]], wanted: _Wanted | None
 
 def _details(client: _Client, cache: _Cache, fdc_ids: Sequence[str],
              progress: Callable[[str, int], Any] | None
-             ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
-    """Full food items (from cache or in batches of 20); skipped and not-returned ids."""
+             ) -> tuple[list[dict[str, Any]], list[str], list[str], int]:
+    """Full food items (from cache or in batches of 20); skipped and not-returned ids, and
+    how many items were ignored for an invalid fdcId."""
     todo = [i for i in fdc_ids if not isinstance(cache.read(cache.food(i)), dict)]
     step = progress("downloading foods", len(fdc_ids)) if progress else None
     if step:
         for _ in range(len(fdc_ids) - len(todo)):
             step()
     not_returned: list[str] = []
+    invalid = 0
     for batch in _chunks(todo, BATCH_SIZE):
         body = client.get("/v1/foods", {"fdcIds": ",".join(batch), "format": "full"})
         if not isinstance(body, list):
             raise FetchError("FDC /v1/foods did not return a list; nothing written")
         got = set()
         for item in body:
-            if isinstance(item, Mapping) and "fdcId" in item:
-                fdc = str(item["fdcId"])
-                got.add(fdc)
-                cache.write(cache.food(fdc), item)
+            if not isinstance(item, Mapping) or "fdcId" not in item:
+                continue
+            fdc = fdc_id(item["fdcId"])
+            if fdc is None:
+                invalid += 1
+                continue
+            got.add(fdc)
+            cache.write(cache.food(fdc), {**item, "fdcId": int(fdc)})
         not_returned += [i for i in batch if i not in got]
         if step:
             for _ in batch:
@@ -408,7 +755,7 @@ def _details(client: _Client, cache: _Cache, fdc_ids: Sequence[str],
             skipped.append(fdc)
             continue
         items.append(item)
-    return items, skipped, not_returned
+    return items, skipped, not_returned, invalid
 
 
 def _chunks(values: Sequence[str], size: int) -> Iterator[list[str]]:
@@ -417,12 +764,20 @@ def _chunks(values: Sequence[str], size: int) -> Iterator[list[str]]:
 
 
 def _install(out: Path, table: Any) -> None:
-    """Write to a temporary directory beside ``out``, validate, then swap it in."""
+    """Write to a temporary directory beside ``out``, validate, then swap it in.
+
+    The caller has checked (under the lock) that ``out`` holds nothing but an earlier
+    refresh's data files, so the old folder can go once the new one is in place.
+    """
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
-        write_dataset(staging, table, source="USDA FoodData Central (public domain, CC0)")
+        write_dataset(staging, table, source="USDA FoodData Central (public domain, CC0)",
+                      writer=WRITER)
         load_foods(staging)  # the loader must accept what we wrote
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes 0700; a plain mkdir would not
         if out.exists():
             os.replace(out, old)
         try:
@@ -436,7 +791,11 @@ def _install(out: Path, table: Any) -> None:
                          "previous contents kept") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+        if old.exists():
+            for name in DATA_FILES:  # only what the check allowed, never more
+                (old / name).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                old.rmdir()
 
 
 # ------------------------------------------------------------------ presentation
@@ -454,6 +813,9 @@ def format_summary(summary: FetchSummary) -> str:
         lines.append(f"FDC did not return {len(summary.not_returned)} requested id(s): "
                      + ", ".join(summary.not_returned[:20])
                      + (" ..." if len(summary.not_returned) > 20 else ""))
+    if summary.invalid_ids:
+        lines.append(f"warning: ignored {summary.invalid_ids} entr(y/ies) FDC sent with an "
+                     "fdcId that is not a positive integer")
     if summary.skipped:
         lines.append(f"skipped {len(summary.skipped)} food(s) FDC sent without nutrient data: "
                      + ", ".join(summary.skipped[:20]))

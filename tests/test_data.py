@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import gzip
+import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -164,12 +166,78 @@ def test_malformed_foods_give_one_line_error_naming_file_and_column(
 def test_truncated_gzip_is_a_clear_error(tiny_dir: Path) -> None:
     path = tiny_dir / FOODS_FILE
     path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(DatasetError, match=r"foods\.csv\.gz: contents differ from the "
+                                           r"sha256 in manifest\.json"):
+        load_foods(tiny_dir)
+    (tiny_dir / MANIFEST_FILE).unlink()  # without a manifest, the parser still catches it
     with pytest.raises(DatasetError, match=r"foods\.csv\.gz: unreadable"):
+        load_foods(tiny_dir)
+
+
+def _drop_checksums(directory: Path) -> None:
+    path = directory / MANIFEST_FILE
+    manifest = json.loads(path.read_text())
+    for entry in manifest["files"].values():
+        del entry["sha256"]
+    path.write_text(json.dumps(manifest))
+
+
+def test_a_file_changed_since_its_manifest_is_named(tiny_dir: Path) -> None:
+    path = tiny_dir / PORTIONS_FILE
+    lines = gzip.decompress(path.read_bytes()).decode().replace(",30.0", ",31.0")
+    path.write_bytes(gzip.compress(lines.encode()))
+    with pytest.raises(DatasetError, match=r"portions\.csv\.gz: contents differ from the "
+                                           r"sha256 .* rebuild or refresh"):
+        load_foods(tiny_dir)
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"foods.csv.gz": 5}, r"entry for 'foods\.csv\.gz' must be"),
+    ({"foods.csv.gz": {"rows": "many"}}, r"entry for 'foods\.csv\.gz' must be"),
+    ({"foods.csv.gz": {"sha256": "abc"}}, r"entry for 'foods\.csv\.gz' must be"),
+    ([1, 2], r'"files" must map'),
+])
+def test_malformed_manifest_entries_are_one_line_errors(tiny_dir: Path, files: object,
+                                                         message: str) -> None:
+    path = tiny_dir / MANIFEST_FILE
+    manifest = json.loads(path.read_text())
+    manifest["files"] = files
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(DatasetError, match=message):
+        load_foods(tiny_dir)
+
+
+def test_oversized_manifest_is_refused_before_reading(tiny_dir: Path) -> None:
+    path = tiny_dir / MANIFEST_FILE
+    with path.open("wb") as handle:  # sparse: 2 GB on paper, nothing on disk
+        handle.truncate(2 * 1024**3)
+    with pytest.raises(DatasetError, match=r"manifest\.json: 2048 MiB is larger than the "
+                                           r"1 MiB a manifest may have"):
+        load_foods(tiny_dir)
+
+
+def test_a_gzip_bomb_is_refused_without_unpacking_it(tiny_dir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.data
+
+    monkeypatch.setattr(planner.data, "TABLE_TEXT_CAP", 1024 * 1024)
+    (tiny_dir / MANIFEST_FILE).unlink()
+    (tiny_dir / FOODS_FILE).write_bytes(gzip.compress(b"food_id," + b"x" * 8 * 1024 * 1024))
+    with pytest.raises(DatasetError, match=r"foods\.csv\.gz: unpacks to more than 1 MiB"):
+        load_foods(tiny_dir)
+
+
+def test_a_table_that_is_not_a_regular_file_is_refused(tiny_dir: Path) -> None:
+    path = tiny_dir / FOODS_FILE
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(DatasetError, match=r"foods\.csv\.gz: not a regular file"):
         load_foods(tiny_dir)
 
 
 def test_garbage_file_is_a_clear_error(tiny_dir: Path) -> None:
     (tiny_dir / PORTIONS_FILE).write_bytes(b"\x00\xff not gzip at all")
+    (tiny_dir / MANIFEST_FILE).unlink()
     with pytest.raises(DatasetError, match=r"portions\.csv\.gz: unreadable"):
         load_foods(tiny_dir)
 
@@ -178,6 +246,7 @@ def test_truncated_at_a_row_boundary_is_caught_by_the_manifest(tiny_dir: Path) -
     path = tiny_dir / FOODS_FILE
     lines = gzip.decompress(path.read_bytes()).decode().splitlines(keepends=True)
     path.write_bytes(gzip.compress("".join(lines[:-1]).encode()))
+    _drop_checksums(tiny_dir)
     with pytest.raises(DatasetError, match=r"3 rows, manifest says 4"):
         load_foods(tiny_dir)
 

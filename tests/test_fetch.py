@@ -10,9 +10,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +29,7 @@ from werkzeug import Request, Response
 
 from planner.data import FoodTable, load_foods, write_dataset
 from planner.errors import FetchError
-from planner.fetch import FetchOptions, fetch_food_data, read_ids, redact
+from planner.fetch import WRITER, FetchOptions, fetch_food_data, read_ids, redact
 from planner.nutrients import NUTRIENTS
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fetch_food_data.py"
@@ -128,10 +133,11 @@ def fdc(httpserver: HTTPServer, bundled: FoodTable) -> Iterator[FakeFDC]:
 
 @pytest.fixture()
 def old_data(tmp_path: Path, data_dir: Path) -> Path:
-    """An existing data directory that a failed refresh must leave byte-for-byte intact."""
+    """A data directory an earlier refresh wrote, which a failed refresh must leave
+    byte-for-byte intact."""
     from planner.sources import read_sr28
     out = tmp_path / "fdc-data"
-    write_dataset(out, read_sr28(data_dir / "sr28_tiny"), source="old")
+    write_dataset(out, read_sr28(data_dir / "sr28_tiny"), source="old", writer=WRITER)
     return out
 
 
@@ -226,8 +232,8 @@ def test_long_retry_after_stops_instead_of_sleeping(httpserver: HTTPServer, fdc:
     before = snapshot(old_data)
     fdc.faults.append((None, lambda r: Response("blocked", status=429,
                                                  headers={"Retry-After": "3600"})))
-    with pytest.raises(FetchError, match=r"rate limit: asked to wait 60 min; progress is "
-                                         r"cached"):
+    with pytest.raises(FetchError, match=r"rate limit: the server asked to wait 3,600 s, "
+                                         r"more than --max-wait 5 s; progress is cached"):
         fetch_food_data(options(httpserver, old_data, max_wait=5))
     assert snapshot(old_data) == before
 
@@ -428,3 +434,297 @@ def test_retry_logs_are_redacted(httpserver: HTTPServer, fdc: FakeFDC, tmp_path:
     ours = [r.getMessage() for r in caplog.records if r.name != "werkzeug"]  # not the server
     assert any("Retrying" in m for m in ours)  # urllib3 logged the retry, with the URL ...
     assert not any(KEY in m for m in ours)  # ... but not the key
+
+
+# ------------------------------------------------------------------ the user's files are safe
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its bytes (None for folders), for before/after checks."""
+    return {str(p.relative_to(root)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(root.rglob("*"))}
+
+
+def someones_work(folder: Path) -> Path:
+    """A folder full of a user's files: notes, a project, a hidden config, a subfolder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notes.txt").write_text("do not lose me\n")
+    (folder / "thesis").mkdir()
+    (folder / "thesis" / "chapter1.tex").write_text("\\chapter{One}\n")
+    (folder / ".bashrc").write_text("export X=1\n")
+    return folder
+
+
+@pytest.mark.parametrize("where", ["home", "cwd", "datasets-copy", "own-folder-plus-a-file"])
+def test_refresh_refuses_a_folder_holding_anything_else_and_changes_nothing(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, old_data: Path,
+        where: str) -> None:
+    from planner.data import bundled_dir
+    if where == "home":
+        out = someones_work(tmp_path / "home")
+    elif where == "cwd":
+        out = someones_work(tmp_path / "work")
+    elif where == "datasets-copy":
+        out = tmp_path / "datasets"
+        shutil.copytree(bundled_dir(), out)
+        (out / "recommended_foods.csv").write_text("food_id\n11457\n")
+    else:
+        out = old_data
+        (out / "my-notes.md").write_text("# notes kept beside the data\n")
+    before = tree(tmp_path)
+    args = ["--out", "." if where == "cwd" else str(out)]
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), *args, "--base-url", httpserver.url_for("/").rstrip("/"),
+         "--page-size", "3", "--backoff", "0.01"], capture_output=True, text=True,
+        timeout=120, cwd=out if where == "cwd" else tmp_path,
+        env={**os.environ, "FDC_API_KEY": KEY})
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "refusing to replace it (nothing changed)" in result.stderr
+    after = tree(tmp_path)
+    assert {k: v for k, v in after.items() if not k.endswith(".lock")} == before
+    assert fdc.log == []  # refused before a single request
+
+
+def test_refresh_may_replace_its_own_folder_and_fill_an_empty_one(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, old_data: Path) -> None:
+    fetch_food_data(options(httpserver, old_data))
+    assert len(load_foods(old_data).foods) == 9
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    fetch_food_data(options(httpserver, empty))
+    assert sorted(p.name for p in empty.iterdir()) == sorted(
+        ["foods.csv.gz", "portions.csv.gz", "manifest.json"])
+    assert json.loads((empty / "manifest.json").read_text())["writer"] == WRITER
+    # a plain mkdir's permissions, not mkdtemp's 0700
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(empty.stat().st_mode) == 0o777 & ~umask
+
+
+def test_a_cache_folder_of_someone_elses_files_is_refused_and_kept(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
+    work = someones_work(tmp_path / "Documents")
+    before = tree(work)
+    with pytest.raises(FetchError, match=r"Documents: holds files that are not a planner "
+                                         r"fetch cache"):
+        fetch_food_data(options(httpserver, tmp_path / "out", cache=work))
+    assert tree(work) == before
+    assert not (tmp_path / "out").exists()
+
+
+def test_cleanup_removes_only_what_the_cache_wrote(httpserver: HTTPServer, fdc: FakeFDC,
+                                                  tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fetch_food_data(options(httpserver, tmp_path / "out", cache=cache))
+    assert not cache.exists()  # emptied and removed
+    # a file someone drops into the cache between runs survives the cleanup
+    opts = options(httpserver, tmp_path / "out", cache=cache, keep_cache=True)
+    fetch_food_data(opts)
+    (cache / "README").write_text("mine\n")
+    fetch_food_data(options(httpserver, tmp_path / "out", cache=cache))
+    assert (cache / "README").read_text() == "mine\n"
+    assert sorted(p.name for p in cache.iterdir()) == ["README"]
+
+
+# ------------------------------------------------------------------ a hostile server
+
+@pytest.mark.parametrize("bad", ["../../escaped/settings", "ABSOLUTE", -5, 0, 1.5, True,
+                                 "12a", "170001/../../x"])
+def test_ids_from_the_network_are_validated_before_any_path(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, bad: object) -> None:
+    target = tmp_path / "abs" / "settings"
+    hostile = str(target) if bad == "ABSOLUTE" else bad
+    evil = dict(fdc.foods["170000"], fdcId=hostile)
+    fdc.foods["evil"] = evil
+    original = fdc.handle
+
+    def handle(request: Request) -> Response:
+        if request.path == "/v1/foods":  # the hostile item rides along with every batch
+            body = json.loads(original(request).get_data())
+            return Response(json.dumps([*body, evil]), content_type="application/json")
+        return original(request)
+    fdc.handle = handle  # type: ignore[method-assign]
+    out = tmp_path / "out"
+    result = run_script(httpserver, out, "--keep-cache")
+    assert result.returncode == 0, result.stderr
+    assert "ignored" in result.stdout and "not a positive integer" in result.stdout
+    everything = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert not any("escaped" in p or "settings" in p or p.startswith("abs") for p in
+                   everything), everything
+    cached = sorted(p.name for p in (tmp_path / ".out.fetch-cache" / "foods").iterdir())
+    assert all(re.fullmatch(r"\d+\.json", name) for name in cached)
+    assert len(load_foods(out).foods) == 9
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_the_key_stays(
+        httpserver: HTTPServer, fdc: FakeFDC, old_data: Path) -> None:
+    other = HTTPServer(host="127.0.0.2", port=0)
+    other.expect_request("/v1/foods").respond_with_data("[]")
+    other.start()
+    try:
+        elsewhere = f"http://127.0.0.2:{other.port}/v1/foods?stolen=1"
+        fdc.faults.append(("/v1/foods", lambda r: Response(
+            "", status=302, headers={"Location": elsewhere})))
+        before = snapshot(old_data)
+        with pytest.raises(FetchError, match=r"redirected /v1/foods to another host "
+                                             r"\(127\.0\.0\.2:\d+\); not followed, so the "
+                                             r"API key was not sent there"):
+            fetch_food_data(options(httpserver, old_data))
+        assert other.log == []  # not a single request reached the other host
+        assert snapshot(old_data) == before
+    finally:
+        other.clear()
+        other.stop()
+
+
+def test_a_redirect_on_the_same_host_is_followed(httpserver: HTTPServer, fdc: FakeFDC,
+                                                 tmp_path: Path) -> None:
+    fdc.faults.append(("/v1/foods/list", lambda r: Response(
+        "", status=301, headers={"Location": "/v1/foods/list?" + r.query_string.decode()})))
+    fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert len(load_foods(tmp_path / "out").foods) == 9
+
+
+class Dripper:
+    """A raw TCP server that answers every connection one byte at a time: in the status
+    line and headers (``headers``) or in the body of an otherwise normal response."""
+
+    def __init__(self, *, in_headers: bool, interval: float = 0.25) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.in_headers = in_headers
+        self.interval = interval
+        self.connections = 0
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self.server.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            body = b'[' + b' ' * 10_000 + b']'
+            head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+            if not self.in_headers:
+                conn.sendall(head)
+            for byte in (head + body if self.in_headers else body):
+                if self.stopped.is_set():
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.server.close()
+
+
+@pytest.mark.parametrize("in_headers", [False, True])
+def test_a_server_that_drips_bytes_cannot_outlast_the_deadline(tmp_path: Path,
+                                                               in_headers: bool) -> None:
+    dripper = Dripper(in_headers=in_headers)
+    try:
+        start = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+             f"http://127.0.0.1:{dripper.port}", "--timeout", "2", "--deadline", "1.5",
+             "--max-retries", "1", "--backoff", "0.01"],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "FDC_API_KEY": KEY})
+        elapsed = time.monotonic() - start
+    finally:
+        dripper.stop()
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: FDC did not finish answering /v1/foods/list "
+                                    "within 1.5 s (2 attempt(s))"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert dripper.connections == 2  # the first try and one retry
+    assert elapsed < 20  # two attempts of 1.5 s, plus start-up; minutes before the fix
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_read_timeout_says_so_in_plain_words(httpserver: HTTPServer, fdc: FakeFDC,
+                                               tmp_path: Path) -> None:
+    def slow(request: Request) -> None:
+        time.sleep(0.8)
+    for _ in range(3):
+        fdc.faults.append(("/v1/foods/list", slow))
+    fdc.linger = 2.5
+    with pytest.raises(FetchError) as info:
+        fetch_food_data(options(httpserver, tmp_path / "out", timeout=0.3, max_retries=2))
+    assert str(info.value) == "FDC did not answer /v1/foods/list within 0.3 s (3 attempt(s))"
+
+
+def test_an_invalid_retry_after_is_a_normal_retry(httpserver: HTTPServer, fdc: FakeFDC,
+                                                  tmp_path: Path) -> None:
+    fdc.faults.append(("/v1/foods", lambda r: Response(
+        "busy", status=503, headers={"Retry-After": "soon, promise"})))
+    fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert len(load_foods(tmp_path / "out").foods) == 9
+
+
+@pytest.mark.parametrize("args", [["--timeout", "nan"], ["--timeout", "-1"],
+                                  ["--max-wait", "nan"], ["--deadline", "inf"],
+                                  ["--backoff", "-0.5"], ["--max-retries", "-1"],
+                                  ["--max-retries", "1000"]])
+def test_bad_numbers_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
+    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "error:" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_os_errors_are_one_line_messages(httpserver: HTTPServer, fdc: FakeFDC,
+                                         tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder\n")
+    for extra, message in (
+            (["--out", str(a_file / "out")], r"a-file: not a folder; .*unchanged"),
+            (["--out", "/proc/planner-out"], r"/proc.*(No such file|Permission|not "
+                                             r"permitted)"),
+            (["--out", str(tmp_path / "out"), "--cache", str(a_file)],
+             r"a-file: the cache must be a folder")):
+        result = subprocess.run(
+            [sys.executable, str(SCRIPT), "--base-url", httpserver.url_for("/").rstrip("/"),
+             *extra], capture_output=True, text=True, timeout=60,
+            env={**os.environ, "FDC_API_KEY": KEY})
+        assert result.returncode == 1, (extra, result.stderr)
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+        assert re.search(message, result.stderr), result.stderr
+    assert a_file.read_text() == "not a folder\n"
+
+
+def test_two_refreshes_into_one_folder_take_turns(httpserver: HTTPServer, fdc: FakeFDC,
+                                                  tmp_path: Path) -> None:
+    out = tmp_path / "out"
+
+    def slow(request: Request) -> None:
+        time.sleep(1.5)
+    fdc.faults.append(("/v1/foods", slow))
+    fdc.linger = 0.5
+    first = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--out", str(out), "--base-url",
+         httpserver.url_for("/").rstrip("/"), "--page-size", "3", "--timeout", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "FDC_API_KEY": KEY})
+    deadline = time.monotonic() + 30
+    while not fdc.requests_to("/v1/foods") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = run_script(httpserver, out)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert second.returncode == 1
+    assert "another refresh is writing this folder" in second.stderr
+    assert second.stderr.count("\n") == 1
+    assert len(load_foods(out).foods) == 9

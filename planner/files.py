@@ -1,0 +1,172 @@
+"""File safety: the one owner of how planner reads and writes the user's files.
+
+Reading
+    Only regular files are read (a FIFO or ``/dev/zero`` given as a profile would block or
+    never end), and every read has a size cap, so a wrong path or a hostile file fails with
+    a one-line error instead of exhausting memory. Gzip data is decompressed with a cap on
+    the output, so a small "zip bomb" cannot either.
+Writing
+    Files are written atomically: a temporary file beside the target, flushed to disk, then
+    renamed over it, so a crash never leaves a half-written file. ``--output`` replaces only
+    regular files (and only with ``--force``); a symbolic link is followed to its target and
+    never replaced itself; a character device or FIFO (``/dev/null``, a named pipe) is
+    streamed to, since nothing is replaced; anything else (a directory, a block device, a
+    socket) is refused.
+
+Errors are raised as the caller's :class:`~planner.errors.PlannerError` subclass, so a
+profile that is too large is a ``ProfileError`` and a table a ``DatasetError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import os
+import stat
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+from planner.errors import OutputError, PlannerError
+
+KIB: Final = 1024
+MIB: Final = 1024 * KIB
+#: Size caps. A profile, an answers file or a manifest is a few hundred bytes; the bundled
+#: foods table is 0.6 MB compressed and 3 MB as text; a full FDC Foundation + SR Legacy
+#: table is about 10 MB as text.
+SMALL_FILE_CAP: Final = 1 * MIB
+TABLE_FILE_CAP: Final = 256 * MIB
+TABLE_TEXT_CAP: Final = 512 * MIB
+
+
+def _size(value: int) -> str:
+    return f"{value / MIB:g} MiB" if value >= MIB else f"{value / KIB:g} KiB"
+
+
+def read_bytes(path: Path, *, limit: int, error: type[PlannerError], what: str = "file"
+               ) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    Raises ``error`` (one line, naming the path) when the file is missing, is not a regular
+    file, is larger than ``limit`` or cannot be read.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"{path}: file not found") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(f"{path}: is a directory, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"{path}: not a regular file (a device, pipe or socket); planner reads "
+                    f"a {what} only from a regular file")
+    if info.st_size > limit:
+        raise error(f"{path}: {_size(info.st_size)} is larger than the {_size(limit)} "
+                    f"a {what} may have")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+    if len(data) > limit:  # grew while we read it
+        raise error(f"{path}: larger than the {_size(limit)} a {what} may have")
+    return data
+
+
+def read_text(path: Path, *, limit: int = SMALL_FILE_CAP, error: type[PlannerError],
+              what: str = "file") -> str:
+    """The UTF-8 text of a regular file (see :func:`read_bytes`)."""
+    data = read_bytes(path, limit=limit, error=error, what=what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def gunzip(data: bytes, *, limit: int, where: str, error: type[PlannerError]) -> bytes:
+    """Decompress gzip ``data``, refusing more than ``limit`` bytes of output."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise error(f"{where}: unreadable, corrupt or truncated ({exc})") from None
+    if len(out) > limit:
+        raise error(f"{where}: unpacks to more than {_size(limit)}; not a planner table")
+    return out
+
+
+# ------------------------------------------------------------------ writing
+
+def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``target`` through a temporary file beside it and a rename.
+
+    The new file gets ``mode`` (default: what a plain ``open()`` would give under the
+    current umask). Raises OSError; the target is either the old file or the new one.
+    """
+    with _temporary_beside(target) as tmp:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+
+
+@contextlib.contextmanager
+def _temporary_beside(target: Path) -> Iterator[Path]:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_output(path: Path, data: bytes, *, force: bool) -> Path:
+    """Write a report where the user asked (``--output``); return the path written.
+
+    A new path or (with ``force``) an existing regular file is written atomically, keeping
+    an existing file's permissions. A symbolic link is followed, never replaced. A
+    character device or FIFO is streamed to (no ``force`` needed: nothing is replaced).
+    Raises :class:`OutputError` for anything else and for every OS error.
+    """
+    target = path
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.exists():
+                raise OutputError(f"{path}: is a symbolic link to {target}, which does not "
+                                  "exist; give the real path")
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            info = None
+        if info is None:
+            if not target.parent.is_dir():
+                raise OutputError(f"{target.parent}: directory does not exist")
+            atomic_write_bytes(target, data)
+            return target
+        if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+            with open(target, "wb", buffering=0) as handle:
+                handle.write(data)
+            return target
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputError(f"{path}: is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputError(f"{path}: is a block device or socket; planner writes only "
+                              "regular files, character devices and pipes")
+        if not force:
+            raise OutputError(f"{path}: already exists; use --force to overwrite it")
+        atomic_write_bytes(target, data, mode=stat.S_IMODE(info.st_mode))
+        return target
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
