@@ -1,5 +1,5 @@
 """``python -m planner`` runs the command line."""
 
-from planner.cli import main
+from planner.entry import main
 
 main()

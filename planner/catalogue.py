@@ -23,6 +23,7 @@ magnesium, calcium, potassium, vitamin D or vitamin B12:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,10 +213,19 @@ def select(catalogue: Catalogue, diet: str = "omnivore", exclude: Iterable[str] 
     return entries[keep]
 
 
+#: A food name that matches more catalogue foods than this is too vague to exclude by
+#: ("cooked" would take 60 foods): name a category or allergen instead.
+MAX_NAME_MATCHES: Final = 12
+
+
 def exclusion_mask(catalogue: Catalogue, name: str) -> pd.Series:
-    """Rows an exclusion name removes; raise PlanRequestError for an unknown name."""
+    """Rows an exclusion name removes; raise PlanRequestError for an unknown, empty or vague
+    name. Names match whole words ("egg" never matches "vegetable")."""
     entries = catalogue.entries
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if not key.strip("_"):
+        raise PlanRequestError("exclude: empty name; give an allergen, a category, a food id "
+                               "or a food name")
     if key in ALLERGENS:
         if catalogue.generic:
             raise PlanRequestError(f"exclude: {name!r}: the whole food table has no allergen "
@@ -224,6 +234,11 @@ def exclusion_mask(catalogue: Catalogue, name: str) -> pd.Series:
     if key in CATEGORIES or key in TAGS:
         return (entries["category"] == key) | entries["tags"].map(lambda t: key in t)
     matches = find_food(catalogue, name, required=False)  # a food id or name
+    if len(matches) > MAX_NAME_MATCHES:
+        shown = ", ".join(entries.loc[matches[:5], "short_name"])
+        raise PlanRequestError(
+            f"exclude: {name!r} matches {len(matches)} foods ({shown}, ...); name a food, or "
+            f"exclude a category ({', '.join(CATEGORIES[:4])}...) or an allergen")
     if matches:
         return pd.Series(entries.index.isin(matches), index=entries.index)
     raise PlanRequestError(
@@ -231,8 +246,29 @@ def exclusion_mask(catalogue: Catalogue, name: str) -> pd.Series:
         f"({', '.join(CATEGORIES)}), a food id or a food name in the catalogue")
 
 
+def excluded_by(catalogue: Catalogue, exclude: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """What each exclusion removes: exclusion name -> short names of the foods, for the
+    plan to report (so an exclusion that matched more than meant is visible)."""
+    entries = catalogue.entries
+    return {name: tuple(entries.loc[exclusion_mask(catalogue, name).to_numpy(), "short_name"])
+            for name in exclude}
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """The lower-case words of a food name, for whole-word matching."""
+    return tuple(re.findall(r"[a-z0-9%]+", text.lower()))
+
+
+def _word_in(word: str, words: Sequence[str]) -> bool:
+    """A query word matches a name word exactly, or as its plural or singular."""
+    return word in words or f"{word}s" in words or f"{word}es" in words or (
+        len(word) > 3 and word.endswith("s") and word[:-1] in words)
+
+
 def find_food(catalogue: Catalogue, name: str, *, required: bool = True) -> list[str]:
-    """Return catalogue ids matching a food id, an exact short name, or a unique name part."""
+    """Return catalogue ids matching a food id, an exact short name, or every word of
+    ``name`` as a whole word of the short name ("salmon" matches "coho salmon, cooked",
+    "egg" does not match "vegetable"). With ``required``, exactly one food must match."""
     entries = catalogue.entries
     if name in entries.index:
         return [name]
@@ -241,8 +277,13 @@ def find_food(catalogue: Catalogue, name: str, *, required: bool = True) -> list
     exact = list(entries.index[names == text])
     if exact:
         return exact
-    words = text.split()
-    partial = list(entries.index[names.map(lambda n: all(w in n for w in words))])
+    words = name_words(text)
+    if not words:
+        if required:
+            raise PlanRequestError(f"food {name!r}: give a food name or id")
+        return []
+    partial = list(entries.index[names.map(
+        lambda n: all(_word_in(w, name_words(n)) for w in words))])
     if len(partial) == 1 or (partial and not required):
         return partial
     if required and partial:

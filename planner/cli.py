@@ -7,6 +7,7 @@ place that turns an exception into that line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -62,6 +63,12 @@ class _Commands(typer.core.TyperGroup):
             _fail("aborted", 1)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except BrokenPipeError:  # the reader went away (planner week | head): stop quietly
+            _silence_stdout()
+            sys.exit(141)
+        except OSError as exc:  # standard output or error could not be written
+            _silence_stdout()
+            _fail(f"cannot write output ({exc.strerror or exc})", 1)
         except Exception as exc:  # a bug, not bad input: say so in one line
             if os.environ.get("PLANNER_DEBUG"):
                 raise
@@ -71,8 +78,15 @@ class _Commands(typer.core.TyperGroup):
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
+    with contextlib.suppress(OSError):  # stderr gone too: the exit code must say it
+        typer.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
@@ -224,7 +238,8 @@ def _plan(days: int, sex: str | None, age: int | None, life_stage: str | None,
     _emit(format_week(week, fmt), output, force)
 
 
-SeedOpt = Annotated[int, typer.Option(help="Another seed gives a different, equally valid "
+SeedOpt = Annotated[int, typer.Option(min=0, max=2**32 - 1,
+                                      help="Another seed gives a different, equally valid "
                                       "plan.", rich_help_panel=_PLAN)]
 StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Meet vitamin D and B12 "
                                          "every day, not on the week's average.",

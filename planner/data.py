@@ -256,7 +256,7 @@ def _check_manifest(manifest: Mapping[str, Any], table: FoodTable, path: Path) -
 
 def _table_bytes(path: Path, manifest: Mapping[str, Any] | None) -> tuple[Path, bytes]:
     """A table file's text, checked against the manifest's sha256 when there is one."""
-    data = read_bytes(path, limit=TABLE_FILE_CAP, error=DatasetError, what="table")
+    data = read_bytes(path, limit=TABLE_FILE_CAP, error=DatasetError)
     expected = (manifest or {}).get("files", {}).get(path.name, {}).get("sha256")
     if expected is not None and hashlib.sha256(data).hexdigest() != expected:
         raise DatasetError(f"{path}: contents differ from the sha256 in {MANIFEST_FILE} "

@@ -14,6 +14,7 @@ every unmet bound and by how much.
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +30,17 @@ from planner.errors import (
     Shortfall,
     reason,
 )
+from planner.files import MIB, read_text
 from planner.model import Bound, SolverInfo, SolverOptions, met, solve_diet
 from planner.nutrients import BY_NAME, display_name, suggest, unit_label
 
 Objective = Literal["cost", "energy"]
 FOOD_KEYS: Final = ("id", "name", "price", "max_units")
+#: Largest value a cell may hold: beyond it no food is plausible and the solver's numerics
+#: break down (1e300 made HiGHS fail inside PuLP).
+MAX_VALUE: Final = 1e9
+#: A user's foods or targets file is a table of a few hundred rows at most.
+CSV_CAP: Final = 16 * MIB
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,11 @@ def read_foods_csv(path: str | Path) -> pd.DataFrame:
         if (values < 0).any():
             first = frame.index[(values < 0).to_numpy()][0]
             raise DatasetError(f"{file}: column {column}: negative value for food {first!r}")
+        huge = ~np.isfinite(values) | (values > MAX_VALUE)
+        if (huge & values.notna()).any():
+            first = frame.index[(huge & values.notna()).to_numpy()][0]
+            raise DatasetError(f"{file}: column {column}: {frame.loc[first, column]!r} for "
+                               f"food {first!r} is not a finite number up to {MAX_VALUE:g}")
         frame[column] = values.astype(float)
     if frame.empty:
         raise DatasetError(f"{file}: no foods")
@@ -133,9 +145,10 @@ def read_targets_csv(path: str | Path) -> tuple[DietTarget, ...]:
             except ValueError:
                 raise DatasetError(f"{file}: line {number}: {label} {value!r} is not a "
                                    "number") from None
-            if not math.isfinite(number_value) or number_value < 0:
+            if not math.isfinite(number_value) or number_value < 0 or \
+                    number_value > MAX_VALUE:
                 raise DatasetError(f"{file}: line {number}: {label} {value!r} must be a "
-                                   "non-negative number")
+                                   f"number from 0 to {MAX_VALUE:g}")
             bounds.append(number_value)
         low, high = bounds
         if low is None and high is None:
@@ -150,11 +163,10 @@ def read_targets_csv(path: str | Path) -> tuple[DietTarget, ...]:
 
 
 def _read(file: Path) -> pd.DataFrame:
+    text = read_text(file, limit=CSV_CAP, error=DatasetError)
     try:
-        return pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""],
-                           skipinitialspace=True)
-    except FileNotFoundError:
-        raise DatasetError(f"{file}: file not found") from None
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                           na_values=[""], skipinitialspace=True)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError,
             pd.errors.EmptyDataError) as exc:
         raise DatasetError(f"{file}: unreadable CSV ({reason(exc)})") from exc

@@ -56,14 +56,14 @@ def read_bytes(path: Path, *, limit: int, error: type[PlannerError], what: str =
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
+        raise error(f"{path}: {what} not found") from None
     except OSError as exc:
         raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
     if stat.S_ISDIR(info.st_mode):
         raise error(f"{path}: is a directory, not a {what}")
     if not stat.S_ISREG(info.st_mode):
         raise error(f"{path}: not a regular file (a device, pipe or socket); planner reads "
-                    f"a {what} only from a regular file")
+                    "only regular files")
     if info.st_size > limit:
         raise error(f"{path}: {_size(info.st_size)} is larger than the {_size(limit)} "
                     f"a {what} may have")

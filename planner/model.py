@@ -60,8 +60,19 @@ class SolverInfo:
     seconds: float
     mip_gap: float | None
 
+    @property
+    def summary(self) -> str:
+        """'optimal', 'feasible, gap 5.2 %' (stopped at the MIP gap or time limit) or
+        'infeasible': the same words in every output format."""
+        if self.status != "feasible":
+            return self.status
+        if self.mip_gap is None:
+            return "feasible, gap unknown"
+        return f"feasible, gap {100 * self.mip_gap:.1f} %"
+
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "seconds": round(self.seconds, 3),
+        return {"name": self.name, "status": self.status, "summary": self.summary,
+                "seconds": round(self.seconds, 3),
                 "mip_gap": None if self.mip_gap is None else round(self.mip_gap, 6)}
 
 
@@ -312,7 +323,11 @@ def _solve(lp: pulp.LpProblem, options: SolverOptions, *, mip: bool) -> SolverIn
         has_solution = lp.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         if status == "Optimal" or has_solution:
             gap = _gap(lp, name) if mip else 0.0
-            label = "optimal" if lp.sol_status == pulp.LpSolutionOptimal else "feasible"
+            # HiGHS and CBC call a solve stopped at the relative gap "optimal"; it is only
+            # proven optimal when that gap is (nearly) zero.
+            proven = not mip or options.mip_gap == 0 or (gap is not None and gap <= 1e-6)
+            label = "optimal" if lp.sol_status == pulp.LpSolutionOptimal and proven \
+                else "feasible"
             return SolverInfo("HiGHS" if name == "highs" else "CBC", label, seconds, gap)
         if status == "Infeasible":
             return SolverInfo("HiGHS" if name == "highs" else "CBC", "infeasible", seconds,

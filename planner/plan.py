@@ -67,7 +67,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import SLOTS, Catalogue, find_food, select
+from planner.catalogue import SLOTS, Catalogue, excluded_by, find_food, select
 from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
 from planner.model import (
@@ -266,6 +266,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             raise _infeasible(shortfalls, options, certain=False)
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options)
+    for name, removed in excluded_by(catalogue, options.exclude).items():
+        shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
+                                          if len(removed) > 6 else "")
+        notes += (f"--exclude {name} removed {len(removed)} food(s): {shown}.",)
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
                  f"of 7 (asked: {options.max_days}).", *notes)
@@ -329,6 +333,8 @@ def _check_options(options: PlanOptions) -> None:
         raise PlanRequestError("max days: must be at least 1 and at most the staple limit")
     if options.min_distinct < 0:
         raise PlanRequestError("min distinct foods: must not be negative")
+    if not 0 <= options.seed < 2**32:
+        raise PlanRequestError(f"seed: {options.seed} must be between 0 and {2**32 - 1}")
 
 
 def _resolve_includes(catalogue: Catalogue, foods: pd.DataFrame, names: Sequence[str]

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
 from planner.errors import ProfileError
+from planner.files import KIB, read_text
 from planner.nutrients import BY_NAME, suggest
 
 Sex = Literal["female", "male"]
@@ -171,6 +172,8 @@ def _from_file(text: str, where: str) -> Override:
 
 # ------------------------------------------------------------------ profile file
 
+#: A profile is a few hundred bytes; anything near this cap is not one.
+PROFILE_CAP: Final = 64 * KIB
 PROFILE_KEYS: Final = ("sex", "age", "life_stage", "weight_kg", "height_cm", "activity")
 PLAN_KEYS: Final = ("diet", "exclude", "include")
 
@@ -183,11 +186,10 @@ def read_profile_file(path: str | Path) -> dict[str, Any]:
     is not silently ignored. Values are validated later, when merged with flags.
     """
     file = Path(path)
+    text = read_text(file, limit=PROFILE_CAP, error=ProfileError, what="profile file")
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{file}: profile file not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{file}: not a valid TOML profile ({exc})") from None
     unknown = sorted(set(data) - set(PROFILE_KEYS) - set(PLAN_KEYS) - {"targets"})
     if unknown:
@@ -250,6 +252,13 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     return Settings(profile, overrides, diet, exclude, include, origin)
 
 
+def _toml_number(value: float) -> str:
+    """A number written exactly: 1234567 stays 1234567, 0.1 stays 0.1 (not %g's 6 digits)."""
+    if value == int(value) and abs(value) < 2**53:
+        return str(int(value))
+    return repr(float(value))
+
+
 def profile_toml(settings: Settings) -> str:
     """Return ``settings`` as the text of a profile file that :func:`read_profile_file` reads.
 
@@ -270,7 +279,7 @@ def profile_toml(settings: Settings) -> str:
         lines += ["", "[targets]"]
         grouped: dict[str, dict[str, str]] = {}
         for o in settings.overrides:
-            amount = "\"none\"" if o.amount is None else f"{o.amount:g}"
+            amount = "\"none\"" if o.amount is None else _toml_number(o.amount)
             grouped.setdefault(o.nutrient, {})[o.bound] = amount
         for name, bounds in grouped.items():
             if list(bounds) == ["value"] or (list(bounds) == ["min"] and name != "energy_kcal"):

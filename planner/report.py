@@ -6,9 +6,11 @@ Nothing here computes nutrition; it only lays out what the library returned.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -31,7 +33,7 @@ RED_FLAGS: Final = ("See a doctor rather than rely on a diet plan for progressiv
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
                right: Sequence[bool] | None = None) -> str:
     """Lay out rows as a plain-text table with a header rule; ``right`` aligns columns."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r]
+    cells = [[str(h) for h in headers]] + [["" if c is None else plain(str(c)) for c in r]
                                            for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     align = list(right) if right is not None else [False] * len(headers)
@@ -107,7 +109,7 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
     if fmt == "json":
         return to_json(result.as_dict())
     rows = [[i.id, i.name, f"{i.units:g}"] for i in result.items]
-    lines = [f"{result.info.status}: total {result.objective_name} {result.objective:.4g} "
+    lines = [f"{result.info.summary}: total {result.objective_name} {result.objective:.4g} "
              f"({result.info.name}, {result.info.seconds:.2f} s)", "",
              text_table(["id", "name", "units"], rows, right=[False, False, True]), ""]
     target_rows = []
@@ -131,7 +133,7 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
 def household(item: PlanItem) -> str:
     """'1 cup cooked spinach (180 g)': the household measure, the food and its weight."""
     grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
-    return f"{portion_text(item.portion, item.servings)} {item.name} ({grams})"
+    return plain(f"{portion_text(item.portion, item.servings)} {item.name} ({grams})")
 
 
 def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
@@ -230,7 +232,7 @@ def format_week(week: WeekPlan, fmt: str = "table") -> str:
                                                  for s in week.shopping_list]))
     lines.append("")
     lines += week.notes
-    lines.append(f"Solved by {week.solver.name} ({week.solver.status}) in "
+    lines.append(f"Solved by {week.solver.name} ({week.solver.summary}) in "
                  f"{week.solver.seconds:.1f} s. Food data: USDA; targets: NASEM DRIs.")
     lines += [DISCLAIMER, RED_FLAGS]
     return "\n".join(lines) + "\n"
@@ -250,29 +252,55 @@ def _week_markdown(week: WeekPlan) -> str:
                   + f" | {day.totals['energy_kcal']:,.0f} kcal |", ""]
     lines += ["## Shopping list", "", "| food | to buy |", "|---|---|"]
     lines += [f"| {_md(s.name)} | {_md(s.quantity)} |" for s in week.shopping_list]
-    lines += [""] + [f"> {_md(n)}" for n in week.notes] + ["", f"*{DISCLAIMER}*", "",
-                                                            f"*{RED_FLAGS}*", ""]
+    lines += [""] + [f"> {_md(n)}" for n in week.notes]
+    lines += ["", f"Solved by {week.solver.name} ({week.solver.summary}) in "
+              f"{week.solver.seconds:.1f} s.", "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
     return "\n".join(lines)
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    """One Markdown table cell or line: no line breaks, no raw HTML, no stray pipes."""
+    flat = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    return html.escape(flat, quote=False).replace("|", "\\|")
+
+
+def plain(text: str) -> str:
+    """Text for the terminal: control characters (newlines, escapes) become spaces."""
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+
+
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @
+    (or a tab or carriage return) gets a leading apostrophe, as OWASP advises. Numbers are
+    left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV with every cell passed through :func:`csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    return buffer.getvalue()
 
 
 def _week_csv(week: WeekPlan) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "servings",
-                     "portion", "grams", *KEY_NUTRIENTS, "energy_kcal"])
-    for day in week.days:
-        for meal in day.meals:
-            for item in meal.items:
-                writer.writerow([day.day, meal.slot, item.food_id, item.ndb_number or "",
-                                 item.fdc_id or "", item.name, f"{item.servings:g}",
-                                 item.portion, f"{item.grams:g}",
-                                 *(_item_amount(item, n)
-                                   for n in (*KEY_NUTRIENTS, "energy_kcal"))])
-    return buffer.getvalue()
+    return csv_text(
+        ["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "servings", "portion",
+         "grams", *KEY_NUTRIENTS, "energy_kcal"],
+        ([day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
+          item.name, f"{item.servings:g}", item.portion, f"{item.grams:g}",
+          *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal"))]
+         for day in week.days for meal in day.meals for item in meal.items))
 
 
 def _item_amount(item: PlanItem, nutrient: str) -> str:
@@ -345,18 +373,14 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
             for i, f in enumerate(ranking.foods)]
     headers = ["#", "food", "portion", "per portion", "% target", "per 100 g", "per 100 kcal"]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["rank", "food_id", "name", "portion", "portion_grams",
-                         f"{n}_per_portion", "percent_of_target", f"{n}_per_100g",
-                         f"{n}_per_100kcal"])
-        for i, f in enumerate(ranking.foods):
-            writer.writerow([i + 1, f.food_id, f.name, f.portion, f"{f.portion_grams:g}",
-                             f"{f.per_portion:.4g}",
-                             "" if f.target_share is None else f"{100 * f.target_share:.1f}",
-                             f"{f.per_100g:.4g}",
-                             "" if f.per_100kcal is None else f"{f.per_100kcal:.4g}"])
-        return buffer.getvalue()
+        return csv_text(
+            ["rank", "food_id", "name", "portion", "portion_grams", f"{n}_per_portion",
+             "percent_of_target", f"{n}_per_100g", f"{n}_per_100kcal"],
+            ([i + 1, f.food_id, f.name, f.portion, f"{f.portion_grams:g}",
+              f"{f.per_portion:.4g}",
+              "" if f.target_share is None else f"{100 * f.target_share:.1f}",
+              f"{f.per_100g:.4g}", "" if f.per_100kcal is None else f"{f.per_100kcal:.4g}"]
+             for i, f in enumerate(ranking.foods)))
     basis = {"serving": "per portion", "100g": "per 100 g", "100kcal": "per 100 kcal"}
     head = (f"Foods richest in {display_name(n)} {basis[ranking.per]} "
             f"({ranking.source}, {ranking.considered} foods considered)")

@@ -238,6 +238,8 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
 
 def _apply(items: dict[str, Target], overrides: Sequence[Override],
            energy_band: float) -> dict[str, Target]:
+    """Apply every override in order (a later one for the same bound wins), then check the
+    result: the order of ``--target`` flags never changes what is accepted."""
     for o in overrides:
         current = items.get(o.nutrient) or Target(o.nutrient, None, None, "user",
                                                   "user override")
@@ -249,8 +251,8 @@ def _apply(items: dict[str, Target], overrides: Sequence[Override],
             current = replace(current, min=o.amount)
         else:
             current = replace(current, max=o.amount)
-        if current.min is not None and current.max is not None and current.min > current.max:
-            raise ProfileError(f"target: {o.nutrient}: min {current.min:g} is above max "
-                               f"{current.max:g}")
         items[o.nutrient] = replace(current, overridden=True)
+    for t in items.values():
+        if t.overridden and t.min is not None and t.max is not None and t.min > t.max:
+            raise ProfileError(f"target: {t.nutrient}: min {t.min:g} is above max {t.max:g}")
     return {n: items[n] for n in NUTRIENT_NAMES if n in items}

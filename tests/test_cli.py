@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -281,7 +286,7 @@ def test_corrupt_data_file(run, tmp_path: Path) -> None:  # type: ignore[no-unty
     (data / "foods.csv.gz").write_bytes((data / "foods.csv.gz").read_bytes()[:5000])
     r = run("week", "--sex", "female", "--age", "35", "--data", str(data))
     assert r.exit_code == 1
-    assert r.stderr.startswith(f"error: {data}/foods.csv.gz: unreadable")
+    assert r.stderr.startswith(f"error: {data}/foods.csv.gz: contents differ from the sha256")
     assert r.stderr.count("\n") == 1
 
 
@@ -359,3 +364,178 @@ def test_saved_profile_is_used_by_every_command(run) -> None:  # type: ignore[no
     assert flags_win["profile"]["age"] == 30 and flags_win["profile"]["sex"] == "male"
     again = run("profile", "init", "--sex", "male", "--age", "66")
     assert again.exit_code == 1 and "already exists; use --force" in again.stderr
+
+
+# ------------------------------------------------------------------ hostile input (issue 9)
+
+PLANNER = [sys.executable, "-m", "planner"]
+
+
+def _subprocess(*args: str, env: dict[str, str] | None = None, **kw: object
+                ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PLANNER, *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})}, **kw)  # type: ignore[call-overload]
+
+
+def test_output_to_a_device_never_replaces_it(tmp_path: Path) -> None:
+    result = _subprocess("day", "--sex", "female", "--age", "35", "--output", "/dev/full",
+                         "--force", env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr == "error: /dev/full: cannot write (No space left on device)\n"
+    assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
+
+
+def test_stdout_that_cannot_be_written_is_one_line() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([*PLANNER, "targets", "--sex", "female", "--age", "30"],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot write output (No space left on device)\n"
+
+
+def test_ctrl_c_during_start_up_is_one_line() -> None:
+    process = subprocess.Popen([*PLANNER, "week", "--sex", "female", "--age", "35"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.2)  # importing pandas, NumPy and PuLP takes longer than this
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err == "error: interrupted\n"
+
+
+def test_profile_from_a_device_is_refused_at_once(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("targets", "--profile", "/dev/zero")
+    assert r.exit_code == 1
+    assert r.stderr == ("error: /dev/zero: not a regular file (a device, pipe or socket); "
+                        "planner reads only regular files\n")
+
+
+def test_oversized_profile_is_refused(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.toml"
+    big.write_text('sex = "female"\nage = 30\n' + "#" * 200_000 + "\n")
+    r = run("targets", "--profile", str(big))
+    assert r.exit_code == 1 and "is larger than the 64 KiB a profile file may have" in r.stderr
+
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "-inf", "nan"])
+def test_solve_refuses_values_the_solver_cannot_take(run, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                     value: str) -> None:
+    foods = tmp_path / "foods.csv"
+    foods.write_text(f"id,name,price,magnesium_mg\na,A,1,{value}\nb,B,1,5\n")
+    targets = tmp_path / "targets.csv"
+    targets.write_text("nutrient,min,max\nmagnesium_mg,10,\n")
+    r = run("solve", "--foods", str(foods), "--targets", str(targets))
+    assert r.exit_code == 1, r.output
+    assert "column magnesium_mg" in r.stderr and r.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--seed", "-1"], 2, "error: Invalid value for '--seed'"),
+    (["--exclude", "e"], 1, "error: exclude: 'e' is not an allergen"),
+    (["--exclude", ""], 1, "error: exclude: empty name"),
+    (["--exclude", "  "], 1, "error: exclude: empty name"),
+    (["--exclude", "cooked"], 1, "error: exclude: 'cooked' matches 64 foods"),
+])
+def test_plan_options_that_used_to_crash_or_overreach(  # type: ignore[no-untyped-def]
+        run, args: list[str], code: int, message: str) -> None:
+    r = run("day", "--sex", "female", "--age", "35", *args)
+    assert r.exit_code == code, r.output
+    assert r.stderr.startswith(message), r.stderr
+    assert r.stderr.count("\n") == 1
+
+
+def test_an_exclusion_says_what_it_removed(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("day", "--sex", "female", "--age", "35", "--exclude", "salmon", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    note = next(n for n in doc["notes"] if n.startswith("--exclude salmon"))
+    assert note == ("--exclude salmon removed 4 food(s): Atlantic salmon, farmed, cooked, "
+                    "sockeye salmon, cooked, canned pink salmon with bones, coho salmon, "
+                    "cooked.")
+    names = {i["name"] for d in doc["days"] for m in d["meals"] for i in m["items"]}
+    assert not any("salmon" in n for n in names)
+
+
+def test_target_overrides_do_not_depend_on_order(run) -> None:  # type: ignore[no-untyped-def]
+    orders = (["sodium_mg=3000", "sodium_mg.max=4000"], ["sodium_mg.max=4000", "sodium_mg=3000"])
+    docs = []
+    for order in orders:
+        r = run("targets", "--sex", "female", "--age", "30", "--format", "json",
+                *(a for t in order for a in ("--target", t)))
+        assert r.exit_code == 0, r.output
+        docs.append(json.loads(r.stdout)["targets"]["sodium_mg"])
+    assert docs[0] == docs[1] and (docs[0]["min"], docs[0]["max"]) == (3000, 4000)
+    r = run("targets", "--sex", "female", "--age", "30", "--target", "sodium_mg=3000",
+            "--target", "sodium_mg.max=1000")
+    assert r.exit_code == 1
+    assert r.stderr == "error: target: sodium_mg: min 3000 is above max 1000\n"
+
+
+def test_profile_init_stores_numbers_exactly(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("profile", "init", "--sex", "female", "--age", "40", "--target",
+            "sodium_mg.max=1234567", "--target", "magnesium_mg=333.3333")
+    assert r.exit_code == 0, r.output
+    shown = run("profile", "show").stdout
+    assert "max = 1234567" in shown and "magnesium_mg = 333.3333" in shown
+    t = json.loads(run("targets", "--format", "json").stdout)["targets"]
+    assert t["sodium_mg"]["max"] == 1234567
+
+
+def _data_with_food_named(tmp_path: Path, name: str) -> Path:
+    import shutil
+
+    from planner.data import bundled_dir
+    data = tmp_path / "data"
+    shutil.copytree(bundled_dir(), data)
+    catalogue = (data / "recommended_foods.csv").read_text()
+    (data / "recommended_foods.csv").write_text(catalogue.replace("09040,banana,",
+                                                                  f'09040,"{name}",'))
+    return data
+
+
+def test_markdown_cells_cannot_be_broken_or_carry_html(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = _data_with_food_named(tmp_path, "ban|ana\n<script>x</script>")
+    r = run("day", "--sex", "female", "--age", "35", "--include", "09040", "--data",
+            str(data), "--format", "markdown")
+    assert r.exit_code == 0, r.output
+    line = next(row for row in r.stdout.splitlines() if "ana" in row and "| " in row)
+    assert "ban\\|ana &lt;script&gt;x&lt;/script&gt;" in line
+    assert "<script>" not in r.stdout
+    table = run("day", "--sex", "female", "--age", "35", "--include", "09040", "--data",
+                str(data))
+    assert "ban|ana <script>x</script>" in table.stdout  # one line in the terminal
+
+
+def test_csv_cells_never_become_formulas(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    data = _data_with_food_named(tmp_path, "=SUM(A1:A9)*cmd")
+    r = run("day", "--sex", "female", "--age", "35", "--include", "09040", "--data",
+            str(data), "--format", "csv")
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    names = [row["name"] for row in rows]
+    assert "'=SUM(A1:A9)*cmd" in names
+    assert not any(n.startswith(("=", "+", "-", "@")) for n in names)
+
+
+def test_a_gap_is_reported_as_a_gap_in_every_format(bundled) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from planner.catalogue import load_catalogue
+    from planner.model import SolverInfo
+    from planner.plan import PlanOptions, plan_week
+    from planner.profile import make_profile
+    from planner.report import format_week
+    from planner.targets import compute_targets
+
+    week = plan_week(bundled, load_catalogue(bundled),
+                     compute_targets(make_profile("female", 35)), PlanOptions(days=1))
+    gapped = replace(week, solver=SolverInfo("HiGHS", "feasible", 0.4, 0.052))
+    for fmt in ("table", "markdown", "html"):
+        text = format_week(gapped, fmt)
+        assert "feasible, gap 5.2 %" in text and "(optimal)" not in text, fmt
+    doc = json.loads(format_week(gapped, "json"))["solver"]
+    assert doc["status"] == "feasible" and doc["summary"] == "feasible, gap 5.2 %"
+    assert doc["mip_gap"] == 0.052
