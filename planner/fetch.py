@@ -567,9 +567,10 @@ def fetch_food_data(options: FetchOptions,
     if out.parent == out:
         raise FetchError(f"{out}: cannot replace the root folder")
     try:
+        check_replaceable(out)  # before writing anything at all, the lock file included
         out.parent.mkdir(parents=True, exist_ok=True)
         with _locked(out):
-            check_replaceable(out)
+            check_replaceable(out)  # again: another refresh may have finished meanwhile
             return _refresh(options, out, progress)
     except OSError as exc:
         where = exc.filename or out
