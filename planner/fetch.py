@@ -573,9 +573,11 @@ def fetch_food_data(options: FetchOptions,
             check_replaceable(out)  # again: another refresh may have finished meanwhile
             return _refresh(options, out, progress)
     except OSError as exc:
-        where = exc.filename or out
-        why = "not a folder" if isinstance(exc, FileExistsError | NotADirectoryError) and \
-            Path(where).is_file() else exc.strerror or reason(exc)
+        where, why = Path(exc.filename or out), exc.strerror or reason(exc)
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            file = next((p for p in (where, *where.parents) if p.is_file()), None)
+            if file is not None:  # a file stands where a folder is needed
+                where, why = file, "not a folder"
         raise FetchError(f"{where}: {why}; {options.out} unchanged") from None
 
 

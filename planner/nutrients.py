@@ -73,6 +73,9 @@ NUTRIENTS: Final[tuple[Nutrient, ...]] = (
     _n("sugars_g", "Sugars", S("269", 2000, "g")),
     _n("water_g", "Water", S("255", 1051, "g")),
     _n("saturated_fat_g", "Saturated fat", S("606", 1258, "g")),
+    # Monounsaturated and polyunsaturated fat: the HEI-2020 fatty-acid ratio needs them.
+    _n("monounsaturated_fat_g", "Monounsaturated fat", S("645", 1292, "g")),
+    _n("polyunsaturated_fat_g", "Polyunsaturated fat", S("646", 1293, "g")),
     _n("cholesterol_mg", "Cholesterol", S("601", 1253, "mg")),
     _n("calcium_mg", "Calcium", S("301", 1087, "mg")),
     _n("magnesium_mg", "Magnesium", S("304", 1090, "mg")),

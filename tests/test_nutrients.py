@@ -15,6 +15,8 @@ SPEC_NAMES = [
     "sugars_g",
     "water_g",
     "saturated_fat_g",
+    "monounsaturated_fat_g",
+    "polyunsaturated_fat_g",
     "cholesterol_mg",
     "calcium_mg",
     "magnesium_mg",
