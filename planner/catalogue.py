@@ -1,23 +1,35 @@
-"""The recommended-foods catalogue: which foods the planner uses, in what portions and meals.
+"""The recommended-foods catalogue: which foods the planner uses, how they fit in a meal,
+what they count for in the Dietary Guidelines food groups, and how they are bought.
 
 ``datasets/recommended_foods.csv`` holds one row per food, chosen as a good source of
-magnesium, calcium, potassium, vitamin D or vitamin B12:
+magnesium, calcium, potassium, vitamin D or vitamin B12 (``datasets/README.md`` documents
+every column and its sources):
 
 ``food_id``              id in the food table
-``short_name``           what a person writes on a shopping list ("cooked spinach")
-``category``             one of :data:`CATEGORIES`
-``tags``                 space-separated: ``fortified`` (nutrients added), ``staple`` (fine
-                         every day), ``main`` (a meal's centre: not two days running),
-                         ``protein`` (counts as a meal's protein), ``fatty_fish``,
-                         ``drink`` (milk, plant milk, juice: one per meal)
-``meal_slots``           space-separated subset of breakfast, lunch, dinner, snack
-``portion_description``  a household measure from the portions table ("1 cup")
+``short_name``           what a person calls it ("cooked spinach")
+``category``             one of :data:`CATEGORIES` (usable as an exclusion)
+``role``                 its part in a meal, one of :data:`ROLES` (the meal rules in
+                         ``planner/meal_rules.csv`` are written in roles)
+``kind``                 what a shopper buys it as ("cow's milk", "eggs", "salmon"); a week
+                         uses one variety (``buy``) of each kind
+``tags``                 ``fortified`` (nutrients added), ``staple`` (fine every day and at
+                         two meals), ``fatty_fish``
+``meal_slots``           the meals it suits: breakfast, lunch, dinner, snack
+``portion_description``  a household measure from the portions table ("1 cup", "3 oz")
 ``portion_grams``        its weight in grams (from the same table)
+``say_one``/``say_many`` the words after the amount, for one or more: "1 medium banana",
+                         "2 medium bananas", "4 oz baked cod"
 ``max_servings``         the most servings of it in one meal
-``step``                 the smallest amount, in servings (1, 0.5 or 0.25)
-``diets``                the diets it fits (vegan, vegetarian, pescatarian, omnivore)
-``allergens``            space-separated subset of :data:`ALLERGENS`
-``familiarity``          1 everyday, 2 common, 3 less common
+``step``                 the smallest amount, in servings: 1, 1/2, 1/3 (1 oz of a 3 oz
+                         measure) or 1/4
+``diets``, ``allergens``, ``familiarity`` (1 everyday, 2 common, 3 less common)
+``veg_*_cup`` ...        food-group equivalents per serving (DGA 2020-2025 units):
+                         :data:`GROUP_COLUMNS`
+``added_sugars_g``       added sugars per serving (product labels; SR28 has none)
+``buy``, ``buy_unit``, ``buy_unit_grams``, ``raw_per_gram``, ``section``
+                         the purchase: what to buy, the unit it is sold in and how many
+                         grams of the purchased form one unit holds, grams of the purchased
+                         (raw or dry) form per gram eaten, and the store section
 ``notes``                free text, e.g. which values SR28 does not report
 """
 
@@ -26,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
@@ -37,20 +50,34 @@ from planner.errors import DatasetError, PlanRequestError
 
 CATALOGUE_FILE: Final = "recommended_foods.csv"
 CATEGORIES: Final[tuple[str, ...]] = (
-    "leafy_greens", "vegetables", "fruits", "nuts", "seeds", "whole_grains", "legumes",
-    "dairy", "fortified", "fish", "shellfish", "eggs", "meat", "poultry")
+    "leafy_greens", "vegetables", "fruits", "nuts", "seeds", "grains", "legumes",
+    "dairy", "fortified", "fish", "shellfish", "eggs", "meat", "poultry", "oils")
+ROLES: Final[tuple[str, ...]] = (
+    "main", "grain", "starch", "bread", "vegetable", "leafy_green", "fruit", "juice",
+    "milk_drink", "yogurt", "cheese", "cold_cereal", "hot_cereal", "egg_dish", "nuts_seeds",
+    "spread", "topping", "snack_grain", "oil")
+#: Food-group equivalents per serving, in the units of the Dietary Guidelines for Americans
+#: 2020-2025 (cup-eq, oz-eq). Legumes are in ``veg_beans_cup``; they count as protein too
+#: (1 cup-eq = 4 oz-eq) where the HEI and the vegetarian pattern say so.
+GROUP_COLUMNS: Final[tuple[str, ...]] = (
+    "veg_dark_green_cup", "veg_red_orange_cup", "veg_beans_cup", "veg_starchy_cup",
+    "veg_other_cup", "fruit_whole_cup", "fruit_juice_cup", "grain_whole_oz", "grain_refined_oz",
+    "dairy_cup", "protein_meat_oz", "protein_seafood_oz", "protein_nuts_soy_oz")
+SECTIONS: Final[tuple[str, ...]] = ("produce", "bakery", "meat & seafood", "dairy & eggs",
+                                    "frozen", "pantry", "cereal")
 ALLERGENS: Final[tuple[str, ...]] = (
     "dairy", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "soy", "gluten", "sesame")
 DIETS: Final[tuple[str, ...]] = ("omnivore", "pescatarian", "vegetarian", "vegan")
 SLOTS: Final[tuple[str, ...]] = ("breakfast", "lunch", "dinner", "snack")
-TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "main", "protein", "fatty_fish",
-                                 "drink")
+TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "fatty_fish")
 COLUMNS: Final[tuple[str, ...]] = (
-    "food_id", "short_name", "category", "tags", "meal_slots", "portion_description",
-    "portion_grams", "max_servings", "step", "diets", "allergens", "familiarity", "notes")
+    "food_id", "short_name", "category", "role", "kind", "tags", "meal_slots",
+    "portion_description", "portion_grams", "say_one", "say_many", "max_servings", "step",
+    "diets", "allergens", "familiarity", *GROUP_COLUMNS, "added_sugars_g", "buy", "buy_unit",
+    "buy_unit_grams", "raw_per_gram", "section", "notes")
 #: A portion outside this range (grams) is almost certainly a data error.
 PLAUSIBLE_GRAMS: Final = (2.0, 500.0)
-STEPS: Final = (0.25, 0.5, 1.0)
+STEPS: Final = (Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(1))
 GENERIC_SKIP_GROUPS: Final = ("Spices and Herbs", "Baby Foods")
 GENERIC_SKIP_WORDS: Final = (r"leavening|supplement|powder|dry mix|infant formula|"
                              r"\bsalt,|baking|dehydrated|gelatin|yeast extract")
@@ -113,21 +140,40 @@ def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
         first = frame["food_id"][dup].iloc[0]
         raise DatasetError(f"{where}: column food_id: duplicate id {first!r}")
     frame = frame.set_index("food_id")
-    for column in ("portion_grams", "max_servings", "step", "familiarity"):
+    steps = frame["step"].map(_fraction)
+    _check(where, frame, "step", steps.isin(STEPS), "must be 1, 1/2, 1/3 or 1/4")
+    frame["step"] = steps.map(float)
+    for column in ("portion_grams", "max_servings", "familiarity", *GROUP_COLUMNS,
+                   "added_sugars_g", "raw_per_gram"):
         values = pd.to_numeric(frame[column], errors="coerce")
         if values.isna().any():
             fid = values.index[values.isna()][0]
             raise DatasetError(f"{where}: column {column}: non-numeric value "
                                f"{frame.loc[fid, column]!r} for food {fid!r}")
-        frame[column] = values
-    _check(where, frame, "step", frame["step"].isin(STEPS), "must be 0.25, 0.5 or 1")
+        frame[column] = values.astype(float)
+    unit_grams = pd.to_numeric(frame["buy_unit_grams"].replace("", "nan"), errors="coerce")
+    _check(where, frame, "buy_unit_grams", unit_grams.notna() | (frame["buy_unit"] == ""),
+           "needed with a buy_unit")
+    frame["buy_unit_grams"] = unit_grams.astype(float)
     _check(where, frame, "portion_grams", frame["portion_grams"].between(*PLAUSIBLE_GRAMS),
            f"grams outside {PLAUSIBLE_GRAMS[0]:g}-{PLAUSIBLE_GRAMS[1]:g}")
-    _check(where, frame, "max_servings", (frame["max_servings"] >= frame["step"])
+    _check(where, frame, "max_servings", (frame["max_servings"] >= frame["step"] - 1e-9)
            & (frame["max_servings"] <= 6), "must be at least one step and at most 6")
     _check(where, frame, "familiarity", frame["familiarity"].isin([1, 2, 3]), "must be 1, 2 or 3")
     _check(where, frame, "category", frame["category"].isin(CATEGORIES),
            "unknown category")
+    _check(where, frame, "role", frame["role"].isin(ROLES),
+           f"unknown role (known: {', '.join(ROLES)})")
+    _check(where, frame, "section", frame["section"].isin(SECTIONS),
+           f"unknown section (known: {', '.join(SECTIONS)})")
+    for column in ("kind", "buy", "say_one", "say_many"):
+        _check(where, frame, column, frame[column].str.strip() != "", "empty")
+    for column in (*GROUP_COLUMNS, "added_sugars_g"):
+        _check(where, frame, column, frame[column].between(0, 20), "must be 0-20 per serving")
+    _check(where, frame, "raw_per_gram", frame["raw_per_gram"].between(0.05, 10),
+           "must be 0.05-10")
+    _check(where, frame, "buy_unit_grams", frame["buy_unit_grams"].isna()
+           | (frame["buy_unit_grams"] > 0), "must be positive")
     for column, vocabulary in (("tags", TAGS), ("meal_slots", SLOTS), ("diets", DIETS),
                                ("allergens", ALLERGENS)):
         words = frame[column].str.split()
@@ -137,6 +183,20 @@ def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
     _check(where, frame, "meal_slots", frame["meal_slots"].map(len) > 0, "no meal slot")
     _check(where, frame, "diets", frame["diets"].map(len) > 0, "no diet")
     return frame
+
+
+def _fraction(text: object) -> Fraction | None:
+    """'1/3' -> Fraction(1, 3); '0.5' -> Fraction(1, 2); anything else -> None."""
+    try:
+        return Fraction(str(text).strip()).limit_denominator(12)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def measure_amount(portion: str) -> float:
+    """The leading number of a household measure ("0.5 cup" -> 0.5; "1 large" -> 1)."""
+    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s", portion)
+    return float(match.group(1)) if match else 1.0
 
 
 def _check(where: str, frame: pd.DataFrame, column: str, ok: pd.Series, what: str) -> None:
@@ -160,7 +220,9 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
     Portion: the food's first household measure (lowest seq) if it weighs 10-400 g, else
     100 g. Every food suits every slot, up to 2 servings in steps of 0.5, familiarity 2;
     diets and allergens are unknown, so only omnivore plans without exclusions by allergen
-    can use it. Foods without an energy value, and things not eaten by the portion (spices,
+    can use it. Roles, food-group equivalents and purchase forms are unknown too, so the meal
+    structure and food-group rules cannot apply (the plan says so). Foods without an energy
+    value, and things not eaten by the portion (spices,
     leavening agents such as cream of tartar, supplements, powders, baby foods), are left
     out.
     """
@@ -174,18 +236,31 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
     has = first["grams"].notna()
     desc = np.where(has, first["amount"].map(lambda a: f"{a:g}") + " " + first["description"],
                     "100 g")
+    names = foods["description"].str.slice(0, 60)
+    say = pd.Series(desc, index=foods.index).str.replace(r"^\s*\d+(?:\.\d+)?\s*", "",
+                                                         regex=True) + " " + names
     entries = pd.DataFrame({
-        "short_name": foods["description"].str.slice(0, 60),
+        "short_name": names,
         "category": "",
+        "role": "",
+        "kind": names,
         "tags": [()] * len(foods),
         "meal_slots": [tuple(slots)] * len(foods),
         "portion_description": desc,
         "portion_grams": np.where(has, first["grams"], 100.0),
+        "say_one": say,
+        "say_many": say,
         "max_servings": 2.0,
         "step": 0.5,
         "diets": [("omnivore",)] * len(foods),
         "allergens": [()] * len(foods),
         "familiarity": 2.0,
+        **dict.fromkeys((*GROUP_COLUMNS, "added_sugars_g"), 0.0),
+        "buy": names,
+        "buy_unit": "",
+        "buy_unit_grams": np.nan,
+        "raw_per_gram": 1.0,
+        "section": "pantry",
         "notes": "generic portion",
     }, index=foods.index)
     return Catalogue(entries, table.origin, (), generic=True)

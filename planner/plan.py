@@ -1,15 +1,17 @@
-"""Weekly meal planning: catalogue + targets -> a typed, verified :class:`WeekPlan`.
+"""Weekly meal planning: catalogue + targets + rules -> a typed, verified :class:`WeekPlan`.
 
 Formulation
 -----------
 A joint integer model over a whole week with variety rules is slow (days are
 interchangeable, so the search is highly symmetric). The week is instead planned one day
 at a time, each day an exact mixed-integer model (:func:`planner.model.solve_day`) that
-knows what earlier days chose. Cost grows linearly with the number of days.
+knows what earlier days chose. Cost grows linearly with the number of days. Week-level
+rules become running bounds on each day: by day *d* of a 7-day block, the week's share
+of a weekly amount must be reached.
 
 Each day decides, for every allowed (food, meal slot) pair, a whole number of *units*
-(a unit is the food's ``step``: 1, 1/2 or 1/4 of its household portion). Grams follow
-from the portion. Rules:
+(a unit is the food's ``step``: 1, 1/2, 1/3 or 1/4 of its household portion) among the
+levels the person may eat it in. Grams follow from the portion. Rules:
 
 Nutrients (every bound elastic, so an impossible request is diagnosed, not crashed on)
   * magnesium, calcium, potassium: the daily ``min`` on every day;
@@ -17,35 +19,49 @@ Nutrients (every bound elastic, so an impossible request is diagnosed, not crash
     default the running total through day *d* must reach *d* x the daily ``min``, which
     lets a salmon day carry the next days and guarantees the week's average. With
     ``strict_daily`` every day meets the ``min``;
-  * every food-intake ``max`` (calcium and vitamin D ULs, the sodium CDRR, iron, zinc and
-    vitamin C ULs) on every day;
-  * energy within the band of the targets (default +-10 % of the EER) and protein, fat
-    and carbohydrate within their AMDR (percent of energy) on every day;
+  * every food-intake ``max`` on every day; a cap that is a Tolerable Upper Intake Level is
+    kept below ``ul_margin`` (90 %) of it, so no day crowds a limit; the sodium CDRR holds
+    as it is;
+  * energy: every day within the band of the targets (default +-10 % of the EER), and the
+    running mean of each 7-day block within ``week_energy_tolerance`` (+-3 %) of the EER;
+    the objective also pulls each day toward the EER, so plans do not sit at the bottom;
+  * protein, fat and carbohydrate within their AMDR on every day;
   * any target the user overrode is a hard daily minimum too;
   * protein, fiber, iron, zinc, vitamin C and folate minimums are aimed for: elastic like
-    the rest (measured: a smaller penalty made a week 1.6x slower), but a miss does not
-    make a plan fail.
-Meals
-  * breakfast 2-4 items, 15-35 % of the day's energy; lunch 3-5 items, 20-40 %; dinner
-    3-5 items, 25-45 %; snacks 0-3 items, at most 20 % (shares of the energy band);
-  * lunch and dinner each include a protein food, and dinner a vegetable or leafy green
-    (when the allowed foods have one); a meal has at most one main item and one drink;
-  * a food is eaten in at most one meal a day, except staples (milk, yogurt, bread...),
-    which may appear at two meals, up to one serving more than a meal's maximum;
+    the rest, but a miss does not make a plan fail.
+Meals (``planner/meal_rules.csv``, read by :mod:`planner.rules`)
+  * what each meal is made of, in catalogue roles: breakfast a cereal, toast or eggs with
+    milk, yogurt or cheese and fruit; lunch and dinner one main, at most one grain or
+    starch and one or two vegetables; snacks one or two foods; never two of a role nobody
+    doubles; cold cereal only with milk or yogurt;
+  * meal energy shares: breakfast 15-35 %, lunch 20-40 %, dinner 25-45 %, snack <= 20 %;
+  * a food is eaten at one meal a day, staples (milk, bread...) at up to two;
+  * main-dish portions by age (``planner/portions.csv``: 2-4 oz-eq for children 9-13,
+    3-6 for teens and adults).
+Food groups (``planner/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
+vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the EER)
+  * vegetables and fruit at least the pattern each day, grains near it with half whole,
+    dairy or fortified soy at the pattern, protein foods at most 1.5x;
+  * dark-green vegetables at the weekly amount, leafy greens on 3 days a week, seafood at
+    the weekly amount and no more than double for people who eat fish, one fish main a
+    day, at most 3 cups of milk drinks a day; saturated fat and added sugars under 10 % of
+    energy (aimed).
 Variety
   * a food appears on at most ``max_days`` days (default 3) of any 7 consecutive days;
     staples up to ``staple_max_days`` (default 7); foods the person asked to include are
     eaten every day and are exempt;
-  * a main item (fish, shellfish, meat, poultry, beans, tofu...) is never eaten two days
-    running;
+  * a main dish is never eaten two days running;
+  * one variety of each kind in a 7-day block (one cow's milk, one cold cereal, one plant
+    milk), so the shopping list buys one of each;
   * every 7 days use at least ``min_distinct`` different foods (default 20).
 
 Objective (minimised; documented weights below)
   item penalty (fewer, larger portions) + familiarity penalty (everyday foods first)
   + unknown-data penalty (foods whose key nutrient values USDA does not report)
   + repeat penalty (foods eaten in the last week, more if yesterday)
-  + a small seeded jitter, so ``seed`` gives a different but equally valid plan and the
-  same inputs and seed give the same plan.
+  + purchase penalty (a food that adds a line to the week's shopping list)
+  + energy-centering penalty + a small seeded jitter, so ``seed`` gives a different but
+  equally valid plan and the same inputs and seed give the same plan.
   Nutrient density comes from the catalogue, which holds only foods rich in the key
   nutrients; the objective deliberately does not reward amounts beyond the targets
   (tried: it pushed calcium to its upper limit and doubled solve times).
@@ -53,13 +69,13 @@ Objective (minimised; documented weights below)
 Missing data: a food's unknown value counts as 0 toward every bound, so a plan never
 claims a nutrient it cannot account for; each day lists the chosen foods with unknown
 values. After solving, every day's totals are recomputed from the food table and the
-chosen grams and checked against the targets, independently of the solver.
+chosen grams, and the meals and food groups from the catalogue, and checked against the
+targets and rules, independently of the solver.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -67,19 +83,46 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import SLOTS, Catalogue, excluded_by, find_food, select
+from planner.catalogue import (
+    SLOTS,
+    Catalogue,
+    excluded_by,
+    find_food,
+    measure_amount,
+    select,
+)
 from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
 from planner.model import (
     Bound,
+    Count,
     DayProblem,
+    Need,
     SolverInfo,
     SolverOptions,
+    UnitLimit,
     met,
     solve_day,
     solve_diet,
 )
-from planner.nutrients import KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.quality import Quality, group_amounts, group_equivalents, healthy_eating_index
+from planner.rules import (
+    COUNT_MEASURES,
+    Pattern,
+    Rules,
+    allowed_levels,
+    condition_holds,
+    food_measures,
+    load_rules,
+    meal_problems,
+    protein_oz_per_serving,
+    rule_bounds,
+)
+from planner.rules import (
+    KCAL_PER_GRAM as RULE_KCAL_PER_GRAM,
+)
+from planner.shopping import ShoppingLine, quarters_text, shopping_list
 from planner.targets import Targets
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
@@ -88,13 +131,10 @@ SOFT_MIN: Final[tuple[str, ...]] = ("protein_g", "fiber_g", "iron_mg", "zinc_mg"
                                     "vitamin_c_mg", "folate_dfe_ug")
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"protein_g": 4.0, "fat_g": 9.0,
                                              "carbohydrate_g": 4.0}
-#: slot -> (min items, max items, min share of energy, max share of energy)
-SLOT_RULES: Final[Mapping[str, tuple[int, int, float, float]]] = {
-    "breakfast": (2, 4, 0.15, 0.35),
-    "lunch": (3, 5, 0.20, 0.40),
-    "dinner": (3, 5, 0.25, 0.45),
-    "snack": (0, 3, 0.0, 0.20),
-}
+#: slot -> (min share of energy, max share of energy), as shares of the day's energy band
+SLOT_ENERGY: Final[Mapping[str, tuple[float, float]]] = {
+    "breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.45),
+    "snack": (0.0, 0.20)}
 # Objective weights. Slack on a hard bound costs ELASTIC_PENALTY (10,000) per 100 % missed,
 # so none of these preferences can trade against meeting a target.
 W_ITEM: Final = 0.3  # per food used in a meal
@@ -103,12 +143,19 @@ W_UNKNOWN: Final = 0.5  # per key nutrient whose value is unknown for the food
 W_REPEAT: Final = 0.5  # per earlier day (in the last 6) the food was eaten
 W_YESTERDAY: Final = 1.0  # extra if it was eaten yesterday
 W_JITTER: Final = 0.8  # seeded random cost per food and day, in [0, W_JITTER)
-WINDOW: Final = 7  # days over which variety limits count
+W_ENERGY: Final = 8.0  # per 100 % deviation of a day's energy from its target
+#: Per food that adds a line to the week's shopping list (reuse what is bought). An item
+#: cost, not a variable per purchase: purchase variables made each day 60 % slower.
+W_PURCHASE: Final = 1.0
+WINDOW: Final = 7  # days over which variety limits and weekly rules count
+#: A trailing block shorter than this many days does not carry weekly minimums (a
+#: three-day plan need not hold a week's seafood).
+MIN_BLOCK_FOR_WEEKLY: Final = 4
 
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """What to plan. Defaults are a 7-day omnivore plan with the standard variety rules."""
+    """What to plan. Defaults are a 7-day omnivore plan with the standard rules."""
 
     days: int = 7
     diet: str = "omnivore"
@@ -119,12 +166,15 @@ class PlanOptions:
     max_days: int = 3
     staple_max_days: int = 7
     min_distinct: int = 20
+    ul_margin: float = 0.9  # keep every day below this share of a Tolerable Upper Intake
+    week_energy_tolerance: float = 0.03  # a block's mean energy within this of the EER
     solver: SolverOptions = field(default_factory=SolverOptions)
 
 
 @dataclass(frozen=True)
 class PlanItem:
-    """One food in one meal; ``grams`` = ``servings`` x the portion's grams."""
+    """One food in one meal; ``grams`` = ``servings`` x the portion's grams. ``text`` is
+    the household wording: "1 medium banana", "4 oz baked cod"."""
 
     food_id: str
     name: str
@@ -132,18 +182,21 @@ class PlanItem:
     ndb_number: str | None
     fdc_id: str | None
     servings: float
-    portion: str  # the household measure of one serving ("1 cup")
+    portion: str  # the household measure of one serving, from USDA ("1 cup")
     portion_grams: float
     grams: float
     category: str
+    role: str = ""
+    text: str = ""
     # the item's amounts of the key nutrients and energy; None where USDA has no value
     nutrients: Mapping[str, float | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"food_id": self.food_id, "ndb_number": self.ndb_number,
                 "fdc_id": int(self.fdc_id) if self.fdc_id and self.fdc_id.isdigit()
-                else self.fdc_id, "name": self.name, "servings": self.servings,
-                "portion": self.portion, "grams": round(self.grams, 6)}
+                else self.fdc_id, "name": self.name, "text": self.text, "role": self.role,
+                "servings": round(self.servings, 4), "portion": self.portion,
+                "grams": round(self.grams, 6)}
 
 
 @dataclass(frozen=True)
@@ -154,13 +207,14 @@ class Meal:
 
 @dataclass(frozen=True)
 class DayPlan:
-    """One day: meals, nutrient totals (unknown values counted as 0) and which chosen
-    foods had unknown values, per nutrient."""
+    """One day: meals, nutrient totals (unknown values counted as 0), which chosen foods
+    had unknown values, per nutrient, and food-group amounts (from the catalogue)."""
 
     day: int
     meals: tuple[Meal, ...]
     totals: Mapping[str, float]
     unknown: Mapping[str, tuple[str, ...]]
+    groups: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def items(self) -> tuple[PlanItem, ...]:
@@ -168,20 +222,11 @@ class DayPlan:
 
 
 @dataclass(frozen=True)
-class ShoppingItem:
-    food_id: str
-    name: str
-    grams: float
-    servings: float
-    portion: str
-    quantity: str
-
-
-@dataclass(frozen=True)
 class AppliedTarget:
     """A bound the plan was built to. ``basis`` is daily or week_average (for ``min``);
     ``min_hard`` says whether the min must be met or is only aimed for. A ``max`` and an
-    AMDR (``pct_energy``) always hold on every day."""
+    AMDR (``pct_energy``) always hold on every day; ``max`` is already lowered to the UL
+    margin where it is an upper limit."""
 
     nutrient: str
     min: float | None
@@ -204,20 +249,26 @@ class AppliedTarget:
 
 @dataclass(frozen=True)
 class WeekPlan:
-    """A verified plan: days, the bounds it meets, a shopping list and how it was solved."""
+    """A verified plan: days, the bounds it meets, a shopping list, the food-group pattern
+    it follows, its diet quality and how it was solved."""
 
     targets: Targets
     applied: Mapping[str, AppliedTarget]
     days: tuple[DayPlan, ...]
-    shopping_list: tuple[ShoppingItem, ...]
+    shopping_list: tuple[ShoppingLine, ...]
     solver: SolverInfo
     options: PlanOptions
     notes: tuple[str, ...] = ()
+    pattern: Pattern | None = None
+    quality: Quality | None = None
 
     @property
     def unknown_count(self) -> int:
         """How many distinct chosen foods had an unknown value for a key nutrient."""
         return len({f for d in self.days for n in KEY_NUTRIENTS for f in d.unknown.get(n, ())})
+
+    def group_average(self, group: str) -> float:
+        return sum(d.groups.get(group, 0.0) for d in self.days) / len(self.days)
 
 
 def _round(value: float | None) -> float | None:
@@ -227,8 +278,9 @@ def _round(value: float | None) -> float | None:
 # ------------------------------------------------------------------ public entry point
 
 def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
-              options: PlanOptions = PlanOptions()) -> WeekPlan:
-    """Return a plan for ``options.days`` days that meets ``targets``.
+              options: PlanOptions = PlanOptions(), rules: Rules | None = None) -> WeekPlan:
+    """Return a plan for ``options.days`` days that meets ``targets`` and the meal and
+    food-group ``rules`` (default: the ones bundled with planner).
 
     If the day-by-day plan misses a target although every target can be reached on a single
     day (the variety rules got in the way), the food-repeat limit is raised one day at a
@@ -238,17 +290,22 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
     by how much, with suggestions, and :class:`SolverError` if the solver fails.
     """
+    rules = rules or load_rules()
     foods, included_ids = check_plan_options(catalogue, options)
-    data = _prepare(table, foods)
+    energy = targets["energy_kcal"]
+    eer = energy.value or ((energy.min or 0) + (energy.max or 0)) / 2
+    pattern = None if catalogue.generic else rules.pattern_for(eer, options.diet)
+    data = _prepare(table, foods, rules, targets.profile.age, eer)
     if len(data.ids) > MAX_CANDIDATES:
         data = _screen(data, included_ids, options.seed)
     included = np.isin(np.array(data.ids), included_ids)
     applied = _applied_targets(targets, options)
+    context = _Context(data, applied, rules, pattern, eer, included)
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     while True:
         try:
-            day_plans, infos, shortfalls = _plan_days(data, applied, attempt, included, table)
+            day_plans, infos, shortfalls = _plan_days(context, attempt, table)
         except InfeasiblePlanError as exc:
             if not catalogue.missing:
                 raise
@@ -265,7 +322,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         if attempt.max_days >= min(options.staple_max_days, WINDOW):
             raise _infeasible(shortfalls, options, certain=False)
         attempt = replace(attempt, max_days=attempt.max_days + 1)
-    notes = _notes(catalogue, day_plans, options)
+    notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     for name, removed in excluded_by(catalogue, options.exclude).items():
         shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
                                           if len(removed) > 6 else "")
@@ -273,27 +330,54 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
                  f"of 7 (asked: {options.max_days}).", *notes)
-    week = WeekPlan(targets, applied, tuple(day_plans), _shopping_list(day_plans),
-                    _combine(infos), options, notes)
-    problems = verify_week(week, table)
+    eaten: dict[str, float] = {}
+    for d in day_plans:
+        for item in d.items:
+            eaten[item.food_id] = eaten.get(item.food_id, 0.0) + item.grams
+    quality = None if catalogue.generic else plan_quality(day_plans, catalogue, table)
+    week = WeekPlan(targets, applied, tuple(day_plans),
+                    shopping_list(eaten, catalogue.entries), _combine(infos), options, notes,
+                    pattern, quality)
+    problems = verify_week(week, table, catalogue, rules)
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
     return week
 
 
-def _plan_days(data: _Data, applied: Mapping[str, AppliedTarget], options: PlanOptions,
-               included: np.ndarray, table: FoodTable
+def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable) -> Quality:
+    """HEI-2020 of a plan, from the catalogue's equivalents and the food table's values."""
+    equivalents = group_equivalents(((i.food_id, i.servings) for d in days for i in d.items),
+                                    catalogue.entries)
+    names = ("energy_kcal", "sodium_mg", "saturated_fat_g", "monounsaturated_fat_g",
+             "polyunsaturated_fat_g")
+    totals = {n: sum(d.totals[n] for d in days) for n in names}
+    unknown = {n: len({f for d in days for f in d.unknown.get(n, ())}) for n in names}
+    return healthy_eating_index(equivalents, totals, unknown)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every day of a plan shares."""
+
+    data: _Data
+    applied: Mapping[str, AppliedTarget]
+    rules: Rules
+    pattern: Pattern | None
+    eer: float
+    included: np.ndarray
+
+
+def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
                ) -> tuple[list[DayPlan], list[SolverInfo], list[Shortfall]]:
     """Plan the days in order; return the days, solver reports and any missed targets."""
+    data = context.data
     rng = np.random.default_rng(options.seed)
     history = _History(len(data.ids))
     day_plans: list[DayPlan] = []
     infos: list[SolverInfo] = []
-    misses: list[tuple[str, str, int, float]] = []
-    stored_total = dict.fromkeys(STORED, 0.0)
+    misses: list[tuple[str, str, int, float, float]] = []
     for day in range(1, options.days + 1):
-        problem, bound_info = _day_problem(data, applied, options, included, history, day,
-                                           stored_total, rng)
+        problem, bound_info = _day_problem(context, options, history, day, rng)
         solution = solve_day(problem, options.solver)
         infos.append(solution.info)
         if solution.info.status == "infeasible":
@@ -304,13 +388,12 @@ def _plan_days(data: _Data, applied: Mapping[str, AppliedTarget], options: PlanO
         for key, slack in solution.slack.items():
             bound = bound_info.get(key)
             if bound is not None and bound.hard and not met(slack):
-                misses.append((bound.nutrient, bound.side, day, slack * bound.scale))
+                misses.append((bound.nutrient, bound.side, day, slack * bound.scale,
+                               bound.target))
         units_by_food = _units_by_food(problem, solution.units, len(data.ids))
-        history.record(units_by_food)
-        for n in STORED:
-            stored_total[n] += float(units_by_food @ data.per_unit[n])
+        history.record(units_by_food, data)
         day_plans.append(_day_plan(day, problem, solution.units, data, table))
-    return day_plans, infos, _shortfalls(misses, applied, day_plans, options)
+    return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options)
 
 
 def check_plan_options(catalogue: Catalogue, options: PlanOptions
@@ -335,6 +418,10 @@ def _check_options(options: PlanOptions) -> None:
         raise PlanRequestError("min distinct foods: must not be negative")
     if not 0 <= options.seed < 2**32:
         raise PlanRequestError(f"seed: {options.seed} must be between 0 and {2**32 - 1}")
+    if not 0.5 <= options.ul_margin <= 1:
+        raise PlanRequestError(f"UL margin: {options.ul_margin:g} must be between 0.5 and 1")
+    if not 0 < options.week_energy_tolerance <= 0.5:
+        raise PlanRequestError("week energy tolerance: must be between 0 and 0.5")
 
 
 def _resolve_includes(catalogue: Catalogue, foods: pd.DataFrame, names: Sequence[str]
@@ -355,32 +442,59 @@ def _resolve_includes(catalogue: Catalogue, foods: pd.DataFrame, names: Sequence
 
 @dataclass(frozen=True)
 class _Data:
-    """Allowed foods in arrays: nutrient amounts per unit (unknown -> 0) and flags."""
+    """Allowed foods in arrays: nutrient and food-group amounts per unit (unknown -> 0),
+    the levels each may be eaten in, and what meal rules need to know."""
 
     ids: list[str]
     entries: pd.DataFrame
-    per_unit: Mapping[str, np.ndarray]
+    per_unit: Mapping[str, np.ndarray]  # nutrients
+    measures: Mapping[str, np.ndarray]  # day-rule measures
     unknown: Mapping[str, np.ndarray]  # nutrient -> bool per food
-    units_max: np.ndarray  # max units per meal
+    levels: list[list[int]]  # allowed units per meal
     day_units: np.ndarray  # max units per day (staples eaten at two meals)
     step: np.ndarray
+    role: np.ndarray
+    kind: np.ndarray
+    buy: np.ndarray
+    staple: np.ndarray
+    main: np.ndarray
+
+    def subset(self, index: np.ndarray) -> _Data:
+        return _Data([self.ids[i] for i in index], self.entries.iloc[index],
+                     {n: v[index] for n, v in self.per_unit.items()},
+                     {n: v[index] for n, v in self.measures.items()},
+                     {n: v[index] for n, v in self.unknown.items()},
+                     [self.levels[i] for i in index], self.day_units[index],
+                     self.step[index], self.role[index], self.kind[index], self.buy[index],
+                     self.staple[index], self.main[index])
 
 
-def _prepare(table: FoodTable, foods: pd.DataFrame) -> _Data:
+def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
+             energy_kcal: float) -> _Data:
     ids = list(foods.index)
     values = table.foods.loc[ids, list(NUTRIENT_NAMES)]
     step = foods["step"].to_numpy(dtype=float)
     most = foods["max_servings"].to_numpy(dtype=float)
-    grams_per_unit = foods["portion_grams"].to_numpy(dtype=float) * step
+    grams = foods["portion_grams"].to_numpy(dtype=float)
     per_unit: dict[str, np.ndarray] = {}
     unknown: dict[str, np.ndarray] = {}
     for n in NUTRIENT_NAMES:
         column = values[n].to_numpy(dtype=float)
         unknown[n] = np.isnan(column)
-        per_unit[n] = np.nan_to_num(column, nan=0.0) * grams_per_unit / 100.0
-    units_max = np.floor(most / step + 1e-9).astype(int)
-    day_units = np.floor((most + 1) / step + 1e-9).astype(int)
-    return _Data(ids, foods, per_unit, unknown, np.maximum(units_max, 1), day_units, step)
+        per_unit[n] = np.nan_to_num(column, nan=0.0) * grams * step / 100.0
+    saturated = pd.Series(per_unit["saturated_fat_g"] / step, index=foods.index)
+    measures = food_measures(foods, saturated)
+    per_measure = {m: measures[m].to_numpy(dtype=float) * step for m in measures.columns}
+    oz = protein_oz_per_serving(foods).to_numpy(dtype=float)
+    role = foods["role"].to_numpy(dtype=str)
+    levels = [allowed_levels(step[f], most[f], oz[f],
+                             rules.portion_range(role[f], age, energy_kcal))
+              for f in range(len(ids))]
+    staple = foods["tags"].map(lambda t: "staple" in t).to_numpy(dtype=bool)
+    day_units = np.array([max(lv) for lv in levels]) + np.floor(1 / step + 1e-9).astype(int)
+    return _Data(ids, foods, per_unit, per_measure, unknown, levels, day_units, step, role,
+                 foods["kind"].to_numpy(dtype=str), foods["buy"].to_numpy(dtype=str), staple,
+                 role == "main")
 
 
 def _applied_targets(targets: Targets, options: PlanOptions) -> dict[str, AppliedTarget]:
@@ -390,9 +504,17 @@ def _applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applie
         hard = n in STORED or n in DAILY_MIN or n == "energy_kcal" or t.overridden
         basis = "week_average" if n in STORED and not options.strict_daily else "daily"
         minimum = t.min if hard or n in SOFT_MIN else None
-        if minimum is None and t.max is None and t.pct_energy is None:
+        maximum = t.max
+        if maximum is not None and t.ul is not None and maximum == t.ul and not t.overridden:
+            maximum = t.ul * options.ul_margin  # no day crowds an upper limit
+            if minimum is not None and minimum > maximum:
+                maximum = t.ul
+        if minimum is None and maximum is None and t.pct_energy is None:
             continue  # e.g. the sodium AI: salt is added in cooking, not planned
-        out[n] = AppliedTarget(n, minimum, t.max, basis, hard, t.source, t.pct_energy)
+        source = t.source
+        if maximum is not None and maximum != t.max:
+            source += f"; kept below {options.ul_margin:.0%} of the UL"
+        out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy)
     return out
 
 
@@ -417,24 +539,31 @@ def _screen(data: _Data, keep: Sequence[str], seed: int) -> _Data:
     rng = np.random.default_rng(seed)
     rest = np.setdiff1d(usable, np.array(sorted(chosen), dtype=int))
     chosen.update(rng.choice(rest, size=min(SCREEN_SAMPLE, rest.size), replace=False).tolist())
-    index = np.array(sorted(chosen), dtype=int)
-    return _Data([data.ids[i] for i in index], data.entries.iloc[index],
-                 {n: v[index] for n, v in data.per_unit.items()},
-                 {n: v[index] for n, v in data.unknown.items()},
-                 data.units_max[index], data.day_units[index], data.step[index])
+    return data.subset(np.array(sorted(chosen), dtype=int))
 
 
 # ------------------------------------------------------------------ one day's model
 
 class _History:
-    """Which foods were eaten on which days (for variety rules and repeat penalties)."""
+    """What earlier days chose: foods per day (variety and repeat penalties), running
+    totals of nutrients and day-rule measures, and the variety of each kind bought."""
 
     def __init__(self, n: int) -> None:
         self.eaten: list[np.ndarray] = []  # per day: bool per food
         self.n = n
+        self.nutrients: list[dict[str, float]] = []
+        self.measures: list[dict[str, float]] = []
+        self.bought: list[dict[str, str]] = []  # per day: kind -> buy
 
-    def record(self, units: np.ndarray) -> None:
+    def record(self, units: np.ndarray, data: _Data) -> None:
         self.eaten.append(units > 0)
+        self.nutrients.append({n: float(units @ v) for n, v in data.per_unit.items()})
+        day_measures = {m: float(units @ v) for m, v in data.measures.items()}
+        for m in COUNT_MEASURES:  # a count measure counts days (0/1), not foods
+            day_measures[m] = float(day_measures[m] > 0)
+        self.measures.append(day_measures)
+        self.bought.append({f"{data.kind[f]}\t{data.buy[f]}": str(data.buy[f])
+                            for f in np.flatnonzero(units > 0)})
 
     def count_recent(self, day: int) -> np.ndarray:
         """Days among the previous WINDOW - 1 on which each food was eaten."""
@@ -444,36 +573,64 @@ class _History:
     def yesterday(self, day: int) -> np.ndarray:
         return self.eaten[day - 2] if day >= 2 else np.zeros(self.n, dtype=bool)
 
+    def block_start(self, day: int) -> int:
+        return (day - 1) // WINDOW * WINDOW + 1
+
     def used_in_block(self, day: int) -> np.ndarray:
         """Foods eaten so far in the current 7-day block."""
-        block = self.eaten[(day - 1) // WINDOW * WINDOW:day - 1]
+        block = self.eaten[self.block_start(day) - 1:day - 1]
         return np.any(block, axis=0) if block else np.zeros(self.n, dtype=bool)
+
+    def in_block(self, day: int, what: str, name: str) -> float:
+        """The block's running total so far of a nutrient or measure."""
+        rows = (self.nutrients if what == "nutrient" else self.measures)
+        return sum(r[name] for r in rows[self.block_start(day) - 1:day - 1])
+
+    def total(self, day: int, nutrient: str) -> float:
+        return sum(r[nutrient] for r in self.nutrients[:day - 1])
+
+    def kinds_bought(self, day: int) -> dict[str, str]:
+        """Kind -> the variety (purchase) bought for it so far this block."""
+        out: dict[str, str] = {}
+        for bought in self.bought[self.block_start(day) - 1:day - 1]:
+            out.update({key.split("\t")[0]: buy for key, buy in bought.items()})
+        return out
+
+    def purchases(self, day: int) -> set[str]:
+        """Every purchase (shopping-list line) made so far this block."""
+        return {b for bought in self.bought[self.block_start(day) - 1:day - 1]
+                for b in bought.values()}
 
 
 @dataclass(frozen=True)
 class _BoundInfo:
-    nutrient: str
-    side: str  # min or max
+    nutrient: str  # a nutrient, or a day-rule measure
+    side: str  # min or max (pct_min, pct_max for energy shares)
     hard: bool
     scale: float
+    target: float = 0.0  # the bound's value, for messages (0: use the applied target)
 
 
-def _day_problem(data: _Data, applied: Mapping[str, AppliedTarget], options: PlanOptions,
-                 included: np.ndarray, history: _History, day: int,
-                 stored_total: Mapping[str, float], rng: np.random.Generator
-                 ) -> tuple[DayProblem, dict[str, _BoundInfo]]:
+def _day_problem(context: _Context, options: PlanOptions, history: _History, day: int,
+                 rng: np.random.Generator) -> tuple[DayProblem, dict[str, _BoundInfo]]:
     """Build day ``day``'s model from the week so far (see the module docstring's rules)."""
+    data, applied, included = context.data, context.applied, context.included
     entries = data.entries
-    staple = entries["tags"].map(lambda t: "staple" in t).to_numpy(dtype=bool)
-    main = entries["tags"].map(lambda t: "main" in t).to_numpy(dtype=bool)
     recent = history.count_recent(day)
     yesterday = history.yesterday(day)
-    limit = np.where(staple, options.staple_max_days, options.max_days)
-    allowed = ((recent < limit) & ~(main & yesterday)) | included
+    limit = np.where(data.staple, options.staple_max_days, options.max_days)
+    allowed = (recent < limit) & ~(data.main & yesterday)
+    bought = history.kinds_bought(day)
+    other_variety = np.array([k in bought and bought[k] != b
+                              for k, b in zip(data.kind, data.buy, strict=True)], dtype=bool)
+    allowed = (allowed & ~other_variety) | included
     food_cost = (W_ITEM + W_FAMILIAR * (entries["familiarity"].to_numpy(dtype=float) - 1)
                  + W_UNKNOWN * np.sum([data.unknown[n] for n in KEY_NUTRIENTS], axis=0)
                  + W_REPEAT * recent + W_YESTERDAY * yesterday
                  + rng.uniform(0.0, W_JITTER, size=len(data.ids)))
+    # a food that adds a line to the shopping list costs more than one already bought
+    made = history.purchases(day)
+    food_cost = food_cost + W_PURCHASE * np.array([b not in made for b in data.buy])
     food_cost = np.where(included, 0.0, food_cost)
     pairs = [(f, s) for f, slots in enumerate(entries["meal_slots"]) if allowed[f]
              for s, name in enumerate(SLOTS) if name in slots]
@@ -484,43 +641,92 @@ def _day_problem(data: _Data, applied: Mapping[str, AppliedTarget], options: Pla
     food = np.array([f for f, _ in pairs], dtype=int)
     slot = np.array([s for _, s in pairs], dtype=int)
     per = {n: v[food] for n, v in data.per_unit.items()}
-    bounds, info = _nutrient_bounds(per, applied, options, day, stored_total)
-    energy = applied["energy_kcal"]
-    energy_lo, energy_hi = energy.min or 0.0, energy.max or float(np.sum(per["energy_kcal"]))
-    slot_items: dict[int, tuple[int, int]] = {}
-    slot_energy: dict[int, tuple[float, float]] = {}
+    energy_lo, energy_hi = _energy_band(context, options, history, day, per)
+    bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi)
+    counts: list[Count] = []
+    limits: list[UnitLimit] = []
+    rule_bounds_, rule_info, rule_counts, rule_limits = _group_rules(context, options,
+                                                                     history, day, food)
+    bounds += rule_bounds_
+    info.update(rule_info)
+    counts += rule_counts
+    limits += rule_limits
     for s, name in enumerate(SLOTS):
-        low, high, share_lo, share_hi = SLOT_RULES[name]
-        available = len(set(food[slot == s].tolist()))
-        slot_items[s] = (min(low, available), high)
-        # Meal energy within a share of the day's energy band (constant bounds keep the
-        # model decoupled and fast; the band itself is the day's energy bound).
-        slot_energy[s] = ((share_lo if available else 0.0) * energy_lo, share_hi * energy_hi)
+        share_lo, share_hi = SLOT_ENERGY[name]
+        members = np.flatnonzero(slot == s)
+        lo = share_lo * energy_lo if len(members) else 0.0
+        bounds.append(Bound(f"energy_{name}", per["energy_kcal"] * (slot == s), lo=lo or None,
+                            hi=share_hi * energy_hi, scale=max(energy_lo, 1.0)))
+        info[f"energy_{name}:lo"] = _BoundInfo("energy_kcal", "min", False, energy_lo)
+        info[f"energy_{name}:hi"] = _BoundInfo("energy_kcal", "max", False, energy_hi)
+    meal_counts, needs = _meal_structure(context, food, slot)
+    counts += meal_counts
+    by_food: dict[int, list[int]] = {}
+    for i, f in enumerate(food):
+        by_food.setdefault(int(f), []).append(i)
+    for f, members in by_food.items():
+        most = 2 if data.staple[f] else 1
+        if len(members) > most:
+            counts.append(Count(f"slots_{data.ids[f]}", np.array(members), 0, most))
+        cap = int(data.day_units[f])
+        if data.staple[f] and sum(max(data.levels[f]) for _ in members) > cap:
+            limits.append(UnitLimit(f"day_cap_{data.ids[f]}", np.array(members),
+                                    np.ones(len(members)), hi=cap))
+        if included[f]:
+            required = math.ceil(1.0 / data.step[f] - 1e-9)
+            limits.append(UnitLimit(f"include_{data.ids[f]}", np.array(members),
+                                    np.ones(len(members)), lo=required))
     block_used = history.used_in_block(day)
-    block_start = (day - 1) // WINDOW * WINDOW
-    block_len = min(WINDOW, options.days - block_start)
+    start = history.block_start(day)
+    block_len = min(WINDOW, options.days - start + 1)
     wanted = math.ceil(options.min_distinct * block_len / WINDOW)
-    min_new = max(0, math.ceil((wanted - int(block_used.sum())) / (block_start + block_len
-                                                                   - day + 1)))
-    required = {int(f): math.ceil(1.0 / data.step[f] - 1e-9)
-                for f in np.flatnonzero(included)}
+    min_new = max(0, math.ceil((wanted - int(block_used.sum())) / (start + block_len - day)))
+    new = np.flatnonzero(~block_used[food])
+    min_new = min(min_new, int((~block_used & allowed).sum()))
+    if min_new > 0:
+        counts.append(Count("min_new_foods", new, min_new))
+    exclusive = _kind_exclusions(data, food, bought)
     problem = DayProblem(
-        food=food, slot=slot, upper=data.units_max[food],
-        item_cost=food_cost[food],
-        energy=per["energy_kcal"], bounds=bounds, slot_names=SLOTS, slot_items=slot_items,
-        slot_energy=slot_energy, slot_needs=_slot_needs(entries, food),
-        slot_caps=_slot_caps(entries, food, slot),
-        one_slot_foods=np.flatnonzero(~staple),
-        day_upper={int(f): int(data.day_units[f]) for f in np.flatnonzero(staple)},
-        new_foods=np.flatnonzero(~block_used),
-        min_new_foods=min(min_new, int((~block_used & allowed).sum())),
-        required_units=required)
+        food=food, slot=slot, levels=[data.levels[f] for f in food],
+        item_cost=food_cost[food], energy=per["energy_kcal"], bounds=bounds,
+        slot_names=SLOTS, counts=counts, needs=needs, limits=limits, exclusive=exclusive,
+        energy_target=_energy_target(context, options, history, day, energy_lo, energy_hi),
+        energy_weight=W_ENERGY)
     return problem, info
 
 
+def _energy_band(context: _Context, options: PlanOptions, history: _History, day: int,
+                 per: Mapping[str, np.ndarray]) -> tuple[float, float]:
+    """Today's energy bounds: the day band, narrowed so that the block's running mean stays
+    within the week tolerance of the EER."""
+    energy = context.applied["energy_kcal"]
+    lo = energy.min or 0.0
+    hi = energy.max or float(np.sum(per["energy_kcal"]))
+    eer, tolerance = context.eer, options.week_energy_tolerance
+    if energy.min is not None and energy.max is not None and eer > 0:
+        position = day - history.block_start(day) + 1
+        so_far = history.in_block(day, "nutrient", "energy_kcal")
+        lo = max(lo, position * eer * (1 - tolerance) - so_far)
+        hi = min(hi, position * eer * (1 + tolerance) - so_far)
+        if lo > hi:  # cannot happen unless the band is narrower than the tolerance
+            lo, hi = hi, lo
+    return lo, hi
+
+
+def _energy_target(context: _Context, options: PlanOptions, history: _History, day: int,
+                   lo: float, hi: float) -> float | None:
+    """The energy that brings the block's running mean back to the EER, within today's
+    bounds."""
+    if context.eer <= 0:
+        return None
+    position = day - history.block_start(day) + 1
+    wanted = position * context.eer - history.in_block(day, "nutrient", "energy_kcal")
+    return min(max(wanted, lo), hi)
+
+
 def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, AppliedTarget],
-                     options: PlanOptions, day: int, stored_total: Mapping[str, float]
-                     ) -> tuple[list[Bound], dict[str, _BoundInfo]]:
+                     options: PlanOptions, day: int, history: _History, energy_lo: float,
+                     energy_hi: float) -> tuple[list[Bound], dict[str, _BoundInfo]]:
     bounds: list[Bound] = []
     info: dict[str, _BoundInfo] = {}
     for n, t in applied.items():
@@ -531,42 +737,135 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
                                 scale=1.0, energy_coef=per["energy_kcal"]))
             info[f"{name}:lo"] = _BoundInfo(n, "pct_min", True, lo_pct)
             info[f"{name}:hi"] = _BoundInfo(n, "pct_max", True, hi_pct)
-        low = t.min
-        if low is not None and n in STORED and not options.strict_daily:
+        low, high = t.min, t.max
+        if n == "energy_kcal":
+            low, high = energy_lo, energy_hi
+        elif low is not None and n in STORED and not options.strict_daily:
             # running total through today must reach day x the daily minimum
-            low = max(0.0, day * low - stored_total[n])
+            low = max(0.0, day * low - history.total(day, n))
         if low:
             scale = t.min or 1.0
-            bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale,
-                                hard=t.min_hard))
+            bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale, hard=t.min_hard))
             info[f"{n}_min:lo"] = _BoundInfo(n, "min", t.min_hard, scale)
-        if t.max is not None:
-            bounds.append(Bound(f"{n}_max", per[n], hi=t.max, scale=t.max))
-            info[f"{n}_max:hi"] = _BoundInfo(n, "max", True, t.max)
+        if high is not None:
+            bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high))
+            info[f"{n}_max:hi"] = _BoundInfo(n, "max", True, t.max or high)
     return bounds, info
 
 
-def _slot_needs(entries: pd.DataFrame, food: np.ndarray) -> list[tuple[int, np.ndarray, str]]:
-    """Lunch and dinner need a protein food; dinner a vegetable or leafy green."""
-    tags = entries["tags"].to_numpy()[food]
-    category = entries["category"].to_numpy()[food]
-    protein = np.array([("protein" in t) or ("main" in t) for t in tags], dtype=bool)
-    veg = np.isin(category, ["vegetables", "leafy_greens"])
-    lunch, dinner = SLOTS.index("lunch"), SLOTS.index("dinner")
-    return [(lunch, protein, "lunch_protein"), (dinner, protein, "dinner_protein"),
-            (dinner, veg, "dinner_vegetable")]
+def _group_rules(context: _Context, options: PlanOptions, history: _History, day: int,
+                 food: np.ndarray
+                 ) -> tuple[list[Bound], dict[str, _BoundInfo], list[Count], list[UnitLimit]]:
+    """The day rules (food groups, counts, energy shares) as today's bounds and counts."""
+    bounds: list[Bound] = []
+    info: dict[str, _BoundInfo] = {}
+    counts: list[Count] = []
+    limits: list[UnitLimit] = []
+    if context.pattern is None:  # whole-table plans: no roles or equivalents to go on
+        return bounds, info, counts, limits
+    data = context.data
+    start = history.block_start(day)
+    position = day - start + 1
+    block_len = min(WINDOW, options.days - start + 1)
+    for rule in context.rules.days:
+        if not condition_holds(rule.applies, data.entries):
+            continue
+        limits_ = rule_bounds(rule, context.pattern)
+        if limits_ is None:
+            continue
+        lo, hi = limits_
+        coef = data.measures[rule.measure][food]
+        name = f"rule_{rule.measure}_{rule.basis}"
+        if rule.measure in COUNT_MEASURES:
+            members = np.flatnonzero(coef > 0)
+            if rule.basis == "day":
+                counts.append(Count(name, members, math.ceil(lo or 0),
+                                    None if hi is None else math.floor(hi)))
+            elif lo and block_len >= MIN_BLOCK_FOR_WEEKLY:
+                wanted = lo * block_len / WINDOW * (position - 1) / (block_len - 1)
+                if math.ceil(wanted - 1e-9) > history.in_block(day, "measure", rule.measure):
+                    counts.append(Count(name, members, 1))
+            continue
+        if rule.scale == "count":  # an amount with a plain limit (cups of milk)
+            limits.append(UnitLimit(name, np.arange(len(food)), coef, lo=lo, hi=hi))
+            continue
+        if rule.scale == "grains":  # whole grains at least a share of the day's grains
+            grains = data.measures["grains"][food]
+            bounds.append(Bound(name, coef - (lo or 0.0) * grains, lo=0.0, scale=1.0,
+                                hard=rule.hard))
+            info[f"{name}:lo"] = _BoundInfo(rule.measure, "min", rule.hard, 1.0, lo or 0.0)
+            continue
+        if rule.scale == "pct_energy":
+            kcal = RULE_KCAL_PER_GRAM[rule.measure]
+            bounds.append(Bound(name, coef * kcal, lo=None if lo is None else lo / 100,
+                                hi=None if hi is None else hi / 100, scale=1.0,
+                                energy_coef=data.per_unit["energy_kcal"][food], hard=rule.hard))
+            info[f"{name}:hi"] = _BoundInfo(rule.measure, "pct_max", rule.hard, hi or 0.0,
+                                            hi or 0.0)
+            continue
+        if rule.basis == "week":
+            so_far = history.in_block(day, "measure", rule.measure)
+            if lo is not None:
+                lo = (lo * block_len / WINDOW * (position - 1) / (block_len - 1) - so_far
+                      if block_len >= MIN_BLOCK_FOR_WEEKLY else None)
+                lo = lo if lo is not None and lo > 1e-9 else None
+            if hi is not None:
+                hi = max(0.0, hi - so_far)
+        if lo is None and hi is None:
+            continue
+        scale = max(abs(lo or 0.0), abs(hi or 0.0), 0.5)
+        bounds.append(Bound(name, coef, lo=lo, hi=hi, scale=scale, hard=rule.hard))
+        if lo is not None:
+            info[f"{name}:lo"] = _BoundInfo(rule.measure, "min", rule.hard, scale, lo)
+        if hi is not None:
+            info[f"{name}:hi"] = _BoundInfo(rule.measure, "max", rule.hard, scale, hi)
+    return bounds, info, counts, limits
 
 
-def _slot_caps(entries: pd.DataFrame, food: np.ndarray, slot: np.ndarray
-               ) -> list[tuple[int, np.ndarray, int, str]]:
-    """At most one main item (fish, meat, beans, tofu...) and one drink per meal."""
-    tags = entries["tags"].to_numpy()[food]
-    caps = []
-    for tag in ("main", "drink"):
-        mask = np.array([tag in t for t in tags], dtype=bool)
-        caps += [(s, mask, 1, f"one_{tag}_{name}") for s, name in enumerate(SLOTS)
-                 if (mask & (slot == s)).sum() > 1]
-    return caps
+def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray
+                    ) -> tuple[list[Count], list[Need]]:
+    """The meal rules as counts over candidates (minimums capped at what is available) and
+    needs (a cold cereal's milk)."""
+    data = context.data
+    roles = data.role[food]
+    counts: list[Count] = []
+    needs: list[Need] = []
+    generic = context.pattern is None
+    for number, rule in enumerate(context.rules.meals):
+        if generic and rule.roles is not None:
+            continue  # whole-table foods have no roles: only the item counts apply
+        for s, name in enumerate(SLOTS):
+            if not rule.applies_to(name):
+                continue
+            in_slot = slot == s
+            matching = in_slot & np.array([rule.matches(r) for r in roles], dtype=bool)
+            members = np.flatnonzero(matching)
+            label = f"meal{number}_{name}"
+            if rule.needs:
+                partners = np.flatnonzero(in_slot & np.isin(roles, list(rule.needs)))
+                if len(members):
+                    needs.append(Need(label, members, partners))
+                continue
+            available = len(set(food[members].tolist()))
+            lo = min(rule.min or 0, available)
+            hi = rule.max
+            if lo > 0 or (hi is not None and hi < len(members)):
+                counts.append(Count(label, members, lo, hi))
+    return counts, needs
+
+
+def _kind_exclusions(data: _Data, food: np.ndarray, bought: Mapping[str, str]
+                     ) -> list[tuple[str, list[np.ndarray]]]:
+    """For each kind with several varieties on offer today and none bought yet this block:
+    at most one variety (two milks, two cereals or two breads would each be a purchase)."""
+    groups: dict[str, dict[str, list[int]]] = {}
+    for i, f in enumerate(food):
+        kind = str(data.kind[f])
+        if kind in bought:
+            continue
+        groups.setdefault(kind, {}).setdefault(str(data.buy[f]), []).append(i)
+    return [(f"kind_{n}", [np.array(m) for m in varieties.values()])
+            for n, (_, varieties) in enumerate(sorted(groups.items())) if len(varieties) > 1]
 
 
 # ------------------------------------------------------------------ results
@@ -575,6 +874,14 @@ def _units_by_food(problem: DayProblem, units: np.ndarray, n_foods: int) -> np.n
     totals = np.zeros(n_foods)
     np.add.at(totals, problem.food, units)
     return totals
+
+
+def item_text(entry: pd.Series, servings: float) -> str:
+    """Household wording for an amount of a catalogue food: "1 medium banana", "½ cup
+    cooked spinach", "4 oz baked cod", "2 chicken thighs, skin removed"."""
+    amount = servings * measure_amount(str(entry["portion_description"]))
+    words = entry["say_one"] if amount <= 1 + 1e-9 else entry["say_many"]
+    return f"{quarters_text(amount)} {words}"
 
 
 def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
@@ -588,7 +895,7 @@ def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
             entry = data.entries.loc[food_id]
             row = table.foods.loc[food_id]
             servings = float(units[i] * data.step[f])
-            portion_grams = float(data.entries["portion_grams"].iloc[f])
+            portion_grams = float(entry["portion_grams"])
             items.append(PlanItem(
                 food_id=food_id, name=str(entry["short_name"]),
                 description=str(row["description"]),
@@ -596,14 +903,18 @@ def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
                 fdc_id=None if pd.isna(row["fdc_id"]) else str(row["fdc_id"]),
                 servings=servings, portion=str(entry["portion_description"]),
                 portion_grams=portion_grams, grams=servings * portion_grams,
-                category=str(entry["category"]),
+                category=str(entry["category"]), role=str(entry["role"]),
+                text=item_text(entry, servings),
                 nutrients={n: None if pd.isna(row[n]) else
                            float(row[n]) * servings * portion_grams / 100
                            for n in (*KEY_NUTRIENTS, "energy_kcal")}))
         if items:
             meals.append(Meal(slot_name, tuple(items)))
-    totals, unknown = nutrient_totals([i for m in meals for i in m.items], table)
-    return DayPlan(day, tuple(meals), totals, unknown)
+    all_items = [i for m in meals for i in m.items]
+    totals, unknown = nutrient_totals(all_items, table)
+    groups = group_amounts(group_equivalents(((i.food_id, i.servings) for i in all_items),
+                                             data.entries))
+    return DayPlan(day, tuple(meals), totals, unknown, groups)
 
 
 def nutrient_totals(items: Sequence[PlanItem], table: FoodTable
@@ -623,75 +934,6 @@ def nutrient_totals(items: Sequence[PlanItem], table: FoodTable
             {n: v for n, v in unknown.items() if v})
 
 
-def _shopping_list(days: Sequence[DayPlan]) -> tuple[ShoppingItem, ...]:
-    grams: dict[str, float] = {}
-    servings: dict[str, float] = {}
-    first: dict[str, PlanItem] = {}
-    for d in days:
-        for item in d.items:
-            grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
-            servings[item.food_id] = servings.get(item.food_id, 0.0) + item.servings
-            first.setdefault(item.food_id, item)
-    out = []
-    for food_id, item in first.items():
-        out.append(ShoppingItem(food_id, item.name, grams[food_id], servings[food_id],
-                                item.portion, shopping_quantity(servings[food_id],
-                                                                item.portion,
-                                                                grams[food_id],
-                                                                item.category)))
-    order = {c: i for i, c in enumerate(("leafy_greens", "vegetables", "fruits", "whole_grains",
-                                         "legumes", "nuts", "seeds", "dairy", "eggs",
-                                         "fortified", "fish", "shellfish", "meat", "poultry"))}
-    out.sort(key=lambda s: (order.get(first[s.food_id].category, 99), s.name))
-    return tuple(out)
-
-
-def shopping_quantity(servings: float, portion: str, grams: float, category: str) -> str:
-    """A practical amount to buy: the household measure scaled, and the weight."""
-    weight = f"{grams / 1000:.1f} kg" if grams >= 1000 else f"{grams:.0f} g"
-    if "cup" in portion and grams >= 900 and category in ("dairy", "fortified"):
-        litres = grams / 1030  # milk and its alternatives weigh about 1.03 g per ml
-        return f"{portion_text(portion, servings)} (about {litres:.1f} L)"
-    return f"{portion_text(portion, servings)} ({weight})"
-
-
-_PLURALS: Final = {"cup": "cups", "slice": "slices", "tortilla": "tortillas",
-                   "container": "containers", "fruit": "fruits", "date": "dates",
-                   "fig": "figs", "prune": "prunes", "packet": "packets", "pattie": "patties",
-                   "fillet": "fillets", "breast": "breasts", "thigh": "thighs",
-                   "potato": "potatoes", "artichoke": "artichokes", "ear": "ears",
-                   "piece": "pieces", "biscuits": "biscuits", "box": "boxes",
-                   "leaf": "leaves", "sprout": "sprouts", "steak": "steaks"}
-
-
-def portion_text(portion: str, servings: float) -> str:
-    """``servings`` of a household measure: ("1 cup", 2) -> "2 cups", ("3 oz", 2) -> "6 oz",
-    ("1 cup, chopped", 0.5) -> "½ cup chopped". A measure without a leading number, or one
-    whose parentheses hold counts that would no longer be right, is written "n x measure"
-    only when it cannot be scaled."""
-    match = re.match(r"^(\d+(?:\.\d+)?)\s+(.*)$", portion.strip())
-    if not match:
-        return portion if servings == 1 else f"{format_servings(servings)} x {portion}"
-    amount = float(match.group(1)) * servings
-    rest = match.group(2).replace(", ", " ").replace(" ,", " ")
-    if servings != 1:
-        rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", rest).strip() or match.group(2)
-    words = rest.split(" ", 1)
-    if amount > 1 and words[0] in _PLURALS:
-        words[0] = _PLURALS[words[0]]
-    return f"{format_servings(amount)} {' '.join(words)}"
-
-
-def format_servings(value: float) -> str:
-    """1 -> '1', 0.5 -> '½', 1.5 -> '1½', 0.25 -> '¼', 2.75 -> '2¾'."""
-    whole = int(value)
-    frac = round(value - whole, 2)
-    mark = {0.0: "", 0.25: "¼", 0.5: "½", 0.75: "¾"}.get(frac)
-    if mark is None:
-        return f"{value:g}"
-    return (str(whole) if whole else "") + mark or "0"
-
-
 def _combine(infos: Sequence[SolverInfo]) -> SolverInfo:
     statuses = {i.status for i in infos}
     gaps = [i.mip_gap for i in infos if i.mip_gap is not None]
@@ -701,7 +943,8 @@ def _combine(infos: Sequence[SolverInfo]) -> SolverInfo:
                       sum(i.seconds for i in infos), max(gaps) if gaps else None)
 
 
-def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions
+def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
+           pattern: Pattern | None, applied: Mapping[str, AppliedTarget], targets: Targets
            ) -> tuple[str, ...]:
     notes = []
     if not options.strict_daily:
@@ -715,6 +958,14 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions
     if catalogue.missing:
         notes.append(f"{len(catalogue.missing)} catalogue food(s) are not in this food table "
                      "and were not used.")
+    if pattern is None:
+        notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
+                     "meal structure and food-group rules do not apply.")
+    capped = [display_name(n) for n, t in applied.items()
+              if t.max is not None and targets[n].ul is not None and t.max < targets[n].max]
+    if capped:
+        notes.append(f"Every day stays below {options.ul_margin:.0%} of the upper limit for "
+                     f"{', '.join(capped)}.")
     return tuple(notes)
 
 
@@ -729,8 +980,8 @@ def _impossible(data: _Data, applied: Mapping[str, AppliedTarget], options: Plan
     every cap and the AMDRs). A minimum above that is impossible, and the gap is a lower
     bound on how much every plan misses it by, per day.
     """
-    staple = data.entries["tags"].map(lambda t: "staple" in t).to_numpy(dtype=bool)
-    upper = np.where(staple, data.day_units, data.units_max).astype(float)
+    meal_most = np.array([max(lv) for lv in data.levels], dtype=float)
+    upper = np.where(data.staple, data.day_units, meal_most).astype(float)
     per = data.per_unit
     energy = applied["energy_kcal"]
     rules: list[Bound] = []
@@ -757,25 +1008,28 @@ def _impossible(data: _Data, applied: Mapping[str, AppliedTarget], options: Plan
     return out
 
 
-def _shortfalls(misses: Sequence[tuple[str, str, int, float]],
+def _shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
                 applied: Mapping[str, AppliedTarget], days: Sequence[DayPlan],
                 options: PlanOptions) -> list[Shortfall]:
-    """Group per-day misses of hard bounds; stored nutrients are judged on the average."""
-    grouped: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    for nutrient, side, day, amount in misses:
+    """Group per-day misses of hard bounds; stored nutrients are judged on the average.
+    Each miss is (nutrient or measure, side, day, amount missed, the bound's value)."""
+    grouped: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
+    for nutrient, side, day, amount, target in misses:
         if nutrient in STORED and side == "min" and not options.strict_daily:
             continue
-        grouped.setdefault((nutrient, side), []).append((day, amount))
+        grouped.setdefault((nutrient, side), []).append((day, amount, target))
     out = []
     for (nutrient, side), hits in grouped.items():
-        bound = applied[nutrient]
-        if side in ("pct_min", "pct_max"):
+        bound = applied.get(nutrient)
+        if bound is not None and side in ("pct_min", "pct_max"):
             assert bound.pct_energy is not None
             target = bound.pct_energy[0] if side == "pct_min" else bound.pct_energy[1]
-        else:
+        elif bound is not None:
             target = (bound.min if side == "min" else bound.max) or 0.0
-        out.append(Shortfall(nutrient, side, target, max(a for _, a in hits),
-                             tuple(d for d, _ in hits)))
+        else:  # a food-group rule: its bound can change from day to day
+            target = max(t for _, _, t in hits)
+        out.append(Shortfall(nutrient, side, target, max(a for _, a, _ in hits),
+                             tuple(d for d, _, _ in hits)))
     if not options.strict_daily:
         for n in STORED:
             stored = applied.get(n)
@@ -787,11 +1041,34 @@ def _shortfalls(misses: Sequence[tuple[str, str, int, float]],
     return out
 
 
+def _label(name: str) -> tuple[str, str]:
+    """(display name, unit) of a nutrient or a food-group measure."""
+    if name in BY_NAME:
+        return display_name(name), unit_label(name)
+    label, unit = GROUP_LABELS.get(name, (name.replace("_", " "), ""))
+    return label[0].upper() + label[1:], unit
+
+
+#: Food-group measures in messages: name -> (label, unit).
+GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
+    "vegetables": ("vegetables", "cup-eq"),
+    "vegetables_not_beans": ("vegetables other than beans", "cup-eq"),
+    "fruits": ("fruit", "cup-eq"), "grains": ("grains", "oz-eq"),
+    "grains_whole": ("whole grains (share of grains)", ""),
+    "dairy": ("dairy or fortified soy", "cup-eq"), "protein": ("protein foods", "oz-eq"),
+    "veg_dark_green": ("dark-green vegetables", "cup-eq"),
+    "protein_seafood": ("seafood", "oz-eq"), "milk_drink_cups": ("milk drinks", "cups"),
+    "saturated_fat": ("saturated fat", ""), "added_sugars": ("added sugars", ""),
+    "legumes": ("beans, peas and lentils", "cup-eq"),
+}
+
+
 def _infeasible(shortfalls: Sequence[Shortfall], options: PlanOptions, *, certain: bool
                 ) -> InfeasiblePlanError:
     parts = []
     for s in shortfalls:
-        unit = "% of energy" if s.bound.startswith("pct") else unit_label(s.nutrient)
+        label, unit = _label(s.nutrient)
+        unit = "% of energy" if s.bound.startswith("pct") else unit
         if not s.days:
             where = "a day on average"
         elif len(s.days) == options.days and options.days > 1:
@@ -803,11 +1080,11 @@ def _infeasible(shortfalls: Sequence[Shortfall], options: PlanOptions, *, certai
                      f"{'...' if len(s.days) > 7 else ''}")
         verb = "short by" if s.bound in ("min", "pct_min") else "over by"
         limit = "needs" if s.bound in ("min", "pct_min") else "limit"
-        parts.append(f"{display_name(s.nutrient)} ({limit} {s.target:g} {unit}) "
-                     f"{verb} {s.amount:.3g} {unit} {where}")
+        parts.append(f"{label} ({limit} {s.target:.3g} {unit}) "
+                     f"{verb} {s.amount:.3g} {unit} {where}".replace("  ", " "))
     suggestions = suggest_fixes(shortfalls, options)
     lead = ("no plan can meet these targets with the foods allowed" if certain else
-            "no plan was found that meets every target within the variety rules")
+            "no plan was found that meets every target within the meal and variety rules")
     message = f"{lead}: " + "; ".join(parts) + ". Try: " + "; ".join(suggestions)
     return InfeasiblePlanError(message, shortfalls, suggestions)
 
@@ -840,10 +1117,13 @@ def suggest_fixes(shortfalls: Sequence[Shortfall], options: PlanOptions) -> list
 
 # ------------------------------------------------------------------ verification
 
-def verify_week(week: WeekPlan, table: FoodTable, tolerance: float = 1e-6) -> list[str]:
+def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = None,
+                rules: Rules | None = None, tolerance: float = 1e-6) -> list[str]:
     """Recompute every day's totals from the food table and the chosen grams and check
-    them against the applied targets; return a list of problems (empty when the plan
-    holds). Independent of the solver: it reads only grams and the table."""
+    them against the applied targets and the block energy mean; with the ``catalogue`` and
+    ``rules``, check every meal against the meal rules and every day's food groups against
+    the pattern. Return a list of problems (empty when the plan holds). Independent of the
+    solver: it reads only the foods, the grams, the table, the catalogue and the rules."""
     problems = []
     days = week.days
     for d in days:
@@ -872,4 +1152,29 @@ def verify_week(week: WeekPlan, table: FoodTable, tolerance: float = 1e-6) -> li
             average = sum(d.totals[n] for d in days) / len(days)
             if average < t.min * (1 - tolerance):
                 problems.append(f"{n} average {average:.4g} < min {t.min:g}")
+    eer = week.targets["energy_kcal"].value
+    if eer:
+        for start in range(0, len(days), WINDOW):
+            block = days[start:start + WINDOW]
+            mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
+            if abs(mean - eer) > eer * week.options.week_energy_tolerance * (1 + 1e-6) + 1e-6:
+                problems.append(f"days {start + 1}-{start + len(block)}: mean energy "
+                                f"{mean:.0f} kcal is not within "
+                                f"{week.options.week_energy_tolerance:.0%} of {eer:.0f}")
+    if catalogue is not None and rules is not None and not catalogue.generic:
+        problems += _verify_rules(week, catalogue, rules)
+    return problems
+
+
+def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[str]:
+    """Meal rules per meal and hard day rules per day, from the catalogue alone."""
+    problems = []
+    entries = catalogue.entries
+    for d in week.days:
+        for meal in d.meals:
+            roles = [str(entries.loc[i.food_id, "role"]) for i in meal.items]
+            problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
+                                                                 rules.meals)]
+            if len({i.food_id for i in meal.items}) != len(meal.items):
+                problems.append(f"day {d.day} {meal.slot}: a food twice in one meal")
     return problems

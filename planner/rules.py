@@ -1,0 +1,340 @@
+"""Meal structure and food-group rules, as data the planner reads.
+
+Four small tables live beside this module; a new rule is a new row, not new code:
+
+``meal_rules.csv``  ``slot, roles, min, max, needs, why``
+    What a meal is made of, in catalogue roles. ``slot`` is breakfast, lunch, dinner, snack
+    or ``*`` (every meal); ``roles`` is a space-separated list or ``*`` (any food). A row with
+    ``min``/``max`` bounds how many different foods of those roles the meal holds; a row with
+    ``needs`` says that each food of ``roles`` needs a food of one of the ``needs`` roles in
+    the same meal (cold cereal needs milk, a plant milk or yogurt).
+``day_rules.csv``  ``measure, basis, min, max, scale, applies, enforce, why``
+    Food-group amounts over a day or a week (:data:`MEASURES`). ``scale`` says what
+    ``min``/``max`` multiply: ``pattern`` (the person's DGA pattern amount for the measure),
+    ``pattern_less_beans`` (the vegetable amount less the daily share of the beans subgroup),
+    ``grains`` (the day's grains: whole grains at least half), ``count`` (a plain number) or
+    ``pct_energy`` (percent of the day's energy). ``applies`` names a condition on the foods
+    allowed (:data:`CONDITIONS`); empty is always. ``enforce`` is ``hard`` (a plan that cannot
+    keep it fails, with the reason) or ``aimed`` (kept where possible; a miss is reported).
+``portions.csv``  ``role, age_min, age_max, kcal_min, kcal_max, min_oz_eq, max_oz_eq, why``
+    Portion ranges by age and energy requirement, in protein oz-eq, for main dishes.
+``food_patterns.csv``  ``pattern, kcal, group, amount, per, unit, source``
+    The USDA Healthy U.S.-Style (``us``) and Healthy Vegetarian (``vegetarian``) Dietary
+    Patterns of the Dietary Guidelines for Americans 2020-2025 (Appendix 3, Tables A3-1 and
+    A3-3), at each calorie level.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from planner.catalogue import ROLES, SLOTS
+
+MEAL_RULES_FILE: Final = "meal_rules.csv"
+DAY_RULES_FILE: Final = "day_rules.csv"
+PORTIONS_FILE: Final = "portions.csv"
+PATTERNS_FILE: Final = "food_patterns.csv"
+
+#: Day-rule measures: what each adds up per serving (see :func:`food_measures`).
+MEASURES: Final[tuple[str, ...]] = (
+    "vegetables", "vegetables_not_beans", "fruits", "grains", "grains_whole", "dairy",
+    "protein", "veg_dark_green", "protein_seafood", "leafy_green_days", "seafood_mains",
+    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes")
+#: Measures that count foods (1 per food that counts), not amounts.
+COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
+#: kcal per gram, for ``pct_energy`` rules (Atwater factors).
+KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars": 4.0}
+SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_less_beans", "grains", "count",
+                                  "pct_energy")
+CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
+                                      "eats_fish")
+#: Grams of milk in one cup (USDA: 1 cup fluid milk weighs 244 g).
+CUP_OF_MILK_G: Final = 244.0
+VEGETARIAN_DIETS: Final = ("vegetarian", "vegan")
+
+
+class RulesError(ValueError):
+    """A rules table is malformed (a packaging bug, not user input)."""
+
+
+@dataclass(frozen=True)
+class MealRule:
+    """A bound on the foods of some roles in a meal, or a need for a companion food."""
+
+    slot: str  # a slot name or "*"
+    roles: frozenset[str] | None  # None: any food
+    min: int | None
+    max: int | None
+    needs: frozenset[str]
+    why: str
+
+    def applies_to(self, slot: str) -> bool:
+        return self.slot in ("*", slot)
+
+    def matches(self, role: str) -> bool:
+        return self.roles is None or role in self.roles
+
+
+@dataclass(frozen=True)
+class DayRule:
+    measure: str
+    basis: str  # day or week
+    min: float | None
+    max: float | None
+    scale: str
+    applies: str
+    hard: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class PortionRule:
+    role: str
+    age_min: int
+    age_max: int
+    kcal_min: float
+    kcal_max: float
+    min_oz_eq: float
+    max_oz_eq: float
+    why: str
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One DGA pattern at one calorie level: group -> (amount, per, unit)."""
+
+    name: str  # us or vegetarian
+    kcal: int
+    amounts: Mapping[str, tuple[float, str, str]]
+    source: str
+
+    def daily(self, group: str) -> float | None:
+        """The group's amount per day (a weekly amount divided by 7); None if not in it."""
+        entry = self.amounts.get(group)
+        if entry is None:
+            return None
+        amount, per, _ = entry
+        return amount / 7 if per == "week" else amount
+
+    def weekly(self, group: str) -> float | None:
+        entry = self.amounts.get(group)
+        if entry is None:
+            return None
+        amount, per, _ = entry
+        return amount * 7 if per == "day" else amount
+
+    @property
+    def title(self) -> str:
+        label = "Healthy U.S.-Style" if self.name == "us" else "Healthy Vegetarian"
+        return f"USDA {label} Dietary Pattern, {self.kcal:,} kcal level"
+
+
+@dataclass(frozen=True)
+class Rules:
+    meals: tuple[MealRule, ...]
+    days: tuple[DayRule, ...]
+    portions: tuple[PortionRule, ...]
+    patterns: tuple[Pattern, ...]
+
+    def pattern_for(self, energy_kcal: float, diet: str) -> Pattern:
+        """The DGA pattern at the calorie level nearest ``energy_kcal`` (the vegetarian
+        pattern for vegetarian and vegan diets). Levels below 1,600 kcal are for children
+        under 9 and are not used; above 3,200 the top level applies."""
+        name = "vegetarian" if diet in VEGETARIAN_DIETS else "us"
+        levels = [p for p in self.patterns if p.name == name and p.kcal >= 1600]
+        return min(levels, key=lambda p: (abs(p.kcal - energy_kcal), -p.kcal))
+
+    def portion_range(self, role: str, age: int, energy_kcal: float
+                      ) -> tuple[float, float] | None:
+        """(min, max) protein oz-eq of one serving of a food in ``role`` for a person of
+        this age and energy requirement; None when no rule sizes the role."""
+        for rule in self.portions:
+            if rule.role == role and rule.age_min <= age <= rule.age_max and \
+                    rule.kcal_min <= energy_kcal <= rule.kcal_max:
+                return rule.min_oz_eq, rule.max_oz_eq
+        return None
+
+
+# ------------------------------------------------------------------ reading
+
+def load_rules(directory: Path | None = None) -> Rules:
+    """Read the four rule tables (default: the ones in this package)."""
+    here = directory or Path(__file__).resolve().parent
+    return Rules(_meal_rules(here / MEAL_RULES_FILE), _day_rules(here / DAY_RULES_FILE),
+                 _portion_rules(here / PORTIONS_FILE), _patterns(here / PATTERNS_FILE))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _meal_rules(path: Path) -> tuple[MealRule, ...]:
+    out = []
+    for number, row in enumerate(_rows(path), 2):
+        roles = None if row["roles"] == "*" else frozenset(row["roles"].split())
+        needs = frozenset(row["needs"].split())
+        unknown = ((roles or frozenset()) | needs) - set(ROLES)
+        if row["slot"] not in ("*", *SLOTS) or unknown:
+            raise RulesError(f"{path.name}: line {number}: unknown slot or role "
+                             f"{sorted(unknown) or row['slot']}")
+        rule = MealRule(row["slot"], roles, _int(row["min"]), _int(row["max"]), needs,
+                        row["why"])
+        if not needs and rule.min is None and rule.max is None:
+            raise RulesError(f"{path.name}: line {number}: neither min/max nor needs")
+        out.append(rule)
+    return tuple(out)
+
+
+def _day_rules(path: Path) -> tuple[DayRule, ...]:
+    out = []
+    for number, row in enumerate(_rows(path), 2):
+        rule = DayRule(row["measure"], row["basis"], _float(row["min"]), _float(row["max"]),
+                       row["scale"], row["applies"], row["enforce"] == "hard", row["why"])
+        if rule.measure not in MEASURES or rule.basis not in ("day", "week") or \
+                rule.scale not in SCALES or rule.applies not in ("", *CONDITIONS) or \
+                row["enforce"] not in ("hard", "aimed") or \
+                (rule.scale == "pct_energy" and rule.measure not in KCAL_PER_GRAM):
+            raise RulesError(f"{path.name}: line {number}: unknown measure, basis, scale or "
+                             "condition")
+        out.append(rule)
+    return tuple(out)
+
+
+def _portion_rules(path: Path) -> tuple[PortionRule, ...]:
+    return tuple(PortionRule(r["role"], int(r["age_min"]), int(r["age_max"]),
+                             float(r["kcal_min"]), float(r["kcal_max"]),
+                             float(r["min_oz_eq"]), float(r["max_oz_eq"]), r["why"])
+                 for r in _rows(path))
+
+
+def _patterns(path: Path) -> tuple[Pattern, ...]:
+    grouped: dict[tuple[str, int], dict[str, tuple[float, str, str]]] = {}
+    sources: dict[tuple[str, int], str] = {}
+    for row in _rows(path):
+        key = (row["pattern"], int(row["kcal"]))
+        grouped.setdefault(key, {})[row["group"]] = (float(row["amount"]), row["per"],
+                                                     row["unit"])
+        sources[key] = row["source"]
+    return tuple(Pattern(name, kcal, amounts, sources[(name, kcal)])
+                 for (name, kcal), amounts in grouped.items())
+
+
+# ------------------------------------------------------------------ measures
+
+def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series) -> pd.DataFrame:
+    """Per serving of each catalogue entry, the amount it adds to every :data:`MEASURES`
+    (columns), from the catalogue's food-group equivalents and roles and the food table's
+    saturated fat per serving (unknown counts as 0). Count measures are 1 for a food that
+    counts (a leafy green, a seafood main) and 0 otherwise."""
+    e = entries
+    veg_not_beans = (e["veg_dark_green_cup"] + e["veg_red_orange_cup"] + e["veg_starchy_cup"]
+                     + e["veg_other_cup"])
+    seafood = e["category"].isin(["fish", "shellfish"])
+    return pd.DataFrame({
+        "vegetables": veg_not_beans + e["veg_beans_cup"],
+        "vegetables_not_beans": veg_not_beans,
+        "fruits": e["fruit_whole_cup"] + e["fruit_juice_cup"],
+        "grains": e["grain_whole_oz"] + e["grain_refined_oz"],
+        "grains_whole": e["grain_whole_oz"],
+        "dairy": e["dairy_cup"],
+        "protein": e["protein_meat_oz"] + e["protein_seafood_oz"] + e["protein_nuts_soy_oz"],
+        "veg_dark_green": e["veg_dark_green_cup"],
+        "protein_seafood": e["protein_seafood_oz"],
+        "leafy_green_days": (e["role"] == "leafy_green").astype(float),
+        "seafood_mains": ((e["role"] == "main") & seafood).astype(float),
+        "milk_drink_cups": np.where(e["role"] == "milk_drink",
+                                    e["portion_grams"] / CUP_OF_MILK_G, 0.0),
+        "saturated_fat": saturated_fat_g.reindex(e.index).fillna(0.0),
+        "added_sugars": e["added_sugars_g"],
+        "legumes": e["veg_beans_cup"],
+    }, index=e.index)
+
+
+def condition_holds(condition: str, entries: pd.DataFrame) -> bool:
+    """Whether a day rule's ``applies`` condition holds for the allowed foods."""
+    if condition == "":
+        return True
+    if condition == "dairy_available":
+        return bool((entries["dairy_cup"] > 0).any())
+    if condition == "leafy_greens_available":
+        return bool((entries["role"] == "leafy_green").any())
+    if condition == "eats_fish":
+        return bool(((entries["role"] == "main")
+                     & entries["category"].isin(["fish", "shellfish"])).any())
+    raise RulesError(f"unknown condition {condition!r}")
+
+
+def rule_bounds(rule: DayRule, pattern: Pattern) -> tuple[float | None, float | None] | None:
+    """The rule's (min, max) in its measure's unit, per day for a day rule and per 7 days for
+    a week rule; None when the pattern has no amount for the measure. ``grains`` rules
+    return the share of the day's grains."""
+    if rule.scale in ("count", "grains", "pct_energy"):
+        return rule.min, rule.max
+    group = "vegetables" if rule.scale == "pattern_less_beans" else rule.measure
+    amount = pattern.daily(group) if rule.basis == "day" else pattern.weekly(group)
+    if amount is None:
+        return None
+    if rule.scale == "pattern_less_beans":
+        beans = pattern.daily("veg_beans") or 0.0
+        amount -= beans if rule.basis == "day" else beans * 7
+    return (None if rule.min is None else rule.min * amount,
+            None if rule.max is None else rule.max * amount)
+
+
+def allowed_levels(step: float, max_servings: float, oz_per_serving: float,
+                   portion: tuple[float, float] | None) -> list[int]:
+    """The numbers of steps (units) a food may be served in: 1 .. max_servings / step, and
+    for a main dish only those whose protein oz-eq lie in the person's portion range (half
+    an ounce of slack, so a 4.1 oz chicken thigh fits a 2-4 oz child's range)."""
+    top = max(1, math.floor(max_servings / step + 1e-9))
+    levels = list(range(1, top + 1))
+    if portion is None or oz_per_serving <= 0:
+        return levels
+    low, high = portion
+    fitting = [k for k in levels if low - 0.5 <= k * step * oz_per_serving <= high + 0.5]
+    if fitting:
+        return fitting
+    # nothing fits (a portion much bigger than the range): the smallest amount
+    return [min(levels, key=lambda k: abs(k * step * oz_per_serving - low))]
+
+
+def protein_oz_per_serving(entries: pd.DataFrame) -> pd.Series:
+    """Protein oz-eq per serving for portion sizing: meat, seafood, nuts and soy, and
+    legumes at 4 oz-eq per cup-eq (DGA)."""
+    return (entries["protein_meat_oz"] + entries["protein_seafood_oz"]
+            + entries["protein_nuts_soy_oz"] + 4 * entries["veg_beans_cup"])
+
+
+def meal_problems(slot: str, roles: Sequence[str], rules: Sequence[MealRule]) -> list[str]:
+    """Which meal rules a meal of foods with these roles (one entry per food) breaks; used to
+    verify plans independently of the solver."""
+    out = []
+    for rule in rules:
+        if not rule.applies_to(slot):
+            continue
+        count = sum(1 for r in roles if rule.matches(r))
+        if rule.needs:
+            if count and not any(r in rule.needs for r in roles):
+                out.append(f"{slot}: {rule.why}")
+            continue
+        if (rule.min is not None and count < rule.min) or \
+                (rule.max is not None and count > rule.max):
+            out.append(f"{slot}: {rule.why} ({count} found)")
+    return out
