@@ -97,12 +97,14 @@ class Bound:
 
 @dataclass(frozen=True)
 class Count:
-    """Between ``lo`` and ``hi`` of the ``members`` candidates are used (hard)."""
+    """Between ``lo`` and ``hi`` of the ``members`` candidates are used: hard, or with
+    ``overrun_cost`` > 0 a ``hi`` that may be exceeded at that cost per candidate."""
 
     name: str
     members: np.ndarray  # candidate indices
     lo: int = 0
     hi: int | None = None
+    overrun_cost: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,13 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
         if c.lo > 0:
             lp += items(c.members) >= c.lo, f"count_{c.name}_lo"
         if c.hi is not None and c.hi < len(c.members):
-            lp += items(c.members) <= c.hi, f"count_{c.name}_hi"
+            if c.overrun_cost > 0:
+                over = lp.add_variable(f"over_{c.name}", 0)
+                objective.append((over, c.overrun_cost))
+                lp += _expr([*(t for i in c.members for t in used[int(i)]), (over, -1.0)]) \
+                    <= c.hi, f"count_{c.name}_hi"
+            else:
+                lp += items(c.members) <= c.hi, f"count_{c.name}_hi"
     for need in problem.needs:
         for t in need.trigger:
             lp += _expr([*used[int(t)], *((z, -1.0) for i in need.needs

@@ -58,7 +58,8 @@ Variety
 Objective (minimised; documented weights below)
   item penalty (fewer, larger portions) + familiarity penalty (everyday foods first)
   + unknown-data penalty (foods whose key nutrient values USDA does not report)
-  + repeat penalty (foods eaten in the last week, more if yesterday)
+  + repeat penalty (foods eaten in the last week, more if yesterday, and more again at
+  the same meal, so a week does not serve the same dinner three times)
   + purchase penalty (a food that adds a line to the week's shopping list)
   + energy-centering penalty + a small seeded jitter, so ``seed`` gives a different but
   equally valid plan and the same inputs and seed give the same plan.
@@ -146,7 +147,12 @@ W_JITTER: Final = 0.8  # seeded random cost per food and day, in [0, W_JITTER)
 W_ENERGY: Final = 8.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
 #: cost, not a variable per purchase: purchase variables made each day 60 % slower.
-W_PURCHASE: Final = 1.0
+W_PURCHASE: Final = 1.2
+W_SAME_MEAL: Final = 0.4  # per earlier day (in the last 6) the food was in the same meal
+W_OVER_LIST: Final = 3.0  # per food beyond the shopping list's budget for the week
+#: A 7-day block's shopping list stays within this many lines (foods that would add more
+#: cost W_OVER_LIST each; a week of one person fits in 40 lines).
+SHOPPING_LINES: Final = 38
 WINDOW: Final = 7  # days over which variety limits and weekly rules count
 #: A trailing block shorter than this many days does not carry weekly minimums (a
 #: three-day plan need not hold a week's seafood).
@@ -391,7 +397,9 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
                 misses.append((bound.nutrient, bound.side, day, slack * bound.scale,
                                bound.target))
         units_by_food = _units_by_food(problem, solution.units, len(data.ids))
-        history.record(units_by_food, data)
+        history.record(units_by_food, data,
+                       {(int(problem.food[i]), int(problem.slot[i]))
+                        for i in np.flatnonzero(solution.units > 0)})
         day_plans.append(_day_plan(day, problem, solution.units, data, table))
     return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options)
 
@@ -554,9 +562,11 @@ class _History:
         self.nutrients: list[dict[str, float]] = []
         self.measures: list[dict[str, float]] = []
         self.bought: list[dict[str, str]] = []  # per day: kind -> buy
+        self.placed: list[set[tuple[int, int]]] = []  # per day: (food, slot) pairs
 
-    def record(self, units: np.ndarray, data: _Data) -> None:
+    def record(self, units: np.ndarray, data: _Data, placed: set[tuple[int, int]]) -> None:
         self.eaten.append(units > 0)
+        self.placed.append(placed)
         self.nutrients.append({n: float(units @ v) for n, v in data.per_unit.items()})
         day_measures = {m: float(units @ v) for m, v in data.measures.items()}
         for m in COUNT_MEASURES:  # a count measure counts days (0/1), not foods
@@ -569,6 +579,12 @@ class _History:
         """Days among the previous WINDOW - 1 on which each food was eaten."""
         recent = self.eaten[max(0, day - WINDOW):day - 1]
         return np.sum(recent, axis=0) if recent else np.zeros(self.n, dtype=int)
+
+    def same_meal(self, day: int, food: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Per candidate: earlier days (of the last WINDOW - 1) with that food at that meal."""
+        recent = self.placed[max(0, day - WINDOW):day - 1]
+        return np.array([sum((int(f), int(s)) in p for p in recent)
+                         for f, s in zip(food, slot, strict=True)], dtype=float)
 
     def yesterday(self, day: int) -> np.ndarray:
         return self.eaten[day - 2] if day >= 2 else np.zeros(self.n, dtype=bool)
@@ -686,9 +702,13 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     if min_new > 0:
         counts.append(Count("min_new_foods", new, min_new))
     exclusive = _kind_exclusions(data, food, bought)
+    new_buy = np.flatnonzero(np.array([data.buy[f] not in made for f in food], dtype=bool))
+    budget = max(0, math.floor(SHOPPING_LINES * min(1.0, block_len / WINDOW)) - len(made))
+    counts.append(Count("shopping_list", new_buy, 0, budget, overrun_cost=W_OVER_LIST))
     problem = DayProblem(
         food=food, slot=slot, levels=[data.levels[f] for f in food],
-        item_cost=food_cost[food], energy=per["energy_kcal"], bounds=bounds,
+        item_cost=food_cost[food] + W_SAME_MEAL * history.same_meal(day, food, slot),
+        energy=per["energy_kcal"], bounds=bounds,
         slot_names=SLOTS, counts=counts, needs=needs, limits=limits, exclusive=exclusive,
         energy_target=_energy_target(context, options, history, day, energy_lo, energy_hi),
         energy_weight=W_ENERGY)
