@@ -237,7 +237,7 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
     desc = np.where(has, first["amount"].map(lambda a: f"{a:g}") + " " + first["description"],
                     "100 g")
     names = foods["description"].str.slice(0, 60)
-    say = pd.Series(desc, index=foods.index).str.replace(r"^\s*\d+(?:\.\d+)?\s*", "",
+    say = pd.Series(desc, index=foods.index, dtype=str).str.replace(r"^\s*\d+(?:\.\d+)?\s*", "",
                                                          regex=True) + " " + names
     entries = pd.DataFrame({
         "short_name": names,

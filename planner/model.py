@@ -301,7 +301,7 @@ class _HighsBackend:
         for v, a in lp.objective.items():
             cost[self._col(v)] = cost.get(self._col(v), 0.0) + float(a)
         starts, index, value, row_lo, row_hi = [0], [], [], [], []
-        for constraint in lp.constraints.values():
+        for constraint in lp.constraints():
             for v, a in constraint.items():
                 index.append(self._col(v))
                 value.append(float(a))
@@ -331,7 +331,7 @@ class _HighsBackend:
                                  if v.cat == pulp.LpInteger], dtype=np.int32)
         self.highspy = highspy
         with _quiet_stdout():  # the banner HiGHS prints when a model object is created
-            self.highs = highspy.Highs()
+            self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
         for key, val in _highs_options(options).items():
             self.highs.setOptionValue(key, val)
         self.highs.passModel(model)

@@ -680,10 +680,11 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     by_food: dict[int, list[int]] = {}
     for i, f in enumerate(food):
         by_food.setdefault(int(f), []).append(i)
-    for f, members in by_food.items():
+    for f, of_food in by_food.items():
         most = 2 if data.staple[f] else 1
+        members = np.array(of_food)
         if len(members) > most:
-            counts.append(Count(f"slots_{data.ids[f]}", np.array(members), 0, most))
+            counts.append(Count(f"slots_{data.ids[f]}", members, 0, most))
         cap = int(data.day_units[f])
         if data.staple[f] and sum(max(data.levels[f]) for _ in members) > cap:
             limits.append(UnitLimit(f"day_cap_{data.ids[f]}", np.array(members),
@@ -912,7 +913,7 @@ def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
         for i in np.flatnonzero((problem.slot == s) & (units > 0)):
             f = int(problem.food[i])
             food_id = data.ids[f]
-            entry = data.entries.loc[food_id]
+            entry = data.entries.iloc[f]
             row = table.foods.loc[food_id]
             servings = float(units[i] * data.step[f])
             portion_grams = float(entry["portion_grams"])
@@ -982,7 +983,8 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
         notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
                      "meal structure and food-group rules do not apply.")
     capped = [display_name(n) for n, t in applied.items()
-              if t.max is not None and targets[n].ul is not None and t.max < targets[n].max]
+              if t.max is not None and targets[n].ul is not None
+              and t.max < (targets[n].max or math.inf)]
     if capped:
         notes.append(f"Every day stays below {options.ul_margin:.0%} of the upper limit for "
                      f"{', '.join(capped)}.")
@@ -1083,6 +1085,11 @@ GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
 }
 
 
+def _figure(value: float) -> str:
+    """4000 -> '4000', 1764.3 -> '1764', 0.347 -> '0.347'."""
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def _infeasible(shortfalls: Sequence[Shortfall], options: PlanOptions, *, certain: bool
                 ) -> InfeasiblePlanError:
     parts = []
@@ -1100,8 +1107,8 @@ def _infeasible(shortfalls: Sequence[Shortfall], options: PlanOptions, *, certai
                      f"{'...' if len(s.days) > 7 else ''}")
         verb = "short by" if s.bound in ("min", "pct_min") else "over by"
         limit = "needs" if s.bound in ("min", "pct_min") else "limit"
-        parts.append(f"{label} ({limit} {s.target:.3g} {unit}) "
-                     f"{verb} {s.amount:.3g} {unit} {where}".replace("  ", " "))
+        parts.append(f"{label} ({limit} {_figure(s.target)} {unit}) "
+                     f"{verb} {_figure(s.amount)} {unit} {where}".replace("  ", " "))
     suggestions = suggest_fixes(shortfalls, options)
     lead = ("no plan can meet these targets with the foods allowed" if certain else
             "no plan was found that meets every target within the meal and variety rules")

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from planner.catalogue import GROUP_COLUMNS
@@ -69,12 +70,13 @@ def group_equivalents(servings: Iterable[tuple[str, float]], entries: pd.DataFra
                       ) -> dict[str, float]:
     """Sum the catalogue's food-group equivalents (GROUP_COLUMNS) and added sugars over
     (food id, servings) pairs."""
-    totals = dict.fromkeys((*GROUP_COLUMNS, "added_sugars_g"), 0.0)
-    for food_id, amount in servings:
-        row = entries.loc[food_id]
-        for column in totals:
-            totals[column] += float(row[column]) * amount
-    return totals
+    columns = [*GROUP_COLUMNS, "added_sugars_g"]
+    pairs = list(servings)
+    if not pairs:
+        return dict.fromkeys(columns, 0.0)
+    values = entries.loc[[f for f, _ in pairs], columns].to_numpy(dtype=float)
+    totals = np.array([amount for _, amount in pairs]) @ values
+    return {c: float(v) for c, v in zip(columns, totals, strict=True)}
 
 
 def group_amounts(equivalents: Mapping[str, float]) -> dict[str, float]:

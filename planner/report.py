@@ -11,13 +11,15 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from planner.advice import DOCTOR, Advice
 from planner.diet import DietResult
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
-from planner.plan import DayPlan, PlanItem, WeekPlan, portion_text
+from planner.plan import DayPlan, PlanItem, WeekPlan
+from planner.quality import GROUPS
 from planner.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
 from planner.targets import Targets
 
@@ -131,9 +133,9 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
 # ------------------------------------------------------------------ week plans
 
 def household(item: PlanItem) -> str:
-    """'1 cup cooked spinach (180 g)': the household measure, the food and its weight."""
+    """'1 cup cooked spinach (180 g)': the household amount of the food and its weight."""
     grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
-    return plain(f"{portion_text(item.portion, item.servings)} {item.name} ({grams})")
+    return plain(f"{item.text or item.name} ({grams})")
 
 
 def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
@@ -149,10 +151,71 @@ def week_average(week: WeekPlan, nutrient: str) -> float:
     return sum(d.totals[nutrient] for d in week.days) / len(week.days)
 
 
+#: Food groups reported against the pattern: group -> per "day" or "week".
+GROUP_BASIS: Final = {"vegetables": "day", "veg_dark_green": "week", "fruits": "day",
+                      "grains": "day", "grains_whole": "day", "dairy": "day",
+                      "protein": "day", "protein_seafood": "week"}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One food group: the plan's amount and the pattern's, per day or per week."""
+
+    group: str
+    label: str
+    unit: str
+    per: str  # day or week
+    plan: float
+    pattern: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"group": self.group, "label": self.label, "unit": self.unit, "per": self.per,
+                "plan": round(self.plan, 2),
+                "pattern": None if self.pattern is None else round(self.pattern, 2)}
+
+
+def group_rows(week: WeekPlan) -> list[GroupRow]:
+    """The plan's food groups (daily average; weekly groups as a 7-day amount) against the
+    DGA pattern it follows. Empty for whole-table plans (no equivalents)."""
+    if week.pattern is None:
+        return []
+    rows = []
+    for group, (label, unit) in GROUPS.items():
+        per = GROUP_BASIS[group]
+        average = week.group_average(group)
+        if per == "week":
+            rows.append(GroupRow(group, label, unit, per, average * 7,
+                                 week.pattern.weekly(group)))
+        else:
+            rows.append(GroupRow(group, label, unit, per, average,
+                                 week.pattern.daily(group)))
+    return rows
+
+
+def _group_text(day: DayPlan) -> str:
+    g = day.groups
+    return (f"vegetables {g['vegetables']:.1f} cup-eq ({g['veg_dark_green']:.1f} dark green)"
+            f" | fruit {g['fruits']:.1f} cup-eq | grains {g['grains']:.1f} oz-eq "
+            f"({g['grains_whole']:.1f} whole) | dairy {g['dairy']:.1f} cup-eq | protein foods "
+            f"{g['protein']:.1f} oz-eq")
+
+
+def _quality_line(week: WeekPlan) -> str:
+    q = week.quality
+    if q is None:
+        return ""
+    short = [f"{c.name.lower()} {c.points:.1f}/{c.max_points:g}" for c in q.components
+             if c.points < c.max_points - 0.05]
+    return (f"Diet quality: Healthy Eating Index (HEI-2020) {q.total:.0f} of 100"
+            + (f"; points lost on {', '.join(short)}" if short else "; every component full")
+            + ". The US average is about 58 (USDA).")
+
+
 def week_document(week: WeekPlan) -> dict[str, Any]:
-    """The ``planner.week/1`` JSON document."""
+    """The ``planner.week/2`` JSON document."""
+    pattern = week.pattern
     return {
-        "schema": "planner.week/1",
+        "schema": "planner.week/2",
         "profile": week.targets.profile.as_dict(),
         "options": {"days": week.options.days, "diet": week.options.diet,
                     "exclude": list(week.options.exclude),
@@ -160,15 +223,21 @@ def week_document(week: WeekPlan) -> dict[str, Any]:
                     "strict_daily": week.options.strict_daily,
                     "max_days": week.options.max_days},
         "targets": {n: t.as_dict() for n, t in week.applied.items()},
+        "pattern": None if pattern is None else {
+            "name": pattern.name, "kcal": pattern.kcal, "title": pattern.title,
+            "source": pattern.source,
+            "amounts": {g: {"amount": a, "per": per, "unit": unit}
+                        for g, (a, per, unit) in pattern.amounts.items()}},
         "days": [{"day": d.day,
                   "meals": [{"slot": m.slot, "items": [i.as_dict() for i in m.items]}
                             for m in d.meals],
                   "totals": {n: round(d.totals[n], 6) for n in NUTRIENT_NAMES},
-                  "unknown": {n: list(v) for n, v in d.unknown.items()}}
+                  "unknown": {n: list(v) for n, v in d.unknown.items()},
+                  "food_groups": {g: round(v, 4) for g, v in d.groups.items()}}
                  for d in week.days],
-        "shopping_list": [{"food_id": s.food_id, "name": s.name, "grams": round(s.grams, 3),
-                           "servings": s.servings, "portion": s.portion,
-                           "quantity": s.quantity} for s in week.shopping_list],
+        "food_groups": [r.as_dict() for r in group_rows(week)],
+        "quality": None if week.quality is None else week.quality.as_dict(),
+        "shopping_list": [s.as_dict() for s in week.shopping_list],
         "solver": week.solver.as_dict(),
         "notes": list(week.notes),
         "disclaimer": DISCLAIMER,
@@ -198,8 +267,27 @@ def _target_line(week: WeekPlan) -> str:
             basis = " (week avg)" if t.basis == "week_average" else ""
             bits.append(f"{SHORT[n]} {amount(t.min, n)}{basis}")
     energy = week.applied["energy_kcal"]
-    bits.append(f"energy {energy.min:,.0f}-{energy.max:,.0f} kcal")
+    eer = week.targets["energy_kcal"].value
+    bits.append(f"energy {energy.min:,.0f}-{energy.max:,.0f} kcal"
+                + (f" (need {eer:,.0f})" if eer else ""))
     return "Daily targets (100 %): " + ", ".join(bits)
+
+
+def _pattern_line(week: WeekPlan) -> str:
+    if week.pattern is None:
+        return ""
+    return f"Food groups follow the {week.pattern.title} (Dietary Guidelines 2020-2025)."
+
+
+def _shopping_rows(week: WeekPlan) -> list[list[str]]:
+    rows: list[list[str]] = []
+    section = None
+    for line in week.shopping_list:
+        if line.section != section:
+            section = line.section
+            rows.append([section.capitalize(), "", ""])
+        rows.append([f"  {line.buy}", line.quantity, line.uses])
+    return rows
 
 
 def format_week(week: WeekPlan, fmt: str = "table") -> str:
@@ -212,13 +300,16 @@ def format_week(week: WeekPlan, fmt: str = "table") -> str:
         return _week_markdown(week)
     if fmt == "html":
         return _week_html(week)
-    lines = [_title(week), _target_line(week), ""]
+    lines = [_title(week), _target_line(week)]
+    lines += [line for line in (_pattern_line(week),) if line] + [""]
     for day in week.days:
         lines.append(f"Day {day.day}")
         for meal in day.meals:
             lines.append(f"  {meal.slot.capitalize():<10} "
                          + "; ".join(household(i) for i in meal.items))
         lines.append(f"  {'Coverage':<10} {_coverage_text(week, day)}")
+        if day.groups and week.pattern is not None:
+            lines.append(f"  {'Groups':<10} {_group_text(day)}")
         lines.append("")
     if len(week.days) > 1:
         averages = []
@@ -227,19 +318,29 @@ def format_week(week: WeekPlan, fmt: str = "table") -> str:
             if minimum:
                 averages.append(f"{SHORT[n]} {100 * week_average(week, n) / minimum:.0f}%")
         lines += [f"Average over the plan: {', '.join(averages)}", ""]
-    lines.append("Shopping list")
-    lines.append(text_table(["food", "to buy"], [[s.name, s.quantity]
-                                                 for s in week.shopping_list]))
+    rows = group_rows(week)
+    if rows:
+        lines.append("Food groups against the pattern")
+        lines.append(text_table(
+            ["group", "plan", "pattern", "unit"],
+            [[r.label, f"{r.plan:.1f}", "-" if r.pattern is None else f"{r.pattern:.1f}",
+              f"{r.unit} a {r.per}"] for r in rows], right=[False, True, True, False]))
+        lines += [_quality_line(week), ""]
+    lines.append(f"Shopping list ({len(week.shopping_list)} lines)")
+    lines.append(text_table(["to buy", "amount", "the plan uses"], _shopping_rows(week)))
     lines.append("")
     lines += week.notes
     lines.append(f"Solved by {week.solver.name} ({week.solver.summary}) in "
-                 f"{week.solver.seconds:.1f} s. Food data: USDA; targets: NASEM DRIs.")
+                 f"{week.solver.seconds:.1f} s. Food data: USDA; targets: NASEM DRIs; food "
+                 "groups: USDA Dietary Guidelines for Americans 2020-2025.")
     lines += [DISCLAIMER, RED_FLAGS]
     return "\n".join(lines) + "\n"
 
 
 def _week_markdown(week: WeekPlan) -> str:
     lines = [f"# {_title(week)}", "", _target_line(week), ""]
+    if week.pattern is not None:
+        lines += [_pattern_line(week), ""]
     for day in week.days:
         lines += [f"## Day {day.day}", "", "| meal | food |", "|---|---|"]
         for meal in day.meals:
@@ -250,8 +351,20 @@ def _week_markdown(week: WeekPlan) -> str:
                   + " | energy |", "|" + "---|" * (len(KEY_NUTRIENTS) + 1),
                   "| " + " | ".join("-" if v is None else f"{v * 100:.0f} %" for v in shares)
                   + f" | {day.totals['energy_kcal']:,.0f} kcal |", ""]
-    lines += ["## Shopping list", "", "| food | to buy |", "|---|---|"]
-    lines += [f"| {_md(s.name)} | {_md(s.quantity)} |" for s in week.shopping_list]
+        if day.groups and week.pattern is not None:
+            lines += [f"Food groups: {_md(_group_text(day))}", ""]
+    rows = group_rows(week)
+    if rows:
+        lines += ["## Food groups against the pattern", "",
+                  "| group | plan | pattern | unit |", "|---|---:|---:|---|"]
+        lines += [f"| {r.label} | {r.plan:.1f} | "
+                  f"{'-' if r.pattern is None else f'{r.pattern:.1f}'} | {r.unit} a {r.per} |"
+                  for r in rows]
+        lines += ["", _md(_quality_line(week)), ""]
+    lines += [f"## Shopping list ({len(week.shopping_list)} lines)", "",
+              "| section | to buy | amount | the plan uses |", "|---|---|---|---|"]
+    lines += [f"| {_md(s.section)} | {_md(s.buy)} | {_md(s.quantity)} | {_md(s.uses)} |"
+              for s in week.shopping_list]
     lines += [""] + [f"> {_md(n)}" for n in week.notes]
     lines += ["", f"Solved by {week.solver.name} ({week.solver.summary}) in "
               f"{week.solver.seconds:.1f} s.", "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
@@ -295,11 +408,11 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def _week_csv(week: WeekPlan) -> str:
     return csv_text(
-        ["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "servings", "portion",
-         "grams", *KEY_NUTRIENTS, "energy_kcal"],
+        ["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "text", "role", "servings",
+         "portion", "grams", *KEY_NUTRIENTS, "energy_kcal"],
         ([day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
-          item.name, f"{item.servings:g}", item.portion, f"{item.grams:g}",
-          *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal"))]
+          item.name, item.text, item.role, f"{item.servings:g}", item.portion,
+          f"{item.grams:g}", *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal"))]
          for day in week.days for meal in day.meals for item in meal.items))
 
 
@@ -320,11 +433,45 @@ def _week_html(week: WeekPlan) -> str:
                        for m in d.meals],
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
+             "groups": _group_text(d) if d.groups and week.pattern is not None else "",
              "energy": round(d.totals["energy_kcal"])} for d in week.days]
-    return template.render(title=_title(week), targets=_target_line(week), days=days,
-                           shopping=week.shopping_list, notes=week.notes,
-                           disclaimer=DISCLAIMER, red_flags=RED_FLAGS,
-                           chart=coverage_chart_svg(week), solver=week.solver)
+    sections: dict[str, list[Any]] = {}
+    for line in week.shopping_list:
+        sections.setdefault(line.section, []).append(line)
+    rows = group_rows(week)
+    return template.render(title=_title(week), targets=_target_line(week),
+                           pattern=_pattern_line(week), days=days, sections=sections,
+                           notes=week.notes, disclaimer=DISCLAIMER, red_flags=RED_FLAGS,
+                           chart=coverage_chart_svg(week), groups=rows,
+                           group_chart=food_group_chart_svg(rows) if rows else "",
+                           quality_line=_quality_line(week), solver=week.solver)
+
+
+def food_group_chart_svg(rows: Sequence[GroupRow]) -> str:
+    """An inline SVG bar chart (matplotlib) of each food group as a share of the pattern."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "planner"
+    shown = [r for r in rows if r.pattern]
+    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
+    labels = [f"{r.label} ({r.unit}/{r.per})" for r in shown]
+    values = [min(100 * r.plan / (r.pattern or 1.0), 300) for r in shown]
+    axes.barh(labels, values, color="#4a7fb0")
+    axes.axvline(100, color="black", linewidth=1, linestyle="--")
+    axes.invert_yaxis()
+    axes.set_xlabel("% of the DGA pattern amount (dashed line: 100 %)")
+    axes.set_title("Food groups against the pattern")
+    axes.tick_params(axis="y", labelsize="small")
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]
 
 
 def coverage_chart_svg(week: WeekPlan) -> str:

@@ -45,38 +45,49 @@ class ShoppingLine:
 
     def as_dict(self) -> dict[str, Any]:
         return {"buy": self.buy, "section": self.section, "quantity": self.quantity,
-                "uses": self.uses, "purchased_grams": round(self.purchased_grams, 1),
-                "eaten_grams": round(self.eaten_grams, 1), "foods": list(self.foods),
+                "uses": self.uses, "purchased_grams": round(self.purchased_grams, 3),
+                "eaten_grams": round(self.eaten_grams, 3), "foods": list(self.foods),
                 "food_ids": list(self.food_ids)}
 
 
 def shopping_list(eaten: Mapping[str, float], entries: pd.DataFrame
                   ) -> tuple[ShoppingLine, ...]:
     """Lines to buy for ``eaten`` (food id -> grams eaten over the plan), by section."""
+    rows = entries.loc[list(eaten)]
+    text = {c: rows[c].astype(str).to_dict() for c in ("buy", "role", "short_name", "section",
+                                                        "buy_unit")}
+    number = {c: rows[c].astype(float).to_dict() for c in ("raw_per_gram", "buy_unit_grams")}
     grouped: dict[str, list[str]] = {}
     for food_id in eaten:
-        grouped.setdefault(str(entries.loc[food_id, "buy"]), []).append(food_id)
+        grouped.setdefault(text["buy"][food_id], []).append(food_id)
     lines = []
     for buy, ids in grouped.items():
-        first = entries.loc[ids[0]]
+        first = ids[0]
         eaten_g = sum(eaten[f] for f in ids)
-        purchased = sum(eaten[f] * float(entries.loc[f, "raw_per_gram"]) for f in ids)
-        roles = {str(entries.loc[f, "role"]) for f in ids}
-        quantity, uses = purchase_quantity(purchased, str(first["buy_unit"]),
-                                           float(first["buy_unit_grams"]), roles,
-                                           float(first["raw_per_gram"]) != 1.0)
-        lines.append(ShoppingLine(buy, str(first["section"]), quantity, uses, purchased,
-                                  eaten_g, tuple(str(entries.loc[f, "short_name"]) for f in ids),
+        purchased = sum(eaten[f] * number["raw_per_gram"][f] for f in ids)
+        quantity, uses = purchase_quantity(purchased, text["buy_unit"][first],
+                                           number["buy_unit_grams"][first],
+                                           {text["role"][f] for f in ids},
+                                           _form(buy, text["section"][first]))
+        lines.append(ShoppingLine(buy, text["section"][first], quantity, uses, purchased,
+                                  eaten_g, tuple(text["short_name"][f] for f in ids),
                                   tuple(ids)))
     order = {s: i for i, s in enumerate(SECTIONS)}
     lines.sort(key=lambda line: (order.get(line.section, len(order)), line.buy.lower()))
     return tuple(lines)
 
 
+def _form(buy: str, section: str) -> str:
+    """The purchased form worth naming beside a weight: dry grains and pulses, raw meat."""
+    if "(dry)" in buy or buy.startswith("dry "):
+        return "dry"
+    return "raw" if section == "meat & seafood" else ""
+
+
 def purchase_quantity(grams: float, unit: str, unit_grams: float, roles: set[str],
-                      converted: bool) -> tuple[str, str]:
+                      form: str = "") -> tuple[str, str]:
     """(what to buy, how much of it the plan uses) for ``grams`` of the purchased form."""
-    uses = _uses(grams, roles, converted)
+    uses = _uses(grams, roles, form)
     if not unit or not math.isfinite(unit_grams):
         return f"{_grams(grams)}", uses
     if unit == "lb":
@@ -92,13 +103,13 @@ def purchase_quantity(grams: float, unit: str, unit_grams: float, roles: set[str
     return f"{count} {plural}{' ' + rest if rest else ''}", uses
 
 
-def _uses(grams: float, roles: set[str], converted: bool) -> str:
+def _uses(grams: float, roles: set[str], form: str) -> str:
     if roles == {"egg_dish"}:
         eggs = max(1, round(grams / GRAMS_PER_EGG))
         return f"{eggs} egg{'s' if eggs != 1 else ''}"
     if roles <= {"milk_drink", "juice"}:
         return f"{quarters_text(round(grams / GRAMS_PER_CUP_OF_MILK * 4) / 4)} cups"
-    return f"{_grams(grams)}{' dry or raw' if converted else ''}"
+    return f"{_grams(grams)}{' ' + form if form else ''}"
 
 
 def _grams(grams: float) -> str:

@@ -10,6 +10,8 @@ from planner.catalogue import (
     ALLERGENS,
     CATALOGUE_FILE,
     CATEGORIES,
+    GROUP_COLUMNS,
+    ROLES,
     Catalogue,
     find_food,
     generic_catalogue,
@@ -138,7 +140,11 @@ def _copy_catalogue(tmp_path: Path) -> Path:
     ("allergens", "nightshade", r"column allergens: unknown word"),
     ("portion_grams", "9000", r"column portion_grams: grams outside"),
     ("portion_grams", "a lot", r"column portion_grams: non-numeric value 'a lot'"),
-    ("step", "0.3", r"column step: must be 0.25, 0.5 or 1"),
+    ("step", "0.3", r"column step: must be 1, 1/2, 1/3 or 1/4"),
+    ("role", "dessert", r"column role: unknown role"),
+    ("dairy_cup", "lots", r"column dairy_cup: non-numeric value"),
+    ("buy", "", r"column buy: empty"),
+    ("section", "garden", r"column section: unknown section"),
 ])
 def test_malformed_catalogue_rows(bundled: FoodTable, tmp_path: Path, column: str, value: str,
                                   message: str) -> None:
@@ -168,3 +174,96 @@ def test_generic_catalogue_covers_the_whole_table(bundled: FoodTable) -> None:
     assert generic.entries.loc["11457", "portion_description"] == "1 cup"
     with pytest.raises(PlanRequestError, match="no allergen labels"):
         select(generic, "omnivore", ["dairy"])
+
+
+# ------------------------------------------------------------------ meal semantics (issue 10)
+
+def _cup(portions: pd.DataFrame, food_id: str) -> float | None:
+    """The food's own '1 cup' measure weight in SR28, if it has one."""
+    rows = portions[(portions["food_id"] == food_id) & (portions["amount"] == 1)]
+    cups = rows[rows["description"].str.match(r"^cup\b")]
+    return float(cups["grams"].iloc[0]) if len(cups) else None
+
+
+#: Grams per DGA equivalent that are plausible for a category: 1 cup-eq of vegetables is
+#: 1 cup cooked (60-250 g) or 2 cups raw leafy greens (30-130 g); 1 cup-eq of fruit 1 cup
+#: (100-250 g) or 1/2 cup dried (40-90 g); 1 oz-eq of grains 1/2 cup cooked (80-130 g), a
+#: slice, a tortilla or 1 oz of cereal (15-60 g); 1 cup-eq of dairy 1 cup of milk or yogurt
+#: (225-250 g), 1.5 oz of cheese (42 g) or 2 cups of cottage cheese; 1 oz-eq of protein 1 oz
+#: cooked meat or fish (28 g), an egg (46-61 g), 1/2 oz nuts (14 g), 1 tbsp nut butter (15-16
+#: g), 1/4 cup tofu (63 g).
+PLAUSIBLE_GRAMS_PER_EQ = {
+    "veg": (15.0, 260.0), "fruit": (35.0, 260.0), "grain": (8.0, 130.0),
+    "dairy": (35.0, 460.0), "protein": (13.0, 65.0),
+}
+
+
+def test_every_rows_equivalents_fit_its_grams_and_category(catalogue: Catalogue,
+                                                          bundled: FoodTable) -> None:
+    e = catalogue.entries
+    portions = bundled.portions
+    groups = {"veg": [c for c in GROUP_COLUMNS if c.startswith("veg_")],
+              "fruit": ["fruit_whole_cup", "fruit_juice_cup"],
+              "grain": ["grain_whole_oz", "grain_refined_oz"], "dairy": ["dairy_cup"],
+              "protein": ["protein_meat_oz", "protein_seafood_oz", "protein_nuts_soy_oz"]}
+    for food_id, row in e.iterrows():
+        grams = row["portion_grams"]
+        total = {g: sum(row[c] for c in cols) for g, cols in groups.items()}
+        single = sum(1 for a in total.values() if a > 0) == 1  # mixed items split the grams
+        for group, amount in total.items():
+            if amount > 0 and single:
+                low, high = PLAUSIBLE_GRAMS_PER_EQ[group]
+                assert low <= grams / amount <= high, (food_id, row["short_name"], group,
+                                                       grams / amount)
+        category = row["category"]
+        if category in ("meat", "poultry"):  # 1 oz cooked = 1 oz-eq, exactly
+            assert row["protein_meat_oz"] == pytest.approx(grams / 28.35, rel=0.01), food_id
+        if category in ("fish", "shellfish"):
+            assert row["protein_seafood_oz"] == pytest.approx(grams / 28.35, rel=0.01)
+        if category == "eggs":
+            assert row["protein_meat_oz"] == 1.0  # one large egg
+        if category == "legumes" and row["role"] == "main" and row["kind"] != "tempeh":
+            assert row["veg_beans_cup"] == pytest.approx(grams / _cup(portions, food_id),
+                                                         rel=0.01), food_id
+        if row["role"] in ("leafy_green",):
+            assert row["veg_dark_green_cup"] > 0, food_id  # every leafy green is dark green
+        if row["role"] == "milk_drink" and "almond" not in row["short_name"] \
+                and "rice" not in row["short_name"]:
+            assert row["dairy_cup"] == pytest.approx(1.0, rel=0.01), food_id
+        if row["role"] == "milk_drink" and ("almond" in row["short_name"]
+                                            or "rice" in row["short_name"]):
+            assert row["dairy_cup"] == 0, food_id  # DGA: not dairy equivalents
+        nonzero = [g for g, a in total.items() if a > 0]
+        if row["role"] in ("main", "vegetable", "leafy_green", "fruit", "grain",
+                           "cold_cereal", "hot_cereal", "bread", "yogurt",
+                           "cheese", "egg_dish", "nuts_seeds", "juice", "starch"):
+            assert nonzero, (food_id, "counts toward no food group")
+
+
+def test_catalogue_errors_of_the_last_round_are_fixed(catalogue: Catalogue,
+                                                      bundled: FoodTable) -> None:
+    e = catalogue.entries
+    descriptions = bundled.foods.loc[e.index, "description"].str.lower()
+    cooked = e.index[e["short_name"].str.contains(r"braised|roast|cooked|broiled|baked")]
+    assert not descriptions[cooked].str.contains(r"\braw\b").any()  # no cooked name on raw
+    barley = e.index[e["short_name"].str.contains("barley")]
+    rye = e.index[e["short_name"].str.contains("rye bread")]
+    for food_id in (*barley, *rye):
+        assert e.loc[food_id, "grain_whole_oz"] == 0 and e.loc[food_id, "grain_refined_oz"] > 0
+
+
+def test_roles_kinds_and_purchases(catalogue: Catalogue) -> None:
+    e = catalogue.entries
+    assert set(e["role"]) == set(ROLES)
+    # foods of one purchase are one kind, and eggs are bought by the dozen
+    for buy, rows in e.groupby("buy"):
+        assert rows["kind"].nunique() == 1, buy
+    eggs = e[e["role"] == "egg_dish"]
+    assert set(eggs["buy"]) == {"large eggs"} and set(eggs["buy_unit"]) == {"dozen"}
+    milks = e[e["kind"] == "cow's milk"]
+    assert set(milks["buy_unit"]) == {"half-gallon"}
+    # grains and beans cooked from dry are bought dry: less dry weight than cooked
+    dry = e[e["buy"].str.contains(r"\(dry\)")]
+    assert len(dry) >= 8 and (dry["raw_per_gram"] < 0.5).all()
+    meat = e[e["category"].isin(["meat", "poultry"])]
+    assert (meat["raw_per_gram"] > 1.2).all()  # raw weight is more than cooked

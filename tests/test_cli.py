@@ -161,8 +161,9 @@ def test_week_json_schema_holds(run, bundled, profile: list[str]) -> None:  # ty
     r = run("week", *profile, "--days", "2", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert doc["schema"] == "planner.week/1"
-    assert set(doc) >= {"profile", "targets", "days", "shopping_list", "solver"}
+    assert doc["schema"] == "planner.week/2"
+    assert set(doc) >= {"profile", "targets", "days", "shopping_list", "solver", "pattern",
+                        "food_groups", "quality"}
     assert doc["targets"]["energy_kcal"]["min"] < doc["targets"]["energy_kcal"]["max"]
     assert doc["targets"]["sodium_mg"]["max"] is not None
     assert doc["solver"]["name"] == "HiGHS" and doc["solver"]["status"] in ("optimal",
@@ -172,25 +173,29 @@ def test_week_json_schema_holds(run, bundled, profile: list[str]) -> None:  # ty
         assert [m["slot"] for m in day["meals"]][:3] == ["breakfast", "lunch", "dinner"]
         for meal in day["meals"]:
             for item in meal["items"]:
-                assert set(item) == {"food_id", "ndb_number", "fdc_id", "name", "servings",
-                                     "portion", "grams"}
+                assert set(item) == {"food_id", "ndb_number", "fdc_id", "name", "text",
+                                     "role", "servings", "portion", "grams"}
                 assert item["grams"] > 0 and item["servings"] > 0
         again = recompute_totals(day, bundled)
         for n, value in day["totals"].items():
             assert value == pytest.approx(again.get(n, 0.0), rel=1e-6, abs=1e-6), n
         for n in ("magnesium_mg", "calcium_mg", "potassium_mg"):
             assert day["totals"][n] >= doc["targets"][n]["min"] - 1e-6
-    listed = sum(s["grams"] for s in doc["shopping_list"])
+    listed = sum(s["eaten_grams"] for s in doc["shopping_list"])
     eaten = sum(i["grams"] for d in doc["days"] for m in d["meals"] for i in m["items"])
     assert listed == pytest.approx(eaten)
+    assert doc["pattern"]["source"].startswith("DGA 2020-2025 Table A3-")
+    assert 0 <= doc["quality"]["total"] <= 100 and len(doc["quality"]["components"]) == 13
+    assert {g["group"] for g in doc["food_groups"]} >= {"vegetables", "fruits", "grains",
+                                                        "dairy", "protein"}
 
 
 def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]
     csv_out = run("week", "--sex", "male", "--age", "50", "--days", "2", "--format", "csv")
     assert csv_out.exit_code == 0
     lines = csv_out.stdout.strip().splitlines()
-    assert lines[0].startswith("day,slot,food_id,ndb_number,fdc_id,name,servings,portion,"
-                               "grams,magnesium_mg")
+    assert lines[0].startswith("day,slot,food_id,ndb_number,fdc_id,name,text,role,servings,"
+                               "portion,grams,magnesium_mg")
     assert {line.split(",")[0] for line in lines[1:]} == {"1", "2"}
     md = run("week", "--sex", "male", "--age", "50", "--days", "1", "--format", "markdown")
     assert md.exit_code == 0 and md.stdout.startswith("# Meal plan") and "| breakfast |" in \
@@ -199,15 +204,24 @@ def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]
     assert day.exit_code == 0 and "banana" in day.stdout and "Day 2" not in day.stdout
 
 
+def _rename(data: Path, food_id: str, name: str) -> None:
+    """Give a catalogue food another name, in every column that names it."""
+    import pandas as pd
+
+    path = data / "recommended_foods.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("short_name", "say_one", "say_many"):
+        frame.loc[frame["food_id"] == food_id, column] = name
+    frame.to_csv(path, index=False)
+
+
 def test_html_escapes_food_names(run, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
     from planner.data import bundled_dir
     data = tmp_path / "data"
     shutil.copytree(bundled_dir(), data)
-    catalogue = (data / "recommended_foods.csv").read_text()
-    catalogue = catalogue.replace("09040,banana,", '09040,<script>alert("x")</script> banana,')
-    (data / "recommended_foods.csv").write_text(catalogue)
+    _rename(data, "09040", '<script>alert("x")</script> banana')
     r = run("week", "--sex", "female", "--age", "35", "--days", "1", "--include", "09040",
             "--data", str(data), "--format", "html")
     assert r.exit_code == 0, r.output
@@ -434,7 +448,7 @@ def test_solve_refuses_values_the_solver_cannot_take(run, tmp_path: Path,  # typ
     (["--exclude", "e"], 1, "error: exclude: 'e' is not an allergen"),
     (["--exclude", ""], 1, "error: exclude: empty name"),
     (["--exclude", "  "], 1, "error: exclude: empty name"),
-    (["--exclude", "cooked"], 1, "error: exclude: 'cooked' matches 64 foods"),
+    (["--exclude", "cooked"], 1, "error: exclude: 'cooked' matches 65 foods"),
 ])
 def test_plan_options_that_used_to_crash_or_overreach(  # type: ignore[no-untyped-def]
         run, args: list[str], code: int, message: str) -> None:
@@ -487,9 +501,7 @@ def _data_with_food_named(tmp_path: Path, name: str) -> Path:
     from planner.data import bundled_dir
     data = tmp_path / "data"
     shutil.copytree(bundled_dir(), data)
-    catalogue = (data / "recommended_foods.csv").read_text()
-    (data / "recommended_foods.csv").write_text(catalogue.replace("09040,banana,",
-                                                                  f'09040,"{name}",'))
+    _rename(data, "09040", name)
     return data
 
 

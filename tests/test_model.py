@@ -7,7 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from planner.model import Bound, DayProblem, SolverOptions, solve_day, solve_diet
+from planner.model import (
+    Bound,
+    Count,
+    DayProblem,
+    Need,
+    SolverOptions,
+    UnitLimit,
+    solve_day,
+    solve_diet,
+)
 
 # Two foods: A costs 2 and has protein 20, calcium 10 per unit; B costs 3 and has protein 5,
 # calcium 60. Needs: protein >= 45, calcium >= 100.
@@ -60,26 +69,81 @@ def test_upper_bound_and_energy_share() -> None:
     assert a == pytest.approx(400 / (90 + 40 * 63 / 12), rel=1e-6)
 
 
-def _tiny_day(calcium_min: float) -> DayProblem:
+def _tiny_day(calcium_min: float, **extra: object) -> DayProblem:
     # candidates: oats@breakfast, milk@breakfast, milk@dinner, beans@dinner
     food = np.array([0, 1, 1, 2])
     slot = np.array([0, 0, 1, 1])
     calcium = np.array([20.0, 300.0, 300.0, 50.0])
     energy = np.array([150.0, 100.0, 100.0, 200.0])
-    return DayProblem(
-        food=food, slot=slot, upper=np.array([2, 2, 2, 2]),
+    fields: dict[str, object] = dict(
+        food=food, slot=slot, levels=[[1, 2]] * 4,
         item_cost=np.array([1.0, 5.0, 5.0, 1.0]), energy=energy,
         bounds=[Bound("calcium", calcium, lo=calcium_min, scale=calcium_min),
                 Bound("energy", energy, lo=500, hi=700, scale=600)],
-        slot_names=["breakfast", "dinner"], slot_items={0: (1, 2), 1: (1, 2)},
-        slot_energy={0: (100, 400), 1: (100, 400)}, one_slot_foods=np.array([0, 2]))
+        slot_names=["breakfast", "dinner"],
+        counts=[Count("breakfast", np.array([0, 1]), 1, 2),
+                Count("dinner", np.array([2, 3]), 1, 2)])
+    fields.update(extra)
+    return DayProblem(**fields)  # type: ignore[arg-type]
 
 
-def test_day_model_avoids_costly_items_until_a_target_needs_them() -> None:
-    easy = solve_day(_tiny_day(calcium_min=100))
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_day_model_avoids_costly_items_until_a_target_needs_them(solver: str) -> None:
+    options = SolverOptions(solver=solver, fallback=False)  # type: ignore[arg-type]
+    easy = solve_day(_tiny_day(calcium_min=100), options)
     assert easy.units[[1, 2]].sum() == 0  # milk (cost 5) not needed: oats + beans suffice
-    hard = solve_day(_tiny_day(calcium_min=600))
+    # oats and beans alone reach 500-700 kcal (item costs 1 + 1: the least possible)
+    assert easy.objective == pytest.approx(2.0)
+    assert easy.units[0] > 0 and easy.units[3] > 0
+    hard = solve_day(_tiny_day(calcium_min=600), options)
     assert hard.units[[1, 2]].sum() >= 2  # 600 mg needs two cups of milk
     calcium = np.array([20.0, 300.0, 300.0, 50.0])
     assert float(calcium @ hard.units) >= 600
     assert all(v == pytest.approx(0.0, abs=1e-9) for v in hard.slack.values())
+    assert hard.info.name == ("HiGHS" if solver == "highs" else "CBC")
+
+
+def test_levels_need_and_unit_limit() -> None:
+    # Beans may only be eaten as 2 units; milk at dinner needs beans at dinner; at most
+    # 1 unit of milk a day over both slots.
+    problem = _tiny_day(calcium_min=300, levels=[[1, 2], [1, 2], [1, 2], [2]],
+                        needs=[Need("milk_with_beans", np.array([2]), np.array([3]))],
+                        limits=[UnitLimit("milk_day", np.array([1, 2]), np.ones(2), hi=1)])
+    sol = solve_day(problem)
+    assert sol.units[3] in (0, 2)
+    assert sol.units[1] + sol.units[2] == 1  # 300 mg of calcium needs exactly one cup
+    if sol.units[2]:
+        assert sol.units[3] == 2
+
+
+def test_exclusive_groups_allow_one_variety() -> None:
+    # Two milks (breakfast candidate 1, dinner candidate 2) as two varieties of one kind:
+    # 600 mg needs two cups, which must then be the same candidate.
+    problem = _tiny_day(calcium_min=600,
+                        exclusive=[("milk", [np.array([1]), np.array([2])])])
+    sol = solve_day(problem)
+    assert (sol.units[1] == 0) or (sol.units[2] == 0)
+    assert max(sol.units[1], sol.units[2]) == 2
+
+
+def test_a_soft_count_is_exceeded_only_at_its_cost() -> None:
+    # At most 1 of the four candidates "for free"; more cost 0.5 each: cheaper than failing
+    # the energy bound, so the plan uses two items and pays once.
+    problem = _tiny_day(calcium_min=100,
+                        counts=[Count("cap", np.arange(4), 0, 1, overrun_cost=0.5)])
+    sol = solve_day(problem)
+    assert int((sol.units > 0).sum()) == 2
+    assert sol.objective == pytest.approx(2 + 0.5, abs=1e-6)
+
+
+@pytest.mark.parametrize(("target", "units"), [(500.0, [1, 0, 0, 2]), (600.0, [1, 0, 0, 2]),
+                                               (680.0, [2, 0, 0, 2])])
+def test_energy_target_picks_among_equally_cheap_days(target: float, units: list[int]
+                                                      ) -> None:
+    # Oats (150 kcal, 20 mg calcium) and beans (200 kcal, 50 mg) at 1-2 units each cost the
+    # same; 100 mg of calcium rules out 2 + 1 units (90 mg). The energy target decides
+    # between 1 + 2 units (550 kcal) and 2 + 2 (700 kcal).
+    sol = solve_day(_tiny_day(calcium_min=100, energy_target=target, energy_weight=1.0),
+                    SolverOptions(mip_gap=0.0))
+    assert sol.units.tolist() == units
+    assert sol.info.status == "optimal"

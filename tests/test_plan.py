@@ -3,24 +3,29 @@ bundled food table and the chosen grams, and compared with the targets."""
 
 from __future__ import annotations
 
+import csv
 import itertools
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalogue import Catalogue, generic_catalogue, load_catalogue
+from planner.catalogue import Catalogue, generic_catalogue, load_catalogue, select
 from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError
-from planner.plan import PlanOptions, WeekPlan, plan_week
+from planner.plan import DayPlan, PlanOptions, WeekPlan, plan_week
 from planner.profile import make_profile
 from planner.targets import Targets, compute_targets
 
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
+RULES = Path(__file__).resolve().parent.parent / "planner"
 STORED = ("vitamin_d_ug", "vitamin_b12_ug")
 
 
@@ -60,6 +65,9 @@ def assert_meets(week: WeekPlan, table: FoodTable, targets: Targets,
         for n, t in targets.items.items():
             if t.max is not None:
                 assert totals.get(n, 0.0) <= t.max + eps, (number, n, totals.get(n))
+            if t.ul is not None and t.max == t.ul and not t.overridden and \
+                    (t.min or 0) <= 0.9 * t.ul:  # no day crowds an upper limit
+                assert totals.get(n, 0.0) <= 0.9 * t.ul + eps, (number, n, totals.get(n))
         energy = targets["energy_kcal"]
         assert energy.min - eps <= totals["energy_kcal"] <= energy.max + eps
         for n, kcal in (("protein_g", 4), ("fat_g", 9), ("carbohydrate_g", 4)):
@@ -76,6 +84,175 @@ def assert_meets(week: WeekPlan, table: FoodTable, targets: Targets,
     for n in STORED:
         average = sum(d[n] for d in days) / len(days)
         assert average >= targets[n].min - eps, n
+    eer = targets["energy_kcal"].value
+    for start in range(0, len(days), 7):  # each week's mean energy within 3 % of the EER
+        block = days[start:start + 7]
+        mean = sum(d["energy_kcal"] for d in block) / len(block)
+        assert abs(mean - eer) <= 0.03 * eer + 1e-6, (start, mean, eer)
+
+
+def _rule_table(name: str) -> list[dict[str, str]]:
+    """A rules table read with the csv module (independently of planner.rules)."""
+    with (RULES / name).open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def pattern_amounts(week: WeekPlan) -> dict[str, tuple[float, str]]:
+    """The DGA pattern the person should follow: the level nearest the EER (>= 1,600)."""
+    name = "vegetarian" if week.options.diet in ("vegetarian", "vegan") else "us"
+    rows = [r for r in _rule_table("food_patterns.csv") if r["pattern"] == name]
+    eer = week.targets["energy_kcal"].value or 0
+    levels = sorted({int(r["kcal"]) for r in rows if int(r["kcal"]) >= 1600})
+    level = min(levels, key=lambda k: (abs(k - eer), -k))
+    assert week.pattern is not None and week.pattern.kcal == level
+    return {r["group"]: (float(r["amount"]), r["per"]) for r in rows
+            if int(r["kcal"]) == level}
+
+
+def day_groups(day: DayPlan, entries: pd.DataFrame) -> dict[str, float]:
+    """Food groups of a day from the catalogue's equivalents x servings (not the planner's
+    own figures)."""
+    total: Counter[str] = Counter()
+    for item in day.items:
+        row = entries.loc[item.food_id]
+        for column in entries.columns:
+            if column.endswith(("_cup", "_oz")):
+                total[column] += float(row[column]) * item.servings
+        if row["role"] == "milk_drink":
+            total["milk_cups"] += item.grams / 244
+        if row["role"] == "leafy_green":
+            total["leafy"] = 1
+        if row["role"] == "main" and row["category"] in ("fish", "shellfish"):
+            total["fish_mains"] += 1
+    return {
+        "vegetables": sum(total[c] for c in ("veg_dark_green_cup", "veg_red_orange_cup",
+                                             "veg_beans_cup", "veg_starchy_cup",
+                                             "veg_other_cup")),
+        "beans": total["veg_beans_cup"], "dark_green": total["veg_dark_green_cup"],
+        "fruits": total["fruit_whole_cup"] + total["fruit_juice_cup"],
+        "grains": total["grain_whole_oz"] + total["grain_refined_oz"],
+        "whole": total["grain_whole_oz"], "dairy": total["dairy_cup"],
+        "protein": total["protein_meat_oz"] + total["protein_seafood_oz"]
+        + total["protein_nuts_soy_oz"],
+        "seafood": total["protein_seafood_oz"], "milk_cups": total["milk_cups"],
+        "leafy": total["leafy"], "fish_mains": total["fish_mains"],
+    }
+
+
+def assert_food_groups(week: WeekPlan, catalogue: Catalogue) -> None:
+    """The DGA pattern figures of the meals issue, recomputed from the catalogue."""
+    entries = catalogue.entries
+    allowed = select(catalogue, week.options.diet, week.options.exclude)
+    pattern = pattern_amounts(week)
+    days = [day_groups(d, entries) for d in week.days]
+    eps = 1e-6
+    for number, g in enumerate(days, 1):
+        assert g["vegetables"] >= pattern["vegetables"][0] - eps, (number, g)
+        assert g["fruits"] >= pattern["fruits"][0] - eps, (number, g)
+        assert 0.8 * pattern["grains"][0] - eps <= g["grains"] <= \
+            1.25 * pattern["grains"][0] + eps, (number, g)
+        assert g["whole"] >= 0.5 * g["grains"] - eps, (number, g)
+        if (allowed["dairy_cup"] > 0).any():
+            assert g["dairy"] >= pattern["dairy"][0] - eps, (number, g)
+        assert g["protein"] <= 1.5 * pattern["protein"][0] + eps, (number, g)
+        assert g["beans"] <= 2 + eps and g["milk_cups"] <= 3 + eps and g["fish_mains"] <= 1
+    fish = ((allowed["role"] == "main") & allowed["category"].isin(["fish", "shellfish"])).any()
+    greens = (allowed["role"] == "leafy_green").any()
+    for start in range(0, len(days), 7):
+        block = days[start:start + 7]
+        if len(block) < 7:
+            continue
+        assert sum(g["dark_green"] for g in block) >= pattern["veg_dark_green"][0] - eps
+        if greens:
+            assert sum(g["leafy"] for g in block) >= 3
+        if fish and "protein_seafood" in pattern:
+            seafood = sum(g["seafood"] for g in block)
+            assert pattern["protein_seafood"][0] - eps <= seafood <= \
+                2 * pattern["protein_seafood"][0] + eps, seafood
+
+
+def assert_meals(week: WeekPlan, catalogue: Catalogue) -> None:
+    """Every meal against planner/meal_rules.csv, read here with the csv module."""
+    entries = catalogue.entries
+    rules = _rule_table("meal_rules.csv")
+    for day in week.days:
+        for meal in day.meals:
+            roles = [entries.loc[i.food_id, "role"] for i in meal.items]
+            assert len(set(i.food_id for i in meal.items)) == len(roles)
+            for rule in rules:
+                if rule["slot"] not in ("*", meal.slot):
+                    continue
+                wanted = None if rule["roles"] == "*" else set(rule["roles"].split())
+                count = sum(1 for r in roles if wanted is None or r in wanted)
+                if rule["needs"]:
+                    if count:
+                        assert set(roles) & set(rule["needs"].split()), (day.day, meal, rule)
+                    continue
+                if rule["max"]:
+                    assert count <= int(rule["max"]), (day.day, meal.slot, roles, rule)
+                if rule["min"]:
+                    available = {f for f in select(catalogue, week.options.diet,
+                                                   week.options.exclude).index
+                                 if meal.slot in entries.loc[f, "meal_slots"]
+                                 and (wanted is None or entries.loc[f, "role"] in wanted)}
+                    assert count >= min(int(rule["min"]), len(available)), \
+                        (day.day, meal.slot, roles, rule)
+
+
+def assert_portions(week: WeekPlan, catalogue: Catalogue) -> None:
+    """Main dishes within the person's portion range (planner/portions.csv)."""
+    entries = catalogue.entries
+    age = week.targets.profile.age
+    eer = week.targets["energy_kcal"].value or 0
+    row = next(r for r in _rule_table("portions.csv") if r["role"] == "main"
+               and int(r["age_min"]) <= age <= int(r["age_max"])
+               and float(r["kcal_min"]) <= eer <= float(r["kcal_max"]))
+    low, high = float(row["min_oz_eq"]), float(row["max_oz_eq"])
+    for day in week.days:
+        for item in day.items:
+            e = entries.loc[item.food_id]
+            if e["role"] != "main":
+                continue
+            oz = item.servings * (e["protein_meat_oz"] + e["protein_seafood_oz"]
+                                  + e["protein_nuts_soy_oz"] + 4 * e["veg_beans_cup"])
+            assert low - 0.5 - 1e-9 <= oz <= high + 0.5 + 1e-9, (item.name, oz, low, high)
+
+
+def assert_shopping(week: WeekPlan, catalogue: Catalogue) -> None:
+    """The list adds up: every gram eaten is bought, in whole units, one line per purchase,
+    one variety per kind a week, 40 lines at most."""
+    entries = catalogue.entries
+    eaten: Counter[str] = Counter()
+    bought_raw: Counter[str] = Counter()
+    for day in week.days:
+        for item in day.items:
+            buy = entries.loc[item.food_id, "buy"]
+            eaten[buy] += item.grams
+            bought_raw[buy] += item.grams * entries.loc[item.food_id, "raw_per_gram"]
+    lines = {line.buy: line for line in week.shopping_list}
+    assert set(lines) == set(eaten)
+    for buy, line in lines.items():
+        assert line.eaten_grams == pytest.approx(eaten[buy])
+        assert line.purchased_grams == pytest.approx(bought_raw[buy])
+        unit = entries.loc[line.food_ids[0], "buy_unit"]
+        unit_grams = entries.loc[line.food_ids[0], "buy_unit_grams"]
+        count = re.match(r"(\d+[¼½¾]|\d+(?:\.\d+)?|[¼½¾])", line.quantity)
+        assert count, line.quantity
+        number = sum(float(c) if c.isdigit() else {"¼": .25, "½": .5, "¾": .75}[c]
+                     for c in re.findall(r"\d+|[¼½¾]", count.group(0)))
+        grams = number * (453.6 if unit == "lb" else unit_grams)
+        assert grams >= 0.9 * line.purchased_grams, (buy, line.quantity, line.purchased_grams)
+    for start in range(0, len(week.days), 7):
+        kinds: dict[str, set[str]] = {}
+        for day in week.days[start:start + 7]:
+            for item in day.items:
+                if item.food_id in week.options.include:
+                    continue
+                e = entries.loc[item.food_id]
+                kinds.setdefault(e["kind"], set()).add(e["buy"])
+        assert all(len(v) == 1 for v in kinds.values()), kinds
+    if len(week.days) == 7:
+        assert len(week.shopping_list) <= 40
 
 
 def assert_rules(week: WeekPlan, catalogue: Catalogue, max_days: int = 3) -> None:
@@ -88,7 +265,7 @@ def assert_rules(week: WeekPlan, catalogue: Catalogue, max_days: int = 3) -> Non
             if food_id not in week.options.include:
                 assert count <= limit, (food_id, count)
     for today, tomorrow in itertools.pairwise(eaten):
-        mains = {f for f in today & tomorrow if "main" in entries.loc[f, "tags"]}
+        mains = {f for f in today & tomorrow if entries.loc[f, "role"] == "main"}
         assert not mains, mains
     for block in range(0, len(eaten), 7):
         days = eaten[block:block + 7]
@@ -105,6 +282,11 @@ def assert_rules(week: WeekPlan, catalogue: Catalogue, max_days: int = 3) -> Non
                 assert (item.servings / entry["step"]) == pytest.approx(
                     round(item.servings / entry["step"]))
                 assert item.grams == pytest.approx(item.servings * entry["portion_grams"])
+    if not catalogue.generic:
+        assert_meals(week, catalogue)
+        assert_food_groups(week, catalogue)
+        assert_portions(week, catalogue)
+        assert_shopping(week, catalogue)
 
 
 def test_default_week_meets_every_target(default_week: WeekPlan, bundled: FoodTable,
@@ -117,14 +299,16 @@ def test_default_week_meets_every_target(default_week: WeekPlan, bundled: FoodTa
     assert default_week.solver.seconds > 0
 
 
-def test_shopping_list_sums_the_week(default_week: WeekPlan) -> None:
-    grams = Counter()
-    for day in default_week.days:
-        for item in day.items:
-            grams[item.food_id] += item.grams
-    listed = {s.food_id: s.grams for s in default_week.shopping_list}
-    assert listed == pytest.approx(dict(grams))
-    assert all(s.quantity for s in default_week.shopping_list)
+def test_shopping_list_sums_the_week(default_week: WeekPlan, catalogue: Catalogue) -> None:
+    assert_shopping(default_week, catalogue)
+    eggs = [line for line in default_week.shopping_list if line.buy == "large eggs"]
+    for line in eggs:
+        assert re.fullmatch(r"\d+ dozen", line.quantity) and line.uses.endswith("eggs")
+
+
+def test_default_week_scores_90_or_more_on_the_hei(default_week: WeekPlan) -> None:
+    assert default_week.quality is not None and default_week.quality.total >= 90
+    assert len(default_week.quality.components) == 13
 
 
 def test_same_seed_same_plan_other_seed_other_plan(bundled: FoodTable,
