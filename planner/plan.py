@@ -36,8 +36,9 @@ Meals (``planner/meal_rules.csv``, read by :mod:`planner.rules`)
     doubles; cold cereal only with milk or yogurt;
   * meal energy shares: breakfast 15-35 %, lunch 20-40 %, dinner 25-45 %, snack <= 20 %;
   * a food is eaten at one meal a day, staples (milk, bread...) at up to two;
-  * main-dish portions by age (``planner/portions.csv``: 2-4 oz-eq for children 9-13,
-    3-6 for teens and adults).
+  * main-dish portions by age and energy need (``planner/portions.csv``: 2-4 oz-eq for
+    children 9-13, 3-4 to 3-6 for teens and adults); above 2,600 kcal other portions may
+    grow with the need, up to 1.5x.
 Food groups (``planner/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
 vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the EER)
   * vegetables and fruit at least the pattern each day, grains near it with half whole,
@@ -144,15 +145,20 @@ W_UNKNOWN: Final = 0.5  # per key nutrient whose value is unknown for the food
 W_REPEAT: Final = 0.5  # per earlier day (in the last 6) the food was eaten
 W_YESTERDAY: Final = 1.0  # extra if it was eaten yesterday
 W_JITTER: Final = 0.8  # seeded random cost per food and day, in [0, W_JITTER)
-W_ENERGY: Final = 8.0  # per 100 % deviation of a day's energy from its target
+W_ENERGY: Final = 60.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
 #: cost, not a variable per purchase: purchase variables made each day 60 % slower.
 W_PURCHASE: Final = 1.2
 W_SAME_MEAL: Final = 0.4  # per earlier day (in the last 6) the food was in the same meal
-W_OVER_LIST: Final = 3.0  # per food beyond the shopping list's budget for the week
+W_OVER_LIST: Final = 6.0  # per food beyond the shopping list's budget for the week
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
 #: cost W_OVER_LIST each; a week of one person fits in 40 lines).
-SHOPPING_LINES: Final = 38
+SHOPPING_LINES: Final = 36
+#: Above this energy requirement, side portions (not main dishes, sized by portions.csv)
+#: may grow in proportion, up to LARGE_PORTIONS_MAX times: a very active adult eats larger
+#: servings rather than more different foods.
+LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
+LARGE_PORTIONS_MAX: Final = 1.5
 WINDOW: Final = 7  # days over which variety limits and weekly rules count
 #: A trailing block shorter than this many days does not carry weekly minimums (a
 #: three-day plan need not hold a week's seafood).
@@ -482,8 +488,10 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
     ids = list(foods.index)
     values = table.foods.loc[ids, list(NUTRIENT_NAMES)]
     step = foods["step"].to_numpy(dtype=float)
-    most = foods["max_servings"].to_numpy(dtype=float)
     grams = foods["portion_grams"].to_numpy(dtype=float)
+    role = foods["role"].to_numpy(dtype=str)
+    scale = min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
+    most = foods["max_servings"].to_numpy(dtype=float) * np.where(role == "main", 1.0, scale)
     per_unit: dict[str, np.ndarray] = {}
     unknown: dict[str, np.ndarray] = {}
     for n in NUTRIENT_NAMES:
@@ -494,7 +502,6 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
     measures = food_measures(foods, saturated)
     per_measure = {m: measures[m].to_numpy(dtype=float) * step for m in measures.columns}
     oz = protein_oz_per_serving(foods).to_numpy(dtype=float)
-    role = foods["role"].to_numpy(dtype=str)
     levels = [allowed_levels(step[f], most[f], oz[f],
                              rules.portion_range(role[f], age, energy_kcal))
               for f in range(len(ids))]
