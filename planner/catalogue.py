@@ -266,6 +266,29 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
     return Catalogue(entries, table.origin, (), generic=True)
 
 
+# ------------------------------------------------------------------ wording
+
+def amount_text(value: float) -> str:
+    """1 -> '1', 0.5 -> '½', 1.25 -> '1¼', 2.75 -> '2¾'; thirds as ⅓ and ⅔; else '%g'."""
+    whole = int(value + 1e-9)
+    frac = value - whole
+    marks = ((0.0, ""), (0.25, "¼"), (1 / 3, "⅓"), (0.5, "½"), (2 / 3, "⅔"), (0.75, "¾"))
+    for amount, mark in marks:
+        if abs(frac - amount) < 0.01:
+            return (str(whole) if whole else "") + mark or "0"
+    if abs(frac - 1) < 0.01:
+        return str(whole + 1)
+    return f"{value:.2g}"
+
+
+def portion_words(entry: pd.Series, servings: float) -> str:
+    """Household wording for an amount of a catalogue food: "1 medium banana", "½ cup
+    cooked spinach", "4 oz baked cod", "2 chicken thighs, skin removed"."""
+    amount = servings * measure_amount(str(entry["portion_description"]))
+    words = entry["say_one"] if amount <= 1 + 1e-9 else entry["say_many"]
+    return f"{amount_text(amount)} {words}"
+
+
 # ------------------------------------------------------------------ selection
 
 def select(catalogue: Catalogue, diet: str = "omnivore", exclude: Iterable[str] = ()

@@ -90,7 +90,7 @@ from planner.catalogue import (
     Catalogue,
     excluded_by,
     find_food,
-    measure_amount,
+    portion_words,
     select,
 )
 from planner.data import FoodTable
@@ -124,7 +124,7 @@ from planner.rules import (
 from planner.rules import (
     KCAL_PER_GRAM as RULE_KCAL_PER_GRAM,
 )
-from planner.shopping import ShoppingLine, quarters_text, shopping_list
+from planner.shopping import ShoppingLine, shopping_list
 from planner.targets import Targets
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
@@ -207,7 +207,7 @@ class PlanItem:
         return {"food_id": self.food_id, "ndb_number": self.ndb_number,
                 "fdc_id": int(self.fdc_id) if self.fdc_id and self.fdc_id.isdigit()
                 else self.fdc_id, "name": self.name, "text": self.text, "role": self.role,
-                "servings": round(self.servings, 4), "portion": self.portion,
+                "servings": round(self.servings, 4), "usda_measure": self.portion,
                 "grams": round(self.grams, 6)}
 
 
@@ -904,14 +904,6 @@ def _units_by_food(problem: DayProblem, units: np.ndarray, n_foods: int) -> np.n
     return totals
 
 
-def item_text(entry: pd.Series, servings: float) -> str:
-    """Household wording for an amount of a catalogue food: "1 medium banana", "½ cup
-    cooked spinach", "4 oz baked cod", "2 chicken thighs, skin removed"."""
-    amount = servings * measure_amount(str(entry["portion_description"]))
-    words = entry["say_one"] if amount <= 1 + 1e-9 else entry["say_many"]
-    return f"{quarters_text(amount)} {words}"
-
-
 def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
               table: FoodTable) -> DayPlan:
     meals: list[Meal] = []
@@ -932,7 +924,7 @@ def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
                 servings=servings, portion=str(entry["portion_description"]),
                 portion_grams=portion_grams, grams=servings * portion_grams,
                 category=str(entry["category"]), role=str(entry["role"]),
-                text=item_text(entry, servings),
+                text=portion_words(entry, servings),
                 nutrients={n: None if pd.isna(row[n]) else
                            float(row[n]) * servings * portion_grams / 100
                            for n in (*KEY_NUTRIENTS, "energy_kcal")}))

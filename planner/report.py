@@ -409,7 +409,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def _week_csv(week: WeekPlan) -> str:
     return csv_text(
         ["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "text", "role", "servings",
-         "portion", "grams", *KEY_NUTRIENTS, "energy_kcal"],
+         "usda_measure", "grams", *KEY_NUTRIENTS, "energy_kcal"],
         ([day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
           item.name, item.text, item.role, f"{item.servings:g}", item.portion,
           f"{item.grams:g}", *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal"))]
@@ -559,7 +559,8 @@ def format_explain(e: Explanation, fmt: str = "table") -> str:
             for line in e.lines]
     good = (", ".join(display_name(n) for n in e.good_for) if e.good_for else
             "none of the five key nutrients")
-    lines = [f"{e.name}: {e.portion} ({e.portion_grams:g} g)",
+    head = e.portion if e.in_catalogue else f"{e.name}: {e.portion}"
+    lines = [f"{head} ({e.portion_grams:g} g)",
              f"USDA: {e.description}" + ("" if e.in_catalogue else
                                          " (not in the planner's catalogue)"), "",
              text_table(["nutrient", "per portion", "% of your target", ""], rows,

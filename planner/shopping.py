@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from planner.catalogue import SECTIONS
+from planner.catalogue import SECTIONS, amount_text
 
 GRAMS_PER_POUND: Final = 453.6
 GRAMS_PER_EGG: Final = 50.0  # a large egg without its shell (USDA)
@@ -92,7 +92,7 @@ def purchase_quantity(grams: float, unit: str, unit_grams: float, roles: set[str
         return f"{_grams(grams)}", uses
     if unit == "lb":
         quarters = max(1, math.ceil(grams / GRAMS_PER_POUND * 4 - 0.1))
-        return f"{quarters_text(quarters / 4)} lb", uses
+        return f"{amount_text(quarters / 4)} lb", uses
     count = max(1, math.ceil(grams / unit_grams - 0.1))
     if unit == "each":
         return f"{count}", uses
@@ -108,22 +108,9 @@ def _uses(grams: float, roles: set[str], form: str) -> str:
         eggs = max(1, round(grams / GRAMS_PER_EGG))
         return f"{eggs} egg{'s' if eggs != 1 else ''}"
     if roles <= {"milk_drink", "juice"}:
-        return f"{quarters_text(round(grams / GRAMS_PER_CUP_OF_MILK * 4) / 4)} cups"
+        return f"{amount_text(round(grams / GRAMS_PER_CUP_OF_MILK * 4) / 4)} cups"
     return f"{_grams(grams)}{' ' + form if form else ''}"
 
 
 def _grams(grams: float) -> str:
     return f"{grams / 1000:.1f} kg" if grams >= 1000 else f"{max(grams, 1):.0f} g"
-
-
-def quarters_text(value: float) -> str:
-    """1 -> '1', 0.5 -> '½', 1.25 -> '1¼', 2.75 -> '2¾'; thirds as ⅓ and ⅔; else '%g'."""
-    whole = int(value + 1e-9)
-    frac = value - whole
-    marks = ((0.0, ""), (0.25, "¼"), (1 / 3, "⅓"), (0.5, "½"), (2 / 3, "⅔"), (0.75, "¾"))
-    for amount, mark in marks:
-        if abs(frac - amount) < 0.01:
-            return (str(whole) if whole else "") + mark or "0"
-    if abs(frac - 1) < 0.01:
-        return str(whole + 1)
-    return f"{value:.2g}"

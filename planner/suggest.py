@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import Catalogue, find_food, select
+from planner.catalogue import Catalogue, find_food, portion_words, select
 from planner.data import FoodTable
 from planner.errors import PlanRequestError
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
@@ -96,7 +96,7 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
     foods = tuple(
         RankedFood(str(fid), str(entries.loc[fid, "short_name"]),
                    str(values.loc[fid, "description"]),
-                   str(entries.loc[fid, "portion_description"]), float(grams[fid]),
+                   portion_words(entries.loc[fid], 1.0), float(grams[fid]),
                    float(per_portion[fid]), float(per_100g[fid]),
                    None if pd.isna(per_kcal[fid]) else float(per_kcal[fid]),
                    float(per_portion[fid]) / goal if goal else None)
@@ -147,9 +147,9 @@ def explain_food(table: FoodTable, catalogue: Catalogue, targets: Targets,
     else:
         matches = find_food(catalogue, food)
         food = matches[0]
-        entry = entries.loc[food]
+        entry = entries.loc[[food]].iloc[0]
         row = table.foods.loc[food]
-        portion = str(entry["portion_description"])
+        portion = portion_words(entry, 1.0)
         grams = float(entries["portion_grams"].loc[food])
         name, category, listed = str(entry["short_name"]), str(entry["category"]), True
     lines = []

@@ -174,7 +174,7 @@ def test_week_json_schema_holds(run, bundled, profile: list[str]) -> None:  # ty
         for meal in day["meals"]:
             for item in meal["items"]:
                 assert set(item) == {"food_id", "ndb_number", "fdc_id", "name", "text",
-                                     "role", "servings", "portion", "grams"}
+                                     "role", "servings", "usda_measure", "grams"}
                 assert item["grams"] > 0 and item["servings"] > 0
         again = recompute_totals(day, bundled)
         for n, value in day["totals"].items():
@@ -195,7 +195,7 @@ def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]
     assert csv_out.exit_code == 0
     lines = csv_out.stdout.strip().splitlines()
     assert lines[0].startswith("day,slot,food_id,ndb_number,fdc_id,name,text,role,servings,"
-                               "portion,grams,magnesium_mg")
+                               "usda_measure,grams,magnesium_mg")
     assert {line.split(",")[0] for line in lines[1:]} == {"1", "2"}
     md = run("week", "--sex", "male", "--age", "50", "--days", "1", "--format", "markdown")
     assert md.exit_code == 0 and md.stdout.startswith("# Meal plan") and "| breakfast |" in \
@@ -329,7 +329,7 @@ def test_foods_ranking_and_formats(run) -> None:  # type: ignore[no-untyped-def]
 def test_explain(run) -> None:  # type: ignore[no-untyped-def]
     r = run("explain", "cooked spinach", "--sex", "female", "--age", "40")
     assert r.exit_code == 0, r.output
-    assert "cooked spinach: 1 cup (180 g)" in r.stdout
+    assert r.stdout.startswith("1 cup cooked spinach (180 g)\n")
     assert "A good source of: Magnesium, Calcium, Potassium" in r.stdout
     doc = json.loads(run("explain", "11457", "--sex", "female", "--age", "40", "--format",
                          "json").stdout)
