@@ -21,6 +21,9 @@ from planner.catalogue import SECTIONS, amount_text
 GRAMS_PER_POUND: Final = 453.6
 GRAMS_PER_EGG: Final = 50.0  # a large egg without its shell (USDA)
 GRAMS_PER_CUP_OF_MILK: Final = 244.0
+#: Units are rounded up, forgiving only this much of a unit (rounding noise, not a
+#: thirteenth egg).
+ROUNDING: Final = 0.03
 _PLURAL: Final = {"can": "cans", "bag": "bags", "box": "boxes", "bunch": "bunches",
                   "head": "heads", "jar": "jars", "tub": "tubs", "pack": "packs",
                   "block": "blocks", "carton": "cartons", "loaf": "loaves",
@@ -91,9 +94,9 @@ def purchase_quantity(grams: float, unit: str, unit_grams: float, roles: set[str
     if not unit or not math.isfinite(unit_grams):
         return f"{_grams(grams)}", uses
     if unit == "lb":
-        quarters = max(1, math.ceil(grams / GRAMS_PER_POUND * 4 - 0.1))
+        quarters = max(1, math.ceil(grams / GRAMS_PER_POUND * 4 - ROUNDING))
         return f"{amount_text(quarters / 4)} lb", uses
-    count = max(1, math.ceil(grams / unit_grams - 0.1))
+    count = max(1, math.ceil(grams / unit_grams - ROUNDING))
     if unit == "each":
         return f"{count}", uses
     if unit == "dozen":
