@@ -19,12 +19,24 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from planner.advice import EMPHASIS_QUESTIONS, FACTORS, RED_FLAGS, Answers, advise
+from planner.advice import (
+    ANSWERS_CAP,
+    EMPHASIS_QUESTIONS,
+    FACTORS,
+    QUESTIONS,
+    RED_FLAGS,
+    Answers,
+    advise,
+    answers_from_lines,
+    read_answers_file,
+)
 from planner.catalogue import Catalogue, generic_catalogue, load_catalogue
 from planner.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.diet import read_foods_csv, read_targets_csv, solve_table
-from planner.errors import OutputError, PlannerError
+from planner.errors import OutputError, PlannerError, ProfileError
 from planner.files import write_output
+from planner.health import CONDITIONS, MEDICINES
+from planner.health import check_key as check_health_key
 from planner.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
 from planner.plan import PlanOptions, check_plan_options, plan_week
 from planner.profile import Settings, profile_toml, resolve_settings
@@ -37,7 +49,7 @@ from planner.report import (
     format_week,
 )
 from planner.suggest import explain_food, rank_foods
-from planner.targets import compute_targets
+from planner.targets import Targets, compute_targets
 
 
 class _Commands(typer.core.TyperGroup):
@@ -154,6 +166,14 @@ HeightOpt = Annotated[float | None, typer.Option("--height", help="Height in cm.
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
     help="sedentary, low, active or very_active (default low).", rich_help_panel=_PROFILE)]
+ConditionOpt = Annotated[list[str] | None, typer.Option(
+    "--condition", help="A health condition that changes the plan (repeatable): "
+    + ", ".join(CONDITIONS) + ". Kidney disease needs limits from your clinician.",
+    rich_help_panel=_PROFILE)]
+MedicineOpt = Annotated[list[str] | None, typer.Option(
+    "--medicine", help="A medicine that changes the plan (repeatable): "
+    + ", ".join(MEDICINES) + ". Potassium-raising medicines need a limit from your "
+    "clinician.", rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
     "--target", help="Change a target: NAME=MIN, NAME.max=VALUE or NAME.max=none "
     "(repeatable), e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
@@ -182,13 +202,30 @@ def saved_profile_path() -> Path:
     return Path(typer.get_app_dir("planner")) / "profile.toml"
 
 
-def _settings(sex: str | None, age: int | None, life_stage: str | None, weight: float | None,
-              height: float | None, activity: str | None, profile_file: Path | None,
-              target: list[str] | None, **plan: Any) -> Settings:
-    flags = {"sex": sex, "age": age, "life_stage": life_stage, "weight_kg": weight,
-             "height_cm": height, "activity": activity, **plan}
-    return resolve_settings(flags, profile_file=profile_file, saved_file=saved_profile_path(),
-                            targets=target or ())
+def _person(sex: str | None, age: int | None, life_stage: str | None = None,
+            weight: float | None = None, height: float | None = None,
+            activity: str | None = None, condition: list[str] | None = None,
+            medicine: list[str] | None = None) -> dict[str, Any]:
+    """Profile flags as the keys of a profile file (None: not given)."""
+    return {"sex": sex, "age": age, "life_stage": life_stage, "weight_kg": weight,
+            "height_cm": height, "activity": activity, "conditions": condition,
+            "medicines": medicine}
+
+
+def _settings(person: dict[str, Any], profile_file: Path | None, target: list[str] | None,
+              **plan: Any) -> Settings:
+    settings = resolve_settings({**person, **plan}, profile_file=profile_file,
+                                saved_file=saved_profile_path(), targets=target or ())
+    return settings
+
+
+def _targets(settings: Settings, energy_band: float = 0.10) -> Targets:
+    """The person's targets; warnings about overrides below a DRI go to stderr."""
+    targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band)
+    if not sys.stdout.isatty():  # the output may go to a file: say it where a person reads
+        for warning in targets.warnings:
+            typer.echo(warning, err=True)
+    return targets
 
 
 def _emit(text: str, output: Path | None, force: bool) -> None:
@@ -217,16 +254,13 @@ def _tables(data_dir: Path | None, all_foods: bool = False) -> tuple[FoodTable, 
     return table, generic_catalogue(table) if all_foods else load_catalogue(table)
 
 
-def _plan(days: int, sex: str | None, age: int | None, life_stage: str | None,
-          weight: float | None, height: float | None, activity: str | None,
-          profile: Path | None, target: list[str] | None, diet: str | None,
-          exclude: list[str] | None, include: list[str] | None, seed: int,
+def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[str] | None,
+          diet: str | None, exclude: list[str] | None, include: list[str] | None, seed: int,
           strict_daily: bool, max_days: int, data_dir: Path | None, all_foods: bool,
           solver: Solver, time_limit: float, mip_gap: float, energy_band: float, fmt: str,
           output: Path | None, force: bool) -> None:
-    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target,
-                         diet=diet, exclude=exclude, include=include)
-    targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band)
+    settings = _settings(person, profile, target, diet=diet, exclude=exclude, include=include)
+    targets = _targets(settings, energy_band)
     table, catalogue = _tables(data_dir, all_foods)
     options = PlanOptions(days=days, diet=settings.diet or "omnivore",
                           exclude=settings.exclude, include=settings.include, seed=seed,
@@ -267,6 +301,7 @@ BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5,
 @app.command()
 def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+         condition: ConditionOpt = None, medicine: MedicineOpt = None,
          profile: ProfileFile = None, target: TargetOpt = None,
          days: Annotated[int, typer.Option(min=1, max=366, help="Days to plan.",
                                            rich_help_panel=_PLAN)] = 7,
@@ -282,14 +317,15 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
     Example: planner week --sex female --age 35 --diet vegetarian --exclude peanuts
     """
-    _plan(days, sex, age, life_stage, weight, height, activity, profile, target, diet,
-          exclude, include, seed, strict_daily, max_days, data_dir, all_foods, solver,
-          time_limit, mip_gap, energy_band, fmt.value, output, force)
+    _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine),
+          profile, target, diet, exclude, include, seed, strict_daily, max_days, data_dir,
+          all_foods, solver, time_limit, mip_gap, energy_band, fmt.value, output, force)
 
 
 @app.command()
 def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+        condition: ConditionOpt = None, medicine: MedicineOpt = None,
         profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
         exclude: ExcludeOpt = None, include: IncludeOpt = None, seed: SeedOpt = 0,
         data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
@@ -302,9 +338,9 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
     Example: planner day --sex male --age 60 --include banana
     """
-    _plan(1, sex, age, life_stage, weight, height, activity, profile, target, diet, exclude,
-          include, seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap,
-          energy_band, fmt.value, output, force)
+    _plan(1, _person(sex, age, life_stage, weight, height, activity, condition, medicine),
+          profile, target, diet, exclude, include, seed, True, 3, data_dir, all_foods, solver,
+          time_limit, mip_gap, energy_band, fmt.value, output, force)
 
 
 @app.command()
@@ -315,10 +351,15 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
           top: Annotated[int, typer.Option(min=1, max=500, help="How many foods.")] = 10,
           sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
           weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+          condition: ConditionOpt = None, medicine: MedicineOpt = None,
           profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
           exclude: ExcludeOpt = None, data_dir: DataOption = None,
           all_foods: Annotated[bool, typer.Option("--all", help="Search the whole food "
                                                   "table, not just the catalogue.")] = False,
+          absorbable: Annotated[bool, typer.Option(
+              "--absorbable", help="Rank calcium by the calcium the body absorbs (oxalate "
+              "in spinach binds most of it); foods without an absorption figure are left "
+              "out.")] = False,
           fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] =
           ListFormat.table, output: OutputOpt = None, force: ForceOpt = False) -> None:
     """List the foods richest in a nutrient, with the amount per portion and % of your target.
@@ -328,15 +369,15 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
     settings = None
     if sex is not None or age is not None or profile is not None or \
             saved_profile_path().is_file():  # else rank without a person's targets
-        settings = _settings(sex, age, life_stage, weight, height, activity, profile, target,
-                             diet=diet, exclude=exclude)
-    targets = None if settings is None else compute_targets(settings.profile,
-                                                            settings.overrides)
+        settings = _settings(_person(sex, age, life_stage, weight, height, activity,
+                                     condition, medicine), profile, target, diet=diet,
+                             exclude=exclude)
+    targets = None if settings is None else _targets(settings)
     table, catalogue = _tables(data_dir, all_foods)
     use_diet = (settings.diet if settings else diet) or "omnivore"
     ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
                          diet=use_diet, exclude=settings.exclude if settings else
-                         tuple(exclude or ()), top=top)
+                         tuple(exclude or ()), top=top, absorbable=absorbable)
     _emit(format_foods(ranking, fmt.value), output, force)
 
 
@@ -345,6 +386,7 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'c
                                                 "spinach' or 11457.")],
             sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+            condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
             data_dir: DataOption = None,
             fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
@@ -353,16 +395,17 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'c
 
     Example: planner explain "cooked spinach" --sex female --age 40
     """
-    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target)
+    settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
+                                 medicine), profile, target)
     table, catalogue = _tables(data_dir)
-    result = explain_food(table, catalogue, compute_targets(settings.profile,
-                                                            settings.overrides), food)
+    result = explain_food(table, catalogue, _targets(settings), food)
     typer.echo(format_explain(result, fmt.value), nl=False)
 
 
 @app.command()
 def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+            condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
             energy_band: BandOpt = 0.10,
             fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
@@ -371,9 +414,9 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
     Example: planner targets --sex female --age 52 --target magnesium_mg=400
     """
-    settings = _settings(sex, age, life_stage, weight, height, activity, profile, target)
-    typer.echo(format_targets(compute_targets(settings.profile, settings.overrides,
-                                              energy_band=energy_band), fmt.value), nl=False)
+    settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
+                                 medicine), profile, target)
+    typer.echo(format_targets(_targets(settings, energy_band), fmt.value), nl=False)
 
 
 @app.command()
@@ -406,6 +449,12 @@ def _flag(help_text: str) -> Any:
     return typer.Option(help=help_text, show_default=False)
 
 
+class AdviceFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
 @app.command()
 def advice(
     weakness: Annotated[bool | None, _flag(RED_FLAGS["weakness"])] = None,
@@ -421,44 +470,59 @@ def advice(
     sweating: Annotated[bool | None, _flag(FACTORS["sweating"][0])] = None,
     medications: Annotated[bool | None, _flag(FACTORS["medications"][0])] = None,
     little_sun: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["little_sun"])] = None,
-    acid_reducers: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["acid_reducers"])] = None,
-    metformin: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["metformin"])] = None,
+    condition: ConditionOpt = None, medicine: MedicineOpt = None,
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", help="A TOML or JSON file of answers: weakness = false, ..., "
+        "conditions = [...], medicines = [...].", dir_okay=False)] = None,
     sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     profile: ProfileFile = None, diet: DietOpt = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Do not ask; unanswered "
-                                           "questions count as no.")] = False,
-    ask: Annotated[bool, typer.Option("--ask", help="Ask the unanswered questions even "
-                                      "when input is not a terminal.")] = False,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
-    TableOrJson.table,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Read no answers from "
+                                           "standard input; a red-flag question left "
+                                           "unanswered is then an error.")] = False,
+    fmt: Annotated[AdviceFormat, typer.Option("--format", help="table, markdown or json.")]
+    = AdviceFormat.table,
 ) -> None:
     """A short check for muscle twitches and cramps, then the matching plan.
 
-    Red-flag signs first (they mean: see a doctor), then common causes, the nutrients to
-    emphasise and the planner week command to run. Asks the questions you did not answer
-    with flags when run in a terminal.
+    Red-flag signs first (they mean: see a doctor), then kidney disease and medicines that
+    change a mineral-rich plan, common causes, the nutrients to emphasise and the planner
+    week command to run. Answers come from flags, --answers FILE or standard input (one yes
+    or no a line, in the order asked); in a terminal it asks. A red-flag question nobody
+    answered is an error, never a "no".
 
     Example: planner advice --no-weakness --no-wasting --no-swallowing --no-spreading
     --no-persistent --sweating --age 55 --sex male --no-input
     """
-    given = {"weakness": weakness, "wasting": wasting, "swallowing": swallowing,
-             "spreading": spreading, "persistent": persistent, "caffeine": caffeine,
-             "alcohol": alcohol, "poor_sleep": poor_sleep, "stress": stress,
-             "exercise": exercise, "sweating": sweating, "medications": medications,
-             "little_sun": little_sun, "acid_reducers": acid_reducers, "metformin": metformin}
-    ask = ask or (not no_input and sys.stdin.isatty())
-    questions = {**RED_FLAGS, **{k: v[0] for k, v in FACTORS.items()}, **EMPHASIS_QUESTIONS}
-    for key, question in questions.items():
-        if given[key] is None and ask:
-            given[key] = typer.confirm(question, default=False)
-            if key in RED_FLAGS and given[key]:
+    given: dict[str, bool | None] = {
+        "weakness": weakness, "wasting": wasting, "swallowing": swallowing,
+        "spreading": spreading, "persistent": persistent, "caffeine": caffeine,
+        "alcohol": alcohol, "poor_sleep": poor_sleep, "stress": stress,
+        "exercise": exercise, "sweating": sweating, "medications": medications,
+        "little_sun": little_sun}
+    for key in (*(condition or ()), *(medicine or ())):
+        given[check_health_key(key)] = True
+    collected = Answers({k: v for k, v in given.items() if v is not None})
+    if answers is not None:
+        collected = collected.merged(read_answers_file(answers))
+    if sys.stdin.isatty() and not no_input:
+        asked: dict[str, bool | None] = {}
+        for key in collected.missing():
+            asked[key] = typer.confirm(QUESTIONS[key], default=False)
+            if key in RED_FLAGS and asked[key]:
                 break  # one red flag is enough: see a doctor
+        collected = collected.merged(asked)
+    elif not no_input:  # piped answers, one a line, for the questions still open
+        lines = sys.stdin.read(ANSWERS_CAP + 1)
+        if len(lines) > ANSWERS_CAP:
+            raise ProfileError("standard input: more than 64 KiB of answers")
+        collected = collected.merged(answers_from_lines(lines.splitlines(),
+                                                        collected.missing()))
     person = None
     if sex is not None or age is not None or profile is not None or \
             saved_profile_path().is_file():
-        settings = _settings(sex, age, life_stage, None, None, None, profile, None, diet=diet)
+        settings = _settings(_person(sex, age, life_stage), profile, None, diet=diet)
         person, diet = settings.profile, settings.diet
-    typer.echo(format_advice(advise(Answers(**given), person, diet), fmt.value), nl=False)
+    typer.echo(format_advice(advise(collected, person, diet), fmt.value), nl=False)
 
 
 @app.command()
@@ -476,7 +540,8 @@ def data(data_dir: DataOption = None) -> None:
 @profile_app.command("init")
 def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                  weight: WeightOpt = None, height: HeightOpt = None,
-                 activity: ActivityOpt = None, target: TargetOpt = None,
+                 activity: ActivityOpt = None, condition: ConditionOpt = None,
+                 medicine: MedicineOpt = None, target: TargetOpt = None,
                  diet: DietOpt = None, exclude: ExcludeOpt = None,
                  include: IncludeOpt = None,
                  path: Annotated[Path | None, typer.Option(help="Where to save (default: "
@@ -486,11 +551,10 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
 
     Example: planner profile init --sex female --age 52 --diet vegetarian --exclude peanuts
     """
-    flags = {"sex": sex, "age": age, "life_stage": life_stage, "weight_kg": weight,
-             "height_cm": height, "activity": activity, "diet": diet, "exclude": exclude,
-             "include": include}
+    flags = {**_person(sex, age, life_stage, weight, height, activity, condition, medicine),
+             "diet": diet, "exclude": exclude, "include": include}
     settings = resolve_settings(flags, targets=target or ())
-    compute_targets(settings.profile, settings.overrides)  # reject bad overrides now
+    _targets(settings)  # reject bad overrides now, and warn about risky ones
     catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
     check_plan_options(catalogue, PlanOptions(diet=settings.diet or "omnivore",
                                               exclude=settings.exclude,

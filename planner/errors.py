@@ -4,6 +4,7 @@
     +-- DatasetError              a food table, catalogue or data directory is wrong
     +-- ProfileError              a profile, target override or profile file is wrong
     +-- PlanRequestError          a plan option is wrong (unknown diet, exclusion, food)
+    +-- SafetyError               a plan needs limits only a clinician can set
     +-- InfeasiblePlanError       no plan can meet the targets; carries the diagnosis
     +-- SolverError               the solver failed or gave up without an answer
     +-- FetchError                talking to FoodData Central failed
@@ -35,6 +36,11 @@ class ProfileError(PlannerError):
 
 class PlanRequestError(PlannerError):
     """A planning option is invalid (unknown diet, exclusion name or food)."""
+
+
+class SafetyError(PlannerError):
+    """A plan would not be safe for this person without limits only a clinician can set
+    (kidney disease, medicines that raise potassium): the message says what to ask."""
 
 
 @dataclass(frozen=True)

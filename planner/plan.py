@@ -95,6 +95,7 @@ from planner.catalogue import (
 )
 from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
+from planner.health import active_rules, missing_limits, safety_error
 from planner.model import (
     Bound,
     Count,
@@ -145,6 +146,13 @@ W_UNKNOWN: Final = 0.5  # per key nutrient whose value is unknown for the food
 W_REPEAT: Final = 0.5  # per earlier day (in the last 6) the food was eaten
 W_YESTERDAY: Final = 1.0  # extra if it was eaten yesterday
 W_JITTER: Final = 0.8  # seeded random cost per food and day, in [0, W_JITTER)
+#: A steady nutrient (vitamin K on warfarin) stays within this share of the first day's
+#: amount, give or take STEADY_SLACK (so a first day with little is not a trap).
+STEADY: Final = 0.2
+STEADY_SLACK: Final = 20.0
+#: With vitamin B12 met on the week's average, every day still aims for this share of the
+#: RDA: absorption from one large dose is limited (IOM 1998; NIH ODS), so it is spread.
+B12_DAILY_SHARE: Final = 0.5
 W_ENERGY: Final = 60.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
 #: cost, not a variable per purchase: purchase variables made each day 60 % slower.
@@ -303,7 +311,20 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     by how much, with suggestions, and :class:`SolverError` if the solver fails.
     """
     rules = rules or load_rules()
+    health = active_rules(targets.profile.conditions, targets.profile.medicines)
+    clinician = {n: t.max if t.overridden else None for n, t in targets.items.items()}
+    missing = missing_limits(health, clinician)
+    if missing:
+        raise safety_error(missing)
     foods, included_ids = check_plan_options(catalogue, options)
+    must_know = sorted({n for rule in health for n in rule.unknown_out})
+    if must_know:
+        known = table.foods.loc[foods.index, must_know].notna().all(axis=1)
+        left_out = [str(foods.loc[f, "short_name"]) for f in foods.index[~known.to_numpy()]]
+        foods = foods[known.to_numpy()]
+        included_ids = [f for f in included_ids if f in foods.index]
+    else:
+        left_out = []
     energy = targets["energy_kcal"]
     eer = energy.value or ((energy.min or 0) + (energy.max or 0)) / 2
     pattern = None if catalogue.generic else rules.pattern_for(eer, options.diet)
@@ -312,7 +333,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         data = _screen(data, included_ids, options.seed)
     included = np.isin(np.array(data.ids), included_ids)
     applied = _applied_targets(targets, options)
-    context = _Context(data, applied, rules, pattern, eer, included)
+    steady = tuple(sorted({n for rule in health for n in rule.steady}))
+    context = _Context(data, applied, rules, pattern, eer, included, steady)
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     while True:
@@ -335,6 +357,14 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             raise _infeasible(shortfalls, options, certain=False)
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
+    notes += tuple(note for rule in health for note in rule.notes)
+    if left_out:
+        notes += (f"{len(left_out)} food(s) whose "
+                  f"{', '.join(display_name(n) for n in must_know)} USDA does not report "
+                  f"were left out, so that it stays steady: {', '.join(left_out[:6])}"
+                  f"{' ...' if len(left_out) > 6 else ''}.",)
+    notes += _sodium_notes(day_plans, targets) + _b12_notes(day_plans, applied)
+    notes += targets.warnings
     for name, removed in excluded_by(catalogue, options.exclude).items():
         shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
                                           if len(removed) > 6 else "")
@@ -377,6 +407,7 @@ class _Context:
     pattern: Pattern | None
     eer: float
     included: np.ndarray
+    steady: tuple[str, ...] = ()  # nutrients kept steady from day to day (warfarin)
 
 
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
@@ -666,6 +697,15 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     per = {n: v[food] for n, v in data.per_unit.items()}
     energy_lo, energy_hi = _energy_band(context, options, history, day, per)
     bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi)
+    for n in context.steady:
+        if day > 1:
+            first = history.nutrients[0][n]
+            lo, hi = max(0.0, (1 - STEADY) * first - STEADY_SLACK), (1 + STEADY) * first \
+                + STEADY_SLACK
+            scale = max(first, STEADY_SLACK)
+            bounds.append(Bound(f"steady_{n}", per[n], lo=lo or None, hi=hi, scale=scale))
+            info[f"steady_{n}:lo"] = _BoundInfo(n, "min", True, scale, lo)
+            info[f"steady_{n}:hi"] = _BoundInfo(n, "max", True, scale, hi)
     counts: list[Count] = []
     limits: list[UnitLimit] = []
     rule_bounds_, rule_info, rule_counts, rule_limits = _group_rules(context, options,
@@ -771,6 +811,10 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
         elif low is not None and n in STORED and not options.strict_daily:
             # running total through today must reach day x the daily minimum
             low = max(0.0, day * low - history.total(day, n))
+            if n == "vitamin_b12_ug" and t.min:
+                floor = B12_DAILY_SHARE * t.min
+                bounds.append(Bound(f"{n}_daily_share", per[n], lo=floor, scale=t.min,
+                                    hard=False))
         if low:
             scale = t.min or 1.0
             bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale, hard=t.min_hard))
@@ -798,6 +842,8 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     for rule in context.rules.days:
         if not condition_holds(rule.applies, data.entries):
             continue
+        if rule.measure == "leafy_green_days" and "vitamin_k_ug" in context.steady:
+            continue  # on warfarin, greens may come every day in steady amounts instead
         limits_ = rule_bounds(rule, context.pattern)
         if limits_ is None:
             continue
@@ -988,6 +1034,42 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
         notes.append(f"Every day stays below {options.ul_margin:.0%} of the upper limit for "
                      f"{', '.join(capped)}.")
     return tuple(notes)
+
+
+#: Sodium in a quarter teaspoon of table salt (FDA: one teaspoon holds about 2,300 mg).
+SALT_QUARTER_TSP_MG: Final = 575
+
+
+def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
+    """Days under the sodium adequate intake: the foods are unsalted in the data."""
+    sodium = targets.items.get("sodium_mg")
+    if sodium is None or sodium.min is None:
+        return ()
+    low = [d for d in days if d.totals["sodium_mg"] < sodium.min]
+    if not low:
+        return ()
+    amounts = [d.totals["sodium_mg"] for d in low]
+    which = "Day" if len(low) == 1 else "Days"
+    return (f"{which} {', '.join(str(d.day) for d in low)} "
+            f"{'has' if len(low) == 1 else 'have'} {min(amounts):,.0f}"
+            + (f"-{max(amounts):,.0f}" if len(low) > 1 else "")
+            + f" mg of sodium, under the adequate intake of {sodium.min:,.0f} mg: the foods "
+            f"are unsalted in the data; about 1/4 teaspoon of salt adds {SALT_QUARTER_TSP_MG} "
+            "mg (FDA). Heavy sweating raises the need; kidney or heart conditions lower it.",)
+
+
+def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
+               ) -> tuple[str, ...]:
+    """Days with little B12 when B12 is met on the average: spreading it is the advice."""
+    b12 = applied.get("vitamin_b12_ug")
+    if b12 is None or not b12.min or b12.basis != "week_average":
+        return ()
+    low = [d.day for d in days if d.totals["vitamin_b12_ug"] < B12_DAILY_SHARE * b12.min]
+    if not low:
+        return ()
+    return (f"Vitamin B12 is low on day(s) {', '.join(map(str, low))}: the body absorbs only "
+            "a little B12 at a time, so spread fortified foods over the days, or ask a "
+            "clinician about a supplement (NIH ODS).",)
 
 
 # ------------------------------------------------------------------ diagnosis

@@ -12,6 +12,8 @@ Profile file::
     weight_kg = 68              # optional
     height_cm = 165             # optional
     activity = "low"            # sedentary, low, active, very_active
+    conditions = ["kidney_stones"]    # optional: see planner/health.py
+    medicines = ["ppi"]
     diet = "vegetarian"         # optional plan settings
     exclude = ["peanuts"]
     include = ["banana"]
@@ -32,6 +34,7 @@ from typing import Any, Final, Literal, get_args
 
 from planner.errors import ProfileError
 from planner.files import KIB, read_text
+from planner.health import check_keys
 from planner.nutrients import BY_NAME, suggest
 
 Sex = Literal["female", "male"]
@@ -56,11 +59,14 @@ class Profile:
     weight_kg: float | None = None
     height_cm: float | None = None
     activity: Activity = DEFAULT_ACTIVITY
+    conditions: tuple[str, ...] = ()  # keys of planner.health.CONDITIONS
+    medicines: tuple[str, ...] = ()  # keys of planner.health.MEDICINES
 
     def as_dict(self) -> dict[str, Any]:
         return {"sex": self.sex, "age": self.age, "life_stage": self.life_stage,
                 "weight_kg": self.weight_kg, "height_cm": self.height_cm,
-                "activity": self.activity}
+                "activity": self.activity, "conditions": list(self.conditions),
+                "medicines": list(self.medicines)}
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,8 @@ class Override:
 
 def make_profile(sex: object, age: object, life_stage: object = "general",
                  weight_kg: object = None, height_cm: object = None,
-                 activity: object = None) -> Profile:
+                 activity: object = None, conditions: object = (),
+                 medicines: object = ()) -> Profile:
     """Return a validated :class:`Profile`; raise :class:`ProfileError` naming the field."""
     sex_text = _choice("sex", sex, SEXES)
     age_value = _number("age", age)
@@ -99,7 +106,17 @@ def make_profile(sex: object, age: object, life_stage: object = "general",
         raise ProfileError(f"height_cm: {height:g} is outside 100-250 cm")
     level = _choice("activity", (activity or DEFAULT_ACTIVITY).replace(" ", "_")
                     if isinstance(activity, str) or activity is None else activity, ACTIVITIES)
-    return Profile(sex_text, int(age_value), stage, weight, height, level)  # type: ignore[arg-type]
+    return Profile(sex_text, int(age_value), stage, weight, height, level,  # type: ignore[arg-type]
+                   check_keys("condition", _words("conditions", conditions)),
+                   check_keys("medicine", _words("medicines", medicines)))
+
+
+def _words(name: str, value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ProfileError(f"{name}: must be a list of names")
+    return [str(v) for v in value]
 
 
 def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
@@ -174,7 +191,9 @@ def _from_file(text: str, where: str) -> Override:
 
 #: A profile is a few hundred bytes; anything near this cap is not one.
 PROFILE_CAP: Final = 64 * KIB
-PROFILE_KEYS: Final = ("sex", "age", "life_stage", "weight_kg", "height_cm", "activity")
+PROFILE_KEYS: Final = ("sex", "age", "life_stage", "weight_kg", "height_cm", "activity",
+                       "conditions", "medicines")
+LIST_KEYS: Final = ("exclude", "include", "conditions", "medicines")
 PLAN_KEYS: Final = ("diet", "exclude", "include")
 
 
@@ -197,7 +216,7 @@ def read_profile_file(path: str | Path) -> dict[str, Any]:
                            f"{', '.join((*PROFILE_KEYS, *PLAN_KEYS, 'targets'))})")
     if "targets" in data and not isinstance(data["targets"], Mapping):
         raise ProfileError(f"{file}: [targets] must be a table")
-    for key in ("exclude", "include"):
+    for key in LIST_KEYS:
         if key in data and not (isinstance(data[key], list)
                                 and all(isinstance(v, str) for v in data[key])):
             raise ProfileError(f"{file}: {key} must be a list of names")
@@ -239,7 +258,10 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     elif saved_file is not None and Path(saved_file).is_file():
         base, origin = read_profile_file(saved_file), str(saved_file)
     merged = {k: v for k, v in base.items() if k in PROFILE_KEYS}
-    merged.update({k: v for k, v in flags.items() if k in PROFILE_KEYS and v is not None})
+    merged.update({k: v for k, v in flags.items() if k in PROFILE_KEYS and v is not None
+                   and k not in LIST_KEYS})
+    for key in ("conditions", "medicines"):  # the file's and the flags' add up
+        merged[key] = list(dict.fromkeys((*base.get(key, ()), *(flags.get(key) or ()))))
     for key in ("sex", "age"):
         if merged.get(key) is None:
             raise ProfileError(f"{key}: required; pass --{key} or save a profile with "
@@ -270,7 +292,8 @@ def profile_toml(settings: Settings) -> str:
     lines = ["# planner profile: general nutrition settings, not medical advice", ""]
     for key, value in (("sex", p.sex), ("age", p.age), ("life_stage", p.life_stage),
                        ("weight_kg", p.weight_kg), ("height_cm", p.height_cm),
-                       ("activity", p.activity), ("diet", settings.diet),
+                       ("activity", p.activity), ("conditions", list(p.conditions)),
+                       ("medicines", list(p.medicines)), ("diet", settings.diet),
                        ("exclude", list(settings.exclude)), ("include", list(settings.include))):
         if value is None or value == []:
             continue

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from planner.advice import DOCTOR, Advice
 from planner.diet import DietResult
+from planner.health import active_rules, missing_limits, safety_error
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
 from planner.plan import DayPlan, PlanItem, WeekPlan
 from planner.quality import GROUPS
@@ -79,7 +80,9 @@ def format_targets(targets: Targets, fmt: str = "table") -> str:
     rows = []
     for name, t in targets.items.items():
         mark = "*" if t.overridden else ""
-        if t.pct_energy is not None:
+        if t.overridden:
+            note = t.replaced_text(unit_label(name))
+        elif t.pct_energy is not None:
             note = f"AMDR {t.pct_energy[0]:g}-{t.pct_energy[1]:g} % of energy"
         elif t.ul is not None and t.max is None:
             note = f"UL {amount(t.ul, name)} does not cap food (see --format json)"
@@ -98,6 +101,15 @@ def format_targets(targets: Targets, fmt: str = "table") -> str:
     lines = [head, "", table, ""]
     if targets.overridden:
         lines.append("* overridden by you: " + ", ".join(targets.overridden))
+    profile = targets.profile
+    rules = active_rules(profile.conditions, profile.medicines)
+    for rule in rules:
+        lines += [f"With {rule.label}: {note}" for note in rule.notes]
+    missing = missing_limits(rules, {n: t.max if t.overridden else None
+                                     for n, t in targets.items.items()})
+    if missing:
+        lines.append(f"Not yet plannable: {safety_error(missing)}.")
+    lines += list(targets.warnings)
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)
@@ -222,7 +234,10 @@ def week_document(week: WeekPlan) -> dict[str, Any]:
                     "include": list(week.options.include), "seed": week.options.seed,
                     "strict_daily": week.options.strict_daily,
                     "max_days": week.options.max_days},
-        "targets": {n: t.as_dict() for n, t in week.applied.items()},
+        "targets": {n: {**t.as_dict(), **{k: v for k, v in week.targets[n].as_dict().items()
+                                          if k in ("overridden", "set_by", "replaced")}}
+                    for n, t in week.applied.items()},
+        "warnings": list(week.targets.warnings),
         "pattern": None if pattern is None else {
             "name": pattern.name, "kcal": pattern.kcal, "title": pattern.title,
             "source": pattern.source,
@@ -256,7 +271,8 @@ def _coverage_text(week: WeekPlan, day: DayPlan) -> str:
     for n, share in coverage(week, day).items():
         parts.append(f"{SHORT[n]} {share * 100:.0f}%" if share is not None else
                      f"{SHORT[n]} -")
-    return " | ".join(parts) + f" | energy {day.totals['energy_kcal']:,.0f} kcal"
+    return " | ".join(parts) + (f" | Na {day.totals['sodium_mg']:,.0f} mg | energy "
+                                f"{day.totals['energy_kcal']:,.0f} kcal")
 
 
 def _target_line(week: WeekPlan) -> str:
@@ -265,7 +281,15 @@ def _target_line(week: WeekPlan) -> str:
         t = week.applied.get(n)
         if t is not None and t.min is not None:
             basis = " (week avg)" if t.basis == "week_average" else ""
-            bits.append(f"{SHORT[n]} {amount(t.min, n)}{basis}")
+            mine = week.targets[n].replaced_text(unit_label(n))
+            bits.append(f"{SHORT[n]} {amount(t.min, n)}{basis}"
+                        + (f" ({mine})" if mine else ""))
+    for n, mine_t in week.targets.items.items():
+        if mine_t.overridden and n not in KEY_NUTRIENTS:
+            bound = f"max {amount(mine_t.max, n)}" if mine_t.max is not None else \
+                amount(mine_t.min, n)
+            bits.append(f"{display_name(n)} {bound} "
+                        f"({mine_t.replaced_text(unit_label(n))})")
     energy = week.applied["energy_kcal"]
     eer = week.targets["energy_kcal"].value
     bits.append(f"energy {energy.min:,.0f}-{energy.max:,.0f} kcal"
@@ -513,7 +537,8 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
     if fmt == "json":
         return to_json({**ranking_dict(ranking), "disclaimer": DISCLAIMER})
     n = ranking.nutrient
-    rows = [[i + 1, f.name, f.portion, amount(f.per_portion, n),
+    marks = {fid: "*" * (k + 1) for k, fid in enumerate(ranking.food_notes)}
+    rows = [[i + 1, f.name + marks.get(f.food_id, ""), f.portion, amount(f.per_portion, n),
              "-" if f.target_share is None else f"{100 * f.target_share:.0f}%",
              amount(f.per_100g, n),
              "-" if f.per_100kcal is None else amount(f.per_100kcal, n)]
@@ -522,15 +547,19 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
     if fmt == "csv":
         return csv_text(
             ["rank", "food_id", "name", "portion", "portion_grams", f"{n}_per_portion",
-             "percent_of_target", f"{n}_per_100g", f"{n}_per_100kcal"],
+             "percent_of_target", f"{n}_per_100g", f"{n}_per_100kcal", "absorbed", "note"],
             ([i + 1, f.food_id, f.name, f.portion, f"{f.portion_grams:g}",
               f"{f.per_portion:.4g}",
               "" if f.target_share is None else f"{100 * f.target_share:.1f}",
-              f"{f.per_100g:.4g}", "" if f.per_100kcal is None else f"{f.per_100kcal:.4g}"]
+              f"{f.per_100g:.4g}", "" if f.per_100kcal is None else f"{f.per_100kcal:.4g}",
+              "yes" if ranking.absorbable else "no", ranking.food_notes.get(f.food_id, "")]
              for i, f in enumerate(ranking.foods)))
     basis = {"serving": "per portion", "100g": "per 100 g", "100kcal": "per 100 kcal"}
-    head = (f"Foods richest in {display_name(n)} {basis[ranking.per]} "
+    what = f"absorbable {display_name(n).lower()}" if ranking.absorbable else display_name(n)
+    head = (f"Foods richest in {what} {basis[ranking.per]} "
             f"({ranking.source}, {ranking.considered} foods considered)")
+    extra = [*ranking.notes, *(f"{marks[fid]} {text}" for fid, text in
+                               ranking.food_notes.items())]
     note = (f"{ranking.unknown} food(s) have no USDA value for {n} and are not ranked."
             if ranking.unknown else "")
     target = ("Give --sex and --age (or save a profile) to see % of your target."
@@ -540,10 +569,10 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
         lines = [f"# {head}", "", "| " + " | ".join(headers) + " |",
                  "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(_md(str(c)) for c in r) + " |" for r in rows]
-        lines += ["", target, note, "", f"*{DISCLAIMER}*"]
+        lines += ["", target, note, *(_md(x) for x in extra), "", f"*{DISCLAIMER}*"]
         return "\n".join(line for line in lines if line is not None) + "\n"
     table = text_table(headers, rows, right=[True, False, False, True, True, True, True])
-    lines = [head, "", table, ""] + [t for t in (target, note) if t] + [DISCLAIMER]
+    lines = [head, "", table, ""] + [t for t in (target, note) if t] + extra + [DISCLAIMER]
     return "\n".join(lines) + "\n"
 
 
@@ -566,29 +595,52 @@ def format_explain(e: Explanation, fmt: str = "table") -> str:
              text_table(["nutrient", "per portion", "% of your target", ""], rows,
                         right=[False, True, True, False]), "",
              f"A good source of: {good} (FDA convention: >= 10 % of the target per "
-             "portion; excellent >= 20 %).", DISCLAIMER]
+             "portion; excellent >= 20 %).", *e.notes, DISCLAIMER]
     return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------ advice
 
 def format_advice(advice: Advice, fmt: str = "table") -> str:
-    """The guided check's result."""
+    """The guided check's result as a table (terminal text), Markdown or JSON."""
     if fmt == "json":
         return to_json({**advice.as_dict(), "disclaimer": DISCLAIMER})
+    markdown = fmt == "markdown"
+    bullet = "- " if markdown else "  - "
+
+    def section(title: str, items: Sequence[str]) -> list[str]:
+        if not items:
+            return []
+        head = f"## {title}" if markdown else f"{title}:"
+        return ["", head, *([""] if markdown else []),
+                *(f"{bullet}{_md(i) if markdown else plain(i)}" for i in items)]
+
     if advice.see_doctor:
-        lines = ["You answered yes to:"] + [f"  - {q}" for q in advice.red_flags]
+        lines = ["# See a doctor" if markdown else "You answered yes to:"]
+        lines += section("You answered yes to", advice.red_flags) if markdown else \
+            [f"  - {q}" for q in advice.red_flags]
         lines += ["", DOCTOR, "", DISCLAIMER]
         return "\n".join(lines) + "\n"
-    lines = ["No red-flag signs reported. Common, usually harmless causes of twitches and "
-             "cramps:"]
-    lines += [f"  - {f}" for f in advice.factors] or ["  - none of the usual triggers "
-                                                        "reported"]
-    if advice.emphasis:
-        lines += ["", "Nutrients to emphasise:"]
-        lines += [f"  - {display_name(n)}: {why}" for n, why in advice.emphasis.items()]
-    lines += ["", "A week of meals that meets your targets:"]
-    lines += [f"  {c}" for c in advice.commands]
+    lines = ["# Guided check", "", "No red-flag signs reported."] if markdown else \
+        ["No red-flag signs reported."]
+    if advice.clinician_first:
+        lines += section("Ask your clinician first (planner will not plan without these "
+                         "limits)", advice.clinician_first)
+    lines += section("Your conditions and medicines", advice.health)
+    lines += section("Common, usually harmless causes of twitches and cramps",
+                     advice.factors or ("none of the usual triggers reported",))
+    lines += section("Nutrients to emphasise",
+                     [f"{display_name(n)}: {why}" for n, why in advice.emphasis.items()])
+    lines += section("A week of meals that meets your targets",
+                     [f"`{c}`" if markdown else c for c in advice.commands])
+    if advice.unanswered:
+        lines += section("Not answered (counted as not reported)",
+                         [", ".join(advice.unanswered)])
+        if any(k in advice.unanswered for k in ("ckd", "ace_inhibitor", "arb",
+                                                "potassium_sparing_diuretic")):
+            lines += ["", "If you have kidney disease or take medicines that raise "
+                      "potassium, a potassium-rich plan is not safe as it is: answer those "
+                      "questions or ask your clinician first."]
     lines += ["", "If twitching spreads, weakness appears or symptoms persist, see a doctor.",
-              DISCLAIMER]
+              f"*{DISCLAIMER}*" if markdown else DISCLAIMER]
     return "\n".join(lines) + "\n"

@@ -5,12 +5,18 @@ table), per 100 g or per 100 kcal, and as a share of the person's daily target. 
 whose value USDA does not report is not ranked (it is counted and reported instead).
 "Good source" follows the FDA labelling convention, applied to the person's own target:
 a portion with at least 10 % of it is a good source, at least 20 % an excellent one.
+
+Bioavailability notes say where the amount overstates what the body gets (sources in
+:data:`BIOAVAILABILITY`): calcium bound by oxalate (spinach, chard, beet greens: about 5 %
+absorbed against about 30 % from milk), non-heme iron from plants, and B12 in one large
+dose. ``absorbable=True`` ranks calcium by the calcium absorbed (the catalogue's
+``calcium_absorption``); foods without a studied absorption figure are not ranked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -19,13 +25,28 @@ import pandas as pd
 from planner.catalogue import Catalogue, find_food, portion_words, select
 from planner.data import FoodTable
 from planner.errors import PlanRequestError
-from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
+from planner.health import active_rules
+from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, suggest
 from planner.targets import Targets
 
 Basis = Literal["serving", "100g", "100kcal"]
 BASES: Final[tuple[str, ...]] = ("serving", "100g", "100kcal")
 GOOD_SOURCE: Final = 0.10
 EXCELLENT_SOURCE: Final = 0.20
+#: Below this absorbed share, calcium is "poorly absorbed" (milk: about 0.32).
+POORLY_ABSORBED: Final = 0.15
+#: B12 from food is absorbed about 1.5 ug at a time (IOM 1998, via intrinsic factor).
+B12_PER_MEAL_UG: Final = 1.5
+BIOAVAILABILITY: Final = {
+    "calcium_mg": "Oxalate binds most of this food's calcium: about {share:.0f} % is absorbed, "
+                  "against about 32 % from milk (Weaver et al. 1999; NIH ODS Calcium).",
+    "iron_mg": "Its iron is non-heme (plant or egg) iron, absorbed less well than the heme "
+               "iron of meat and fish; vitamin C in the same meal helps (NIH ODS Iron).",
+    "vitamin_b12_ug": "The body absorbs about 1.5 ug of B12 from food at a time; spread "
+                      "B12 foods over the day rather than one large portion (IOM 1998; "
+                      "NIH ODS Vitamin B12).",
+}
+HEME_CATEGORIES: Final = ("meat", "poultry", "fish", "shellfish")
 _ALIASES: Final = {"b12": "vitamin_b12_ug", "vitamin_b12": "vitamin_b12_ug",
                    "d": "vitamin_d_ug", "vit_d": "vitamin_d_ug", "folate": "folate_dfe_ug",
                    "energy": "energy_kcal", "calories": "energy_kcal",
@@ -70,13 +91,21 @@ class FoodRanking:
     considered: int
     target: float | None
     source: str  # "catalogue" or "whole table"
+    absorbable: bool = False  # amounts are what the body absorbs (calcium)
+    notes: tuple[str, ...] = ()  # per food id: bioavailability or health notes
+    food_notes: Mapping[str, str] = field(default_factory=dict)
 
 
 def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
                nutrient: str, *, per: str = "serving", diet: str = "omnivore",
-               exclude: Sequence[str] = (), top: int = 10) -> FoodRanking:
-    """The ``top`` foods richest in ``nutrient`` per ``per`` among the allowed foods."""
+               exclude: Sequence[str] = (), top: int = 10,
+               absorbable: bool = False) -> FoodRanking:
+    """The ``top`` foods richest in ``nutrient`` per ``per`` among the allowed foods; with
+    ``absorbable`` (calcium only), by the calcium the body absorbs."""
     nutrient = resolve_nutrient(nutrient)
+    if absorbable and nutrient != "calcium_mg":
+        raise PlanRequestError("absorbable: only calcium has absorption figures "
+                               "(--rich-in calcium)")
     if per not in BASES:
         raise PlanRequestError(f"per: {per!r} is not one of {', '.join(BASES)}")
     if top < 1:
@@ -86,6 +115,11 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
     known = values[nutrient].notna()
     grams = entries["portion_grams"].astype(float)
     per_100g = values[nutrient].astype(float)
+    reported = known.copy()
+    if absorbable:
+        share = entries["calcium_absorption"].astype(float)
+        known &= share.notna()
+        per_100g = per_100g * share
     per_portion = per_100g * grams / 100
     energy = values["energy_kcal"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -101,8 +135,44 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
                    None if pd.isna(per_kcal[fid]) else float(per_kcal[fid]),
                    float(per_portion[fid]) / goal if goal else None)
         for fid in order.index[:top])
-    return FoodRanking(nutrient, per, foods, int((~known).sum()), len(entries), goal,
-                       "whole table" if catalogue.generic else "catalogue")
+    notes = []
+    if absorbable:
+        notes.append(f"Amounts are the calcium absorbed: calcium x the share the body "
+                     f"absorbs (Weaver et al. 1999; NIH ODS Calcium); "
+                     f"{int((reported & ~known).sum())} food(s) without a studied figure are "
+                     "not ranked.")
+    if targets is not None:
+        for rule in active_rules(targets.profile.conditions, targets.profile.medicines):
+            if nutrient in rule.needs_limits:
+                notes.append(f"With {rule.label}, ask your clinician before eating more "
+                             f"{display_name(nutrient).lower()}-rich foods: {rule.ask}.")
+    food_notes = {f.food_id: note for f in foods
+                  if (note := bioavailability(f.food_id, entries, table, targets, nutrient))}
+    return FoodRanking(nutrient, per, foods, int((~reported).sum()), len(entries), goal,
+                       "whole table" if catalogue.generic else "catalogue", absorbable,
+                       tuple(notes), food_notes)
+
+
+def bioavailability(food_id: str, entries: pd.DataFrame, table: FoodTable,
+                    targets: Targets | None, nutrient: str) -> str:
+    """The bioavailability note for one nutrient of one food, or ""."""
+    if food_id not in entries.index:
+        return ""
+    grams = float(entries.loc[[food_id], "portion_grams"].iloc[0])
+    value = table.foods.loc[[food_id], nutrient].iloc[0]
+    if pd.isna(value):
+        return ""
+    amount = float(value) * grams / 100
+    category = str(entries.loc[[food_id], "category"].iloc[0])
+    if nutrient == "calcium_mg":
+        share = entries.loc[[food_id], "calcium_absorption"].iloc[0]
+        if pd.notna(share) and float(share) < POORLY_ABSORBED and amount >= 50:
+            return BIOAVAILABILITY[nutrient].format(share=100 * float(share))
+    if nutrient == "iron_mg" and category not in HEME_CATEGORIES and amount >= 1.0:
+        return BIOAVAILABILITY[nutrient]
+    if nutrient == "vitamin_b12_ug" and amount > 2 * B12_PER_MEAL_UG:
+        return BIOAVAILABILITY[nutrient]
+    return ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +195,7 @@ class Explanation:
     lines: tuple[NutrientLine, ...]
     good_for: tuple[str, ...]  # key nutrients it is a good or excellent source of
     in_catalogue: bool
+    notes: tuple[str, ...] = ()  # bioavailability: what the amounts overstate
 
 
 def explain_food(table: FoodTable, catalogue: Catalogue, targets: Targets,
@@ -165,14 +236,21 @@ def explain_food(table: FoodTable, catalogue: Catalogue, targets: Targets,
                   "good source" if share is not None and share >= GOOD_SOURCE and
                   n != "energy_kcal" and n != "sodium_mg" else "")
         lines.append(NutrientLine(n, amount, goal, share, rating))
+    notes = tuple(note for n in ("calcium_mg", "iron_mg", "vitamin_b12_ug")
+                  if (note := bioavailability(food, entries, table, targets, n)))
+    calcium_note = bioavailability(food, entries, table, targets, "calcium_mg")
+    if calcium_note:  # say it where the rating is
+        lines = [replace(line, rating=f"{line.rating}, poorly absorbed (oxalate)")
+                 if line.nutrient == "calcium_mg" and line.rating else line for line in lines]
     good = tuple(line.nutrient for line in lines if line.nutrient in KEY_NUTRIENTS
-                 and line.rating.endswith("source"))
+                 and "source" in line.rating)
     return Explanation(food, name, str(row["description"]), portion, grams, category,
-                       tuple(lines), good, listed)
+                       tuple(lines), good, listed, notes)
 
 
 def ranking_dict(ranking: FoodRanking) -> dict[str, Any]:
     return {"schema": "planner.foods/1", "nutrient": ranking.nutrient, "per": ranking.per,
+            "absorbable": ranking.absorbable, "notes": list(ranking.notes),
             "target": ranking.target, "source": ranking.source,
             "considered": ranking.considered, "unknown": ranking.unknown,
             "foods": [{"food_id": f.food_id, "name": f.name, "description": f.description,
@@ -182,7 +260,8 @@ def ranking_dict(ranking: FoodRanking) -> dict[str, Any]:
                        "per_100kcal": None if f.per_100kcal is None else
                        round(f.per_100kcal, 4),
                        "percent_of_target": None if f.target_share is None else
-                       round(100 * f.target_share, 1)} for f in ranking.foods]}
+                       round(100 * f.target_share, 1),
+                       "note": ranking.food_notes.get(f.food_id)} for f in ranking.foods]}
 
 
 def explanation_dict(e: Explanation) -> dict[str, Any]:
@@ -190,6 +269,7 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
             "description": e.description, "portion": e.portion,
             "portion_grams": e.portion_grams, "category": e.category,
             "good_source_of": list(e.good_for), "in_catalogue": e.in_catalogue,
+            "notes": list(e.notes),
             "nutrients": {line.nutrient: {
                 "per_portion": None if line.per_portion is None else round(line.per_portion, 4),
                 "target": line.target,

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from planner.errors import ProfileError
-from planner.nutrients import NUTRIENT_NAMES
+from planner.health import active_rules
+from planner.nutrients import NUTRIENT_NAMES, display_name, unit_label
 from planner.profile import ACTIVITIES, Override, Profile
 
 DEFAULT_ENERGY_BAND: Final = 0.10
@@ -47,6 +48,8 @@ class Target:
     value: float | None = None  # the point estimate a band was built around (energy)
     pct_energy: tuple[float, float] | None = None  # AMDR, percent of energy
     overridden: bool = False
+    dri: Target | None = None  # for an overridden target: the DRI target it replaced
+    health: str = ""  # why a health rule changed it ("no minimum with an ACE inhibitor")
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"min": _num(self.min), "max": _num(self.max),
@@ -58,7 +61,24 @@ class Target:
             out["pct_energy"] = list(self.pct_energy)
         if self.overridden:
             out["overridden"] = True
+            out["set_by"] = "you"
+            if self.dri is not None:
+                out["replaced"] = {"min": _num(self.dri.min), "max": _num(self.dri.max),
+                                   "kind": self.dri.kind, "source": self.dri.source}
         return out
+
+    def replaced_text(self, unit: str = "") -> str:
+        """'set by you; the DRI was RDA 2.4 µg' (empty unless overridden)."""
+        if not self.overridden:
+            return ""
+        if self.dri is None:
+            return "set by you"
+        bits = []
+        if self.dri.min is not None:
+            bits.append(f"{self.dri.kind} {_num(self.dri.min):,}{' ' + unit if unit else ''}")
+        if self.dri.max is not None:
+            bits.append(f"max {_num(self.dri.max):,}{' ' + unit if unit else ''}")
+        return "set by you; the DRI was " + (", ".join(bits) or "no bound")
 
 
 @dataclass(frozen=True)
@@ -78,10 +98,31 @@ class Targets:
     def overridden(self) -> tuple[str, ...]:
         return tuple(n for n, t in self.items.items() if t.overridden)
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Overrides that go below a DRI minimum or above an upper limit, in words."""
+        out = []
+        for n, t in self.items.items():
+            dri = t.dri
+            if not t.overridden or dri is None or t.health:
+                continue  # a minimum a health rule removed is the clinician's to set
+            name = display_name(n)
+            if dri.min is not None and (t.min is None or t.min < dri.min):
+                now = "removed" if t.min is None else f"{_num(t.min)} {unit_label(n)}"
+                out.append(f"warning: your {name} target ({now}) is below the DRI of "
+                           f"{_num(dri.min)} {unit_label(n)} ({dri.kind}); plans will not "
+                           "reach the DRI - do this only on a clinician's advice")
+            if dri.max is not None and (t.max is None or t.max > dri.max):
+                now = "removed" if t.max is None else f"{_num(t.max)} {unit_label(n)}"
+                out.append(f"warning: your {name} cap ({now}) is above the limit of "
+                           f"{_num(dri.max)} {unit_label(n)}; more than that can harm - do "
+                           "this only on a clinician's advice")
+        return tuple(out)
+
     def as_dict(self) -> dict[str, Any]:
         return {"schema": "planner.targets/1", "profile": self.profile.as_dict(),
                 "targets": {n: t.as_dict() for n, t in self.items.items()},
-                "overridden": list(self.overridden)}
+                "overridden": list(self.overridden), "warnings": list(self.warnings)}
 
 
 def _num(value: float | None) -> float | int | None:
@@ -232,6 +273,14 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
             ul, cap = None, row.ul
         items[nutrient] = Target(nutrient, amount, cap, row.kind, source, ul, row.ul_note,
                                  pct_energy=amdr.get(nutrient))
+    for rule in active_rules(profile.conditions, profile.medicines):
+        for n in rule.no_minimum:  # the clinician's limit decides, not the DRI
+            if n in items and items[n].min is not None:
+                items[n] = replace(items[n], min=None, dri=items[n],
+                                   health=f"no minimum with {rule.label}: your clinician's "
+                                          "limit applies",
+                                   source=f"{items[n].source}; no minimum with {rule.label}: "
+                                          "your clinician's limit applies")
     ordered = {n: items[n] for n in NUTRIENT_NAMES if n in items}
     return Targets(profile, _apply(ordered, overrides, energy_band))
 
@@ -242,7 +291,8 @@ def _apply(items: dict[str, Target], overrides: Sequence[Override],
     result: the order of ``--target`` flags never changes what is accepted."""
     for o in overrides:
         current = items.get(o.nutrient) or Target(o.nutrient, None, None, "user",
-                                                  "user override")
+                                                  "set by you")
+        dri = current.dri or items.get(o.nutrient)
         if o.bound == "value":
             assert o.amount is not None
             current = replace(current, value=o.amount, min=o.amount * (1 - energy_band),
@@ -251,7 +301,8 @@ def _apply(items: dict[str, Target], overrides: Sequence[Override],
             current = replace(current, min=o.amount)
         else:
             current = replace(current, max=o.amount)
-        items[o.nutrient] = replace(current, overridden=True)
+        items[o.nutrient] = replace(current, overridden=True, dri=dri, kind="user",
+                                    source="set by you")
     for t in items.values():
         if t.overridden and t.min is not None and t.max is not None and t.min > t.max:
             raise ProfileError(f"target: {t.nutrient}: min {t.min:g} is above max {t.max:g}")

@@ -1,0 +1,191 @@
+"""Conditions and medicines that change what a mineral-rich plan may do, each with its source.
+
+A plan that pushes potassium and magnesium is not safe for everyone. Each rule below says,
+for one condition or medicine:
+
+``needs_limits``  targets a clinician must set (as ``--target NAME.max=VALUE``) before
+                  planner plans at all: without them it stops (:class:`SafetyError`) and says
+                  what to ask;
+``no_minimum``    DRI minimums planner does not apply (the clinician's limit decides);
+``steady``        nutrients kept steady from day to day (warfarin: vitamin K);
+``unknown_out``   nutrients whose value must be known for a food to be used (a steady
+                  vitamin K cannot rest on foods whose vitamin K USDA does not report);
+``emphasis``      nutrients worth emphasising, and why;
+``notes``         what every plan and the guided check say.
+
+This is general information drawn from the sources named on each rule, not medical advice;
+every rule sends the person to their clinician for the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from planner.errors import ProfileError, SafetyError
+
+
+@dataclass(frozen=True)
+class HealthRule:
+    key: str
+    kind: str  # condition or medicine
+    label: str
+    question: str  # asked by the guided check
+    source: str
+    needs_limits: tuple[str, ...] = ()
+    no_minimum: tuple[str, ...] = ()
+    steady: tuple[str, ...] = ()
+    unknown_out: tuple[str, ...] = ()
+    emphasis: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    ask: str = ""  # what to ask the clinician
+
+
+_POTASSIUM_MEDICINE = dict(
+    needs_limits=("potassium_mg",), no_minimum=("potassium_mg",),
+    ask="ask your doctor or pharmacist how much potassium a day is safe for you",
+    notes=("This medicine can raise blood potassium; a potassium-rich plan needs a limit "
+           "from your clinician.",))
+
+RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
+    HealthRule(
+        "ckd", "condition", "chronic kidney disease",
+        "Do you have chronic kidney disease (reduced kidney function)?",
+        "National Kidney Foundation, 'Potassium and Your CKD Diet' and 'Phosphorus and Your "
+        "CKD Diet'; KDOQI Clinical Practice Guideline for Nutrition in CKD (2020); NIH ODS "
+        "Magnesium fact sheet (kidney disease and hypermagnesemia)",
+        needs_limits=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
+        no_minimum=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
+        ask="ask your nephrologist or renal dietitian for your daily limits of potassium, "
+            "phosphorus and magnesium",
+        notes=("Kidneys that work less well clear less potassium, phosphorus and magnesium; "
+               "the plan keeps to the limits your clinician set.",)),
+    HealthRule(
+        "kidney_stones", "condition", "kidney stones",
+        "Have you had kidney stones?",
+        "NIDDK, 'Eating, Diet, & Nutrition for Kidney Stones'; National Kidney Foundation, "
+        "'Kidney Stone Diet Plan and Prevention'; NIH ODS Calcium fact sheet",
+        notes=("With kidney stones, calcium from food stays at the RDA, not lower: it binds "
+               "oxalate in the gut. Spinach, beet greens, Swiss chard and nuts are high in "
+               "oxalate; ask your clinician whether to limit them and drink plenty of "
+               "water.",)),
+    HealthRule(
+        "ace_inhibitor", "medicine", "an ACE inhibitor",
+        "Do you take an ACE inhibitor (a blood-pressure medicine ending in -pril, such as "
+        "lisinopril)?",
+        "NIH ODS Potassium fact sheet, 'Interactions with Medications' (ACE inhibitors)",
+        **_POTASSIUM_MEDICINE),  # type: ignore[arg-type]
+    HealthRule(
+        "arb", "medicine", "an angiotensin receptor blocker (ARB)",
+        "Do you take an ARB (a blood-pressure medicine ending in -sartan, such as "
+        "losartan)?",
+        "NIH ODS Potassium fact sheet, 'Interactions with Medications' (angiotensin "
+        "receptor blockers)", **_POTASSIUM_MEDICINE),  # type: ignore[arg-type]
+    HealthRule(
+        "potassium_sparing_diuretic", "medicine", "a potassium-sparing diuretic",
+        "Do you take a potassium-sparing diuretic (spironolactone, eplerenone, amiloride, "
+        "triamterene)?",
+        "NIH ODS Potassium fact sheet, 'Interactions with Medications' (potassium-sparing "
+        "diuretics)", **_POTASSIUM_MEDICINE),  # type: ignore[arg-type]
+    HealthRule(
+        "potassium_supplement", "medicine", "potassium supplements",
+        "Do you take potassium supplements or a potassium salt substitute?",
+        "NIH ODS Potassium fact sheet (supplements and salt substitutes)",
+        **_POTASSIUM_MEDICINE),  # type: ignore[arg-type]
+    HealthRule(
+        "warfarin", "medicine", "warfarin",
+        "Do you take warfarin (Coumadin, Jantoven)?",
+        "NIH ODS Vitamin K fact sheet, 'Interactions with Medications' (warfarin): keep "
+        "vitamin K intake consistent",
+        steady=("vitamin_k_ug",), unknown_out=("vitamin_k_ug",),
+        notes=("On warfarin, vitamin K stays steady from day to day (within 20 % of the first "
+               "day) rather than high on some days and low on others; tell your clinician "
+               "before changing how many leafy greens you eat.",)),
+    HealthRule(
+        "ppi", "medicine", "a proton-pump inhibitor (acid-reducing medicine)",
+        "Do you take acid-reducing medicine (omeprazole, esomeprazole, pantoprazole...)?",
+        "FDA Drug Safety Communication (2 March 2011): low magnesium with long-term "
+        "proton-pump inhibitor use; NIH ODS Vitamin B12 and Magnesium fact sheets",
+        emphasis={"vitamin_b12_ug": "acid-reducing medicine lowers B12 absorption from food",
+                  "magnesium_mg": "long-term acid-reducing medicine can lower blood "
+                                  "magnesium (FDA, 2011)"},
+        notes=("Long-term acid-reducing medicine can lower blood magnesium and B12 "
+               "absorption; ask your clinician whether to check your levels.",)),
+    HealthRule(
+        "metformin", "medicine", "metformin",
+        "Do you take metformin?",
+        "NIH ODS Vitamin B12 fact sheet (metformin); NIH ODS Magnesium fact sheet (type 2 "
+        "diabetes and urinary magnesium loss)",
+        emphasis={"vitamin_b12_ug": "metformin lowers B12 absorption",
+                  "magnesium_mg": "type 2 diabetes raises magnesium losses in urine"},
+        notes=("Metformin lowers B12 absorption over time; ask your clinician whether to "
+               "check your B12.",)),
+    HealthRule(
+        "levothyroxine", "medicine", "levothyroxine",
+        "Do you take levothyroxine (thyroid hormone)?",
+        "NIH ODS Calcium and Iron fact sheets, 'Interactions with Medications' "
+        "(levothyroxine)",
+        notes=("Calcium- and iron-rich foods and drinks (milk, yogurt, fortified juice and "
+               "cereal) lower levothyroxine absorption: take the dose 4 hours apart from "
+               "them, as your pharmacist advises.",)),
+    HealthRule(
+        "diuretic", "medicine", "a loop or thiazide diuretic",
+        "Do you take a loop or thiazide diuretic (furosemide, hydrochlorothiazide)?",
+        "NIH ODS Potassium and Magnesium fact sheets (loop and thiazide diuretics increase "
+        "losses)",
+        emphasis={"potassium_mg": "loop and thiazide diuretics increase potassium losses",
+                  "magnesium_mg": "loop and thiazide diuretics increase magnesium losses"},
+        notes=("Loop and thiazide diuretics increase potassium and magnesium losses; your "
+               "clinician checks your levels with blood tests.",)),
+)}
+CONDITIONS: Final[tuple[str, ...]] = tuple(k for k, r in RULES.items() if r.kind == "condition")
+MEDICINES: Final[tuple[str, ...]] = tuple(k for k, r in RULES.items() if r.kind == "medicine")
+
+
+def check_keys(kind: str, values: Iterable[str]) -> tuple[str, ...]:
+    """Validated condition or medicine keys (``kind`` is "condition" or "medicine")."""
+    known = CONDITIONS if kind == "condition" else MEDICINES
+    out = []
+    for value in values:
+        key = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+        if key not in known:
+            raise ProfileError(f"{kind}: {value!r} is not one of {', '.join(known)}")
+        out.append(key)
+    return tuple(dict.fromkeys(out))
+
+
+def check_key(value: str) -> str:
+    """A validated condition or medicine key (either kind)."""
+    key = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in RULES:
+        raise ProfileError(f"{value!r} is not a condition ({', '.join(CONDITIONS)}) or a "
+                           f"medicine ({', '.join(MEDICINES)})")
+    return key
+
+
+def active_rules(conditions: Iterable[str], medicines: Iterable[str]) -> list[HealthRule]:
+    return [RULES[k] for k in (*conditions, *medicines)]
+
+
+def missing_limits(rules: Iterable[HealthRule], limits: Mapping[str, float | None]
+                   ) -> dict[str, list[HealthRule]]:
+    """Nutrient -> the rules that need a clinician's limit for it, where none is set."""
+    out: dict[str, list[HealthRule]] = {}
+    for rule in rules:
+        for nutrient in rule.needs_limits:
+            if limits.get(nutrient) is None:
+                out.setdefault(nutrient, []).append(rule)
+    return out
+
+
+def safety_error(missing: Mapping[str, list[HealthRule]]) -> SafetyError:
+    """One line: why planner stops, what to ask, and how to give the answer."""
+    rules = list({r.key: r for rs in missing.values() for r in rs}.values())
+    why = " and ".join(r.label for r in rules)
+    asks = "; ".join(dict.fromkeys(r.ask for r in rules if r.ask))
+    flags = " ".join(f"--target {n}.max=..." for n in missing)
+    return SafetyError(
+        f"with {why}, planner does not plan meals rich in potassium or magnesium without "
+        f"limits from your clinician: {asks}, then give them with {flags} (sources: "
+        + "; ".join(dict.fromkeys(r.source.split(";")[0] for r in rules)) + ")")
