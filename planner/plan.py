@@ -95,7 +95,7 @@ from planner.catalogue import (
 )
 from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
-from planner.health import active_rules, missing_limits, safety_error
+from planner.health import HealthRule, active_rules, missing_limits, safety_error
 from planner.model import (
     Bound,
     Count,
@@ -304,7 +304,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
 
     If the day-by-day plan misses a target although every target can be reached on a single
     day (the variety rules got in the way), the food-repeat limit is raised one day at a
-    time, up to the staple limit, and the plan says so in its notes.
+    time, up to the staple limit, and the plan says so in its notes. A miss on the first
+    day cannot come from the variety rules (nothing was eaten before it), so it is
+    reported at once.
 
     Raises :class:`PlanRequestError` for a bad option (unknown diet, exclusion or food),
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
@@ -342,7 +344,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             day_plans, infos, shortfalls = _plan_days(context, attempt, table)
         except InfeasiblePlanError as exc:
             if not catalogue.missing:
-                raise
+                raise _with_health_hint(exc, health) from exc
             raise InfeasiblePlanError(
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
@@ -352,9 +354,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         if impossible is None:
             impossible = _impossible(data, applied, options)
         if impossible:
-            raise _infeasible(impossible, options, certain=True)
-        if attempt.max_days >= min(options.staple_max_days, WINDOW):
-            raise _infeasible(shortfalls, options, certain=False)
+            raise _with_health_hint(_infeasible(impossible, options, certain=True), health)
+        first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
+        if first_day or attempt.max_days >= min(options.staple_max_days, WINDOW):
+            raise _with_health_hint(_infeasible(shortfalls, options, certain=False), health)
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health for note in rule.notes)
@@ -384,6 +387,20 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
     return week
+
+
+def _with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
+                      ) -> InfeasiblePlanError:
+    """A diagnosis under a clinician's mineral limits also says why: planner's foods are
+    chosen to be rich in the very minerals the limits hold down."""
+    limited = [r for r in health if r.needs_limits]
+    if not limited:
+        return error
+    hint = (f"with {' and '.join(r.label for r in limited)}, planner's mineral-rich foods "
+            "may not fit your limits: a renal dietitian or your clinician can plan meals "
+            "within them")
+    return InfeasiblePlanError(f"{error}; {hint}", error.shortfalls,
+                               (*error.suggestions, hint))
 
 
 def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable) -> Quality:

@@ -344,23 +344,66 @@ def test_advice_red_flag_sends_to_a_doctor(run) -> None:  # type: ignore[no-unty
 
 
 def test_advice_without_red_flags_offers_a_plan(run) -> None:  # type: ignore[no-untyped-def]
-    r = run("advice", "--no-input", "--no-weakness", "--sweating", "--acid-reducers",
+    r = run("advice", "--no-input", "--no-weakness", "--no-wasting", "--no-swallowing",
+            "--no-spreading", "--no-persistent", "--sweating", "--medicine", "ppi",
             "--sex", "female", "--age", "58", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert not doc["see_doctor"]
-    assert set(doc["emphasis"]) == {"potassium_mg", "magnesium_mg", "vitamin_b12_ug"}
-    assert doc["commands"][0] == "planner week --sex female --age 58 --strict-daily"
+    assert set(doc["emphasis"]) == {"potassium_mg", "magnesium_mg", "vitamin_b12_ug",
+                                    "sodium_mg"}
+    assert "FDA, 2011" in doc["emphasis"]["magnesium_mg"]  # PPIs and magnesium
+    assert "fluids" in doc["emphasis"]["sodium_mg"]
+    assert doc["commands"][0] == ("planner week --sex female --age 58 --medicine ppi "
+                                  "--strict-daily")
+    assert "caffeine" in doc["unanswered"] and "ckd" in doc["unanswered"]
 
 
-def test_advice_asks_questions_on_input(run) -> None:  # type: ignore[no-untyped-def]
-    answers = "n\n" * 5 + "y\n" + "n\n" * 9  # five red flags no, caffeine yes, rest no
-    r = run("advice", "--ask", input=answers)
+def test_advice_reads_piped_answers(run) -> None:  # type: ignore[no-untyped-def]
+    # in the order asked: 5 red flags, 2 conditions, 9 medicines, then the factors
+    answers = "n\n" * 5 + "n\n" * 2 + "n\n" * 9 + "y\n"
+    r = run("advice", input=answers)
     assert r.exit_code == 0, r.output
-    assert "Is there muscle weakness that is getting worse?" in r.stdout
+    assert "No red-flag signs reported." in r.stdout
     assert "Caffeine is a common trigger" in r.stdout
-    stop = run("advice", "--ask", input="y\n")  # the first red flag ends the questions
+    stop = run("advice", input="y\n")  # the first red flag: a doctor, nothing else
+    assert stop.exit_code == 0
     assert "see a doctor" in stop.stdout.lower() and "caffeine" not in stop.stdout.lower()
+
+
+@pytest.mark.parametrize("how", [["--no-input"], []])
+def test_an_unanswered_red_flag_is_never_a_no(run, how: list[str]) -> None:  # type: ignore[no-untyped-def]
+    r = run("advice", *how, "--no-weakness", "--no-wasting", input="n\n" if not how else "")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error: red-flag question(s) not answered: ")
+    assert "No red-flag signs reported" not in r.stdout
+
+
+def test_advice_answers_file_and_formats(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    toml = tmp_path / "answers.toml"
+    toml.write_text('weakness = false\nwasting = false\nswallowing = "no"\n'
+                    'spreading = false\npersistent = false\nconditions = ["ckd"]\n'
+                    'medicines = ["warfarin"]\ncaffeine = true\n')
+    r = run("advice", "--answers", str(toml), "--no-input", "--format", "markdown")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("# Guided check")
+    assert "## Ask your clinician first" in r.stdout and "renal dietitian" in r.stdout
+    assert "--condition ckd --medicine warfarin" in r.stdout
+    assert "--target magnesium_mg.max=YOUR_LIMIT" in r.stdout
+    assert "vitamin K stays steady" in r.stdout
+    as_json = tmp_path / "answers.json"
+    as_json.write_text(json.dumps({"weakness": True}))
+    doc = json.loads(run("advice", "--answers", str(as_json), "--no-input", "--format",
+                         "json").stdout)
+    assert doc["see_doctor"] and doc["commands"] == []
+    bad = tmp_path / "bad.toml"
+    bad.write_text("weakness = maybe\n")
+    r = run("advice", "--answers", str(bad), "--no-input")
+    assert r.exit_code == 1 and "not valid TOML or JSON" in r.stderr
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text("tiredness = true\n")
+    r = run("advice", "--answers", str(unknown), "--no-input")
+    assert r.exit_code == 1 and "unknown question 'tiredness'" in r.stderr
 
 
 def test_saved_profile_is_used_by_every_command(run) -> None:  # type: ignore[no-untyped-def]

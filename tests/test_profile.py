@@ -82,3 +82,20 @@ def test_profile_toml_round_trips(tmp_path: Path) -> None:
     assert again.include == s.include and again.exclude == s.exclude
     assert compute_targets(again.profile, again.overrides).as_dict() == \
         compute_targets(s.profile, s.overrides).as_dict()
+
+
+def test_conditions_and_medicines_in_a_profile_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('sex = "male"\nage = 60\nconditions = ["kidney_stones"]\n'
+                    'medicines = ["ppi"]\n')
+    settings = resolve_settings({"medicines": ["warfarin"]}, profile_file=path)
+    assert settings.profile.conditions == ("kidney_stones",)
+    assert settings.profile.medicines == ("ppi", "warfarin")  # the file's and the flags'
+    saved = tmp_path / "saved.toml"
+    saved.write_text(profile_toml(settings))
+    again = read_profile_file(saved)
+    assert again["conditions"] == ["kidney_stones"] and again["medicines"] == ["ppi",
+                                                                               "warfarin"]
+    path.write_text('sex = "male"\nage = 60\nmedicines = "ppi"\n')
+    with pytest.raises(ProfileError, match=r"medicines must be a list of names"):
+        resolve_settings({}, profile_file=path)

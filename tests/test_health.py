@@ -1,0 +1,171 @@
+"""Conditions and medicines: each rule with a profile that triggers it. Plans are checked
+from the food table and the chosen grams, independently of the planner's own totals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.data import FoodTable
+from planner.errors import InfeasiblePlanError, ProfileError, SafetyError
+from planner.health import CONDITIONS, MEDICINES, RULES
+from planner.plan import PlanOptions, WeekPlan, plan_week
+from planner.profile import make_profile, parse_override
+from planner.report import format_week
+from planner.targets import compute_targets
+
+
+@pytest.fixture(scope="module")
+def catalogue(bundled: FoodTable) -> Catalogue:
+    return load_catalogue(bundled)
+
+
+def _day_totals(week: WeekPlan, table: FoodTable, nutrient: str) -> list[float]:
+    out = []
+    for day in week.days:
+        total = 0.0
+        for item in day.items:
+            value = table.foods.loc[item.food_id, nutrient]
+            if value == value:
+                total += item.grams / 100 * value
+        out.append(total)
+    return out
+
+
+def test_every_rule_names_its_source() -> None:
+    assert set(CONDITIONS) >= {"ckd", "kidney_stones"}
+    assert set(MEDICINES) >= {"ace_inhibitor", "arb", "potassium_sparing_diuretic",
+                              "warfarin", "ppi", "metformin", "levothyroxine"}
+    for rule in RULES.values():
+        assert any(s in rule.source for s in ("NIH ODS", "National Kidney Foundation",
+                                              "FDA", "NIDDK")), rule.key
+        assert rule.question.endswith("?") and (rule.notes or rule.emphasis)
+
+
+@pytest.mark.parametrize(("profile", "nutrients"), [
+    ({"conditions": ["ckd"]}, ("potassium_mg", "phosphorus_mg", "magnesium_mg")),
+    ({"medicines": ["ace_inhibitor"]}, ("potassium_mg",)),
+    ({"medicines": ["arb"]}, ("potassium_mg",)),
+    ({"medicines": ["potassium_sparing_diuretic"]}, ("potassium_mg",)),
+    ({"medicines": ["potassium_supplement"]}, ("potassium_mg",)),
+])
+def test_kidney_disease_and_potassium_medicines_stop_without_a_clinicians_limit(
+        bundled: FoodTable, catalogue: Catalogue, profile: dict[str, list[str]],
+        nutrients: tuple[str, ...]) -> None:
+    targets = compute_targets(make_profile("female", 62, **profile))  # type: ignore[arg-type]
+    with pytest.raises(SafetyError) as info:
+        plan_week(bundled, catalogue, targets, PlanOptions(days=2))
+    message = str(info.value)
+    assert "\n" not in message and "without limits from your clinician" in message
+    for n in nutrients:
+        assert f"--target {n}.max=..." in message
+    assert ("renal dietitian" in message) == ("conditions" in profile)
+    assert "NIH ODS" in message or "National Kidney Foundation" in message
+    # the DRI minimum gives way: the clinician's limit decides
+    assert all(n not in targets or targets[n].min is None for n in nutrients)
+
+
+def test_a_potassium_medicine_with_a_limit_plans_within_it(bundled: FoodTable,
+                                                           catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("male", 64, medicines=["ace_inhibitor"]),
+                              [parse_override("potassium_mg.max=2800")])
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=3))
+    assert max(_day_totals(week, bundled, "potassium_mg")) <= 2800 + 1e-6
+    assert any("raise blood potassium" in n for n in week.notes)
+
+
+def test_kidney_disease_with_limits_plans_within_them_or_says_why(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    limits = {"potassium_mg": 2000.0, "phosphorus_mg": 900.0, "magnesium_mg": 350.0}
+    targets = compute_targets(make_profile("female", 60, conditions=["ckd"]),
+                              [parse_override(f"{n}.max={v}") for n, v in limits.items()])
+    try:
+        week = plan_week(bundled, catalogue, targets, PlanOptions(days=2))
+    except InfeasiblePlanError as error:
+        assert "renal dietitian" in str(error) and error.shortfalls
+        return
+    for n, limit in limits.items():
+        assert max(_day_totals(week, bundled, n)) <= limit + 1e-6
+
+
+def test_warfarin_keeps_vitamin_k_steady(bundled: FoodTable, catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("female", 70, medicines=["warfarin"]))
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=7))
+    amounts = _day_totals(week, bundled, "vitamin_k_ug")
+    first = amounts[0]
+    for value in amounts[1:]:
+        assert 0.8 * first - 20 - 1e-6 <= value <= 1.2 * first + 20 + 1e-6, amounts
+    eaten = {i.food_id for d in week.days for i in d.items}
+    assert bundled.foods.loc[sorted(eaten), "vitamin_k_ug"].notna().all()  # all known
+    assert any("vitamin K stays steady" in n for n in week.notes)
+    assert any("USDA does not report were left out" in n for n in week.notes)
+
+
+@pytest.mark.parametrize(("medicine", "words"), [
+    ("ppi", "magnesium"), ("metformin", "B12"), ("levothyroxine", "4 hours apart"),
+    ("diuretic", "potassium and magnesium losses")])
+def test_medicines_that_need_a_note(bundled: FoodTable, catalogue: Catalogue, medicine: str,
+                                    words: str) -> None:
+    targets = compute_targets(make_profile("male", 55, medicines=[medicine]))
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=1))
+    assert any(words in n for n in week.notes), week.notes
+    assert words in format_week(week, "table") and words in format_week(week, "markdown")
+
+
+def test_kidney_stones_keep_calcium_at_the_rda_and_note_oxalate(bundled: FoodTable,
+                                                              catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("male", 45, conditions=["kidney_stones"]))
+    assert targets["calcium_mg"].min == 1000  # not lowered
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=2))
+    assert min(_day_totals(week, bundled, "calcium_mg")) >= 1000 - 1e-6
+    assert any("oxalate" in n and "spinach" in n.lower() for n in week.notes)
+
+
+def test_unknown_condition_or_medicine_is_refused() -> None:
+    with pytest.raises(ProfileError, match=r"medicine: 'aspirin' is not one of"):
+        make_profile("male", 40, medicines=["aspirin"])
+    with pytest.raises(ProfileError, match=r"condition: 'gout' is not one of"):
+        make_profile("male", 40, conditions=["gout"])
+
+
+def test_sodium_under_the_adequate_intake_gets_a_note(bundled: FoodTable,
+                                                      catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("female", 35))
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=3))
+    sodium = _day_totals(week, bundled, "sodium_mg")
+    low = [d for d, value in enumerate(sodium, 1) if value < 1500]
+    notes = [n for n in week.notes if "sodium" in n and "1/4 teaspoon" in n]
+    assert bool(low) == bool(notes)
+    if low:
+        assert notes[0].startswith(("Day ", "Days ")) and str(low[0]) in notes[0]
+    table = format_week(week, "table")
+    assert f"Na {sodium[0]:,.0f} mg" in table  # counted every day
+
+
+def test_overridden_targets_are_marked_in_every_format(bundled: FoodTable,
+                                                       catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("female", 35),
+                              [parse_override("vitamin_b12_ug=1"),
+                               parse_override("sodium_mg.max=2000")])
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=1))
+    for fmt in ("table", "markdown", "html"):
+        text = format_week(week, fmt)
+        assert "set by you; the DRI was RDA 2.4 µg" in text, fmt
+        assert "below the DRI of 2.4 µg" in text, fmt  # the warning
+    doc = json.loads(format_week(week, "json"))
+    b12 = doc["targets"]["vitamin_b12_ug"]
+    assert b12["overridden"] and b12["set_by"] == "you" and b12["source"] == "set by you"
+    assert b12["replaced"]["min"] == 2.4 and "IOM" in b12["replaced"]["source"]
+    assert any("below the DRI" in w for w in doc["warnings"])
+    assert doc["targets"]["sodium_mg"]["replaced"]["max"] == 2300
+
+
+def test_a_vegan_week_spreads_b12(bundled: FoodTable, catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("male", 45))
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=7, diet="vegan"))
+    b12 = _day_totals(week, bundled, "vitamin_b12_ug")
+    low = [v for v in b12 if v < 0.5 * 2.4 - 1e-6]
+    assert not low or any("spread fortified foods" in n for n in week.notes), b12
+    assert sum(b12) / 7 >= 2.4 - 1e-6
