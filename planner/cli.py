@@ -42,6 +42,7 @@ from planner.plan import PlanOptions, check_plan_options, plan_week
 from planner.profile import Settings, profile_toml, resolve_settings
 from planner.report import (
     format_advice,
+    format_batch,
     format_explain,
     format_foods,
     format_solve,
@@ -523,6 +524,74 @@ def advice(
         settings = _settings(_person(sex, age, life_stage), profile, None, diet=diet)
         person, diet = settings.profile, settings.diet
     typer.echo(format_advice(advise(collected, person, diet), fmt.value), nl=False)
+
+
+@app.command()
+def batch(
+    people: Annotated[Path, typer.Argument(help="People table, CSV or Parquet: id, sex, age "
+                                           "and optional life_stage, weight, height, "
+                                           "activity, diet, exclude, include, conditions, "
+                                           "medicines (lists split by ;), days, seed, "
+                                           "target.<nutrient>, target.<nutrient>.max.",
+                                           dir_okay=False)],
+    out: Annotated[str, typer.Option("--out", help="Output folder (new, empty, or this "
+                                     "batch's with --resume); a path every worker can "
+                                     "reach, or an fsspec URL.")],
+    workers: Annotated[int | None, typer.Option(min=1, max=256, help="Local worker "
+                                                "processes (default: every core).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Run on an existing Dask "
+        "cluster, e.g. tcp://host:8786.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped batch: "
+                                         "people already planned are skipped.")] = False,
+    data_dir: DataOption = None,
+    fmt: Annotated[TableOrJson, typer.Option("--format", help="Summary as table or json.")]
+    = TableOrJson.table,
+) -> None:
+    """Plan a week for every person in a table, in parallel, into Parquet files.
+
+    Writes OUT/items, OUT/days and OUT/people (Parquet parts); a bad or infeasible row is
+    recorded with its reason and never stops the batch.
+
+    Example: planner batch people.csv --out results --workers 2
+    """
+    from planner.batch import read_people, run_batch
+
+    frame = read_people(people)
+    data = None if data_dir is None else str(data_dir.resolve())
+    try:
+        with _batch_progress() as progress:
+            summary = run_batch(frame, out, data_dir=data, workers=workers,
+                                scheduler=scheduler, resume=resume, progress=progress)
+    except KeyboardInterrupt:
+        typer.echo(f"error: interrupted; finished people are saved in {out}: run again "
+                   "with --resume to continue", err=True)
+        raise typer.Exit(130) from None
+    typer.echo(format_batch(summary, out, fmt.value), nl=False)
+
+
+@contextmanager
+def _batch_progress() -> Iterator[Any]:
+    """A rich progress bar on stderr, only in an interactive terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("planning"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=Console(stderr=True),
+                  transient=True) as bars:
+        def start(total: int, done: int) -> Any:
+            task = bars.add_task("people", total=total, completed=done)
+            return lambda n: bars.advance(task, n)
+        yield start
 
 
 @app.command()

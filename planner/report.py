@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from planner.advice import DOCTOR, Advice
 from planner.diet import DietResult
@@ -23,6 +23,9 @@ from planner.plan import DayPlan, PlanItem, WeekPlan
 from planner.quality import GROUPS
 from planner.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
 from planner.targets import Targets
+
+if TYPE_CHECKING:  # batch imports this module to summarise plans
+    from planner.batch import BatchSummary
 
 SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
                 "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}
@@ -644,3 +647,28 @@ def format_advice(advice: Advice, fmt: str = "table") -> str:
     lines += ["", "If twitching spreads, weakness appears or symptoms persist, see a doctor.",
               f"*{DISCLAIMER}*" if markdown else DISCLAIMER]
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ batch
+
+def format_batch(summary: BatchSummary, out: str, fmt: str = "table") -> str:
+    """A batch's summary: counts, speed, what infeasible rows lacked, invalid rows."""
+    if fmt == "json":
+        return to_json({"schema": "planner.batch-summary/1", **summary.as_dict(),
+                        "out": out})
+    counts = ", ".join(f"{n} {s}" for s, n in summary.counts.items())
+    lines = [f"Planned {summary.planned:,} people on {summary.where} in "
+             f"{summary.seconds:,.1f} s ({summary.per_minute:,.1f} plans a minute): {counts}"
+             + (f"; {summary.skipped:,} done before (resumed)" if summary.skipped else "")
+             + "."]
+    if summary.short:
+        lines.append("Most often short among infeasible rows: " + ", ".join(
+            f"{_short_name(n)} ({k})" for n, k in summary.short) + ".")
+    for person, message in summary.invalid:
+        lines.append(f"  {plain(person)}: {plain(message)}")
+    lines.append(f"Results: {out}/people, {out}/days, {out}/items (Parquet).")
+    return "\n".join(lines) + "\n"
+
+
+def _short_name(name: str) -> str:
+    return display_name(name) if name in BY_NAME else name.replace("_", " ")
