@@ -3,34 +3,95 @@
 
 Usage:
     python scripts/bench.py [--runs 5] [CASE ...]
+    python scripts/bench.py --runs 3 --people 200 batch batch-serial batch-process
 
 Each case runs in a fresh Python process (so peak memory is the case's own: resident set
 size high-water mark, imports and data included). The timed part excludes interpreter start
 and imports but includes everything the case does after that. Prints one line per case and,
 with --json, a machine-readable summary.
+
+The batch cases plan the same ``--people`` varied people (ages 9 to 90, both sexes,
+pregnancy and lactation, four activity levels, four diets, allergies; seeded, so every run
+and case plans the same table) three ways: ``batch`` is ``planner batch`` on every core,
+``batch-serial`` the same batch in one process, ``batch-process`` one ``planner week``
+process per person (the first ``--sample`` people, extrapolated; interpreter start
+included, as a user would pay it). They report plans per minute; ``batch`` also reports
+the peak memory of its largest worker process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 
 CASES: dict[str, str] = {
     "load": "load the bundled foods and portions tables (8,789 foods)",
     "week": "7-day plan, default profile (woman, 35), catalogue",
     "month": "28-day plan, default profile, catalogue",
     "week-all": "7-day plan over the whole 8,789-food table, generic portions",
+    "batch": "planner batch of --people varied people on every core",
+    "batch-serial": "the same batch in one process",
+    "batch-process": "one `planner week` process per person (--sample people)",
 }
+BATCH_CASES = ("batch", "batch-serial", "batch-process")
+ALLERGENS = ("dairy", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "soy", "gluten",
+             "sesame")
 
 
-def _run_case(name: str, runs: int) -> dict[str, object]:
+def sample_people(count: int, seed: int = 2026) -> list[dict[str, str]]:
+    """``count`` varied, plausible people (one dict of people-table columns each)."""
+    rng = random.Random(seed)
+    people = []
+    for number in range(count):
+        sex = rng.choice(("female", "male"))
+        age = rng.choice((rng.randint(9, 18), rng.randint(19, 50), rng.randint(19, 50),
+                          rng.randint(51, 70), rng.randint(71, 90)))
+        stage = "general"
+        if sex == "female" and 18 <= age <= 45 and rng.random() < 0.2:
+            stage = rng.choice(("pregnancy", "lactation"))
+        diet = rng.choices(("omnivore", "pescatarian", "vegetarian", "vegan"),
+                           weights=(70, 8, 15, 7))[0]
+        allergies = rng.sample(ALLERGENS, k=rng.choices((0, 1, 2), weights=(70, 22, 8))[0])
+        person = {"id": f"p{number:04d}", "sex": sex, "age": str(age), "life_stage": stage,
+                  "activity": rng.choice(("sedentary", "low", "low", "active", "very_active")),
+                  "diet": diet, "exclude": ";".join(allergies), "weight": "", "height": "",
+                  "seed": str(rng.randint(0, 99))}
+        if age >= 19 and rng.random() < 0.5:
+            person["height"] = str(rng.randint(150, 195) if sex == "male"
+                                   else rng.randint(145, 185))
+            person["weight"] = str(rng.randint(50, 110))
+        people.append(person)
+    return people
+
+
+def _week_command(person: dict[str, str]) -> list[str]:
+    """The `planner week` command that plans ``person`` alone."""
+    command = [sys.executable, "-m", "planner", "week", "--format", "json"]
+    for column, flag in (("sex", "--sex"), ("age", "--age"), ("life_stage", "--life-stage"),
+                         ("weight", "--weight"), ("height", "--height"),
+                         ("activity", "--activity"), ("diet", "--diet"), ("seed", "--seed")):
+        if person.get(column):
+            command += [flag, person[column]]
+    for allergen in filter(None, person.get("exclude", "").split(";")):
+        command += ["--exclude", allergen]
+    return command
+
+
+def _run_case(name: str, runs: int, people: int, sample: int) -> dict[str, Any]:
     """Run one case ``runs`` times in this process; return timings and peak RSS."""
+    if name in BATCH_CASES:
+        return _run_batch_case(name, runs, people, sample)
     work = _case(name)
     times = []
     for _ in range(runs):
@@ -40,6 +101,48 @@ def _run_case(name: str, runs: int) -> dict[str, object]:
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"case": name, "runs": runs, "median_s": statistics.median(times),
             "min_s": min(times), "max_s": max(times), "peak_mb": peak_kib / 1024}
+
+
+def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, Any]:
+    """Plans per minute of one way of planning ``count`` people (median of ``runs``)."""
+    import pandas as pd
+
+    from planner.batch import run_batch
+
+    people = sample_people(count)
+    times: list[float] = []
+    statuses: dict[str, int] = {}
+    planned = count
+    for _ in range(runs):
+        out = tempfile.mkdtemp(prefix="planner-bench-")
+        try:
+            if name == "batch-process":
+                planned = min(sample, count)
+                env = dict(os.environ, XDG_CONFIG_HOME=out)  # no saved profile applies
+                start = time.perf_counter()
+                for person in people[:planned]:
+                    done = subprocess.run(_week_command(person), capture_output=True,
+                                          env=env, check=False)
+                    key = {0: "ok", 3: "infeasible"}.get(done.returncode, "other")
+                    statuses[key] = statuses.get(key, 0) + 1
+                times.append(time.perf_counter() - start)
+            else:
+                table = pd.DataFrame(people).astype(str)
+                start = time.perf_counter()
+                summary = run_batch(table, os.path.join(out, "plans"),
+                                    workers=1 if name == "batch-serial" else None)
+                times.append(time.perf_counter() - start)
+                statuses = dict(summary.counts)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    median = statistics.median(times)
+    self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"case": name, "runs": runs, "people": planned, "median_s": median,
+            "min_s": min(times), "max_s": max(times),
+            "per_minute": 60 * planned / median, "statuses": statuses,
+            "peak_mb": self_kib / 1024, "worker_peak_mb": child_kib / 1024,
+            "cores": os.cpu_count()}
 
 
 def _case(name: str) -> Callable[[], object]:
@@ -71,22 +174,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", default=list(CASES), help="cases to run")
     parser.add_argument("--runs", type=int, default=5, help="runs per case (default 5)")
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
+    parser.add_argument("--people", type=int, default=200,
+                        help="people in the batch cases (default 200)")
+    parser.add_argument("--sample", type=int, default=20,
+                        help="people planned one process each in batch-process (default 20)")
     parser.add_argument("--inner", help=argparse.SUPPRESS)  # run one case in this process
     args = parser.parse_args(argv)
     if args.inner:
-        print(json.dumps(_run_case(args.inner, args.runs)))
+        print(json.dumps(_run_case(args.inner, args.runs, args.people, args.sample)))
         return 0
     results = []
     for name in args.cases:
         if name not in CASES:
             parser.error(f"unknown case {name!r}; choose from {', '.join(CASES)}")
         out = subprocess.run([sys.executable, __file__, "--inner", name, "--runs",
-                              str(args.runs)], check=True, capture_output=True, text=True)
+                              str(args.runs), "--people", str(args.people), "--sample",
+                              str(args.sample)], check=True, capture_output=True, text=True)
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
         print(f"{name:<14} median {result['median_s']:7.3f} s  (min {result['min_s']:.3f}, "
               f"max {result['max_s']:.3f}, {args.runs} runs)  peak {result['peak_mb']:6.0f} MB"
               f"  - {CASES[name]}")
+        if name in BATCH_CASES:
+            print(f"{'':<14} {result['per_minute']:7.1f} plans per minute "
+                  f"({result['people']} people: "
+                  + ", ".join(f"{n} {k}" for k, n in result["statuses"].items() if n)
+                  + f"); largest child process peak {result['worker_peak_mb']:.0f} MB")
+    by_case = {r["case"]: r for r in results}
+    if "batch" in by_case:
+        for other in ("batch-serial", "batch-process"):
+            if other in by_case:
+                ratio = by_case["batch"]["per_minute"] / by_case[other]["per_minute"]
+                print(f"batch vs {other}: {ratio:.1f}x the plans per minute")
     if args.json:
         print(json.dumps(results, indent=2))
     return 0
