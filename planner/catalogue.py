@@ -327,17 +327,18 @@ def select(catalogue: Catalogue, diet: str = "omnivore", exclude: Iterable[str] 
 MAX_NAME_MATCHES: Final = 12
 
 
-def exclusion_mask(catalogue: Catalogue, name: str) -> pd.Series:
-    """Rows an exclusion name removes; raise PlanRequestError for an unknown, empty or vague
-    name. Names match whole words ("egg" never matches "vegetable")."""
+def exclusion_mask(catalogue: Catalogue, name: str, what: str = "exclude") -> pd.Series:
+    """Rows an exclusion name removes (or a like or dislike names: ``what``); raise
+    PlanRequestError for an unknown, empty or vague name. Names match whole words ("egg"
+    never matches "vegetable")."""
     entries = catalogue.entries
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     if not key.strip("_"):
-        raise PlanRequestError("exclude: empty name; give an allergen, a category, a food id "
+        raise PlanRequestError(f"{what}: empty name; give an allergen, a category, a food id "
                                "or a food name")
     if key in ALLERGENS:
         if catalogue.generic:
-            raise PlanRequestError(f"exclude: {name!r}: the whole food table has no allergen "
+            raise PlanRequestError(f"{what}: {name!r}: the whole food table has no allergen "
                                    "labels; use the catalogue to exclude allergens")
         return entries["allergens"].map(lambda a: key in a)
     if key in CATEGORIES or key in TAGS:
@@ -346,13 +347,20 @@ def exclusion_mask(catalogue: Catalogue, name: str) -> pd.Series:
     if len(matches) > MAX_NAME_MATCHES:
         shown = ", ".join(entries.loc[matches[:5], "short_name"])
         raise PlanRequestError(
-            f"exclude: {name!r} matches {len(matches)} foods ({shown}, ...); name a food, or "
-            f"exclude a category ({', '.join(CATEGORIES[:4])}...) or an allergen")
+            f"{what}: {name!r} matches {len(matches)} foods ({shown}, ...); name a food, or "
+            f"use a category ({', '.join(CATEGORIES[:4])}...) or an allergen")
     if matches:
         return pd.Series(entries.index.isin(matches), index=entries.index)
     raise PlanRequestError(
-        f"exclude: {name!r} is not an allergen ({', '.join(ALLERGENS)}), a category "
+        f"{what}: {name!r} is not an allergen ({', '.join(ALLERGENS)}), a category "
         f"({', '.join(CATEGORIES)}), a food id or a food name in the catalogue")
+
+
+def matching_foods(catalogue: Catalogue, name: str, what: str = "like") -> list[str]:
+    """Catalogue ids a preference names (an allergen, category, tag, id or food name, as
+    for ``--exclude``)."""
+    mask = exclusion_mask(catalogue, name, what)
+    return list(catalogue.entries.index[mask.to_numpy()])
 
 
 def excluded_by(catalogue: Catalogue, exclude: Iterable[str]) -> dict[str, tuple[str, ...]]:

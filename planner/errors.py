@@ -9,6 +9,8 @@
     +-- SolverError               the solver failed or gave up without an answer
     +-- FetchError                talking to FoodData Central failed
     +-- OutputError               a report could not be written where asked
+    +-- IntakeError               what a person ate could not be read (food, amount)
+    +-- LogError                  the food log database cannot be used as it is
 
 Foreign exceptions (pandas parser errors, OSError, JSON errors) are mapped to these where
 they happen, raised ``from`` the original so a developer can still see the cause.
@@ -76,6 +78,16 @@ class FetchError(PlannerError):
 
 class OutputError(PlannerError):
     """A report or data file could not be written where the user asked."""
+
+
+class IntakeError(PlannerError):
+    """What a person ate could not be read: an unknown or ambiguous food, a measure USDA
+    does not give for it, an implausible amount. The message lists the closest matches."""
+
+
+class LogError(PlannerError):
+    """The food log database is not one planner can use (corrupt, another program's, a
+    newer schema, locked too long); it is left exactly as it is."""
 
 
 def reason(exc: BaseException) -> str:

@@ -78,9 +78,9 @@ targets and rules, independently of the solver.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -90,6 +90,7 @@ from planner.catalogue import (
     Catalogue,
     excluded_by,
     find_food,
+    matching_foods,
     portion_words,
     select,
 )
@@ -146,6 +147,11 @@ W_UNKNOWN: Final = 0.5  # per key nutrient whose value is unknown for the food
 W_REPEAT: Final = 0.5  # per earlier day (in the last 6) the food was eaten
 W_YESTERDAY: Final = 1.0  # extra if it was eaten yesterday
 W_JITTER: Final = 0.8  # seeded random cost per food and day, in [0, W_JITTER)
+#: A liked food costs this much less (never below W_LIKED_FLOOR); a disliked one this much
+#: more: about four days of repeats, so a disliked food comes only when it is needed.
+W_LIKE: Final = 0.6
+W_LIKED_FLOOR: Final = 0.05
+W_DISLIKE: Final = 4.0
 #: A steady nutrient (vitamin K on warfarin) stays within this share of the first day's
 #: amount, give or take STEADY_SLACK (so a first day with little is not a trap).
 STEADY: Final = 0.2
@@ -188,6 +194,8 @@ class PlanOptions:
     min_distinct: int = 20
     ul_margin: float = 0.9  # keep every day below this share of a Tolerable Upper Intake
     week_energy_tolerance: float = 0.03  # a block's mean energy within this of the EER
+    like: tuple[str, ...] = ()  # foods to prefer (soft)
+    dislike: tuple[str, ...] = ()  # foods to avoid when there is a choice (soft)
     solver: SolverOptions = field(default_factory=SolverOptions)
 
 
@@ -210,19 +218,34 @@ class PlanItem:
     text: str = ""
     # the item's amounts of the key nutrients and energy; None where USDA has no value
     nutrients: Mapping[str, float | None] = field(default_factory=dict)
+    eaten: bool = False  # already eaten (a log or --ate): shown, counted, not bought
 
     def as_dict(self) -> dict[str, Any]:
-        return {"food_id": self.food_id, "ndb_number": self.ndb_number,
-                "fdc_id": int(self.fdc_id) if self.fdc_id and self.fdc_id.isdigit()
-                else self.fdc_id, "name": self.name, "text": self.text, "role": self.role,
-                "servings": round(self.servings, 4), "usda_measure": self.portion,
-                "grams": round(self.grams, 6)}
+        out = {"food_id": self.food_id, "ndb_number": self.ndb_number,
+               "fdc_id": int(self.fdc_id) if self.fdc_id and self.fdc_id.isdigit()
+               else self.fdc_id, "name": self.name, "text": self.text, "role": self.role,
+               "servings": round(self.servings, 4), "usda_measure": self.portion,
+               "grams": round(self.grams, 6)}
+        if self.eaten:
+            out["eaten"] = True
+        return out
 
 
 @dataclass(frozen=True)
 class Meal:
     slot: str
     items: tuple[PlanItem, ...]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A food that stays as it is on ``day`` at meal ``slot``: already eaten (from a log
+    or ``--ate``), or kept from a saved week. It counts toward every target and rule of
+    its day and week, and its meal is not planned."""
+
+    day: int
+    slot: str
+    item: PlanItem
 
 
 @dataclass(frozen=True)
@@ -298,7 +321,10 @@ def _round(value: float | None) -> float | None:
 # ------------------------------------------------------------------ public entry point
 
 def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
-              options: PlanOptions = PlanOptions(), rules: Rules | None = None) -> WeekPlan:
+              options: PlanOptions = PlanOptions(), rules: Rules | None = None, *,
+              fixed: Sequence[Fixed] = (),
+              plan_slots: Mapping[int, frozenset[str]] | None = None,
+              best_effort: bool = False) -> WeekPlan:
     """Return a plan for ``options.days`` days that meets ``targets`` and the meal and
     food-group ``rules`` (default: the ones bundled with planner).
 
@@ -307,6 +333,12 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     time, up to the staple limit, and the plan says so in its notes. A miss on the first
     day cannot come from the variety rules (nothing was eaten before it), so it is
     reported at once.
+
+    ``fixed`` items stay as they are (eaten, or kept from a saved week) and count toward
+    their day; ``plan_slots`` names the meals to plan on each day (a day not listed: every
+    meal; an empty set: the day is kept as it is). With ``best_effort`` a day that cannot
+    meet a target is planned as well as it can be and the misses go in the notes (food
+    groups are aimed for, not required): what was eaten may already break a limit.
 
     Raises :class:`PlanRequestError` for a bad option (unknown diet, exclusion or food),
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
@@ -319,6 +351,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if missing:
         raise safety_error(missing)
     foods, included_ids = check_plan_options(catalogue, options)
+    _check_fixed(fixed, plan_slots or {}, options)
     must_know = sorted({n for rule in health for n in rule.unknown_out})
     if must_know:
         known = table.foods.loc[foods.index, must_know].notna().all(axis=1)
@@ -333,10 +366,14 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     data = _prepare(table, foods, rules, targets.profile.age, eer)
     if len(data.ids) > MAX_CANDIDATES:
         data = _screen(data, included_ids, options.seed)
+    choosable = data
+    data = _with_fixed(data, fixed, table, catalogue.entries)
     included = np.isin(np.array(data.ids), included_ids)
     applied = _applied_targets(targets, options)
     steady = tuple(sorted({n for rule in health for n in rule.steady}))
-    context = _Context(data, applied, rules, pattern, eer, included, steady)
+    context = _Context(data, applied, rules, pattern, eer, included, steady,
+                       _preferences(catalogue, data, options), plan_slots or {},
+                       best_effort, catalogue.entries)
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     while True:
@@ -349,10 +386,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
                 exc.shortfalls, exc.suggestions) from exc
-        if not shortfalls:
+        if not shortfalls or best_effort:
             break
         if impossible is None:
-            impossible = _impossible(data, applied, options)
+            impossible = _impossible(choosable, applied, options) if not fixed else []
         if impossible:
             raise _with_health_hint(_infeasible(impossible, options, certain=True), health)
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
@@ -375,18 +412,79 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
                  f"of 7 (asked: {options.max_days}).", *notes)
-    eaten: dict[str, float] = {}
+    waived: set[tuple[str, str]] = set()
+    if best_effort and shortfalls:
+        notes = (*_best_effort_notes(shortfalls, day_plans, applied), *notes)
+        waived = {(s.nutrient, s.bound) for s in shortfalls}
+    bought: dict[str, float] = {}
     for d in day_plans:
         for item in d.items:
-            eaten[item.food_id] = eaten.get(item.food_id, 0.0) + item.grams
+            if not item.eaten:
+                bought[item.food_id] = bought.get(item.food_id, 0.0) + item.grams
     quality = None if catalogue.generic else plan_quality(day_plans, catalogue, table)
     week = WeekPlan(targets, applied, tuple(day_plans),
-                    shopping_list(eaten, catalogue.entries), _combine(infos), options, notes,
+                    shopping_list(bought, catalogue.entries), _combine(infos), options, notes,
                     pattern, quality)
-    problems = verify_week(week, table, catalogue, rules)
+    problems = verify_week(week, table, catalogue, rules, waived=waived)
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
     return week
+
+
+def _check_fixed(fixed: Sequence[Fixed], plan_slots: Mapping[int, frozenset[str]],
+                 options: PlanOptions) -> None:
+    for f in fixed:
+        if not 1 <= f.day <= options.days or f.slot not in SLOTS:
+            raise PlanRequestError(f"fixed item {f.item.name!r}: day {f.day} {f.slot} is not "
+                                   f"a meal of a {options.days}-day plan")
+        if f.slot in plan_slots.get(f.day, frozenset(SLOTS)):
+            raise PlanRequestError(f"fixed item {f.item.name!r}: day {f.day} {f.slot} is "
+                                   "also to be planned")
+    for day, slots in plan_slots.items():
+        if not 1 <= day <= options.days or not set(slots) <= set(SLOTS):
+            raise PlanRequestError(f"day {day}: not a day of the plan, or an unknown meal")
+
+
+def _preferences(catalogue: Catalogue, data: _Data, options: PlanOptions
+                 ) -> np.ndarray | None:
+    """Per row: -W_LIKE for a liked food, +W_DISLIKE for a disliked one (both: neither)."""
+    if not options.like and not options.dislike:
+        return None
+    liked = {f for name in options.like for f in matching_foods(catalogue, name, "like")}
+    disliked = {f for name in options.dislike
+                for f in matching_foods(catalogue, name, "dislike")}
+    both = liked & disliked
+    if both:
+        names = ", ".join(sorted(str(catalogue.entries.loc[f, "short_name"])
+                                 for f in both)[:3])
+        raise PlanRequestError(f"like and dislike both name {names}")
+    return np.array([-W_LIKE if f in liked else W_DISLIKE if f in disliked else 0.0
+                     for f in data.ids])
+
+
+def _best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],
+                       applied: Mapping[str, AppliedTarget]) -> tuple[str, ...]:
+    """What a filled day still misses, and what the eaten food alone already breaks."""
+    out = []
+    eaten = {n: sum(sum((i.nutrients.get(n) or 0.0) for i in d.items if i.eaten)
+                    for d in days) for n in (*KEY_NUTRIENTS, "energy_kcal")}
+    for s in shortfalls:
+        label, unit = _label(s.nutrient)
+        unit = "% of energy" if s.bound.startswith("pct") else unit
+        if s.bound in ("max", "pct_max"):
+            already = eaten.get(s.nutrient)
+            if already is not None and s.bound == "max" and already > s.target:
+                out.append(f"Already over: what you ate has {_figure(already)} {unit} of "
+                           f"{label.lower()}, above the limit of {_figure(s.target)} {unit}; "
+                           "the rest of the day adds as little as it can.")
+            else:
+                out.append(f"{label} stays over its limit ({_figure(s.target)} {unit}) by "
+                           f"{_figure(s.amount)} {unit} with what you ate.")
+        else:
+            out.append(f"Still short: {label.lower()} by {_figure(s.amount)} {unit} "
+                       f"(needs {_figure(s.target)} {unit}); no remaining meal can close it "
+                       "within the meal rules and limits.")
+    return tuple(out)
 
 
 def _with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
@@ -425,36 +523,62 @@ class _Context:
     eer: float
     included: np.ndarray
     steady: tuple[str, ...] = ()  # nutrients kept steady from day to day (warfarin)
+    #: per row: cost added for likes (negative) and dislikes (positive)
+    preference: np.ndarray | None = None
+    #: day -> the meals to plan (days not listed: every meal); a day with none is kept
+    plan_slots: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    #: plan the best a day allows (food groups aimed, misses reported, not raised)
+    best_effort: bool = False
+    catalogue: pd.DataFrame | None = None  # every catalogue entry (food groups of items)
+
+    def slots(self, day: int) -> frozenset[str]:
+        return self.plan_slots.get(day, frozenset(SLOTS))
 
 
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
                ) -> tuple[list[DayPlan], list[SolverInfo], list[Shortfall]]:
-    """Plan the days in order; return the days, solver reports and any missed targets."""
+    """Plan the days in order; return the days, solver reports and any missed targets.
+    Days with nothing to plan (every meal kept) are recorded first, so that the days
+    planned see the whole week around them."""
     data = context.data
     rng = np.random.default_rng(options.seed)
     history = _History(len(data.ids))
-    day_plans: list[DayPlan] = []
+    plans: dict[int, DayPlan] = {}
     infos: list[SolverInfo] = []
     misses: list[tuple[str, str, int, float, float]] = []
     for day in range(1, options.days + 1):
+        if not context.slots(day):
+            rows = np.flatnonzero(data.fixed_day == day)
+            units = np.zeros(len(data.ids))
+            units[rows] = 1
+            history.record(day, units, data, {(int(f), int(data.fixed_slot[f]))
+                                              for f in rows})
+            plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
+                                   data, table, context.catalogue)
+    for day in range(1, options.days + 1):
+        if day in plans:
+            continue
         problem, bound_info = _day_problem(context, options, history, day, rng)
         solution = solve_day(problem, options.solver)
         infos.append(solution.info)
         if solution.info.status == "infeasible":
             raise InfeasiblePlanError(
                 f"day {day}: the meal rules cannot be met with the foods allowed "
-                f"({len(data.ids)} foods after diet and exclusions); allow more foods or "
-                "raise --max-days", suggestions=("relax an exclusion", "raise --max-days"))
+                f"({int(np.sum(data.fixed_day == 0))} foods after diet and exclusions); "
+                "allow more foods or raise --max-days",
+                suggestions=("relax an exclusion", "raise --max-days"))
         for key, slack in solution.slack.items():
             bound = bound_info.get(key)
             if bound is not None and bound.hard and not met(slack):
                 misses.append((bound.nutrient, bound.side, day, slack * bound.scale,
                                bound.target))
         units_by_food = _units_by_food(problem, solution.units, len(data.ids))
-        history.record(units_by_food, data,
+        history.record(day, units_by_food, data,
                        {(int(problem.food[i]), int(problem.slot[i]))
                         for i in np.flatnonzero(solution.units > 0)})
-        day_plans.append(_day_plan(day, problem, solution.units, data, table))
+        plans[day] = _day_plan(day, problem.food, problem.slot, solution.units, data, table,
+                               context.catalogue)
+    day_plans = [plans[d] for d in range(1, options.days + 1)]
     return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options)
 
 
@@ -520,15 +644,26 @@ class _Data:
     buy: np.ndarray
     staple: np.ndarray
     main: np.ndarray
+    #: Rows after the allowed foods are fixed items (eaten or kept): ``fixed_day`` is
+    #: their day (0 for a food to choose), ``fixed_slot`` their meal, ``base`` the row of
+    #: the same catalogue food among the allowed ones (-1 if none) and ``fixed_items`` the
+    #: item shown as it is.
+    base: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    fixed_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    fixed_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    fixed_items: Mapping[int, PlanItem] = field(default_factory=dict)
 
     def subset(self, index: np.ndarray) -> _Data:
+        """The rows ``index`` of a table without fixed rows."""
+        assert not self.fixed_items
         return _Data([self.ids[i] for i in index], self.entries.iloc[index],
                      {n: v[index] for n, v in self.per_unit.items()},
                      {n: v[index] for n, v in self.measures.items()},
                      {n: v[index] for n, v in self.unknown.items()},
                      [self.levels[i] for i in index], self.day_units[index],
                      self.step[index], self.role[index], self.kind[index], self.buy[index],
-                     self.staple[index], self.main[index])
+                     self.staple[index], self.main[index], np.arange(len(index)),
+                     np.zeros(len(index), dtype=int), np.full(len(index), -1))
 
 
 def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
@@ -557,7 +692,70 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
     day_units = np.array([max(lv) for lv in levels]) + np.floor(1 / step + 1e-9).astype(int)
     return _Data(ids, foods, per_unit, per_measure, unknown, levels, day_units, step, role,
                  foods["kind"].to_numpy(dtype=str), foods["buy"].to_numpy(dtype=str), staple,
-                 role == "main")
+                 role == "main", np.arange(len(ids)), np.zeros(len(ids), dtype=int),
+                 np.full(len(ids), -1))
+
+
+def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
+                catalogue: pd.DataFrame) -> _Data:
+    """``data`` with one row per fixed item: its whole amount is one unit, eaten once in
+    its meal; catalogue foods bring their food groups, other foods only nutrients."""
+    if not fixed:
+        return data
+    k = len(fixed)
+    items = [f.item for f in fixed]
+    grams = np.array([i.grams for i in items])
+    values = table.foods.loc[[i.food_id for i in items], list(NUTRIENT_NAMES)]
+    per_unit = {n: np.concatenate([data.per_unit[n], np.nan_to_num(
+        values[n].to_numpy(dtype=float), nan=0.0) * grams / 100.0]) for n in NUTRIENT_NAMES}
+    unknown = {n: np.concatenate([data.unknown[n], values[n].isna().to_numpy()])
+               for n in NUTRIENT_NAMES}
+    known = [i.food_id in catalogue.index for i in items]
+    rows = catalogue.loc[[i.food_id for i, ok in zip(items, known, strict=True) if ok]]
+    saturated = pd.Series(
+        table.foods.loc[rows.index, "saturated_fat_g"].fillna(0.0).to_numpy(dtype=float)
+        * rows["portion_grams"].to_numpy(dtype=float) / 100.0, index=rows.index)
+    per_serving = food_measures(rows, saturated) if len(rows) else None
+    measures = {}
+    for m, v in data.measures.items():
+        extra = np.zeros(k)
+        for j, (item, ok) in enumerate(zip(items, known, strict=True)):
+            if ok and per_serving is not None:
+                extra[j] = float(per_serving.loc[[item.food_id], m].iloc[0]) * item.servings
+        measures[m] = np.concatenate([v, extra])
+    position = {food_id: r for r, food_id in enumerate(data.ids)}
+    base = np.array([position.get(i.food_id, -1) for i in items], dtype=int)
+    entry_rows = []
+    for j, item in enumerate(items):
+        row = (cast(pd.Series, catalogue.loc[item.food_id]).copy() if known[j] else
+               pd.Series({"short_name": item.name, "familiarity": 1.0, "meal_slots": (),
+                          "tags": (), "role": item.role, "kind": "", "buy": "",
+                          "category": item.category, "portion_description": item.portion,
+                          "portion_grams": item.portion_grams}))
+        row.name = f"fixed:{j}"
+        entry_rows.append(row)
+    entries = pd.concat([data.entries, pd.DataFrame(entry_rows)])
+    role = np.array([str(r.get("role", "")) for r in entry_rows], dtype=object)
+    kind = np.array([str(r.get("kind", "")) if not f.item.eaten else ""
+                     for r, f in zip(entry_rows, fixed, strict=True)], dtype=object)
+    buy = np.array([str(r.get("buy", "")) if not f.item.eaten else ""
+                    for r, f in zip(entry_rows, fixed, strict=True)], dtype=object)
+    n = len(data.ids)
+    return _Data(
+        [*data.ids, *(f"fixed:{j}" for j in range(k))], entries, per_unit, measures, unknown,
+        [*data.levels, *([1] for _ in range(k))],
+        np.concatenate([data.day_units, np.ones(k, dtype=int)]),
+        np.concatenate([data.step, np.ones(k)]),
+        np.concatenate([data.role.astype(object), role]),
+        np.concatenate([data.kind.astype(object), kind]),
+        np.concatenate([data.buy.astype(object), buy]),
+        np.concatenate([data.staple, np.zeros(k, dtype=bool)]),
+        np.concatenate([data.main, role == "main"]),
+        np.concatenate([data.base, base]),
+        np.concatenate([data.fixed_day, np.array([f.day for f in fixed], dtype=int)]),
+        np.concatenate([data.fixed_slot, np.array([SLOTS.index(f.slot) for f in fixed],
+                                                   dtype=int)]),
+        {n + j: f.item for j, f in enumerate(fixed)})
 
 
 def _applied_targets(targets: Targets, options: PlanOptions) -> dict[str, AppliedTarget]:
@@ -607,70 +805,118 @@ def _screen(data: _Data, keep: Sequence[str], seed: int) -> _Data:
 
 # ------------------------------------------------------------------ one day's model
 
+@dataclass(frozen=True)
+class _DayRecord:
+    eaten: np.ndarray  # bool per food
+    placed: set[tuple[int, int]]  # (food, slot) pairs
+    nutrients: dict[str, float]
+    measures: dict[str, float]
+    bought: dict[str, str]  # "kind\tbuy" -> buy
+
+
 class _History:
-    """What earlier days chose: foods per day (variety and repeat penalties), running
-    totals of nutrients and day-rule measures, and the variety of each kind bought."""
+    """What the days decided so far chose: foods per day (variety and repeat penalties),
+    totals of nutrients and day-rule measures, and the variety of each kind bought.
+
+    Days are decided in any order: a plan decides them first to last, a re-plan of one
+    meal has every other day decided already. Every rule reads "the other decided days":
+    a food's days in any 7-day window around the day, the decided days of its 7-day block
+    (``position`` is how many, plus one), the neighbours for "never two days running".
+    Planned first to last, this is exactly "the days before"."""
 
     def __init__(self, n: int) -> None:
-        self.eaten: list[np.ndarray] = []  # per day: bool per food
         self.n = n
-        self.nutrients: list[dict[str, float]] = []
-        self.measures: list[dict[str, float]] = []
-        self.bought: list[dict[str, str]] = []  # per day: kind -> buy
-        self.placed: list[set[tuple[int, int]]] = []  # per day: (food, slot) pairs
+        self.days: dict[int, _DayRecord] = {}
 
-    def record(self, units: np.ndarray, data: _Data, placed: set[tuple[int, int]]) -> None:
-        self.eaten.append(units > 0)
-        self.placed.append(placed)
-        self.nutrients.append({n: float(units @ v) for n, v in data.per_unit.items()})
+    def record(self, day: int, units: np.ndarray, data: _Data,
+               placed: set[tuple[int, int]]) -> None:
+        """Record day ``day``: ``units`` per row of ``data`` (fixed rows included; they
+        count as their catalogue food)."""
+        eaten = np.zeros(self.n, dtype=bool)
+        chosen = np.flatnonzero(units > 0)
+        base = data.base[chosen]
+        eaten[base[base >= 0]] = True
         day_measures = {m: float(units @ v) for m, v in data.measures.items()}
         for m in COUNT_MEASURES:  # a count measure counts days (0/1), not foods
             day_measures[m] = float(day_measures[m] > 0)
-        self.measures.append(day_measures)
-        self.bought.append({f"{data.kind[f]}\t{data.buy[f]}": str(data.buy[f])
-                            for f in np.flatnonzero(units > 0)})
+        self.days[day] = _DayRecord(
+            eaten, {(int(data.base[f]), s) for f, s in placed if data.base[f] >= 0},
+            {n: float(units @ v) for n, v in data.per_unit.items()}, day_measures,
+            {f"{data.kind[f]}\t{data.buy[f]}": str(data.buy[f]) for f in chosen
+             if data.buy[f]})
+
+    def _near(self, day: int) -> list[int]:
+        return [d for d in self.days if d != day and abs(d - day) < WINDOW]
 
     def count_recent(self, day: int) -> np.ndarray:
-        """Days among the previous WINDOW - 1 on which each food was eaten."""
-        recent = self.eaten[max(0, day - WINDOW):day - 1]
-        return np.sum(recent, axis=0) if recent else np.zeros(self.n, dtype=int)
+        """Per food: the most decided days it is eaten on in any 7-day window that holds
+        ``day`` (planned in order: the previous 6 days)."""
+        near = self._near(day)
+        best = np.zeros(self.n, dtype=int)
+        for first in range(day - WINDOW + 1, day + 1):
+            days = [d for d in near if first <= d < first + WINDOW]
+            if days:
+                best = np.maximum(best, np.sum([self.days[d].eaten for d in days], axis=0))
+        return best
 
     def same_meal(self, day: int, food: np.ndarray, slot: np.ndarray) -> np.ndarray:
-        """Per candidate: earlier days (of the last WINDOW - 1) with that food at that meal."""
-        recent = self.placed[max(0, day - WINDOW):day - 1]
-        return np.array([sum((int(f), int(s)) in p for p in recent)
+        """Per candidate: decided days within 6 of ``day`` with that food at that meal."""
+        placed = [self.days[d].placed for d in self._near(day)]
+        return np.array([sum((int(f), int(s)) in p for p in placed)
                          for f, s in zip(food, slot, strict=True)], dtype=float)
 
-    def yesterday(self, day: int) -> np.ndarray:
-        return self.eaten[day - 2] if day >= 2 else np.zeros(self.n, dtype=bool)
+    def neighbours(self, day: int) -> np.ndarray:
+        """Foods eaten the day before or after (decided days)."""
+        out = np.zeros(self.n, dtype=bool)
+        for d in (day - 1, day + 1):
+            if d in self.days:
+                out |= self.days[d].eaten
+        return out
 
     def block_start(self, day: int) -> int:
         return (day - 1) // WINDOW * WINDOW + 1
 
+    def _block(self, day: int) -> list[int]:
+        start = self.block_start(day)
+        return sorted(d for d in self.days if d != day and start <= d < start + WINDOW)
+
+    def position(self, day: int) -> int:
+        """1 + the decided days of ``day``'s 7-day block."""
+        return len(self._block(day)) + 1
+
     def used_in_block(self, day: int) -> np.ndarray:
-        """Foods eaten so far in the current 7-day block."""
-        block = self.eaten[self.block_start(day) - 1:day - 1]
+        """Foods eaten on the block's decided days."""
+        block = [self.days[d].eaten for d in self._block(day)]
         return np.any(block, axis=0) if block else np.zeros(self.n, dtype=bool)
 
     def in_block(self, day: int, what: str, name: str) -> float:
-        """The block's running total so far of a nutrient or measure."""
-        rows = (self.nutrients if what == "nutrient" else self.measures)
-        return sum(r[name] for r in rows[self.block_start(day) - 1:day - 1])
+        """The total of a nutrient or measure over the block's decided days."""
+        return sum((self.days[d].nutrients if what == "nutrient" else self.days[d].measures)
+                   [name] for d in self._block(day))
+
+    def decided(self, day: int) -> int:
+        """Decided days other than ``day``, over the whole plan."""
+        return sum(1 for d in self.days if d != day)
 
     def total(self, day: int, nutrient: str) -> float:
-        return sum(r[nutrient] for r in self.nutrients[:day - 1])
+        """A nutrient over every decided day other than ``day``."""
+        return sum(r.nutrients[nutrient] for d, r in self.days.items() if d != day)
+
+    def reference(self, day: int) -> dict[str, float] | None:
+        """The nutrients of the earliest decided day other than ``day`` (steady amounts)."""
+        others = sorted(d for d in self.days if d != day)
+        return self.days[others[0]].nutrients if others else None
 
     def kinds_bought(self, day: int) -> dict[str, str]:
-        """Kind -> the variety (purchase) bought for it so far this block."""
+        """Kind -> the variety (purchase) bought for it on the block's decided days."""
         out: dict[str, str] = {}
-        for bought in self.bought[self.block_start(day) - 1:day - 1]:
-            out.update({key.split("\t")[0]: buy for key, buy in bought.items()})
+        for d in self._block(day):
+            out.update({key.split("\t")[0]: buy for key, buy in self.days[d].bought.items()})
         return out
 
     def purchases(self, day: int) -> set[str]:
-        """Every purchase (shopping-list line) made so far this block."""
-        return {b for bought in self.bought[self.block_start(day) - 1:day - 1]
-                for b in bought.values()}
+        """Every purchase (shopping-list line) of the block's decided days."""
+        return {b for d in self._block(day) for b in self.days[d].bought.values()}
 
 
 @dataclass(frozen=True)
@@ -684,39 +930,57 @@ class _BoundInfo:
 
 def _day_problem(context: _Context, options: PlanOptions, history: _History, day: int,
                  rng: np.random.Generator) -> tuple[DayProblem, dict[str, _BoundInfo]]:
-    """Build day ``day``'s model from the week so far (see the module docstring's rules)."""
+    """Build day ``day``'s model from the days decided so far (see the module docstring's
+    rules). The day's fixed rows are candidates forced in, in their own meal; the meals to
+    plan get every meal rule, the fixed meals none."""
     data, applied, included = context.data, context.applied, context.included
     entries = data.entries
+    choose = data.fixed_day == 0
+    fixed = np.flatnonzero(data.fixed_day == day)
+    fixed_base = data.base[fixed]
+    fixed_foods = np.zeros(len(data.ids), dtype=bool)
+    fixed_foods[fixed_base[fixed_base >= 0]] = True
+    planned_slots = context.slots(day)
     recent = history.count_recent(day)
-    yesterday = history.yesterday(day)
+    yesterday = history.neighbours(day)
     limit = np.where(data.staple, options.staple_max_days, options.max_days)
     allowed = (recent < limit) & ~(data.main & yesterday)
     bought = history.kinds_bought(day)
+    bought.update({str(data.kind[f]): str(data.buy[f]) for f in fixed if data.buy[f]})
     other_variety = np.array([k in bought and bought[k] != b
                               for k, b in zip(data.kind, data.buy, strict=True)], dtype=bool)
     allowed = (allowed & ~other_variety) | included
+    allowed &= choose & ~(fixed_foods & ~data.staple)  # a food eaten at one meal a day
     food_cost = (W_ITEM + W_FAMILIAR * (entries["familiarity"].to_numpy(dtype=float) - 1)
                  + W_UNKNOWN * np.sum([data.unknown[n] for n in KEY_NUTRIENTS], axis=0)
                  + W_REPEAT * recent + W_YESTERDAY * yesterday
                  + rng.uniform(0.0, W_JITTER, size=len(data.ids)))
     # a food that adds a line to the shopping list costs more than one already bought
-    made = history.purchases(day)
-    food_cost = food_cost + W_PURCHASE * np.array([b not in made for b in data.buy])
-    food_cost = np.where(included, 0.0, food_cost)
+    made = history.purchases(day) | {str(data.buy[f]) for f in fixed if data.buy[f]}
+    food_cost = food_cost + W_PURCHASE * np.array([bool(b) and b not in made
+                                                   for b in data.buy])
+    if context.preference is not None:
+        liked = context.preference < 0
+        food_cost = np.where(liked, np.maximum(W_LIKED_FLOOR, food_cost + context.preference),
+                             food_cost + context.preference)
+    food_cost = np.where(included | ~choose, 0.0, food_cost)
     pairs = [(f, s) for f, slots in enumerate(entries["meal_slots"]) if allowed[f]
-             for s, name in enumerate(SLOTS) if name in slots]
+             for s, name in enumerate(SLOTS) if name in slots and name in planned_slots]
+    pairs += [(int(f), int(data.fixed_slot[f])) for f in fixed]
     if not pairs:
         raise InfeasiblePlanError(f"day {day}: no foods left within the variety rules; "
                                   "allow more foods or raise --max-days",
                                   suggestions=("relax an exclusion", "raise --max-days"))
     food = np.array([f for f, _ in pairs], dtype=int)
     slot = np.array([s for _, s in pairs], dtype=int)
+    is_fixed = data.fixed_day[food] == day
     per = {n: v[food] for n, v in data.per_unit.items()}
     energy_lo, energy_hi = _energy_band(context, options, history, day, per)
     bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi)
+    reference = history.reference(day)
     for n in context.steady:
-        if day > 1:
-            first = history.nutrients[0][n]
+        if reference is not None:
+            first = reference[n]
             lo, hi = max(0.0, (1 - STEADY) * first - STEADY_SLACK), (1 + STEADY) * first \
                 + STEADY_SLACK
             scale = max(first, STEADY_SLACK)
@@ -732,6 +996,8 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     counts += rule_counts
     limits += rule_limits
     for s, name in enumerate(SLOTS):
+        if name not in planned_slots:
+            continue  # a meal eaten or kept: its energy is what it is
         share_lo, share_hi = SLOT_ENERGY[name]
         members = np.flatnonzero(slot == s)
         lo = share_lo * energy_lo if len(members) else 0.0
@@ -739,21 +1005,24 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                             hi=share_hi * energy_hi, scale=max(energy_lo, 1.0)))
         info[f"energy_{name}:lo"] = _BoundInfo("energy_kcal", "min", False, energy_lo)
         info[f"energy_{name}:hi"] = _BoundInfo("energy_kcal", "max", False, energy_hi)
-    meal_counts, needs = _meal_structure(context, food, slot)
+    meal_counts, needs = _meal_structure(context, food, slot, planned_slots)
     counts += meal_counts
     by_food: dict[int, list[int]] = {}
     for i, f in enumerate(food):
-        by_food.setdefault(int(f), []).append(i)
+        base = int(data.base[f])
+        if base >= 0:
+            by_food.setdefault(base, []).append(i)
     for f, of_food in by_food.items():
         most = 2 if data.staple[f] else 1
         members = np.array(of_food)
         if len(members) > most:
             counts.append(Count(f"slots_{data.ids[f]}", members, 0, most))
+        members = members[~is_fixed[members]]
         cap = int(data.day_units[f])
         if data.staple[f] and sum(max(data.levels[f]) for _ in members) > cap:
             limits.append(UnitLimit(f"day_cap_{data.ids[f]}", np.array(members),
                                     np.ones(len(members)), hi=cap))
-        if included[f]:
+        if included[f] and len(members):
             required = math.ceil(1.0 / data.step[f] - 1e-9)
             limits.append(UnitLimit(f"include_{data.ids[f]}", np.array(members),
                                     np.ones(len(members)), lo=required))
@@ -761,23 +1030,48 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     start = history.block_start(day)
     block_len = min(WINDOW, options.days - start + 1)
     wanted = math.ceil(options.min_distinct * block_len / WINDOW)
-    min_new = max(0, math.ceil((wanted - int(block_used.sum())) / (start + block_len - day)))
-    new = np.flatnonzero(~block_used[food])
-    min_new = min(min_new, int((~block_used & allowed).sum()))
+    days_left = block_len - history.position(day) + 1
+    min_new = max(0, math.ceil((wanted - int(block_used.sum())) / days_left))
+    base_of = data.base[food]
+    new = np.flatnonzero((base_of < 0) | ~block_used[np.maximum(base_of, 0)])
+    min_new = min(min_new, int((~block_used & allowed).sum()) + len(fixed))
     if min_new > 0:
         counts.append(Count("min_new_foods", new, min_new))
     exclusive = _kind_exclusions(data, food, bought)
-    new_buy = np.flatnonzero(np.array([data.buy[f] not in made for f in food], dtype=bool))
+    new_buy = np.flatnonzero(np.array([bool(data.buy[f]) and data.buy[f] not in made
+                                       for f in food], dtype=bool))
     budget = max(0, math.floor(SHOPPING_LINES * min(1.0, block_len / WINDOW)) - len(made))
     counts.append(Count("shopping_list", new_buy, 0, budget, overrun_cost=W_OVER_LIST))
+    for j in np.flatnonzero(is_fixed):  # fixed items are in, whatever the rules say
+        limits.append(UnitLimit(f"fixed_{int(food[j])}", np.array([j]), np.ones(1), lo=1))
+    counts = [_room_for_fixed(c, is_fixed) for c in counts]
+    limits = [_room_for_fixed_amount(x, is_fixed) for x in limits]
+    item_cost = food_cost[food] + W_SAME_MEAL * history.same_meal(day, food, slot)
     problem = DayProblem(
         food=food, slot=slot, levels=[data.levels[f] for f in food],
-        item_cost=food_cost[food] + W_SAME_MEAL * history.same_meal(day, food, slot),
+        item_cost=np.where(is_fixed, 0.0, item_cost),
         energy=per["energy_kcal"], bounds=bounds,
         slot_names=SLOTS, counts=counts, needs=needs, limits=limits, exclusive=exclusive,
         energy_target=_energy_target(context, options, history, day, energy_lo, energy_hi),
         energy_weight=W_ENERGY)
     return problem, info
+
+
+def _room_for_fixed(count: Count, is_fixed: np.ndarray) -> Count:
+    """A count's limit never below the fixed items it already holds (two eaten fish
+    mains are a fact, not an infeasible model)."""
+    if count.hi is None or not len(count.members):
+        return count
+    held = int(np.sum(is_fixed[np.asarray(count.members, dtype=int)]))
+    return replace(count, hi=max(count.hi, held)) if held > count.hi else count
+
+
+def _room_for_fixed_amount(limit: UnitLimit, is_fixed: np.ndarray) -> UnitLimit:
+    if limit.hi is None or not len(limit.members):
+        return limit
+    members = np.asarray(limit.members, dtype=int)
+    held = float(np.sum(np.asarray(limit.coef, dtype=float)[is_fixed[members]]))
+    return replace(limit, hi=max(limit.hi, held)) if held > limit.hi else limit
 
 
 def _energy_band(context: _Context, options: PlanOptions, history: _History, day: int,
@@ -789,7 +1083,7 @@ def _energy_band(context: _Context, options: PlanOptions, history: _History, day
     hi = energy.max or float(np.sum(per["energy_kcal"]))
     eer, tolerance = context.eer, options.week_energy_tolerance
     if energy.min is not None and energy.max is not None and eer > 0:
-        position = day - history.block_start(day) + 1
+        position = history.position(day)
         so_far = history.in_block(day, "nutrient", "energy_kcal")
         lo = max(lo, position * eer * (1 - tolerance) - so_far)
         hi = min(hi, position * eer * (1 + tolerance) - so_far)
@@ -804,7 +1098,7 @@ def _energy_target(context: _Context, options: PlanOptions, history: _History, d
     bounds."""
     if context.eer <= 0:
         return None
-    position = day - history.block_start(day) + 1
+    position = history.position(day)
     wanted = position * context.eer - history.in_block(day, "nutrient", "energy_kcal")
     return min(max(wanted, lo), hi)
 
@@ -827,7 +1121,7 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
             low, high = energy_lo, energy_hi
         elif low is not None and n in STORED and not options.strict_daily:
             # running total through today must reach day x the daily minimum
-            low = max(0.0, day * low - history.total(day, n))
+            low = max(0.0, (history.decided(day) + 1) * low - history.total(day, n))
             if n == "vitamin_b12_ug" and t.min:
                 floor = B12_DAILY_SHARE * t.min
                 bounds.append(Bound(f"{n}_daily_share", per[n], lo=floor, scale=t.min,
@@ -854,9 +1148,11 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
         return bounds, info, counts, limits
     data = context.data
     start = history.block_start(day)
-    position = day - start + 1
+    position = history.position(day)
     block_len = min(WINDOW, options.days - start + 1)
     for rule in context.rules.days:
+        if context.best_effort:  # what was eaten may not fit: aim for the groups
+            rule = replace(rule, hard=False)
         if not condition_holds(rule.applies, data.entries):
             continue
         if rule.measure == "leafy_green_days" and "vitamin_k_ug" in context.steady:
@@ -913,10 +1209,11 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     return bounds, info, counts, limits
 
 
-def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray
+def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
+                    planned: frozenset[str] = frozenset(SLOTS)
                     ) -> tuple[list[Count], list[Need]]:
-    """The meal rules as counts over candidates (minimums capped at what is available) and
-    needs (a cold cereal's milk)."""
+    """The meal rules, for the meals being planned, as counts over candidates (minimums
+    capped at what is available) and needs (a cold cereal's milk)."""
     data = context.data
     roles = data.role[food]
     counts: list[Count] = []
@@ -926,7 +1223,7 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray
         if generic and rule.roles is not None:
             continue  # whole-table foods have no roles: only the item counts apply
         for s, name in enumerate(SLOTS):
-            if not rule.applies_to(name):
+            if not rule.applies_to(name) or name not in planned:
                 continue
             in_slot = slot == s
             matching = in_slot & np.array([rule.matches(r) for r in roles], dtype=bool)
@@ -967,37 +1264,47 @@ def _units_by_food(problem: DayProblem, units: np.ndarray, n_foods: int) -> np.n
     return totals
 
 
-def _day_plan(day: int, problem: DayProblem, units: np.ndarray, data: _Data,
-              table: FoodTable) -> DayPlan:
+def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, data: _Data,
+              table: FoodTable, catalogue: pd.DataFrame | None = None) -> DayPlan:
+    """The day from chosen units per (row, slot) candidate; fixed rows as they are."""
     meals: list[Meal] = []
     for s, slot_name in enumerate(SLOTS):
         items = []
-        for i in np.flatnonzero((problem.slot == s) & (units > 0)):
-            f = int(problem.food[i])
-            food_id = data.ids[f]
-            entry = data.entries.iloc[f]
-            row = table.foods.loc[food_id]
-            servings = float(units[i] * data.step[f])
-            portion_grams = float(entry["portion_grams"])
-            items.append(PlanItem(
-                food_id=food_id, name=str(entry["short_name"]),
-                description=str(row["description"]),
-                ndb_number=None if pd.isna(row["ndb_number"]) else str(row["ndb_number"]),
-                fdc_id=None if pd.isna(row["fdc_id"]) else str(row["fdc_id"]),
-                servings=servings, portion=str(entry["portion_description"]),
-                portion_grams=portion_grams, grams=servings * portion_grams,
-                category=str(entry["category"]), role=str(entry["role"]),
-                text=portion_words(entry, servings),
-                nutrients={n: None if pd.isna(row[n]) else
-                           float(row[n]) * servings * portion_grams / 100
-                           for n in (*KEY_NUTRIENTS, "energy_kcal")}))
+        for i in np.flatnonzero((slot == s) & (units > 0)):
+            f = int(food[i])
+            if f in data.fixed_items:
+                items.append(data.fixed_items[f])
+                continue
+            items.append(plan_item(data.entries.iloc[f], data.ids[f],
+                                   float(units[i] * data.step[f]), table))
         if items:
             meals.append(Meal(slot_name, tuple(items)))
     all_items = [i for m in meals for i in m.items]
     totals, unknown = nutrient_totals(all_items, table)
-    groups = group_amounts(group_equivalents(((i.food_id, i.servings) for i in all_items),
-                                             data.entries))
+    entries = data.entries if catalogue is None else catalogue
+    groups = group_amounts(group_equivalents(
+        ((i.food_id, i.servings) for i in all_items if i.food_id in entries.index),
+        entries))
     return DayPlan(day, tuple(meals), totals, unknown, groups)
+
+
+def plan_item(entry: pd.Series, food_id: str, servings: float, table: FoodTable,
+              *, eaten: bool = False) -> PlanItem:
+    """An item of ``servings`` catalogue portions of a food (``entry``: its catalogue
+    row)."""
+    row = table.foods.loc[food_id]
+    portion_grams = float(entry["portion_grams"])
+    return PlanItem(
+        food_id=food_id, name=str(entry["short_name"]), description=str(row["description"]),
+        ndb_number=None if pd.isna(row["ndb_number"]) else str(row["ndb_number"]),
+        fdc_id=None if pd.isna(row["fdc_id"]) else str(row["fdc_id"]),
+        servings=servings, portion=str(entry["portion_description"]),
+        portion_grams=portion_grams, grams=servings * portion_grams,
+        category=str(entry["category"]), role=str(entry["role"]),
+        text=portion_words(entry, servings),
+        nutrients={n: None if pd.isna(row[n]) else
+                   float(row[n]) * servings * portion_grams / 100
+                   for n in (*KEY_NUTRIENTS, "energy_kcal")}, eaten=eaten)
 
 
 def nutrient_totals(items: Sequence[PlanItem], table: FoodTable
@@ -1243,12 +1550,15 @@ def suggest_fixes(shortfalls: Sequence[Shortfall], options: PlanOptions) -> list
 # ------------------------------------------------------------------ verification
 
 def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = None,
-                rules: Rules | None = None, tolerance: float = 1e-6) -> list[str]:
+                rules: Rules | None = None, tolerance: float = 1e-6, *,
+                waived: Collection[tuple[str, str]] = ()) -> list[str]:
     """Recompute every day's totals from the food table and the chosen grams and check
     them against the applied targets and the block energy mean; with the ``catalogue`` and
     ``rules``, check every meal against the meal rules and every day's food groups against
     the pattern. Return a list of problems (empty when the plan holds). Independent of the
-    solver: it reads only the foods, the grams, the table, the catalogue and the rules."""
+    solver: it reads only the foods, the grams, the table, the catalogue and the rules.
+    ``waived`` (nutrient, bound) pairs are misses the plan reports (a filled day), and
+    meals of eaten food are not judged by the meal rules."""
     problems = []
     days = week.days
     for d in days:
@@ -1260,11 +1570,12 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
             value = totals[n]
             slack = tolerance * max(1.0, abs(value))
             if t.min is not None and t.min_hard and t.basis == "daily" and \
-                    value < t.min - slack:
+                    value < t.min - slack and (n, "min") not in waived:
                 problems.append(f"day {d.day}: {n} {value:.4g} < min {t.min:g}")
-            if t.max is not None and value > t.max + slack:
+            if t.max is not None and value > t.max + slack and (n, "max") not in waived:
                 problems.append(f"day {d.day}: {n} {value:.4g} > max {t.max:g}")
-            if t.pct_energy is not None and totals["energy_kcal"] > 0:
+            if t.pct_energy is not None and totals["energy_kcal"] > 0 and \
+                    not {(n, "pct_min"), (n, "pct_max")} & set(waived):
                 pct = 100 * value * KCAL_PER_GRAM[n] / totals["energy_kcal"]
                 if not t.pct_energy[0] - 1e-4 <= pct <= t.pct_energy[1] + 1e-4:
                     problems.append(f"day {d.day}: {n} {pct:.3g} % of energy outside "
@@ -1273,12 +1584,12 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
                 problems.append(f"day {d.day}: reported {n} {d.totals[n]:.6g} != "
                                 f"recomputed {value:.6g}")
     for n, t in week.applied.items():
-        if t.basis == "week_average" and t.min is not None:
+        if t.basis == "week_average" and t.min is not None and (n, "min") not in waived:
             average = sum(d.totals[n] for d in days) / len(days)
             if average < t.min * (1 - tolerance):
                 problems.append(f"{n} average {average:.4g} < min {t.min:g}")
     eer = week.targets["energy_kcal"].value
-    if eer:
+    if eer and not {("energy_kcal", "min"), ("energy_kcal", "max")} & set(waived):
         for start in range(0, len(days), WINDOW):
             block = days[start:start + WINDOW]
             mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
@@ -1297,6 +1608,8 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
     entries = catalogue.entries
     for d in week.days:
         for meal in d.meals:
+            if any(i.eaten for i in meal.items):
+                continue  # what was eaten is not judged
             roles = [str(entries.loc[i.food_id, "role"]) for i in meal.items]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
                                                                  rules.meals)]

@@ -1,0 +1,231 @@
+"""Gap report: what a person's logged food gives against their targets, and what closes
+each gap.
+
+Magnesium, calcium and potassium are judged day by day (the DRI is a daily intake; a
+surplus one day does not carry over); vitamin D and B12, which the body stores, on the
+average of the logged days. A day with nothing logged is unknown, not a day of zero
+intake: it is left out and named. A food value USDA does not report is not counted, so an
+intake is a lower bound and the report says so.
+
+For each nutrient short, the foods that close the gap in one ordinary portion (the
+catalogue's household portion) within the person's diet and exclusions, everyday foods
+first; foods the person dislikes last. Calcium bound by oxalate (spinach) is not offered
+for a calcium gap (about 5 % is absorbed; NIH ODS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from planner.catalogue import Catalogue, matching_foods, select
+from planner.data import FoodTable
+from planner.errors import LogError
+from planner.foodlog import Entry
+from planner.intake import nutrient_amounts
+from planner.nutrients import KEY_NUTRIENTS, display_name
+from planner.suggest import POORLY_ABSORBED, rank_foods
+from planner.targets import Targets
+
+#: Nutrients the body stores: judged on the average of the logged days.
+STORED: Final = ("vitamin_d_ug", "vitamin_b12_ug")
+#: Shown for context, without gap suggestions.
+CONTEXT: Final = ("energy_kcal", "sodium_mg")
+#: Foods listed per gap.
+CLOSERS: Final = 4
+
+
+@dataclass(frozen=True)
+class Closer:
+    """A food whose one portion closes (or, when none does, narrows) a gap."""
+
+    food_id: str
+    name: str
+    portion: str  # "1 cup cooked spinach"
+    amount: float  # of the nutrient in that portion
+    closes: bool
+
+
+@dataclass(frozen=True)
+class GapLine:
+    """One nutrient over the logged days. ``intake`` is the mean per logged day (a lower
+    bound when ``unknown`` names foods without a value); ``gap`` the amount a day is short
+    by (mean over short days; for stored nutrients, target minus the average)."""
+
+    nutrient: str
+    basis: str  # "day" or "average"
+    target: float | None
+    cap: float | None
+    intake: float
+    per_day: tuple[tuple[dt.date, float], ...]
+    short_days: tuple[dt.date, ...]
+    over_days: tuple[dt.date, ...]
+    gap: float
+    unknown: tuple[str, ...]
+    closers: tuple[Closer, ...] = ()
+    source: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.intake / self.target if self.target else None
+
+    @property
+    def status(self) -> str:
+        if self.over_days:
+            return "over"
+        if self.short_days:
+            return "short"
+        return "met" if self.target else "no target"
+
+
+@dataclass(frozen=True)
+class GapReport:
+    start: dt.date
+    end: dt.date
+    logged: tuple[dt.date, ...]  # days with entries
+    empty: tuple[dt.date, ...]  # days in the range without any
+    entries: int
+    lines: tuple[GapLine, ...]
+    targets: Targets
+    not_in_table: tuple[str, ...] = ()  # logged food ids the food table lacks
+    notes: tuple[str, ...] = ()
+
+    def line(self, nutrient: str) -> GapLine:
+        return next(x for x in self.lines if x.nutrient == nutrient)
+
+
+def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: Targets,
+               table: FoodTable, catalogue: Catalogue, *, diet: str = "omnivore",
+               exclude: Sequence[str] = (), dislike: Sequence[str] = ()) -> GapReport:
+    """Compare the ``entries`` logged from ``start`` to ``end`` with ``targets``."""
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    by_day: dict[dt.date, list[tuple[str, float]]] = {}
+    for e in entries:
+        if start <= e.date <= end:
+            by_day.setdefault(e.date, []).append((e.food_id, e.grams))
+    logged = tuple(d for d in days if d in by_day)
+    if not logged:
+        span = start.isoformat() if start == end else f"{start} to {end}"
+        raise LogError(f"nothing logged for {span} (add what you ate with 'planner log add')")
+    nutrients = (*KEY_NUTRIENTS, *CONTEXT)
+    totals: dict[dt.date, dict[str, float]] = {}
+    unknown: dict[str, set[str]] = {}
+    missing: set[str] = set()
+    for day in logged:
+        amounts, unknowns = nutrient_amounts(by_day[day], table, nutrients)
+        totals[day] = amounts
+        missing.update(unknowns.pop("", ()))
+        for n, foods in unknowns.items():
+            unknown.setdefault(n, set()).update(foods)
+    names = {**{f: str(table.foods.loc[f, "description"]) for f in
+                {f for fs in unknown.values() for f in fs}},
+             **{f: str(catalogue.entries.loc[f, "short_name"]) for f in
+                {f for fs in unknown.values() for f in fs} if f in catalogue.entries.index}}
+    allowed = select(catalogue, diet, exclude)
+    disliked = {f for name in dislike for f in matching_foods(catalogue, name)}
+    lines = []
+    for n in nutrients:
+        t = targets.items.get(n)
+        target = t.min if t is not None else None
+        cap = t.max if t is not None else None
+        per_day = tuple((d, totals[d][n]) for d in logged)
+        mean = sum(v for _, v in per_day) / len(per_day)
+        basis = "average" if n in STORED else "day"
+        over = tuple(d for d, v in per_day if cap is not None and v > cap)
+        if n in CONTEXT:
+            short: tuple[dt.date, ...] = ()
+            gap = 0.0
+        elif basis == "average":
+            short = logged if target and mean < target else ()
+            gap = (target - mean) if short and target else 0.0
+        else:
+            short = tuple(d for d, v in per_day if target and v < target)
+            gap = (sum(target - v for d, v in per_day if d in short) / len(short)
+                   if short and target else 0.0)
+        closers = (_closers(n, gap, table, catalogue, targets, allowed.index, disliked)
+                   if gap > 0 else ())
+        lines.append(GapLine(n, basis, target, cap, mean, per_day, short, over, gap,
+                             tuple(sorted(names.get(f, f) for f in unknown.get(n, ()))),
+                             closers, t.source if t is not None else ""))
+    notes = []
+    empty = tuple(d for d in days if d not in by_day)
+    if empty:
+        notes.append(f"{len(empty)} day(s) without entries are left out (not counted as "
+                     f"eating nothing): {', '.join(d.isoformat() for d in empty[:7])}.")
+    if missing:
+        notes.append(f"{len(missing)} logged food(s) are not in this food table and are not "
+                     f"counted: {', '.join(sorted(missing)[:6])}.")
+    if any(line.unknown for line in lines):
+        notes.append("Some logged foods have no USDA value for a nutrient; those intakes are "
+                     "lower bounds (marked ≥).")
+    return GapReport(start, end, logged, empty, sum(len(v) for v in by_day.values()),
+                     tuple(lines), targets, tuple(sorted(missing)), tuple(notes))
+
+
+def _closers(nutrient: str, gap: float, table: FoodTable, catalogue: Catalogue,
+             targets: Targets, allowed: Any, disliked: set[str]) -> tuple[Closer, ...]:
+    """Foods whose one portion holds at least ``gap`` (everyday foods first, disliked
+    last); if none does, the richest few."""
+    entries = catalogue.entries.loc[allowed]
+    ranking = rank_foods(table, catalogue, targets, nutrient, top=len(catalogue.entries),
+                         exclude=(), diet="omnivore")
+    candidates = [f for f in ranking.foods if f.food_id in entries.index]
+    if nutrient == "calcium_mg":  # oxalate-bound calcium does not close a gap
+        share = entries["calcium_absorption"]
+        candidates = [f for f in candidates
+                      if not (share.notna()[f.food_id] and
+                              float(share[f.food_id]) < POORLY_ABSORBED)]
+    familiarity = entries["familiarity"].astype(float)
+
+    def order(f: Any) -> tuple[bool, float, float]:
+        return (f.food_id in disliked, float(familiarity[f.food_id]), -f.per_portion)
+
+    closing = sorted((f for f in candidates if f.per_portion >= gap), key=order)
+    if closing:
+        chosen, closes = closing[:CLOSERS], True
+    else:
+        chosen = sorted(candidates, key=lambda f: (f.food_id in disliked,
+                                                   -f.per_portion))[:CLOSERS - 1]
+        closes = False
+    return tuple(Closer(f.food_id, f.name, f.portion, f.per_portion, closes) for f in chosen)
+
+
+def gap_document(report: GapReport) -> dict[str, Any]:
+    """The report as JSON-ready data (schema planner.gaps/1)."""
+    def num(value: float | None) -> float | None:
+        return None if value is None else round(value, 2)
+
+    return {
+        "schema": "planner.gaps/1",
+        "profile": report.targets.profile.as_dict(),
+        "start": report.start.isoformat(), "end": report.end.isoformat(),
+        "logged_days": [d.isoformat() for d in report.logged],
+        "days_without_entries": [d.isoformat() for d in report.empty],
+        "entries": report.entries,
+        "nutrients": {
+            line.nutrient: {
+                "name": display_name(line.nutrient), "basis": line.basis,
+                "target": num(line.target), "cap": num(line.cap),
+                "intake_per_day": num(line.intake), "percent": num(line.percent),
+                "status": line.status, "lower_bound": bool(line.unknown),
+                "unknown_in": list(line.unknown),
+                "per_day": {d.isoformat(): num(v) for d, v in line.per_day},
+                "short_days": [d.isoformat() for d in line.short_days],
+                "over_days": [d.isoformat() for d in line.over_days],
+                "gap": num(line.gap), "source": line.source,
+                "closers": [{"food_id": c.food_id, "name": c.name, "portion": c.portion,
+                             "amount": num(c.amount), "closes_gap": c.closes}
+                            for c in line.closers]}
+            for line in report.lines},
+        "not_in_food_table": list(report.not_in_table),
+        "notes": list(report.notes),
+    }
+
+
+def intake_by_meal(entries: Sequence[Entry]) -> Mapping[str | None, list[Entry]]:
+    out: dict[str | None, list[Entry]] = {}
+    for e in entries:
+        out.setdefault(e.meal, []).append(e)
+    return out
