@@ -57,8 +57,9 @@ MANIFEST: Final = "batch.json"
 TABLES: Final = ("items", "days", "people")
 #: Columns a people table may have; target.<nutrient>[.max] columns come on top.
 COLUMNS: Final = ("id", "sex", "age", "life_stage", "weight", "height", "activity", "diet",
-                  "exclude", "include", "conditions", "medicines", "days", "seed")
-LIST_COLUMNS: Final = ("exclude", "include", "conditions", "medicines")
+                  "exclude", "include", "like", "dislike", "conditions", "medicines", "days",
+                  "seed")
+LIST_COLUMNS: Final = ("exclude", "include", "like", "dislike", "conditions", "medicines")
 STATUSES: Final = ("ok", "infeasible", "invalid", "error")
 #: People per chunk at most (a chunk is one task and one set of parts).
 CHUNK: Final = 20
@@ -146,6 +147,7 @@ def request(row: Mapping[str, str]) -> tuple[Any, list[Any], PlanOptions]:
             overrides.append(parse_override(f"{name}={text}"))
     options = PlanOptions(days=_integer(row, "days", 7), diet=value("diet") or "omnivore",
                           exclude=tuple(words("exclude")), include=tuple(words("include")),
+                          like=tuple(words("like")), dislike=tuple(words("dislike")),
                           seed=_integer(row, "seed", 0))
     return profile, overrides, options
 

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,11 +31,12 @@ from planner.advice import (
     answers_from_lines,
     read_answers_file,
 )
-from planner.catalogue import Catalogue, generic_catalogue, load_catalogue
+from planner.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
 from planner.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.diet import read_foods_csv, read_targets_csv, solve_table
-from planner.errors import OutputError, PlannerError, ProfileError
+from planner.errors import OutputError, PlannerError, PlanRequestError, ProfileError
 from planner.files import write_output
+from planner.foodlog import LOG_ENV, LOG_FILE
 from planner.health import CONDITIONS, MEDICINES
 from planner.health import check_key as check_health_key
 from planner.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
@@ -110,6 +112,10 @@ app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
 profile_app = typer.Typer(cls=_Commands, no_args_is_help=True,
                           help="Save or show the profile every command uses by default.")
 app.add_typer(profile_app, name="profile")
+log_app = typer.Typer(cls=_Commands, no_args_is_help=True,
+                      help="Keep a log of what you eat (a local SQLite file): add, show, "
+                           "remove, export.")
+app.add_typer(log_app, name="log")
 
 
 class WeekFormat(StrEnum):
@@ -188,6 +194,21 @@ ExcludeOpt = Annotated[list[str] | None, typer.Option(
 IncludeOpt = Annotated[list[str] | None, typer.Option(
     "--include", help="A food to eat every day, e.g. banana. Repeatable.",
     rich_help_panel=_PLAN)]
+LikeOpt = Annotated[list[str] | None, typer.Option(
+    "--like", help="A food, category or allergen group to prefer (repeatable; soft).",
+    rich_help_panel=_PLAN)]
+DislikeOpt = Annotated[list[str] | None, typer.Option(
+    "--dislike", help="A food or category to avoid when there is a choice (repeatable; "
+    "soft: --exclude is the hard one).", rich_help_panel=_PLAN)]
+LogOpt = Annotated[Path | None, typer.Option(
+    "--log", envvar=LOG_ENV, help="Food log file (default: log.sqlite3 in your config "
+    "directory; see 'planner log path').", dir_okay=False, rich_help_panel=_PLAN)]
+DateOpt = Annotated[str | None, typer.Option(
+    "--date", help="A date like 2026-11-28, 'today' or 'yesterday' (default today).",
+    rich_help_panel=_PLAN)]
+MealOpt = Annotated[str | None, typer.Option(
+    "--meal", help="breakfast, lunch, dinner or snack (for food without a 'lunch:' "
+    "label).", rich_help_panel=_PLAN)]
 DataOption = Annotated[Path | None, typer.Option(
     "--data", envvar=DATA_ENV, help="Data directory to use instead of the bundled SR28 "
     "tables (e.g. one written by scripts/fetch_food_data.py).", rich_help_panel=_PLAN)]
@@ -201,6 +222,11 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --output if i
 def saved_profile_path() -> Path:
     """Where 'planner profile init' saves the default profile (the user's config dir)."""
     return Path(typer.get_app_dir("planner")) / "profile.toml"
+
+
+def log_path(given: Path | None = None) -> Path:
+    """The food log file: ``--log`` / PLANNER_LOG, else log.sqlite3 in the config dir."""
+    return given or Path(typer.get_app_dir("planner")) / LOG_FILE
 
 
 def _person(sex: str | None, age: int | None, life_stage: str | None = None,
@@ -255,22 +281,78 @@ def _tables(data_dir: Path | None, all_foods: bool = False) -> tuple[FoodTable, 
     return table, generic_catalogue(table) if all_foods else load_catalogue(table)
 
 
+@dataclass(frozen=True)
+class _Around:
+    """What a plan is built around: a saved week with meals to redo, or food eaten."""
+
+    keep: Path | None = None
+    redo: tuple[str, ...] = ()
+    ate: str | None = None
+    from_log: bool = False
+    date: str | None = None
+    meal: str | None = None
+    log: Path | None = None
+
+
 def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[str] | None,
-          diet: str | None, exclude: list[str] | None, include: list[str] | None, seed: int,
-          strict_daily: bool, max_days: int, data_dir: Path | None, all_foods: bool,
-          solver: Solver, time_limit: float, mip_gap: float, energy_band: float, fmt: str,
-          output: Path | None, force: bool) -> None:
-    settings = _settings(person, profile, target, diet=diet, exclude=exclude, include=include)
+          plan: dict[str, Any], seed: int, strict_daily: bool, max_days: int,
+          data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
+          mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
+          around: _Around = _Around()) -> None:
+    settings = _settings(person, profile, target, **plan)
     targets = _targets(settings, energy_band)
     table, catalogue = _tables(data_dir, all_foods)
     options = PlanOptions(days=days, diet=settings.diet or "omnivore",
                           exclude=settings.exclude, include=settings.include, seed=seed,
                           strict_daily=strict_daily, max_days=max_days,
+                          like=settings.like, dislike=settings.dislike,
                           solver=SolverOptions(solver=solver.value, time_limit=time_limit,
                                                mip_gap=mip_gap))
-    with _working(f"Planning {days} day(s)..."):
-        week = plan_week(table, catalogue, targets, options)
+    if around.keep is not None or around.redo:
+        from planner.replan import parse_redo, read_saved_week, redo_week
+
+        if around.keep is None or not around.redo:
+            raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
+                                   "'day 3 dinner'")
+        redo = [parse_redo(r) for r in around.redo]
+        saved = read_saved_week(around.keep)
+        with _working("Planning again..."):
+            week = redo_week(table, catalogue, targets, saved, redo, options)
+    elif around.ate is not None or around.from_log:
+        from planner.replan import fill_day
+
+        eaten = _eaten(around, table, catalogue)
+        with _working("Planning the rest of the day..."):
+            week = fill_day(table, catalogue, targets, eaten, options)
+    else:
+        with _working(f"Planning {days} day(s)..."):
+            week = plan_week(table, catalogue, targets, options)
     _emit(format_week(week, fmt), output, force)
+
+
+def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
+    """What was eaten: --ate text, or the log's entries for --date (both: both)."""
+    from planner.foodlog import FoodLog, parse_date
+    from planner.intake import Eaten, check_meal, parse_eaten
+
+    meal = None if around.meal is None else check_meal(around.meal)
+    eaten: list[Eaten] = []
+    if around.from_log:
+        date = parse_date(around.date)
+        with FoodLog(log_path(around.log)) as log:
+            entries = log.entries(date, date)
+        if not entries:
+            raise PlanRequestError(f"--from-log: nothing logged for {date.isoformat()} "
+                                   "(add it with 'planner log add')")
+        for e in entries:
+            if e.food_id not in table.foods.index:
+                raise PlanRequestError(f"--from-log: entry #{e.id} ({e.name}) is not in this "
+                                       "food table")
+            eaten.append(Eaten(e.food_id, e.name, e.grams, e.text, e.said, e.meal or meal,
+                               e.food_id in catalogue.entries.index))
+    if around.ate is not None:
+        eaten += parse_eaten(around.ate, table, catalogue, meal)
+    return eaten
 
 
 SeedOpt = Annotated[int, typer.Option(min=0, max=2**32 - 1,
@@ -307,7 +389,14 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          days: Annotated[int, typer.Option(min=1, max=366, help="Days to plan.",
                                            rich_help_panel=_PLAN)] = 7,
          diet: DietOpt = None, exclude: ExcludeOpt = None, include: IncludeOpt = None,
+         like: LikeOpt = None, dislike: DislikeOpt = None,
          seed: SeedOpt = 0, strict_daily: StrictOpt = False, max_days: MaxDaysOpt = 3,
+         keep: Annotated[Path | None, typer.Option(
+             "--keep", help="A week saved with --format json: keep every meal but the "
+             "--redo ones.", dir_okay=False, rich_help_panel=_PLAN)] = None,
+         redo: Annotated[list[str] | None, typer.Option(
+             "--redo", help="A meal or day of the --keep week to plan again: 'day 3 dinner' "
+             "or 'day 5' (repeatable).", rich_help_panel=_PLAN)] = None,
          data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
          solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
          mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
@@ -317,10 +406,14 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     """Plan a week of meals that meets your targets, with a shopping list.
 
     Example: planner week --sex female --age 35 --diet vegetarian --exclude peanuts
+
+    Redo a meal: planner week --sex female --age 35 --keep week.json --redo "day 3 dinner"
     """
     _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine),
-          profile, target, diet, exclude, include, seed, strict_daily, max_days, data_dir,
-          all_foods, solver, time_limit, mip_gap, energy_band, fmt.value, output, force)
+          profile, target, {"diet": diet, "exclude": exclude, "include": include,
+                            "like": like, "dislike": dislike},
+          seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
+          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())))
 
 
 @app.command()
@@ -328,20 +421,35 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
         condition: ConditionOpt = None, medicine: MedicineOpt = None,
         profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
-        exclude: ExcludeOpt = None, include: IncludeOpt = None, seed: SeedOpt = 0,
+        exclude: ExcludeOpt = None, include: IncludeOpt = None, like: LikeOpt = None,
+        dislike: DislikeOpt = None, seed: SeedOpt = 0,
+        ate: Annotated[str | None, typer.Option(
+            "--ate", help="What you ate today, e.g. '1 cup cooked oatmeal; 1 medium banana; "
+            "lunch: 150 g cooked sockeye salmon': only the meals still ahead are planned.",
+            rich_help_panel=_PLAN)] = None,
+        from_log: Annotated[bool, typer.Option(
+            "--from-log", help="Plan around what the food log holds for --date.",
+            rich_help_panel=_PLAN)] = False,
+        date: DateOpt = None, meal: MealOpt = None, log: LogOpt = None,
         data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
         solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
         mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
         fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
                                                 rich_help_panel=_OUT)] = WeekFormat.table,
         output: OutputOpt = None, force: ForceOpt = False) -> None:
-    """Plan one day of meals that meets your targets (vitamin D and B12 included).
+    """Plan one day of meals that meets your targets (vitamin D and B12 included), or the
+    rest of today around what you ate (--ate, --from-log).
 
     Example: planner day --sex male --age 60 --include banana
+
+    Fill the day: planner day --sex female --age 35 --ate "1 cup cooked oatmeal; 1 banana"
     """
     _plan(1, _person(sex, age, life_stage, weight, height, activity, condition, medicine),
-          profile, target, diet, exclude, include, seed, True, 3, data_dir, all_foods, solver,
-          time_limit, mip_gap, energy_band, fmt.value, output, force)
+          profile, target, {"diet": diet, "exclude": exclude, "include": include,
+                            "like": like, "dislike": dislike},
+          seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
+          fmt.value, output, force,
+          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log))
 
 
 @app.command()
@@ -530,8 +638,9 @@ def advice(
 def batch(
     people: Annotated[Path, typer.Argument(help="People table, CSV or Parquet: id, sex, age "
                                            "and optional life_stage, weight, height, "
-                                           "activity, diet, exclude, include, conditions, "
-                                           "medicines (lists split by ;), days, seed, "
+                                           "activity, diet, exclude, include, like, "
+                                           "dislike, conditions, medicines (lists split "
+                                           "by ;), days, seed, "
                                            "target.<nutrient>, target.<nutrient>.max.",
                                            dir_okay=False)],
     out: Annotated[str, typer.Option("--out", help="Output folder (new, empty, or this "
@@ -612,7 +721,7 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
                  activity: ActivityOpt = None, condition: ConditionOpt = None,
                  medicine: MedicineOpt = None, target: TargetOpt = None,
                  diet: DietOpt = None, exclude: ExcludeOpt = None,
-                 include: IncludeOpt = None,
+                 include: IncludeOpt = None, like: LikeOpt = None, dislike: DislikeOpt = None,
                  path: Annotated[Path | None, typer.Option(help="Where to save (default: "
                                                            "your config directory).")] = None,
                  force: ForceOpt = False) -> None:
@@ -621,13 +730,17 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
     Example: planner profile init --sex female --age 52 --diet vegetarian --exclude peanuts
     """
     flags = {**_person(sex, age, life_stage, weight, height, activity, condition, medicine),
-             "diet": diet, "exclude": exclude, "include": include}
+             "diet": diet, "exclude": exclude, "include": include, "like": like,
+             "dislike": dislike}
     settings = resolve_settings(flags, targets=target or ())
     _targets(settings)  # reject bad overrides now, and warn about risky ones
     catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
     check_plan_options(catalogue, PlanOptions(diet=settings.diet or "omnivore",
                                               exclude=settings.exclude,
                                               include=settings.include))
+    for what, names in (("like", settings.like), ("dislike", settings.dislike)):
+        for name in names:
+            matching_foods(catalogue, name, what)
     destination = path or saved_profile_path()
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -648,6 +761,150 @@ def profile_show() -> None:
         return
     typer.echo(f"# {path}")
     typer.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+class LogFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@log_app.command("add")
+def log_add(
+    food: Annotated[str, typer.Argument(help="What you ate: '1 cup cooked oatmeal; 1 medium "
+                                        "banana; 150 g cooked sockeye salmon' (measures, "
+                                        "grams or ounces; 'lunch:' places what follows).")],
+    date: DateOpt = None, meal: MealOpt = None, log: LogOpt = None,
+    data_dir: DataOption = None,
+) -> None:
+    """Add what you ate to the food log (all items or none).
+
+    Example: planner log add "1 cup cooked oatmeal; 1 medium banana" --meal breakfast
+    """
+    from planner.foodlog import FoodLog, parse_date
+    from planner.intake import parse_eaten
+
+    day = parse_date(date)
+    table, catalogue = _tables(data_dir)
+    items = parse_eaten(food, table, catalogue, meal)
+    path = log_path(log)
+    with FoodLog(path) as food_log:
+        added = food_log.add(items, day)
+    for entry in added:
+        typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '-'}: {entry.text} "
+                   f"({entry.grams:,.0f} g)")
+
+
+@log_app.command("show")
+def log_show(date: DateOpt = None,
+             week: Annotated[bool, typer.Option("--week", help="The 7 days ending on "
+                                                "--date.")] = False,
+             log: LogOpt = None, data_dir: DataOption = None,
+             fmt: Annotated[LogFormat, typer.Option("--format", help="table, json or csv.")]
+             = LogFormat.table) -> None:
+    """Show what the food log holds for a day (default today) or a week.
+
+    Example: planner log show --week
+    """
+    import datetime as dt
+
+    from planner.foodlog import FoodLog, parse_date
+    from planner.report import format_log
+
+    end = parse_date(date)
+    start = end - dt.timedelta(days=6) if week else end
+    with FoodLog(log_path(log)) as food_log:
+        entries = food_log.entries(start, end)
+    table = _tables(data_dir)[0] if fmt == LogFormat.table else None
+    span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
+    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}"), nl=False)
+
+
+@log_app.command("remove")
+def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#) from "
+                                                    "'planner log show'.")],
+               log: LogOpt = None) -> None:
+    """Remove one entry from the food log.
+
+    Example: planner log remove 12
+    """
+    from planner.foodlog import FoodLog
+
+    with FoodLog(log_path(log)) as food_log:
+        removed = food_log.remove(entry)
+    typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {removed.meal or '-'}: "
+               f"{removed.text}")
+
+
+@log_app.command("export")
+def log_export(fmt: Annotated[LogFormat, typer.Option("--format", help="csv or json.")]
+               = LogFormat.csv, log: LogOpt = None, output: OutputOpt = None,
+               force: ForceOpt = False) -> None:
+    """Export the whole food log as CSV or JSON.
+
+    Example: planner log export --format json --output log.json
+    """
+    from planner.foodlog import FoodLog
+    from planner.report import format_log
+
+    if fmt == LogFormat.table:
+        raise PlanRequestError("export: --format csv or json")
+    with FoodLog(log_path(log)) as food_log:
+        entries = food_log.entries()
+    _emit(format_log(entries, None, fmt.value), output, force)
+
+
+@log_app.command("path")
+def log_path_command(log: LogOpt = None) -> None:
+    """Print where the food log is kept.
+
+    Example: planner log path
+    """
+    typer.echo(str(log_path(log)))
+
+
+class GapFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
+         weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+         condition: ConditionOpt = None, medicine: MedicineOpt = None,
+         profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
+         exclude: ExcludeOpt = None, dislike: DislikeOpt = None, date: DateOpt = None,
+         week: Annotated[bool, typer.Option("--week", help="The 7 days ending on --date.",
+                                            rich_help_panel=_PLAN)] = False,
+         log: LogOpt = None, data_dir: DataOption = None,
+         fmt: Annotated[GapFormat, typer.Option("--format", help="Output format.",
+                                                rich_help_panel=_OUT)] = GapFormat.table,
+         output: OutputOpt = None, force: ForceOpt = False) -> None:
+    """Compare what you logged with your targets, and list foods that close each gap.
+
+    Example: planner gaps --week
+    """
+    import datetime as dt
+
+    from planner.foodlog import FoodLog, parse_date
+    from planner.gaps import gap_report
+    from planner.report import format_gaps
+
+    settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
+                                 medicine), profile, target, diet=diet, exclude=exclude,
+                         dislike=dislike)
+    targets = _targets(settings)
+    end = parse_date(date)
+    start = end - dt.timedelta(days=6) if week else end
+    with FoodLog(log_path(log)) as food_log:
+        entries = food_log.entries(start, end)
+    table, catalogue = _tables(data_dir)
+    report = gap_report(entries, start, end, targets, table, catalogue,
+                        diet=settings.diet or "omnivore", exclude=settings.exclude,
+                        dislike=settings.dislike)
+    _emit(format_gaps(report, fmt.value), output, force)
 
 
 @app.callback()

@@ -98,8 +98,10 @@ class GapReport:
 
 def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: Targets,
                table: FoodTable, catalogue: Catalogue, *, diet: str = "omnivore",
-               exclude: Sequence[str] = (), dislike: Sequence[str] = ()) -> GapReport:
-    """Compare the ``entries`` logged from ``start`` to ``end`` with ``targets``."""
+               exclude: Sequence[str] = (), dislike: Sequence[str] = (),
+               today: dt.date | None = None) -> GapReport:
+    """Compare the ``entries`` logged from ``start`` to ``end`` with ``targets``.
+    ``today`` (default: the date today) is a day not over yet, and the report says so."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     by_day: dict[dt.date, list[tuple[str, float]]] = {}
     for e in entries:
@@ -150,6 +152,9 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
                              tuple(sorted(names.get(f, f) for f in unknown.get(n, ()))),
                              closers, t.source if t is not None else ""))
     notes = []
+    if (today or dt.date.today()) in logged:
+        notes.append("Today is not over: its gaps are what is missing so far "
+                     "('planner day --from-log' plans the rest of the day).")
     empty = tuple(d for d in days if d not in by_day)
     if empty:
         notes.append(f"{len(empty)} day(s) without entries are left out (not counted as "

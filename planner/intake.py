@@ -87,8 +87,8 @@ _COUNT_HEADS: Final = ("small", "medium", "large", "extra large", "jumbo")
 @dataclass(frozen=True)
 class Eaten:
     """One food eaten: ``grams`` of the food table's ``food_id``. ``text`` says it in
-    household words ("1 medium banana (118 g)"), ``said`` is what the person wrote and
-    ``meal`` the meal it was labelled with (None: not said)."""
+    household words ("1 medium banana"), ``said`` is what the person wrote and ``meal``
+    the meal it was labelled with (None: not said)."""
 
     food_id: str
     name: str  # the catalogue's short name, or USDA's description
@@ -194,8 +194,7 @@ def parse_item(text: str, table: FoodTable, catalogue: Catalogue,
                           f"(at most {MAX_ITEM_GRAMS:,.0f} g an item); check the amount")
     name = (str(catalogue.entries.loc[food_id, "short_name"]) if in_catalogue else
             str(table.foods.loc[food_id, "description"]))
-    text = wording if unit == "g" else f"{wording} ({describe_amount(grams)})"
-    return Eaten(food_id, name, grams, text, said, meal, in_catalogue)
+    return Eaten(food_id, name, grams, wording, said, meal, in_catalogue)
 
 
 def _tokens(text: str) -> list[str]:

@@ -152,6 +152,9 @@ W_JITTER: Final = 0.8  # seeded random cost per food and day, in [0, W_JITTER)
 W_LIKE: Final = 0.6
 W_LIKED_FLOOR: Final = 0.05
 W_DISLIKE: Final = 4.0
+#: A food of a meal being planned again costs this much more in that meal: the meal
+#: changes wherever another food can do the job.
+W_AVOID: Final = 6.0
 #: A steady nutrient (vitamin K on warfarin) stays within this share of the first day's
 #: amount, give or take STEADY_SLACK (so a first day with little is not a trap).
 STEADY: Final = 0.2
@@ -324,7 +327,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
               options: PlanOptions = PlanOptions(), rules: Rules | None = None, *,
               fixed: Sequence[Fixed] = (),
               plan_slots: Mapping[int, frozenset[str]] | None = None,
-              best_effort: bool = False) -> WeekPlan:
+              best_effort: bool = False,
+              avoid: Mapping[tuple[int, str], Sequence[str]] | None = None) -> WeekPlan:
     """Return a plan for ``options.days`` days that meets ``targets`` and the meal and
     food-group ``rules`` (default: the ones bundled with planner).
 
@@ -339,6 +343,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     meal; an empty set: the day is kept as it is). With ``best_effort`` a day that cannot
     meet a target is planned as well as it can be and the misses go in the notes (food
     groups are aimed for, not required): what was eaten may already break a limit.
+    ``avoid`` maps (day, meal) to foods that meal should do without where it can (the
+    foods of a meal being planned again).
 
     Raises :class:`PlanRequestError` for a bad option (unknown diet, exclusion or food),
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
@@ -369,11 +375,13 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     choosable = data
     data = _with_fixed(data, fixed, table, catalogue.entries)
     included = np.isin(np.array(data.ids), included_ids)
-    applied = _applied_targets(targets, options)
+    applied = applied_targets(targets, options)
     steady = tuple(sorted({n for rule in health for n in rule.steady}))
     context = _Context(data, applied, rules, pattern, eer, included, steady,
                        _preferences(catalogue, data, options), plan_slots or {},
-                       best_effort, catalogue.entries)
+                       best_effort, catalogue.entries,
+                       {(d, SLOTS.index(s)): frozenset(ids)
+                        for (d, s), ids in (avoid or {}).items()})
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     while True:
@@ -530,6 +538,8 @@ class _Context:
     #: plan the best a day allows (food groups aimed, misses reported, not raised)
     best_effort: bool = False
     catalogue: pd.DataFrame | None = None  # every catalogue entry (food groups of items)
+    #: (day, slot index) -> food ids that meal does without where it can
+    avoid: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
 
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
@@ -758,7 +768,7 @@ def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
         {n + j: f.item for j, f in enumerate(fixed)})
 
 
-def _applied_targets(targets: Targets, options: PlanOptions) -> dict[str, AppliedTarget]:
+def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, AppliedTarget]:
     """The bounds a plan is built to, with how each is enforced (see module docstring)."""
     out: dict[str, AppliedTarget] = {}
     for n, t in targets.items.items():
@@ -1047,6 +1057,11 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     counts = [_room_for_fixed(c, is_fixed) for c in counts]
     limits = [_room_for_fixed_amount(x, is_fixed) for x in limits]
     item_cost = food_cost[food] + W_SAME_MEAL * history.same_meal(day, food, slot)
+    for (avoid_day, avoid_slot), ids in context.avoid.items():
+        if avoid_day == day:
+            item_cost = item_cost + W_AVOID * np.array(
+                [s == avoid_slot and data.ids[f] in ids for f, s in zip(food, slot,
+                                                                         strict=True)])
     problem = DayProblem(
         food=food, slot=slot, levels=[data.levels[f] for f in food],
         item_cost=np.where(is_fixed, 0.0, item_cost),
@@ -1275,7 +1290,7 @@ def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, d
             if f in data.fixed_items:
                 items.append(data.fixed_items[f])
                 continue
-            items.append(plan_item(data.entries.iloc[f], data.ids[f],
+            items.append(plan_item(data.entries, data.ids[f],
                                    float(units[i] * data.step[f]), table))
         if items:
             meals.append(Meal(slot_name, tuple(items)))
@@ -1288,10 +1303,11 @@ def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, d
     return DayPlan(day, tuple(meals), totals, unknown, groups)
 
 
-def plan_item(entry: pd.Series, food_id: str, servings: float, table: FoodTable,
+def plan_item(entries: pd.DataFrame, food_id: str, servings: float, table: FoodTable,
               *, eaten: bool = False) -> PlanItem:
-    """An item of ``servings`` catalogue portions of a food (``entry``: its catalogue
-    row)."""
+    """An item of ``servings`` catalogue portions of a food (``entries``: catalogue rows
+    that hold it)."""
+    entry = cast(pd.Series, entries.loc[food_id])
     row = table.foods.loc[food_id]
     portion_grams = float(entry["portion_grams"])
     return PlanItem(

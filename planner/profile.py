@@ -193,15 +193,16 @@ def _from_file(text: str, where: str) -> Override:
 PROFILE_CAP: Final = 64 * KIB
 PROFILE_KEYS: Final = ("sex", "age", "life_stage", "weight_kg", "height_cm", "activity",
                        "conditions", "medicines")
-LIST_KEYS: Final = ("exclude", "include", "conditions", "medicines")
-PLAN_KEYS: Final = ("diet", "exclude", "include")
+LIST_KEYS: Final = ("exclude", "include", "like", "dislike", "conditions", "medicines")
+PLAN_KEYS: Final = ("diet", "exclude", "include", "like", "dislike")
 
 
 def read_profile_file(path: str | Path) -> dict[str, Any]:
     """Read a profile TOML file into a plain dict (profile fields, plan settings, targets).
 
-    Keys: ``sex age life_stage weight_kg height_cm activity`` (profile), ``diet exclude
-    include`` (plan settings) and a ``[targets]`` table. Unknown keys are an error so a typo
+    Keys: ``sex age life_stage weight_kg height_cm activity conditions medicines``
+    (profile), ``diet exclude include like dislike`` (plan settings) and a ``[targets]``
+    table. Unknown keys are an error so a typo
     is not silently ignored. Values are validated later, when merged with flags.
     """
     file = Path(path)
@@ -238,6 +239,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     origin: str = "flags"  # where the base values came from, for messages
+    like: tuple[str, ...] = ()  # soft preferences (exclude is the hard one)
+    dislike: tuple[str, ...] = ()
 
 
 def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | None = None,
@@ -246,8 +249,9 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     """Merge a profile from flags over a file over the saved profile and validate it.
 
     ``flags`` maps profile and plan keys (``sex``, ``age``, ..., ``diet``, ``exclude``,
-    ``include``) to values, None for "not given". ``profile_file`` is ``--profile``; when
-    it is None the saved profile at ``saved_file`` is used if it exists. Exclusions and
+    ``include``, ``like``, ``dislike``) to values, None for "not given". ``profile_file``
+    is ``--profile``; when it is None the saved profile at ``saved_file`` is used if it
+    exists. Exclusions and
     inclusions from the file and the flags add up; overrides from ``targets``
     (``NAME=VALUE`` texts) apply after the file's.
     """
@@ -271,7 +275,12 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     diet = flags.get("diet") or base.get("diet")
     exclude = tuple(dict.fromkeys((*base.get("exclude", ()), *(flags.get("exclude") or ()))))
     include = tuple(dict.fromkeys((*base.get("include", ()), *(flags.get("include") or ()))))
-    return Settings(profile, overrides, diet, exclude, include, origin)
+    like = tuple(dict.fromkeys((*base.get("like", ()), *(flags.get("like") or ()))))
+    dislike = tuple(dict.fromkeys((*base.get("dislike", ()), *(flags.get("dislike") or ()))))
+    # a flag wins over the file: --like liver takes liver off a saved dislike list
+    like = tuple(x for x in like if x not in (flags.get("dislike") or ()))
+    dislike = tuple(x for x in dislike if x not in (flags.get("like") or ()))
+    return Settings(profile, overrides, diet, exclude, include, origin, like, dislike)
 
 
 def _toml_number(value: float) -> str:
@@ -294,7 +303,8 @@ def profile_toml(settings: Settings) -> str:
                        ("weight_kg", p.weight_kg), ("height_cm", p.height_cm),
                        ("activity", p.activity), ("conditions", list(p.conditions)),
                        ("medicines", list(p.medicines)), ("diet", settings.diet),
-                       ("exclude", list(settings.exclude)), ("include", list(settings.include))):
+                       ("exclude", list(settings.exclude)), ("include", list(settings.include)),
+                       ("like", list(settings.like)), ("dislike", list(settings.dislike))):
         if value is None or value == []:
             continue
         lines.append(f"{key} = {json.dumps(value)}")

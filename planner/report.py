@@ -9,17 +9,22 @@ import csv
 import html
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from planner.advice import DOCTOR, Advice
+from planner.data import FoodTable
 from planner.diet import DietResult
+from planner.foodlog import Entry
+from planner.gaps import CONTEXT as GAP_CONTEXT
+from planner.gaps import GapLine, GapReport, gap_document
 from planner.health import active_rules, missing_limits, safety_error
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
-from planner.plan import DayPlan, PlanItem, WeekPlan
+from planner.plan import DayPlan, Meal, PlanItem, WeekPlan
 from planner.quality import GROUPS
 from planner.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
 from planner.targets import Targets
@@ -151,6 +156,11 @@ def household(item: PlanItem) -> str:
     """'1 cup cooked spinach (180 g)': the household amount of the food and its weight."""
     grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
     return plain(f"{item.text or item.name} ({grams})")
+
+
+def _eaten_mark(meal: Meal) -> str:
+    """'eaten: ' before a meal of food already eaten (a filled day)."""
+    return "eaten: " if meal.items and all(i.eaten for i in meal.items) else ""
 
 
 def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
@@ -332,7 +342,7 @@ def format_week(week: WeekPlan, fmt: str = "table") -> str:
     for day in week.days:
         lines.append(f"Day {day.day}")
         for meal in day.meals:
-            lines.append(f"  {meal.slot.capitalize():<10} "
+            lines.append(f"  {meal.slot.capitalize():<10} " + _eaten_mark(meal)
                          + "; ".join(household(i) for i in meal.items))
         lines.append(f"  {'Coverage':<10} {_coverage_text(week, day)}")
         if day.groups and week.pattern is not None:
@@ -372,7 +382,8 @@ def _week_markdown(week: WeekPlan) -> str:
         lines += [f"## Day {day.day}", "", "| meal | food |", "|---|---|"]
         for meal in day.meals:
             for item in meal.items:
-                lines.append(f"| {meal.slot} | {_md(household(item))} |")
+                lines.append(f"| {meal.slot}{' (eaten)' if item.eaten else ''} | "
+                             f"{_md(household(item))} |")
         shares = [share for share in coverage(week, day).values()]
         lines += ["", "| " + " | ".join(display_name(n) for n in KEY_NUTRIENTS)
                   + " | energy |", "|" + "---|" * (len(KEY_NUTRIENTS) + 1),
@@ -436,10 +447,11 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def _week_csv(week: WeekPlan) -> str:
     return csv_text(
         ["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "text", "role", "servings",
-         "usda_measure", "grams", *KEY_NUTRIENTS, "energy_kcal"],
+         "usda_measure", "grams", *KEY_NUTRIENTS, "energy_kcal", "eaten"],
         ([day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
           item.name, item.text, item.role, f"{item.servings:g}", item.portion,
-          f"{item.grams:g}", *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal"))]
+          f"{item.grams:g}", *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal")),
+          "yes" if item.eaten else ""]
          for day in week.days for meal in day.meals for item in meal.items))
 
 
@@ -456,8 +468,8 @@ def _week_html(week: WeekPlan) -> str:
                       lstrip_blocks=True)
     template = env.get_template("week.html.j2")
     days = [{"day": d.day,
-             "meals": [{"slot": m.slot, "foods": [household(i) for i in m.items]}
-                       for m in d.meals],
+             "meals": [{"slot": m.slot, "foods": [household(i) for i in m.items],
+                        "eaten": bool(_eaten_mark(m))} for m in d.meals],
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
              "groups": _group_text(d) if d.groups and week.pattern is not None else "",
@@ -672,3 +684,179 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table") -> str:
 
 def _short_name(name: str) -> str:
     return display_name(name) if name in BY_NAME else name.replace("_", " ")
+
+
+# ------------------------------------------------------------------ food log and gaps
+
+BAR_WIDTH: Final = 20
+
+
+def bar(percent: float | None, width: int = BAR_WIDTH) -> str:
+    """'█████████░░░░░░░░░░░' for 45 %: the share of a target, full at 100 % and over."""
+    if percent is None:
+        return ""
+    filled = max(0, min(width, round(width * percent / 100)))
+    return "█" * filled + "░" * (width - filled)
+
+
+def _gap_title(report: GapReport) -> str:
+    p = report.targets.profile
+    span = (report.start.isoformat() if report.start == report.end else
+            f"{report.start.isoformat()} to {report.end.isoformat()}")
+    logged = (f"{len(report.logged)} day(s) logged" + (
+        f", {len(report.empty)} without entries" if report.empty else ""))
+    stage = "" if p.life_stage == "general" else f", {p.life_stage}"
+    return (f"What you ate against your targets: {p.age}-year-old {p.sex}{stage}, {span} "
+            f"({logged}, {report.entries} entries)")
+
+
+def _gap_status(line: GapLine, days: int) -> str:
+    if line.over_days:
+        return f"over the limit on {len(line.over_days)} of {days} day(s)"
+    if line.nutrient in GAP_CONTEXT:
+        return "for reference"
+    if line.basis == "average":
+        return "short on average" if line.short_days else (
+            "met on average" if line.target else "")
+    if line.short_days:
+        return f"short on {len(line.short_days)} of {days} day(s)"
+    return "met every day" if line.target else ""
+
+
+def _gap_rows(report: GapReport) -> list[list[str]]:
+    rows = []
+    for line in report.lines:
+        intake = ("≥ " if line.unknown else "") + amount(line.intake, line.nutrient)
+        target = ("-" if line.target is None else amount(line.target, line.nutrient)) + (
+            f" (max {amount(line.cap, line.nutrient)})" if line.cap is not None else "")
+        percent = "" if line.percent is None else f"{line.percent:.0f}%"
+        rows.append([display_name(line.nutrient), intake, target, percent, bar(line.percent),
+                     _gap_status(line, len(report.logged))])
+    return rows
+
+
+def _closer_lines(report: GapReport) -> list[str]:
+    out = []
+    for line in report.lines:
+        if not line.closers:
+            continue
+        per = "a day on average" if line.basis == "average" else "a day"
+        foods = "; ".join(f"{c.portion} ({amount(c.amount, line.nutrient)})"
+                          for c in line.closers)
+        lead = ("one portion closes it" if line.closers[0].closes else
+                "no single portion closes it; the richest")
+        out.append(f"{display_name(line.nutrient)}, {amount(line.gap, line.nutrient)} short "
+                   f"{per}: {lead}: {foods}")
+    return out
+
+
+def format_gaps(report: GapReport, fmt: str = "table") -> str:
+    """Render a gap report as table (with bars), markdown, json or html (with a chart)."""
+    if fmt == "json":
+        return to_json(gap_document(report))
+    closers = _closer_lines(report)
+    sources = ("Targets: NASEM Dietary Reference Intakes (via NIH ODS); food values: USDA. "
+               "Minerals are judged day by day; vitamin D and B12, which the body stores, "
+               "on the average.")
+    if fmt == "markdown":
+        lines = [f"# {_md(_gap_title(report))}", "",
+                 "| nutrient | per day | target | % | status |", "|---|---:|---:|---:|---|"]
+        lines += [f"| {' | '.join(_md(c) for i, c in enumerate(r) if i != 4)} |"
+                  for r in _gap_rows(report)]
+        if closers:
+            lines += ["", "## To close the gaps (one ordinary portion, within your diet)", ""]
+            lines += [f"- {_md(c)}" for c in closers]
+        lines += [""] + [f"> {_md(n)}" for n in report.notes]
+        lines += ["", _md(sources), "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
+        return "\n".join(lines)
+    if fmt == "html":
+        return _gaps_html(report, closers, sources)
+    lines = [_gap_title(report), ""]
+    lines.append(text_table(["nutrient", "per day", "target", "%", "", "status"],
+                            _gap_rows(report), right=[False, True, True, True, False, False]))
+    lines.append("")
+    if closers:
+        lines.append("To close the gaps (one ordinary portion, within your diet):")
+        lines += [f"  {c}" for c in closers]
+        lines.append("")
+    elif any(line.target for line in report.lines if line.nutrient in KEY_NUTRIENTS):
+        lines += ["No gaps in the five key nutrients.", ""]
+    lines += list(report.notes)
+    lines += [sources, DISCLAIMER, RED_FLAGS]
+    return "\n".join(lines) + "\n"
+
+
+def _gaps_html(report: GapReport, closers: Sequence[str], sources: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    rows = _gap_rows(report)
+    return env.get_template("gaps.html.j2").render(
+        title=_gap_title(report), rows=[[c for i, c in enumerate(r) if i != 4] for r in rows],
+        chart=gap_chart_svg(report), closers=closers, notes=report.notes, sources=sources,
+        disclaimer=DISCLAIMER, red_flags=RED_FLAGS)
+
+
+def gap_chart_svg(report: GapReport) -> str:
+    """An inline SVG bar chart (matplotlib): each key nutrient's intake as a share of its
+    target, per logged day (minerals) or on the average (vitamin D and B12)."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "planner"
+    lines = [x for x in report.lines if x.nutrient in KEY_NUTRIENTS and x.target]
+    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
+    labels = [f"{display_name(x.nutrient)}" + (" (average)" if x.basis == "average" else "")
+              for x in lines]
+    values = [min(x.percent or 0.0, 300) for x in lines]
+    colours = ["#b0503c" if x.short_days else "#4a7fb0" for x in lines]
+    axes.barh(labels, values, color=colours)
+    axes.axvline(100, color="black", linewidth=1, linestyle="--")
+    axes.invert_yaxis()
+    axes.set_xlabel("% of your daily target, mean of the logged days (dashed line: 100 %)")
+    axes.set_title("What you ate against your targets (red: short)")
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+def format_log(entries: Sequence[Entry], table: FoodTable | None, fmt: str = "table",
+               title: str = "") -> str:
+    """Logged entries as a table grouped by date and meal (with energy from the food
+    table), or json or csv."""
+    if fmt == "json":
+        return to_json({"schema": "planner.log/1", "entries": [e.as_dict() for e in entries]})
+    if fmt == "csv":
+        return csv_text(["id", "date", "meal", "food_id", "name", "grams", "text", "said",
+                         "added_at"],
+                        ([e.id, e.date.isoformat(), e.meal or "", e.food_id, e.name,
+                          f"{e.grams:g}", e.text, e.said, e.added_at] for e in entries))
+    if not entries:
+        return f"{title or 'Food log'}: nothing logged\n"
+    lines = [title] if title else []
+    for date in sorted({e.date for e in entries}):
+        day = [e for e in entries if e.date == date]
+        energy = sum(_energy(e, table) or 0.0 for e in day)
+        lines.append(f"{date.isoformat()} ({len(day)} entr{'y' if len(day) == 1 else 'ies'}, "
+                     f"about {energy:,.0f} kcal)")
+        rows = [[f"#{e.id}", e.meal or "-", e.text, f"{e.grams:,.0f} g",
+                 "?" if (k := _energy(e, table)) is None else f"{k:,.0f} kcal"] for e in day]
+        lines.append(text_table(["id", "meal", "food", "weight", "energy"], rows,
+                                right=[True, False, False, True, True]))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _energy(entry: Entry, table: FoodTable | None) -> float | None:
+    if table is None or entry.food_id not in table.foods.index:
+        return None
+    value = float(cast(float, table.foods.at[entry.food_id, "energy_kcal"]))
+    return None if math.isnan(value) else value * entry.grams / 100
