@@ -422,7 +422,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                  f"of 7 (asked: {options.max_days}).", *notes)
     waived: set[tuple[str, str]] = set()
     if best_effort and shortfalls:
-        notes = (*_best_effort_notes(shortfalls, day_plans, applied), *notes)
+        notes = (*_best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
     bought: dict[str, float] = {}
     for d in day_plans:
@@ -471,18 +471,17 @@ def _preferences(catalogue: Catalogue, data: _Data, options: PlanOptions
 
 
 def _best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],
-                       applied: Mapping[str, AppliedTarget]) -> tuple[str, ...]:
+                       table: FoodTable) -> tuple[str, ...]:
     """What a filled day still misses, and what the eaten food alone already breaks."""
     out = []
-    eaten = {n: sum(sum((i.nutrients.get(n) or 0.0) for i in d.items if i.eaten)
-                    for d in days) for n in (*KEY_NUTRIENTS, "energy_kcal")}
+    eaten, _ = nutrient_totals([i for d in days for i in d.items if i.eaten], table)
     for s in shortfalls:
         label, unit = _label(s.nutrient)
         unit = "% of energy" if s.bound.startswith("pct") else unit
         if s.bound in ("max", "pct_max"):
             already = eaten.get(s.nutrient)
             if already is not None and s.bound == "max" and already > s.target:
-                out.append(f"Already over: what you ate has {_figure(already)} {unit} of "
+                out.append(f"Already over: what you ate has {already:,.0f} {unit} of "
                            f"{label.lower()}, above the limit of {_figure(s.target)} {unit}; "
                            "the rest of the day adds as little as it can.")
             else:
@@ -511,7 +510,8 @@ def _with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
 
 def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable) -> Quality:
     """HEI-2020 of a plan, from the catalogue's equivalents and the food table's values."""
-    equivalents = group_equivalents(((i.food_id, i.servings) for d in days for i in d.items),
+    equivalents = group_equivalents(((i.food_id, i.servings) for d in days for i in d.items
+                                     if i.food_id in catalogue.entries.index),
                                     catalogue.entries)
     names = ("energy_kcal", "sodium_mg", "saturated_fat_g", "monounsaturated_fat_g",
              "polyunsaturated_fat_g")

@@ -198,3 +198,16 @@ def test_a_folder_of_someones_files_is_refused_and_kept(people_file: Path,
     run_batch(read_people(people_file).head(1), str(other), workers=1)
     with pytest.raises(OutputError, match=r"holds a batch of another people table"):
         run_batch(read_people(people_file), str(other), workers=1, resume=True)
+
+
+def test_likes_and_dislikes_columns(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("id,sex,age,days,like,dislike\n"
+                    "a,female,35,3,,kale;raw spinach\n"
+                    "b,female,35,3,,zzz\n")
+    results = list(plan_many(read_people(path)))
+    assert [r.status for r in results] == ["ok", "invalid"]
+    assert results[0].week is not None
+    names = [i.name for d in results[0].week.days for i in d.items]
+    assert not [n for n in names if "kale" in n or n == "raw spinach"]
+    assert results[1].message.startswith("dislike: 'zzz'")

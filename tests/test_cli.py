@@ -114,7 +114,9 @@ def test_solve_bad_column_exits_1(run, tmp_path: Path) -> None:  # type: ignore[
 # ------------------------------------------------------------------ every command
 
 COMMANDS = [["week"], ["day"], ["foods"], ["explain"], ["targets"], ["solve"], ["advice"],
-            ["data"], ["profile", "init"], ["profile", "show"]]
+            ["data"], ["profile", "init"], ["profile", "show"], ["batch"], ["gaps"],
+            ["log", "add"], ["log", "show"], ["log", "remove"], ["log", "export"],
+            ["log", "path"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -594,3 +596,127 @@ def test_a_gap_is_reported_as_a_gap_in_every_format(bundled) -> None:  # type: i
     doc = json.loads(format_week(gapped, "json"))["solver"]
     assert doc["status"] == "feasible" and doc["summary"] == "feasible, gap 5.2 %"
     assert doc["mip_gap"] == 0.052
+
+
+# ------------------------------------------------------------------ food log, gaps, fill, redo
+
+def test_log_add_show_remove_export(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    log = str(tmp_path / "log.sqlite3")
+    r = run("log", "path", "--log", log)
+    assert r.exit_code == 0 and r.stdout.strip() == log
+    r = run("log", "add", "1 cup cooked oatmeal; 1 medium banana", "--meal", "breakfast",
+            "--date", "2026-11-28", "--log", log)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == [
+        "added #1 2026-11-28 breakfast: 1 cup cooked oatmeal (234 g)",
+        "added #2 2026-11-28 breakfast: 1 medium banana (118 g)"]
+    r = run("log", "add", "1 banana; 150 g salmon", "--date", "2026-11-28", "--log", log)
+    assert r.exit_code == 1  # ambiguous: nothing added, one line
+    assert r.stderr.startswith("error: '150 g salmon': 'salmon' matches 4 foods")
+    assert len(r.stderr.strip().splitlines()) == 1
+    r = run("log", "show", "--date", "2026-11-28", "--log", log)
+    assert r.exit_code == 0 and "#1" in r.stdout and "#3" not in r.stdout
+    assert "about 271 kcal" in r.stdout  # 166 + 105, from the food table
+    r = run("log", "remove", "1", "--log", log)
+    assert r.exit_code == 0 and r.stdout.startswith("removed #1 2026-11-28 breakfast")
+    r = run("log", "remove", "1", "--log", log)
+    assert r.exit_code == 1 and "no entry 1 in the food log" in r.stderr
+    out = tmp_path / "log.json"
+    r = run("log", "export", "--format", "json", "--output", str(out), "--log", log)
+    assert r.exit_code == 0
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == "planner.log/1"
+    assert [e["food_id"] for e in doc["entries"]] == ["09040"]
+    r = run("log", "export", "--log", log)
+    assert r.stdout.splitlines()[0].startswith("id,date,meal,food_id")
+
+
+def test_log_refuses_a_file_that_is_not_a_log(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n" * 50)
+    before = notes.read_bytes()
+    r = run("log", "add", "1 banana", "--log", str(notes))
+    assert r.exit_code == 1
+    assert "not a planner food log" in r.stderr and len(r.stderr.splitlines()) == 1
+    assert notes.read_bytes() == before
+
+
+def test_gaps_from_the_log(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    log = str(tmp_path / "log.sqlite3")
+    run("log", "add", "1 cup cooked oatmeal; 1 medium banana", "--date", "2026-11-27",
+        "--log", log)
+    r = run("gaps", "--sex", "female", "--age", "35", "--date", "2026-11-27", "--log", log)
+    assert r.exit_code == 0, r.output
+    assert "Magnesium" in r.stdout and "█" in r.stdout and "To close the gaps" in r.stdout
+    r = run("gaps", "--sex", "female", "--age", "35", "--date", "2026-11-27", "--week",
+            "--log", log, "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["schema"] == "planner.gaps/1" and doc["logged_days"] == ["2026-11-27"]
+    assert len(doc["days_without_entries"]) == 6
+    assert doc["nutrients"]["calcium_mg"]["status"] == "short"
+    html = tmp_path / "gaps.html"
+    r = run("gaps", "--sex", "female", "--age", "35", "--date", "2026-11-27", "--log", log,
+            "--format", "html", "--output", str(html))
+    assert r.exit_code == 0 and "<svg" in html.read_text()
+    r = run("gaps", "--sex", "female", "--age", "35", "--date", "2026-11-20", "--log", log)
+    assert r.exit_code == 1 and "nothing logged for 2026-11-20" in r.stderr
+
+
+def test_day_around_what_was_eaten(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run("day", "--sex", "female", "--age", "35", "--ate",
+            "1 cup cooked oatmeal; 1 medium banana", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    meals = {m["slot"]: m["items"] for m in doc["days"][0]["meals"]}
+    assert [i.get("eaten") for i in meals["breakfast"]] == [True, True]
+    assert all("eaten" not in i for i in meals["lunch"] + meals["dinner"])
+    log = str(tmp_path / "log.sqlite3")
+    run("log", "add", "lunch: 150 g cooked sockeye salmon", "--log", log)
+    r = run("day", "--sex", "female", "--age", "35", "--from-log", "--log", log)
+    assert r.exit_code == 0, r.output
+    assert "Lunch      eaten: 150 g sockeye salmon, cooked (150 g)" in r.stdout
+    assert "Breakfast" not in r.stdout  # after lunch, breakfast is not planned
+    r = run("day", "--sex", "female", "--age", "35", "--from-log", "--date", "2026-01-01",
+            "--log", log)
+    assert r.exit_code == 1 and "nothing logged for 2026-01-01" in r.stderr
+
+
+def test_week_redo_keeps_the_rest(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    saved = tmp_path / "week.json"
+    r = run("week", "--sex", "female", "--age", "35", "--format", "json", "-o", str(saved))
+    assert r.exit_code == 0
+    r = run("week", "--sex", "female", "--age", "35", "--keep", str(saved), "--redo",
+            "day 3 dinner", "--format", "json")
+    assert r.exit_code == 0, r.output
+    before, after = json.loads(saved.read_text()), json.loads(r.stdout)
+    for d_before, d_after in zip(before["days"], after["days"], strict=True):
+        for m_before, m_after in zip(d_before["meals"], d_after["meals"], strict=True):
+            if (d_before["day"], m_before["slot"]) != (3, "dinner"):
+                assert m_before == m_after
+    for args, message in [
+        (["--age", "36", "--keep", str(saved), "--redo", "day 1"],
+         "planned for another profile (age 35, not 36)"),
+        (["--age", "35", "--keep", str(saved)], "--keep and --redo go together"),
+        (["--age", "35", "--keep", str(saved), "--redo", "day 9"], "days 1 to 7"),
+        (["--age", "35", "--keep", str(tmp_path / "none.json"), "--redo", "day 1"],
+         "none.json"),
+    ]:
+        r = run("week", "--sex", "female", *args)
+        assert r.exit_code == 1, (args, r.output)
+        assert message in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_likes_and_dislikes_are_saved_in_the_profile(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run("profile", "init", "--sex", "female", "--age", "35", "--like", "sockeye salmon",
+            "--dislike", "kale")
+    assert r.exit_code == 0, r.output
+    r = run("profile", "show")
+    assert 'like = ["sockeye salmon"]' in r.stdout and 'dislike = ["kale"]' in r.stdout
+    r = run("week", "--format", "json")
+    assert r.exit_code == 0
+    names = [i["name"] for d in json.loads(r.stdout)["days"] for m in d["meals"]
+             for i in m["items"]]
+    assert not [n for n in names if "kale" in n]
+    r = run("profile", "init", "--sex", "female", "--age", "35", "--dislike", "zzz",
+            "--force")
+    assert r.exit_code == 1 and r.stderr.startswith("error: dislike: 'zzz'")

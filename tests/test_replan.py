@@ -1,0 +1,219 @@
+"""Planning around what is fixed (issue 13): the rest of a day after what was eaten, meals
+of a saved week planned again, likes and dislikes. Totals are recomputed from the food
+table; meal, variety and food-group rules are checked with test_plan's independent
+checks."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from test_plan import assert_meals, assert_meets, assert_rules, recompute
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.data import FoodTable
+from planner.errors import PlanRequestError
+from planner.intake import parse_eaten
+from planner.plan import PlanOptions, WeekPlan, plan_week, verify_week
+from planner.profile import make_profile, parse_override
+from planner.replan import (
+    Redo,
+    fill_day,
+    meals_left,
+    parse_redo,
+    read_saved_week,
+    redo_week,
+)
+from planner.report import week_document
+from planner.targets import Targets, compute_targets
+
+
+@pytest.fixture(scope="module")
+def catalogue(bundled: FoodTable) -> Catalogue:
+    return load_catalogue(bundled)
+
+
+@pytest.fixture(scope="module")
+def targets() -> Targets:
+    return compute_targets(make_profile("female", 35))
+
+
+@pytest.fixture(scope="module")
+def week(bundled: FoodTable, catalogue: Catalogue, targets: Targets) -> WeekPlan:
+    return plan_week(bundled, catalogue, targets)
+
+
+@pytest.fixture()
+def saved(week: WeekPlan, tmp_path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "week.json"
+    path.write_text(json.dumps(week_document(week)))
+    return read_saved_week(path)
+
+
+def _meals(week: WeekPlan) -> dict[tuple[int, str], str]:
+    """Every meal of a week as its JSON text, the bytes a saved week holds."""
+    return {(d["day"], m["slot"]): json.dumps(m, sort_keys=True)
+            for d in week_document(week)["days"] for m in d["meals"]}
+
+
+def _planned_only(week: WeekPlan) -> WeekPlan:
+    days = tuple(replace(d, meals=tuple(m for m in d.meals
+                                        if not any(i.eaten for i in m.items)))
+                 for d in week.days)
+    return replace(week, days=days)
+
+
+# ------------------------------------------------------------------ the rest of the day
+
+@pytest.mark.parametrize(("eaten", "left"), [
+    ([], {"breakfast", "lunch", "dinner", "snack"}),
+    (["breakfast"], {"lunch", "dinner", "snack"}),
+    (["breakfast", "snack"], {"lunch", "dinner"}),
+    (["lunch"], {"dinner", "snack"}),  # a skipped breakfast is not planned after lunch
+    (["dinner", "snack"], set()),
+])
+def test_meals_left(eaten: list[str], left: set[str]) -> None:
+    assert meals_left(eaten) == left
+
+
+def test_fill_the_day_keeps_what_was_eaten_and_meets_the_targets(
+        bundled: FoodTable, catalogue: Catalogue, targets: Targets) -> None:
+    eaten = parse_eaten("1 cup cooked oatmeal; 1 medium banana; lunch: 150 g cooked "
+                        "sockeye salmon; 2 slices whole-wheat bread", bundled, catalogue)
+    day = fill_day(bundled, catalogue, targets, eaten)
+    meals = {m.slot: m for m in day.days[0].meals}
+    assert [(i.food_id, i.grams, i.eaten) for i in meals["breakfast"].items] == [
+        ("08121", 234.0, True), ("09040", 118.0, True)]
+    assert [(i.food_id, i.grams) for i in meals["lunch"].items] == [("15086", 150.0),
+                                                                     ("18075", 64.0)]
+    assert {"dinner"} <= set(meals) and all(not i.eaten for s in ("dinner", "snack")
+                                            if s in meals for i in meals[s].items)
+    # recomputed from the table, eaten grams included: every daily target is met
+    assert_meets(day, bundled, targets, strict_daily=True)
+    totals = recompute(day, bundled)[0]
+    assert totals["magnesium_mg"] >= targets["magnesium_mg"].min
+    # the planned meals follow the meal rules; no food eaten today comes again
+    assert_meals(_planned_only(day), catalogue)
+    planned = {i.food_id for s in ("dinner", "snack") if s in meals for i in meals[s].items}
+    assert not planned & {"08121", "09040", "15086"}
+    assert not verify_week(day, bundled, catalogue, None)
+    assert any("Planned around what you ate (breakfast, lunch)" in n for n in day.notes)
+    assert not any(line.buy.startswith("oat") for line in day.shopping_list)
+
+
+def test_eaten_food_over_a_limit_is_said_and_the_rest_is_planned(
+        bundled: FoodTable, catalogue: Catalogue, targets: Targets) -> None:
+    eaten = parse_eaten("2 tsp 02047", bundled, catalogue)  # table salt: ~4,650 mg sodium
+    sodium = eaten[0].grams * float(bundled.foods.loc["02047", "sodium_mg"]) / 100
+    assert sodium > targets["sodium_mg"].max
+    day = fill_day(bundled, catalogue, targets, eaten)
+    assert any(n.startswith("Already over: what you ate has") and "sodium" in n
+               for n in day.notes)
+    totals = recompute(day, bundled)[0]
+    assert totals["sodium_mg"] >= sodium
+    assert totals["sodium_mg"] - sodium < 1000  # the planned meals add little
+    for n in ("magnesium_mg", "calcium_mg", "potassium_mg"):  # the rest still holds
+        assert totals[n] >= targets[n].min - 1e-6
+
+
+def test_a_gap_no_remaining_meal_can_close_is_said(bundled: FoodTable,
+                                                   catalogue: Catalogue,
+                                                   targets: Targets) -> None:
+    eaten = parse_eaten("breakfast: 1 banana; dinner: 1 apple", bundled, catalogue)
+    day = fill_day(bundled, catalogue, targets, eaten)  # only a snack is left
+    assert {m.slot for m in day.days[0].meals} == {"breakfast", "dinner", "snack"}
+    assert any(n.startswith("Still short: calcium") for n in day.notes)
+
+
+def test_nothing_left_to_plan(bundled: FoodTable, catalogue: Catalogue,
+                              targets: Targets) -> None:
+    eaten = parse_eaten("dinner: 1 banana; snack: 1 apple", bundled, catalogue)
+    with pytest.raises(PlanRequestError, match="nothing left to plan today"):
+        fill_day(bundled, catalogue, targets, eaten)
+
+
+# ------------------------------------------------------------------ redo meals of a week
+
+@pytest.mark.parametrize("redo", [["day 3 dinner"], ["day 5"],
+                                  ["day 1 breakfast", "day 7 lunch"]])
+def test_redo_changes_only_those_meals_and_the_week_still_holds(
+        bundled: FoodTable, catalogue: Catalogue, targets: Targets, week: WeekPlan, saved,
+        redo: list[str]) -> None:  # type: ignore[no-untyped-def]
+    specs = [parse_redo(r) for r in redo]
+    again = redo_week(bundled, catalogue, targets, saved, specs)
+    before, after = _meals(week), _meals(again)
+    redone = {(r.day, s) for r in specs for s in ([r.slot] if r.slot else
+                                                  ["breakfast", "lunch", "dinner", "snack"])}
+    for key, text in before.items():
+        if key not in redone:
+            assert after[key] == text, key  # byte for byte
+    assert any(after.get(k) != before.get(k) for k in redone)
+    for d_before, d_after in zip(week.days, again.days, strict=True):
+        if not any(k[0] == d_before.day for k in redone):
+            assert d_after.totals == d_before.totals
+    # every rule, recomputed independently, over the whole week
+    assert_meets(again, bundled, targets)
+    assert_rules(again, catalogue)
+    assert not verify_week(again, bundled, catalogue, None)
+    assert again.notes[0].startswith("Planned again: " + ", ".join(
+        str(r) for r in sorted(specs, key=lambda r: (r.day, r.slot or ""))))
+
+
+def test_redo_refuses_another_person_or_file(bundled: FoodTable, catalogue: Catalogue,
+                                             saved, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    other = compute_targets(make_profile("female", 52))
+    with pytest.raises(PlanRequestError, match=r"planned for another profile \(age 35"):
+        redo_week(bundled, catalogue, other, saved, [Redo(3, "dinner")])
+    raised = compute_targets(make_profile("female", 35), [parse_override("magnesium_mg=400")])
+    with pytest.raises(PlanRequestError, match="planned for other targets"):
+        redo_week(bundled, catalogue, raised, saved, [Redo(3, "dinner")])
+    with pytest.raises(PlanRequestError, match="planned with diet omnivore, not vegan"):
+        redo_week(bundled, catalogue, compute_targets(make_profile("female", 35)), saved,
+                  [Redo(3, "dinner")], PlanOptions(diet="vegan"))
+    with pytest.raises(PlanRequestError, match="the saved week has days 1 to 7"):
+        redo_week(bundled, catalogue, compute_targets(make_profile("female", 35)), saved,
+                  [Redo(8)])
+    old = tmp_path / "old.json"
+    old.write_text('{"schema": "planner.week/1", "days": []}')
+    with pytest.raises(PlanRequestError, match=r"schema 'planner\.week/1', not planner\.week/2"):
+        read_saved_week(old)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": "planner.week/2", "days": [{"day": 2}]}')
+    with pytest.raises(PlanRequestError, match="not a complete saved week"):
+        read_saved_week(broken)
+
+
+@pytest.mark.parametrize(("text", "redo"), [("day 3 dinner", Redo(3, "dinner")),
+                                            ("Day 5", Redo(5)), ("3 lunch", Redo(3, "lunch")),
+                                            ("day 2, snack", Redo(2, "snack"))])
+def test_parse_redo(text: str, redo: Redo) -> None:
+    assert parse_redo(text) == redo
+
+
+@pytest.mark.parametrize("text", ["dinner", "day three", "day 3 brunch", ""])
+def test_parse_redo_errors(text: str) -> None:
+    with pytest.raises(PlanRequestError, match="redo"):
+        parse_redo(text)
+
+
+# ------------------------------------------------------------------ likes and dislikes
+
+def _days_with(week: WeekPlan, words: str) -> int:
+    return sum(any(words in i.name for i in d.items) for d in week.days)
+
+
+def test_likes_and_dislikes_are_soft_preferences(bundled: FoodTable, catalogue: Catalogue,
+                                                 targets: Targets, week: WeekPlan) -> None:
+    assert _days_with(week, "kale") >= 2
+    no_kale = plan_week(bundled, catalogue, targets, PlanOptions(dislike=("kale",)))
+    assert _days_with(no_kale, "kale") == 0
+    assert_meets(no_kale, bundled, targets)
+    fish = plan_week(bundled, catalogue, targets, PlanOptions(like=("sockeye salmon",)))
+    assert _days_with(fish, "sockeye") > _days_with(week, "sockeye")
+    assert_rules(fish, catalogue)  # a like never breaks the variety rules
+    with pytest.raises(PlanRequestError, match="like and dislike both name"):
+        plan_week(bundled, catalogue, targets, PlanOptions(like=("kale",),
+                                                           dislike=("raw kale",)))
+    with pytest.raises(PlanRequestError, match="dislike: 'zzz' is not an allergen"):
+        plan_week(bundled, catalogue, targets, PlanOptions(dislike=("zzz",)))
