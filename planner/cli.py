@@ -791,8 +791,8 @@ def log_add(
     with FoodLog(path) as food_log:
         added = food_log.add(items, day)
     for entry in added:
-        typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '-'}: {entry.text} "
-                   f"({entry.grams:,.0f} g)")
+        typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
+                   f"{entry.text} ({entry.grams:,.0f} g)")
 
 
 @log_app.command("show")

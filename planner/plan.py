@@ -77,6 +77,7 @@ targets and rules, independently of the solver.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -119,6 +120,7 @@ from planner.rules import (
     condition_holds,
     food_measures,
     load_rules,
+    meal_caps,
     meal_problems,
     protein_oz_per_serving,
     rule_bounds,
@@ -384,9 +386,20 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                         for (d, s), ids in (avoid or {}).items()})
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
+    limit = min(options.staple_max_days, WINDOW)
     while True:
         try:
             day_plans, infos, shortfalls = _plan_days(context, attempt, table)
+        except _MealsBlocked as exc:
+            if exc.day > 1 and attempt.max_days < limit and not best_effort:
+                attempt = replace(attempt, max_days=attempt.max_days + 1)
+                continue  # the variety rules used up the foods a meal needs
+            if not catalogue.missing:
+                raise _with_health_hint(exc, health) from exc
+            raise InfeasiblePlanError(
+                f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
+                "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
+                exc.shortfalls, exc.suggestions) from exc
         except InfeasiblePlanError as exc:
             if not catalogue.missing:
                 raise _with_health_hint(exc, health) from exc
@@ -401,7 +414,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         if impossible:
             raise _with_health_hint(_infeasible(impossible, options, certain=True), health)
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
-        if first_day or attempt.max_days >= min(options.staple_max_days, WINDOW):
+        if first_day or attempt.max_days >= limit:
             raise _with_health_hint(_infeasible(shortfalls, options, certain=False), health)
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
@@ -520,6 +533,15 @@ def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable
     return healthy_eating_index(equivalents, totals, unknown)
 
 
+class _MealsBlocked(InfeasiblePlanError):
+    """A day's meal rules cannot be met: on day 1 by the foods allowed, later perhaps only
+    by the variety rules (foods used up), which a retry relaxes."""
+
+    def __init__(self, message: str, *, day: int, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message, suggestions=suggestions)
+        self.day = day
+
+
 @dataclass(frozen=True)
 class _Context:
     """What every day of a plan shares."""
@@ -543,6 +565,17 @@ class _Context:
 
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
+
+    @functools.cached_property
+    def _available(self) -> dict[tuple[int, str], int]:
+        choosable = self.data.entries.iloc[np.flatnonzero(self.data.fixed_day == 0)]
+        return {(number, slot): cap for slot in SLOTS
+                for number, cap in meal_caps(self.rules.meals, slot, choosable).items()}
+
+    def available(self, rule: int, slot: str) -> int:
+        """Foods the person may eat that meal rule ``rule`` could use in ``slot`` (its
+        minimum is capped at this; the variety rules never lower it)."""
+        return self._available.get((rule, slot), 0)
 
 
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
@@ -572,10 +605,10 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
         solution = solve_day(problem, options.solver)
         infos.append(solution.info)
         if solution.info.status == "infeasible":
-            raise InfeasiblePlanError(
+            raise _MealsBlocked(
                 f"day {day}: the meal rules cannot be met with the foods allowed "
                 f"({int(np.sum(data.fixed_day == 0))} foods after diet and exclusions); "
-                "allow more foods or raise --max-days",
+                "allow more foods or raise --max-days", day=day,
                 suggestions=("relax an exclusion", "raise --max-days"))
         for key, slack in solution.slack.items():
             bound = bound_info.get(key)
@@ -1249,8 +1282,7 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
                 if len(members):
                     needs.append(Need(label, members, partners))
                 continue
-            available = len(set(food[members].tolist()))
-            lo = min(rule.min or 0, available)
+            lo = min(rule.min or 0, context.available(number, name))
             hi = rule.max
             if lo > 0 or (hi is not None and hi < len(members)):
                 counts.append(Count(label, members, lo, hi))
@@ -1622,13 +1654,15 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
     """Meal rules per meal and hard day rules per day, from the catalogue alone."""
     problems = []
     entries = catalogue.entries
+    allowed = select(catalogue, week.options.diet, week.options.exclude)
+    caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
     for d in week.days:
         for meal in d.meals:
             if any(i.eaten for i in meal.items):
                 continue  # what was eaten is not judged
             roles = [str(entries.loc[i.food_id, "role"]) for i in meal.items]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
-                                                                 rules.meals)]
+                                                                 rules.meals, caps[meal.slot])]
             if len({i.food_id for i in meal.items}) != len(meal.items):
                 problems.append(f"day {d.day} {meal.slot}: a food twice in one meal")
     return problems

@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -322,14 +322,33 @@ def protein_oz_per_serving(entries: pd.DataFrame) -> pd.Series:
             + entries["protein_nuts_soy_oz"] + 4 * entries["veg_beans_cup"])
 
 
-def meal_problems(slot: str, roles: Sequence[str], rules: Sequence[MealRule]) -> list[str]:
+def meal_caps(rules: Sequence[MealRule], slot: str, entries: pd.DataFrame
+              ) -> dict[int, int]:
+    """For each meal rule with a minimum (by position in ``rules``), how many of
+    ``entries`` (the foods a person may eat) it could use in ``slot``. A minimum is capped
+    at this, so a gluten-free, egg-free breakfast is not held to "a cereal, toast or an egg
+    dish" when none is allowed."""
+    if entries.empty:
+        return {i: 0 for i, rule in enumerate(rules) if rule.min and rule.applies_to(slot)}
+    in_slot = entries["meal_slots"].map(lambda slots: slot in slots).to_numpy(dtype=bool)
+    roles = entries["role"].to_numpy(dtype=str)
+    return {i: int(np.sum(in_slot if rule.roles is None else
+                          in_slot & np.isin(roles, sorted(rule.roles))))
+            for i, rule in enumerate(rules) if rule.min and rule.applies_to(slot)}
+
+
+def meal_problems(slot: str, roles: Sequence[str], rules: Sequence[MealRule],
+                  caps: Mapping[int, int] | None = None) -> list[str]:
     """Which meal rules a meal of foods with these roles (one entry per food) breaks; used to
-    verify plans independently of the solver."""
+    verify plans independently of the solver. ``caps`` (from :func:`meal_caps`) lowers a
+    minimum to what the foods the person may eat can supply."""
     out = []
-    for rule in rules:
+    for number, rule in enumerate(rules):
         if not rule.applies_to(slot):
             continue
         count = sum(1 for r in roles if rule.matches(r))
+        if rule.min is not None and caps is not None and number in caps:
+            rule = replace(rule, min=min(rule.min, caps[number]))
         if rule.needs:
             if count and not any(r in rule.needs for r in roles):
                 out.append(f"{slot}: {rule.why}")

@@ -118,6 +118,7 @@ def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, 
         try:
             if name == "batch-process":
                 planned = min(sample, count)
+                statuses = {}  # this run's
                 env = dict(os.environ, XDG_CONFIG_HOME=out)  # no saved profile applies
                 start = time.perf_counter()
                 for person in people[:planned]:
