@@ -16,7 +16,7 @@ for a calcium gap (about 5 % is absorbed; NIH ODS).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -227,10 +227,3 @@ def gap_document(report: GapReport) -> dict[str, Any]:
         "not_in_food_table": list(report.not_in_table),
         "notes": list(report.notes),
     }
-
-
-def intake_by_meal(entries: Sequence[Entry]) -> Mapping[str | None, list[Entry]]:
-    out: dict[str | None, list[Entry]] = {}
-    for e in entries:
-        out.setdefault(e.meal, []).append(e)
-    return out

@@ -473,11 +473,6 @@ def _measures_text(known: Sequence[_Portion]) -> str:
     return ", ".join(heads[:8]) or "grams"
 
 
-def describe_amount(grams: float) -> str:
-    """'118 g'; '1.2 kg' above a kilogram."""
-    return f"{grams / 1000:.1f} kg" if grams >= 1000 else f"{grams:,.0f} g"
-
-
 def nutrient_amounts(items: Sequence[tuple[str, float]], table: FoodTable,
                      nutrients: Sequence[str]) -> tuple[dict[str, float],
                                                         dict[str, tuple[str, ...]]]:

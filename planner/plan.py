@@ -390,17 +390,11 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     while True:
         try:
             day_plans, infos, shortfalls = _plan_days(context, attempt, table)
-        except _MealsBlocked as exc:
-            if exc.day > 1 and attempt.max_days < limit and not best_effort:
+        except InfeasiblePlanError as exc:
+            if isinstance(exc, _MealsBlocked) and exc.day > 1 and \
+                    attempt.max_days < limit and not best_effort:
                 attempt = replace(attempt, max_days=attempt.max_days + 1)
                 continue  # the variety rules used up the foods a meal needs
-            if not catalogue.missing:
-                raise _with_health_hint(exc, health) from exc
-            raise InfeasiblePlanError(
-                f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
-                "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
-                exc.shortfalls, exc.suggestions) from exc
-        except InfeasiblePlanError as exc:
             if not catalogue.missing:
                 raise _with_health_hint(exc, health) from exc
             raise InfeasiblePlanError(

@@ -486,8 +486,9 @@ def _week_html(week: WeekPlan) -> str:
                            quality_line=_quality_line(week), solver=week.solver)
 
 
-def food_group_chart_svg(rows: Sequence[GroupRow]) -> str:
-    """An inline SVG bar chart (matplotlib) of each food group as a share of the pattern."""
+def _pyplot() -> Any:
+    """matplotlib's pyplot drawing SVG with text kept as text (searchable, accessible) and
+    stable element ids."""
     import matplotlib
 
     matplotlib.use("svg")
@@ -495,6 +496,25 @@ def food_group_chart_svg(rows: Sequence[GroupRow]) -> str:
 
     plt.rcParams["svg.fonttype"] = "none"
     plt.rcParams["svg.hashsalt"] = "planner"
+    return plt
+
+
+def _svg(figure: Any) -> str:
+    """The figure as an inline ``<svg>`` element, without a date (the same plan gives the
+    same bytes)."""
+    import matplotlib.pyplot as plt
+
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+def food_group_chart_svg(rows: Sequence[GroupRow]) -> str:
+    """An inline SVG bar chart (matplotlib) of each food group as a share of the pattern."""
+    plt = _pyplot()
     shown = [r for r in rows if r.pattern]
     figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
     labels = [f"{r.label} ({r.unit}/{r.per})" for r in shown]
@@ -505,23 +525,12 @@ def food_group_chart_svg(rows: Sequence[GroupRow]) -> str:
     axes.set_xlabel("% of the DGA pattern amount (dashed line: 100 %)")
     axes.set_title("Food groups against the pattern")
     axes.tick_params(axis="y", labelsize="small")
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    return _svg(figure)
 
 
 def coverage_chart_svg(week: WeekPlan) -> str:
     """An inline SVG bar chart (matplotlib) of each day's coverage of the key nutrients."""
-    import matplotlib
-
-    matplotlib.use("svg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.fonttype"] = "none"  # keep text as text (searchable, accessible)
-    plt.rcParams["svg.hashsalt"] = "planner"  # stable element ids
+    plt = _pyplot()
     nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min]
     figure, axes = plt.subplots(figsize=(8, 3.6), dpi=100)
     width = 0.8 / max(len(nutrients), 1)
@@ -537,12 +546,7 @@ def coverage_chart_svg(week: WeekPlan) -> str:
     axes.set_title("Daily coverage of the key nutrients (dashed line: 100 %)")
     axes.legend(fontsize="small", ncols=len(nutrients), loc="upper center",
                 bbox_to_anchor=(0.5, -0.12), frameon=False)
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    return _svg(figure)
 
 
 # ------------------------------------------------------------------ foods and explain
@@ -802,13 +806,7 @@ def _gaps_html(report: GapReport, closers: Sequence[str], sources: str) -> str:
 def gap_chart_svg(report: GapReport) -> str:
     """An inline SVG bar chart (matplotlib): each key nutrient's intake as a share of its
     target, per logged day (minerals) or on the average (vitamin D and B12)."""
-    import matplotlib
-
-    matplotlib.use("svg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.fonttype"] = "none"
-    plt.rcParams["svg.hashsalt"] = "planner"
+    plt = _pyplot()
     lines = [x for x in report.lines if x.nutrient in KEY_NUTRIENTS and x.target]
     figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
     labels = [f"{display_name(x.nutrient)}" + (" (average)" if x.basis == "average" else "")
@@ -820,12 +818,7 @@ def gap_chart_svg(report: GapReport) -> str:
     axes.invert_yaxis()
     axes.set_xlabel("% of your daily target, mean of the logged days (dashed line: 100 %)")
     axes.set_title("What you ate against your targets (red: short)")
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    return _svg(figure)
 
 
 def format_log(entries: Sequence[Entry], table: FoodTable | None, fmt: str = "table",

@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled table is loaded once per session (it is read-only)."""
+"""Shared fixtures: the bundled table and catalogue are loaded once per session (both are
+read-only)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from planner.catalogue import Catalogue, load_catalogue
 from planner.data import FoodTable, load_foods
 
 # CI runs a fixed set of examples (no flaky reruns); `pytest --hypothesis-profile=explore`
@@ -21,6 +23,11 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(scope="session")
 def bundled() -> FoodTable:
     return load_foods()
+
+
+@pytest.fixture(scope="session")
+def catalogue(bundled: FoodTable) -> Catalogue:
+    return load_catalogue(bundled)
 
 
 @pytest.fixture()

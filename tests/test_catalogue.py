@@ -25,11 +25,6 @@ NEEDED = ("energy_kcal", "protein_g", "fat_g", "carbohydrate_g", "magnesium_mg",
           "potassium_mg", "sodium_mg")
 
 
-@pytest.fixture(scope="module")
-def catalogue(bundled: FoodTable) -> Catalogue:
-    return load_catalogue(bundled)
-
-
 def test_catalogue_size_and_families(catalogue: Catalogue) -> None:
     entries = catalogue.entries
     assert len(entries) >= 150

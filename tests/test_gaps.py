@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from planner.catalogue import Catalogue, load_catalogue, select
+from planner.catalogue import Catalogue, select
 from planner.data import FoodTable
 from planner.errors import LogError
 from planner.foodlog import Entry
@@ -17,11 +17,6 @@ from planner.report import bar, format_gaps
 from planner.targets import Targets, compute_targets
 
 MONDAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def catalogue(bundled: FoodTable) -> Catalogue:
-    return load_catalogue(bundled)
 
 
 @pytest.fixture(scope="module")

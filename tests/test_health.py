@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import Catalogue
 from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, ProfileError, SafetyError
 from planner.health import CONDITIONS, MEDICINES, RULES
@@ -15,11 +15,6 @@ from planner.plan import PlanOptions, WeekPlan, plan_week
 from planner.profile import make_profile, parse_override
 from planner.report import format_week
 from planner.targets import compute_targets
-
-
-@pytest.fixture(scope="module")
-def catalogue(bundled: FoodTable) -> Catalogue:
-    return load_catalogue(bundled)
 
 
 def _day_totals(week: WeekPlan, table: FoodTable, nutrient: str) -> list[float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import Catalogue
 from planner.data import FoodTable
 from planner.errors import IntakeError
 from planner.intake import (
@@ -21,11 +21,6 @@ from planner.intake import (
     parse_eaten,
     parse_item,
 )
-
-
-@pytest.fixture(scope="module")
-def catalogue(bundled: FoodTable) -> Catalogue:
-    return load_catalogue(bundled)
 
 
 @pytest.mark.parametrize(("text", "value"), [

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalogue import Catalogue, generic_catalogue, load_catalogue, select
+from planner.catalogue import Catalogue, generic_catalogue, select
 from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError
 from planner.plan import DayPlan, PlanOptions, WeekPlan, plan_week
@@ -27,11 +27,6 @@ from planner.targets import Targets, compute_targets
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
 RULES = Path(__file__).resolve().parent.parent / "planner"
 STORED = ("vitamin_d_ug", "vitamin_b12_ug")
-
-
-@pytest.fixture(scope="module")
-def catalogue(bundled: FoodTable) -> Catalogue:
-    return load_catalogue(bundled)
 
 
 @pytest.fixture(scope="module")

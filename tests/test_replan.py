@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from test_plan import assert_meals, assert_meets, assert_rules, recompute
 
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import Catalogue
 from planner.data import FoodTable
 from planner.errors import PlanRequestError
 from planner.intake import parse_eaten
@@ -27,11 +27,6 @@ from planner.replan import (
 )
 from planner.report import week_document
 from planner.targets import Targets, compute_targets
-
-
-@pytest.fixture(scope="module")
-def catalogue(bundled: FoodTable) -> Catalogue:
-    return load_catalogue(bundled)
 
 
 @pytest.fixture(scope="module")
