@@ -40,11 +40,11 @@ every column and its sources):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -85,6 +85,28 @@ STEPS: Final = (Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(1))
 GENERIC_SKIP_GROUPS: Final = ("Spices and Herbs", "Baby Foods")
 GENERIC_SKIP_WORDS: Final = (r"leavening|supplement|powder|dry mix|infant formula|"
                              r"\bsalt,|baking|dehydrated|gelatin|yeast extract")
+
+
+_Amount = TypeVar("_Amount", float, "pd.Series[float]")
+
+
+def group_amounts(equivalents: Mapping[str, _Amount]) -> dict[str, _Amount]:
+    """The reported food groups (:data:`GROUPS`-style names) from food-group equivalents
+    (:data:`GROUP_COLUMNS`): of one food or a plan's totals (numbers), or of every entry
+    (columns). Legumes count as vegetables here; protein foods are meat, poultry, eggs,
+    seafood, nuts, seeds and soy."""
+    e = equivalents
+    return {
+        "vegetables": e["veg_dark_green_cup"] + e["veg_red_orange_cup"] + e["veg_beans_cup"]
+        + e["veg_starchy_cup"] + e["veg_other_cup"],
+        "veg_dark_green": e["veg_dark_green_cup"],
+        "fruits": e["fruit_whole_cup"] + e["fruit_juice_cup"],
+        "grains": e["grain_whole_oz"] + e["grain_refined_oz"],
+        "grains_whole": e["grain_whole_oz"],
+        "dairy": e["dairy_cup"],
+        "protein": e["protein_meat_oz"] + e["protein_seafood_oz"] + e["protein_nuts_soy_oz"],
+        "protein_seafood": e["protein_seafood_oz"],
+    }
 
 
 @dataclass(frozen=True)

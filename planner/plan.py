@@ -91,6 +91,7 @@ from planner.catalogue import (
     Catalogue,
     excluded_by,
     find_food,
+    group_amounts,
     matching_foods,
     portion_words,
     select,
@@ -111,7 +112,7 @@ from planner.model import (
     solve_diet,
 )
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
-from planner.quality import Quality, group_amounts, group_equivalents, healthy_eating_index
+from planner.quality import Quality, group_equivalents, healthy_eating_index
 from planner.rules import (
     COUNT_MEASURES,
     Pattern,

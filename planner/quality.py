@@ -79,23 +79,6 @@ def group_equivalents(servings: Iterable[tuple[str, float]], entries: pd.DataFra
     return {c: float(v) for c, v in zip(columns, totals, strict=True)}
 
 
-def group_amounts(equivalents: Mapping[str, float]) -> dict[str, float]:
-    """The reported food groups (:data:`GROUPS`) from summed equivalents. Legumes count as
-    vegetables here; protein foods are meat, poultry, eggs, seafood, nuts, seeds and soy."""
-    e = equivalents
-    return {
-        "vegetables": e["veg_dark_green_cup"] + e["veg_red_orange_cup"] + e["veg_beans_cup"]
-        + e["veg_starchy_cup"] + e["veg_other_cup"],
-        "veg_dark_green": e["veg_dark_green_cup"],
-        "fruits": e["fruit_whole_cup"] + e["fruit_juice_cup"],
-        "grains": e["grain_whole_oz"] + e["grain_refined_oz"],
-        "grains_whole": e["grain_whole_oz"],
-        "dairy": e["dairy_cup"],
-        "protein": e["protein_meat_oz"] + e["protein_seafood_oz"] + e["protein_nuts_soy_oz"],
-        "protein_seafood": e["protein_seafood_oz"],
-    }
-
-
 def _adequacy(name: str, most: float, value: float, standard: float, unit: str
               ) -> HeiComponent:
     points = most * min(1.0, max(0.0, value) / standard)

@@ -36,7 +36,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import ROLES, SLOTS
+from planner.catalogue import GROUP_COLUMNS, ROLES, SLOTS, group_amounts
 
 MEAL_RULES_FILE: Final = "meal_rules.csv"
 DAY_RULES_FILE: Final = "day_rules.csv"
@@ -244,21 +244,14 @@ def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series) -> pd.DataF
     saturated fat per serving (unknown counts as 0). Count measures are 1 for a food that
     counts (a leafy green, a seafood main) and 0 otherwise."""
     e = entries
-    veg_not_beans = (e["veg_dark_green_cup"] + e["veg_red_orange_cup"] + e["veg_starchy_cup"]
-                     + e["veg_other_cup"])
-    seafood = e["category"].isin(["fish", "shellfish"])
+    groups = group_amounts({c: e[c] for c in GROUP_COLUMNS})
     return pd.DataFrame({
-        "vegetables": veg_not_beans + e["veg_beans_cup"],
-        "vegetables_not_beans": veg_not_beans,
-        "fruits": e["fruit_whole_cup"] + e["fruit_juice_cup"],
-        "grains": e["grain_whole_oz"] + e["grain_refined_oz"],
-        "grains_whole": e["grain_whole_oz"],
-        "dairy": e["dairy_cup"],
-        "protein": e["protein_meat_oz"] + e["protein_seafood_oz"] + e["protein_nuts_soy_oz"],
-        "veg_dark_green": e["veg_dark_green_cup"],
-        "protein_seafood": e["protein_seafood_oz"],
+        **groups,
+        "vegetables_not_beans": (e["veg_dark_green_cup"] + e["veg_red_orange_cup"]
+                                 + e["veg_starchy_cup"] + e["veg_other_cup"]),
+        "seafood_mains": ((e["role"] == "main")
+                          & e["category"].isin(["fish", "shellfish"])).astype(float),
         "leafy_green_days": (e["role"] == "leafy_green").astype(float),
-        "seafood_mains": ((e["role"] == "main") & seafood).astype(float),
         "milk_drink_cups": np.where(e["role"] == "milk_drink",
                                     e["portion_grams"] / CUP_OF_MILK_G, 0.0),
         "saturated_fat": saturated_fat_g.reindex(e.index).fillna(0.0),
