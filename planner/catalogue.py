@@ -404,25 +404,31 @@ def _word_in(word: str, words: Sequence[str]) -> bool:
         len(word) > 3 and word.endswith("s") and word[:-1] in words)
 
 
-def find_food(catalogue: Catalogue, name: str, *, required: bool = True) -> list[str]:
-    """Return catalogue ids matching a food id, an exact short name, or every word of
-    ``name`` as a whole word of the short name ("salmon" matches "coho salmon, cooked",
-    "egg" does not match "vegetable"). With ``required``, exactly one food must match."""
-    entries = catalogue.entries
-    if name in entries.index:
+def match_names(names: pd.Series, name: str) -> list[str]:
+    """Ids (``names``' index) that ``name`` names: an id, an exact name (any case), or
+    every word of ``name`` as a whole word of the name, plural or singular ("salmon"
+    matches "coho salmon, cooked", "egg" does not match "vegetable")."""
+    if name in names.index:
         return [name]
     text = name.strip().lower()
-    names = entries["short_name"].str.lower()
-    exact = list(entries.index[names == text])
+    lower = names.str.lower()
+    exact = [str(i) for i in lower.index[lower == text]]
     if exact:
         return exact
     words = name_words(text)
     if not words:
-        if required:
-            raise PlanRequestError(f"food {name!r}: give a food name or id")
         return []
-    partial = list(entries.index[names.map(
-        lambda n: all(_word_in(w, name_words(n)) for w in words))])
+    return [str(i) for i in lower.index[lower.map(
+        lambda n: all(_word_in(w, name_words(n)) for w in words))]]
+
+
+def find_food(catalogue: Catalogue, name: str, *, required: bool = True) -> list[str]:
+    """Return catalogue ids whose short name ``name`` names (:func:`match_names`). With
+    ``required``, exactly one food must match."""
+    entries = catalogue.entries
+    partial = match_names(entries["short_name"], name)
+    if not partial and not name_words(name) and required:
+        raise PlanRequestError(f"food {name!r}: give a food name or id")
     if len(partial) == 1 or (partial and not required):
         return partial
     if required and partial:

@@ -34,7 +34,15 @@ from typing import Any, Final, cast
 
 import pandas as pd
 
-from planner.catalogue import SLOTS, Catalogue, amount_text, find_food, name_words, portion_words
+from planner.catalogue import (
+    SLOTS,
+    Catalogue,
+    amount_text,
+    find_food,
+    match_names,
+    name_words,
+    portion_words,
+)
 from planner.data import FoodTable
 from planner.errors import IntakeError, PlanRequestError
 
@@ -320,22 +328,10 @@ def _resolve(name: str, table: FoodTable, catalogue: Catalogue
 def _in_table(name: str, table: FoodTable) -> list[str]:
     """Food-table ids matching ``name``: the id, the exact description, or every word of
     it as a whole word of the description; the shortest descriptions first."""
-    foods = table.foods
-    if name in foods.index:
-        return [name]
-    text = name.lower()
-    descriptions = foods["description"].str.lower()
-    exact = list(foods.index[descriptions == text])
-    if exact:
-        return exact
-    words = name_words(text)
-    if not words:
-        return []
-    pattern = [re.compile(rf"\b{re.escape(w)}(?:s|es)?\b") for w in words]
-    hits = descriptions[descriptions.map(lambda d: all(p.search(d) for p in pattern))]
+    hits = table.foods["description"].loc[match_names(table.foods["description"], name)]
     found = [str(i) for i in hits.index[hits.str.len().argsort(kind="stable").to_numpy()]]
     if len(found) > 1:  # one plain description that every other one only adds to
-        sets = {i: set(name_words(hits[i])) for i in found}
+        sets = {i: set(name_words(str(hits[i]))) for i in found}
         plain = [i for i in found if all(sets[i] <= sets[j] for j in found)]
         if len(plain) == 1:
             return plain
