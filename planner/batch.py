@@ -24,6 +24,7 @@ one every worker can reach (a shared path, or any URL fsspec understands).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -37,13 +38,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.data import FoodTable, load_foods
-from planner.errors import DatasetError, InfeasiblePlanError, OutputError, PlannerError
+from planner.errors import (
+    ClusterError,
+    DatasetError,
+    InfeasiblePlanError,
+    OutputError,
+    PlannerError,
+    reason,
+)
 from planner.files import TABLE_FILE_CAP, read_bytes
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
 from planner.plan import PlanOptions, WeekPlan, plan_week
@@ -51,6 +59,9 @@ from planner.profile import make_profile, parse_override
 from planner.report import group_rows
 from planner.rules import Rules, load_rules
 from planner.targets import compute_targets
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 FORMAT: Final = "planner.batch/1"
 MANIFEST: Final = "batch.json"
@@ -68,6 +79,9 @@ CHUNK: Final = 20
 #: worker idle for the last 20-30 s; 12 keep the tail under 10 s. Each chunk costs three
 #: small Parquet writes (milliseconds).
 CHUNKS_PER_WORKER: Final = 12
+
+#: How long to try reaching a Dask scheduler before giving up.
+CONNECT_TIMEOUT_S: Final = 30.0
 
 
 @dataclass(frozen=True)
@@ -291,15 +305,22 @@ class _Folder:
 
     def write(self, relative: str, data: bytes) -> None:
         target = self.path(relative)
-        self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
-        if self.local:  # a temporary name beside it, then a rename
-            tmp = f"{target}.{uuid.uuid4().hex}.tmp"
-            with self.fs.open(tmp, "wb") as handle:
-                handle.write(data)
-            self.fs.mv(tmp, target)
-        else:  # object stores make a put visible whole or not at all
-            with self.fs.open(target, "wb") as handle:
-                handle.write(data)
+        tmp = f"{target}.{uuid.uuid4().hex}.tmp"
+        try:
+            self.fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+            if self.local:  # a temporary name beside it, then a rename
+                try:
+                    with self.fs.open(tmp, "wb") as handle:
+                        handle.write(data)
+                    os.replace(tmp, target)  # atomic; refuses a folder of that name
+                finally:
+                    if self.fs.exists(tmp):
+                        self.fs.rm(tmp)
+            else:  # object stores make a put visible whole or not at all
+                with self.fs.open(target, "wb") as handle:
+                    handle.write(data)
+        except OSError as exc:  # raised where it happens: on a worker, not the client
+            raise OutputError(f"cannot write {target} ({reason(exc)})") from None
 
     def read(self, relative: str) -> bytes:
         with self.fs.open(self.path(relative), "rb") as handle:
@@ -461,14 +482,22 @@ def run_batch(people: pd.DataFrame, out: str, *, data_dir: str | None = None,
     advanced by the number of people in each finished chunk.
     """
     workers = max(1, workers or os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:  # a cluster is reached before anything is written
+        client = stack.enter_context(_connect(scheduler)) if scheduler else None
+        return _run(people, out, data_dir, workers, client, scheduler, resume, progress)
+
+
+def _run(people: pd.DataFrame, out: str, data_dir: str | None, workers: int,
+         client: Client | None, scheduler: str | None, resume: bool,
+         progress: Callable[[int, int], Callable[[int], None]] | None) -> BatchSummary:
     done = prepare_output(out, people, resume=resume)
     todo = chunks(people, done, workers)
     total = sum(len(rows) for _, rows in todo)
     step = progress(len(people), len(done)) if progress else None
     start = time.perf_counter()
     people_rows: list[dict[str, Any]] = []
-    if scheduler:
-        for result in _on_dask(scheduler, todo, out, data_dir):
+    if client is not None:
+        for result in _on_dask(client, todo, out, data_dir):
             people_rows += result
             if step:
                 step(len(result))
@@ -509,15 +538,29 @@ def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out
             raise
 
 
-def _on_dask(scheduler: str, todo: Sequence[tuple[str, list[dict[str, str]]]], out: str,
-             data_dir: str | None) -> Iterator[list[dict[str, Any]]]:
-    from distributed import Client, as_completed
+def _connect(scheduler: str) -> Client:
+    """A client of the Dask scheduler at ``scheduler``; ClusterError when unreachable."""
+    from distributed import Client
 
-    with Client(scheduler, timeout="30s") as client:  # type: ignore[no-untyped-call]
-        futures = [client.submit(plan_chunk, rows, out, key, data_dir, key=f"plan-{key}",
-                                 pure=False) for key, rows in todo]
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
+    except (OSError, ValueError, TypeError) as exc:  # timeouts, refused, a bad address
+        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} "
+                           f"({reason(exc)}); is 'dask scheduler' running there?") from None
+
+
+def _on_dask(client: Client, todo: Sequence[tuple[str, list[dict[str, str]]]], out: str,
+             data_dir: str | None) -> Iterator[list[dict[str, Any]]]:
+    from distributed import as_completed
+
+    futures = [client.submit(plan_chunk, rows, out, key, data_dir, key=f"plan-{key}",
+                             pure=False) for key, rows in todo]
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        try:
             yield future.result()
+        except (OSError, TimeoutError) as exc:  # the scheduler went away mid-batch
+            raise ClusterError(f"lost the Dask cluster ({reason(exc)}); what finished is "
+                               "kept: run again with --resume") from None
 
 
 def summarize(rows: Iterable[Mapping[str, Any]], skipped: int, seconds: float, workers: int,

@@ -76,6 +76,10 @@ class FetchError(PlannerError):
     """Downloading from FoodData Central failed (network, rate limit, key, bad response)."""
 
 
+class ClusterError(PlannerError):
+    """The Dask scheduler could not be reached, or the cluster lost the batch's work."""
+
+
 class OutputError(PlannerError):
     """A report or data file could not be written where the user asked."""
 

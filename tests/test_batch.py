@@ -17,9 +17,10 @@ from planner.batch import (
     read_people,
     read_results,
     run_batch,
+    write_chunk,
 )
 from planner.cli import app
-from planner.errors import DatasetError, OutputError
+from planner.errors import ClusterError, DatasetError, OutputError
 
 PEOPLE = """id,sex,age,life_stage,diet,exclude,days,seed,target.magnesium_mg
 woman,female,35,,,,2,0,
@@ -99,6 +100,37 @@ def test_a_dask_cluster_gives_the_same_plans_as_the_serial_path(people_file: Pat
     pd.testing.assert_frame_equal(_items(serial), _items(tmp_path / "cluster"))
     status = read_results(str(tmp_path / "cluster")).set_index("id")["status"]
     assert status.to_dict() == read_results(str(serial)).set_index("id")["status"].to_dict()
+
+
+def test_an_unreachable_scheduler_is_one_error_before_anything_is_written(
+        people_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import planner.batch
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(planner.batch, "CONNECT_TIMEOUT_S", 1.0)
+    out = tmp_path / "plans"
+    with pytest.raises(ClusterError, match=rf"cannot reach the Dask scheduler at "
+                                           rf"tcp://127.0.0.1:{port} \(.*\); is 'dask "
+                                           rf"scheduler' running there\?$"):
+        run_batch(read_people(people_file), str(out), scheduler=f"tcp://127.0.0.1:{port}")
+    assert not out.exists()
+
+
+def test_a_part_that_cannot_be_written_is_an_output_error_and_leaves_no_temporary_file(
+        tmp_path: Path) -> None:
+    out = tmp_path / "plans"
+    out.mkdir()
+    (out / "days").mkdir()
+    (out / "days" / "part-k.parquet").mkdir()  # the part's name is taken by a folder
+    (out / "days" / "part-k.parquet" / "keep.txt").write_text("mine\n")
+    with pytest.raises(OutputError, match=r"cannot write .*days/part-k.parquet \("):
+        write_chunk(str(out), "k", [])
+    assert sorted(p.name for p in (out / "days").iterdir()) == ["part-k.parquet"]
+    assert (out / "days" / "part-k.parquet" / "keep.txt").read_text() == "mine\n"
 
 
 def test_a_local_process_pool_gives_the_same_plans(people_file: Path, tmp_path: Path) -> None:
