@@ -88,13 +88,16 @@ GENERIC_SKIP_WORDS: Final = (r"leavening|supplement|powder|dry mix|infant formul
 
 
 _Amount = TypeVar("_Amount", float, "pd.Series[float]")
+#: Beans, peas and lentils: one cup-eq of vegetables is 4 oz-eq of protein foods (DGA).
+OZ_EQ_PER_LEGUME_CUP: Final = 4.0
 
 
 def group_amounts(equivalents: Mapping[str, _Amount]) -> dict[str, _Amount]:
     """The reported food groups (:data:`GROUPS`-style names) from food-group equivalents
     (:data:`GROUP_COLUMNS`): of one food or a plan's totals (numbers), or of every entry
     (columns). Legumes count as vegetables here; protein foods are meat, poultry, eggs,
-    seafood, nuts, seeds and soy."""
+    seafood, nuts, seeds and soy (:func:`counted_groups` moves spare legumes there);
+    ``legumes`` is beans, peas and lentils, inside ``vegetables``."""
     e = equivalents
     return {
         "vegetables": e["veg_dark_green_cup"] + e["veg_red_orange_cup"] + e["veg_beans_cup"]
@@ -106,7 +109,24 @@ def group_amounts(equivalents: Mapping[str, _Amount]) -> dict[str, _Amount]:
         "dairy": e["dairy_cup"],
         "protein": e["protein_meat_oz"] + e["protein_seafood_oz"] + e["protein_nuts_soy_oz"],
         "protein_seafood": e["protein_seafood_oz"],
+        "legumes": e["veg_beans_cup"],
     }
+
+
+def counted_groups(groups: Mapping[str, float], vegetables: float | None,
+                   protein: float | None) -> dict[str, float]:
+    """A day's food groups (:func:`group_amounts`) as a pattern counts them: beans, peas
+    and lentils count as vegetables, and what the pattern's ``vegetables`` do not need
+    counts as protein foods, up to the pattern's ``protein`` (DGA 2020-2025: legumes are
+    either; 1 cup-eq = 4 oz-eq). Neither group falls below its pattern by the move."""
+    counted = dict(groups)
+    if vegetables is None or protein is None:
+        return counted
+    spare = min(groups.get("legumes", 0.0), max(0.0, groups["vegetables"] - vegetables),
+                max(0.0, protein - groups["protein"]) / OZ_EQ_PER_LEGUME_CUP)
+    counted["vegetables"] -= spare
+    counted["protein"] += spare * OZ_EQ_PER_LEGUME_CUP
+    return counted
 
 
 @dataclass(frozen=True)

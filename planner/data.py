@@ -142,7 +142,7 @@ def validate(table: FoodTable, where: str = "food table") -> None:
             raise DatasetError(f"{pfile}: column {name}: missing or non-positive value "
                                f"{first[name]!r} for food {first['food_id']!r}")
     # a hash lookup: Series.isin on Arrow-backed strings (pandas 3) loops in Python, 60 ms
-    unknown = foods.index.get_indexer(portions["food_id"]) < 0
+    unknown = foods.index.get_indexer(pd.Index(portions["food_id"])) < 0
     if unknown.any():
         raise DatasetError(f"{pfile}: column food_id: {portions['food_id'][unknown].iloc[0]!r} "
                            f"is not in {FOODS_FILE}")

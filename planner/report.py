@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from planner.advice import DOCTOR, Advice
+from planner.catalogue import counted_groups
 from planner.data import FoodTable
 from planner.diet import DietResult
 from planner.foodlog import Entry
@@ -204,10 +205,13 @@ def group_rows(week: WeekPlan) -> list[GroupRow]:
     DGA pattern it follows. Empty for whole-table plans (no equivalents)."""
     if week.pattern is None:
         return []
+    pattern = week.pattern
+    counted = [counted_groups(d.groups, pattern.daily("vegetables"), pattern.daily("protein"))
+               for d in week.days]
     rows = []
     for group, (label, unit) in GROUPS.items():
         per = GROUP_BASIS[group]
-        average = week.group_average(group)
+        average = sum(c.get(group, 0.0) for c in counted) / len(counted)
         if per == "week":
             rows.append(GroupRow(group, label, unit, per, average * 7,
                                  week.pattern.weekly(group)))
@@ -217,12 +221,18 @@ def group_rows(week: WeekPlan) -> list[GroupRow]:
     return rows
 
 
-def _group_text(day: DayPlan) -> str:
-    g = day.groups
+def _group_text(week: WeekPlan, day: DayPlan) -> str:
+    """A day's food groups as its pattern counts them (:func:`counted_groups`)."""
+    pattern = week.pattern
+    if pattern is None:
+        return ""
+    g = counted_groups(day.groups, pattern.daily("vegetables"), pattern.daily("protein"))
     return (f"vegetables {g['vegetables']:.1f} cup-eq ({g['veg_dark_green']:.1f} dark green)"
             f" | fruit {g['fruits']:.1f} cup-eq | grains {g['grains']:.1f} oz-eq "
             f"({g['grains_whole']:.1f} whole) | dairy {g['dairy']:.1f} cup-eq | protein foods "
-            f"{g['protein']:.1f} oz-eq")
+            f"{g['protein']:.1f} oz-eq" + (f" | beans, peas, lentils {g['legumes']:.1f} cup-eq, "
+                                           "counted above" if g.get("legumes", 0.0) >= 0.05
+                                           else ""))
 
 
 def _quality_line(week: WeekPlan) -> str:
@@ -313,7 +323,9 @@ def _target_line(week: WeekPlan) -> str:
 def _pattern_line(week: WeekPlan) -> str:
     if week.pattern is None:
         return ""
-    return f"Food groups follow the {week.pattern.title} (Dietary Guidelines 2020-2025)."
+    return (f"Food groups follow the {week.pattern.title} (Dietary Guidelines 2020-2025). "
+            "Beans, peas and lentils count as vegetables, and beyond the vegetables the "
+            "pattern needs, as protein foods (1 cup-eq = 4 oz-eq).")
 
 
 def _shopping_rows(week: WeekPlan) -> list[list[str]]:
@@ -346,7 +358,7 @@ def format_week(week: WeekPlan, fmt: str = "table") -> str:
                          + "; ".join(household(i) for i in meal.items))
         lines.append(f"  {'Coverage':<10} {_coverage_text(week, day)}")
         if day.groups and week.pattern is not None:
-            lines.append(f"  {'Groups':<10} {_group_text(day)}")
+            lines.append(f"  {'Groups':<10} {_group_text(week, day)}")
         lines.append("")
     if len(week.days) > 1:
         averages = []
@@ -390,7 +402,7 @@ def _week_markdown(week: WeekPlan) -> str:
                   "| " + " | ".join("-" if v is None else f"{v * 100:.0f} %" for v in shares)
                   + f" | {day.totals['energy_kcal']:,.0f} kcal |", ""]
         if day.groups and week.pattern is not None:
-            lines += [f"Food groups: {_md(_group_text(day))}", ""]
+            lines += [f"Food groups: {_md(_group_text(week, day))}", ""]
     rows = group_rows(week)
     if rows:
         lines += ["## Food groups against the pattern", "",
@@ -472,7 +484,7 @@ def _week_html(week: WeekPlan) -> str:
                         "eaten": bool(_eaten_mark(m))} for m in d.meals],
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
-             "groups": _group_text(d) if d.groups and week.pattern is not None else "",
+             "groups": _group_text(week, d) if d.groups and week.pattern is not None else "",
              "energy": round(d.totals["energy_kcal"])} for d in week.days]
     sections: dict[str, list[Any]] = {}
     for line in week.shopping_list:

@@ -36,7 +36,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import GROUP_COLUMNS, ROLES, SLOTS, group_amounts
+from planner.catalogue import GROUP_COLUMNS, OZ_EQ_PER_LEGUME_CUP, ROLES, SLOTS, group_amounts
 
 MEAL_RULES_FILE: Final = "meal_rules.csv"
 DAY_RULES_FILE: Final = "day_rules.csv"
@@ -256,7 +256,6 @@ def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series) -> pd.DataF
                                     e["portion_grams"] / CUP_OF_MILK_G, 0.0),
         "saturated_fat": saturated_fat_g.reindex(e.index).fillna(0.0),
         "added_sugars": e["added_sugars_g"],
-        "legumes": e["veg_beans_cup"],
     }, index=e.index)
 
 
@@ -312,7 +311,8 @@ def protein_oz_per_serving(entries: pd.DataFrame) -> pd.Series:
     """Protein oz-eq per serving for portion sizing: meat, seafood, nuts and soy, and
     legumes at 4 oz-eq per cup-eq (DGA)."""
     return (entries["protein_meat_oz"] + entries["protein_seafood_oz"]
-            + entries["protein_nuts_soy_oz"] + 4 * entries["veg_beans_cup"])
+            + entries["protein_nuts_soy_oz"]
+            + OZ_EQ_PER_LEGUME_CUP * entries["veg_beans_cup"])
 
 
 def meal_caps(rules: Sequence[MealRule], slot: str, entries: pd.DataFrame

@@ -13,6 +13,7 @@ from planner.catalogue import (
     GROUP_COLUMNS,
     ROLES,
     Catalogue,
+    counted_groups,
     find_food,
     generic_catalogue,
     load_catalogue,
@@ -262,3 +263,25 @@ def test_roles_kinds_and_purchases(catalogue: Catalogue) -> None:
     assert len(dry) >= 8 and (dry["raw_per_gram"] < 0.5).all()
     meat = e[e["category"].isin(["meat", "poultry"])]
     assert (meat["raw_per_gram"] > 1.2).all()  # raw weight is more than cooked
+
+
+def test_spare_legumes_count_as_protein_foods_and_neither_group_drops_below_its_pattern(
+        ) -> None:
+    # a vegan day: 4.9 cup-eq vegetables of which 2.0 legumes, 0.5 oz-eq other protein
+    day = {"vegetables": 4.9, "protein": 0.5, "legumes": 2.0, "fruits": 2.0}
+    counted = counted_groups(day, vegetables=2.5, protein=3.5)
+    # protein gap 3.0 oz-eq = 0.75 cup-eq of legumes; vegetables keep 4.15
+    assert counted["protein"] == pytest.approx(3.5)
+    assert counted["vegetables"] == pytest.approx(4.15)
+    assert counted["legumes"] == 2.0 and counted["fruits"] == 2.0
+    # vegetables just at the pattern: nothing can move
+    tight = counted_groups({**day, "vegetables": 2.5}, vegetables=2.5, protein=3.5)
+    assert tight["vegetables"] == 2.5 and tight["protein"] == 0.5
+    # protein already met (an omnivore): nothing moves
+    met = counted_groups({**day, "protein": 5.0}, vegetables=2.5, protein=3.5)
+    assert met["vegetables"] == 4.9 and met["protein"] == 5.0
+    # little spare vegetable: only the spare moves (0.4 cup-eq = 1.6 oz-eq)
+    some = counted_groups({**day, "vegetables": 2.9}, vegetables=2.5, protein=3.5)
+    assert some["vegetables"] == pytest.approx(2.5) and some["protein"] == pytest.approx(2.1)
+    # no pattern (whole-table plans): unchanged
+    assert counted_groups(day, None, None) == day

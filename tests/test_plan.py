@@ -22,6 +22,7 @@ from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError
 from planner.plan import DayPlan, PlanOptions, WeekPlan, plan_week
 from planner.profile import make_profile
+from planner.report import group_rows
 from planner.targets import Targets, compute_targets
 
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
@@ -345,6 +346,24 @@ def test_plans_verify_for_many_profiles(bundled: FoodTable, catalogue: Catalogue
     assert_rules(week, catalogue, week.options.max_days + 4)  # may have been relaxed
     diets = catalogue.entries["diets"]
     assert all(diet in diets[i.food_id] for d in week.days for i in d.items)
+    assert_reported_groups(week, catalogue)
+
+
+def assert_reported_groups(week: WeekPlan, catalogue: Catalogue) -> None:
+    """The report's food-group rows against groups recomputed from the catalogue: legumes
+    moved to protein foods are taken from vegetables (1 cup-eq = 4 oz-eq), only spare ones,
+    and on no day past the protein pattern."""
+    days = [day_groups(d, catalogue.entries) for d in week.days]
+    raw = {k: sum(g[k] for g in days) / len(days) for k in ("vegetables", "protein", "beans")}
+    rows = {r.group: r for r in group_rows(week)}
+    pattern = pattern_amounts(week)
+    moved = rows["protein"].plan - raw["protein"]
+    eps = 1e-6
+    assert -eps <= moved <= 4 * raw["beans"] + eps
+    assert moved == pytest.approx(4 * (raw["vegetables"] - rows["vegetables"].plan), abs=eps)
+    assert rows["vegetables"].plan >= pattern["vegetables"][0] - eps
+    capped = sum(max(g["protein"], pattern["protein"][0]) for g in days) / len(days)
+    assert rows["protein"].plan <= capped + eps  # no day's move passes the pattern
 
 
 def test_strict_daily_meets_d_and_b12_every_day(bundled: FoodTable,
