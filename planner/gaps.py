@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from planner.catalogue import Catalogue, matching_foods, select
+from planner.catalogue import Catalogue, matching_foods
 from planner.data import FoodTable
 from planner.errors import LogError
 from planner.foodlog import Entry
@@ -121,11 +121,9 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
         missing.update(unknowns.pop("", ()))
         for n, foods in unknowns.items():
             unknown.setdefault(n, set()).update(foods)
-    names = {**{f: str(table.foods.loc[f, "description"]) for f in
-                {f for fs in unknown.values() for f in fs}},
-             **{f: str(catalogue.entries.loc[f, "short_name"]) for f in
-                {f for fs in unknown.values() for f in fs} if f in catalogue.entries.index}}
-    allowed = select(catalogue, diet, exclude)
+    names = {f: str(catalogue.entries.loc[f, "short_name"]) if f in catalogue.entries.index
+             else str(table.foods.loc[f, "description"])
+             for f in set().union(*unknown.values())}
     disliked = {f for name in dislike for f in matching_foods(catalogue, name)}
     lines = []
     for n in nutrients:
@@ -146,7 +144,7 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
             short = tuple(d for d, v in per_day if target and v < target)
             gap = (sum(target - v for d, v in per_day if d in short) / len(short)
                    if short and target else 0.0)
-        closers = (_closers(n, gap, table, catalogue, targets, allowed.index, disliked)
+        closers = (_closers(n, gap, table, catalogue, targets, diet, exclude, disliked)
                    if gap > 0 else ())
         lines.append(GapLine(n, basis, target, cap, mean, per_day, short, over, gap,
                              tuple(sorted(names.get(f, f) for f in unknown.get(n, ()))),
@@ -170,13 +168,14 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
 
 
 def _closers(nutrient: str, gap: float, table: FoodTable, catalogue: Catalogue,
-             targets: Targets, allowed: Any, disliked: set[str]) -> tuple[Closer, ...]:
+             targets: Targets, diet: str, exclude: Sequence[str], disliked: set[str]
+             ) -> tuple[Closer, ...]:
     """Foods whose one portion holds at least ``gap`` (everyday foods first, disliked
     last); if none does, the richest few."""
-    entries = catalogue.entries.loc[allowed]
-    ranking = rank_foods(table, catalogue, targets, nutrient, top=len(catalogue.entries),
-                         exclude=(), diet="omnivore")
-    candidates = [f for f in ranking.foods if f.food_id in entries.index]
+    entries = catalogue.entries
+    ranking = rank_foods(table, catalogue, targets, nutrient, top=len(entries),
+                         diet=diet, exclude=exclude)
+    candidates = list(ranking.foods)
     if nutrient == "calcium_mg":  # oxalate-bound calcium does not close a gap
         share = entries["calcium_absorption"]
         candidates = [f for f in candidates
