@@ -38,13 +38,12 @@ from planner.catalogue import (
     SLOTS,
     Catalogue,
     amount_text,
-    find_food,
     match_names,
     name_words,
     portion_words,
 )
 from planner.data import FoodTable
-from planner.errors import IntakeError, PlanRequestError
+from planner.errors import IntakeError
 
 #: Grams per unit of weight.
 WEIGHTS: Final = {"g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
@@ -200,9 +199,15 @@ def parse_item(text: str, table: FoodTable, catalogue: Catalogue,
     if not 0 < grams <= MAX_ITEM_GRAMS:
         raise IntakeError(f"{said!r} is {grams:,.0f} g: more than one person eats at once "
                           f"(at most {MAX_ITEM_GRAMS:,.0f} g an item); check the amount")
-    name = (str(catalogue.entries.loc[food_id, "short_name"]) if in_catalogue else
+    return Eaten(food_id, _food_name(food_id, in_catalogue, table, catalogue), grams,
+                 wording, said, meal, in_catalogue)
+
+
+def _food_name(food_id: str, in_catalogue: bool, table: FoodTable, catalogue: Catalogue
+               ) -> str:
+    """The catalogue's short name of a food, or USDA's description outside it."""
+    return (str(catalogue.entries.loc[food_id, "short_name"]) if in_catalogue else
             str(table.foods.loc[food_id, "description"]))
-    return Eaten(food_id, name, grams, wording, said, meal, in_catalogue)
 
 
 def _tokens(text: str) -> list[str]:
@@ -299,12 +304,8 @@ def _resolve(name: str, table: FoodTable, catalogue: Catalogue
     name = name.strip()
     if not name_words(name):
         return None, False, "no food named"
-    try:
-        ids = find_food(catalogue, name, required=False)
-    except PlanRequestError as exc:  # pragma: no cover - required=False does not raise
-        return None, False, str(exc)
     entries = catalogue.entries
-    ids = [i for i in ids if i in table.foods.index]
+    ids = [i for i in match_names(entries["short_name"], name) if i in table.foods.index]
     if len(ids) == 1:
         return ids[0], True, None
     if len(ids) > 1:
@@ -403,8 +404,7 @@ def _split_measure(text: str) -> tuple[float, str, str]:
 def _grams(food_id: str, in_catalogue: bool, amount: float, unit: str | None,
            table: FoodTable, catalogue: Catalogue, said: str) -> tuple[float, str]:
     """Grams of ``amount`` ``unit`` of the food, and the amount in household words."""
-    name = (str(catalogue.entries.loc[food_id, "short_name"]) if in_catalogue else
-            str(table.foods.loc[food_id, "description"]))
+    name = _food_name(food_id, in_catalogue, table, catalogue)
     if unit in WEIGHTS:
         return amount * WEIGHTS[unit], f"{amount_text(amount)} {unit} {name}"
     entry: pd.Series | None = (cast(pd.Series, catalogue.entries.loc[food_id])
