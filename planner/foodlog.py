@@ -231,35 +231,35 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 def _check_or_create(path: Path, db: sqlite3.Connection) -> None:
     try:
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
-        tables = {r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(db)
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
-    if tables or application_id:
-        _check(path, db, application_id, tables)
-        _run(path, db, "PRAGMA journal_mode=WAL")
-        return
-    # a new, empty database: create the schema once, even with two processes racing
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        tables = {r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not tables:
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            for statement in _SCHEMA:
-                db.execute(statement)
-            db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        db.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
-        raise LogError(f"{path}: cannot create the food log ({exc})") from None
+    if not tables and not application_id:
+        # a new, empty database: create the schema once, even with two processes racing
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if not _tables(db):
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_version (version) VALUES (?)",
+                           (SCHEMA_VERSION,))
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise LogError(f"{path}: cannot create the food log ({exc})") from None
+        application_id, tables = int(db.execute("PRAGMA application_id").fetchone()[0]), \
+            _tables(db)
+    _check(path, db, application_id, tables)  # before WAL: a foreign file stays as it is
     _run(path, db, "PRAGMA journal_mode=WAL")
-    _check(path, db, int(db.execute("PRAGMA application_id").fetchone()[0]),
-           {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")})
 
 
 def _check(path: Path, db: sqlite3.Connection, application_id: int, tables: set[str]) -> None:
