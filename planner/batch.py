@@ -50,13 +50,14 @@ from planner.errors import (
     InfeasiblePlanError,
     OutputError,
     PlannerError,
+    SolverError,
     reason,
 )
 from planner.files import TABLE_FILE_CAP, read_bytes
 from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
 from planner.plan import PlanOptions, WeekPlan, plan_week
 from planner.profile import make_profile, parse_override
-from planner.report import group_rows
+from planner.report import GROUP_BASIS, group_rows, week_average
 from planner.rules import Rules, load_rules
 from planner.targets import compute_targets
 
@@ -208,7 +209,7 @@ def plan_person(row: Mapping[str, str], table: FoodTable, catalogue: Catalogue,
         return PersonResult(person, "infeasible", str(exc), None, short,
                             time.perf_counter() - start)
     except PlannerError as exc:
-        status = "error" if type(exc).__name__ == "SolverError" else "invalid"
+        status = "error" if isinstance(exc, SolverError) else "invalid"
         return PersonResult(person, status, str(exc), None, (),
                             time.perf_counter() - start)
     return PersonResult(person, "ok", "", week, (), time.perf_counter() - start)
@@ -242,11 +243,9 @@ def records(result: PersonResult) -> dict[str, list[dict[str, Any]]]:
         person["solver"] = week.solver.summary
         for n in KEY_NUTRIENTS:
             t = week.applied.get(n)
-            mean = sum(d.totals[n] for d in week.days) / len(week.days)
-            person[f"coverage_{n}"] = round(100 * mean / t.min, 2) \
+            person[f"coverage_{n}"] = round(100 * week_average(week, n) / t.min, 2) \
                 if t is not None and t.min else None
-        person["energy_kcal_mean"] = round(sum(d.totals["energy_kcal"]
-                                               for d in week.days) / len(week.days), 1)
+        person["energy_kcal_mean"] = round(week_average(week, "energy_kcal"), 1)
         person["hei"] = None if week.quality is None else round(week.quality.total, 2)
         for row in group_rows(week):
             person[f"{row.group}_per_{row.per}"] = round(row.plan, 3)
@@ -274,9 +273,7 @@ def _schema(name: str) -> Any:
     if name == "days":
         return pa.schema([("id", pa.string()), ("day", pa.int32()),
                           *((n, pa.float64()) for n in NUTRIENT_NAMES)])
-    groups = ("vegetables_per_day", "veg_dark_green_per_week", "fruits_per_day",
-              "grains_per_day", "grains_whole_per_day", "dairy_per_day", "protein_per_day",
-              "protein_seafood_per_week")
+    groups = (f"{group}_per_{per}" for group, per in GROUP_BASIS.items())
     return pa.schema([("id", pa.string()), ("status", pa.string()), ("message", pa.string()),
                       ("short", pa.string()), ("seconds", pa.float64()),
                       ("solver_seconds", pa.float64()), ("solver", pa.string()),
