@@ -8,6 +8,7 @@ place that turns an exception into that line.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -36,7 +37,7 @@ from planner.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.errors import OutputError, PlannerError, PlanRequestError, ProfileError
 from planner.files import write_output
-from planner.foodlog import LOG_ENV, LOG_FILE
+from planner.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
 from planner.health import CONDITIONS, MEDICINES
 from planner.health import check_key as check_health_key
 from planner.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
@@ -332,7 +333,6 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
     """What was eaten: --ate text, or the log's entries for --date (both: both)."""
-    from planner.foodlog import FoodLog, parse_date
     from planner.intake import Eaten, check_meal, parse_eaten
 
     meal = None if around.meal is None else check_meal(around.meal)
@@ -781,7 +781,6 @@ def log_add(
 
     Example: planner log add "1 cup cooked oatmeal; 1 medium banana" --meal breakfast
     """
-    from planner.foodlog import FoodLog, parse_date
     from planner.intake import parse_eaten
 
     day = parse_date(date)
@@ -795,6 +794,15 @@ def log_add(
                    f"{entry.text} ({entry.grams:,.0f} g)")
 
 
+def _logged(date: str | None, week: bool, log: Path | None
+            ) -> tuple[datetime.date, datetime.date, list[Entry]]:
+    """The log's entries for --date (default today), or the 7 days ending on it."""
+    end = parse_date(date)
+    start = end - datetime.timedelta(days=6) if week else end
+    with FoodLog(log_path(log)) as food_log:
+        return start, end, food_log.entries(start, end)
+
+
 @log_app.command("show")
 def log_show(date: DateOpt = None,
              week: Annotated[bool, typer.Option("--week", help="The 7 days ending on "
@@ -806,15 +814,9 @@ def log_show(date: DateOpt = None,
 
     Example: planner log show --week
     """
-    import datetime as dt
-
-    from planner.foodlog import FoodLog, parse_date
     from planner.report import format_log
 
-    end = parse_date(date)
-    start = end - dt.timedelta(days=6) if week else end
-    with FoodLog(log_path(log)) as food_log:
-        entries = food_log.entries(start, end)
+    start, end, entries = _logged(date, week, log)
     table = _tables(data_dir)[0] if fmt == LogFormat.table else None
     span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
     typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}"), nl=False)
@@ -828,8 +830,6 @@ def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#)
 
     Example: planner log remove 12
     """
-    from planner.foodlog import FoodLog
-
     with FoodLog(log_path(log)) as food_log:
         removed = food_log.remove(entry)
     typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {removed.meal or '-'}: "
@@ -844,7 +844,6 @@ def log_export(fmt: Annotated[LogFormat, typer.Option("--format", help="csv or j
 
     Example: planner log export --format json --output log.json
     """
-    from planner.foodlog import FoodLog
     from planner.report import format_log
 
     if fmt == LogFormat.table:
@@ -886,9 +885,6 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
     Example: planner gaps --week
     """
-    import datetime as dt
-
-    from planner.foodlog import FoodLog, parse_date
     from planner.gaps import gap_report
     from planner.report import format_gaps
 
@@ -896,10 +892,7 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                                  medicine), profile, target, diet=diet, exclude=exclude,
                          dislike=dislike)
     targets = _targets(settings)
-    end = parse_date(date)
-    start = end - dt.timedelta(days=6) if week else end
-    with FoodLog(log_path(log)) as food_log:
-        entries = food_log.entries(start, end)
+    start, end, entries = _logged(date, week, log)
     table, catalogue = _tables(data_dir)
     report = gap_report(entries, start, end, targets, table, catalogue,
                         diet=settings.diet or "omnivore", exclude=settings.exclude,
