@@ -849,11 +849,14 @@ def format_log(entries: Sequence[Entry], table: FoodTable | None, fmt: str = "ta
     lines = [title] if title else []
     for date in sorted({e.date for e in entries}):
         day = [e for e in entries if e.date == date]
-        energy = sum(_energy(e, table) or 0.0 for e in day)
+        energies = [_energy(e, table) for e in day]
+        energy = sum(k for k in energies if k is not None)
+        about = "at least" if None in energies else "about"  # unknown is not zero
         lines.append(f"{date.isoformat()} ({len(day)} entr{'y' if len(day) == 1 else 'ies'}, "
-                     f"about {energy:,.0f} kcal)")
+                     f"{about} {energy:,.0f} kcal)")
         rows = [[f"#{e.id}", e.meal or "-", e.text, f"{e.grams:,.0f} g",
-                 "?" if (k := _energy(e, table)) is None else f"{k:,.0f} kcal"] for e in day]
+                 "?" if k is None else f"{k:,.0f} kcal"]
+                for e, k in zip(day, energies, strict=True)]
         lines.append(text_table(["id", "meal", "food", "weight", "energy"], rows,
                                 right=[True, False, False, True, True]))
         lines.append("")
