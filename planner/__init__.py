@@ -15,10 +15,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planner.advice import Answers, advise
-    from planner.catalogue import Catalogue, generic_catalogue, load_catalogue
-    from planner.data import FoodTable, coverage, load_foods, write_dataset
-    from planner.diet import read_foods_csv, read_targets_csv, solve_table
     from planner.errors import (
         DatasetError,
         FetchError,
@@ -29,47 +25,51 @@ if TYPE_CHECKING:
         ProfileError,
         SolverError,
     )
-    from planner.plan import PlanOptions, WeekPlan, plan_week, verify_week
-    from planner.profile import Profile, make_profile, parse_override
-    from planner.report import format_week
-    from planner.suggest import explain_food, rank_foods
-    from planner.targets import Targets, compute_targets
+    from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue
+    from planner.food.data import FoodTable, coverage, load_foods, write_dataset
+    from planner.output.report import format_week
+    from planner.person.advice import Answers, advise
+    from planner.person.profile import Profile, make_profile, parse_override
+    from planner.person.targets import Targets, compute_targets
+    from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
+    from planner.planning.plan import PlanOptions, WeekPlan, plan_week, verify_week
+    from planner.planning.suggest import explain_food, rank_foods
 
 #: Where each public name lives. Imported on first use (PEP 562), so that ``import planner``
 #: and the console script start fast and Ctrl-C during start-up stays one line.
 _MODULES: dict[str, str] = {
-    "Answers": "planner.advice",
-    "Catalogue": "planner.catalogue",
+    "Answers": "planner.person.advice",
+    "Catalogue": "planner.food.catalogue",
     "DatasetError": "planner.errors",
     "FetchError": "planner.errors",
-    "FoodTable": "planner.data",
+    "FoodTable": "planner.food.data",
     "InfeasiblePlanError": "planner.errors",
     "OutputError": "planner.errors",
-    "PlanOptions": "planner.plan",
+    "PlanOptions": "planner.planning.plan",
     "PlanRequestError": "planner.errors",
     "PlannerError": "planner.errors",
-    "Profile": "planner.profile",
+    "Profile": "planner.person.profile",
     "ProfileError": "planner.errors",
     "SolverError": "planner.errors",
-    "Targets": "planner.targets",
-    "WeekPlan": "planner.plan",
-    "advise": "planner.advice",
-    "compute_targets": "planner.targets",
-    "coverage": "planner.data",
-    "explain_food": "planner.suggest",
-    "format_week": "planner.report",
-    "generic_catalogue": "planner.catalogue",
-    "load_catalogue": "planner.catalogue",
-    "load_foods": "planner.data",
-    "make_profile": "planner.profile",
-    "parse_override": "planner.profile",
-    "plan_week": "planner.plan",
-    "rank_foods": "planner.suggest",
-    "read_foods_csv": "planner.diet",
-    "read_targets_csv": "planner.diet",
-    "solve_table": "planner.diet",
-    "verify_week": "planner.plan",
-    "write_dataset": "planner.data",
+    "Targets": "planner.person.targets",
+    "WeekPlan": "planner.planning.plan",
+    "advise": "planner.person.advice",
+    "compute_targets": "planner.person.targets",
+    "coverage": "planner.food.data",
+    "explain_food": "planner.planning.suggest",
+    "format_week": "planner.output.report",
+    "generic_catalogue": "planner.food.catalogue",
+    "load_catalogue": "planner.food.catalogue",
+    "load_foods": "planner.food.data",
+    "make_profile": "planner.person.profile",
+    "parse_override": "planner.person.profile",
+    "plan_week": "planner.planning.plan",
+    "rank_foods": "planner.planning.suggest",
+    "read_foods_csv": "planner.planning.diet",
+    "read_targets_csv": "planner.planning.diet",
+    "solve_table": "planner.planning.diet",
+    "verify_week": "planner.planning.plan",
+    "write_dataset": "planner.food.data",
 }
 
 __all__ = [

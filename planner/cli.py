@@ -21,7 +21,21 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from planner.advice import (
+from planner.errors import OutputError, PlannerError, PlanRequestError, ProfileError
+from planner.files import write_output
+from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
+from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
+from planner.log.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
+from planner.output.report import (
+    format_advice,
+    format_batch,
+    format_explain,
+    format_foods,
+    format_solve,
+    format_targets,
+    format_week,
+)
+from planner.person.advice import (
     ANSWERS_CAP,
     EMPHASIS_QUESTIONS,
     FACTORS,
@@ -32,28 +46,14 @@ from planner.advice import (
     answers_from_lines,
     read_answers_file,
 )
-from planner.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
-from planner.data import DATA_ENV, FoodTable, coverage, load_foods
-from planner.diet import read_foods_csv, read_targets_csv, solve_table
-from planner.errors import OutputError, PlannerError, PlanRequestError, ProfileError
-from planner.files import write_output
-from planner.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
-from planner.health import CONDITIONS, MEDICINES
-from planner.health import check_key as check_health_key
-from planner.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
-from planner.plan import PlanOptions, check_plan_options, plan_week
-from planner.profile import Settings, profile_toml, resolve_settings
-from planner.report import (
-    format_advice,
-    format_batch,
-    format_explain,
-    format_foods,
-    format_solve,
-    format_targets,
-    format_week,
-)
-from planner.suggest import explain_food, rank_foods
-from planner.targets import Targets, compute_targets
+from planner.person.health import CONDITIONS, MEDICINES
+from planner.person.health import check_key as check_health_key
+from planner.person.profile import Settings, profile_toml, resolve_settings
+from planner.person.targets import Targets, compute_targets
+from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
+from planner.planning.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
+from planner.planning.plan import PlanOptions, check_plan_options, plan_week
+from planner.planning.suggest import explain_food, rank_foods
 
 
 class _Commands(typer.core.TyperGroup):
@@ -310,7 +310,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
                           solver=SolverOptions(solver=solver.value, time_limit=time_limit,
                                                mip_gap=mip_gap))
     if around.keep is not None or around.redo:
-        from planner.replan import parse_redo, read_saved_week, redo_week
+        from planner.planning.replan import parse_redo, read_saved_week, redo_week
 
         if around.keep is None or not around.redo:
             raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
@@ -320,7 +320,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         with _working("Planning again..."):
             week = redo_week(table, catalogue, targets, saved, redo, options)
     elif around.ate is not None or around.from_log:
-        from planner.replan import fill_day
+        from planner.planning.replan import fill_day
 
         eaten = _eaten(around, table, catalogue)
         with _working("Planning the rest of the day..."):
@@ -333,7 +333,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
     """What was eaten: --ate text, or the log's entries for --date (both: both)."""
-    from planner.intake import Eaten, check_meal, parse_eaten
+    from planner.food.intake import Eaten, check_meal, parse_eaten
 
     meal = None if around.meal is None else check_meal(around.meal)
     eaten: list[Eaten] = []
@@ -664,7 +664,7 @@ def batch(
 
     Example: planner batch people.csv --out results --workers 2
     """
-    from planner.batch import read_people, run_batch
+    from planner.planning.batch import read_people, run_batch
 
     frame = read_people(people)
     data = None if data_dir is None else str(data_dir.resolve())
@@ -781,7 +781,7 @@ def log_add(
 
     Example: planner log add "1 cup cooked oatmeal; 1 medium banana" --meal breakfast
     """
-    from planner.intake import parse_eaten
+    from planner.food.intake import parse_eaten
 
     day = parse_date(date)
     table, catalogue = _tables(data_dir)
@@ -814,7 +814,7 @@ def log_show(date: DateOpt = None,
 
     Example: planner log show --week
     """
-    from planner.report import format_log
+    from planner.output.report import format_log
 
     start, end, entries = _logged(date, week, log)
     table = _tables(data_dir)[0] if fmt == LogFormat.table else None
@@ -844,7 +844,7 @@ def log_export(fmt: Annotated[LogFormat, typer.Option("--format", help="csv or j
 
     Example: planner log export --format json --output log.json
     """
-    from planner.report import format_log
+    from planner.output.report import format_log
 
     if fmt == LogFormat.table:
         raise PlanRequestError("export: --format csv or json")
@@ -885,8 +885,8 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
     Example: planner gaps --week
     """
-    from planner.gaps import gap_report
-    from planner.report import format_gaps
+    from planner.log.gaps import gap_report
+    from planner.output.report import format_gaps
 
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine), profile, target, diet=diet, exclude=exclude,

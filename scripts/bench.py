@@ -107,7 +107,7 @@ def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, 
     """Plans per minute of one way of planning ``count`` people (median of ``runs``)."""
     import pandas as pd
 
-    from planner.batch import run_batch
+    from planner.planning.batch import run_batch
 
     people = sample_people(count)
     times: list[float] = []
@@ -148,11 +148,11 @@ def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, 
 
 def _case(name: str) -> Callable[[], object]:
     """Return the work of one case. Planning cases include loading the data."""
-    from planner.catalogue import generic_catalogue, load_catalogue
-    from planner.data import load_foods
-    from planner.plan import PlanOptions, plan_week
-    from planner.profile import make_profile
-    from planner.targets import compute_targets
+    from planner.food.catalogue import generic_catalogue, load_catalogue
+    from planner.food.data import load_foods
+    from planner.person.profile import make_profile
+    from planner.person.targets import compute_targets
+    from planner.planning.plan import PlanOptions, plan_week
 
     targets = compute_targets(make_profile("female", 35))
 

@@ -15,9 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from planner.data import coverage, write_dataset
 from planner.errors import PlannerError
-from planner.sources import read_sr28
+from planner.food.data import coverage, write_dataset
+from planner.food.sources import read_sr28
 
 SOURCE = ("USDA National Nutrient Database for Standard Reference, Release 28 (SR28, 2015, "
           "revised May 2016); public domain")

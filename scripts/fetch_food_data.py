@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from planner.errors import FetchError, PlannerError
-from planner.fetch import (
+from planner.food.fetch import (
     DEFAULT_BASE_URL,
     FetchOptions,
     api_key_from,
@@ -29,7 +29,7 @@ from planner.fetch import (
     redact,
     stderr_is_terminal,
 )
-from planner.sources import FDC_DATA_TYPES
+from planner.food.sources import FDC_DATA_TYPES
 
 
 def _number(kind: type[int] | type[float], low: float, *, strict: bool = False

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from planner.catalogue import Catalogue, load_catalogue
-from planner.data import FoodTable, load_foods
+from planner.food.catalogue import Catalogue, load_catalogue
+from planner.food.data import FoodTable, load_foods
 
 # CI runs a fixed set of examples (no flaky reruns); `pytest --hypothesis-profile=explore`
 # searches new ones.

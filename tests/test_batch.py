@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planner.batch import (
+from planner.cli import app
+from planner.errors import ClusterError, DatasetError, OutputError
+from planner.planning.batch import (
     chunks,
     plan_many,
     read_people,
@@ -19,8 +21,6 @@ from planner.batch import (
     run_batch,
     write_chunk,
 )
-from planner.cli import app
-from planner.errors import ClusterError, DatasetError, OutputError
 
 PEOPLE = """id,sex,age,life_stage,diet,exclude,days,seed,target.magnesium_mg
 woman,female,35,,,,2,0,
@@ -72,7 +72,7 @@ def test_run_batch_writes_parquet_tables(people_file: Path, tmp_path: Path) -> N
     assert len(days) == 6 and {"magnesium_mg", "vitamin_b12_ug"} <= set(days.columns)
     items = read_results(str(out), "items")
     # every day total is the sum of its items, recomputed from the food table
-    from planner.data import load_foods
+    from planner.food.data import load_foods
     table = load_foods()
     for (person, day), group in items.groupby(["id", "day"]):
         grams = group.set_index("food_id")["grams"]
@@ -106,12 +106,12 @@ def test_an_unreachable_scheduler_is_one_error_before_anything_is_written(
         people_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 
-    import planner.batch
+    import planner.planning.batch
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setattr(planner.batch, "CONNECT_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(planner.planning.batch, "CONNECT_TIMEOUT_S", 1.0)
     out = tmp_path / "plans"
     with pytest.raises(ClusterError, match=rf"cannot reach the Dask scheduler at "
                                            rf"tcp://127.0.0.1:{port} \(.*\); is 'dask "

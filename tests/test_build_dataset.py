@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from planner.data import load_foods
+from planner.food.data import load_foods
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_dataset.py"
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.catalogue import (
+from planner.errors import DatasetError, PlanRequestError
+from planner.food.catalogue import (
     ALLERGENS,
     CATALOGUE_FILE,
     CATEGORIES,
@@ -19,8 +20,7 @@ from planner.catalogue import (
     load_catalogue,
     select,
 )
-from planner.data import FoodTable, bundled_dir, load_foods, write_dataset
-from planner.errors import DatasetError, PlanRequestError
+from planner.food.data import FoodTable, bundled_dir, load_foods, write_dataset
 
 NEEDED = ("energy_kcal", "protein_g", "fat_g", "carbohydrate_g", "magnesium_mg", "calcium_mg",
           "potassium_mg", "sodium_mg")

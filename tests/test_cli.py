@@ -220,7 +220,7 @@ def _rename(data: Path, food_id: str, name: str) -> None:
 def test_html_escapes_food_names(run, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from planner.data import bundled_dir
+    from planner.food.data import bundled_dir
     data = tmp_path / "data"
     shutil.copytree(bundled_dir(), data)
     _rename(data, "09040", '<script>alert("x")</script> banana')
@@ -296,7 +296,7 @@ def test_unwritable_output_path(run, tmp_path: Path) -> None:  # type: ignore[no
 def test_corrupt_data_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from planner.data import bundled_dir
+    from planner.food.data import bundled_dir
     data = tmp_path / "data"
     shutil.copytree(bundled_dir(), data)
     (data / "foods.csv.gz").write_bytes((data / "foods.csv.gz").read_bytes()[:5000])
@@ -543,7 +543,7 @@ def test_profile_init_stores_numbers_exactly(run) -> None:  # type: ignore[no-un
 def _data_with_food_named(tmp_path: Path, name: str) -> Path:
     import shutil
 
-    from planner.data import bundled_dir
+    from planner.food.data import bundled_dir
     data = tmp_path / "data"
     shutil.copytree(bundled_dir(), data)
     _rename(data, "09040", name)
@@ -580,12 +580,12 @@ def test_csv_cells_never_become_formulas(run, tmp_path: Path) -> None:  # type: 
 def test_a_gap_is_reported_as_a_gap_in_every_format(bundled) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from planner.catalogue import load_catalogue
-    from planner.model import SolverInfo
-    from planner.plan import PlanOptions, plan_week
-    from planner.profile import make_profile
-    from planner.report import format_week
-    from planner.targets import compute_targets
+    from planner.food.catalogue import load_catalogue
+    from planner.output.report import format_week
+    from planner.person.profile import make_profile
+    from planner.person.targets import compute_targets
+    from planner.planning.model import SolverInfo
+    from planner.planning.plan import PlanOptions, plan_week
 
     week = plan_week(bundled, load_catalogue(bundled),
                      compute_targets(make_profile("female", 35)), PlanOptions(days=1))

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.data import (
+from planner.errors import DatasetError
+from planner.food.data import (
     FOODS_FILE,
     MANIFEST_FILE,
     PORTIONS_FILE,
@@ -21,8 +22,7 @@ from planner.data import (
     load_foods,
     write_dataset,
 )
-from planner.errors import DatasetError
-from planner.sources import read_sr28
+from planner.food.sources import read_sr28
 
 # Values per 100 g, read off SR28 NUT_DATA.txt by hand.
 SR28_PINS = [
@@ -218,9 +218,9 @@ def test_oversized_manifest_is_refused_before_reading(tiny_dir: Path) -> None:
 
 def test_a_gzip_bomb_is_refused_without_unpacking_it(tiny_dir: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import planner.data
+    import planner.food.data
 
-    monkeypatch.setattr(planner.data, "TABLE_TEXT_CAP", 1024 * 1024)
+    monkeypatch.setattr(planner.food.data, "TABLE_TEXT_CAP", 1024 * 1024)
     (tiny_dir / MANIFEST_FILE).unlink()
     (tiny_dir / FOODS_FILE).write_bytes(gzip.compress(b"food_id," + b"x" * 8 * 1024 * 1024))
     with pytest.raises(DatasetError, match=r"foods\.csv\.gz: unpacks to more than 1 MiB"):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.errors import DatasetError, InfeasiblePlanError, PlanRequestError
+from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
 
 
 def test_hand_checked_integer_and_continuous(data_dir: Path) -> None:

@@ -27,10 +27,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from planner.data import FoodTable, load_foods, write_dataset
 from planner.errors import FetchError
-from planner.fetch import WRITER, FetchOptions, fetch_food_data, read_ids, redact
-from planner.nutrients import NUTRIENTS
+from planner.food.data import FoodTable, load_foods, write_dataset
+from planner.food.fetch import WRITER, FetchOptions, fetch_food_data, read_ids, redact
+from planner.food.nutrients import NUTRIENTS
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fetch_food_data.py"
 KEY = "SECRETKEY1234567890abcdef"
@@ -135,7 +135,7 @@ def fdc(httpserver: HTTPServer, bundled: FoodTable) -> Iterator[FakeFDC]:
 def old_data(tmp_path: Path, data_dir: Path) -> Path:
     """A data directory an earlier refresh wrote, which a failed refresh must leave
     byte-for-byte intact."""
-    from planner.sources import read_sr28
+    from planner.food.sources import read_sr28
     out = tmp_path / "fdc-data"
     write_dataset(out, read_sr28(data_dir / "sr28_tiny"), source="old", writer=WRITER)
     return out
@@ -331,7 +331,7 @@ def test_interrupted_run_resumes_from_the_cache(httpserver: HTTPServer, fdc: Fak
         fdc.faults.append(("/v1/foods", lambda r: Response("down", status=500)))
     opts = options(httpserver, old_data, max_retries=2)
     opts = FetchOptions(**{**opts.__dict__, "ids_from": None})
-    import planner.fetch as fetch_module
+    import planner.food.fetch as fetch_module
     small = pytest.MonkeyPatch()
     small.setattr(fetch_module, "BATCH_SIZE", 5)
     try:
@@ -458,7 +458,7 @@ def someones_work(folder: Path) -> Path:
 def test_refresh_refuses_a_folder_holding_anything_else_and_changes_nothing(
         httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, old_data: Path,
         where: str) -> None:
-    from planner.data import bundled_dir
+    from planner.food.data import bundled_dir
     if where == "home":
         out = someones_work(tmp_path / "home")
     elif where == "cwd":

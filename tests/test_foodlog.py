@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from planner.errors import LogError
-from planner.foodlog import SCHEMA_VERSION, FoodLog, parse_date
-from planner.intake import Eaten
+from planner.food.intake import Eaten
+from planner.log.foodlog import SCHEMA_VERSION, FoodLog, parse_date
 
 DAY = dt.date(2026, 11, 28)
 
@@ -49,8 +49,8 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "log.sqlite3"
     writer = (
         "import datetime as dt, sys\n"
-        "from planner.foodlog import FoodLog\n"
-        "from planner.intake import Eaten\n"
+        "from planner.log.foodlog import FoodLog\n"
+        "from planner.food.intake import Eaten\n"
         "for i in range(40):\n"
         "    with FoodLog(sys.argv[1]) as log:\n"
         "        log.add([Eaten('09040', 'banana', 100.0 + i, 'x', sys.argv[2]),\n"

@@ -7,14 +7,14 @@ import datetime as dt
 
 import pytest
 
-from planner.catalogue import Catalogue, select
-from planner.data import FoodTable
 from planner.errors import LogError
-from planner.foodlog import Entry
-from planner.gaps import gap_report
-from planner.profile import make_profile
-from planner.report import bar, format_gaps
-from planner.targets import Targets, compute_targets
+from planner.food.catalogue import Catalogue, select
+from planner.food.data import FoodTable
+from planner.log.foodlog import Entry
+from planner.log.gaps import gap_report
+from planner.output.report import bar, format_gaps
+from planner.person.profile import make_profile
+from planner.person.targets import Targets, compute_targets
 
 MONDAY = dt.date(2026, 11, 23)
 

@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from planner.catalogue import Catalogue
-from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, ProfileError, SafetyError
-from planner.health import CONDITIONS, MEDICINES, RULES
-from planner.plan import PlanOptions, WeekPlan, plan_week
-from planner.profile import make_profile, parse_override
-from planner.report import format_week
-from planner.targets import compute_targets
+from planner.food.catalogue import Catalogue
+from planner.food.data import FoodTable
+from planner.output.report import format_week
+from planner.person.health import CONDITIONS, MEDICINES, RULES
+from planner.person.profile import make_profile, parse_override
+from planner.person.targets import compute_targets
+from planner.planning.plan import PlanOptions, WeekPlan, plan_week
 
 
 def _day_totals(week: WeekPlan, table: FoodTable, nutrient: str) -> list[float]:

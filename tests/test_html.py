@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from planner.catalogue import load_catalogue
-from planner.data import FoodTable
-from planner.plan import PlanOptions, plan_week
-from planner.profile import make_profile
-from planner.report import format_week
-from planner.targets import compute_targets
+from planner.food.catalogue import load_catalogue
+from planner.food.data import FoodTable
+from planner.output.report import format_week
+from planner.person.profile import make_profile
+from planner.person.targets import compute_targets
+from planner.planning.plan import PlanOptions, plan_week
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or \
     shutil.which("google-chrome")

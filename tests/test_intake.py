@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from planner.catalogue import Catalogue
-from planner.data import FoodTable
 from planner.errors import IntakeError
-from planner.intake import (
+from planner.food.catalogue import Catalogue
+from planner.food.data import FoodTable
+from planner.food.intake import (
     MAX_ITEM_GRAMS,
     _quantity,
     _split_measure,

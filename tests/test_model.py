@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from planner.model import (
+from planner.planning.model import (
     Bound,
     Count,
     DayProblem,

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest, to_canonical
+from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest, to_canonical
 
 SPEC_NAMES = [
     "energy_kcal",

@@ -17,16 +17,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalogue import Catalogue, generic_catalogue, select
-from planner.data import FoodTable
 from planner.errors import InfeasiblePlanError, PlanRequestError
-from planner.plan import DayPlan, PlanOptions, WeekPlan, plan_week
-from planner.profile import make_profile
-from planner.report import group_rows
-from planner.targets import Targets, compute_targets
+from planner.food.catalogue import Catalogue, generic_catalogue, select
+from planner.food.data import FoodTable
+from planner.person.profile import make_profile
+from planner.person.targets import Targets, compute_targets
+from planner.planning.plan import DayPlan, PlanOptions, WeekPlan, plan_week
+from planner.planning.summary import group_rows
 
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
-RULES = Path(__file__).resolve().parent.parent / "planner"
+RULES = Path(__file__).resolve().parent.parent / "planner" / "meals"
 STORED = ("vitamin_d_ug", "vitamin_b12_ug")
 
 
@@ -88,7 +88,7 @@ def assert_meets(week: WeekPlan, table: FoodTable, targets: Targets,
 
 
 def _rule_table(name: str) -> list[dict[str, str]]:
-    """A rules table read with the csv module (independently of planner.rules)."""
+    """A rules table read with the csv module (independently of planner.meals.rules)."""
     with (RULES / name).open(newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -168,7 +168,7 @@ def assert_food_groups(week: WeekPlan, catalogue: Catalogue) -> None:
 
 
 def assert_meals(week: WeekPlan, catalogue: Catalogue) -> None:
-    """Every meal against planner/meal_rules.csv, read here with the csv module."""
+    """Every meal against planner/meals/meal_rules.csv, read here with the csv module."""
     entries = catalogue.entries
     rules = _rule_table("meal_rules.csv")
     for day in week.days:
@@ -196,7 +196,7 @@ def assert_meals(week: WeekPlan, catalogue: Catalogue) -> None:
 
 
 def assert_portions(week: WeekPlan, catalogue: Catalogue) -> None:
-    """Main dishes within the person's portion range (planner/portions.csv)."""
+    """Main dishes within the person's portion range (planner/meals/portions.csv)."""
     entries = catalogue.entries
     age = week.targets.profile.age
     eer = week.targets["energy_kcal"].value or 0
@@ -406,7 +406,7 @@ def test_vegan_without_fortified_foods_is_infeasible_for_b12(bundled: FoodTable,
 
 def test_impossible_override_names_the_nutrient_and_days(bundled: FoodTable,
                                                         catalogue: Catalogue) -> None:
-    from planner.profile import parse_override
+    from planner.person.profile import parse_override
     # No day of food within the energy band holds 4,000 mg of magnesium.
     targets = compute_targets(make_profile("male", 40), [parse_override("magnesium_mg=4000")])
     with pytest.raises(InfeasiblePlanError) as info:

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from planner.errors import ProfileError
-from planner.profile import profile_toml, read_profile_file, resolve_settings
-from planner.targets import compute_targets
+from planner.person.profile import profile_toml, read_profile_file, resolve_settings
+from planner.person.targets import compute_targets
 
 PROFILE = """
 sex = "female"

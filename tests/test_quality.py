@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.catalogue import GROUP_COLUMNS
-from planner.quality import healthy_eating_index
+from planner.food.catalogue import GROUP_COLUMNS
+from planner.meals.quality import healthy_eating_index
 
 
 def _equivalents(**amounts: float) -> dict[str, float]:

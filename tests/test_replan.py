@@ -11,13 +11,15 @@ from dataclasses import replace
 import pytest
 from test_plan import assert_meals, assert_meets, assert_rules, recompute
 
-from planner.catalogue import Catalogue
-from planner.data import FoodTable
 from planner.errors import PlanRequestError
-from planner.intake import parse_eaten
-from planner.plan import PlanOptions, WeekPlan, plan_week, verify_week
-from planner.profile import make_profile, parse_override
-from planner.replan import (
+from planner.food.catalogue import Catalogue
+from planner.food.data import FoodTable
+from planner.food.intake import parse_eaten
+from planner.output.report import week_document
+from planner.person.profile import make_profile, parse_override
+from planner.person.targets import Targets, compute_targets
+from planner.planning.plan import PlanOptions, WeekPlan, plan_week, verify_week
+from planner.planning.replan import (
     Redo,
     fill_day,
     meals_left,
@@ -25,8 +27,6 @@ from planner.replan import (
     read_saved_week,
     redo_week,
 )
-from planner.report import week_document
-from planner.targets import Targets, compute_targets
 
 
 @pytest.fixture(scope="module")

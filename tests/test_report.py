@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from planner.data import FoodTable
-from planner.foodlog import Entry
-from planner.report import format_log
+from planner.food.data import FoodTable
+from planner.log.foodlog import Entry
+from planner.output.report import format_log
 
 DAY = dt.date(2026, 11, 27)
 

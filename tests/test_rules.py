@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.rules import (
+from planner.meals.rules import (
     allowed_levels,
     load_rules,
     meal_problems,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.catalogue import amount_text
-from planner.shopping import purchase_quantity
+from planner.food.catalogue import amount_text
+from planner.meals.shopping import purchase_quantity
 
 
 @pytest.mark.parametrize(("grams", "unit", "unit_grams", "roles", "form", "expected"), [

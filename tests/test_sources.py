@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.data import load_foods, write_dataset
 from planner.errors import DatasetError
-from planner.sources import read_fdc_csv, read_fdc_json, read_sr28
+from planner.food.data import load_foods, write_dataset
+from planner.food.sources import read_fdc_csv, read_fdc_json, read_sr28
 
 
 def test_sr28_ascii_reader(data_dir: Path) -> None:

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.errors import ProfileError
-from planner.profile import make_profile, parse_override
-from planner.targets import age_group, compute_targets, estimated_energy_requirement
+from planner.person.profile import make_profile, parse_override
+from planner.person.targets import age_group, compute_targets, estimated_energy_requirement
 
 KEY_DRI = [
     ('magnesium_mg', 'male', 11, 'general', 240, 'RDA', 350),

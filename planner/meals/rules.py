@@ -36,7 +36,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import GROUP_COLUMNS, OZ_EQ_PER_LEGUME_CUP, ROLES, SLOTS, group_amounts
+from planner.food.catalogue import GROUP_COLUMNS, OZ_EQ_PER_LEGUME_CUP, ROLES, SLOTS, group_amounts
 
 MEAL_RULES_FILE: Final = "meal_rules.csv"
 DAY_RULES_FILE: Final = "day_rules.csv"

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from planner.catalogue import SECTIONS, amount_text
+from planner.food.catalogue import SECTIONS, amount_text
 
 GRAMS_PER_POUND: Final = 453.6
 GRAMS_PER_EGG: Final = 50.0  # a large egg without its shell (USDA)

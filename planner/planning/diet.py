@@ -1,7 +1,7 @@
 """The generic diet problem over a user's own food table (``planner solve``).
 
 FOODS.csv: ``id``, ``name``, optional ``price`` (per unit), optional ``max_units``, and any
-canonical nutrient columns (:mod:`planner.nutrients`) giving the amount *per unit*. An empty
+canonical nutrient columns (:mod:`planner.food.nutrients`) giving the amount *per unit*. An empty
 nutrient cell is unknown: it counts as 0 (so a minimum is never met on paper by a value
 nobody measured) and is reported.
 
@@ -31,8 +31,8 @@ from planner.errors import (
     reason,
 )
 from planner.files import MIB, read_text
-from planner.model import Bound, SolverInfo, SolverOptions, met, solve_diet
-from planner.nutrients import BY_NAME, display_name, suggest, unit_label
+from planner.food.nutrients import BY_NAME, display_name, suggest, unit_label
+from planner.planning.model import Bound, SolverInfo, SolverOptions, met, solve_diet
 
 Objective = Literal["cost", "energy"]
 FOOD_KEYS: Final = ("id", "name", "price", "max_units")

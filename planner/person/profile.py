@@ -12,7 +12,7 @@ Profile file::
     weight_kg = 68              # optional
     height_cm = 165             # optional
     activity = "low"            # sedentary, low, active, very_active
-    conditions = ["kidney_stones"]    # optional: see planner/health.py
+    conditions = ["kidney_stones"]    # optional: see planner/person/health.py
     medicines = ["ppi"]
     diet = "vegetarian"         # optional plan settings
     exclude = ["peanuts"]
@@ -34,8 +34,8 @@ from typing import Any, Final, Literal, get_args
 
 from planner.errors import ProfileError
 from planner.files import KIB, read_text
-from planner.health import check_keys
-from planner.nutrients import BY_NAME, suggest
+from planner.food.nutrients import BY_NAME, suggest
+from planner.person.health import check_keys
 
 Sex = Literal["female", "male"]
 LifeStage = Literal["general", "pregnancy", "lactation"]
@@ -59,8 +59,8 @@ class Profile:
     weight_kg: float | None = None
     height_cm: float | None = None
     activity: Activity = DEFAULT_ACTIVITY
-    conditions: tuple[str, ...] = ()  # keys of planner.health.CONDITIONS
-    medicines: tuple[str, ...] = ()  # keys of planner.health.MEDICINES
+    conditions: tuple[str, ...] = ()  # keys of planner.person.health.CONDITIONS
+    medicines: tuple[str, ...] = ()  # keys of planner.person.health.MEDICINES
 
     def as_dict(self) -> dict[str, Any]:
         return {"sex": self.sex, "age": self.age, "life_stage": self.life_stage,

@@ -12,26 +12,25 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from planner.advice import DOCTOR, Advice
-from planner.catalogue import counted_groups
-from planner.data import FoodTable
-from planner.diet import DietResult
-from planner.foodlog import Entry
-from planner.gaps import CONTEXT as GAP_CONTEXT
-from planner.gaps import GapLine, GapReport, gap_document
-from planner.health import active_rules, missing_limits, safety_error
-from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
-from planner.plan import DayPlan, Meal, PlanItem, WeekPlan
-from planner.quality import GROUPS
-from planner.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
-from planner.targets import Targets
+from planner.food.catalogue import counted_groups
+from planner.food.data import FoodTable
+from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.log.foodlog import Entry
+from planner.log.gaps import CONTEXT as GAP_CONTEXT
+from planner.log.gaps import GapLine, GapReport, gap_document
+from planner.person.advice import DOCTOR, Advice
+from planner.person.health import active_rules, missing_limits, safety_error
+from planner.person.targets import Targets
+from planner.planning.diet import DietResult
+from planner.planning.plan import DayPlan, Meal, PlanItem, WeekPlan
+from planner.planning.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
+from planner.planning.summary import GroupRow, group_rows, week_average
 
 if TYPE_CHECKING:  # batch imports this module to summarise plans
-    from planner.batch import BatchSummary
+    from planner.planning.batch import BatchSummary
 
 SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
                 "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}
@@ -171,54 +170,6 @@ def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
         target = week.applied.get(n)
         out[n] = day.totals[n] / target.min if target is not None and target.min else None
     return out
-
-
-def week_average(week: WeekPlan, nutrient: str) -> float:
-    return sum(d.totals[nutrient] for d in week.days) / len(week.days)
-
-
-#: Food groups reported against the pattern: group -> per "day" or "week".
-GROUP_BASIS: Final = {"vegetables": "day", "veg_dark_green": "week", "fruits": "day",
-                      "grains": "day", "grains_whole": "day", "dairy": "day",
-                      "protein": "day", "protein_seafood": "week"}
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    """One food group: the plan's amount and the pattern's, per day or per week."""
-
-    group: str
-    label: str
-    unit: str
-    per: str  # day or week
-    plan: float
-    pattern: float | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"group": self.group, "label": self.label, "unit": self.unit, "per": self.per,
-                "plan": round(self.plan, 2),
-                "pattern": None if self.pattern is None else round(self.pattern, 2)}
-
-
-def group_rows(week: WeekPlan) -> list[GroupRow]:
-    """The plan's food groups (daily average; weekly groups as a 7-day amount) against the
-    DGA pattern it follows. Empty for whole-table plans (no equivalents)."""
-    if week.pattern is None:
-        return []
-    pattern = week.pattern
-    counted = [counted_groups(d.groups, pattern.daily("vegetables"), pattern.daily("protein"))
-               for d in week.days]
-    rows = []
-    for group, (label, unit) in GROUPS.items():
-        per = GROUP_BASIS[group]
-        average = sum(c.get(group, 0.0) for c in counted) / len(counted)
-        if per == "week":
-            rows.append(GroupRow(group, label, unit, per, average * 7,
-                                 week.pattern.weekly(group)))
-        else:
-            rows.append(GroupRow(group, label, unit, per, average,
-                                 week.pattern.daily(group)))
-    return rows
 
 
 def _group_text(week: WeekPlan, day: DayPlan) -> str:

@@ -5,7 +5,7 @@ Steps:
 1. Enumerate foods with ``GET /v1/foods/list`` (abridged, ``pageSize`` 200) per data
    type, unless the ids to fetch are FDC ids already.
 2. Fetch details with ``GET /v1/foods?fdcIds=...&format=full`` in batches of at most 20.
-3. Convert with :func:`planner.sources.foods_from_fdc_json`, write the canonical tables to a
+3. Convert with :func:`planner.food.sources.foods_from_fdc_json`, write the canonical tables to a
    temporary directory beside ``out``, validate them with the loader, and only then swap
    the directory into place. On any failure ``out`` keeps its previous contents.
 
@@ -49,7 +49,9 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from planner.data import (
+from planner.errors import DatasetError, FetchError, reason
+from planner.files import MIB, SMALL_FILE_CAP, read_text
+from planner.food.data import (
     FOODS_FILE,
     MANIFEST_FILE,
     PORTIONS_FILE,
@@ -57,9 +59,7 @@ from planner.data import (
     load_foods,
     write_dataset,
 )
-from planner.errors import DatasetError, FetchError, reason
-from planner.files import MIB, SMALL_FILE_CAP, read_text
-from planner.sources import FDC_DATA_TYPES, foods_from_fdc_json, sr_number
+from planner.food.sources import FDC_DATA_TYPES, foods_from_fdc_json, sr_number
 
 DEFAULT_BASE_URL: Final = "https://api.nal.usda.gov/fdc"
 DEMO_KEY: Final = "DEMO_KEY"
@@ -68,7 +68,7 @@ BATCH_SIZE: Final = 20  # the API's maximum for /v1/foods
 RETRY_STATUS: Final = (429, 500, 502, 503, 504)
 USER_AGENT: Final = "planner-fetch/0.1 (+https://github.com/; diet planner data refresh)"
 #: The manifest of a folder this module wrote says so; only such folders are replaced.
-WRITER: Final = "planner.fetch"
+WRITER: Final = "planner.food.fetch"
 #: The files such a folder holds; any other file in it makes a refresh refuse to replace it.
 DATA_FILES: Final = frozenset({FOODS_FILE, PORTIONS_FILE, MANIFEST_FILE})
 CACHE_MARK: Final = ".planner-fetch-cache"

@@ -1,4 +1,4 @@
-"""Importers: USDA's published formats -> the canonical :class:`~planner.data.FoodTable`.
+"""Importers: USDA's published formats -> the canonical :class:`~planner.food.data.FoodTable`.
 
 Three formats are read, all into the same canonical tables:
 
@@ -27,9 +27,9 @@ from typing import Any, Final
 
 import pandas as pd
 
-from planner.data import FoodTable
 from planner.errors import DatasetError, reason
-from planner.nutrients import (
+from planner.food.data import FoodTable
+from planner.food.nutrients import (
     FOOD_ID_COLUMNS,
     NUTRIENT_NAMES,
     PORTION_COLUMNS,
@@ -75,7 +75,7 @@ def assemble(foods: pd.DataFrame, values: pd.DataFrame, portions: pd.DataFrame,
     """Join descriptive columns, canonical nutrient values and portions into a FoodTable.
 
     ``foods`` is indexed by food id with the descriptive columns; ``values`` is the output of
-    :func:`planner.nutrients.to_canonical`, indexed by the same ids.
+    :func:`planner.food.nutrients.to_canonical`, indexed by the same ids.
     """
     wide = values.reindex(foods.index)
     frame = pd.concat([foods[list(FOOD_ID_COLUMNS[1:])], wide[list(NUTRIENT_NAMES)]], axis=1)

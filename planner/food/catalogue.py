@@ -9,7 +9,7 @@ every column and its sources):
 ``short_name``           what a person calls it ("cooked spinach")
 ``category``             one of :data:`CATEGORIES` (usable as an exclusion)
 ``role``                 its part in a meal, one of :data:`ROLES` (the meal rules in
-                         ``planner/meal_rules.csv`` are written in roles)
+                         ``planner/meals/meal_rules.csv`` are written in roles)
 ``kind``                 what a shopper buys it as ("cow's milk", "eggs", "salmon"); a week
                          uses one variety (``buy``) of each kind
 ``tags``                 ``fortified`` (nutrients added), ``staple`` (fine every day and at
@@ -49,8 +49,8 @@ from typing import Final, TypeVar
 import numpy as np
 import pandas as pd
 
-from planner.data import FoodTable, bundled_dir
 from planner.errors import DatasetError, PlanRequestError
+from planner.food.data import FoodTable, bundled_dir
 
 CATALOGUE_FILE: Final = "recommended_foods.csv"
 CATEGORIES: Final[tuple[str, ...]] = (

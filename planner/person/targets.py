@@ -1,6 +1,6 @@
 """Daily nutrient targets for one person from the Dietary Reference Intakes (DRIs).
 
-The DRI values live in ``planner/dri.csv``, one row per nutrient and life-stage group with
+The DRI values live in ``planner/person/dri.csv``, one row per nutrient and life-stage group with
 its source (NASEM/IOM reports, NIH ODS fact sheets). For every nutrient a target has:
 
 ``min``  the RDA, or the AI where no RDA exists (protein: RDA in g/kg when weight is known)
@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from planner.errors import ProfileError
-from planner.health import active_rules
-from planner.nutrients import NUTRIENT_NAMES, display_name, unit_label
-from planner.profile import ACTIVITIES, Override, Profile
+from planner.food.nutrients import NUTRIENT_NAMES, display_name, unit_label
+from planner.person.health import active_rules
+from planner.person.profile import ACTIVITIES, Override, Profile
 
 DEFAULT_ENERGY_BAND: Final = 0.10
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from planner.errors import LogError
-from planner.intake import Eaten
+from planner.food.intake import Eaten
 
 LOG_ENV: Final = "PLANNER_LOG"
 LOG_FILE: Final = "log.sqlite3"

@@ -4,7 +4,7 @@ A data directory holds:
 
 ``foods.csv.gz``
     one row per food: ``food_id, ndb_number, fdc_id, description, food_group, source``
-    then one column per canonical nutrient (see :mod:`planner.nutrients`), amount per
+    then one column per canonical nutrient (see :mod:`planner.food.nutrients`), amount per
     100 g edible portion. An empty cell is a value USDA does not report (NaN), not zero.
 ``portions.csv.gz``
     household measures: ``food_id, seq, amount, description, grams`` (``amount`` of
@@ -42,7 +42,7 @@ from planner.files import (
     gunzip,
     read_bytes,
 )
-from planner.nutrients import (
+from planner.food.nutrients import (
     BY_NAME,
     FOOD_ID_COLUMNS,
     NUTRIENT_NAMES,
@@ -79,7 +79,7 @@ class FoodTable:
 
 def bundled_dir() -> Path:
     """Return the directory of the bundled SR28 tables (in a wheel or a source checkout)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the planner package
     for candidate in (here / "datasets", here.parent / "datasets"):
         if (candidate / FOODS_FILE).is_file():
             return candidate

@@ -20,14 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from planner.catalogue import Catalogue, matching_foods
-from planner.data import FoodTable
 from planner.errors import LogError
-from planner.foodlog import Entry
-from planner.intake import nutrient_amounts
-from planner.nutrients import KEY_NUTRIENTS, display_name
-from planner.suggest import POORLY_ABSORBED, rank_foods
-from planner.targets import Targets
+from planner.food.catalogue import Catalogue, matching_foods
+from planner.food.data import FoodTable
+from planner.food.intake import nutrient_amounts
+from planner.food.nutrients import KEY_NUTRIENTS, display_name
+from planner.log.foodlog import Entry
+from planner.person.targets import Targets
+from planner.planning.suggest import POORLY_ABSORBED, rank_foods
 
 #: Nutrients the body stores: judged on the average of the logged days.
 STORED: Final = ("vitamin_d_ug", "vitamin_b12_ug")

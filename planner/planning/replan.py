@@ -23,13 +23,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, cast
 
-from planner.catalogue import SLOTS, Catalogue
-from planner.data import FoodTable
 from planner.errors import PlanRequestError
 from planner.files import MIB, read_text
-from planner.intake import Eaten
-from planner.nutrients import KEY_NUTRIENTS, display_name
-from planner.plan import (
+from planner.food.catalogue import SLOTS, Catalogue
+from planner.food.data import FoodTable
+from planner.food.intake import Eaten
+from planner.food.nutrients import KEY_NUTRIENTS, display_name
+from planner.meals.rules import Rules
+from planner.person.targets import Targets
+from planner.planning.plan import (
     Fixed,
     PlanItem,
     PlanOptions,
@@ -38,8 +40,6 @@ from planner.plan import (
     plan_item,
     plan_week,
 )
-from planner.rules import Rules
-from planner.targets import Targets
 
 #: Main meals in the order of a day.
 MAIN_MEALS: Final = ("breakfast", "lunch", "dinner")

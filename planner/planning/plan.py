@@ -4,7 +4,7 @@ Formulation
 -----------
 A joint integer model over a whole week with variety rules is slow (days are
 interchangeable, so the search is highly symmetric). The week is instead planned one day
-at a time, each day an exact mixed-integer model (:func:`planner.model.solve_day`) that
+at a time, each day an exact mixed-integer model (:func:`planner.planning.model.solve_day`) that
 knows what earlier days chose. Cost grows linearly with the number of days. Week-level
 rules become running bounds on each day: by day *d* of a 7-day block, the week's share
 of a weekly amount must be reached.
@@ -29,17 +29,17 @@ Nutrients (every bound elastic, so an impossible request is diagnosed, not crash
   * any target the user overrode is a hard daily minimum too;
   * protein, fiber, iron, zinc, vitamin C and folate minimums are aimed for: elastic like
     the rest, but a miss does not make a plan fail.
-Meals (``planner/meal_rules.csv``, read by :mod:`planner.rules`)
+Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
   * what each meal is made of, in catalogue roles: breakfast a cereal, toast or eggs with
     milk, yogurt or cheese and fruit; lunch and dinner one main, at most one grain or
     starch and one or two vegetables; snacks one or two foods; never two of a role nobody
     doubles; cold cereal only with milk or yogurt;
   * meal energy shares: breakfast 15-35 %, lunch 20-40 %, dinner 25-45 %, snack <= 20 %;
   * a food is eaten at one meal a day, staples (milk, bread...) at up to two;
-  * main-dish portions by age and energy need (``planner/portions.csv``: 2-4 oz-eq for
+  * main-dish portions by age and energy need (``planner/meals/portions.csv``: 2-4 oz-eq for
     children 9-13, 3-4 to 3-6 for teens and adults); above 2,600 kcal other portions may
     grow with the need, up to 1.5x.
-Food groups (``planner/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
+Food groups (``planner/meals/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
 vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the EER)
   * vegetables and fruit at least the pattern each day, grains near it with half whole,
     dairy or fortified soy at the pattern, protein foods at most 1.5x;
@@ -86,7 +86,8 @@ from typing import Any, Final, cast
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import (
+from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
+from planner.food.catalogue import (
     SLOTS,
     Catalogue,
     excluded_by,
@@ -96,24 +97,10 @@ from planner.catalogue import (
     portion_words,
     select,
 )
-from planner.data import FoodTable
-from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
-from planner.health import HealthRule, active_rules, missing_limits, safety_error
-from planner.model import (
-    Bound,
-    Count,
-    DayProblem,
-    Need,
-    SolverInfo,
-    SolverOptions,
-    UnitLimit,
-    met,
-    solve_day,
-    solve_diet,
-)
-from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
-from planner.quality import Quality, group_equivalents, healthy_eating_index
-from planner.rules import (
+from planner.food.data import FoodTable
+from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
+from planner.meals.rules import (
     COUNT_MEASURES,
     Pattern,
     Rules,
@@ -126,11 +113,24 @@ from planner.rules import (
     protein_oz_per_serving,
     rule_bounds,
 )
-from planner.rules import (
+from planner.meals.rules import (
     KCAL_PER_GRAM as RULE_KCAL_PER_GRAM,
 )
-from planner.shopping import ShoppingLine, shopping_list
-from planner.targets import Targets
+from planner.meals.shopping import ShoppingLine, shopping_list
+from planner.person.health import HealthRule, active_rules, missing_limits, safety_error
+from planner.person.targets import Targets
+from planner.planning.model import (
+    Bound,
+    Count,
+    DayProblem,
+    Need,
+    SolverInfo,
+    SolverOptions,
+    UnitLimit,
+    met,
+    solve_day,
+    solve_diet,
+)
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
 STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")

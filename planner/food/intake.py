@@ -34,7 +34,8 @@ from typing import Any, Final, cast
 
 import pandas as pd
 
-from planner.catalogue import (
+from planner.errors import IntakeError
+from planner.food.catalogue import (
     SLOTS,
     Catalogue,
     amount_text,
@@ -42,8 +43,7 @@ from planner.catalogue import (
     name_words,
     portion_words,
 )
-from planner.data import FoodTable
-from planner.errors import IntakeError
+from planner.food.data import FoodTable
 
 #: Grams per unit of weight.
 WEIGHTS: Final = {"g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}

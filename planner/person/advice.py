@@ -2,7 +2,7 @@
 
 Red-flag signs send the person to a doctor and nothing else. Then the check asks about
 conditions and medicines that change what a mineral-rich plan may do
-(:mod:`planner.health`), lists common everyday causes of benign twitching (caffeine,
+(:mod:`planner.person.health`), lists common everyday causes of benign twitching (caffeine,
 alcohol, little sleep, stress, hard exercise, heavy sweating) and the nutrients worth
 emphasising, and offers the matching ``planner week`` command.
 
@@ -12,7 +12,7 @@ advise without it. Other questions left unanswered are reported as such.
 
 Sources: NIH Office of Dietary Supplements fact sheets (magnesium, potassium, vitamin D,
 vitamin B12), NHS and Cleveland Clinic patient pages on muscle twitching, FDA (salt), and
-the sources on each rule of :mod:`planner.health`.
+the sources on each rule of :mod:`planner.person.health`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from typing import Any, Final
 
 from planner.errors import ProfileError
 from planner.files import read_text
-from planner.health import CONDITIONS, MEDICINES, RULES
-from planner.profile import Profile
+from planner.person.health import CONDITIONS, MEDICINES, RULES
+from planner.person.profile import Profile
 
 #: question key -> question
 RED_FLAGS: Final[Mapping[str, str]] = {

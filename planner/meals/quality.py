@@ -22,7 +22,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import GROUP_COLUMNS
+from planner.food.catalogue import GROUP_COLUMNS
 
 #: The food groups a plan reports, per day: name -> (label, unit).
 GROUPS: Final[Mapping[str, tuple[str, str]]] = {

@@ -42,8 +42,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
-from planner.catalogue import Catalogue, load_catalogue
-from planner.data import FoodTable, load_foods
 from planner.errors import (
     ClusterError,
     DatasetError,
@@ -54,12 +52,14 @@ from planner.errors import (
     reason,
 )
 from planner.files import TABLE_FILE_CAP, read_bytes
-from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
-from planner.plan import PlanOptions, WeekPlan, plan_week
-from planner.profile import make_profile, parse_override
-from planner.report import GROUP_BASIS, group_rows, week_average
-from planner.rules import Rules, load_rules
-from planner.targets import compute_targets
+from planner.food.catalogue import Catalogue, load_catalogue
+from planner.food.data import FoodTable, load_foods
+from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
+from planner.meals.rules import Rules, load_rules
+from planner.person.profile import make_profile, parse_override
+from planner.person.targets import compute_targets
+from planner.planning.plan import PlanOptions, WeekPlan, plan_week
+from planner.planning.summary import GROUP_BASIS, group_rows, week_average
 
 if TYPE_CHECKING:
     from distributed import Client

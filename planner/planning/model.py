@@ -5,7 +5,7 @@ Two models live here:
 * :func:`solve_day` picks whole (or half) servings of candidate foods for the meal slots of
   one day. Every nutrient bound is *elastic*: a slack variable with a large penalty lets
   the model stay feasible and report exactly which bound failed and by how much. The week
-  planner (:mod:`planner.plan`) calls it once per day.
+  planner (:mod:`planner.planning.plan`) calls it once per day.
 * :func:`solve_diet` is the generic diet problem over a user's own food table (minimise
   price or energy subject to nutrient bounds), also elastic for diagnosis.
 

@@ -22,12 +22,12 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import Catalogue, find_food, portion_words, select
-from planner.data import FoodTable
 from planner.errors import PlanRequestError
-from planner.health import active_rules
-from planner.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, suggest
-from planner.targets import Targets
+from planner.food.catalogue import Catalogue, find_food, portion_words, select
+from planner.food.data import FoodTable
+from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, suggest
+from planner.person.health import active_rules
+from planner.person.targets import Targets
 
 Basis = Literal["serving", "100g", "100kcal"]
 BASES: Final[tuple[str, ...]] = ("serving", "100g", "100kcal")

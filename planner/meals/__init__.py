@@ -1,0 +1,9 @@
+"""Meals: what a meal and a day are made of, and how good a day's food is.
+
+Owns the meal, day and portion rules and the DGA food patterns (:mod:`.rules`, with
+``meal_rules.csv``, ``day_rules.csv``, ``portions.csv`` and ``food_patterns.csv`` beside
+it), food groups and the Healthy Eating Index (:mod:`.quality`) and the shopping list
+(:mod:`.shopping`).
+
+May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.food`.
+"""

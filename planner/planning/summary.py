@@ -1,0 +1,62 @@
+"""What a planned week adds up to: nutrient averages and food groups against the pattern.
+
+Shared by the reports (:mod:`planner.output.report`) and the batch's tables
+(:mod:`planner.planning.batch`), so neither imports the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from planner.food.catalogue import counted_groups
+from planner.meals.quality import GROUPS
+from planner.planning.plan import WeekPlan
+
+
+def week_average(week: WeekPlan, nutrient: str) -> float:
+    return sum(d.totals[nutrient] for d in week.days) / len(week.days)
+
+
+#: Food groups reported against the pattern: group -> per "day" or "week".
+GROUP_BASIS: Final = {"vegetables": "day", "veg_dark_green": "week", "fruits": "day",
+                      "grains": "day", "grains_whole": "day", "dairy": "day",
+                      "protein": "day", "protein_seafood": "week"}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One food group: the plan's amount and the pattern's, per day or per week."""
+
+    group: str
+    label: str
+    unit: str
+    per: str  # day or week
+    plan: float
+    pattern: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"group": self.group, "label": self.label, "unit": self.unit, "per": self.per,
+                "plan": round(self.plan, 2),
+                "pattern": None if self.pattern is None else round(self.pattern, 2)}
+
+
+def group_rows(week: WeekPlan) -> list[GroupRow]:
+    """The plan's food groups (daily average; weekly groups as a 7-day amount) against the
+    DGA pattern it follows. Empty for whole-table plans (no equivalents)."""
+    if week.pattern is None:
+        return []
+    pattern = week.pattern
+    counted = [counted_groups(d.groups, pattern.daily("vegetables"), pattern.daily("protein"))
+               for d in week.days]
+    rows = []
+    for group, (label, unit) in GROUPS.items():
+        per = GROUP_BASIS[group]
+        average = sum(c.get(group, 0.0) for c in counted) / len(counted)
+        if per == "week":
+            rows.append(GroupRow(group, label, unit, per, average * 7,
+                                 week.pattern.weekly(group)))
+        else:
+            rows.append(GroupRow(group, label, unit, per, average,
+                                 week.pattern.daily(group)))
+    return rows
