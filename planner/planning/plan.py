@@ -239,8 +239,12 @@ class PlanItem:
 
 @dataclass(frozen=True)
 class Meal:
+    """One meal of a day: its slot, its foods and, where the meal is a dish from the dish
+    table, the dish's name as the output prints it ("" for a meal that is not a dish)."""
+
     slot: str
     items: tuple[PlanItem, ...]
+    dish: str = ""
 
 
 @dataclass(frozen=True)
