@@ -147,6 +147,7 @@ def dish_word(short_name: str) -> str:
     ("cooked brown rice" -> "brown rice", "Cheerios (fortified)" -> "Cheerios")."""
     text = re.sub(r"\s*\([^)]*\)", "", short_name)
     text = re.sub(r"^(cooked|roasted|roast) ", "", text)
+    text = re.sub(r" patty\b", "", text)
     return re.sub(r",.*$", "", text).strip()
 
 
@@ -185,12 +186,15 @@ class Dishes:
     def by_id(self, dish_id: str) -> Dish | None:
         return next((d for d in self.dishes if d.id == dish_id), None)
 
-    def suited(self, entries: pd.DataFrame, diet: str, no_dairy: bool,
-               asked: Sequence[str] = ()) -> np.ndarray:
-        """Per row of ``entries``, whether the food is for this person (see the module
-        docstring); ``asked`` are food ids the person likes or includes."""
+    def suited(self, entries: pd.DataFrame, diet: str, asked: Sequence[str] = ()
+               ) -> np.ndarray:
+        """Per row of ``entries`` (the foods a person's diet and exclusions allow),
+        whether the food is for this person (see the module docstring): ``no_dairy`` or
+        ``no_gluten`` hold when none of ``entries`` has that allergen; ``asked`` are food
+        ids the person likes or includes."""
         keep = np.ones(len(entries), dtype=bool)
-        wanted = {diet} | ({"no_dairy"} if no_dairy else set())
+        allergens = {a for row in entries["allergens"] for a in _words(row)}
+        wanted = {diet} | {f"no_{a}" for a in ("dairy", "gluten") if a not in allergens}
         for choice in self.choices:
             if not choice.allowed_for & wanted:
                 keep &= ~choice.matches(entries)

@@ -133,6 +133,20 @@ class UnitLimit:
 
 
 @dataclass(frozen=True)
+class DishOption:
+    """One dish a meal may be: the meal is exactly one of its slot's options. Only the
+    ``members`` candidates may be used when it is chosen, and each ``parts`` entry
+    (candidates, lo, hi) then holds between lo and hi used candidates. ``cost`` is
+    charged when it is chosen."""
+
+    name: str
+    slot: int
+    members: np.ndarray
+    parts: Sequence[tuple[np.ndarray, int, int]]
+    cost: float = 0.0
+
+
+@dataclass(frozen=True)
 class DayProblem:
     """One day's meal-planning model, in arrays indexed by candidate (a food in a slot).
 
@@ -159,6 +173,7 @@ class DayProblem:
     exclusive: Sequence[tuple[str, Sequence[np.ndarray]]] = ()
     energy_target: float | None = None
     energy_weight: float = 0.0
+    dishes: Sequence[DishOption] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +182,7 @@ class DaySolution:
     slack: Mapping[str, float]  # bound name -> relative miss (0 when met)
     info: SolverInfo
     objective: float
+    dishes: Sequence[int] = ()  # indices into problem.dishes of the chosen dishes
 
 
 def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> DaySolution:
@@ -228,6 +244,7 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
             for i in members:
                 lp += _expr([*used[int(i)], (mark, -1.0)]) <= 0, f"x_{name}_{g}_{int(i)}"
         lp += _expr(marks) <= 1, f"exclusive_{name}"
+    chosen = _add_dishes(lp, problem.dishes, used, problem.slot, objective)
     if problem.energy_target:
         over = lp.add_variable("energy_over", 0)
         under = lp.add_variable("energy_under", 0)
@@ -272,7 +289,39 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
     info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)
     values = np.rint(amounts()).astype(int)
-    return DaySolution(values, slack, info, float(pulp.value(lp.objective) or 0.0))
+    picked = [k for k, y in enumerate(chosen) if (y.varValue or 0.0) > 0.5]
+    return DaySolution(values, slack, info, float(pulp.value(lp.objective) or 0.0), picked)
+
+
+def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
+                used: Sequence[Sequence[tuple[Any, float]]], slot: np.ndarray,
+                objective: list[tuple[Any, float]]) -> list[Any]:
+    """Each meal with dish options is exactly one of them: one binary per dish, a
+    candidate used only if a chosen dish has it (never, in a meal with dishes, if none
+    does), each part of the chosen dish within its counts. Return the dish binaries, in
+    the order of ``dishes``."""
+    chosen = [lp.add_variable(f"dish{k}", 0, 1, cat="Binary") for k in range(len(dishes))]
+    by_slot: dict[int, list[int]] = {}
+    offers: dict[int, list[int]] = {}
+    for k, dish in enumerate(dishes):
+        by_slot.setdefault(dish.slot, []).append(k)
+        for i in dish.members:
+            offers.setdefault(int(i), []).append(k)
+        if dish.cost:
+            objective.append((chosen[k], float(dish.cost)))
+        for p, (members, lo, hi) in enumerate(dish.parts):
+            terms = [t for i in members for t in used[int(i)]]
+            if lo > 0:
+                lp += _expr([*terms, (chosen[k], -float(lo))]) >= 0, f"dish{k}_part{p}_lo"
+            if hi < len(members):
+                lp += _expr([*terms, (chosen[k], float(len(members) - hi))]) \
+                    <= len(members), f"dish{k}_part{p}_hi"
+    for s, ks in by_slot.items():
+        lp += _expr((chosen[k], 1.0) for k in ks) == 1, f"one_dish_slot{s}"
+    for i in np.flatnonzero(np.isin(slot, list(by_slot))):
+        ks = offers.get(int(i), [])
+        lp += _expr([*used[int(i)], *((chosen[k], -1.0) for k in ks)]) <= 0, f"in_dish{i}"
+    return chosen
 
 
 class _PulpBackend:
