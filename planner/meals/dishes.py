@@ -119,7 +119,7 @@ class Dish:
         taken: set[int] = set()
         filled: dict[str, str] = {}
         for c, m in zip(self.components, fits, strict=True):
-            rows = [i for i in np.flatnonzero(m) if i not in taken]
+            rows = [int(i) for i in np.flatnonzero(m) if int(i) not in taken]
             taken.update(rows)
             if rows:
                 filled[c.label] = _and([names[i] for i in rows])

@@ -99,7 +99,7 @@ from planner.food.catalogue import (
 )
 from planner.food.data import FoodTable
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
-from planner.meals.dishes import Dish, Dishes, load_dishes
+from planner.meals.dishes import Dish, Dishes, dish_of, load_dishes
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
 from planner.meals.rules import (
     COUNT_MEASURES,
@@ -640,7 +640,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
             history.record(day, units, data, {(int(f), int(data.fixed_slot[f]))
                                               for f in rows})
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
-                                   data, table, context.catalogue)
+                                   data, table, context.catalogue, menu=context.menu)
     for day in range(1, options.days + 1):
         if day in plans:
             continue
@@ -665,7 +665,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
         served = {problem.dishes[k].slot: problem.dishes[k].name for k in solution.dishes}
         history.dishes[day] = served
         plans[day] = _day_plan(day, problem.food, problem.slot, solution.units, data, table,
-                               context.catalogue, _dish_objects(context, served))
+                               context.catalogue, _dish_objects(context, served),
+                               context.menu)
     day_plans = [plans[d] for d in range(1, options.days + 1)]
     return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options)
 
@@ -792,7 +793,7 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
     day_units = np.array([max(lv) for lv in levels]) + np.floor(1 / step + 1e-9).astype(int)
     slot_cap = np.full((len(ids), len(SLOTS)), np.inf)
     if rules.sides:
-        rows = measures.to_dict("records")
+        rows = [{str(k): float(v) for k, v in r.items()} for r in measures.to_dict("records")]
         for f in range(len(ids)):
             for s, slot in enumerate(SLOTS):
                 cap = rules.side_cap(role[f], slot, age, energy_kcal, rows[f])
@@ -997,7 +998,7 @@ class _History:
             return eaten
         hit = np.zeros(int(group.max()) + 1 if len(group) else 0, dtype=bool)
         hit[group[eaten]] = True
-        return hit[group]
+        return np.asarray(hit[group])
 
     def same_meal(self, day: int, food: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Per candidate: decided days within 6 of ``day`` with that food at that meal."""
@@ -1492,7 +1493,8 @@ def _dish_objects(context: _Context, served: Mapping[int, str]) -> dict[int, Dis
 
 def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, data: _Data,
               table: FoodTable, catalogue: pd.DataFrame | None = None,
-              dishes: Mapping[int, Dish] | None = None) -> DayPlan:
+              dishes: Mapping[int, Dish] | None = None,
+              menu: Mapping[str, Sequence[Dish]] | None = None) -> DayPlan:
     """The day from chosen units per (row, slot) candidate; fixed rows as they are; a
     meal that is a dish carries the dish's name for its foods."""
     meals: list[Meal] = []
@@ -1501,14 +1503,18 @@ def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, d
         items = []
         for i in np.flatnonzero((slot == s) & (units > 0)):
             f = int(food[i])
+            rows.append(f)
             if f in data.fixed_items:
                 items.append(data.fixed_items[f])
                 continue
-            rows.append(f)
             items.append(plan_item(data.entries, data.ids[f],
                                    float(units[i] * data.step[f]), table))
         dish = (dishes or {}).get(s)
-        name = dish.title(data.entries.iloc[rows]) if dish is not None and rows else ""
+        if dish is None and rows and menu is not None:  # a kept meal: the dish it is
+            dish = dish_of(data.entries.iloc[rows], menu.get(slot_name, ()))
+        eaten = any(i.eaten for i in items)
+        name = dish.title(data.entries.iloc[rows]) if dish is not None and rows and \
+            not eaten else ""
         if items:
             meals.append(Meal(slot_name, tuple(items), name))
     all_items = [i for m in meals for i in m.items]
@@ -1836,18 +1842,39 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
 
 
 def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[str]:
-    """Meal rules per meal and hard day rules per day, from the catalogue alone."""
+    """Meal rules, dishes and portions per meal, from the catalogue and the rule and dish
+    tables alone: every meal a dish of the table with its required components, every
+    food within its portion for the person's age and energy need."""
     problems = []
     entries = catalogue.entries
     allowed = select(catalogue, week.options.diet, week.options.exclude)
     caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
+    dishes = load_dishes()
+    age = week.targets.profile.age
+    eer = week.targets["energy_kcal"].value or 0.0
     for d in week.days:
         for meal in d.meals:
             if any(i.eaten for i in meal.items):
                 continue  # what was eaten is not judged
-            roles = [str(entries.loc[i.food_id, "role"]) for i in meal.items]
+            where = f"day {d.day} {meal.slot}"
+            foods = entries.loc[[i.food_id for i in meal.items]]
+            roles = [str(r) for r in foods["role"]]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
                                                                  rules.meals, caps[meal.slot])]
             if len({i.food_id for i in meal.items}) != len(meal.items):
-                problems.append(f"day {d.day} {meal.slot}: a food twice in one meal")
+                problems.append(f"{where}: a food twice in one meal")
+            dish = dish_of(foods, [x for x in dishes.dishes if meal.slot in x.slots])
+            if dish is None:
+                problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
+            elif not meal.dish:
+                problems.append(f"{where}: the meal has no dish name")
+            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
+            for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
+                most = rules.side_cap(str(entries.loc[item.food_id, "role"]), meal.slot, age,
+                                      eer, {str(k): float(v) for k, v in row.items()})
+                step = float(cast(float, entries.loc[item.food_id, "step"]))
+                if most is not None and \
+                        item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
+                    problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
+                                    "more than one portion for the person")
     return problems
