@@ -44,6 +44,8 @@ HIGHS_HEURISTIC_EFFORT: Final = 0.05
 #: limit, unlike a time limit, stops at the same point on any machine, so plans stay
 #: reproducible.
 HIGHS_MAX_NODES: Final = 100
+#: Dishes per meal the integer pass may choose besides those the LP relaxation uses.
+POOL_DISHES: Final = 3
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,9 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
               if k in hard and (v.varValue or 0.0) <= 1e-9]
     backend.set_upper(strict, 0.0)
     keep = _pool(problem, amounts())
+    dish_keep = _dish_pool(problem, np.array([y.varValue or 0.0 for y in chosen]), keep)
     outside = [z for j in np.flatnonzero(~keep) for z, _ in levels[j]]
+    outside += [chosen[k] for k in np.flatnonzero(~dish_keep)]
     backend.set_upper(outside, 0.0)
     info = backend.run(mip=True)
     if info.status == "infeasible":
@@ -309,6 +313,7 @@ def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
             offers.setdefault(int(i), []).append(k)
         if dish.cost:
             objective.append((chosen[k], float(dish.cost)))
+    for k, dish in enumerate(dishes):
         for p, (members, lo, hi) in enumerate(dish.parts):
             terms = [t for i in members for t in used[int(i)]]
             if lo > 0:
@@ -468,6 +473,25 @@ def _highs_options(options: SolverOptions) -> dict[str, Any]:
 POOL_PER_SLOT: Final = 8
 POOL_PER_NEED: Final = 3
 POOL_PER_BOUND: Final = 5
+
+
+def _dish_pool(problem: DayProblem, relaxed: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The dishes the integer pass may choose: those the LP uses and the cheapest
+    POOL_DISHES of each meal; the cheapest few foods of each of their required parts
+    join the food pool (``keep``, changed in place) so that each stays makeable."""
+    out = relaxed > 1e-6
+    cost = np.array([d.cost for d in problem.dishes])
+    slots = np.array([d.slot for d in problem.dishes], dtype=int)
+    for s in set(slots.tolist()):
+        members = np.flatnonzero(slots == s)
+        out[members[np.argsort(cost[members], kind="stable")[:POOL_DISHES]]] = True
+    item_cost = problem.item_cost
+    for k in np.flatnonzero(out):
+        for members, lo, _ in problem.dishes[k].parts:
+            if lo > 0 and len(members):
+                m = np.asarray(members, dtype=int)
+                keep[m[np.argsort(item_cost[m], kind="stable")[:POOL_PER_NEED]]] = True
+    return out
 
 
 def _pool(problem: DayProblem, relaxed: np.ndarray) -> np.ndarray:
