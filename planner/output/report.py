@@ -23,7 +23,7 @@ from planner.log.gaps import CONTEXT as GAP_CONTEXT
 from planner.log.gaps import GapLine, GapReport, gap_document
 from planner.person.advice import DOCTOR, Advice
 from planner.person.health import active_rules, missing_limits, safety_error
-from planner.person.targets import Targets
+from planner.person.targets import EER_SOURCE, Targets
 from planner.planning.diet import DietResult
 from planner.planning.plan import DayPlan, Meal, PlanItem, WeekPlan
 from planner.planning.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
@@ -118,6 +118,9 @@ def format_targets(targets: Targets, fmt: str = "table") -> str:
     if missing:
         lines.append(f"Not yet plannable: {safety_error(missing)}.")
     lines += list(targets.warnings)
+    if "energy_kcal" in targets.items and not targets["energy_kcal"].overridden:
+        lines.append(f"Energy: {EER_SOURCE}; {targets.energy_equation} (kcal/day; age in "
+                     "years, ht in cm, wt in kg).")
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)
