@@ -39,10 +39,10 @@ from planner.person.advice import (
     ANSWERS_CAP,
     EMPHASIS_QUESTIONS,
     FACTORS,
-    QUESTIONS,
     RED_FLAGS,
     Answers,
     advise,
+    ask,
     answers_from_lines,
     read_answers_file,
 )
@@ -654,7 +654,7 @@ def advice(
     if sys.stdin.isatty() and not no_input:
         asked: dict[str, bool | None] = {}
         for key in collected.missing():
-            asked[key] = typer.confirm(QUESTIONS[key], default=False)
+            asked[key] = ask(key, input, typer.echo)  # Enter alone is not a "no"
             if key in RED_FLAGS and asked[key]:
                 break  # one red flag is enough: see a doctor
         collected = collected.merged(asked)
