@@ -42,8 +42,8 @@ from planner.person.advice import (
     RED_FLAGS,
     Answers,
     advise,
-    ask,
     answers_from_lines,
+    ask,
     read_answers_file,
 )
 from planner.person.health import CONDITIONS, MEDICINES

@@ -124,7 +124,7 @@ def healthy_eating_index(equivalents: Mapping[str, float], nutrients: Mapping[st
     fatty = 10.0 if ratio >= 2.5 else 0.0 if ratio <= 1.2 else 10 * (ratio - 1.2) / 1.3
     if sfa <= 0 and unsaturated <= 0:  # no fat at all: the NCI macro scores 0, not 10
         fatty = 0.0
-    components = (
+    components: tuple[HeiComponent, ...] = (
         _adequacy("Total fruits", 5, fruit, 0.8, "cup-eq/1,000 kcal"),
         _adequacy("Whole fruits", 5, e["fruit_whole_cup"] * per, 0.4, "cup-eq/1,000 kcal"),
         _adequacy("Total vegetables", 5, veg, 1.1, "cup-eq/1,000 kcal"),
