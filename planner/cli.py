@@ -678,7 +678,8 @@ def batch(
                                            "and optional life_stage, weight, height, "
                                            "activity, diet, exclude, include, like, "
                                            "dislike, conditions, medicines (lists split "
-                                           "by ;), days, seed, "
+                                           "by ;), days, seed, pregnancy_week, trimester, "
+                                           "pre_pregnancy_weight, postpartum_months, "
                                            "target.<nutrient>, target.<nutrient>.max.",
                                            dir_okay=False)],
     out: Annotated[str, typer.Option("--out", help="Output folder (new, empty, or this "
