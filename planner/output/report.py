@@ -269,8 +269,9 @@ def _target_line(week: WeekPlan) -> str:
                         f"({mine_t.replaced_text(unit_label(n))})")
     energy = week.applied["energy_kcal"]
     eer = week.targets["energy_kcal"].value
+    basis = "" if week.targets["energy_kcal"].overridden else ", NASEM 2023 EER"
     bits.append(f"energy {energy.min:,.0f}-{energy.max:,.0f} kcal"
-                + (f" (need {eer:,.0f})" if eer else ""))
+                + (f" (need {eer:,.0f}{basis})" if eer else ""))
     return "Daily targets (100 %): " + ", ".join(bits)
 
 
