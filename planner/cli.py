@@ -634,8 +634,9 @@ def advice(
     Red-flag signs first (they mean: see a doctor), then kidney disease and medicines that
     change a mineral-rich plan, common causes, the nutrients to emphasise and the planner
     week command to run. Answers come from flags, --answers FILE or standard input (one yes
-    or no a line, in the order asked); in a terminal it asks. A red-flag question nobody
-    answered is an error, never a "no".
+    or no a line, in the order asked); in a terminal it asks, and a red-flag, kidney or
+    medicine question takes only yes or no (Enter alone asks again). A red-flag question
+    nobody answered is an error, never a "no".
 
     Example: planner advice --no-weakness --no-wasting --no-swallowing --no-spreading
     --no-persistent --sweating --age 55 --sex male --no-input
