@@ -238,9 +238,9 @@ GESTATION_KCAL_PER_WEEK: Final = 9.16
 #: (NASEM 2023 Table 5-13, rounded): (BMI below, kcal/day); 30 and over: -50.
 PREGNANCY_DEPOSITION: Final = ((18.5, 300.0), (25.0, 200.0), (30.0, 150.0),
                                (math.inf, -50.0))
-#: The week assumed for a trimester given without a week (and for the 2nd trimester,
-#: assumed when a pregnancy has neither).
-TRIMESTER_ASSUMED_WEEK: Final = {1: 8, 2: 20, 3: 34}
+#: The week the equation uses for a 2nd or 3rd trimester given without a week (and the
+#: 2nd trimester, week 20, is assumed when a pregnancy has neither).
+TRIMESTER_ASSUMED_WEEK: Final = {2: 20, 3: 34}
 #: Lactation (NASEM 2023 Table 5-14, rounded): months postpartum -> (energy in milk,
 #: energy from the mother's weight loss), kcal/day, added to the nonpregnant EER.
 LACTATION_ENERGY: Final = {"0-6": (540.0, 140.0), "7-12": (380.0, 0.0)}
