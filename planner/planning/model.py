@@ -282,14 +282,18 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     outside += [chosen[k] for k in np.flatnonzero(~dish_keep)]
     backend.set_upper(outside, 0.0)
     info = backend.run(mip=True)
-    if info.status == "infeasible":
+    if info.status in ("infeasible", "no solution"):
         seconds += info.seconds
         backend.set_upper(outside, 1.0)
         info = backend.run(mip=True)
-    if info.status == "infeasible":
+    if info.status in ("infeasible", "no solution"):
         seconds += info.seconds
         backend.set_upper(strict, None)
         info = backend.run(mip=True)
+    if info.status == "no solution":
+        raise SolverError(f"no meal plan for a day was found within the solver's limit "
+                          f"({options.time_limit:g} s a pass); try again on a less busy "
+                          "machine, or with fewer exclusions")
     slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
     info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)
     values = np.rint(amounts()).astype(int)
@@ -430,6 +434,11 @@ class _HighsBackend:
             if status in (highspy.HighsModelStatus.kInfeasible,
                           highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 return SolverInfo("HiGHS", "infeasible", seconds, None)
+            if mip and status in (highspy.HighsModelStatus.kTimeLimit,
+                                  highspy.HighsModelStatus.kSolutionLimit,
+                                  highspy.HighsModelStatus.kIterationLimit):
+                # stopped before a first solution: the caller loosens the model
+                return SolverInfo("HiGHS", "no solution", seconds, None)
             raise SolverError(f"solver failed: HiGHS status "
                               f"{self.highs.modelStatusToString(status)} after "
                               f"{seconds:.1f} s (time limit {self.options.time_limit:g} s)")
@@ -487,7 +496,7 @@ def _dish_pool(problem: DayProblem, relaxed: np.ndarray, keep: np.ndarray) -> np
         out[members[np.argsort(cost[members], kind="stable")[:POOL_DISHES]]] = True
     item_cost = problem.item_cost
     for k in np.flatnonzero(out):
-        for members, lo, _ in problem.dishes[k].parts:
+        for members, lo, _ in problem.dishes[int(k)].parts:
             if lo > 0 and len(members):
                 m = np.asarray(members, dtype=int)
                 keep[m[np.argsort(item_cost[m], kind="stable")[:POOL_PER_NEED]]] = True

@@ -88,6 +88,7 @@ import pandas as pd
 
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
 from planner.food.catalogue import (
+    ALLERGENS,
     SLOTS,
     Catalogue,
     excluded_by,
@@ -652,7 +653,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
                 f"day {day}: the meal rules cannot be met with the foods allowed "
                 f"({int(np.sum(data.fixed_day == 0))} foods after diet and exclusions); "
                 "allow more foods or raise --max-days", day=day,
-                suggestions=("relax an exclusion", "raise --max-days"))
+                suggestions=("allow more foods", "raise --max-days"))
         for key, slack in solution.slack.items():
             bound = bound_info.get(key)
             if bound is not None and bound.hard and not met(slack):
@@ -679,8 +680,8 @@ def check_plan_options(catalogue: Catalogue, options: PlanOptions
     _check_options(options)
     foods = select(catalogue, options.diet, options.exclude)
     if foods.empty:
-        raise InfeasiblePlanError("no foods left after the diet and exclusions; relax an "
-                                  "exclusion", suggestions=("relax an exclusion",))
+        raise InfeasiblePlanError("no foods left after the diet and exclusions",
+                                  suggestions=("allow more foods",))
     return foods, _resolve_includes(catalogue, foods, options.include)
 
 
@@ -1116,7 +1117,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     if not pairs:
         raise InfeasiblePlanError(f"day {day}: no foods left within the variety rules; "
                                   "allow more foods or raise --max-days",
-                                  suggestions=("relax an exclusion", "raise --max-days"))
+                                  suggestions=("allow more foods", "raise --max-days"))
     food = np.array([f for f, _ in pairs], dtype=int)
     slot = np.array([s for _, s in pairs], dtype=int)
     is_fixed = data.fixed_day[food] == day
@@ -1775,10 +1776,16 @@ def suggest_fixes(shortfalls: Sequence[Shortfall], options: PlanOptions) -> list
                    "talk to a clinician about a "
                    + ("vitamin B12" if "vitamin_b12_ug" in short else "vitamin D")
                    + " supplement")
-    others = [e for e in options.exclude if not (e.lower() == "fortified" and out)]
+    # an allergen is excluded for a reason (an allergy, coeliac disease): never suggest
+    # eating it; suggest a food to add instead
+    others = [e for e in options.exclude if not (e.lower() == "fortified" and out)
+              and e.lower() not in ALLERGENS]
     if others:
         out.append("relax an exclusion (" + ", ".join(f"--exclude {e}" for e in others[:3])
                    + ")")
+    if excluded & set(ALLERGENS):
+        out.append("add a food you can eat with --include "
+                   "(planner foods --rich-in calcium lists some)")
     if short & {"calcium_mg"} and "dairy" in excluded:
         out.append("allow dairy, or calcium-set tofu and fortified plant milks")
     if not out or short - {"vitamin_b12_ug", "vitamin_d_ug"}:
