@@ -1,9 +1,11 @@
 """Meals: what a meal and a day are made of, and how good a day's food is.
 
-Owns the meal, day and portion rules and the DGA food patterns (:mod:`.rules`, with
-``meal_rules.csv``, ``day_rules.csv``, ``portions.csv`` and ``food_patterns.csv`` beside
-it), food groups and the Healthy Eating Index (:mod:`.quality`) and the shopping list
-(:mod:`.shopping`).
+Owns the dish table (:mod:`.dishes`, ``dishes.csv``: the dishes people cook, one row a
+dish, and ``food_choices.csv``: which foods are for whom), the meal, day and portion
+rules and the DGA food patterns (:mod:`.rules`, with ``meal_rules.csv``,
+``day_rules.csv``, ``portions.csv``, ``side_portions.csv`` and ``food_patterns.csv``
+beside it), food groups and the Healthy Eating Index (:mod:`.quality`) and the shopping
+list (:mod:`.shopping`).
 
 May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.food`.
 """

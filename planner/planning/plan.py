@@ -1597,6 +1597,13 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
     if capped:
         notes.append(f"Every day stays below {options.ul_margin:.0%} of the upper limit for "
                      f"{', '.join(capped)}.")
+    weekly = None if pattern is None else pattern.weekly("veg_dark_green")
+    if weekly and len(days) >= MIN_BLOCK_FOR_WEEKLY:
+        eaten = sum(d.groups.get("veg_dark_green", 0.0) for d in days) * WINDOW / len(days)
+        if eaten > 2 * weekly + 1e-6:
+            notes.append(f"Dark-green vegetables come to {eaten:.1f} cup-eq a week, more than "
+                         f"twice the pattern's {weekly:g}: leafy greens are among the richest "
+                         "sources of magnesium and calcium the diet allows.")
     return tuple(notes)
 
 
