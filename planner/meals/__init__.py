@@ -5,5 +5,6 @@ Owns the meal, day and portion rules and the DGA food patterns (:mod:`.rules`, w
 it), food groups and the Healthy Eating Index (:mod:`.quality`) and the shopping list
 (:mod:`.shopping`).
 
-May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.food`.
+May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.words`,
+:mod:`planner.food`.
 """

@@ -131,6 +131,7 @@ from planner.planning.model import (
     solve_day,
     solve_diet,
 )
+from planner.words import plural
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
 STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")
@@ -419,7 +420,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health for note in rule.notes)
     if left_out:
-        notes += (f"{len(left_out)} food(s) whose "
+        notes += (f"{plural(len(left_out), 'food')} whose "
                   f"{', '.join(display_name(n) for n in must_know)} USDA does not report "
                   f"were left out, so that it stays steady: {', '.join(left_out[:6])}"
                   f"{' ...' if len(left_out) > 6 else ''}.",)
@@ -428,7 +429,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     for name, removed in excluded_by(catalogue, options.exclude).items():
         shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
                                           if len(removed) > 6 else "")
-        notes += (f"--exclude {name} removed {len(removed)} food(s): {shown}.",)
+        notes += (f"--exclude {name} removed {plural(len(removed), 'food')}: {shown}.",)
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
                  f"of 7 (asked: {options.max_days}).", *notes)
@@ -1389,12 +1390,15 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
                      "them); use --strict-daily to meet them every day.")
     unknown = sorted({f for d in days for n in KEY_NUTRIENTS for f in d.unknown.get(n, ())})
     if unknown:
-        notes.append(f"{len(unknown)} chosen food(s) have no USDA value for a key nutrient "
+        notes.append(f"{plural(len(unknown), 'chosen food')} "
+                     f"{'has' if len(unknown) == 1 else 'have'} "
+                     "no USDA value for a key nutrient "
                      f"({', '.join(unknown)}); totals count those values as 0, so they are "
                      "lower bounds.")
     if catalogue.missing:
-        notes.append(f"{len(catalogue.missing)} catalogue food(s) are not in this food table "
-                     "and were not used.")
+        notes.append(f"{plural(len(catalogue.missing), 'catalogue food')} "
+                     f"{'is' if len(catalogue.missing) == 1 else 'are'} not in this food "
+                     "table and not used.")
     if pattern is None:
         notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
                      "meal structure and food-group rules do not apply.")
@@ -1438,7 +1442,8 @@ def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
     low = [d.day for d in days if d.totals["vitamin_b12_ug"] < B12_DAILY_SHARE * b12.min]
     if not low:
         return ()
-    return (f"Vitamin B12 is low on day(s) {', '.join(map(str, low))}: the body absorbs only "
+    return (f"Vitamin B12 is low on {'day' if len(low) == 1 else 'days'} "
+            f"{', '.join(map(str, low))}: the body absorbs only "
             "a little B12 at a time, so spread fortified foods over the days, or ask a "
             "clinician about a supplement (NIH ODS).",)
 

@@ -28,6 +28,7 @@ from planner.food.data import FoodTable
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, suggest
 from planner.person.health import active_rules
 from planner.person.targets import Targets
+from planner.words import plural
 
 Basis = Literal["serving", "100g", "100kcal"]
 BASES: Final[tuple[str, ...]] = ("serving", "100g", "100kcal")
@@ -137,10 +138,11 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
         for fid in order.index[:top])
     notes = []
     if absorbable:
+        unstudied = int((reported & ~known).sum())
         notes.append(f"Amounts are the calcium absorbed: calcium x the share the body "
                      f"absorbs (Weaver et al. 1999; NIH ODS Calcium); "
-                     f"{int((reported & ~known).sum())} food(s) without a studied figure are "
-                     "not ranked.")
+                     f"{plural(unstudied, 'food')} without a studied figure "
+                     f"{'is' if unstudied == 1 else 'are'} not ranked.")
     if targets is not None:
         for rule in active_rules(targets.profile.conditions, targets.profile.medicines):
             if nutrient in rule.needs_limits:
