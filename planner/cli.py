@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue,
 from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.log.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
 from planner.output.report import (
+    MIN_WIDTH,
     format_advice,
     format_batch,
     format_explain,
@@ -34,6 +36,7 @@ from planner.output.report import (
     format_solve,
     format_targets,
     format_week,
+    with_amount,
 )
 from planner.person.advice import (
     ANSWERS_CAP,
@@ -218,6 +221,9 @@ OutputOpt = Annotated[Path | None, typer.Option(
     rich_help_panel=_OUT)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.",
                                         rich_help_panel=_OUT)]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Add the solver's report "
+                                          "(status, gap, time) as a footer line.",
+                                          rich_help_panel=_OUT)]
 
 
 def saved_profile_path() -> Path:
@@ -254,6 +260,11 @@ def _targets(settings: Settings, energy_band: float = 0.10) -> Targets:
         for warning in targets.warnings:
             typer.echo(warning, err=True)
     return targets
+
+
+def _width() -> int:
+    """The columns text reports fill: COLUMNS, else the terminal's, else 80."""
+    return max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
 
 
 def _emit(text: str, output: Path | None, force: bool) -> None:
@@ -299,7 +310,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           plan: dict[str, Any], seed: int, strict_daily: bool, max_days: int,
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
-          around: _Around = _Around()) -> None:
+          around: _Around = _Around(), verbose: bool = False) -> None:
     settings = _settings(person, profile, target, **plan)
     targets = _targets(settings, energy_band)
     table, catalogue = _tables(data_dir, all_foods)
@@ -328,7 +339,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
     else:
         with _working(f"Planning {days} day(s)..."):
             week = plan_week(table, catalogue, targets, options)
-    _emit(format_week(week, fmt), output, force)
+    _emit(format_week(week, fmt, width=_width(), verbose=verbose), output, force)
 
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
@@ -402,7 +413,8 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
          fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
                                                  rich_help_panel=_OUT)] = WeekFormat.table,
-         output: OutputOpt = None, force: ForceOpt = False) -> None:
+         output: OutputOpt = None, force: ForceOpt = False,
+         verbose: VerboseOpt = False) -> None:
     """Plan a week of meals that meets your targets, with a shopping list.
 
     Example: planner week --sex female --age 35 --diet vegetarian --exclude peanuts
@@ -413,7 +425,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
                             "like": like, "dislike": dislike},
           seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
-          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())))
+          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose)
 
 
 @app.command()
@@ -436,7 +448,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
         fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
                                                 rich_help_panel=_OUT)] = WeekFormat.table,
-        output: OutputOpt = None, force: ForceOpt = False) -> None:
+        output: OutputOpt = None, force: ForceOpt = False,
+        verbose: VerboseOpt = False) -> None:
     """Plan one day of meals that meets your targets (vitamin D and B12 included), or the
     rest of today around what you ate (--ate, --from-log).
 
@@ -449,7 +462,7 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                             "like": like, "dislike": dislike},
           seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
           fmt.value, output, force,
-          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log))
+          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose)
 
 
 @app.command()
@@ -487,7 +500,7 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
     ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
                          diet=use_diet, exclude=settings.exclude if settings else
                          tuple(exclude or ()), top=top, absorbable=absorbable)
-    _emit(format_foods(ranking, fmt.value), output, force)
+    _emit(format_foods(ranking, fmt.value, width=_width()), output, force)
 
 
 @app.command()
@@ -508,7 +521,7 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'c
                                  medicine), profile, target)
     table, catalogue = _tables(data_dir)
     result = explain_food(table, catalogue, _targets(settings), food)
-    typer.echo(format_explain(result, fmt.value), nl=False)
+    typer.echo(format_explain(result, fmt.value, width=_width()), nl=False)
 
 
 @app.command()
@@ -525,7 +538,8 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     """
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine), profile, target)
-    typer.echo(format_targets(_targets(settings, energy_band), fmt.value), nl=False)
+    typer.echo(format_targets(_targets(settings, energy_band), fmt.value, width=_width()),
+               nl=False)
 
 
 @app.command()
@@ -631,7 +645,8 @@ def advice(
             saved_profile_path().is_file():
         settings = _settings(_person(sex, age, life_stage), profile, None, diet=diet)
         person, diet = settings.profile, settings.diet
-    typer.echo(format_advice(advise(collected, person, diet), fmt.value), nl=False)
+    typer.echo(format_advice(advise(collected, person, diet), fmt.value, width=_width()),
+               nl=False)
 
 
 @app.command()
@@ -676,7 +691,7 @@ def batch(
         typer.echo(f"error: interrupted; finished people are saved in {out}: run again "
                    "with --resume to continue", err=True)
         raise typer.Exit(130) from None
-    typer.echo(format_batch(summary, out, fmt.value), nl=False)
+    typer.echo(format_batch(summary, out, fmt.value, width=_width()), nl=False)
 
 
 @contextmanager
@@ -791,7 +806,7 @@ def log_add(
         added = food_log.add(items, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
-                   f"{entry.text} ({entry.grams:,.0f} g)")
+                   + with_amount(entry.text, f"{entry.grams:,.0f} g"))
 
 
 def _logged(date: str | None, week: bool, log: Path | None
@@ -819,7 +834,8 @@ def log_show(date: DateOpt = None,
     start, end, entries = _logged(date, week, log)
     table = _tables(data_dir)[0] if fmt == LogFormat.table else None
     span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
-    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}"), nl=False)
+    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width()),
+               nl=False)
 
 
 @log_app.command("remove")
@@ -897,7 +913,7 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     report = gap_report(entries, start, end, targets, table, catalogue,
                         diet=settings.diet or "omnivore", exclude=settings.exclude,
                         dislike=settings.dislike)
-    _emit(format_gaps(report, fmt.value), output, force)
+    _emit(format_gaps(report, fmt.value, width=_width()), output, force)
 
 
 @app.callback()

@@ -94,7 +94,7 @@ def test_unknown_values_make_a_lower_bound(bundled: FoodTable, catalogue: Catalo
     report = gap_report([_entry(1, MONDAY, unknown_d, 100.0)], MONDAY, MONDAY, targets,
                         bundled, catalogue, today=MONDAY)
     assert report.line("vitamin_d_ug").unknown
-    text = format_gaps(report)
+    text = format_gaps(report, width=1000)
     assert "≥ " in text and "lower bounds" in text
     assert "Today is not over" in text
 
@@ -108,7 +108,7 @@ def test_nothing_logged_is_an_error(bundled: FoodTable, catalogue: Catalogue,
 def test_formats(bundled: FoodTable, catalogue: Catalogue, targets: Targets) -> None:
     report = gap_report([_entry(1, MONDAY, "09040", 118.0)], MONDAY, MONDAY, targets,
                         bundled, catalogue, today=dt.date(2030, 1, 1))
-    table = format_gaps(report)
+    table = format_gaps(report, width=1000)
     assert "Magnesium" in table and "short on 1 of 1 day" in table
     assert "To close the gaps" in table and "NASEM" in table
     html = format_gaps(report, "html")

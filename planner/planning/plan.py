@@ -817,7 +817,7 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
             continue  # e.g. the sodium AI: salt is added in cooking, not planned
         source = t.source
         if maximum is not None and maximum != t.max:
-            source += f"; kept below {options.ul_margin:.0%} of the UL"
+            source += f"; kept below {100 * options.ul_margin:.0f} % of the UL"
         out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy)
     return out
 
@@ -1406,7 +1406,8 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
               if t.max is not None and targets[n].ul is not None
               and t.max < (targets[n].max or math.inf)]
     if capped:
-        notes.append(f"Every day stays below {options.ul_margin:.0%} of the upper limit for "
+        notes.append(f"Every day stays below {100 * options.ul_margin:.0f} % of the upper "
+                     "limit for "
                      f"{', '.join(capped)}.")
     return tuple(notes)
 
@@ -1648,7 +1649,7 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
             if abs(mean - eer) > eer * week.options.week_energy_tolerance * (1 + 1e-6) + 1e-6:
                 problems.append(f"days {start + 1}-{start + len(block)}: mean energy "
                                 f"{mean:.0f} kcal is not within "
-                                f"{week.options.week_energy_tolerance:.0%} of {eer:.0f}")
+                                f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
     if catalogue is not None and rules is not None and not catalogue.generic:
         problems += _verify_rules(week, catalogue, rules)
     return problems
