@@ -49,7 +49,7 @@ from planner.person.advice import (
     answers_from_lines,
     read_answers_file,
 )
-from planner.person.health import CONDITIONS, MEDICINES
+from planner.person.health import CONDITIONS
 from planner.person.health import check_key as check_health_key
 from planner.person.profile import Settings, profile_toml, resolve_settings
 from planner.person.targets import Targets, compute_targets
@@ -108,6 +108,24 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _placeholder(self: typer.core.TyperOption, ctx: Any) -> str | None:
+    """The word after an option in --help: its metavar (``--age YEARS``); nothing after a
+    switch (Typer would print ``<bool>``) and no Python type names."""
+    if self.metavar is not None:
+        return self.metavar or None
+    if self.is_flag or self.is_bool_flag:
+        return None
+    return _TYPER_PLACEHOLDER(self, ctx)
+
+
+_TYPER_PLACEHOLDER = typer.core.TyperOption.display_type_rich
+# Help is planner's own words: a range is said in the option's help where it matters
+# ("Days to plan (1-366)", not "[1<=x<=366]"), and placeholders are words a person uses.
+typer.core.TyperOption.display_type_rich = _placeholder  # type: ignore[method-assign]
+typer.core.TyperOption._get_number_range_help_str = (  # type: ignore[method-assign]
+    lambda self: None)
+
+
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   help="Mineral-rich foods and weekly meal plans that meet the Dietary "
@@ -160,69 +178,80 @@ class Solver(StrEnum):
 
 _PROFILE = "Profile"
 _PLAN = "Plan"
+_MORE = "Advanced"
 _OUT = "Output"
 
+# Help texts fit one line of an 80-column --help; the README says the rest.
 ProfileFile = Annotated[Path | None, typer.Option(
-    "--profile", help="Profile TOML file (default: the one saved by 'planner profile init').",
+    "--profile", metavar="FILE", help="A profile file (default: the saved one).",
     dir_okay=False, rich_help_panel=_PROFILE)]
-SexOpt = Annotated[str | None, typer.Option(help="female or male.", rich_help_panel=_PROFILE)]
-AgeOpt = Annotated[int | None, typer.Option(help="Age in years (9 or over).",
+SexOpt = Annotated[str | None, typer.Option(metavar="SEX", help="female or male.",
+                                            rich_help_panel=_PROFILE)]
+AgeOpt = Annotated[int | None, typer.Option(metavar="YEARS", help="Age in years, 9 or over.",
                                             rich_help_panel=_PROFILE)]
 StageOpt = Annotated[str | None, typer.Option(
-    "--life-stage", help="general, pregnancy or lactation (the last two: females 14-50).",
+    "--life-stage", metavar="STAGE", help="general, pregnancy or lactation.",
     rich_help_panel=_PROFILE)]
-WeightOpt = Annotated[float | None, typer.Option("--weight", help="Body weight in kg.",
+WeightOpt = Annotated[float | None, typer.Option("--weight", metavar="KG",
+                                                 help="Body weight in kg.",
                                                  rich_help_panel=_PROFILE)]
-HeightOpt = Annotated[float | None, typer.Option("--height", help="Height in cm.",
+HeightOpt = Annotated[float | None, typer.Option("--height", metavar="CM", help="Height in cm.",
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
-    help="sedentary, low, active or very_active (default low).", rich_help_panel=_PROFILE)]
+    metavar="LEVEL", help="sedentary, low (default), active, very_active.",
+    rich_help_panel=_PROFILE)]
 ConditionOpt = Annotated[list[str] | None, typer.Option(
-    "--condition", help="A health condition that changes the plan (repeatable): "
-    + ", ".join(CONDITIONS) + ". Kidney disease needs limits from your clinician.",
+    "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + " (repeatable).",
     rich_help_panel=_PROFILE)]
 MedicineOpt = Annotated[list[str] | None, typer.Option(
-    "--medicine", help="A medicine that changes the plan (repeatable): "
-    + ", ".join(MEDICINES) + ". Potassium-raising medicines need a limit from your "
-    "clinician.", rich_help_panel=_PROFILE)]
+    "--medicine", metavar="NAME", help="e.g. ace_inhibitor, warfarin, ppi (repeatable; an "
+    "unknown name lists them all).", rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
-    "--target", help="Change a target: NAME=MIN, NAME.max=VALUE or NAME.max=none "
-    "(repeatable), e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
+    "--target", metavar="NAME=VALUE", help="Change a target: magnesium_mg=400, "
+    "sodium_mg.max=2000.", rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
-    help="omnivore, pescatarian, vegetarian or vegan (default omnivore).",
+    metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     rich_help_panel=_PLAN)]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
-    "--exclude", help="Leave out an allergen (dairy, egg, fish, shellfish, tree_nuts, "
-    "peanuts, soy, gluten, sesame), a category (e.g. fortified), a food id or a food name. "
-    "Repeatable.", rich_help_panel=_PLAN)]
+    "--exclude", metavar="FOOD", help="Leave out a food, a category (fortified) or an "
+    "allergen (dairy, egg, fish, peanuts...); repeatable.",
+    rich_help_panel=_PLAN)]
 IncludeOpt = Annotated[list[str] | None, typer.Option(
-    "--include", help="A food to eat every day, e.g. banana. Repeatable.",
+    "--include", metavar="FOOD", help="A food to eat every day (repeatable).",
     rich_help_panel=_PLAN)]
 LikeOpt = Annotated[list[str] | None, typer.Option(
-    "--like", help="A food, category or allergen group to prefer (repeatable; soft).",
+    "--like", metavar="FOOD", help="A food or category to prefer (repeatable).",
     rich_help_panel=_PLAN)]
 DislikeOpt = Annotated[list[str] | None, typer.Option(
-    "--dislike", help="A food or category to avoid when there is a choice (repeatable; "
-    "soft: --exclude is the hard one).", rich_help_panel=_PLAN)]
+    "--dislike", metavar="FOOD", help="A food or category to avoid (repeatable).",
+    rich_help_panel=_PLAN)]
 LogOpt = Annotated[Path | None, typer.Option(
-    "--log", envvar=LOG_ENV, help="Food log file (default: log.sqlite3 in your config "
-    "directory; see 'planner log path').", dir_okay=False, rich_help_panel=_PLAN)]
+    "--log", envvar=LOG_ENV, metavar="FILE", help="The food log (default: 'planner log "
+    "path').", dir_okay=False, show_envvar=False, rich_help_panel=_PLAN)]
 DateOpt = Annotated[str | None, typer.Option(
-    "--date", help="A date like 2026-11-28, 'today' or 'yesterday' (default today).",
+    "--date", metavar="DATE", help="2026-11-28, today (default) or yesterday.",
     rich_help_panel=_PLAN)]
 MealOpt = Annotated[str | None, typer.Option(
-    "--meal", help="breakfast, lunch, dinner or snack (for food without a 'lunch:' "
-    "label).", rich_help_panel=_PLAN)]
+    "--meal", metavar="MEAL", help="breakfast, lunch, dinner or snack (for food without "
+    "'lunch:').", rich_help_panel=_PLAN)]
 DataOption = Annotated[Path | None, typer.Option(
-    "--data", envvar=DATA_ENV, help="Data directory to use instead of the bundled SR28 "
-    "tables (e.g. one written by scripts/fetch_food_data.py).", rich_help_panel=_PLAN)]
+    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data directory instead of the "
+    "bundled USDA tables.", show_envvar=False, rich_help_panel=_MORE)]
 OutputOpt = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False,
-    rich_help_panel=_OUT)]
+    "--output", "-o", metavar="FILE", help="Write to this file instead of the terminal.",
+    dir_okay=False, rich_help_panel=_OUT)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.",
                                         rich_help_panel=_OUT)]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Add the solver's report "
-                                          "(status, gap, time) as a footer line.",
+
+
+def _format_option(choices: str) -> Any:
+    """--format FORMAT, its choices in the help (the Output panel)."""
+    return typer.Option("--format", metavar="FORMAT", help=f"{choices} (default: the first).",
+                        show_default=False, rich_help_panel=_OUT)
+
+
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Add a footer line with "
+                                          "the solver's status, gap and time.",
                                           rich_help_panel=_OUT)]
 
 
@@ -366,30 +395,30 @@ def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]
     return eaten
 
 
-SeedOpt = Annotated[int, typer.Option(min=0, max=2**32 - 1,
-                                      help="Another seed gives a different, equally valid "
-                                      "plan.", rich_help_panel=_PLAN)]
-StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Meet vitamin D and B12 "
-                                         "every day, not on the week's average.",
-                                         rich_help_panel=_PLAN)]
-MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7,
-                                         help="Days a food may appear in any 7 (staples "
-                                         "excepted).", rich_help_panel=_PLAN)]
-AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: plan from "
-                                           "the whole food table with generic portions and "
-                                           "no diet labels, not the curated catalogue.",
-                                           rich_help_panel=_PLAN)]
-SolverOpt = Annotated[Solver, typer.Option(help="MIP solver; CBC is also the fallback.",
-                                           rich_help_panel=_PLAN)]
-TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.1,
-                                             help="Solver time limit per day, seconds.",
-                                             rich_help_panel=_PLAN)]
-GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0,
-                                       help="Relative MIP gap at which the solver stops.",
-                                       rich_help_panel=_PLAN)]
-BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5,
-                                        help="Allowed deviation from your energy need "
-                                        "(0.1 = +-10 %).", rich_help_panel=_PLAN)]
+SeedOpt = Annotated[int, typer.Option(min=0, max=2**32 - 1, metavar="NUMBER",
+                                      help="Another seed, another equally good plan.",
+                                      show_default=False, rich_help_panel=_MORE)]
+StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Vitamin D and B12 every "
+                                         "day, not on average.",
+                                         rich_help_panel=_MORE)]
+MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7, metavar="DAYS",
+                                         help="Days a food may appear in 7 (default 3).",
+                                         show_default=False, rich_help_panel=_MORE)]
+AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: the whole "
+                                           "food table, generic portions.",
+                                           rich_help_panel=_MORE)]
+SolverOpt = Annotated[Solver, typer.Option(metavar="NAME", help="highs (default) or cbc.",
+                                           show_default=False, rich_help_panel=_MORE)]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
+                                             help="Solver time limit per day (default 10).",
+                                             show_default=False, rich_help_panel=_MORE)]
+GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="SHARE",
+                                       help="Stop at this relative MIP gap (default 0.1).",
+                                       show_default=False, rich_help_panel=_MORE)]
+BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
+                                        help="Energy within this share of the need "
+                                        "(default 0.1).", show_default=False,
+                                        rich_help_panel=_MORE)]
 
 
 @app.command()
@@ -397,29 +426,30 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
          condition: ConditionOpt = None, medicine: MedicineOpt = None,
          profile: ProfileFile = None, target: TargetOpt = None,
-         days: Annotated[int, typer.Option(min=1, max=366, help="Days to plan.",
-                                           rich_help_panel=_PLAN)] = 7,
+         days: Annotated[int, typer.Option(min=1, max=366, metavar="DAYS",
+                                           help="Days to plan, 1-366 (default 7).",
+                                           show_default=False, rich_help_panel=_PLAN)] = 7,
          diet: DietOpt = None, exclude: ExcludeOpt = None, include: IncludeOpt = None,
          like: LikeOpt = None, dislike: DislikeOpt = None,
          seed: SeedOpt = 0, strict_daily: StrictOpt = False, max_days: MaxDaysOpt = 3,
          keep: Annotated[Path | None, typer.Option(
-             "--keep", help="A week saved with --format json: keep every meal but the "
-             "--redo ones.", dir_okay=False, rich_help_panel=_PLAN)] = None,
+             "--keep", metavar="FILE", help="A week saved as JSON: keep all but --redo.",
+             dir_okay=False, rich_help_panel=_PLAN)] = None,
          redo: Annotated[list[str] | None, typer.Option(
-             "--redo", help="A meal or day of the --keep week to plan again: 'day 3 dinner' "
-             "or 'day 5' (repeatable).", rich_help_panel=_PLAN)] = None,
+             "--redo", metavar="MEAL", help="Plan 'day 3 dinner' or 'day 5' again "
+             "(repeatable).", rich_help_panel=_PLAN)] = None,
          data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
          solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
          mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
-         fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
-                                                 rich_help_panel=_OUT)] = WeekFormat.table,
+         fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
+         WeekFormat.table,
          output: OutputOpt = None, force: ForceOpt = False,
          verbose: VerboseOpt = False) -> None:
     """Plan a week of meals that meets your targets, with a shopping list.
 
-    Example: planner week --sex female --age 35 --diet vegetarian --exclude peanuts
+    Example: planner week --sex female --age 35 --diet vegetarian
 
-    Redo a meal: planner week --sex female --age 35 --keep week.json --redo "day 3 dinner"
+    Redo a meal: planner week --keep week.json --redo "day 3 dinner"
     """
     _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
@@ -436,8 +466,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         exclude: ExcludeOpt = None, include: IncludeOpt = None, like: LikeOpt = None,
         dislike: DislikeOpt = None, seed: SeedOpt = 0,
         ate: Annotated[str | None, typer.Option(
-            "--ate", help="What you ate today, e.g. '1 cup cooked oatmeal; 1 medium banana; "
-            "lunch: 150 g cooked sockeye salmon': only the meals still ahead are planned.",
+            "--ate", metavar="FOODS", help="What you ate today, items separated by ';': "
+            "'1 cup cooked oatmeal; lunch: 150 g cooked sockeye salmon'.",
             rich_help_panel=_PLAN)] = None,
         from_log: Annotated[bool, typer.Option(
             "--from-log", help="Plan around what the food log holds for --date.",
@@ -446,8 +476,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
         solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
         mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
-        fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
-                                                rich_help_panel=_OUT)] = WeekFormat.table,
+        fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
+        WeekFormat.table,
         output: OutputOpt = None, force: ForceOpt = False,
         verbose: VerboseOpt = False) -> None:
     """Plan one day of meals that meets your targets (vitamin D and B12 included), or the
@@ -466,11 +496,13 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
 
 @app.command()
-def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g. "
+def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
+                                               help="Nutrient, e.g. "
                                                "magnesium_mg, calcium, vitamin_d, b12.")],
-          per: Annotated[Per, typer.Option(help="Rank per serving, per 100 g or per 100 "
-                                           "kcal.")] = Per.serving,
-          top: Annotated[int, typer.Option(min=1, max=500, help="How many foods.")] = 10,
+          per: Annotated[Per, typer.Option(metavar="BASIS", help="Rank per serving, 100g or "
+                                           "100kcal.")] = Per.serving,
+          top: Annotated[int, typer.Option(min=1, max=500, metavar="COUNT",
+                                           help="How many foods (1-500).")] = 10,
           sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
           weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
           condition: ConditionOpt = None, medicine: MedicineOpt = None,
@@ -482,7 +514,7 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
               "--absorbable", help="Rank calcium by the calcium the body absorbs (oxalate "
               "in spinach binds most of it); foods without an absorption figure are left "
               "out.")] = False,
-          fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] =
+          fmt: Annotated[ListFormat, _format_option("table, markdown, json or csv")] =
           ListFormat.table, output: OutputOpt = None, force: ForceOpt = False) -> None:
     """List the foods richest in a nutrient, with the amount per portion and % of your target.
 
@@ -511,7 +543,7 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'c
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
             data_dir: DataOption = None,
-            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+            fmt: Annotated[TableOrJson, _format_option("table or json")] =
             TableOrJson.table) -> None:
     """Show what one portion of a food brings against your targets.
 
@@ -530,7 +562,7 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
             energy_band: BandOpt = 0.10,
-            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+            fmt: Annotated[TableOrJson, _format_option("table or json")] =
             TableOrJson.table) -> None:
     """Show your daily nutrient targets from the Dietary Reference Intakes.
 
@@ -544,18 +576,21 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
 @app.command()
 def solve(
-    foods_file: Annotated[Path, typer.Option("--foods", help="FOODS.csv: id, name, optional "
+    foods_file: Annotated[Path, typer.Option("--foods", metavar="FILE",
+                                             help="FOODS.csv: id, name, optional "
                                              "price and max_units, nutrient columns per "
                                              "unit.")],
-    targets_file: Annotated[Path, typer.Option("--targets", help="TARGETS.csv: "
+    targets_file: Annotated[Path, typer.Option("--targets", metavar="FILE",
+                                               help="TARGETS.csv: "
                                                "nutrient,min,max.")],
-    objective: Annotated[Objective, typer.Option(help="Minimise total price or energy.")] =
+    objective: Annotated[Objective, typer.Option(metavar="WHAT",
+                                                 help="Minimise total cost or energy.")] =
     Objective.cost,
     continuous: Annotated[bool, typer.Option(help="Allow fractional units.")] = False,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+    fmt: Annotated[TableOrJson, _format_option("table or json")] =
     TableOrJson.table,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1,
-                                              help="Solver time limit, seconds.")] =
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
+                                              help="Solver time limit.")] =
     DEFAULT_TIME_LIMIT,
 ) -> None:
     """Solve the classic diet problem over your own food table.
@@ -595,14 +630,14 @@ def advice(
     little_sun: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["little_sun"])] = None,
     condition: ConditionOpt = None, medicine: MedicineOpt = None,
     answers: Annotated[Path | None, typer.Option(
-        "--answers", help="A TOML or JSON file of answers: weakness = false, ..., "
+        "--answers", metavar="FILE", help="A TOML or JSON file of answers: weakness = false, ..., "
         "conditions = [...], medicines = [...].", dir_okay=False)] = None,
     sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     profile: ProfileFile = None, diet: DietOpt = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Read no answers from "
                                            "standard input; a red-flag question left "
                                            "unanswered is then an error.")] = False,
-    fmt: Annotated[AdviceFormat, typer.Option("--format", help="table, markdown or json.")]
+    fmt: Annotated[AdviceFormat, _format_option("table, markdown or json")]
     = AdviceFormat.table,
 ) -> None:
     """A short check for muscle twitches and cramps, then the matching plan.
@@ -658,18 +693,20 @@ def batch(
                                            "by ;), days, seed, "
                                            "target.<nutrient>, target.<nutrient>.max.",
                                            dir_okay=False)],
-    out: Annotated[str, typer.Option("--out", help="Output folder (new, empty, or this "
+    out: Annotated[str, typer.Option("--out", metavar="DIR",
+                                     help="Output folder (new, empty, or this "
                                      "batch's with --resume); a path every worker can "
                                      "reach, or an fsspec URL.")],
-    workers: Annotated[int | None, typer.Option(min=1, max=256, help="Local worker "
-                                                "processes (default: every core).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=256, metavar="COUNT",
+                                                help="Local worker processes (1-256; "
+                                                "default: every core).")] = None,
     scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Run on an existing Dask "
-        "cluster, e.g. tcp://host:8786.")] = None,
+        "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
+        help="Run on an existing Dask cluster, e.g. tcp://host:8786.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped batch: "
                                          "people already planned are skipped.")] = False,
     data_dir: DataOption = None,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="Summary as table or json.")]
+    fmt: Annotated[TableOrJson, _format_option("The summary as table or json")]
     = TableOrJson.table,
 ) -> None:
     """Plan a week for every person in a table, in parallel, into Parquet files.
@@ -737,7 +774,8 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
                  medicine: MedicineOpt = None, target: TargetOpt = None,
                  diet: DietOpt = None, exclude: ExcludeOpt = None,
                  include: IncludeOpt = None, like: LikeOpt = None, dislike: DislikeOpt = None,
-                 path: Annotated[Path | None, typer.Option(help="Where to save (default: "
+                 path: Annotated[Path | None, typer.Option(metavar="FILE",
+                                                           help="Where to save (default: "
                                                            "your config directory).")] = None,
                  force: ForceOpt = False) -> None:
     """Save your profile so every command uses it without flags.
@@ -823,7 +861,7 @@ def log_show(date: DateOpt = None,
              week: Annotated[bool, typer.Option("--week", help="The 7 days ending on "
                                                 "--date.")] = False,
              log: LogOpt = None, data_dir: DataOption = None,
-             fmt: Annotated[LogFormat, typer.Option("--format", help="table, json or csv.")]
+             fmt: Annotated[LogFormat, _format_option("table, json or csv")]
              = LogFormat.table) -> None:
     """Show what the food log holds for a day (default today) or a week.
 
@@ -853,7 +891,7 @@ def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#)
 
 
 @log_app.command("export")
-def log_export(fmt: Annotated[LogFormat, typer.Option("--format", help="csv or json.")]
+def log_export(fmt: Annotated[LogFormat, _format_option("csv or json")]
                = LogFormat.csv, log: LogOpt = None, output: OutputOpt = None,
                force: ForceOpt = False) -> None:
     """Export the whole food log as CSV or JSON.
@@ -894,8 +932,8 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          week: Annotated[bool, typer.Option("--week", help="The 7 days ending on --date.",
                                             rich_help_panel=_PLAN)] = False,
          log: LogOpt = None, data_dir: DataOption = None,
-         fmt: Annotated[GapFormat, typer.Option("--format", help="Output format.",
-                                                rich_help_panel=_OUT)] = GapFormat.table,
+         fmt: Annotated[GapFormat, _format_option("table, markdown, json or html")] =
+         GapFormat.table,
          output: OutputOpt = None, force: ForceOpt = False) -> None:
     """Compare what you logged with your targets, and list foods that close each gap.
 

@@ -591,9 +591,12 @@ def test_a_gap_is_reported_as_a_gap_in_every_format(bundled) -> None:  # type: i
     week = plan_week(bundled, load_catalogue(bundled),
                      compute_targets(make_profile("female", 35)), PlanOptions(days=1))
     gapped = replace(week, solver=SolverInfo("HiGHS", "feasible", 0.4, 0.052))
-    for fmt in ("table", "markdown", "html"):
-        text = format_week(gapped, fmt)
+    for fmt in ("table", "markdown", "html"):  # the solver's words: only with --verbose
+        text = format_week(gapped, fmt, verbose=True)
         assert "feasible, gap 5.2 %" in text and "(optimal)" not in text, fmt
+        quiet = format_week(gapped, fmt)
+        assert "gap 5.2" not in quiet and "Solved by" not in quiet, fmt
+        assert "Food data: USDA" in quiet, fmt  # the sources stay
     doc = json.loads(format_week(gapped, "json"))["solver"]
     assert doc["status"] == "feasible" and doc["summary"] == "feasible, gap 5.2 %"
     assert doc["mip_gap"] == 0.052
