@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import difflib
 import os
 import shutil
 import sys
@@ -75,8 +76,9 @@ class _Commands(typer.core.TyperGroup):
             _fail(str(exc), exc.exit_code)
         except typer.TyperException as exc:  # usage errors (exit 2) and file errors
             ctx = getattr(exc, "ctx", None)
+            fix = _usage_hint(exc, list(sys.argv[1:] if args is None else args))
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            _fail((exc.format_message().splitlines() or ["invalid usage"])[0] + hint,
+            _fail(fix or (exc.format_message().splitlines() or ["invalid usage"])[0] + hint,
                   exc.exit_code)
         except typer.Abort:
             _fail("aborted", 1)
@@ -94,6 +96,107 @@ class _Commands(typer.core.TyperGroup):
             _fail(f"internal error ({type(exc).__name__}: {exc}); please report it, "
                   "with PLANNER_DEBUG=1 for details", 70)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _usage_hint(exc: Exception, args: list[str]) -> str | None:
+    """A usage error as the fix for the mistake a newcomer makes: a plain word where an
+    option was meant ("planner week female 35", "planner foods magnesium"), an age with
+    a unit, a whole number or a choice mistyped. None: the library's message will do."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None or not isinstance(ctx.command, typer.core.TyperCommand):
+        return None
+    params = ctx.command.params
+    options = {o: p for p in params if p.param_type_name == "option" for o in p.opts}
+    stray = _stray_words(args, ctx.info_name, options,
+                         sum(p.param_type_name == "argument" for p in params))
+    if stray is not None:
+        words, rest = stray
+        meant = [_as_option(w, options) for w in words]
+        if words and all(meant):
+            command = " ".join([ctx.command_path, *(m for m in meant if m), *rest])
+            return (f"unexpected {'word' if len(words) == 1 else 'words'} "
+                    f"{' '.join(words)!r}: did you mean '{command}'?")
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, typer.BadParameter) or param is None or not param.opts:
+        return None
+    opt = param.opts[0]
+    given = _given(args, param.opts)
+    if given is None:
+        return None
+    if param.name == "age":
+        return "age must be a whole number of years, e.g. --age 35"
+    described = getattr(param, "type_descriptor", None)
+    if described is not None and described.is_choice and described.choices:
+        names = [str(getattr(c, "value", c)) for c in described.choices]
+        close = difflib.get_close_matches(given.lower(), names, n=1, cutoff=0.5)
+        return (f"{opt}: {given!r} is not one of {', '.join(names)}"
+                + (f"; did you mean {close[0]}?" if close else ""))
+    number = getattr(described, "annotation", None)
+    if number not in (int, float):
+        return None
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    span = (f" from {low:g} to {high:g}" if low is not None and high is not None else
+            f" of at least {low:g}" if low is not None else
+            f" of at most {high:g}" if high is not None else "")
+    example = param.default if isinstance(param.default, (int, float)) else low
+    return (f"{opt} must be {'a whole number' if number is int else 'a number'}{span}"
+            + (f", e.g. {opt} {example:g}" if isinstance(example, (int, float)) else ""))
+
+
+def _stray_words(args: list[str], name: str | None, options: dict[str, Any], arguments: int
+                 ) -> tuple[list[str], list[str]] | None:
+    """(words that are neither options nor their values nor the command's arguments, the
+    rest of the command line) after the command ``name``; None when it is not found."""
+    if name is None or name not in args:
+        return None
+    tokens = args[args.index(name) + 1:]
+    words: list[str] = []
+    rest: list[str] = []
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
+        param = options.get(token.split("=", 1)[0])
+        if token.startswith("-") and len(token) > 1:
+            takes_value = param is not None and not (param.is_flag or param.count)
+            take = 2 if takes_value and "=" not in token else 1
+            rest += tokens[k:k + take]
+            k += take
+            continue
+        if arguments:
+            arguments -= 1
+            rest.append(token)
+        else:
+            words.append(token)
+        k += 1
+    return words, rest
+
+
+def _as_option(word: str, options: dict[str, Any]) -> str | None:
+    """The option a plain word was meant for: 'female' -> '--sex female', '35' ->
+    '--age 35', 'magnesium' -> '--rich-in magnesium'."""
+    if word.lower() in ("female", "male") and "--sex" in options:
+        return f"--sex {word.lower()}"
+    if word.isdigit() and "--age" in options:
+        return f"--age {word}"
+    if "--rich-in" in options:
+        from planner.planning.suggest import resolve_nutrient
+
+        with contextlib.suppress(PlannerError):
+            resolve_nutrient(word)
+            return f"--rich-in {word}"
+    if word.lower() in ("pregnancy", "lactation") and "--life-stage" in options:
+        return f"--life-stage {word.lower()}"
+    return None
+
+
+def _given(args: list[str], opts: Sequence[str]) -> str | None:
+    """The value written after the last of ``opts`` on the command line."""
+    value = None
+    for k, token in enumerate(args):
+        head, eq, tail = token.partition("=")
+        if head in opts:
+            value = tail if eq else (args[k + 1] if k + 1 < len(args) else None)
+    return value
 
 
 def _fail(message: str, code: int) -> None:
@@ -383,7 +486,7 @@ def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]
             entries = log.entries(date, date)
         if not entries:
             raise PlanRequestError(f"--from-log: nothing logged for {date.isoformat()} "
-                                   "(add it with 'planner log add')")
+                                   "(add it with 'planner log add \"1 medium banana\"')")
         for e in entries:
             if e.food_id not in table.foods.index:
                 raise PlanRequestError(f"--from-log: entry #{e.id} ({e.name}) is not in this "

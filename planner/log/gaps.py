@@ -111,7 +111,8 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
     logged = tuple(d for d in days if d in by_day)
     if not logged:
         span = start.isoformat() if start == end else f"{start} to {end}"
-        raise LogError(f"nothing logged for {span} (add what you ate with 'planner log add')")
+        raise LogError(f"nothing logged for {span} (add what you ate with "
+                       "'planner log add \"1 medium banana\"')")
     nutrients = (*KEY_NUTRIENTS, *CONTEXT)
     totals: dict[dt.date, dict[str, float]] = {}
     unknown: dict[str, set[str]] = {}

@@ -95,7 +95,7 @@ def fill_day(table: FoodTable, catalogue: Catalogue, targets: Targets,
     left = meals_left([f.slot for f in fixed])
     if not left:
         raise PlanRequestError("nothing left to plan today: breakfast, lunch, dinner and a "
-                               "snack are eaten (see 'planner gaps' for what is missing)")
+                               "snack are eaten")
     options = replace(options, days=1, strict_daily=True)
     week = plan_week(table, catalogue, targets, options, rules, fixed=fixed,
                      plan_slots={1: left}, best_effort=True)

@@ -15,6 +15,7 @@ dose. ``absorbable=True`` ranks calcium by the calcium absorbed (the catalogue's
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
@@ -65,9 +66,15 @@ def resolve_nutrient(name: str) -> str:
     if len(matches) == 1:
         return matches[0]
     hint = suggest(key)
+    if hint is None:  # a typing slip: the closest plain name ("magnesum" -> magnesium)
+        plain = {n.rsplit("_", 1)[0]: n for n in NUTRIENT_NAMES} | dict(_ALIASES)
+        close = difflib.get_close_matches(key, list(plain), n=1, cutoff=0.75)
+        hint = close[0] if close else None
     raise PlanRequestError(f"nutrient: {name!r} is not known"
-                           + (f" (did you mean {hint}?)" if hint else
-                              f"; use one of {', '.join(NUTRIENT_NAMES)}"))
+                           + (f"; did you mean {hint}?" if hint else
+                              "; use magnesium, calcium, potassium, vitamin_d, b12 or another "
+                              "of " + ", ".join(n.rsplit("_", 1)[0] for n in NUTRIENT_NAMES
+                                                if n not in KEY_NUTRIENTS)))
 
 
 @dataclass(frozen=True)
