@@ -13,6 +13,7 @@ import difflib
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from planner.files import write_output
 from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
 from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.log.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
+from planner.output.progress import Progress
 from planner.output.report import (
     MIN_WIDTH,
     format_advice,
@@ -58,6 +60,7 @@ from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.planning.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
 from planner.planning.plan import PlanOptions, check_plan_options, plan_week
 from planner.planning.suggest import explain_food, rank_foods
+from planner.words import plural
 
 
 class _Commands(typer.core.TyperGroup):
@@ -409,15 +412,13 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
 
 
 @contextmanager
-def _working(message: str) -> Iterator[None]:
-    """A spinner on stderr while the solver works, only in an interactive terminal."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(message):
-        yield
+def _working(message: str) -> Iterator[Progress]:
+    """Progress on stderr while the solver works: ``message`` on a terminal at once, and
+    what the work reports (see :mod:`planner.output.progress`)."""
+    with Progress(sys.stderr, sys.stderr.isatty()) as progress:
+        if progress.live:
+            progress.say(message)
+        yield progress
 
 
 def _tables(data_dir: Path | None, all_foods: bool = False) -> tuple[FoodTable, Catalogue]:
@@ -469,8 +470,10 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         with _working("Planning the rest of the day..."):
             week = fill_day(table, catalogue, targets, eaten, options)
     else:
-        with _working(f"Planning {days} day(s)..."):
-            week = plan_week(table, catalogue, targets, options)
+        with _working(f"Planning {plural(days, 'day')}...") as progress:
+            def planning(day: int, of: int) -> None:
+                progress.update(day - 1, of, f"planning day {day} of {of}")
+            week = plan_week(table, catalogue, targets, options, progress=planning)
     _emit(format_week(week, fmt, width=_width(), verbose=verbose), output, force)
 
 
@@ -824,7 +827,7 @@ def batch(
     frame = read_people(people)
     data = None if data_dir is None else str(data_dir.resolve())
     try:
-        with _batch_progress() as progress:
+        with _batch_progress(workers, scheduler) as progress:
             summary = run_batch(frame, out, data_dir=data, workers=workers,
                                 scheduler=scheduler, resume=resume, progress=progress)
     except KeyboardInterrupt:
@@ -835,26 +838,28 @@ def batch(
 
 
 @contextmanager
-def _batch_progress() -> Iterator[Any]:
-    """A rich progress bar on stderr, only in an interactive terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(TextColumn("planning"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=Console(stderr=True),
-                  transient=True) as bars:
+def _batch_progress(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """Start-up and per-person progress on stderr: a line rewritten on a terminal, plain
+    lines otherwise (see :mod:`planner.output.progress`)."""
+    with Progress(sys.stderr, sys.stderr.isatty()) as progress:
         def start(total: int, done: int) -> Any:
-            task = bars.add_task("people", total=total, completed=done)
-            return lambda n: bars.advance(task, n)
+            todo = total - done
+            count = max(1, workers or os.cpu_count() or 1)
+            where = (f"on the Dask cluster at {scheduler}" if scheduler else
+                     "in this process" if count == 1 or todo <= 1 else
+                     f"starting {plural(count, 'worker')}")
+            progress.say(f"planning {plural(todo, 'person', 'people')}"
+                         + (f" ({done:,} done before)" if done else "") + f": {where}...")
+            finished = [done]
+            began = time.monotonic()
+
+            def step(n: int) -> None:
+                finished[0] += n
+                now, left = finished[0], total - finished[0]
+                rate = (now - done) / max(time.monotonic() - began, 1e-9)
+                eta = f", about {left / rate:,.0f} s left" if left and rate > 0 else ""
+                progress.update(now - done, todo, f"{now:,} of {total:,} people planned{eta}")
+            return step
         yield start
 
 

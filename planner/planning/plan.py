@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
 
@@ -336,7 +336,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
               fixed: Sequence[Fixed] = (),
               plan_slots: Mapping[int, frozenset[str]] | None = None,
               best_effort: bool = False,
-              avoid: Mapping[tuple[int, str], Sequence[str]] | None = None) -> WeekPlan:
+              avoid: Mapping[tuple[int, str], Sequence[str]] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> WeekPlan:
     """Return a plan for ``options.days`` days that meets ``targets`` and the meal and
     food-group ``rules`` (default: the ones bundled with planner).
 
@@ -352,7 +353,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     meet a target is planned as well as it can be and the misses go in the notes (food
     groups are aimed for, not required): what was eaten may already break a limit.
     ``avoid`` maps (day, meal) to foods that meal should do without where it can (the
-    foods of a meal being planned again).
+    foods of a meal being planned again). ``progress(day, days)`` is called as each day's
+    planning starts (again from day 1 if the food-repeat limit is raised).
 
     Raises :class:`PlanRequestError` for a bad option (unknown diet, exclusion or food),
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
@@ -389,7 +391,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        _preferences(catalogue, data, options), plan_slots or {},
                        best_effort, catalogue.entries,
                        {(d, SLOTS.index(s)): frozenset(ids)
-                        for (d, s), ids in (avoid or {}).items()})
+                        for (d, s), ids in (avoid or {}).items()}, progress)
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     limit = min(options.staple_max_days, WINDOW)
@@ -562,6 +564,7 @@ class _Context:
     catalogue: pd.DataFrame | None = None  # every catalogue entry (food groups of items)
     #: (day, slot index) -> food ids that meal does without where it can
     avoid: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    progress: Callable[[int, int], None] | None = None  # (day, days) as a day starts
 
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
@@ -601,6 +604,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
     for day in range(1, options.days + 1):
         if day in plans:
             continue
+        if context.progress is not None:
+            context.progress(day, options.days)
         problem, bound_info = _day_problem(context, options, history, day, rng)
         solution = solve_day(problem, options.solver)
         infos.append(solution.info)
