@@ -52,7 +52,7 @@ def test_a_pipe_gets_a_plain_line_at_every_tenth_and_every_few_seconds() -> None
         progress.update(done, 1000, f"{done} of 1000")
     counts = [int(line.split()[0]) for line in slow.getvalue().splitlines()]
     gaps = [b - a for a, b in zip(counts, counts[1:], strict=False)]
-    assert max(gaps) <= EVERY_S / 0.1 and len(counts) >= 19  # ~every 5 s and each tenth
+    assert max(gaps) <= EVERY_S / 0.1 + 1 and len(counts) >= 19  # every 5 s (+ rounding)
     assert QUIET_S < counts[0] * 0.1 + 0.2
 
 
