@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import difflib
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -116,7 +117,8 @@ def _usage_hint(exc: Exception, args: list[str]) -> str | None:
         words, rest = stray
         meant = [_as_option(w, options) for w in words]
         if words and all(meant):
-            command = " ".join([ctx.command_path, *(m for m in meant if m), *rest])
+            path = ["planner", *ctx.command_path.split()[1:]]  # as a person types it
+            command = " ".join([*path, *(m for m in meant if m), *(shlex.quote(r) for r in rest)])
             return (f"unexpected {'word' if len(words) == 1 else 'words'} "
                     f"{' '.join(words)!r}: did you mean '{command}'?")
     param = getattr(exc, "param", None)
@@ -138,12 +140,14 @@ def _usage_hint(exc: Exception, args: list[str]) -> str | None:
     if number not in (int, float):
         return None
     low, high = getattr(param, "min", None), getattr(param, "max", None)
-    span = (f" from {low:g} to {high:g}" if low is not None and high is not None else
-            f" of at least {low:g}" if low is not None else
-            f" of at most {high:g}" if high is not None else "")
+    def said(x: float) -> str:
+        return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+    span = (f" from {said(low)} to {said(high)}" if low is not None and high is not None else
+            f" of at least {said(low)}" if low is not None else
+            f" of at most {said(high)}" if high is not None else "")
     example = param.default if isinstance(param.default, (int, float)) else low
     return (f"{opt} must be {'a whole number' if number is int else 'a number'}{span}"
-            + (f", e.g. {opt} {example:g}" if isinstance(example, (int, float)) else ""))
+            + (f", e.g. {opt} {example}" if isinstance(example, (int, float)) else ""))
 
 
 def _stray_words(args: list[str], name: str | None, options: dict[str, Any], arguments: int
@@ -230,6 +234,8 @@ _TYPER_PLACEHOLDER = typer.core.TyperOption.display_type_rich
 typer.core.TyperOption.display_type_rich = _placeholder  # type: ignore[method-assign]
 typer.core.TyperOption._get_number_range_help_str = (  # type: ignore[method-assign]
     lambda self: None)
+typer.core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
+    lambda self, ctx: None)  # an argument's name is its placeholder (FOOD)
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
@@ -642,8 +648,8 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
 
 
 @app.command()
-def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'cooked "
-                                                "spinach' or 11457.")],
+def explain(food: Annotated[str, typer.Argument(help="A food name or id, "
+                                                "e.g. 'cooked spinach' or 11457.")],
             sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
