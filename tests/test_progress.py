@@ -6,6 +6,7 @@ import io
 import itertools
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -114,3 +115,52 @@ def test_a_plan_into_a_pipe_writes_plain_lines_only(tmp_path: Path) -> None:
     text = err.decode()
     assert "\r" not in text and "\x1b" not in text and "█" not in text
     assert all(line.startswith("planning day ") for line in text.splitlines())
+
+
+def _batch(stderr: int, tmp_path: Path, workers: str) -> subprocess.Popen[bytes]:
+    people = tmp_path / "people.csv"
+    people.write_text("id,sex,age,days\na,female,35,1\nb,male,40,1\n")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "COLUMNS": "80"}
+    env.pop("PLANNER_DATA", None)
+    return subprocess.Popen([sys.executable, "-m", "planner", "batch", str(people), "--out",
+                             str(tmp_path / f"out-{workers}"), "--workers", workers],
+                            stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+
+
+def _read_terminal(main: int) -> str:
+    seen = b""
+    while True:
+        ready, _, _ = select.select([main], [], [], 300)
+        if not ready:
+            break
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen.decode()
+
+
+def test_a_batch_on_a_terminal_says_it_is_starting_then_counts_people(tmp_path: Path
+                                                                       ) -> None:
+    main, child = pty.openpty()
+    process = _batch(child, tmp_path, "2")
+    os.close(child)
+    text = _read_terminal(main)
+    assert process.wait(timeout=300) == 0
+    assert "\rplanning 2 people: starting 2 workers...\x1b[K" in text
+    assert f"{bar(1, 2)} 1 of 2 people planned" in text
+    assert f"{bar(2, 2)} 2 of 2 people planned" in text
+
+
+def test_a_batch_into_a_pipe_says_how_it_starts_in_a_plain_line(tmp_path: Path) -> None:
+    process = _batch(subprocess.PIPE, tmp_path, "1")
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0
+    lines = err.decode().splitlines()
+    assert lines[0] == "planning 2 people: in this process..."
+    assert all(re.fullmatch(r"\d of 2 people planned(, about \d+ s left)?", x)
+               for x in lines[1:])
+    assert "\x1b" not in err.decode() and "\r" not in err.decode()
