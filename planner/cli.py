@@ -32,6 +32,7 @@ from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.log.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
 from planner.output.progress import Progress
 from planner.output.report import (
+    DEFAULT_WIDTH,
     MIN_WIDTH,
     format_advice,
     format_batch,
@@ -403,9 +404,12 @@ def _targets(settings: Settings, energy_band: float = 0.10) -> Targets:
     return targets
 
 
-def _width() -> int:
-    """The columns text reports fill: COLUMNS, else the terminal's, else 80."""
-    return max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
+def _width(output: Path | None = None) -> int:
+    """The columns text reports fill: 80 for an --output file, else COLUMNS, else the
+    terminal's, else (a pipe) 80."""
+    if output is not None:
+        return DEFAULT_WIDTH
+    return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
 
 
 def _emit(text: str, output: Path | None, force: bool) -> None:
@@ -480,7 +484,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
             def planning(day: int, of: int) -> None:
                 progress.update(day - 1, of, f"planning day {day} of {of}")
             week = plan_week(table, catalogue, targets, options, progress=planning)
-    _emit(format_week(week, fmt, width=_width(), verbose=verbose), output, force)
+    _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
 
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
@@ -644,7 +648,7 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
     ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
                          diet=use_diet, exclude=settings.exclude if settings else
                          tuple(exclude or ()), top=top, absorbable=absorbable)
-    _emit(format_foods(ranking, fmt.value, width=_width()), output, force)
+    _emit(format_foods(ranking, fmt.value, width=_width(output)), output, force)
 
 
 @app.command()
@@ -1065,7 +1069,7 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     report = gap_report(entries, start, end, targets, table, catalogue,
                         diet=settings.diet or "omnivore", exclude=settings.exclude,
                         dislike=settings.dislike)
-    _emit(format_gaps(report, fmt.value, width=_width()), output, force)
+    _emit(format_gaps(report, fmt.value, width=_width(output)), output, force)
 
 
 @app.callback()
