@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import difflib
 import os
+import shlex
+import shutil
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +30,10 @@ from planner.files import write_output
 from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
 from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.log.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
+from planner.output.progress import Progress
 from planner.output.report import (
+    DEFAULT_WIDTH,
+    MIN_WIDTH,
     format_advice,
     format_batch,
     format_explain,
@@ -34,6 +41,7 @@ from planner.output.report import (
     format_solve,
     format_targets,
     format_week,
+    with_amount,
 )
 from planner.person.advice import (
     ANSWERS_CAP,
@@ -46,7 +54,7 @@ from planner.person.advice import (
     ask,
     read_answers_file,
 )
-from planner.person.health import CONDITIONS, MEDICINES
+from planner.person.health import CONDITIONS
 from planner.person.health import check_key as check_health_key
 from planner.person.profile import Settings, profile_toml, resolve_settings
 from planner.person.targets import Targets, compute_targets
@@ -54,6 +62,7 @@ from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.planning.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
 from planner.planning.plan import PlanOptions, check_plan_options, plan_week
 from planner.planning.suggest import explain_food, rank_foods
+from planner.words import plural
 
 
 class _Commands(typer.core.TyperGroup):
@@ -72,8 +81,9 @@ class _Commands(typer.core.TyperGroup):
             _fail(str(exc), exc.exit_code)
         except typer.TyperException as exc:  # usage errors (exit 2) and file errors
             ctx = getattr(exc, "ctx", None)
+            fix = _usage_hint(exc, list(sys.argv[1:] if args is None else args))
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            _fail((exc.format_message().splitlines() or ["invalid usage"])[0] + hint,
+            _fail(fix or (exc.format_message().splitlines() or ["invalid usage"])[0] + hint,
                   exc.exit_code)
         except typer.Abort:
             _fail("aborted", 1)
@@ -93,6 +103,110 @@ class _Commands(typer.core.TyperGroup):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+def _usage_hint(exc: Exception, args: list[str]) -> str | None:
+    """A usage error as the fix for the mistake a newcomer makes: a plain word where an
+    option was meant ("planner week female 35", "planner foods magnesium"), an age with
+    a unit, a whole number or a choice mistyped. None: the library's message will do."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None or not isinstance(ctx.command, typer.core.TyperCommand):
+        return None
+    params = ctx.command.params
+    options = {o: p for p in params if p.param_type_name == "option" for o in p.opts}
+    stray = _stray_words(args, ctx.info_name, options,
+                         sum(p.param_type_name == "argument" for p in params))
+    if stray is not None:
+        words, rest = stray
+        meant = [_as_option(w, options) for w in words]
+        if words and all(meant):
+            path = ["planner", *ctx.command_path.split()[1:]]  # as a person types it
+            command = " ".join([*path, *(m for m in meant if m), *(shlex.quote(r) for r in rest)])
+            return (f"unexpected {'word' if len(words) == 1 else 'words'} "
+                    f"{' '.join(words)!r}: did you mean '{command}'?")
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, typer.BadParameter) or param is None or not param.opts:
+        return None
+    opt = param.opts[0]
+    given = _given(args, param.opts)
+    if given is None:
+        return None
+    if param.name == "age":
+        return "age must be a whole number of years, e.g. --age 35"
+    described = getattr(param, "type_descriptor", None)
+    if described is not None and described.is_choice and described.choices:
+        names = [str(getattr(c, "value", c)) for c in described.choices]
+        close = difflib.get_close_matches(given.lower(), names, n=1, cutoff=0.5)
+        return (f"{opt}: {given!r} is not one of {', '.join(names)}"
+                + (f"; did you mean {close[0]}?" if close else ""))
+    number = getattr(described, "annotation", None)
+    if number not in (int, float):
+        return None
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    def said(x: float) -> str:
+        return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+    span = (f" from {said(low)} to {said(high)}" if low is not None and high is not None else
+            f" of at least {said(low)}" if low is not None else
+            f" of at most {said(high)}" if high is not None else "")
+    example = param.default if isinstance(param.default, (int, float)) else low
+    return (f"{opt} must be {'a whole number' if number is int else 'a number'}{span}"
+            + (f", e.g. {opt} {example}" if isinstance(example, (int, float)) else ""))
+
+
+def _stray_words(args: list[str], name: str | None, options: dict[str, Any], arguments: int
+                 ) -> tuple[list[str], list[str]] | None:
+    """(words that are neither options nor their values nor the command's arguments, the
+    rest of the command line) after the command ``name``; None when it is not found."""
+    if name is None or name not in args:
+        return None
+    tokens = args[args.index(name) + 1:]
+    words: list[str] = []
+    rest: list[str] = []
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
+        param = options.get(token.split("=", 1)[0])
+        if token.startswith("-") and len(token) > 1:
+            takes_value = param is not None and not (param.is_flag or param.count)
+            take = 2 if takes_value and "=" not in token else 1
+            rest += tokens[k:k + take]
+            k += take
+            continue
+        if arguments:
+            arguments -= 1
+            rest.append(token)
+        else:
+            words.append(token)
+        k += 1
+    return words, rest
+
+
+def _as_option(word: str, options: dict[str, Any]) -> str | None:
+    """The option a plain word was meant for: 'female' -> '--sex female', '35' ->
+    '--age 35', 'magnesium' -> '--rich-in magnesium'."""
+    if word.lower() in ("female", "male") and "--sex" in options:
+        return f"--sex {word.lower()}"
+    if word.isdigit() and "--age" in options:
+        return f"--age {word}"
+    if "--rich-in" in options:
+        from planner.planning.suggest import resolve_nutrient
+
+        with contextlib.suppress(PlannerError):
+            resolve_nutrient(word)
+            return f"--rich-in {word}"
+    if word.lower() in ("pregnancy", "lactation") and "--life-stage" in options:
+        return f"--life-stage {word.lower()}"
+    return None
+
+
+def _given(args: list[str], opts: Sequence[str]) -> str | None:
+    """The value written after the last of ``opts`` on the command line."""
+    value = None
+    for k, token in enumerate(args):
+        head, eq, tail = token.partition("=")
+        if head in opts:
+            value = tail if eq else (args[k + 1] if k + 1 < len(args) else None)
+    return value
+
+
 def _fail(message: str, code: int) -> None:
     with contextlib.suppress(OSError):  # stderr gone too: the exit code must say it
         typer.echo(f"error: {message}", err=True)
@@ -103,6 +217,26 @@ def _silence_stdout() -> None:
     """Point stdout at /dev/null so that Python's final flush cannot fail again."""
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _placeholder(self: typer.core.TyperOption, ctx: Any) -> str | None:
+    """The word after an option in --help: its metavar (``--age YEARS``); nothing after a
+    switch (Typer would print ``<bool>``) and no Python type names."""
+    if self.metavar is not None:
+        return self.metavar or None
+    if self.is_flag or self.is_bool_flag:
+        return None
+    return _TYPER_PLACEHOLDER(self, ctx)
+
+
+_TYPER_PLACEHOLDER = typer.core.TyperOption.display_type_rich
+# Help is planner's own words: a range is said in the option's help where it matters
+# ("Days to plan (1-366)", not "[1<=x<=366]"), and placeholders are words a person uses.
+typer.core.TyperOption.display_type_rich = _placeholder  # type: ignore[method-assign]
+typer.core.TyperOption._get_number_range_help_str = (  # type: ignore[method-assign]
+    lambda self: None)
+typer.core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
+    lambda self, ctx: None)  # an argument's name is its placeholder (FOOD)
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
@@ -157,85 +291,95 @@ class Solver(StrEnum):
 
 _PROFILE = "Profile"
 _PLAN = "Plan"
+_MORE = "Advanced"
 _OUT = "Output"
 
+# Help texts fit one line of an 80-column --help; the README says the rest.
 ProfileFile = Annotated[Path | None, typer.Option(
-    "--profile", help="Profile TOML file (default: the one saved by 'planner profile init').",
+    "--profile", metavar="FILE", help="A profile file (default: the saved one).",
     dir_okay=False, rich_help_panel=_PROFILE)]
-SexOpt = Annotated[str | None, typer.Option(help="female or male.", rich_help_panel=_PROFILE)]
-AgeOpt = Annotated[int | None, typer.Option(help="Age in years (9 or over).",
+SexOpt = Annotated[str | None, typer.Option(metavar="SEX", help="female or male.",
+                                            rich_help_panel=_PROFILE)]
+AgeOpt = Annotated[int | None, typer.Option(metavar="YEARS", help="Age in years, 9 or over.",
                                             rich_help_panel=_PROFILE)]
 StageOpt = Annotated[str | None, typer.Option(
-    "--life-stage", help="general, pregnancy or lactation (the last two: females 14-50).",
+    "--life-stage", metavar="STAGE", help="general, pregnancy or lactation.",
     rich_help_panel=_PROFILE)]
-WeightOpt = Annotated[float | None, typer.Option("--weight", help="Body weight in kg.",
+WeightOpt = Annotated[float | None, typer.Option("--weight", metavar="KG",
+                                                 help="Body weight in kg.",
                                                  rich_help_panel=_PROFILE)]
-HeightOpt = Annotated[float | None, typer.Option("--height", help="Height in cm.",
+HeightOpt = Annotated[float | None, typer.Option("--height", metavar="CM", help="Height in cm.",
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
-    help="sedentary, low, active or very_active (default low): the NASEM 2023 energy "
-    "equations' physical-activity categories inactive, low active, active and very active "
-    "(adults: daily living only; plus about an hour's walking; plus walking, cycling and "
-    "tennis; plus cycling, jogging and tennis).", rich_help_panel=_PROFILE)]
-WeekOpt = Annotated[int | None, typer.Option(
-    "--pregnancy-week", help="With --life-stage pregnancy: the week of pregnancy (1-42); "
-    "energy follows it. Without it or --trimester the 2nd trimester is assumed (and said).",
+    metavar="LEVEL", help="sedentary, low (default), active, very_active: the NASEM 2023 "
+    "categories inactive, low active, active, very active.",
     rich_help_panel=_PROFILE)]
+WeekOpt = Annotated[int | None, typer.Option(
+    "--pregnancy-week", metavar="WEEK", help="Pregnancy: the week (1-42); default: "
+    "2nd trimester, said.", rich_help_panel=_PROFILE)]
 TrimesterOpt = Annotated[int | None, typer.Option(
-    "--trimester", help="With --life-stage pregnancy: 1, 2 or 3, when the week is not known.",
+    "--trimester", metavar="N", help="Pregnancy: 1, 2 or 3, when the week is not known.",
     rich_help_panel=_PROFILE)]
 PreWeightOpt = Annotated[float | None, typer.Option(
-    "--pre-pregnancy-weight", help="With --life-stage pregnancy: your weight in kg before "
-    "the pregnancy (the energy equations use it; default --weight).",
-    rich_help_panel=_PROFILE)]
+    "--pre-pregnancy-weight", metavar="KG", help="Pregnancy: weight before it (default "
+    "--weight).", rich_help_panel=_PROFILE)]
 PostpartumOpt = Annotated[int | None, typer.Option(
-    "--postpartum-months", help="With --life-stage lactation: months since the birth, 0-12 "
-    "(energy differs for 0-6 and 7-12; 0-6 is assumed, and said, without it).",
+    "--postpartum-months", metavar="MONTHS", help="Lactation: months since the birth, 0-12 "
+    "(default 0-6, said).",
     rich_help_panel=_PROFILE)]
 ConditionOpt = Annotated[list[str] | None, typer.Option(
-    "--condition", help="A health condition that changes the plan (repeatable): "
-    + ", ".join(CONDITIONS) + ". Kidney disease needs limits from your clinician.",
+    "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + " (repeatable).",
     rich_help_panel=_PROFILE)]
 MedicineOpt = Annotated[list[str] | None, typer.Option(
-    "--medicine", help="A medicine that changes the plan (repeatable): "
-    + ", ".join(MEDICINES) + ". Potassium-raising medicines need a limit from your "
-    "clinician.", rich_help_panel=_PROFILE)]
+    "--medicine", metavar="NAME", help="e.g. ace_inhibitor, warfarin, ppi (repeatable; an "
+    "unknown name lists them all).", rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
-    "--target", help="Change a target: NAME=MIN, NAME.max=VALUE or NAME.max=none "
-    "(repeatable), e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
+    "--target", metavar="NAME=VALUE", help="Change a target: magnesium_mg=400, "
+    "sodium_mg.max=2000.", rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
-    help="omnivore, pescatarian, vegetarian or vegan (default omnivore).",
+    metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     rich_help_panel=_PLAN)]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
-    "--exclude", help="Leave out an allergen (dairy, egg, fish, shellfish, tree_nuts, "
-    "peanuts, soy, gluten, sesame), a category (e.g. fortified), a food id or a food name. "
-    "Repeatable.", rich_help_panel=_PLAN)]
+    "--exclude", metavar="FOOD", help="Leave out a food, a category (fortified) or an "
+    "allergen (dairy, egg, fish, peanuts...); repeatable.",
+    rich_help_panel=_PLAN)]
 IncludeOpt = Annotated[list[str] | None, typer.Option(
-    "--include", help="A food to eat every day, e.g. banana. Repeatable.",
+    "--include", metavar="FOOD", help="A food to eat every day (repeatable).",
     rich_help_panel=_PLAN)]
 LikeOpt = Annotated[list[str] | None, typer.Option(
-    "--like", help="A food, category or allergen group to prefer (repeatable; soft).",
+    "--like", metavar="FOOD", help="A food or category to prefer (repeatable).",
     rich_help_panel=_PLAN)]
 DislikeOpt = Annotated[list[str] | None, typer.Option(
-    "--dislike", help="A food or category to avoid when there is a choice (repeatable; "
-    "soft: --exclude is the hard one).", rich_help_panel=_PLAN)]
+    "--dislike", metavar="FOOD", help="A food or category to avoid (repeatable).",
+    rich_help_panel=_PLAN)]
 LogOpt = Annotated[Path | None, typer.Option(
-    "--log", envvar=LOG_ENV, help="Food log file (default: log.sqlite3 in your config "
-    "directory; see 'planner log path').", dir_okay=False, rich_help_panel=_PLAN)]
+    "--log", envvar=LOG_ENV, metavar="FILE", help="The food log (default: 'planner log "
+    "path').", dir_okay=False, show_envvar=False, rich_help_panel=_PLAN)]
 DateOpt = Annotated[str | None, typer.Option(
-    "--date", help="A date like 2026-11-28, 'today' or 'yesterday' (default today).",
+    "--date", metavar="DATE", help="2026-11-28, today (default) or yesterday.",
     rich_help_panel=_PLAN)]
 MealOpt = Annotated[str | None, typer.Option(
-    "--meal", help="breakfast, lunch, dinner or snack (for food without a 'lunch:' "
-    "label).", rich_help_panel=_PLAN)]
+    "--meal", metavar="MEAL", help="breakfast, lunch, dinner or snack (for food without "
+    "'lunch:').", rich_help_panel=_PLAN)]
 DataOption = Annotated[Path | None, typer.Option(
-    "--data", envvar=DATA_ENV, help="Data directory to use instead of the bundled SR28 "
-    "tables (e.g. one written by scripts/fetch_food_data.py).", rich_help_panel=_PLAN)]
+    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data directory instead of the "
+    "bundled USDA tables.", show_envvar=False, rich_help_panel=_MORE)]
 OutputOpt = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False,
-    rich_help_panel=_OUT)]
+    "--output", "-o", metavar="FILE", help="Write to this file instead of the terminal.",
+    dir_okay=False, rich_help_panel=_OUT)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.",
                                         rich_help_panel=_OUT)]
+
+
+def _format_option(choices: str) -> Any:
+    """--format FORMAT, its choices in the help (the Output panel)."""
+    return typer.Option("--format", metavar="FORMAT", help=f"{choices} (default: the first).",
+                        show_default=False, rich_help_panel=_OUT)
+
+
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Add a footer line with "
+                                          "the solver's status, gap and time.",
+                                          rich_help_panel=_OUT)]
 
 
 def saved_profile_path() -> Path:
@@ -282,6 +426,14 @@ def _targets(settings: Settings, energy_band: float = 0.10) -> Targets:
     return targets
 
 
+def _width(output: Path | None = None) -> int:
+    """The columns text reports fill: 80 for an --output file, else COLUMNS, else the
+    terminal's, else (a pipe) 80."""
+    if output is not None:
+        return DEFAULT_WIDTH
+    return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+
+
 def _emit(text: str, output: Path | None, force: bool) -> None:
     """Print, or write ``output`` (see :func:`planner.files.write_output`)."""
     if output is None:
@@ -292,15 +444,13 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
 
 
 @contextmanager
-def _working(message: str) -> Iterator[None]:
-    """A spinner on stderr while the solver works, only in an interactive terminal."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(message):
-        yield
+def _working(message: str) -> Iterator[Progress]:
+    """Progress on stderr while the solver works: ``message`` on a terminal at once, and
+    what the work reports (see :mod:`planner.output.progress`)."""
+    with Progress(sys.stderr, sys.stderr.isatty()) as progress:
+        if progress.live:
+            progress.say(message)
+        yield progress
 
 
 def _tables(data_dir: Path | None, all_foods: bool = False) -> tuple[FoodTable, Catalogue]:
@@ -325,7 +475,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           plan: dict[str, Any], seed: int, strict_daily: bool, max_days: int,
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
-          around: _Around = _Around()) -> None:
+          around: _Around = _Around(), verbose: bool = False) -> None:
     settings = _settings(person, profile, target, **plan)
     targets = _targets(settings, energy_band)
     table, catalogue = _tables(data_dir, all_foods)
@@ -352,9 +502,11 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         with _working("Planning the rest of the day..."):
             week = fill_day(table, catalogue, targets, eaten, options)
     else:
-        with _working(f"Planning {days} day(s)..."):
-            week = plan_week(table, catalogue, targets, options)
-    _emit(format_week(week, fmt), output, force)
+        with _working(f"Planning {plural(days, 'day')}...") as progress:
+            def planning(day: int, of: int) -> None:
+                progress.update(day - 1, of, f"planning day {day} of {of}")
+            week = plan_week(table, catalogue, targets, options, progress=planning)
+    _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
 
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
@@ -369,7 +521,7 @@ def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]
             entries = log.entries(date, date)
         if not entries:
             raise PlanRequestError(f"--from-log: nothing logged for {date.isoformat()} "
-                                   "(add it with 'planner log add')")
+                                   "(add it with 'planner log add \"1 medium banana\"')")
         for e in entries:
             if e.food_id not in table.foods.index:
                 raise PlanRequestError(f"--from-log: entry #{e.id} ({e.name}) is not in this "
@@ -381,30 +533,30 @@ def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]
     return eaten
 
 
-SeedOpt = Annotated[int, typer.Option(min=0, max=2**32 - 1,
-                                      help="Another seed gives a different, equally valid "
-                                      "plan.", rich_help_panel=_PLAN)]
-StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Meet vitamin D and B12 "
-                                         "every day, not on the week's average.",
-                                         rich_help_panel=_PLAN)]
-MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7,
-                                         help="Days a food may appear in any 7 (staples "
-                                         "excepted).", rich_help_panel=_PLAN)]
-AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: plan from "
-                                           "the whole food table with generic portions and "
-                                           "no diet labels, not the curated catalogue.",
-                                           rich_help_panel=_PLAN)]
-SolverOpt = Annotated[Solver, typer.Option(help="MIP solver; CBC is also the fallback.",
-                                           rich_help_panel=_PLAN)]
-TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.1,
-                                             help="Solver time limit per day, seconds.",
-                                             rich_help_panel=_PLAN)]
-GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0,
-                                       help="Relative MIP gap at which the solver stops.",
-                                       rich_help_panel=_PLAN)]
-BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5,
-                                        help="Allowed deviation from your energy need "
-                                        "(0.1 = +-10 %).", rich_help_panel=_PLAN)]
+SeedOpt = Annotated[int, typer.Option(min=0, max=2**32 - 1, metavar="NUMBER",
+                                      help="Another seed, another equally good plan.",
+                                      show_default=False, rich_help_panel=_MORE)]
+StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Vitamin D and B12 every "
+                                         "day, not on average.",
+                                         rich_help_panel=_MORE)]
+MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7, metavar="DAYS",
+                                         help="Days a food may appear in 7 (default 3).",
+                                         show_default=False, rich_help_panel=_MORE)]
+AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: the whole "
+                                           "food table, generic portions.",
+                                           rich_help_panel=_MORE)]
+SolverOpt = Annotated[Solver, typer.Option(metavar="NAME", help="highs (default) or cbc.",
+                                           show_default=False, rich_help_panel=_MORE)]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
+                                             help="Solver time limit per day (default 10).",
+                                             show_default=False, rich_help_panel=_MORE)]
+GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="SHARE",
+                                       help="Stop at this relative MIP gap (default 0.1).",
+                                       show_default=False, rich_help_panel=_MORE)]
+BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
+                                        help="Energy within this share of the need "
+                                        "(default 0.1).", show_default=False,
+                                        rich_help_panel=_MORE)]
 
 
 @app.command()
@@ -414,35 +566,37 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          pre_pregnancy_weight: PreWeightOpt = None, postpartum_months: PostpartumOpt = None,
          condition: ConditionOpt = None, medicine: MedicineOpt = None,
          profile: ProfileFile = None, target: TargetOpt = None,
-         days: Annotated[int, typer.Option(min=1, max=366, help="Days to plan.",
-                                           rich_help_panel=_PLAN)] = 7,
+         days: Annotated[int, typer.Option(min=1, max=366, metavar="DAYS",
+                                           help="Days to plan, 1-366 (default 7).",
+                                           show_default=False, rich_help_panel=_PLAN)] = 7,
          diet: DietOpt = None, exclude: ExcludeOpt = None, include: IncludeOpt = None,
          like: LikeOpt = None, dislike: DislikeOpt = None,
          seed: SeedOpt = 0, strict_daily: StrictOpt = False, max_days: MaxDaysOpt = 3,
          keep: Annotated[Path | None, typer.Option(
-             "--keep", help="A week saved with --format json: keep every meal but the "
-             "--redo ones.", dir_okay=False, rich_help_panel=_PLAN)] = None,
+             "--keep", metavar="FILE", help="A week saved as JSON: keep all but --redo.",
+             dir_okay=False, rich_help_panel=_PLAN)] = None,
          redo: Annotated[list[str] | None, typer.Option(
-             "--redo", help="A meal or day of the --keep week to plan again: 'day 3 dinner' "
-             "or 'day 5' (repeatable).", rich_help_panel=_PLAN)] = None,
+             "--redo", metavar="MEAL", help="Plan 'day 3 dinner' or 'day 5' again "
+             "(repeatable).", rich_help_panel=_PLAN)] = None,
          data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
          solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
          mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
-         fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
-                                                 rich_help_panel=_OUT)] = WeekFormat.table,
-         output: OutputOpt = None, force: ForceOpt = False) -> None:
+         fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
+         WeekFormat.table,
+         output: OutputOpt = None, force: ForceOpt = False,
+         verbose: VerboseOpt = False) -> None:
     """Plan a week of meals that meets your targets, with a shopping list.
 
-    Example: planner week --sex female --age 35 --diet vegetarian --exclude peanuts
+    Example: planner week --sex female --age 35 --diet vegetarian
 
-    Redo a meal: planner week --sex female --age 35 --keep week.json --redo "day 3 dinner"
+    Redo a meal: planner week --keep week.json --redo "day 3 dinner"
     """
     _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine,
                         (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
                             "like": like, "dislike": dislike},
           seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
-          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())))
+          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose)
 
 
 @app.command()
@@ -455,8 +609,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         exclude: ExcludeOpt = None, include: IncludeOpt = None, like: LikeOpt = None,
         dislike: DislikeOpt = None, seed: SeedOpt = 0,
         ate: Annotated[str | None, typer.Option(
-            "--ate", help="What you ate today, e.g. '1 cup cooked oatmeal; 1 medium banana; "
-            "lunch: 150 g cooked sockeye salmon': only the meals still ahead are planned.",
+            "--ate", metavar="FOODS", help="What you ate today, items separated by ';': "
+            "'1 cup cooked oatmeal; lunch: 150 g cooked sockeye salmon'.",
             rich_help_panel=_PLAN)] = None,
         from_log: Annotated[bool, typer.Option(
             "--from-log", help="Plan around what the food log holds for --date.",
@@ -465,9 +619,10 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         data_dir: DataOption = None, all_foods: AllFoodsOpt = False,
         solver: SolverOpt = Solver.highs, time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
         mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
-        fmt: Annotated[WeekFormat, typer.Option("--format", help="Output format.",
-                                                rich_help_panel=_OUT)] = WeekFormat.table,
-        output: OutputOpt = None, force: ForceOpt = False) -> None:
+        fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
+        WeekFormat.table,
+        output: OutputOpt = None, force: ForceOpt = False,
+        verbose: VerboseOpt = False) -> None:
     """Plan one day of meals that meets your targets (vitamin D and B12 included), or the
     rest of today around what you ate (--ate, --from-log).
 
@@ -481,15 +636,17 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                             "like": like, "dislike": dislike},
           seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
           fmt.value, output, force,
-          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log))
+          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose)
 
 
 @app.command()
-def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g. "
+def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
+                                               help="Nutrient, e.g. "
                                                "magnesium_mg, calcium, vitamin_d, b12.")],
-          per: Annotated[Per, typer.Option(help="Rank per serving, per 100 g or per 100 "
-                                           "kcal.")] = Per.serving,
-          top: Annotated[int, typer.Option(min=1, max=500, help="How many foods.")] = 10,
+          per: Annotated[Per, typer.Option(metavar="BASIS", help="Rank per serving, 100g or "
+                                           "100kcal.")] = Per.serving,
+          top: Annotated[int, typer.Option(min=1, max=500, metavar="COUNT",
+                                           help="How many foods (1-500).")] = 10,
           sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
           weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
           condition: ConditionOpt = None, medicine: MedicineOpt = None,
@@ -501,7 +658,7 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
               "--absorbable", help="Rank calcium by the calcium the body absorbs (oxalate "
               "in spinach binds most of it); foods without an absorption figure are left "
               "out.")] = False,
-          fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] =
+          fmt: Annotated[ListFormat, _format_option("table, markdown, json or csv")] =
           ListFormat.table, output: OutputOpt = None, force: ForceOpt = False) -> None:
     """List the foods richest in a nutrient, with the amount per portion and % of your target.
 
@@ -519,18 +676,18 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", help="Nutrient, e.g.
     ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
                          diet=use_diet, exclude=settings.exclude if settings else
                          tuple(exclude or ()), top=top, absorbable=absorbable)
-    _emit(format_foods(ranking, fmt.value), output, force)
+    _emit(format_foods(ranking, fmt.value, width=_width(output)), output, force)
 
 
 @app.command()
-def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'cooked "
-                                                "spinach' or 11457.")],
+def explain(food: Annotated[str, typer.Argument(help="A food name or id, "
+                                                "e.g. 'cooked spinach' or 11457.")],
             sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
             data_dir: DataOption = None,
-            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+            fmt: Annotated[TableOrJson, _format_option("table or json")] =
             TableOrJson.table) -> None:
     """Show what one portion of a food brings against your targets.
 
@@ -540,7 +697,7 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'c
                                  medicine), profile, target)
     table, catalogue = _tables(data_dir)
     result = explain_food(table, catalogue, _targets(settings), food)
-    typer.echo(format_explain(result, fmt.value), nl=False)
+    typer.echo(format_explain(result, fmt.value, width=_width()), nl=False)
 
 
 @app.command()
@@ -552,7 +709,7 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
             energy_band: BandOpt = 0.10,
-            fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+            fmt: Annotated[TableOrJson, _format_option("table or json")] =
             TableOrJson.table) -> None:
     """Show your daily nutrient targets from the Dietary Reference Intakes.
 
@@ -563,23 +720,27 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine, (pregnancy_week, trimester, pre_pregnancy_weight,
                                             postpartum_months)), profile, target)
-    typer.echo(format_targets(_targets(settings, energy_band), fmt.value), nl=False)
+    typer.echo(format_targets(_targets(settings, energy_band), fmt.value, width=_width()),
+               nl=False)
 
 
 @app.command()
 def solve(
-    foods_file: Annotated[Path, typer.Option("--foods", help="FOODS.csv: id, name, optional "
+    foods_file: Annotated[Path, typer.Option("--foods", metavar="FILE",
+                                             help="FOODS.csv: id, name, optional "
                                              "price and max_units, nutrient columns per "
                                              "unit.")],
-    targets_file: Annotated[Path, typer.Option("--targets", help="TARGETS.csv: "
+    targets_file: Annotated[Path, typer.Option("--targets", metavar="FILE",
+                                               help="TARGETS.csv: "
                                                "nutrient,min,max.")],
-    objective: Annotated[Objective, typer.Option(help="Minimise total price or energy.")] =
+    objective: Annotated[Objective, typer.Option(metavar="WHAT",
+                                                 help="Minimise total cost or energy.")] =
     Objective.cost,
     continuous: Annotated[bool, typer.Option(help="Allow fractional units.")] = False,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
+    fmt: Annotated[TableOrJson, _format_option("table or json")] =
     TableOrJson.table,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1,
-                                              help="Solver time limit, seconds.")] =
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
+                                              help="Solver time limit.")] =
     DEFAULT_TIME_LIMIT,
 ) -> None:
     """Solve the classic diet problem over your own food table.
@@ -619,14 +780,14 @@ def advice(
     little_sun: Annotated[bool | None, _flag(EMPHASIS_QUESTIONS["little_sun"])] = None,
     condition: ConditionOpt = None, medicine: MedicineOpt = None,
     answers: Annotated[Path | None, typer.Option(
-        "--answers", help="A TOML or JSON file of answers: weakness = false, ..., "
+        "--answers", metavar="FILE", help="A TOML or JSON file of answers: weakness = false, ..., "
         "conditions = [...], medicines = [...].", dir_okay=False)] = None,
     sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     profile: ProfileFile = None, diet: DietOpt = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Read no answers from "
                                            "standard input; a red-flag question left "
                                            "unanswered is then an error.")] = False,
-    fmt: Annotated[AdviceFormat, typer.Option("--format", help="table, markdown or json.")]
+    fmt: Annotated[AdviceFormat, _format_option("table, markdown or json")]
     = AdviceFormat.table,
 ) -> None:
     """A short check for muscle twitches and cramps, then the matching plan.
@@ -670,7 +831,8 @@ def advice(
             saved_profile_path().is_file():
         settings = _settings(_person(sex, age, life_stage), profile, None, diet=diet)
         person, diet = settings.profile, settings.diet
-    typer.echo(format_advice(advise(collected, person, diet), fmt.value), nl=False)
+    typer.echo(format_advice(advise(collected, person, diet), fmt.value, width=_width()),
+               nl=False)
 
 
 @app.command()
@@ -683,18 +845,20 @@ def batch(
                                            "pre_pregnancy_weight, postpartum_months, "
                                            "target.<nutrient>, target.<nutrient>.max.",
                                            dir_okay=False)],
-    out: Annotated[str, typer.Option("--out", help="Output folder (new, empty, or this "
+    out: Annotated[str, typer.Option("--out", metavar="DIR",
+                                     help="Output folder (new, empty, or this "
                                      "batch's with --resume); a path every worker can "
                                      "reach, or an fsspec URL.")],
-    workers: Annotated[int | None, typer.Option(min=1, max=256, help="Local worker "
-                                                "processes (default: every core).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=256, metavar="COUNT",
+                                                help="Local worker processes (1-256; "
+                                                "default: every core).")] = None,
     scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Run on an existing Dask "
-        "cluster, e.g. tcp://host:8786.")] = None,
+        "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
+        help="Run on an existing Dask cluster, e.g. tcp://host:8786.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped batch: "
                                          "people already planned are skipped.")] = False,
     data_dir: DataOption = None,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="Summary as table or json.")]
+    fmt: Annotated[TableOrJson, _format_option("The summary as table or json")]
     = TableOrJson.table,
 ) -> None:
     """Plan a week for every person in a table, in parallel, into Parquet files.
@@ -709,37 +873,39 @@ def batch(
     frame = read_people(people)
     data = None if data_dir is None else str(data_dir.resolve())
     try:
-        with _batch_progress() as progress:
+        with _batch_progress(workers, scheduler) as progress:
             summary = run_batch(frame, out, data_dir=data, workers=workers,
                                 scheduler=scheduler, resume=resume, progress=progress)
     except KeyboardInterrupt:
         typer.echo(f"error: interrupted; finished people are saved in {out}: run again "
                    "with --resume to continue", err=True)
         raise typer.Exit(130) from None
-    typer.echo(format_batch(summary, out, fmt.value), nl=False)
+    typer.echo(format_batch(summary, out, fmt.value, width=_width()), nl=False)
 
 
 @contextmanager
-def _batch_progress() -> Iterator[Any]:
-    """A rich progress bar on stderr, only in an interactive terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(TextColumn("planning"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=Console(stderr=True),
-                  transient=True) as bars:
+def _batch_progress(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """Start-up and per-person progress on stderr: a line rewritten on a terminal, plain
+    lines otherwise (see :mod:`planner.output.progress`)."""
+    with Progress(sys.stderr, sys.stderr.isatty()) as progress:
         def start(total: int, done: int) -> Any:
-            task = bars.add_task("people", total=total, completed=done)
-            return lambda n: bars.advance(task, n)
+            todo = total - done
+            count = max(1, workers or os.cpu_count() or 1)
+            where = (f"on the Dask cluster at {scheduler}" if scheduler else
+                     "in this process" if count == 1 or todo <= 1 else
+                     f"starting {plural(count, 'worker')}")
+            progress.say(f"planning {plural(todo, 'person', 'people')}"
+                         + (f" ({done:,} done before)" if done else "") + f": {where}...")
+            finished = [done]
+            began = time.monotonic()
+
+            def step(n: int) -> None:
+                finished[0] += n
+                now, left = finished[0], total - finished[0]
+                rate = (now - done) / max(time.monotonic() - began, 1e-9)
+                eta = f", about {left / rate:,.0f} s left" if left and rate > 0 else ""
+                progress.update(now - done, todo, f"{now:,} of {total:,} people planned{eta}")
+            return step
         yield start
 
 
@@ -764,7 +930,8 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
                  medicine: MedicineOpt = None, target: TargetOpt = None,
                  diet: DietOpt = None, exclude: ExcludeOpt = None,
                  include: IncludeOpt = None, like: LikeOpt = None, dislike: DislikeOpt = None,
-                 path: Annotated[Path | None, typer.Option(help="Where to save (default: "
+                 path: Annotated[Path | None, typer.Option(metavar="FILE",
+                                                           help="Where to save (default: "
                                                            "your config directory).")] = None,
                  force: ForceOpt = False) -> None:
     """Save your profile so every command uses it without flags.
@@ -834,7 +1001,7 @@ def log_add(
         added = food_log.add(items, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
-                   f"{entry.text} ({entry.grams:,.0f} g)")
+                   + with_amount(entry.text, f"{entry.grams:,.0f} g"))
 
 
 def _logged(date: str | None, week: bool, log: Path | None
@@ -851,7 +1018,7 @@ def log_show(date: DateOpt = None,
              week: Annotated[bool, typer.Option("--week", help="The 7 days ending on "
                                                 "--date.")] = False,
              log: LogOpt = None, data_dir: DataOption = None,
-             fmt: Annotated[LogFormat, typer.Option("--format", help="table, json or csv.")]
+             fmt: Annotated[LogFormat, _format_option("table, json or csv")]
              = LogFormat.table) -> None:
     """Show what the food log holds for a day (default today) or a week.
 
@@ -862,7 +1029,8 @@ def log_show(date: DateOpt = None,
     start, end, entries = _logged(date, week, log)
     table = _tables(data_dir)[0] if fmt == LogFormat.table else None
     span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
-    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}"), nl=False)
+    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width()),
+               nl=False)
 
 
 @log_app.command("remove")
@@ -880,7 +1048,7 @@ def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#)
 
 
 @log_app.command("export")
-def log_export(fmt: Annotated[LogFormat, typer.Option("--format", help="csv or json.")]
+def log_export(fmt: Annotated[LogFormat, _format_option("csv or json")]
                = LogFormat.csv, log: LogOpt = None, output: OutputOpt = None,
                force: ForceOpt = False) -> None:
     """Export the whole food log as CSV or JSON.
@@ -921,8 +1089,8 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          week: Annotated[bool, typer.Option("--week", help="The 7 days ending on --date.",
                                             rich_help_panel=_PLAN)] = False,
          log: LogOpt = None, data_dir: DataOption = None,
-         fmt: Annotated[GapFormat, typer.Option("--format", help="Output format.",
-                                                rich_help_panel=_OUT)] = GapFormat.table,
+         fmt: Annotated[GapFormat, _format_option("table, markdown, json or html")] =
+         GapFormat.table,
          output: OutputOpt = None, force: ForceOpt = False) -> None:
     """Compare what you logged with your targets, and list foods that close each gap.
 
@@ -940,7 +1108,7 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     report = gap_report(entries, start, end, targets, table, catalogue,
                         diet=settings.diet or "omnivore", exclude=settings.exclude,
                         dislike=settings.dislike)
-    _emit(format_gaps(report, fmt.value), output, force)
+    _emit(format_gaps(report, fmt.value, width=_width(output)), output, force)
 
 
 @app.callback()

@@ -645,7 +645,7 @@ def test_a_server_that_drips_bytes_cannot_outlast_the_deadline(tmp_path: Path,
         dripper.stop()
     assert result.returncode == 1
     assert result.stderr.startswith("error: FDC did not finish answering /v1/foods/list "
-                                    "within 1.5 s (2 attempt(s))"), result.stderr
+                                    "within 1.5 s (2 attempts)"), result.stderr
     assert result.stderr.count("\n") == 1
     assert dripper.connections == 2  # the first try and one retry
     assert elapsed < 20  # two attempts of 1.5 s, plus start-up; minutes before the fix
@@ -661,7 +661,7 @@ def test_a_read_timeout_says_so_in_plain_words(httpserver: HTTPServer, fdc: Fake
     fdc.linger = 2.5
     with pytest.raises(FetchError) as info:
         fetch_food_data(options(httpserver, tmp_path / "out", timeout=0.3, max_retries=2))
-    assert str(info.value) == "FDC did not answer /v1/foods/list within 0.3 s (3 attempt(s))"
+    assert str(info.value) == "FDC did not answer /v1/foods/list within 0.3 s (3 attempts)"
 
 
 def test_an_invalid_retry_after_is_a_normal_retry(httpserver: HTTPServer, fdc: FakeFDC,

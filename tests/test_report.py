@@ -1,15 +1,31 @@
-"""Rendering: the food log's day totals (unknown energy is not zero)."""
+"""Rendering: the food log's day totals (unknown energy is not zero); text that fits its
+width, one pair of parentheses, a meal's dish, a one-day plan's food groups."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from planner.food.catalogue import Catalogue
 from planner.food.data import FoodTable
 from planner.log.foodlog import Entry
-from planner.output.report import format_log
+from planner.output.report import (
+    format_log,
+    format_week,
+    household,
+    pack,
+    shown_group_rows,
+    text_table,
+    with_amount,
+)
+from planner.person.profile import make_profile
+from planner.person.targets import compute_targets
+from planner.planning.plan import PlanOptions, plan_week
+from planner.planning.summary import group_rows
 
 DAY = dt.date(2026, 11, 27)
 
@@ -40,3 +56,70 @@ def test_a_food_missing_from_the_table_is_unknown_too() -> None:
     text = format_log([_entry(1, "a", 50), _entry(2, "zz", 80)], table)
     assert "at least 100 kcal" in text
 
+
+
+# ------------------------------------------------------------------ text that fits
+
+def test_an_amount_gets_one_pair_of_parentheses() -> None:
+    assert with_amount("1 cup soy milk (fortified)", "243 g") == \
+        "1 cup soy milk, fortified (243 g)"
+    assert with_amount("1 container (7 oz) low-fat Greek yogurt", "200 g") == \
+        "1 container low-fat Greek yogurt (7 oz, 200 g)"
+    assert with_amount("1 medium banana", "118 g") == "1 medium banana (118 g)"
+
+
+def test_a_table_wraps_its_text_columns_within_the_width() -> None:
+    rows = [["Magnesium", "320 mg", "UL 350 mg from supplements only, food is not capped"],
+            ["Calcium", "1,000 mg", "UL 2,500 mg"]]
+    wide = text_table(["nutrient", "min", "note"], rows, right=[False, True, False])
+    assert max(len(line) for line in wide.splitlines()) > 40
+    narrow = text_table(["nutrient", "min", "note"], rows, right=[False, True, False],
+                        width=40)
+    lines = narrow.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert lines[2].startswith("Magnesium    320 mg  UL 350 mg from")  # numbers keep width
+    assert "capped" in narrow and "food is not" in narrow  # wrapped, never cut
+    assert all(not line.endswith(("UL", "350")) for line in lines)  # "350 mg" stays whole
+
+
+def test_pack_breaks_between_items_and_keeps_the_separator() -> None:
+    lines = pack(["1 medium pear (178 g)", "1½ cups 1% milk (366 g)", "2 cups Cheerios (56 g)"],
+                 44, "  Breakfast  ", " " * 13)
+    assert lines == ["  Breakfast  1 medium pear (178 g);",
+                     "             1½ cups 1% milk (366 g);",
+                     "             2 cups Cheerios (56 g)"]
+
+
+def test_a_meal_that_is_a_dish_prints_its_name_then_its_foods(bundled: FoodTable,
+                                                               catalogue: Catalogue) -> None:
+    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
+                     PlanOptions(days=1))
+    day = week.days[0]
+    dinner = next(m for m in day.meals if m.slot == "dinner")
+    named = replace(dinner, dish="Baked salmon with sweet potato and sauteed kale")
+    dished = replace(week, days=[replace(day, meals=tuple(
+        named if m is dinner else m for m in day.meals))])
+    text = format_week(dished, width=80)
+    lines = text.splitlines()
+    at = lines.index("  Dinner     Baked salmon with sweet potato and sauteed kale")
+    under = lines[at + 1]
+    assert under.startswith(" " * 13) and household(dinner.items[0]) in under
+    assert max(len(line) for line in lines) <= 80
+    plain_meal = format_week(week, width=80)  # no dish: the foods on the slot's line
+    assert f"  Dinner     {household(dinner.items[0])}" in plain_meal
+    assert max(len(line) for line in format_week(week, width=160).splitlines()) > 80
+
+
+def test_a_one_day_plan_reports_one_days_food_groups(bundled: FoodTable,
+                                                     catalogue: Catalogue) -> None:
+    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
+                     PlanOptions(days=1))
+    for fmt in ("table", "markdown"):
+        text = format_week(week, fmt, width=200)
+        assert "a week" not in text, fmt
+        assert "oz-eq a day" in text
+    seafood = next(r for r in shown_group_rows(week) if r.group == "protein_seafood")
+    weekly = next(r for r in group_rows(week) if r.group == "protein_seafood")
+    assert seafood.per == "day" and abs(seafood.plan * 7 - weekly.plan) < 1e-9
+    text = format_week(week, width=200)
+    assert "%" in text and not re.search(r"\d%", text.replace("1% milk", ""))  # "151 %"

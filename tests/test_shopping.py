@@ -18,6 +18,8 @@ from planner.meals.shopping import purchase_quantity
     (350.0, "each", 118.0, {"fruit"}, "", ("3", "350 g")),
     (218.0, "bag (2 lb)", 907.0, {"grain"}, "dry", ("1 bag (2 lb)", "218 g dry")),
     (1200.0, "bunch", 340.0, {"leafy_green"}, "", ("4 bunches", "1.2 kg")),
+    (244.0, "quart", 976.0, {"milk_drink"}, "", ("1 quart", "1 cup")),  # not "1 cups"
+    (122.0, "half-gallon", 1952.0, {"juice"}, "", ("1 half-gallon", "½ cup")),
 ])
 def test_purchase_quantity(grams: float, unit: str, unit_grams: float, roles: set[str],
                            form: str, expected: tuple[str, str]) -> None:

@@ -459,5 +459,6 @@ def find_food(catalogue: Catalogue, name: str, *, required: bool = True) -> list
         options = ", ".join(entries.loc[partial[:6], "short_name"])
         raise PlanRequestError(f"food {name!r} is ambiguous: {options}")
     if required:
-        raise PlanRequestError(f"food {name!r} is not in the catalogue (try 'planner foods')")
+        raise PlanRequestError(f"food {name!r} is not in the catalogue (planner's foods: "
+                               "'planner foods --rich-in magnesium --top 200')")
     return []

@@ -60,6 +60,7 @@ from planner.food.data import (
     write_dataset,
 )
 from planner.food.sources import FDC_DATA_TYPES, foods_from_fdc_json, sr_number
+from planner.words import plural
 
 DEFAULT_BASE_URL: Final = "https://api.nal.usda.gov/fdc"
 DEMO_KEY: Final = "DEMO_KEY"
@@ -362,7 +363,7 @@ class _Client:
 
     def _late(self, path: str, attempts: int) -> str:
         return (f"FDC did not finish answering {path} within "
-                f"{self.options.attempt_deadline:g} s ({attempts} attempt(s)); the server "
+                f"{self.options.attempt_deadline:g} s ({plural(attempts, 'attempt')}); the server "
                 "is slow or overloaded: try again later or raise --deadline")
 
     def _network_error(self, exc: BaseException, path: str, expired: bool) -> FetchError:
@@ -371,7 +372,7 @@ class _Client:
             return FetchError(self._late(path, attempts))
         if _caused_by(exc, ReadTimeoutError) or isinstance(exc, requests.exceptions.Timeout):
             return FetchError(f"FDC did not answer {path} within {self.options.timeout:g} s "
-                              f"({attempts} attempt(s))")
+                              f"({plural(attempts, 'attempt')})")
         if isinstance(exc, requests.exceptions.RetryError):
             return FetchError(self._say(f"gave up after {self.options.max_retries} retries "
                                         f"on {path}: {_network_reason(exc)}"))
@@ -813,14 +814,17 @@ def format_summary(summary: FetchSummary) -> str:
         known = summary.coverage.get(nutrient, 0)
         lines.append(f"  {nutrient:<16} known for {known:,} of {summary.total:,} foods")
     if summary.not_returned:
-        lines.append(f"FDC did not return {len(summary.not_returned)} requested id(s): "
+        lines.append("FDC did not return "
+                     f"{plural(len(summary.not_returned), 'requested id')}: "
                      + ", ".join(summary.not_returned[:20])
                      + (" ..." if len(summary.not_returned) > 20 else ""))
     if summary.invalid_ids:
-        lines.append(f"warning: ignored {summary.invalid_ids} entr(y/ies) FDC sent with an "
+        lines.append(f"warning: ignored {plural(summary.invalid_ids, 'entry', 'entries')} "
+                     "FDC sent with an "
                      "fdcId that is not a positive integer")
     if summary.skipped:
-        lines.append(f"skipped {len(summary.skipped)} food(s) FDC sent without nutrient data: "
+        lines.append(f"skipped {plural(len(summary.skipped), 'food')} FDC sent without "
+                     "nutrient data: "
                      + ", ".join(summary.skipped[:20]))
     return "\n".join(lines) + "\n"
 

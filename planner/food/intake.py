@@ -144,10 +144,21 @@ def parse_eaten(text: str, table: FoodTable, catalogue: Catalogue,
             part = label.group(2).strip()
             if not part:
                 continue
-        out.append(parse_item(part, table, catalogue, meal=current))
+        try:
+            out.append(parse_item(part, table, catalogue, meal=current))
+        except IntakeError as exc:
+            several = _SEVERAL.split(part)
+            if len(several) < 2:
+                raise
+            raise IntakeError(f"{part!r} is not one food planner knows; separate foods with "
+                              f"';': {'; '.join(s.strip() for s in several)!r}") from exc
     if not out:
         raise IntakeError("what you ate: only meal labels, no food")
     return out
+
+
+#: Where a person who wrote several foods as one item probably meant a ';'.
+_SEVERAL: Final = re.compile(r"\s*,\s*|\s+and\s+|\s+&\s+|\s+with\s+|\s+plus\s+")
 
 
 def check_meal(meal: str) -> str:
@@ -323,7 +334,8 @@ def _resolve(name: str, table: FoodTable, catalogue: Catalogue
                              f"{shown}; say which (more of the name, or the id)")
     close = closest(name, table, catalogue)
     hint = f"; closest: {'; '.join(close)}" if close else ""
-    return None, False, f"no food matches {name!r}{hint} (try 'planner foods --all')"
+    return None, False, (f"no food matches {name!r}{hint} (write it as USDA names it, or "
+                         "give its id: '1 cup 14209')")
 
 
 def _in_table(name: str, table: FoodTable) -> list[str]:

@@ -28,6 +28,7 @@ from planner.food.nutrients import KEY_NUTRIENTS, display_name
 from planner.log.foodlog import Entry
 from planner.person.targets import Targets
 from planner.planning.suggest import POORLY_ABSORBED, rank_foods
+from planner.words import plural
 
 #: Nutrients the body stores: judged on the average of the logged days.
 STORED: Final = ("vitamin_d_ug", "vitamin_b12_ug")
@@ -110,7 +111,8 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
     logged = tuple(d for d in days if d in by_day)
     if not logged:
         span = start.isoformat() if start == end else f"{start} to {end}"
-        raise LogError(f"nothing logged for {span} (add what you ate with 'planner log add')")
+        raise LogError(f"nothing logged for {span} (add what you ate with "
+                       "'planner log add \"1 medium banana\"')")
     nutrients = (*KEY_NUTRIENTS, *CONTEXT)
     totals: dict[dt.date, dict[str, float]] = {}
     unknown: dict[str, set[str]] = {}
@@ -155,10 +157,14 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
                      "('planner day --from-log' plans the rest of the day).")
     empty = tuple(d for d in days if d not in by_day)
     if empty:
-        notes.append(f"{len(empty)} day(s) without entries are left out (not counted as "
+        notes.append(f"{plural(len(empty), 'day')} without entries "
+                     f"{'is' if len(empty) == 1 else 'are'} "
+                     "left out (not counted as "
                      f"eating nothing): {', '.join(d.isoformat() for d in empty[:7])}.")
     if missing:
-        notes.append(f"{len(missing)} logged food(s) are not in this food table and are not "
+        notes.append(f"{plural(len(missing), 'logged food')} "
+                     f"{'is' if len(missing) == 1 else 'are'} "
+                     "not in this food table and not "
                      f"counted: {', '.join(sorted(missing)[:6])}.")
     if any(line.unknown for line in lines):
         notes.append("Some logged foods have no USDA value for a nutrient; those intakes are "

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from planner.food.catalogue import GROUP_COLUMNS
+from planner.words import plural
 
 #: The food groups a plan reports, per day: name -> (label, unit).
 GROUPS: Final[Mapping[str, tuple[str, str]]] = {
@@ -151,7 +152,8 @@ def healthy_eating_index(equivalents: Mapping[str, float], nutrients: Mapping[st
         notes.append("No energy: every component scores 0 (NCI scoring).")
     for nutrient, count in (unknown or {}).items():
         if count:
-            notes.append(f"{count} food(s) have no USDA value for {nutrient}; counted as 0 in "
+            notes.append(f"{plural(count, 'food')} {'has' if count == 1 else 'have'} no USDA value "
+                         f"for {nutrient}; counted as 0 in "
                          "the index")
     notes.append("Added sugars come from the catalogue (product labels); SR28 has none.")
     return Quality(sum(c.points for c in components), components, tuple(notes))

@@ -111,7 +111,8 @@ def _uses(grams: float, roles: set[str], form: str) -> str:
         eggs = max(1, round(grams / GRAMS_PER_EGG))
         return f"{eggs} egg{'s' if eggs != 1 else ''}"
     if roles <= {"milk_drink", "juice"}:
-        return f"{amount_text(round(grams / GRAMS_PER_CUP_OF_MILK * 4) / 4)} cups"
+        cups = round(grams / GRAMS_PER_CUP_OF_MILK * 4) / 4
+        return f"{amount_text(cups)} {'cup' if cups <= 1 else 'cups'}"
     return f"{_grams(grams)}{' ' + form if form else ''}"
 
 

@@ -11,7 +11,9 @@ import io
 import json
 import math
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -28,6 +30,7 @@ from planner.planning.diet import DietResult
 from planner.planning.plan import DayPlan, Meal, PlanItem, WeekPlan
 from planner.planning.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
 from planner.planning.summary import GroupRow, group_rows, week_average
+from planner.words import plural
 
 if TYPE_CHECKING:  # batch imports this module to summarise plans
     from planner.planning.batch import BatchSummary
@@ -41,20 +44,131 @@ RED_FLAGS: Final = ("See a doctor rather than rely on a diet plan for progressiv
                     "muscle wasting, or trouble swallowing or speaking.")
 
 
+#: The width of a text report when the caller gives none (an 80-column terminal).
+DEFAULT_WIDTH: Final = 80
+#: The narrowest text report laid out; a narrower terminal gets lines this long.
+MIN_WIDTH: Final = 40
+
+# A space that keeps a number with its unit ("90 %", "1,000 mg") on one line when wrapping.
+_NUMBER_UNIT: Final = re.compile(r"(?<=\d) (?=%|(?:mg|µg|g|kg|kcal|oz|oz-eq|cup-eq|cm|s)\b)")
+_KEEP: Final = "\u00a0"  # textwrap breaks only at ASCII whitespace
+
+
+def _keep_units(text: str) -> str:
+    return _NUMBER_UNIT.sub(_KEEP, text)
+
+
+def wrap(text: str, width: int = DEFAULT_WIDTH, indent: str = "", first: str | None = None
+         ) -> list[str]:
+    """``text`` as lines of at most ``width`` characters, broken between words (a word is
+    broken only when it is longer than a whole line): the first line starts with ``first``
+    (default ``indent``), the others with ``indent``."""
+    lead = indent if first is None else first
+    width = max(width, MIN_WIDTH, len(lead) + 10, len(indent) + 10)
+    lines = textwrap.wrap(_keep_units(plain(text)), width, initial_indent=lead,
+                          subsequent_indent=indent, break_on_hyphens=False)
+    return [line.replace(_KEEP, " ") for line in lines] or [lead.rstrip()]
+
+
+def pack(parts: Sequence[str], width: int = DEFAULT_WIDTH, first: str | None = None,
+         indent: str = "", sep: str = "; ") -> list[str]:
+    """Parts joined by ``sep`` on as few lines of at most ``width`` characters as fit, a
+    line break only between parts (a ``;`` or ``,`` separator ends the broken line:
+    "...(28 g);"). A part longer than a line is wrapped between its words."""
+    lead = indent if first is None else first
+    width = max(width, MIN_WIDTH, len(lead) + 10, len(indent) + 10)
+    tail = sep.strip() if sep.strip() in (";", ",") else ""
+    lines: list[str] = []
+    line, empty = lead, True
+    for k, part in enumerate(parts):
+        piece = _keep_units(plain(part))
+        room = width - (0 if k == len(parts) - 1 else len(tail))
+        candidate = line + piece if empty else line + sep + piece
+        if len(candidate) <= room:
+            line, empty = candidate, False
+            continue
+        if not empty:
+            lines.append(line + tail)
+            line = indent
+        if len(line + piece) <= room:
+            line = line + piece
+        else:
+            wrapped = wrap(piece.replace(_KEEP, " "), room, indent, line)
+            lines += wrapped[:-1]
+            line = wrapped[-1]
+        empty = False
+    lines.append(line)
+    return [x.replace(_KEEP, " ").rstrip() for x in lines]
+
+
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
-               right: Sequence[bool] | None = None) -> str:
-    """Lay out rows as a plain-text table with a header rule; ``right`` aligns columns."""
+               right: Sequence[bool] | None = None, width: int | None = None) -> str:
+    """Lay out rows as a plain-text table with a header rule; ``right`` aligns columns.
+
+    Within ``width`` characters (None: as wide as the cells), the widest left-aligned
+    columns are narrowed and their cells wrapped between words; right-aligned columns
+    (numbers) keep their width."""
     cells = [[str(h) for h in headers]] + [["" if c is None else plain(str(c)) for c in r]
                                            for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    align = list(right) if right is not None else [False] * len(headers)
+    count = len(headers)
+    align = list(right) if right is not None else [False] * count
+    widths = [max(len(row[i]) for row in cells) for i in range(count)]
+    if width is not None:
+        _narrow(widths, cells, align, max(width, MIN_WIDTH) - 2 * (count - 1))
 
-    def line(row: list[str]) -> str:
-        return "  ".join(c.rjust(w) if a else c.ljust(w)
-                         for c, w, a in zip(row, widths, align, strict=True)).rstrip()
+    def lines(row: list[str]) -> list[str]:
+        wrapped = [[c] if len(c) <= w else _cell_lines(c, w)
+                   for c, w in zip(row, widths, strict=True)]
+        height = max(len(w) for w in wrapped)
+        return ["  ".join((cell[k] if k < len(cell) else "").rjust(w) if a else
+                          (cell[k] if k < len(cell) else "").ljust(w)
+                          for cell, w, a in zip(wrapped, widths, align, strict=True)).rstrip()
+                for k in range(height)]
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+    return "\n".join([*lines(cells[0]), rule, *(x for r in cells[1:] for x in lines(r))])
+
+
+def _cell_lines(text: str, width: int) -> list[str]:
+    """One table cell as lines of at most ``width`` characters, broken between words."""
+    lines = textwrap.wrap(_keep_units(text), max(width, 1), break_on_hyphens=False)
+    return [line.replace(_KEEP, " ") for line in lines] or [""]
+
+
+def _narrow(widths: list[int], cells: Sequence[Sequence[str]], right: Sequence[bool],
+            room: int) -> None:
+    """Narrow the widest wrappable columns of ``widths`` (in place) until they fit
+    ``room``: a column never gets narrower than its longest word (or 6 characters)."""
+    floor = [w if right[i] else max(min(6, w), max((len(word) for row in cells
+                                                    for word in row[i].split(" ")),
+                                                   default=0))
+             for i, w in enumerate(widths)]
+    while sum(widths) > room:
+        slack = [(widths[i] - floor[i], widths[i], i) for i in range(len(widths))
+                 if widths[i] > floor[i]]
+        if not slack:  # words too long for the room: let the widest column break them
+            widest = max(range(len(widths)), key=lambda i: (not right[i], widths[i]))
+            floor = [min(f, 6) if i == widest else f for i, f in enumerate(floor)]
+            if widths[widest] <= 6:
+                return
+            slack = [(1, widths[widest], widest)]
+        column = max(slack, key=lambda s: (s[1], s[0]))[2]
+        widths[column] -= 1
+
+
+def fit(lines: Iterable[str], width: int = DEFAULT_WIDTH) -> str:
+    """Lines (each may hold several, like a :func:`text_table`) as text within ``width``
+    columns: a longer line is wrapped between words, its continuation indented like it
+    (past the dash of a "  - " item). Ends with a newline."""
+    out: list[str] = []
+    for line in (x for block in lines for x in block.split("\n")):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        lead = line[:len(line) - len(line.lstrip())]
+        hang = lead + ("  " if line.lstrip().startswith("- ") else "")
+        out += wrap(line.strip(), width, hang, lead)
+    return "\n".join(out) + "\n"
 
 
 def amount(value: float | None, nutrient: str, *, unit: bool = True) -> str:
@@ -75,8 +189,10 @@ def to_json(document: Any) -> str:
 
 # ------------------------------------------------------------------ targets
 
-def format_targets(targets: Targets, fmt: str = "table") -> str:
-    """Render daily targets as a table or as the ``planner.targets/1`` JSON document."""
+def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT_WIDTH
+                   ) -> str:
+    """Render daily targets as a table (within ``width`` columns) or as the
+    ``planner.targets/1`` JSON document."""
     if fmt == "json":
         return to_json({**targets.as_dict(), "disclaimer": DISCLAIMER})
     p = targets.profile
@@ -105,7 +221,7 @@ def format_targets(targets: Targets, fmt: str = "table") -> str:
         rows.append([display_name(name) + (" (key)" if name in KEY_NUTRIENTS else "") + mark,
                      amount(t.min, name), amount(t.max, name), t.kind, note])
     table = text_table(["nutrient", "min / day", "max / day", "kind", "note"], rows,
-                       right=[False, True, True, False, False])
+                       right=[False, True, True, False, False], width=width)
     lines = [head, "", table, ""]
     if targets.overridden:
         lines.append("* overridden by you: " + ", ".join(targets.overridden))
@@ -124,7 +240,7 @@ def format_targets(targets: Targets, fmt: str = "table") -> str:
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)
-    return "\n".join(lines) + "\n"
+    return fit(lines, width)
 
 
 # ------------------------------------------------------------------ generic solve
@@ -158,7 +274,31 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
 def household(item: PlanItem) -> str:
     """'1 cup cooked spinach (180 g)': the household amount of the food and its weight."""
     grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
-    return plain(f"{item.text or item.name} ({grams})")
+    return with_amount(item.text or item.name, grams)
+
+
+_PARENS: Final = re.compile(r"\s*\(([^()]*)\)")
+#: A household measure inside a food's wording: "(7 oz)", "(1.5 oz)", "(2 per serving)".
+_MEASURE: Final = re.compile(r"[\d½¼¾⅓⅔][\d.,/ ½¼¾⅓⅔]*\s*(?:fl oz|oz|lb|g|ml|cups?|tbsp|tsp|"
+                             r"per\b|x\b|inch)")
+
+
+def with_amount(text: str, amount_text: str) -> str:
+    """``text`` and an amount in one pair of parentheses: "1 cup soy milk, fortified
+    (243 g)", not "1 cup soy milk (fortified) (243 g)"; a measure in the text joins the
+    amount: "1 container low-fat Greek yogurt (7 oz, 200 g)"."""
+    text = plain(text).strip()
+    measures: list[str] = []
+
+    def moved(match: re.Match[str]) -> str:
+        inside = match.group(1).strip()
+        if _MEASURE.match(inside):
+            measures.append(inside)
+            return ""
+        return match.group(0) if match.end() < len(text) else f", {inside}"
+
+    text = _PARENS.sub(moved, text).strip()
+    return f"{text} ({', '.join([*measures, amount_text])})"
 
 
 def _eaten_mark(meal: Meal) -> str:
@@ -177,16 +317,33 @@ def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
 
 def _group_text(week: WeekPlan, day: DayPlan) -> str:
     """A day's food groups as its pattern counts them (:func:`counted_groups`)."""
+    return " | ".join(_group_parts(week, day))
+
+
+def _group_parts(week: WeekPlan, day: DayPlan) -> list[str]:
     pattern = week.pattern
     if pattern is None:
-        return ""
+        return []
     g = counted_groups(day.groups, pattern.daily("vegetables"), pattern.daily("protein"))
-    return (f"vegetables {g['vegetables']:.1f} cup-eq ({g['veg_dark_green']:.1f} dark green)"
-            f" | fruit {g['fruits']:.1f} cup-eq | grains {g['grains']:.1f} oz-eq "
-            f"({g['grains_whole']:.1f} whole) | dairy {g['dairy']:.1f} cup-eq | protein foods "
-            f"{g['protein']:.1f} oz-eq" + (f" | beans, peas, lentils {g['legumes']:.1f} cup-eq, "
-                                           "counted above" if g.get("legumes", 0.0) >= 0.05
-                                           else ""))
+    parts = [f"vegetables {g['vegetables']:.1f} cup-eq ({g['veg_dark_green']:.1f} dark green)",
+             f"fruit {g['fruits']:.1f} cup-eq",
+             f"grains {g['grains']:.1f} oz-eq ({g['grains_whole']:.1f} whole)",
+             f"dairy {g['dairy']:.1f} cup-eq", f"protein foods {g['protein']:.1f} oz-eq"]
+    if g.get("legumes", 0.0) >= 0.05:
+        parts.append(f"beans, peas, lentils {g['legumes']:.1f} cup-eq, counted above")
+    return parts
+
+
+def shown_group_rows(week: WeekPlan) -> list[GroupRow]:
+    """The food-group rows as a report shows them: a plan shorter than a week shows the
+    weekly groups (dark green, seafood) as a day's amount against a seventh of the weekly
+    pattern, so a one-day plan reports one day's amounts."""
+    rows = group_rows(week)
+    if len(week.days) >= 7:
+        return rows
+    return [replace(r, per="day", plan=r.plan / 7,
+                    pattern=None if r.pattern is None else r.pattern / 7)
+            if r.per == "week" else r for r in rows]
 
 
 def _quality_line(week: WeekPlan) -> str:
@@ -227,7 +384,7 @@ def week_document(week: WeekPlan) -> dict[str, Any]:
                   "unknown": {n: list(v) for n, v in d.unknown.items()},
                   "food_groups": {g: round(v, 4) for g, v in d.groups.items()}}
                  for d in week.days],
-        "food_groups": [r.as_dict() for r in group_rows(week)],
+        "food_groups": [r.as_dict() for r in shown_group_rows(week)],
         "quality": None if week.quality is None else week.quality.as_dict(),
         "shopping_list": [s.as_dict() for s in week.shopping_list],
         "solver": week.solver.as_dict(),
@@ -243,13 +400,13 @@ def _title(week: WeekPlan) -> str:
     return (f"Meal plan for a {p.age}-year-old {p.sex}{stage}, {week.options.diet}: {days}")
 
 
-def _coverage_text(week: WeekPlan, day: DayPlan) -> str:
+def _coverage_parts(week: WeekPlan, day: DayPlan) -> list[str]:
     parts = []
     for n, share in coverage(week, day).items():
-        parts.append(f"{SHORT[n]} {share * 100:.0f}%" if share is not None else
+        parts.append(f"{SHORT[n]} {share * 100:.0f} %" if share is not None else
                      f"{SHORT[n]} -")
-    return " | ".join(parts) + (f" | Na {day.totals['sodium_mg']:,.0f} mg | energy "
-                                f"{day.totals['energy_kcal']:,.0f} kcal")
+    return [*parts, f"Na {day.totals['sodium_mg']:,.0f} mg",
+            f"energy {day.totals['energy_kcal']:,.0f} kcal"]
 
 
 def _target_line(week: WeekPlan) -> str:
@@ -294,60 +451,95 @@ def _shopping_rows(week: WeekPlan) -> list[list[str]]:
     return rows
 
 
-def format_week(week: WeekPlan, fmt: str = "table") -> str:
-    """Render a plan as table (terminal), markdown, json, csv (one row per item) or html."""
+#: Sources every week report names (the solver's report is a separate, --verbose line).
+WEEK_SOURCES: Final = ("Food data: USDA; targets: NASEM Dietary Reference Intakes; food "
+                       "groups: USDA Dietary Guidelines for Americans 2020-2025.")
+
+
+def solver_line(week: WeekPlan) -> str:
+    """'Solved by HiGHS (feasible, gap 6.9 %) in 1.2 s.': the footer ``--verbose`` adds."""
+    return (f"Solved by {week.solver.name} ({week.solver.summary}) in "
+            f"{week.solver.seconds:.1f} s.")
+
+
+def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDTH,
+                verbose: bool = False) -> str:
+    """Render a plan as table (terminal text within ``width`` columns), markdown, json, csv
+    (one row per item) or html. ``verbose`` adds the solver's report as a footer line (JSON
+    always carries it)."""
     if fmt == "json":
         return to_json(week_document(week))
     if fmt == "csv":
         return _week_csv(week)
     if fmt == "markdown":
-        return _week_markdown(week)
+        return _week_markdown(week, verbose)
     if fmt == "html":
-        return _week_html(week)
-    lines = [_title(week), _target_line(week)]
-    lines += [line for line in (_pattern_line(week),) if line] + [""]
+        return _week_html(week, verbose)
+    lines = [*wrap(_title(week), width), *wrap(_target_line(week), width, "  ", "")]
+    if week.pattern is not None:
+        lines += wrap(_pattern_line(week), width)
+    lines.append("")
+    label = 11  # "  Breakfast " and the like: the column the foods start in
     for day in week.days:
         lines.append(f"Day {day.day}")
         for meal in day.meals:
-            lines.append(f"  {meal.slot.capitalize():<10} " + _eaten_mark(meal)
-                         + "; ".join(household(i) for i in meal.items))
-        lines.append(f"  {'Coverage':<10} {_coverage_text(week, day)}")
+            lines += _meal_lines(meal, width, label)
+        lines += pack(_coverage_parts(week, day), width, f"  {'Coverage':<{label}}",
+                      " " * (label + 2), " | ")
         if day.groups and week.pattern is not None:
-            lines.append(f"  {'Groups':<10} {_group_text(week, day)}")
+            lines += pack(_group_parts(week, day), width, f"  {'Groups':<{label}}",
+                          " " * (label + 2), " | ")
         lines.append("")
     if len(week.days) > 1:
         averages = []
         for n in KEY_NUTRIENTS:
             minimum = week.applied[n].min if n in week.applied else None
             if minimum:
-                averages.append(f"{SHORT[n]} {100 * week_average(week, n) / minimum:.0f}%")
-        lines += [f"Average over the plan: {', '.join(averages)}", ""]
-    rows = group_rows(week)
+                averages.append(f"{SHORT[n]} {100 * week_average(week, n) / minimum:.0f} %")
+        lines += [*pack(averages, width, "Average over the plan: ", "  ", ", "), ""]
+    rows = shown_group_rows(week)
     if rows:
         lines.append("Food groups against the pattern")
         lines.append(text_table(
             ["group", "plan", "pattern", "unit"],
             [[r.label, f"{r.plan:.1f}", "-" if r.pattern is None else f"{r.pattern:.1f}",
-              f"{r.unit} a {r.per}"] for r in rows], right=[False, True, True, False]))
-        lines += [_quality_line(week), ""]
-    lines.append(f"Shopping list ({len(week.shopping_list)} lines)")
-    lines.append(text_table(["to buy", "amount", "the plan uses"], _shopping_rows(week)))
+              f"{r.unit} a {r.per}"] for r in rows], right=[False, True, True, False],
+            width=width))
+        lines += [*wrap(_quality_line(week), width), ""]
+    lines.append(f"Shopping list ({plural(len(week.shopping_list), 'line')})")
+    lines.append(text_table(["to buy", "amount", "the plan uses"], _shopping_rows(week),
+                            width=width))
     lines.append("")
-    lines += week.notes
-    lines.append(f"Solved by {week.solver.name} ({week.solver.summary}) in "
-                 f"{week.solver.seconds:.1f} s. Food data: USDA; targets: NASEM DRIs; food "
-                 "groups: USDA Dietary Guidelines for Americans 2020-2025.")
-    lines += [DISCLAIMER, RED_FLAGS]
+    for text in (*week.notes, WEEK_SOURCES, *([solver_line(week)] if verbose else []),
+                 DISCLAIMER, RED_FLAGS):
+        lines += wrap(text, width)
     return "\n".join(lines) + "\n"
 
 
-def _week_markdown(week: WeekPlan) -> str:
+def _meal_lines(meal: Meal, width: int, label: int) -> list[str]:
+    """A meal in the text report: its slot, then the dish's name with its foods and
+    household amounts on the lines under it, or (a meal that is not a dish) the foods."""
+    head = f"  {meal.slot.capitalize():<{label}}"
+    indent = " " * len(head)
+    foods = [household(i) for i in meal.items]
+    eaten = _eaten_mark(meal)
+    if not meal.dish:
+        if eaten and foods:
+            foods[0] = eaten + foods[0]
+        return pack(foods, width, head, indent) if foods else [head.rstrip()]
+    return [*wrap(eaten + meal.dish, width, indent, head),
+            *(pack(foods, width, indent, indent) if foods else [])]
+
+
+def _week_markdown(week: WeekPlan, verbose: bool = False) -> str:
     lines = [f"# {_title(week)}", "", _target_line(week), ""]
     if week.pattern is not None:
         lines += [_pattern_line(week), ""]
     for day in week.days:
         lines += [f"## Day {day.day}", "", "| meal | food |", "|---|---|"]
         for meal in day.meals:
+            if meal.dish:
+                lines.append(f"| {meal.slot} | **{_md(meal.dish)}** |")
             for item in meal.items:
                 lines.append(f"| {meal.slot}{' (eaten)' if item.eaten else ''} | "
                              f"{_md(household(item))} |")
@@ -358,7 +550,7 @@ def _week_markdown(week: WeekPlan) -> str:
                   + f" | {day.totals['energy_kcal']:,.0f} kcal |", ""]
         if day.groups and week.pattern is not None:
             lines += [f"Food groups: {_md(_group_text(week, day))}", ""]
-    rows = group_rows(week)
+    rows = shown_group_rows(week)
     if rows:
         lines += ["## Food groups against the pattern", "",
                   "| group | plan | pattern | unit |", "|---|---:|---:|---|"]
@@ -366,13 +558,13 @@ def _week_markdown(week: WeekPlan) -> str:
                   f"{'-' if r.pattern is None else f'{r.pattern:.1f}'} | {r.unit} a {r.per} |"
                   for r in rows]
         lines += ["", _md(_quality_line(week)), ""]
-    lines += [f"## Shopping list ({len(week.shopping_list)} lines)", "",
+    lines += [f"## Shopping list ({plural(len(week.shopping_list), 'line')})", "",
               "| section | to buy | amount | the plan uses |", "|---|---|---|---|"]
     lines += [f"| {_md(s.section)} | {_md(s.buy)} | {_md(s.quantity)} | {_md(s.uses)} |"
               for s in week.shopping_list]
     lines += [""] + [f"> {_md(n)}" for n in week.notes]
-    lines += ["", f"Solved by {week.solver.name} ({week.solver.summary}) in "
-              f"{week.solver.seconds:.1f} s.", "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
+    lines += ["", WEEK_SOURCES + (f" {solver_line(week)}" if verbose else ""), "",
+              f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
     return "\n".join(lines)
 
 
@@ -427,7 +619,7 @@ def _item_amount(item: PlanItem, nutrient: str) -> str:
     return "" if value is None else f"{value:.6g}"
 
 
-def _week_html(week: WeekPlan) -> str:
+def _week_html(week: WeekPlan, verbose: bool = False) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
@@ -435,7 +627,8 @@ def _week_html(week: WeekPlan) -> str:
                       lstrip_blocks=True)
     template = env.get_template("week.html.j2")
     days = [{"day": d.day,
-             "meals": [{"slot": m.slot, "foods": [household(i) for i in m.items],
+             "meals": [{"slot": m.slot, "dish": m.dish,
+                        "foods": [household(i) for i in m.items],
                         "eaten": bool(_eaten_mark(m))} for m in d.meals],
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
@@ -444,13 +637,14 @@ def _week_html(week: WeekPlan) -> str:
     sections: dict[str, list[Any]] = {}
     for line in week.shopping_list:
         sections.setdefault(line.section, []).append(line)
-    rows = group_rows(week)
+    rows = shown_group_rows(week)
     return template.render(title=_title(week), targets=_target_line(week),
                            pattern=_pattern_line(week), days=days, sections=sections,
                            notes=week.notes, disclaimer=DISCLAIMER, red_flags=RED_FLAGS,
                            chart=coverage_chart_svg(week), groups=rows,
                            group_chart=food_group_chart_svg(rows) if rows else "",
-                           quality_line=_quality_line(week), solver=week.solver)
+                           quality_line=_quality_line(week),
+                           solver=week.solver if verbose else None)
 
 
 def _pyplot() -> Any:
@@ -518,16 +712,17 @@ def coverage_chart_svg(week: WeekPlan) -> str:
 
 # ------------------------------------------------------------------ foods and explain
 
-def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
-    """Ranked food suggestions."""
+def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAULT_WIDTH
+                 ) -> str:
+    """Ranked food suggestions (the text table within ``width`` columns)."""
     if fmt == "json":
         return to_json({**ranking_dict(ranking), "disclaimer": DISCLAIMER})
     n = ranking.nutrient
     marks = {fid: "*" * (k + 1) for k, fid in enumerate(ranking.food_notes)}
     absorbed = ranking.absorbable  # absorbed calcium is shown with its fraction, no % RDA
     rows = [[i + 1, f.name + marks.get(f.food_id, ""), f.portion, amount(f.per_portion, n),
-             (f"{100 * (f.absorption or 0):.0f}%" if absorbed else
-              "-" if f.target_share is None else f"{100 * f.target_share:.0f}%"),
+             (f"{100 * (f.absorption or 0):.0f} %" if absorbed else
+              "-" if f.target_share is None else f"{100 * f.target_share:.0f} %"),
              amount(f.per_100g, n),
              "-" if f.per_100kcal is None else amount(f.per_100kcal, n)]
             for i, f in enumerate(ranking.foods)]
@@ -551,8 +746,9 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
             f"({ranking.source}, {ranking.considered} foods considered)")
     extra = [*ranking.notes, *(f"{marks[fid]} {text}" for fid, text in
                                ranking.food_notes.items())]
-    note = (f"{ranking.unknown} food(s) have no USDA value for {n} and are not ranked."
-            if ranking.unknown else "")
+    note = (f"{plural(ranking.unknown, 'food')} "
+            f"{'has' if ranking.unknown == 1 else 'have'} no USDA value for {n} and "
+            f"{'is' if ranking.unknown == 1 else 'are'} not ranked." if ranking.unknown else "")
     target = ("absorbed % = the share of the food's calcium the body absorbs."
               if absorbed else
               "Give --sex and --age (or save a profile) to see % of your target."
@@ -564,38 +760,40 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
         lines += ["| " + " | ".join(_md(str(c)) for c in r) + " |" for r in rows]
         lines += ["", target, note, *(_md(x) for x in extra), "", f"*{DISCLAIMER}*"]
         return "\n".join(line for line in lines if line is not None) + "\n"
-    table = text_table(headers, rows, right=[True, False, False, True, True, True, True])
+    table = text_table(headers, rows, right=[True, False, False, True, True, True, True],
+                       width=width)
     lines = [head, "", table, ""] + [t for t in (target, note) if t] + extra + [DISCLAIMER]
-    return "\n".join(lines) + "\n"
+    return fit(lines, width)
 
 
-def format_explain(e: Explanation, fmt: str = "table") -> str:
-    """What one portion of a food brings."""
+def format_explain(e: Explanation, fmt: str = "table", *, width: int = DEFAULT_WIDTH) -> str:
+    """What one portion of a food brings (the text within ``width`` columns)."""
     if fmt == "json":
         return to_json({**explanation_dict(e), "disclaimer": DISCLAIMER})
     rows = [[display_name(line.nutrient) + (" (key)" if line.nutrient in KEY_NUTRIENTS
                                             else ""),
              "unknown" if line.per_portion is None else amount(line.per_portion,
                                                                line.nutrient),
-             "-" if line.share is None else f"{100 * line.share:.0f}%", line.rating]
+             "-" if line.share is None else f"{100 * line.share:.0f} %", line.rating]
             for line in e.lines]
     good = (", ".join(display_name(n) for n in e.good_for) if e.good_for else
             "none of the five key nutrients")
     head = e.portion if e.in_catalogue else f"{e.name}: {e.portion}"
-    lines = [f"{head} ({e.portion_grams:g} g)",
+    lines = [with_amount(head, f"{e.portion_grams:g} g"),
              f"USDA: {e.description}" + ("" if e.in_catalogue else
                                          " (not in the planner's catalogue)"), "",
-             text_table(["nutrient", "per portion", "% of your target", ""], rows,
-                        right=[False, True, True, False]), "",
+             text_table(["nutrient", "per portion", "% of your target", "as a source"], rows,
+                        right=[False, True, True, False], width=width), "",
              f"A good source of: {good} (FDA convention: >= 10 % of the target per "
              "portion; excellent >= 20 %).", *e.notes, DISCLAIMER]
-    return "\n".join(lines) + "\n"
+    return fit(lines, width)
 
 
 # ------------------------------------------------------------------ advice
 
-def format_advice(advice: Advice, fmt: str = "table") -> str:
-    """The guided check's result as a table (terminal text), Markdown or JSON."""
+def format_advice(advice: Advice, fmt: str = "table", *, width: int = DEFAULT_WIDTH) -> str:
+    """The guided check's result as terminal text (within ``width`` columns), Markdown or
+    JSON."""
     if fmt == "json":
         return to_json({**advice.as_dict(), "disclaimer": DISCLAIMER})
     markdown = fmt == "markdown"
@@ -613,7 +811,7 @@ def format_advice(advice: Advice, fmt: str = "table") -> str:
         lines += section("You answered yes to", advice.red_flags) if markdown else \
             [f"  - {q}" for q in advice.red_flags]
         lines += ["", DOCTOR, "", DISCLAIMER]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" if markdown else fit(lines, width)
     lines = ["# Guided check", "", "No red-flag signs reported."] if markdown else \
         ["No red-flag signs reported."]
     if advice.clinician_first:
@@ -624,8 +822,13 @@ def format_advice(advice: Advice, fmt: str = "table") -> str:
                      advice.factors or ("none of the usual triggers reported",))
     lines += section("Nutrients to emphasise",
                      [f"{display_name(n)}: {why}" for n, why in advice.emphasis.items()])
-    lines += section("A week of meals that meets your targets",
-                     [f"`{c}`" if markdown else c for c in advice.commands])
+    if markdown:
+        lines += section("A week of meals that meets your targets",
+                         [f"`{c}`" for c in advice.commands])
+    elif advice.commands:
+        lines += ["", "A week of meals that meets your targets:"]
+        for command in advice.commands:
+            lines += shell_lines(plain(command), width, "  - ", "      ")
     if advice.unanswered:
         lines += section("Not answered (counted as not reported)",
                          [", ".join(advice.unanswered)])
@@ -636,13 +839,23 @@ def format_advice(advice: Advice, fmt: str = "table") -> str:
                       "questions or ask your clinician first."]
     lines += ["", "If twitching spreads, weakness appears or symptoms persist, see a doctor.",
               f"*{DISCLAIMER}*" if markdown else DISCLAIMER]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" if markdown else fit(lines, width)
+
+
+def shell_lines(command: str, width: int = DEFAULT_WIDTH, first: str = "",
+                indent: str = "    ") -> list[str]:
+    """A shell command within ``width`` columns, continued with backslashes so that it
+    still runs when copied: broken between words, never inside one."""
+    lines = wrap(command, width - 2, indent, first)
+    return [line + " \\" for line in lines[:-1]] + lines[-1:]
 
 
 # ------------------------------------------------------------------ batch
 
-def format_batch(summary: BatchSummary, out: str, fmt: str = "table") -> str:
-    """A batch's summary: counts, speed, what infeasible rows lacked, invalid rows."""
+def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
+                 width: int = DEFAULT_WIDTH) -> str:
+    """A batch's summary: counts, speed, what infeasible rows lacked, invalid rows (the
+    text within ``width`` columns)."""
     if fmt == "json":
         return to_json({"schema": "planner.batch-summary/1", **summary.as_dict(),
                         "out": out})
@@ -657,7 +870,7 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table") -> str:
     for person, message in summary.invalid:
         lines.append(f"  {plain(person)}: {plain(message)}")
     lines.append(f"Results: {out}/people, {out}/days, {out}/items (Parquet).")
-    return "\n".join(lines) + "\n"
+    return fit(lines, width)
 
 
 def _short_name(name: str) -> str:
@@ -681,55 +894,67 @@ def _gap_title(report: GapReport) -> str:
     p = report.targets.profile
     span = (report.start.isoformat() if report.start == report.end else
             f"{report.start.isoformat()} to {report.end.isoformat()}")
-    logged = (f"{len(report.logged)} day(s) logged" + (
+    logged = (f"{plural(len(report.logged), 'day')} logged" + (
         f", {len(report.empty)} without entries" if report.empty else ""))
     stage = "" if p.life_stage == "general" else f", {p.life_stage}"
     return (f"What you ate against your targets: {p.age}-year-old {p.sex}{stage}, {span} "
-            f"({logged}, {report.entries} entries)")
+            f"({logged}, {plural(report.entries, 'entry', 'entries')})")
 
 
 def _gap_status(line: GapLine, days: int) -> str:
     if line.over_days:
-        return f"over the limit on {len(line.over_days)} of {days} day(s)"
+        return f"over the limit on {len(line.over_days)} of {plural(days, 'day')}"
     if line.nutrient in GAP_CONTEXT:
         return "for reference"
     if line.basis == "average":
         return "short on average" if line.short_days else (
             "met on average" if line.target else "")
     if line.short_days:
-        return f"short on {len(line.short_days)} of {days} day(s)"
+        return f"short on {len(line.short_days)} of {plural(days, 'day')}"
     return "met every day" if line.target else ""
 
 
-def _gap_rows(report: GapReport) -> list[list[str]]:
+def _gap_rows(report: GapReport, bar_width: int = BAR_WIDTH) -> list[list[str]]:
     rows = []
     for line in report.lines:
         intake = ("≥ " if line.unknown else "") + amount(line.intake, line.nutrient)
-        target = ("-" if line.target is None else amount(line.target, line.nutrient)) + (
-            f" (max {amount(line.cap, line.nutrient)})" if line.cap is not None else "")
-        percent = "" if line.percent is None else f"{line.percent:.0f}%"
-        rows.append([display_name(line.nutrient), intake, target, percent, bar(line.percent),
+        if line.target is not None and line.cap is not None:  # "1,000-2,500 mg"
+            target = (f"{amount(line.target, line.nutrient, unit=False)}-"
+                      f"{amount(line.cap, line.nutrient)}")
+        elif line.cap is not None:
+            target = f"max {amount(line.cap, line.nutrient)}"
+        else:
+            target = "-" if line.target is None else amount(line.target, line.nutrient)
+        percent = "" if line.percent is None else f"{line.percent:.0f} %"
+        rows.append([display_name(line.nutrient), intake, target, percent,
+                     bar(line.percent, bar_width),
                      _gap_status(line, len(report.logged))])
     return rows
 
 
 def _closer_lines(report: GapReport) -> list[str]:
+    return [f"{lead}: {'; '.join(foods)}" for lead, foods in _closers(report)]
+
+
+def _closers(report: GapReport) -> list[tuple[str, list[str]]]:
+    """Per gap: "Magnesium, 95 mg short a day: one portion closes it" and the foods."""
     out = []
     for line in report.lines:
         if not line.closers:
             continue
         per = "a day on average" if line.basis == "average" else "a day"
-        foods = "; ".join(f"{c.portion} ({amount(c.amount, line.nutrient)})"
-                          for c in line.closers)
+        foods = [with_amount(c.portion, amount(c.amount, line.nutrient))
+                 for c in line.closers]
         lead = ("one portion closes it" if line.closers[0].closes else
                 "no single portion closes it; the richest")
-        out.append(f"{display_name(line.nutrient)}, {amount(line.gap, line.nutrient)} short "
-                   f"{per}: {lead}: {foods}")
+        out.append((f"{display_name(line.nutrient)}, {amount(line.gap, line.nutrient)} "
+                    f"short {per}: {lead}", foods))
     return out
 
 
-def format_gaps(report: GapReport, fmt: str = "table") -> str:
-    """Render a gap report as table (with bars), markdown, json or html (with a chart)."""
+def format_gaps(report: GapReport, fmt: str = "table", *, width: int = DEFAULT_WIDTH) -> str:
+    """Render a gap report as table (with bars, within ``width`` columns), markdown, json
+    or html (with a chart)."""
     if fmt == "json":
         return to_json(gap_document(report))
     closers = _closer_lines(report)
@@ -750,18 +975,24 @@ def format_gaps(report: GapReport, fmt: str = "table") -> str:
     if fmt == "html":
         return _gaps_html(report, closers, sources)
     lines = [_gap_title(report), ""]
-    lines.append(text_table(["nutrient", "per day", "target", "%", "", "status"],
-                            _gap_rows(report), right=[False, True, True, True, False, False]))
+    rows = [[n, intake, target, f"{percent:>5}{_KEEP}{chart}".rstrip() if percent else "",
+             status]
+            for n, intake, target, percent, chart, status in
+            _gap_rows(report, BAR_WIDTH if width >= 100 else BAR_WIDTH // 2)]
+    lines.append(text_table(["nutrient", "per day", "target", "% of target", "status"], rows,
+                            right=[False, True, True, False, False], width=width))
     lines.append("")
     if closers:
         lines.append("To close the gaps (one ordinary portion, within your diet):")
-        lines += [f"  {c}" for c in closers]
+        for lead, foods in _closers(report):
+            lines += [*wrap(lead + ":", width, "    ", "  "), *pack(foods, width, "    ",
+                                                                   "    ")]
         lines.append("")
     elif any(line.target for line in report.lines if line.nutrient in KEY_NUTRIENTS):
         lines += ["No gaps in the five key nutrients.", ""]
     lines += list(report.notes)
     lines += [sources, DISCLAIMER, RED_FLAGS]
-    return "\n".join(lines) + "\n"
+    return fit(lines, width)
 
 
 def _gaps_html(report: GapReport, closers: Sequence[str], sources: str) -> str:
@@ -796,9 +1027,9 @@ def gap_chart_svg(report: GapReport) -> str:
 
 
 def format_log(entries: Sequence[Entry], table: FoodTable | None, fmt: str = "table",
-               title: str = "") -> str:
+               title: str = "", *, width: int = DEFAULT_WIDTH) -> str:
     """Logged entries as a table grouped by date and meal (with energy from the food
-    table), or json or csv."""
+    table; within ``width`` columns), or json or csv."""
     if fmt == "json":
         return to_json({"schema": "planner.log/1", "entries": [e.as_dict() for e in entries]})
     if fmt == "csv":
@@ -807,22 +1038,22 @@ def format_log(entries: Sequence[Entry], table: FoodTable | None, fmt: str = "ta
                         ([e.id, e.date.isoformat(), e.meal or "", e.food_id, e.name,
                           f"{e.grams:g}", e.text, e.said, e.added_at] for e in entries))
     if not entries:
-        return f"{title or 'Food log'}: nothing logged\n"
+        return fit([f"{title or 'Food log'}: nothing logged"], width)
     lines = [title] if title else []
     for date in sorted({e.date for e in entries}):
         day = [e for e in entries if e.date == date]
         energies = [_energy(e, table) for e in day]
         energy = sum(k for k in energies if k is not None)
         about = "at least" if None in energies else "about"  # unknown is not zero
-        lines.append(f"{date.isoformat()} ({len(day)} entr{'y' if len(day) == 1 else 'ies'}, "
+        lines.append(f"{date.isoformat()} ({plural(len(day), 'entry', 'entries')}, "
                      f"{about} {energy:,.0f} kcal)")
         rows = [[f"#{e.id}", e.meal or "-", e.text, f"{e.grams:,.0f} g",
                  "?" if k is None else f"{k:,.0f} kcal"]
                 for e, k in zip(day, energies, strict=True)]
         lines.append(text_table(["id", "meal", "food", "weight", "energy"], rows,
-                                right=[True, False, False, True, True]))
+                                right=[True, False, False, True, True], width=width))
         lines.append("")
-    return "\n".join(lines)
+    return fit(lines, width)[:-1]  # the last line is already empty
 
 
 def _energy(entry: Entry, table: FoodTable | None) -> float | None:

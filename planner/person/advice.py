@@ -31,6 +31,7 @@ from planner.errors import ProfileError
 from planner.files import read_text
 from planner.person.health import CONDITIONS, MEDICINES, RULES
 from planner.person.profile import Profile
+from planner.words import plural
 
 #: question key -> question
 RED_FLAGS: Final[Mapping[str, str]] = {
@@ -218,7 +219,8 @@ def advise(answers: Answers, profile: Profile | None = None, diet: str | None = 
     unanswered_flags = [k for k in RED_FLAGS if answers.get(k) is None]
     if unanswered_flags:
         raise ProfileError(
-            "red-flag question(s) not answered: " + ", ".join(unanswered_flags)
+            f"{plural(len(unanswered_flags), 'red-flag question')} not answered: "
+            + ", ".join(unanswered_flags)
             + "; answer each (for example --no-weakness, an --answers file, or a line of "
             "standard input) before any advice")
     conditions = [k for k in CONDITIONS if answers.get(k)

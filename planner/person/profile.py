@@ -361,8 +361,8 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
         merged[key] = list(dict.fromkeys((*base.get(key, ()), *(flags.get(key) or ()))))
     for key in ("sex", "age"):
         if merged.get(key) is None:
-            raise ProfileError(f"{key}: required; pass --{key} or save a profile with "
-                               "'planner profile init'")
+            raise ProfileError(f"{key}: required; pass --sex and --age, or save them once "
+                               "with 'planner profile init --sex female --age 35'")
     profile = make_profile(**merged)
     overrides = (*base.get("overrides", ()), *(parse_override(t) for t in targets))
     diet = flags.get("diet") or base.get("diet")

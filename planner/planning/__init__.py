@@ -6,6 +6,6 @@ eaten or kept (:mod:`.replan`), what a week adds up to (:mod:`.summary`), food r
 (:mod:`.suggest`), the generic diet problem (:mod:`.diet`) and many people at once
 (:mod:`.batch`).
 
-May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.food`,
+May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.words`, :mod:`planner.food`,
 :mod:`planner.person`, :mod:`planner.meals`. Never :mod:`planner.output` or the CLI.
 """

@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
 
@@ -134,6 +134,7 @@ from planner.planning.model import (
     solve_day,
     solve_diet,
 )
+from planner.words import plural
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
 STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")
@@ -341,7 +342,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
               fixed: Sequence[Fixed] = (),
               plan_slots: Mapping[int, frozenset[str]] | None = None,
               best_effort: bool = False,
-              avoid: Mapping[tuple[int, str], Sequence[str]] | None = None) -> WeekPlan:
+              avoid: Mapping[tuple[int, str], Sequence[str]] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> WeekPlan:
     """Return a plan for ``options.days`` days that meets ``targets`` and the meal and
     food-group ``rules`` (default: the ones bundled with planner).
 
@@ -357,7 +359,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     meet a target is planned as well as it can be and the misses go in the notes (food
     groups are aimed for, not required): what was eaten may already break a limit.
     ``avoid`` maps (day, meal) to foods that meal should do without where it can (the
-    foods of a meal being planned again).
+    foods of a meal being planned again). ``progress(day, days)`` is called as each day's
+    planning starts (again from day 1 if the food-repeat limit is raised).
 
     Raises :class:`PlanRequestError` for a bad option (unknown diet, exclusion or food),
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
@@ -399,7 +402,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        _preferences(catalogue, data, options), plan_slots or {},
                        best_effort, catalogue.entries,
                        {(d, SLOTS.index(s)): frozenset(ids)
-                        for (d, s), ids in (avoid or {}).items()}, menu)
+                        for (d, s), ids in (avoid or {}).items()}, progress, menu)
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     limit = min(options.staple_max_days, WINDOW)
@@ -430,7 +433,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health for note in rule.notes)
     if left_out:
-        notes += (f"{len(left_out)} food(s) whose "
+        notes += (f"{plural(len(left_out), 'food')} whose "
                   f"{', '.join(display_name(n) for n in must_know)} USDA does not report "
                   f"were left out, so that it stays steady: {', '.join(left_out[:6])}"
                   f"{' ...' if len(left_out) > 6 else ''}.",)
@@ -439,7 +442,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     for name, removed in excluded_by(catalogue, options.exclude).items():
         shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
                                           if len(removed) > 6 else "")
-        notes += (f"--exclude {name} removed {len(removed)} food(s): {shown}.",)
+        notes += (f"--exclude {name} removed {plural(len(removed), 'food')}: {shown}.",)
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
                  f"of 7 (asked: {options.max_days})"
@@ -594,6 +597,7 @@ class _Context:
     catalogue: pd.DataFrame | None = None  # every catalogue entry (food groups of items)
     #: (day, slot index) -> food ids that meal does without where it can
     avoid: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    progress: Callable[[int, int], None] | None = None  # (day, days) as a day starts
     #: slot name -> the dishes the person's foods can make there (None: whole-table
     #: plans, which have no roles, so meals are not dishes)
     menu: Mapping[str, Sequence[Dish]] | None = None
@@ -645,6 +649,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
     for day in range(1, options.days + 1):
         if day in plans:
             continue
+        if context.progress is not None:
+            context.progress(day, options.days)
         problem, bound_info = _day_problem(context, options, history, day, rng)
         solution = solve_day(problem, options.solver)
         infos.append(solution.info)
@@ -886,7 +892,7 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
             continue  # e.g. the sodium AI: salt is added in cooking, not planned
         source = t.source
         if maximum is not None and maximum != t.max:
-            source += f"; kept below {options.ul_margin:.0%} of the UL"
+            source += f"; kept below {100 * options.ul_margin:.0f} % of the UL"
         out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy)
     return out
 
@@ -1582,12 +1588,15 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
                      "them); use --strict-daily to meet them every day.")
     unknown = sorted({f for d in days for n in KEY_NUTRIENTS for f in d.unknown.get(n, ())})
     if unknown:
-        notes.append(f"{len(unknown)} chosen food(s) have no USDA value for a key nutrient "
+        notes.append(f"{plural(len(unknown), 'chosen food')} "
+                     f"{'has' if len(unknown) == 1 else 'have'} "
+                     "no USDA value for a key nutrient "
                      f"({', '.join(unknown)}); totals count those values as 0, so they are "
                      "lower bounds.")
     if catalogue.missing:
-        notes.append(f"{len(catalogue.missing)} catalogue food(s) are not in this food table "
-                     "and were not used.")
+        notes.append(f"{plural(len(catalogue.missing), 'catalogue food')} "
+                     f"{'is' if len(catalogue.missing) == 1 else 'are'} not in this food "
+                     "table and not used.")
     if pattern is None:
         notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
                      "meal structure and food-group rules do not apply.")
@@ -1595,7 +1604,8 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
               if t.max is not None and targets[n].ul is not None
               and t.max < (targets[n].max or math.inf)]
     if capped:
-        notes.append(f"Every day stays below {options.ul_margin:.0%} of the upper limit for "
+        notes.append(f"Every day stays below {100 * options.ul_margin:.0f} % of the upper "
+                     "limit for "
                      f"{', '.join(capped)}.")
     weekly = None if pattern is None else pattern.weekly("veg_dark_green")
     if weekly and len(days) >= MIN_BLOCK_FOR_WEEKLY:
@@ -1638,7 +1648,8 @@ def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
     low = [d.day for d in days if d.totals["vitamin_b12_ug"] < B12_DAILY_SHARE * b12.min]
     if not low:
         return ()
-    return (f"Vitamin B12 is low on day(s) {', '.join(map(str, low))}: the body absorbs only "
+    return (f"Vitamin B12 is low on {'day' if len(low) == 1 else 'days'} "
+            f"{', '.join(map(str, low))}: the body absorbs only "
             "a little B12 at a time, so spread fortified foods over the days, or ask a "
             "clinician about a supplement (NIH ODS).",)
 
@@ -1849,7 +1860,7 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
             if abs(mean - eer) > eer * week.options.week_energy_tolerance * (1 + 1e-6) + 1e-6:
                 problems.append(f"days {start + 1}-{start + len(block)}: mean energy "
                                 f"{mean:.0f} kcal is not within "
-                                f"{week.options.week_energy_tolerance:.0%} of {eer:.0f}")
+                                f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
     if catalogue is not None and rules is not None and not catalogue.generic:
         problems += _verify_rules(week, catalogue, rules)
     return problems

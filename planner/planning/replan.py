@@ -40,6 +40,7 @@ from planner.planning.plan import (
     plan_item,
     plan_week,
 )
+from planner.words import plural
 
 #: Main meals in the order of a day.
 MAIN_MEALS: Final = ("breakfast", "lunch", "dinner")
@@ -94,7 +95,7 @@ def fill_day(table: FoodTable, catalogue: Catalogue, targets: Targets,
     left = meals_left([f.slot for f in fixed])
     if not left:
         raise PlanRequestError("nothing left to plan today: breakfast, lunch, dinner and a "
-                               "snack are eaten (see 'planner gaps' for what is missing)")
+                               "snack are eaten")
     options = replace(options, days=1, strict_daily=True)
     week = plan_week(table, catalogue, targets, options, rules, fixed=fixed,
                      plan_slots={1: left}, best_effort=True)
@@ -103,11 +104,14 @@ def fill_day(table: FoodTable, catalogue: Catalogue, targets: Targets,
     notes = [f"Planned around what you ate ({', '.join(s for s in SLOTS if s in said)}): "
              f"{', '.join(s for s in SLOTS if s in left)} planned."]
     if unplaced:
-        notes.append(f"{len(unplaced)} food(s) without a meal count as {default_meal} "
+        notes.append(f"{plural(len(unplaced), 'food')} without a meal "
+                     f"count{'s' if len(unplaced) == 1 else ''} as {default_meal} "
                      "(write 'lunch: ...' or use --meal to place them).")
     outside = [e.name for e in eaten if not e.in_catalogue]
     if outside:
-        notes.append(f"{len(outside)} eaten food(s) are not in planner's catalogue; their "
+        notes.append(f"{plural(len(outside), 'eaten food')} "
+                     f"{'is' if len(outside) == 1 else 'are'} not "
+                     "in planner's catalogue; their "
                      f"nutrients count, their food groups do not: {', '.join(outside[:3])}.")
     return replace(week, notes=(*notes, *week.notes))
 

@@ -15,6 +15,7 @@ dose. ``absorbable=True`` ranks calcium by the calcium absorbed (the catalogue's
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
@@ -28,6 +29,7 @@ from planner.food.data import FoodTable
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, suggest
 from planner.person.health import active_rules
 from planner.person.targets import Targets
+from planner.words import plural
 
 Basis = Literal["serving", "100g", "100kcal"]
 BASES: Final[tuple[str, ...]] = ("serving", "100g", "100kcal")
@@ -64,9 +66,15 @@ def resolve_nutrient(name: str) -> str:
     if len(matches) == 1:
         return matches[0]
     hint = suggest(key)
+    if hint is None:  # a typing slip: the closest plain name ("magnesum" -> magnesium)
+        plain = {n.rsplit("_", 1)[0]: n for n in NUTRIENT_NAMES} | dict(_ALIASES)
+        close = difflib.get_close_matches(key, list(plain), n=1, cutoff=0.75)
+        hint = close[0] if close else None
     raise PlanRequestError(f"nutrient: {name!r} is not known"
-                           + (f" (did you mean {hint}?)" if hint else
-                              f"; use one of {', '.join(NUTRIENT_NAMES)}"))
+                           + (f"; did you mean {hint}?" if hint else
+                              "; use magnesium, calcium, potassium, vitamin_d, b12 or another "
+                              "of " + ", ".join(n.rsplit("_", 1)[0] for n in NUTRIENT_NAMES
+                                                if n not in KEY_NUTRIENTS)))
 
 
 @dataclass(frozen=True)
@@ -141,10 +149,11 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
         for fid in order.index[:top])
     notes = []
     if absorbable:
+        unstudied = int((reported & ~known).sum())
         notes.append(f"Amounts are the calcium absorbed: calcium x the share the body "
                      f"absorbs (the absorbed % column; Weaver et al., Am J Clin Nutr 1999;"
-                     f"70:543S; NIH ODS Calcium); {int((reported & ~known).sum())} food(s) "
-                     "without a studied figure are not ranked.")
+                     f"70:543S; NIH ODS Calcium); {plural(unstudied, 'food')} without a "
+                     f"studied figure {'is' if unstudied == 1 else 'are'} not ranked.")
         notes.append("Absorbed calcium is not shown as a share of the RDA: the RDA is set "
                      "for calcium eaten, on a usual diet's absorption (IOM 2011 DRIs for "
                      "Calcium and Vitamin D).")

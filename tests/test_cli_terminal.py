@@ -1,0 +1,156 @@
+"""The command line at a terminal: every text report within 80 columns (and wider where
+the terminal is), help a person reads, one-line hints for the common mistakes, and every
+command an error suggests is one that runs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from planner.cli import app
+
+ADVICE = ["advice", "--no-weakness", "--no-wasting", "--no-swallowing", "--no-spreading",
+          "--no-persistent", "--sweating", "--caffeine", "--no-alcohol", "--no-poor-sleep",
+          "--no-stress", "--no-exercise", "--no-medications", "--little-sun", "--age", "55",
+          "--sex", "male", "--diet", "vegetarian", "--no-input"]
+PEOPLE = "id,sex,age,diet,exclude,days\nwoman,female,35,,,1\nboy,male,12,vegan,peanuts,1\n"
+
+
+@pytest.fixture()
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """Invoke the CLI in a private home (config dir, log, working directory)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("PLANNER_DATA", raising=False)
+    monkeypatch.delenv("PLANNER_LOG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str, columns: int = 80, **kwargs: Any) -> Any:
+        return runner.invoke(app, list(args), env={"COLUMNS": str(columns)}, **kwargs)
+    return invoke
+
+
+def _longest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+def test_every_text_report_fits_80_columns_and_uses_a_wider_terminal(
+        cli: Callable[..., Any], tmp_path: Path) -> None:
+    log = str(tmp_path / "log.sqlite3")
+    added = cli("log", "add", "1 cup cooked oatmeal; 1 medium banana; 150 g cooked sockeye "
+                "salmon; 2 slices whole-wheat bread", "--meal", "breakfast", "--log", log)
+    assert added.exit_code == 0, added.output
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE)
+    reports = {
+        "week": ["week", "--sex", "female", "--age", "35", "--days", "2"],
+        "day": ["day", "--sex", "male", "--age", "60", "--include", "banana"],
+        "foods": ["foods", "--rich-in", "magnesium", "--sex", "female", "--age", "35"],
+        "explain": ["explain", "cooked spinach", "--sex", "female", "--age", "40"],
+        "targets": ["targets", "--sex", "female", "--age", "29", "--life-stage", "pregnancy",
+                    "--target", "magnesium_mg=400"],
+        "gaps": ["gaps", "--sex", "female", "--age", "35", "--log", log],
+        "log show": ["log", "show", "--log", log],
+        "advice": ADVICE,
+        "batch": ["batch", str(people), "--workers", "1"],
+    }
+    wider = {"week", "day", "foods", "gaps", "targets"}  # whose lines are longer than 80
+    for name, args in reports.items():
+        extra = ["--out", str(tmp_path / "plans-80")] if name == "batch" else []
+        narrow = cli(*args, *extra)
+        assert narrow.exit_code == 0, (name, narrow.output)
+        assert _longest(narrow.stdout) <= 80, (name, narrow.stdout)
+        extra = ["--out", str(tmp_path / "plans-160")] if name == "batch" else []
+        wide = cli(*args, *extra, columns=160)
+        assert wide.exit_code == 0, (name, wide.output)
+        assert _longest(wide.stdout) <= 160, name
+        if name in wider:
+            assert _longest(wide.stdout) > 80, name
+    week = cli(*reports["week"]).stdout
+    assert "Solved by" not in week and "gap " not in week  # --verbose only
+    verbose = cli(*reports["week"], "--verbose").stdout
+    assert re.search(r"^Solved by HiGHS \((optimal|feasible, gap [\d.]+ %)\) in ", verbose,
+                     re.MULTILINE)
+    assert "(s)" not in week + cli(*reports["gaps"]).stdout
+
+
+@pytest.mark.parametrize("command", [["week"], ["day"], ["foods"], ["explain"], ["targets"],
+                                     ["gaps"], ["advice"], ["batch"], ["log", "add"],
+                                     ["profile", "init"]], ids=" ".join)
+def test_help_has_words_for_placeholders_and_fits(cli: Callable[..., Any],
+                                                  command: list[str]) -> None:
+    r = cli(*command, "--help")
+    assert r.exit_code == 0
+    assert _longest(r.stdout) <= 80
+    for python in ("<bool>", "<int", "<str>", "<list", "<float", "<path>", "<file>",
+                   "<=x", "x<=", "x>="):
+        assert python not in r.stdout, (command, python)
+    if command == ["week"]:
+        assert "--age YEARS" in " ".join(r.stdout.split()).replace("│", "") or \
+            re.search(r"--age\s+YEARS", r.stdout)
+        assert len(r.stdout.splitlines()) <= 65  # one 80x50 screen or close (was 112)
+        assert re.search(r"--strict-daily\s+Vitamin D", r.stdout)  # a switch: no placeholder
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["week", "--sex", "female", "--age", "35y"], 2,
+     "error: age must be a whole number of years, e.g. --age 35"),
+    (["week", "female", "35"], 2,
+     "error: unexpected words 'female 35': did you mean 'planner week --sex female --age 35'?"),
+    (["foods", "magnesium"], 2,
+     "error: unexpected word 'magnesium': did you mean 'planner foods --rich-in magnesium'?"),
+    (["foods", "--rich-in", "magnesum"], 1,
+     "error: nutrient: 'magnesum' is not known; did you mean magnesium?"),
+    (["week", "--sex", "female", "--age", "35", "--format", "htm"], 2,
+     "error: --format: 'htm' is not one of table, markdown, json, csv, html; did you mean "
+     "html?"),
+    (["week", "--sex", "female", "--age", "35", "--days", "0"], 2,
+     "error: --days must be a whole number from 1 to 366, e.g. --days 7"),
+    (["log", "add", "one apple and a banana"], 1,
+     "error: 'one apple and a banana' is not one food planner knows; separate foods with "
+     "';': 'one apple; a banana'"),
+])
+def test_a_common_mistake_gets_a_one_line_fix(cli: Callable[..., Any], args: list[str],
+                                              code: int, message: str) -> None:
+    r = cli(*args)
+    assert r.exit_code == code, r.output
+    assert r.stderr == message + "\n"
+
+
+def test_every_command_an_error_suggests_runs(cli: Callable[..., Any],
+                                              tmp_path: Path) -> None:
+    bad_week = tmp_path / "bad.json"
+    bad_week.write_text("{}")
+    mistakes = [
+        ["week", "female", "35"],
+        ["foods", "magnesium"],
+        ["explain", "cooked spinach"],  # no profile yet
+        ["week", "--sex", "female", "--age", "35", "--include", "kryptonite"],
+        ["week", "--sex", "female", "--age", "35", "--keep", str(bad_week), "--redo",
+         "day 1"],
+        ["gaps", "--sex", "female", "--age", "35"],  # an empty log
+        ["day", "--sex", "female", "--age", "35", "--from-log"],
+        ["log", "remove", "7"],
+    ]
+    suggested: dict[str, list[str]] = {}
+    for args in mistakes:
+        r = cli(*args)
+        assert r.exit_code != 0, args
+        found = re.findall(r"'(planner [^']+)'", r.stderr)
+        assert found, (args, r.stderr)  # each of these mistakes names a way out
+        for command in found:
+            suggested.setdefault(command, args)
+    assert len(suggested) >= 6
+    # in the order a newcomer would meet them: saving a profile first makes the rest work
+    # the way they would for the person reading the message
+    order = sorted(suggested, key=lambda c: "profile init" not in c)
+    for command in order:
+        words = shlex.split(command)[1:]
+        r = cli(*words)
+        assert r.exit_code == 0, (command, suggested[command], r.output)

@@ -1,0 +1,166 @@
+"""Progress on standard error: a line rewritten on a terminal, plain lines elsewhere."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+from planner.output.progress import EVERY_S, QUIET_S, Progress, bar
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_pipe_gets_nothing_for_short_work() -> None:
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream, live=False, clock=clock)
+    for day in range(1, 8):
+        clock.now += 0.2  # a 7-day plan in 1.4 s
+        progress.update(day - 1, 7, f"planning day {day} of 7")
+    progress.close()
+    assert stream.getvalue() == ""
+
+
+def test_a_pipe_gets_a_plain_line_at_every_tenth_and_every_few_seconds() -> None:
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream, live=False, clock=clock)
+    for day in range(1, 29):  # 28 days, 0.3 s each
+        clock.now += 0.3
+        progress.update(day - 1, 28, f"planning day {day} of 28")
+    lines = stream.getvalue().splitlines()
+    assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
+    assert all(line.startswith("planning day ") for line in lines)
+    # the first 2 s are quiet (days 1-6, 1.8 s); then a line as each tenth of the 28 days
+    # is passed: 6 done of 28 is past 2 tenths (day 7), 9 past 3 (day 10), 14 past 5 ...
+    assert [int(line.split()[2]) for line in lines] == [7, 10, 13, 15, 18, 21, 24, 27]
+    slow, clock = io.StringIO(), Clock()
+    progress = Progress(slow, live=False, clock=clock)
+    for done in range(0, 1000):  # a tenth takes 100 units of 0.1 s: a line every 5 s too
+        clock.now += 0.1
+        progress.update(done, 1000, f"{done} of 1000")
+    counts = [int(line.split()[0]) for line in slow.getvalue().splitlines()]
+    gaps = [b - a for a, b in itertools.pairwise(counts)]
+    assert max(gaps) <= EVERY_S / 0.1 + 1 and len(counts) >= 19  # every 5 s (+ rounding)
+    assert counts[0] * 0.1 + 0.2 > QUIET_S
+
+
+def test_start_up_is_said_at_once_even_in_a_pipe() -> None:
+    stream = io.StringIO()
+    Progress(stream, live=False, clock=Clock()).say("planning 30 people: starting 2 workers")
+    assert stream.getvalue() == "planning 30 people: starting 2 workers\n"
+
+
+def test_a_terminal_gets_one_line_rewritten_and_cleared() -> None:
+    stream = io.StringIO()
+    with Progress(stream, live=True, clock=Clock()) as progress:
+        progress.say("starting 2 workers...")
+        progress.update(3, 12, "3 of 12 people planned")
+    text = stream.getvalue()
+    assert "\n" not in text
+    assert text.startswith("\rstarting 2 workers...\x1b[K")
+    assert f"\r{bar(3, 12)} 3 of 12 people planned\x1b[K" in text
+    assert text.endswith("\r\x1b[K")  # cleared for the report
+    assert bar(3, 12) == "[███░░░░░░░░░]"
+
+
+def _week(stderr: int, tmp_path: Path, days: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "COLUMNS": "80"}
+    env.pop("PLANNER_DATA", None)
+    return subprocess.Popen([sys.executable, "-m", "planner", "week", "--sex", "female",
+                             "--age", "35", "--days", days, "--format", "json"],
+                            stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+
+
+def test_a_plan_on_a_terminal_shows_the_day_being_planned(tmp_path: Path) -> None:
+    main, child = pty.openpty()
+    process = _week(child, tmp_path, "3")
+    os.close(child)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([main], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0
+    text = seen.decode()
+    for day in (1, 2, 3):
+        assert f"planning day {day} of 3\x1b[K" in text
+    assert text.endswith("\r\x1b[K")
+
+
+def test_a_plan_into_a_pipe_writes_plain_lines_only(tmp_path: Path) -> None:
+    process = _week(subprocess.PIPE, tmp_path, "2")
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0
+    text = err.decode()
+    assert "\r" not in text and "\x1b" not in text and "█" not in text
+    assert all(line.startswith("planning day ") for line in text.splitlines())
+
+
+def _batch(stderr: int, tmp_path: Path, workers: str) -> subprocess.Popen[bytes]:
+    people = tmp_path / "people.csv"
+    people.write_text("id,sex,age,days\na,female,35,1\nb,male,40,1\n")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "COLUMNS": "80"}
+    env.pop("PLANNER_DATA", None)
+    return subprocess.Popen([sys.executable, "-m", "planner", "batch", str(people), "--out",
+                             str(tmp_path / f"out-{workers}"), "--workers", workers],
+                            stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+
+
+def _read_terminal(main: int) -> str:
+    seen = b""
+    while True:
+        ready, _, _ = select.select([main], [], [], 300)
+        if not ready:
+            break
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen.decode()
+
+
+def test_a_batch_on_a_terminal_says_it_is_starting_then_counts_people(tmp_path: Path
+                                                                       ) -> None:
+    main, child = pty.openpty()
+    process = _batch(child, tmp_path, "2")
+    os.close(child)
+    text = _read_terminal(main)
+    assert process.wait(timeout=300) == 0
+    assert "\rplanning 2 people: starting 2 workers...\x1b[K" in text
+    assert f"{bar(1, 2)} 1 of 2 people planned" in text
+    assert f"{bar(2, 2)} 2 of 2 people planned" in text
+
+
+def test_a_batch_into_a_pipe_says_how_it_starts_in_a_plain_line(tmp_path: Path) -> None:
+    process = _batch(subprocess.PIPE, tmp_path, "1")
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0
+    lines = err.decode().splitlines()
+    assert lines[0] == "planning 2 people: in this process..."
+    assert all(re.fullmatch(r"\d of 2 people planned(, about \d+ s left)?", x)
+               for x in lines[1:])
+    assert "\x1b" not in err.decode() and "\r" not in err.decode()
