@@ -296,7 +296,7 @@ _OUT = "Output"
 
 # Help texts fit one line of an 80-column --help; the README says the rest.
 ProfileFile = Annotated[Path | None, typer.Option(
-    "--profile", metavar="FILE", help="A profile file (default: the saved one).",
+    "--profile", metavar="FILE", help="A profile file (default: saved).",
     dir_okay=False, rich_help_panel=_PROFILE)]
 SexOpt = Annotated[str | None, typer.Option(metavar="SEX", help="female or male.",
                                             rich_help_panel=_PROFILE)]
@@ -311,31 +311,27 @@ WeightOpt = Annotated[float | None, typer.Option("--weight", metavar="KG",
 HeightOpt = Annotated[float | None, typer.Option("--height", metavar="CM", help="Height in cm.",
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
-    metavar="LEVEL", help="sedentary, low (default), active, very_active: the NASEM 2023 "
-    "categories inactive, low active, active, very active.",
+    metavar="LEVEL", help="sedentary/low/active/very_active: NASEM 2023 PA levels.",
     rich_help_panel=_PROFILE)]
 WeekOpt = Annotated[int | None, typer.Option(
-    "--pregnancy-week", metavar="WEEK", help="Pregnancy: the week (1-42); default: "
-    "2nd trimester, said.", rich_help_panel=_PROFILE)]
+    "--pregnancy-week", metavar="WEEK", help="Week of pregnancy, 1-42.", rich_help_panel=_PROFILE)]
 TrimesterOpt = Annotated[int | None, typer.Option(
-    "--trimester", metavar="N", help="Pregnancy: 1, 2 or 3, when the week is not known.",
+    "--trimester", metavar="N", help="Trimester 1-3, if the week is unknown.",
     rich_help_panel=_PROFILE)]
 PreWeightOpt = Annotated[float | None, typer.Option(
-    "--pre-pregnancy-weight", metavar="KG", help="Pregnancy: weight before it (default "
-    "--weight).", rich_help_panel=_PROFILE)]
+    "--pre-pregnancy-weight", metavar="KG", help="Weight before the pregnancy.",
+    rich_help_panel=_PROFILE)]
 PostpartumOpt = Annotated[int | None, typer.Option(
-    "--postpartum-months", metavar="MONTHS", help="Lactation: months since the birth, 0-12 "
-    "(default 0-6, said).",
+    "--postpartum-months", metavar="MONTHS", help="Breastfeeding: months since birth.",
     rich_help_panel=_PROFILE)]
 ConditionOpt = Annotated[list[str] | None, typer.Option(
     "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + " (repeatable).",
     rich_help_panel=_PROFILE)]
 MedicineOpt = Annotated[list[str] | None, typer.Option(
-    "--medicine", metavar="NAME", help="e.g. ace_inhibitor, warfarin, ppi (repeatable; an "
-    "unknown name lists them all).", rich_help_panel=_PROFILE)]
+    "--medicine", metavar="NAME", help="e.g. warfarin, ppi (repeatable).",
+    rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
-    "--target", metavar="NAME=VALUE", help="Change a target: magnesium_mg=400, "
-    "sodium_mg.max=2000.", rich_help_panel=_PROFILE)]
+    "--target", metavar="NAME=VALUE", help="e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     rich_help_panel=_PLAN)]

@@ -155,9 +155,11 @@ def test_every_meal_is_a_dish_with_its_required_parts(week: WeekPlan,
     for day in week.days:
         for meal in day.meals:
             rows = catalogue.entries.loc[[i.food_id for i in meal.items]]
-            dish = dish_of(rows, [d for d in dishes.dishes if meal.slot in d.slots])
-            assert dish is not None, (day.day, meal.slot, [i.text for i in meal.items])
-            assert meal.dish == dish.title(rows) or meal.dish, meal.dish
+            dish = dishes.by_id(meal.dish_id)
+            assert dish is not None and meal.slot in dish.slots, (day.day, meal.slot)
+            assert dish.problems(rows) == [], (day.day, meal.slot, [i.text for i in meal.items])
+            assert meal.dish == dish.title(rows)
+            assert dish_of(rows, [dish]) is dish
 
 
 def test_kinds_and_dishes_repeat_within_the_variety_rules(week: WeekPlan,
@@ -172,14 +174,14 @@ def test_kinds_and_dishes_repeat_within_the_variety_rules(week: WeekPlan,
         kinds = {str(entries.loc[i.food_id, "kind"]) for i in day.items
                  if "staple" not in entries.loc[i.food_id, "tags"]}
         kind_days.update(kinds)
-        today = set()
-        for meal in day.meals:
-            rows = entries.loc[[i.food_id for i in meal.items]]
-            found = dish_of(rows, [d for d in dishes.dishes if meal.slot in d.slots])
-            assert found is not None
-            today.add(found.id)
-        # a dish may only match several rows of the table; count the one it makes first
+        today = [meal.dish_id for meal in day.meals]
+        assert len(set(today)) == len(today), (day.day, today)  # a dish once a day
+        for meal in day.meals:  # the meal is the dish it says it is
+            dish = dishes.by_id(meal.dish_id)
+            assert dish is not None
+            assert not dish.problems(entries.loc[[i.food_id for i in meal.items]])
         dish_days.update(today)
+        today = set(today)
         if dishes_most == 2:
             assert not today & previous, (day.day, today & previous)
         previous = today

@@ -378,7 +378,9 @@ def week_document(week: WeekPlan) -> dict[str, Any]:
             "amounts": {g: {"amount": a, "per": per, "unit": unit}
                         for g, (a, per, unit) in pattern.amounts.items()}},
         "days": [{"day": d.day,
-                  "meals": [{"slot": m.slot, "items": [i.as_dict() for i in m.items]}
+                  "meals": [{"slot": m.slot, **({"dish": m.dish, "dish_id": m.dish_id}
+                                                    if m.dish else {}),
+                             "items": [i.as_dict() for i in m.items]}
                             for m in d.meals],
                   "totals": {n: round(d.totals[n], 6) for n in NUTRIENT_NAMES},
                   "unknown": {n: list(v) for n, v in d.unknown.items()},

@@ -327,6 +327,12 @@ def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
                     <= len(members), f"dish{k}_part{p}_hi"
     for s, ks in by_slot.items():
         lp += _expr((chosen[k], 1.0) for k in ks) == 1, f"one_dish_slot{s}"
+    by_name: dict[str, list[int]] = {}
+    for k, dish in enumerate(dishes):
+        by_name.setdefault(dish.name, []).append(k)
+    for number, ks in enumerate(by_name.values()):  # a dish once a day (not lunch and dinner)
+        if len(ks) > 1:
+            lp += _expr((chosen[k], 1.0) for k in ks) <= 1, f"dish_once{number}"
     for i in np.flatnonzero(np.isin(slot, list(by_slot))):
         ks = offers.get(int(i), [])
         lp += _expr([*used[int(i)], *((chosen[k], -1.0) for k in ks)]) <= 0, f"in_dish{i}"

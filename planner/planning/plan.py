@@ -252,6 +252,7 @@ class Meal:
     slot: str
     items: tuple[PlanItem, ...]
     dish: str = ""
+    dish_id: str = ""  # the row of planner/meals/dishes.csv ("" for a meal that is none)
 
 
 @dataclass(frozen=True)
@@ -948,15 +949,15 @@ class _History:
         self.dishes: dict[int, dict[int, str]] = {}  # day -> slot index -> dish id
 
     def dish_days(self, day: int) -> dict[str, int]:
-        """Per dish: the most decided days it is served on in any 7-day window that holds
-        ``day`` (a dish counts once a day)."""
+        """Per dish: the most meals of the decided days it is served at in any 7-day
+        window that holds ``day`` (a dish comes once a day at most)."""
         near = [d for d in self.dishes if d != day and abs(d - day) < WINDOW]
         best: dict[str, int] = {}
         for first in range(day - WINDOW + 1, day + 1):
             counts: dict[str, int] = {}
             for d in near:
                 if first <= d < first + WINDOW:
-                    for dish in set(self.dishes[d].values()):
+                    for dish in self.dishes[d].values():
                         counts[dish] = counts.get(dish, 0) + 1
             for dish, c in counts.items():
                 best[dish] = max(best.get(dish, 0), c)
@@ -1523,7 +1524,8 @@ def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, d
         name = dish.title(data.entries.iloc[rows]) if dish is not None and rows and \
             not eaten else ""
         if items:
-            meals.append(Meal(slot_name, tuple(items), name))
+            meals.append(Meal(slot_name, tuple(items), name,
+                              dish.id if dish is not None and name else ""))
     all_items = [i for m in meals for i in m.items]
     totals, unknown = nutrient_totals(all_items, table)
     entries = data.entries if catalogue is None else catalogue
@@ -1888,9 +1890,11 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                                                                  rules.meals, caps[meal.slot])]
             if len({i.food_id for i in meal.items}) != len(meal.items):
                 problems.append(f"{where}: a food twice in one meal")
-            dish = dish_of(foods, [x for x in dishes.dishes if meal.slot in x.slots])
-            if dish is None:
+            dish = dishes.by_id(meal.dish_id)
+            if dish is None or meal.slot not in dish.slots:
                 problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
+            elif dish.problems(foods):
+                problems.append(f"{where}: {'; '.join(dish.problems(foods))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
             measures = food_measures(foods, pd.Series(0.0, index=foods.index))
