@@ -124,6 +124,7 @@ PEOPLE = [
     ("vegan 30", "female", 30, PlanOptions(diet="vegan", seed=3)),
     ("man 78", "male", 78, PlanOptions(seed=1)),
     ("gluten-free man 40", "male", 40, PlanOptions(exclude=("gluten",))),
+    ("gluten-free girl 12", "female", 12, PlanOptions(exclude=("gluten",), seed=4)),
     ("gluten- and dairy-free boy 11", "male", 11,
      PlanOptions(exclude=("gluten", "dairy"))),
     ("gluten- and dairy-free woman 45", "female", 45,
