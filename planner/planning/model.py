@@ -44,6 +44,12 @@ HIGHS_HEURISTIC_EFFORT: Final = 0.05
 #: limit, unlike a time limit, stops at the same point on any machine, so plans stay
 #: reproducible.
 HIGHS_MAX_NODES: Final = 100
+#: The last try at a day whose model stopped at the node limit without a solution (the
+#: bounds already elastic) may use this many times as many nodes.
+HIGHS_RETRY_NODES: Final = 20
+#: SolverInfo.status of a solve stopped at a node, time or iteration limit before it found
+#: any solution: not proven infeasible.
+STOPPED: Final = "stopped"
 
 
 @dataclass(frozen=True)
@@ -250,6 +256,9 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     backend = _backend(lp, options)
     relaxed = backend.run(mip=False)
     seconds = relaxed.seconds
+    if relaxed.status == STOPPED:
+        raise SolverError(f"the solver stopped on the linear relaxation after "
+                          f"{relaxed.seconds:.1f} s without a solution")
     if relaxed.status == "infeasible":
         return DaySolution(np.zeros(n, dtype=int), {}, SolverInfo(
             relaxed.name, "infeasible", seconds, None), math.inf)
@@ -261,14 +270,20 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     outside = [z for j in np.flatnonzero(~keep) for z, _ in levels[j]]
     backend.set_upper(outside, 0.0)
     info = backend.run(mip=True)
-    if info.status == "infeasible":
+    if info.status in ("infeasible", STOPPED):
         seconds += info.seconds
         backend.set_upper(outside, 1.0)
         info = backend.run(mip=True)
-    if info.status == "infeasible":
+    if info.status in ("infeasible", STOPPED):
         seconds += info.seconds
         backend.set_upper(strict, None)
         info = backend.run(mip=True)
+    if info.status == STOPPED:  # elastic bounds, yet no solution within the node limit
+        seconds += info.seconds
+        info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_RETRY_NODES)
+    if info.status == STOPPED:
+        raise SolverError(f"the solver stopped at its node limit without finding a "
+                          f"solution after {seconds + info.seconds:.1f} s")
     slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
     info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)
     values = np.rint(amounts()).astype(int)
@@ -286,7 +301,7 @@ class _PulpBackend:
         for v in variables:
             v.upBound = value
 
-    def run(self, *, mip: bool) -> SolverInfo:
+    def run(self, *, mip: bool, nodes: int | None = None) -> SolverInfo:
         return _solve(self.lp, self.options, mip=mip)
 
 
@@ -359,7 +374,8 @@ class _HighsBackend:
             upper = np.full(len(cols), self.highspy.kHighsInf if value is None else value)
             self.highs.changeColsBounds(len(cols), cols, lower, upper)
 
-    def run(self, *, mip: bool) -> SolverInfo:
+    def run(self, *, mip: bool, nodes: int | None = None) -> SolverInfo:
+        """Solve; ``nodes`` raises the branch-and-bound node limit for this run only."""
         highspy = self.highspy
         if mip != self.mip and len(self.integer):
             kind = highspy.HighsVarType.kInteger if mip else highspy.HighsVarType.kContinuous
@@ -367,7 +383,13 @@ class _HighsBackend:
                                              np.full(len(self.integer), kind))
             self.mip = mip
         start = time.perf_counter()
-        self.highs.run()
+        if nodes is not None:
+            self.highs.setOptionValue("mip_max_nodes", nodes)
+        try:
+            self.highs.run()
+        finally:
+            if nodes is not None:
+                self.highs.setOptionValue("mip_max_nodes", HIGHS_MAX_NODES)
         seconds = time.perf_counter() - start
         status = self.highs.getModelStatus()
         info = self.highs.getInfo()
@@ -376,9 +398,15 @@ class _HighsBackend:
             if status in (highspy.HighsModelStatus.kInfeasible,
                           highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 return SolverInfo("HiGHS", "infeasible", seconds, None)
-            raise SolverError(f"solver failed: HiGHS status "
-                              f"{self.highs.modelStatusToString(status)} after "
-                              f"{seconds:.1f} s (time limit {self.options.time_limit:g} s)")
+            if status in (highspy.HighsModelStatus.kSolutionLimit,
+                          highspy.HighsModelStatus.kTimeLimit,
+                          highspy.HighsModelStatus.kIterationLimit):
+                # stopped at the node, time or iteration limit before finding a solution:
+                # not proven infeasible, so the caller may widen or relax the model
+                return SolverInfo("HiGHS", STOPPED, seconds, None)
+            raise SolverError(f"HiGHS could not solve the model "
+                              f"({self.highs.modelStatusToString(status).lower()} after "
+                              f"{seconds:.1f} s)")
         values = self.highs.getSolution().col_value
         for v, x in zip(self.variables, values, strict=True):
             v.varValue = x
@@ -517,9 +545,10 @@ def _solve(lp: pulp.LpProblem, options: SolverOptions, *, mip: bool) -> SolverIn
         if status == "Infeasible":
             return SolverInfo("HiGHS" if name == "highs" else "CBC", "infeasible", seconds,
                               None)
-        errors.append(f"{name}: status {status} after {seconds:.1f} s (time limit "
-                      f"{options.time_limit:g} s)")
-    raise SolverError("solver failed: " + "; ".join(errors))
+        errors.append(f"{'HiGHS' if name == 'highs' else 'CBC'} stopped without a solution "
+                      f"({status.lower()}) after {seconds:.1f} s, time limit "
+                      f"{options.time_limit:g} s")
+    raise SolverError("the solver found no solution: " + "; ".join(errors))
 
 
 @contextmanager

@@ -106,12 +106,17 @@ from planner.meals.rules import (
     Rules,
     allowed_levels,
     condition_holds,
+    fish_group,
+    fish_note,
+    fish_problems,
+    fish_serving_oz,
     food_measures,
     load_rules,
     meal_caps,
     meal_problems,
     protein_oz_per_serving,
     rule_bounds,
+    unsuitable_fish,
 )
 from planner.meals.rules import (
     KCAL_PER_GRAM as RULE_KCAL_PER_GRAM,
@@ -373,6 +378,12 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         included_ids = [f for f in included_ids if f in foods.index]
     else:
         left_out = []
+    group = fish_group(targets.profile.age, targets.profile.life_stage)
+    fish_out = unsuitable_fish(foods, rules.fish) if group and not catalogue.generic else []
+    for f in set(fish_out) & set(included_ids):
+        raise PlanRequestError(f"--include {foods.loc[f, 'short_name']!s}: not a best or good "
+                               "choice of the FDA/EPA fish advice, which this plan follows")
+    foods = foods.drop(index=fish_out)
     energy = targets["energy_kcal"]
     eer = energy.value or ((energy.min or 0) + (energy.max or 0)) / 2
     pattern = None if catalogue.generic else rules.pattern_for(eer, options.diet)
@@ -380,7 +391,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if len(data.ids) > MAX_CANDIDATES:
         data = _screen(data, included_ids, options.seed)
     choosable = data
-    data = _with_fixed(data, fixed, table, catalogue.entries)
+    data = _with_fixed(data, fixed, table, catalogue.entries, rules.fish)
     included = np.isin(np.array(data.ids), included_ids)
     applied = applied_targets(targets, options)
     steady = tuple(sorted({n for rule in health for n in rule.steady}))
@@ -388,7 +399,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        _preferences(catalogue, data, options), plan_slots or {},
                        best_effort, catalogue.entries,
                        {(d, SLOTS.index(s)): frozenset(ids)
-                        for (d, s), ids in (avoid or {}).items()})
+                        for (d, s), ids in (avoid or {}).items()},
+                       group, fish_serving_oz(targets.profile.age))
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     limit = min(options.staple_max_days, WINDOW)
@@ -418,6 +430,15 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health for note in rule.notes)
+    if pattern is not None:
+        seafood = sum(d.groups.get("protein_seafood", 0.0) for d in day_plans)
+        fish = fish_note(rules, choosable.entries, group, fish_serving_oz(targets.profile.age),
+                         pattern, seafood * WINDOW / len(day_plans))
+        notes += (fish,) if fish else ()
+    if fish_out:
+        notes += (f"{len(fish_out)} seafood food(s) not among the best or good choices of the "
+                  "FDA/EPA fish advice were left out: "
+                  f"{', '.join(str(catalogue.entries.loc[f, 'short_name']) for f in fish_out)}.",)
     if left_out:
         notes += (f"{len(left_out)} food(s) whose "
                   f"{', '.join(display_name(n) for n in must_know)} USDA does not report "
@@ -561,6 +582,8 @@ class _Context:
     catalogue: pd.DataFrame | None = None  # every catalogue entry (food groups of items)
     #: (day, slot index) -> food ids that meal does without where it can
     avoid: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    fish_group: str = ""  # whom the FDA/EPA fish advice applies to (rules.fish_group)
+    fish_serving: float = 4.0  # the advice's serving for the person's age, oz
 
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
@@ -601,7 +624,12 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
         if day in plans:
             continue
         problem, bound_info = _day_problem(context, options, history, day, rng)
-        solution = solve_day(problem, options.solver)
+        try:
+            solution = solve_day(problem, options.solver)
+        except SolverError as exc:
+            raise SolverError(f"could not plan day {day} of {options.days}: {exc}; try "
+                              "another --seed, a longer --time-limit, --solver cbc or "
+                              "looser --target limits") from exc
         infos.append(solution.info)
         if solution.info.status == "infeasible":
             raise _MealsBlocked(
@@ -724,7 +752,7 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
         unknown[n] = np.isnan(column)
         per_unit[n] = np.nan_to_num(column, nan=0.0) * grams * step / 100.0
     saturated = pd.Series(per_unit["saturated_fat_g"] / step, index=foods.index)
-    measures = food_measures(foods, saturated)
+    measures = food_measures(foods, saturated, rules.fish)
     per_measure = {m: measures[m].to_numpy(dtype=float) * step for m in measures.columns}
     oz = protein_oz_per_serving(foods).to_numpy(dtype=float)
     levels = [allowed_levels(step[f], most[f], oz[f],
@@ -739,7 +767,7 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
 
 
 def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
-                catalogue: pd.DataFrame) -> _Data:
+                catalogue: pd.DataFrame, fish: Mapping[str, str] | None = None) -> _Data:
     """``data`` with one row per fixed item: its whole amount is one unit, eaten once in
     its meal; catalogue foods bring their food groups, other foods only nutrients."""
     if not fixed:
@@ -757,7 +785,7 @@ def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
     saturated = pd.Series(
         table.foods.loc[rows.index, "saturated_fat_g"].fillna(0.0).to_numpy(dtype=float)
         * rows["portion_grams"].to_numpy(dtype=float) / 100.0, index=rows.index)
-    per_serving = food_measures(rows, saturated) if len(rows) else None
+    per_serving = food_measures(rows, saturated, fish) if len(rows) else None
     measures = {}
     for m, v in data.measures.items():
         extra = np.zeros(k)
@@ -1200,11 +1228,11 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     for rule in context.rules.days:
         if context.best_effort:  # what was eaten may not fit: aim for the groups
             rule = replace(rule, hard=False)
-        if not condition_holds(rule.applies, data.entries):
+        if not condition_holds(rule.applies, data.entries, context.fish_group):
             continue
         if rule.measure == "leafy_green_days" and "vitamin_k_ug" in context.steady:
             continue  # on warfarin, greens may come every day in steady amounts instead
-        limits_ = rule_bounds(rule, context.pattern)
+        limits_ = rule_bounds(rule, context.pattern, context.fish_serving)
         if limits_ is None:
             continue
         lo, hi = limits_
@@ -1664,4 +1692,20 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                                                                  rules.meals, caps[meal.slot])]
             if len({i.food_id for i in meal.items}) != len(meal.items):
                 problems.append(f"day {d.day} {meal.slot}: a food twice in one meal")
+    if week.pattern is not None and not any(i.eaten for d in week.days for i in d.items):
+        profile = week.targets.profile
+        group = fish_group(profile.age, profile.life_stage)
+        oz_per_gram = (entries["protein_seafood_oz"] / entries["portion_grams"]).to_dict()
+        seafood: list[dict[str, float]] = []
+        for d in week.days:
+            seafood.append({})
+            for i in d.items:
+                if i.food_id in oz_per_gram:
+                    oz = float(oz_per_gram[i.food_id]) * i.grams
+                    seafood[-1][i.food_id] = seafood[-1].get(i.food_id, 0.0) + oz
+        if group:
+            allowed = allowed.drop(index=unsuitable_fish(allowed, rules.fish))
+        problems += fish_problems(seafood, rules, allowed, group,
+                                  fish_serving_oz(profile.age), week.pattern, window=WINDOW,
+                                  min_block=MIN_BLOCK_FOR_WEEKLY)
     return problems
