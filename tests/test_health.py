@@ -4,9 +4,12 @@ from the food table and the chosen grams, independently of the planner's own tot
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from planner.cli import app
 from planner.errors import InfeasiblePlanError, ProfileError, SafetyError, SolverError
 from planner.food.catalogue import Catalogue
 from planner.food.data import FoodTable
@@ -225,3 +228,18 @@ def test_a_vegan_week_spreads_b12(bundled: FoodTable, catalogue: Catalogue) -> N
     low = [v for v in b12 if v < 0.5 * 2.4 - 1e-6]
     assert not low or any("spread fortified foods" in n for n in week.notes), b12
     assert sum(b12) / 7 >= 2.4 - 1e-6
+
+
+def test_the_cli_plans_or_diagnoses_tight_kidney_limits_without_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("PLANNER_DATA", raising=False)
+    result = CliRunner().invoke(app, [
+        "week", "--sex", "female", "--age", "60", "--condition", "ckd",
+        "--target", "potassium_mg.max=2000", "--target", "phosphorus_mg.max=800",
+        "--target", "magnesium_mg.max=350"])
+    assert result.exit_code in (0, 3), result.output
+    assert "Traceback" not in result.output and "status" not in result.output.lower()
+    if result.exit_code == 3:
+        assert "limit 800 mg" in result.output or "limit 2000 mg" in result.output or \
+            "limit 350 mg" in result.output, result.output

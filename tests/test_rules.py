@@ -6,8 +6,10 @@ import pytest
 
 from planner.meals.rules import (
     FISH_CHOICES,
+    FISH_SOURCE,
     allowed_levels,
     fish_group,
+    fish_note,
     fish_problems,
     fish_rules,
     fish_serving_oz,
@@ -171,3 +173,19 @@ def test_fish_problems_are_found_from_the_plan_alone(rules, catalogue) -> None: 
                for p in check([{salmon: 4.0}, {}, {salmon: 3.0}, *[{}] * 4], "child", 3.0))
     # everyone else: the DGA amount, and mussels are fine
     assert check([{mussels: 6.0}, {}, {salmon: 6.0}, *[{}] * 4], "", 4.0) == []
+
+
+def test_fish_note_says_why_and_names_the_source(rules, catalogue) -> None:  # type: ignore[no-untyped-def]
+    us = rules.pattern_for(2400, "omnivore")
+    entries = catalogue.entries
+    pregnant = fish_note(rules, entries, "pregnancy", 4.0, us, 10.0, 7)
+    assert pregnant.startswith("Fish: 2-3 servings of 4 oz (8-12 oz) a week")
+    assert "at most 1 good-choice serving (4 oz)" in pregnant and FISH_SOURCE in pregnant
+    assert pregnant.endswith("this plan has 10 oz a week.")
+    child = fish_note(rules, entries, "child", 3.0, us, 6.0, 3)
+    assert "(4.5-7.5 oz) a week" in child and child.endswith("6 oz in 3 days.")
+    adult = fish_note(rules, entries, "", 4.0, us, 24.0, 14)
+    assert adult.startswith("Seafood: 10-20 oz a week") and "DGA 2020-2025" in adult
+    assert adult.endswith("12 oz a week on average.")
+    assert fish_note(rules, entries[entries["protein_seafood_oz"] == 0], "", 4.0, us,
+                     0.0, 7) == ""

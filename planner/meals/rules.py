@@ -484,9 +484,9 @@ def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd
 
 
 def fish_note(rules: Rules, allowed: pd.DataFrame, group: str, serving: float,
-              pattern: Pattern, weekly_oz: float) -> str:
-    """One line: why the plan's fish amount is what it is, and its source ("" when the
-    person eats no fish)."""
+              pattern: Pattern, total_oz: float, days: int) -> str:
+    """One line: why the plan's fish amount (``total_oz`` over ``days``) is what it is, and
+    its source ("" when the person eats no fish)."""
     chosen = fish_rules(rules, allowed, group)
     week = next((r for r in chosen if r.measure == "protein_seafood" and r.basis == "week"),
                 None)
@@ -494,7 +494,11 @@ def fish_note(rules: Rules, allowed: pd.DataFrame, group: str, serving: float,
         return ""
     lo, hi = rule_bounds(week, pattern, serving) or (None, None)
     span = f"{lo or 0:.3g}-{hi:.3g} oz" if hi is not None else f"at least {lo or 0:.3g} oz"
-    now = f"this plan has {weekly_oz:.3g} oz a week"
+    if days % 7:
+        now = f"this plan has {total_oz:.3g} oz in {days} day{'s' if days > 1 else ''}"
+    else:
+        now = f"this plan has {total_oz * 7 / days:.3g} oz a week" + \
+            (" on average" if days > 7 else "")
     if not group:
         return (f"Seafood: {span} a week, the {pattern.kcal:,} kcal pattern's {lo or 0:.3g} oz "
                 f"up to double ({pattern.source}); {now}.")

@@ -44,8 +44,11 @@ HIGHS_HEURISTIC_EFFORT: Final = 0.05
 #: limit, unlike a time limit, stops at the same point on any machine, so plans stay
 #: reproducible.
 HIGHS_MAX_NODES: Final = 100
-#: The last try at a day whose model stopped at the node limit without a solution (the
-#: bounds already elastic) may use this many times as many nodes.
+#: A day whose model stops at the node limit without a solution (tight clinician's limits
+#: leave few integer plans: kidney disease) is searched again with this many times as many
+#: nodes over the same candidates, before all candidates are tried ...
+HIGHS_POOL_RETRY_NODES: Final = 10
+#: ... and, last, with its bounds elastic, with this many times as many.
 HIGHS_RETRY_NODES: Final = 20
 #: SolverInfo.status of a solve stopped at a node, time or iteration limit before it found
 #: any solution: not proven infeasible.
@@ -252,7 +255,10 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     # 2. Integer model over a restricted pool: the candidates the LP uses plus the cheapest
     #    few per slot, per required count and the richest per hard minimum.
     # 3. If that is infeasible, the integer model over every candidate; if that is too,
-    #    the strict bounds become elastic again so the miss can be measured.
+    #    the strict bounds become elastic again so the miss can be measured. A run that
+    #    stops at its node or time limit without a solution ("stopped", not proven
+    #    infeasible) takes the same steps, first searching its pool with more nodes, and
+    #    last the elastic model with many more; only if that stops too is it an error.
     backend = _backend(lp, options)
     relaxed = backend.run(mip=False)
     seconds = relaxed.seconds
@@ -270,6 +276,9 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     outside = [z for j in np.flatnonzero(~keep) for z, _ in levels[j]]
     backend.set_upper(outside, 0.0)
     info = backend.run(mip=True)
+    if info.status == STOPPED:  # not proven infeasible: search the same pool further
+        seconds += info.seconds
+        info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_POOL_RETRY_NODES)
     if info.status in ("infeasible", STOPPED):
         seconds += info.seconds
         backend.set_upper(outside, 1.0)
@@ -282,7 +291,7 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
         seconds += info.seconds
         info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_RETRY_NODES)
     if info.status == STOPPED:
-        raise SolverError(f"the solver stopped at its node limit without finding a "
+        raise SolverError(f"the solver stopped at its node or time limit without finding a "
                           f"solution after {seconds + info.seconds:.1f} s")
     slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
     info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)

@@ -433,7 +433,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if pattern is not None:
         seafood = sum(d.groups.get("protein_seafood", 0.0) for d in day_plans)
         fish = fish_note(rules, choosable.entries, group, fish_serving_oz(targets.profile.age),
-                         pattern, seafood * WINDOW / len(day_plans))
+                         pattern, seafood, len(day_plans))
         notes += (fish,) if fish else ()
     if fish_out:
         notes += (f"{len(fish_out)} seafood food(s) not among the best or good choices of the "
