@@ -46,7 +46,11 @@ vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the
   * dark-green vegetables at the weekly amount, leafy greens on 3 days a week, seafood at
     the weekly amount and no more than double for people who eat fish, one fish main a
     day, at most 3 cups of milk drinks a day; saturated fat and added sugars under 10 % of
-    energy (aimed).
+    energy (aimed);
+  * for pregnancy, breastfeeding and children up to 11, the FDA/EPA fish advice instead of
+    the seafood amount (``planner/meals/fish.csv``, :mod:`planner.meals.rules`): 2-3
+    servings a week, or about 2 of a child's size, of best and good choices only, at most
+    one good-choice serving.
 Variety
   * a food appears on at most ``max_days`` days (default 3) of any 7 consecutive days;
     staples up to ``staple_max_days`` (default 7); foods the person asked to include are
@@ -380,9 +384,11 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         left_out = []
     group = fish_group(targets.profile.age, targets.profile.life_stage)
     fish_out = unsuitable_fish(foods, rules.fish) if group and not catalogue.generic else []
-    for f in set(fish_out) & set(included_ids):
-        raise PlanRequestError(f"--include {foods.loc[f, 'short_name']!s}: not a best or good "
-                               "choice of the FDA/EPA fish advice, which this plan follows")
+    clash = sorted(set(fish_out) & set(included_ids))
+    if clash:  # pregnancy, breastfeeding, children: only best and good choices
+        raise PlanRequestError(f"--include {foods.loc[clash[0], 'short_name']!s}: not a best "
+                               "or good choice of the FDA/EPA fish advice, which this plan "
+                               "follows")
     foods = foods.drop(index=fish_out)
     energy = targets["energy_kcal"]
     eer = energy.value or ((energy.min or 0) + (energy.max or 0)) / 2
@@ -400,7 +406,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        best_effort, catalogue.entries,
                        {(d, SLOTS.index(s)): frozenset(ids)
                         for (d, s), ids in (avoid or {}).items()},
-                       group, fish_serving_oz(targets.profile.age))
+                       group, fish_serving_oz(targets.profile.age),
+                       frozenset(g for rule in health for g in rule.aimed_groups))
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     limit = min(options.staple_max_days, WINDOW)
@@ -584,6 +591,8 @@ class _Context:
     avoid: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
     fish_group: str = ""  # whom the FDA/EPA fish advice applies to (rules.fish_group)
     fish_serving: float = 4.0  # the advice's serving for the person's age, oz
+    #: day-rule measures a health rule makes aimed, not hard (kidney disease: dairy)
+    aimed_groups: frozenset[str] = frozenset()
 
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
@@ -1226,8 +1235,8 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     position = history.position(day)
     block_len = min(WINDOW, options.days - start + 1)
     for rule in context.rules.days:
-        if context.best_effort:  # what was eaten may not fit: aim for the groups
-            rule = replace(rule, hard=False)
+        if context.best_effort or rule.measure in context.aimed_groups:
+            rule = replace(rule, hard=False)  # what was eaten may not fit; a health rule
         if not condition_holds(rule.applies, data.entries, context.fish_group):
             continue
         if rule.measure == "leafy_green_days" and "vitamin_k_ug" in context.steady:
