@@ -4,16 +4,21 @@ from the food table and the chosen grams, independently of the planner's own tot
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from planner.errors import InfeasiblePlanError, ProfileError, SafetyError
+from planner.cli import app
+from planner.errors import InfeasiblePlanError, ProfileError, SafetyError, SolverError
 from planner.food.catalogue import Catalogue
 from planner.food.data import FoodTable
+from planner.food.nutrients import display_name
 from planner.output.report import format_week
 from planner.person.health import CONDITIONS, MEDICINES, RULES
 from planner.person.profile import make_profile, parse_override
-from planner.person.targets import compute_targets
+from planner.person.targets import Targets, compute_targets
+from planner.planning.model import SolverOptions
 from planner.planning.plan import PlanOptions, WeekPlan, plan_week
 
 
@@ -83,6 +88,65 @@ def test_kidney_disease_with_limits_plans_within_them_or_says_why(
         return
     for n, limit in limits.items():
         assert max(_day_totals(week, bundled, n)) <= limit + 1e-6
+
+
+def _ckd_targets(potassium: float, phosphorus: float, magnesium: float) -> Targets:
+    limits = {"potassium_mg": potassium, "phosphorus_mg": phosphorus,
+              "magnesium_mg": magnesium}
+    return compute_targets(make_profile("female", 60, conditions=["ckd"]),
+                           [parse_override(f"{n}.max={v}") for n, v in limits.items()])
+
+
+def test_clinician_limits_replace_the_general_targets_for_those_nutrients() -> None:
+    targets = _ckd_targets(3000, 1200, 420)
+    for n, limit in (("potassium_mg", 3000), ("phosphorus_mg", 1200), ("magnesium_mg", 420)):
+        assert targets[n].min is None, n  # the potassium AI of 2,600 mg is no floor
+        assert targets[n].max == limit
+    for n in ("potassium_mg", "magnesium_mg"):  # the DRI it replaced is kept, for the output
+        dri = targets[n].dri
+        assert dri is not None and dri.min is not None and dri.kind in ("AI", "RDA")
+
+
+def test_kidney_disease_with_moderate_limits_plans_a_week_within_them(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    # planner week --sex female --age 60 --condition ckd --target potassium_mg.max=3000
+    # --target phosphorus_mg.max=1200 --target magnesium_mg.max=420 once ended in
+    # "solver failed: HiGHS status Solution limit reached" or exit 3
+    targets = _ckd_targets(3000, 1200, 420)
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=7))
+    assert len(week.days) == 7
+    for n, limit in (("potassium_mg", 3000), ("phosphorus_mg", 1200), ("magnesium_mg", 420)):
+        assert max(_day_totals(week, bundled, n)) <= limit + 1e-6, n
+
+
+def test_kidney_disease_with_tight_limits_plans_or_names_the_limits_in_conflict(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    limits = {"potassium_mg": 2000.0, "phosphorus_mg": 800.0, "magnesium_mg": 350.0}
+    targets = _ckd_targets(*limits.values())
+    try:
+        week = plan_week(bundled, catalogue, targets, PlanOptions(days=7))
+    except InfeasiblePlanError as error:
+        assert error.exit_code == 3
+        over = {s.nutrient for s in error.shortfalls if s.bound == "max"}
+        assert over & set(limits), error.shortfalls  # a clinician's limit is named
+        assert all(display_name(n) in str(error) for n in over)
+        assert "limit" in str(error) and "renal dietitian" in str(error)
+        return
+    for n, limit in limits.items():
+        assert max(_day_totals(week, bundled, n)) <= limit + 1e-6
+
+
+def test_a_solver_that_stops_without_an_answer_says_what_was_solved_and_what_to_try(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("female", 35))
+    options = PlanOptions(days=2, solver=SolverOptions(time_limit=1e-9, fallback=False))
+    with pytest.raises(SolverError) as caught:
+        plan_week(bundled, catalogue, targets, options)
+    message = str(caught.value)
+    assert message.startswith("could not plan day 1 of 2: ")
+    assert "--time-limit" in message and "--seed" in message
+    assert "status" not in message.lower() and "kTimeLimit" not in message
+    assert caught.value.exit_code == 1
 
 
 def test_warfarin_keeps_vitamin_k_steady(bundled: FoodTable, catalogue: Catalogue) -> None:
@@ -164,3 +228,18 @@ def test_a_vegan_week_spreads_b12(bundled: FoodTable, catalogue: Catalogue) -> N
     low = [v for v in b12 if v < 0.5 * 2.4 - 1e-6]
     assert not low or any("spread fortified foods" in n for n in week.notes), b12
     assert sum(b12) / 7 >= 2.4 - 1e-6
+
+
+def test_the_cli_plans_or_diagnoses_tight_kidney_limits_without_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("PLANNER_DATA", raising=False)
+    result = CliRunner().invoke(app, [
+        "week", "--sex", "female", "--age", "60", "--condition", "ckd",
+        "--target", "potassium_mg.max=2000", "--target", "phosphorus_mg.max=800",
+        "--target", "magnesium_mg.max=350"])
+    assert result.exit_code in (0, 3), result.output
+    assert "Traceback" not in result.output and "status" not in result.output.lower()
+    if result.exit_code == 3:
+        assert "limit 800 mg" in result.output or "limit 2000 mg" in result.output or \
+            "limit 350 mg" in result.output, result.output

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from planner.errors import InfeasiblePlanError, PlanRequestError
 from planner.food.catalogue import Catalogue, generic_catalogue, select
 from planner.food.data import FoodTable
+from planner.meals.rules import fish_group, fish_serving_oz
 from planner.person.profile import make_profile
 from planner.person.targets import Targets, compute_targets
 from planner.planning.plan import DayPlan, PlanOptions, WeekPlan, plan_week
@@ -161,8 +162,14 @@ def assert_food_groups(week: WeekPlan, catalogue: Catalogue) -> None:
         assert sum(g["dark_green"] for g in block) >= pattern["veg_dark_green"][0] - eps
         if greens:
             assert sum(g["leafy"] for g in block) >= 3
-        if fish and "protein_seafood" in pattern:
-            seafood = sum(g["seafood"] for g in block)
+        profile = week.targets.profile
+        group = fish_group(profile.age, profile.life_stage)
+        seafood = sum(g["seafood"] for g in block)
+        if fish and group:  # FDA/EPA advice: 2-3 servings, a child's about 2 (test_fish.py)
+            low, high = (2.0, 3.0) if group == "pregnancy" else (1.5, 2.5)
+            serving = fish_serving_oz(profile.age)
+            assert low * serving - eps <= seafood <= high * serving + eps, seafood
+        elif fish and "protein_seafood" in pattern:
             assert pattern["protein_seafood"][0] - eps <= seafood <= \
                 2 * pattern["protein_seafood"][0] + eps, seafood
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from planner.meals.rules import (
+    FISH_CHOICES,
+    FISH_SOURCE,
     allowed_levels,
+    fish_group,
+    fish_note,
+    fish_problems,
+    fish_rules,
+    fish_serving_oz,
     load_rules,
     meal_problems,
     rule_bounds,
@@ -37,7 +44,8 @@ def test_pattern_is_the_level_nearest_the_requirement(rules) -> None:  # type: i
 
 def test_rule_bounds_scale_the_pattern(rules) -> None:  # type: ignore[no-untyped-def]
     us = rules.pattern_for(2000, "omnivore")
-    by = {(r.measure, r.basis): r for r in rules.days}
+    by = {(r.measure, r.basis): r for r in rules.days
+          if not r.applies.startswith("fish_advice")}
     assert rule_bounds(by["vegetables", "day"], us) == (2.5, None)
     # vegetables other than beans: 2.5 less the beans subgroup's daily share (1.5 / 7)
     low, high = rule_bounds(by["vegetables_not_beans", "day"], us)  # type: ignore[misc]
@@ -92,3 +100,94 @@ def test_meal_problems(rules, slot: str, roles: list[str], broken: list[str]  # 
     assert bool(problems) == bool(broken), problems
     for words in broken:
         assert any(words in p for p in problems), (words, problems)
+
+
+# ------------------------------------------------------------------ fish advice
+
+def test_every_catalogue_fish_has_an_fda_epa_mercury_category(rules,  # type: ignore[no-untyped-def]
+                                                              catalogue) -> None:
+    seafood = catalogue.entries.index[catalogue.entries["protein_seafood_oz"] > 0]
+    assert len(seafood) >= 20
+    missing = sorted(set(map(str, seafood)) - set(rules.fish))
+    assert not missing, f"add these to planner/meals/fish.csv: {missing}"
+    assert set(rules.fish.values()) <= set(FISH_CHOICES)
+    # spot checks against the advice's chart
+    assert rules.fish["15121"] == "best"  # canned light tuna
+    assert rules.fish["15221"] == "good"  # yellowfin tuna
+    assert rules.fish["15037"] == "good"  # halibut
+    assert rules.fish["15071"] == "good"  # rockfish
+    assert rules.fish["15237"] == "best" and rules.fish["15151"] == "best"  # salmon, shrimp
+    assert rules.fish["15165"] == "not_listed"  # mussels are not on the chart
+    assert "avoid" not in rules.fish.values()  # the catalogue leaves those fish out
+
+
+@pytest.mark.parametrize(("age", "stage", "group", "serving"), [
+    (29, "pregnancy", "pregnancy", 4.0), (19, "lactation", "pregnancy", 4.0),
+    (16, "pregnancy", "pregnancy", 4.0), (9, "general", "child", 3.0),
+    (10, "general", "child", 3.0), (11, "general", "child", 4.0), (12, "general", "", 4.0),
+    (45, "general", "", 4.0), (2, "general", "child", 1.0), (5, "general", "child", 2.0)])
+def test_fish_advice_group_and_serving_by_age(age: int, stage: str, group: str,
+                                              serving: float) -> None:
+    assert fish_group(age, stage) == group
+    assert fish_serving_oz(age) == serving
+
+
+def test_fish_rules_replace_the_dga_amount_for_the_advice_groups(  # type: ignore[no-untyped-def]
+        rules, catalogue) -> None:
+    us = rules.pattern_for(2400, "omnivore")  # seafood 10 oz a week in the pattern
+    entries = catalogue.entries
+    pregnant = {(r.measure, r.basis): rule_bounds(r, us, 4.0)
+                for r in fish_rules(rules, entries, "pregnancy")}
+    assert pregnant == {("protein_seafood", "week"): (8.0, 12.0),
+                        ("seafood_good", "week"): (None, 4.0)}
+    child = {(r.measure, r.basis): rule_bounds(r, us, 3.0)
+             for r in fish_rules(rules, entries, "child")}
+    assert child == {("protein_seafood", "week"): (4.5, 7.5),
+                     ("protein_seafood", "day"): (None, 3.0),
+                     ("seafood_good", "week"): (None, 3.0)}
+    adult = {(r.measure, r.basis): rule_bounds(r, us, 4.0)
+             for r in fish_rules(rules, entries, "")}
+    assert adult == {("protein_seafood", "week"): (10.0, 20.0)}
+    no_fish = entries[entries["protein_seafood_oz"] == 0]
+    assert fish_rules(rules, no_fish, "pregnancy") == []
+
+
+def test_fish_problems_are_found_from_the_plan_alone(rules, catalogue) -> None:  # type: ignore[no-untyped-def]
+    us = rules.pattern_for(2400, "omnivore")
+    entries = catalogue.entries
+    salmon, halibut, mussels = "15237", "15037", "15165"
+
+    def check(days: list[dict[str, float]], group: str = "pregnancy",
+              serving: float = 4.0) -> list[str]:
+        return fish_problems(days, rules, entries, group, serving, us, window=7, min_block=4)
+
+    week: list[dict[str, float]] = [{salmon: 5.0}, {}, {halibut: 4.0}, {}, {}, {}, {}]
+    assert check(week) == []  # 9 oz, one good-choice serving
+    assert any("seafood_good" in p for p in check([{halibut: 5.0}, {salmon: 5.0}, *[{}] * 5]))
+    assert any("> 12" in p for p in check([{salmon: 6.0}, {}, {salmon: 6.0}, {salmon: 1.0},
+                                           *[{}] * 3]))
+    assert any("< 8" in p for p in check([{salmon: 5.0}, *[{}] * 6]))
+    assert any("not a best or good choice" in p
+               for p in check([{mussels: 3.0}, {salmon: 5.0}, *[{}] * 5]))
+    # a child of 10: a serving is 3 oz, about two a week
+    assert check([{salmon: 3.0}, {}, {salmon: 3.0}, *[{}] * 4], "child", 3.0) == []
+    assert any("day 1" in p and "> 3" in p
+               for p in check([{salmon: 4.0}, {}, {salmon: 3.0}, *[{}] * 4], "child", 3.0))
+    # everyone else: the DGA amount, and mussels are fine
+    assert check([{mussels: 6.0}, {}, {salmon: 6.0}, *[{}] * 4], "", 4.0) == []
+
+
+def test_fish_note_says_why_and_names_the_source(rules, catalogue) -> None:  # type: ignore[no-untyped-def]
+    us = rules.pattern_for(2400, "omnivore")
+    entries = catalogue.entries
+    pregnant = fish_note(rules, entries, "pregnancy", 4.0, us, 10.0, 7)
+    assert pregnant.startswith("Fish: 2-3 servings of 4 oz (8-12 oz) a week")
+    assert "at most 1 good-choice serving (4 oz)" in pregnant and FISH_SOURCE in pregnant
+    assert pregnant.endswith("this plan has 10 oz a week.")
+    child = fish_note(rules, entries, "child", 3.0, us, 6.0, 3)
+    assert "(4.5-7.5 oz) a week" in child and child.endswith("6 oz in 3 days.")
+    adult = fish_note(rules, entries, "", 4.0, us, 24.0, 14)
+    assert adult.startswith("Seafood: 10-20 oz a week") and "DGA 2020-2025" in adult
+    assert adult.endswith("12 oz a week on average.")
+    assert fish_note(rules, entries[entries["protein_seafood_oz"] == 0], "", 4.0, us,
+                     0.0, 7) == ""

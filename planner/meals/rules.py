@@ -26,6 +26,21 @@ Four small tables live beside this module; a new rule is a new row, not new code
     The USDA Healthy U.S.-Style (``us``) and Healthy Vegetarian (``vegetarian``) Dietary
     Patterns of the Dietary Guidelines for Americans 2020-2025 (Appendix 3, Tables A3-1 and
     A3-3), at each calorie level.
+``fish.csv``  ``food_id, short_name, fda_name, choice, note``
+    The mercury category of every catalogue fish and shellfish in the FDA/EPA "Advice about
+    Eating Fish" (:data:`FISH_SOURCE`): ``best`` (Best Choices), ``good`` (Good Choices),
+    ``avoid`` (Choices to Avoid: king mackerel, marlin, orange roughy, shark, swordfish,
+    tilefish from the Gulf of Mexico, bigeye tuna; none is in the catalogue) or
+    ``not_listed`` (not on the chart). ``fda_name`` is the chart's name for it.
+
+The advice is for those who might become or are pregnant or breastfeeding and for children
+1-11 (:func:`fish_group`). For them, the rows of ``day_rules.csv`` that apply to
+``fish_advice_pregnancy`` and ``fish_advice_child`` replace the DGA seafood amount
+(``fish_dga``): 2-3 servings (8-12 oz) a week for pregnancy and breastfeeding, about 2
+servings of the age's serving size (:data:`FISH_SERVINGS`) for a child, at most one
+good-choice serving a week (scale ``fish_serving``: ``min``/``max`` multiply the person's
+serving in oz), and no fish that is not a best or good choice. Ounces are cooked oz-eq, as
+the DGA counts seafood.
 """
 
 from __future__ import annotations
@@ -33,7 +48,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -47,21 +62,31 @@ DAY_RULES_FILE: Final = "day_rules.csv"
 PORTIONS_FILE: Final = "portions.csv"
 SIDE_PORTIONS_FILE: Final = "side_portions.csv"
 PATTERNS_FILE: Final = "food_patterns.csv"
+FISH_FILE: Final = "fish.csv"
 
 #: Day-rule measures: what each adds up per serving (see :func:`food_measures`).
 MEASURES: Final[tuple[str, ...]] = (
     "vegetables", "vegetables_not_beans", "fruits", "grains", "grains_whole", "dairy",
     "protein", "veg_dark_green", "veg_red_orange", "veg_beans", "veg_starchy", "veg_other",
     "protein_seafood", "leafy_green_days", "seafood_mains",
-    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes")
+    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good")
 #: Measures that count foods (1 per food that counts), not amounts.
 COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
 #: kcal per gram, for ``pct_energy`` rules (Atwater factors).
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars": 4.0}
 SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_less_beans", "grains", "count",
-                                  "pct_energy")
+                                  "pct_energy", "fish_serving")
 CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
-                                      "eats_fish")
+                                      "eats_fish", "fish_dga", "fish_advice_pregnancy",
+                                      "fish_advice_child")
+FISH_SOURCE: Final = ("FDA/EPA Advice about Eating Fish, 2021: for those who might become or "
+                      "are pregnant or breastfeeding and children ages 1-11")
+FISH_CHOICES: Final[tuple[str, ...]] = ("best", "good", "avoid", "not_listed")
+#: The advice's serving of fish by age: (first year, last year, oz). Adults: 4 oz.
+FISH_SERVINGS: Final[tuple[tuple[int, int, float], ...]] = (
+    (1, 3, 1.0), (4, 7, 2.0), (8, 10, 3.0), (11, 200, 4.0))
+#: The advice covers children up to this age; older children follow the DGA amounts.
+FISH_CHILD_MAX_AGE: Final = 11
 #: Grams of milk in one cup (USDA: 1 cup fluid milk weighs 244 g).
 CUP_OF_MILK_G: Final = 244.0
 VEGETARIAN_DIETS: Final = ("vegetarian", "vegan")
@@ -169,6 +194,8 @@ class Rules:
     days: tuple[DayRule, ...]
     portions: tuple[PortionRule, ...]
     patterns: tuple[Pattern, ...]
+    #: catalogue food id -> FDA/EPA mercury category (:data:`FISH_CHOICES`)
+    fish: Mapping[str, str] = field(default_factory=dict)
     sides: tuple[SidePortion, ...] = ()
 
     def side_cap(self, role: str, slot: str, age: int, energy_kcal: float,
@@ -202,11 +229,12 @@ class Rules:
 # ------------------------------------------------------------------ reading
 
 def load_rules(directory: Path | None = None) -> Rules:
-    """Read the four rule tables (default: the ones in this package)."""
+    """Read the rule tables (default: the ones in this package)."""
     here = directory or Path(__file__).resolve().parent
-    sides = here / SIDE_PORTIONS_FILE
+    sides, fish = here / SIDE_PORTIONS_FILE, here / FISH_FILE
     return Rules(_meal_rules(here / MEAL_RULES_FILE), _day_rules(here / DAY_RULES_FILE),
                  _portion_rules(here / PORTIONS_FILE), _patterns(here / PATTERNS_FILE),
+                 _fish(fish) if fish.exists() else {},
                  _side_portions(sides) if sides.is_file() else ())
 
 
@@ -275,6 +303,16 @@ def _side_portions(path: Path) -> tuple[SidePortion, ...]:
     return tuple(out)
 
 
+def _fish(path: Path) -> dict[str, str]:
+    out = {}
+    for number, row in enumerate(_rows(path), 2):
+        if row["choice"] not in FISH_CHOICES or not row["food_id"]:
+            raise RulesError(f"{path.name}: line {number}: choice {row['choice']!r} is not one "
+                             f"of {', '.join(FISH_CHOICES)}")
+        out[row["food_id"]] = row["choice"]
+    return out
+
+
 def _patterns(path: Path) -> tuple[Pattern, ...]:
     grouped: dict[tuple[str, int], dict[str, tuple[float, str, str]]] = {}
     sources: dict[tuple[str, int], str] = {}
@@ -289,12 +327,15 @@ def _patterns(path: Path) -> tuple[Pattern, ...]:
 
 # ------------------------------------------------------------------ measures
 
-def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series) -> pd.DataFrame:
+def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series,
+                  fish: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Per serving of each catalogue entry, the amount it adds to every :data:`MEASURES`
     (columns), from the catalogue's food-group equivalents and roles and the food table's
     saturated fat per serving (unknown counts as 0). Count measures are 1 for a food that
-    counts (a leafy green, a seafood main) and 0 otherwise."""
+    counts (a leafy green, a seafood main) and 0 otherwise. ``seafood_good`` is the seafood
+    oz-eq of foods whose ``fish`` category (:attr:`Rules.fish`) is a good choice."""
     e = entries
+    good = np.array([(fish or {}).get(str(i)) == "good" for i in e.index], dtype=bool)
     groups = group_amounts({c: e[c] for c in GROUP_COLUMNS})
     return pd.DataFrame({
         **groups,
@@ -307,13 +348,37 @@ def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series) -> pd.DataF
                                     e["portion_grams"] / CUP_OF_MILK_G, 0.0),
         "saturated_fat": saturated_fat_g.reindex(e.index).fillna(0.0),
         "added_sugars": e["added_sugars_g"],
+        "seafood_good": np.where(good, e["protein_seafood_oz"].to_numpy(dtype=float), 0.0),
     }, index=e.index)
 
 
-def condition_holds(condition: str, entries: pd.DataFrame) -> bool:
-    """Whether a day rule's ``applies`` condition holds for the allowed foods."""
+def fish_group(age: int, life_stage: str) -> str:
+    """Whom the FDA/EPA fish advice is for: ``pregnancy`` (pregnant or breastfeeding),
+    ``child`` (ages 1-11) or ``""`` (everyone else: the DGA seafood amount)."""
+    if life_stage in ("pregnancy", "lactation"):
+        return "pregnancy"
+    return "child" if age <= FISH_CHILD_MAX_AGE else ""
+
+
+def fish_serving_oz(age: int) -> float:
+    """The advice's serving of fish at this age, in oz (4 oz from age 11)."""
+    for low, high, oz in FISH_SERVINGS:
+        if low <= age <= high:
+            return oz
+    raise RulesError(f"no fish serving for age {age}")
+
+
+def condition_holds(condition: str, entries: pd.DataFrame, group: str = "") -> bool:
+    """Whether a day rule's ``applies`` condition holds for the allowed foods and the
+    person's fish-advice ``group`` (:func:`fish_group`)."""
     if condition == "":
         return True
+    if condition.startswith("fish_"):
+        wanted = {"fish_dga": "", "fish_advice_pregnancy": "pregnancy",
+                  "fish_advice_child": "child"}.get(condition)
+        if wanted is None:
+            raise RulesError(f"unknown condition {condition!r}")
+        return group == wanted and condition_holds("eats_fish", entries)
     if condition == "dairy_available":
         return bool((entries["dairy_cup"] > 0).any())
     if condition == "leafy_greens_available":
@@ -324,12 +389,19 @@ def condition_holds(condition: str, entries: pd.DataFrame) -> bool:
     raise RulesError(f"unknown condition {condition!r}")
 
 
-def rule_bounds(rule: DayRule, pattern: Pattern) -> tuple[float | None, float | None] | None:
+def rule_bounds(rule: DayRule, pattern: Pattern, fish_serving: float | None = None
+                ) -> tuple[float | None, float | None] | None:
     """The rule's (min, max) in its measure's unit, per day for a day rule and per 7 days for
     a week rule; None when the pattern has no amount for the measure. ``grains`` rules
-    return the share of the day's grains."""
+    return the share of the day's grains; ``fish_serving`` rules multiply the person's fish
+    serving in oz (:func:`fish_serving_oz`; None: the rule does not apply)."""
     if rule.scale in ("count", "grains", "pct_energy"):
         return rule.min, rule.max
+    if rule.scale == "fish_serving":
+        if fish_serving is None:
+            return None
+        return (None if rule.min is None else rule.min * fish_serving,
+                None if rule.max is None else rule.max * fish_serving)
     group = "vegetables" if rule.scale == "pattern_less_beans" else rule.measure
     amount = pattern.daily(group) if rule.basis == "day" else pattern.weekly(group)
     if amount is None:
@@ -401,3 +473,91 @@ def meal_problems(slot: str, roles: Sequence[str], rules: Sequence[MealRule],
                 (rule.max is not None and count > rule.max):
             out.append(f"{slot}: {rule.why} ({count} found)")
     return out
+
+
+# ------------------------------------------------------------------ fish advice
+
+FISH_MEASURES: Final[tuple[str, ...]] = ("protein_seafood", "seafood_good")
+
+
+def unsuitable_fish(entries: pd.DataFrame, fish: Mapping[str, str]) -> list[str]:
+    """Ids of the seafood among ``entries`` that is not a best or good choice (to avoid, or
+    not on the chart): the advice groups never eat it."""
+    seafood = entries.index[entries["protein_seafood_oz"].to_numpy(dtype=float) > 0]
+    return [str(i) for i in seafood if fish.get(str(i)) not in ("best", "good")]
+
+
+def fish_rules(rules: Rules, allowed: pd.DataFrame, group: str) -> list[DayRule]:
+    """The hard seafood rules that apply to this fish-advice group and these foods."""
+    return [r for r in rules.days if r.measure in FISH_MEASURES and r.hard
+            and condition_holds(r.applies, allowed, group)]
+
+
+def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd.DataFrame,
+                  group: str, serving: float, pattern: Pattern, *, window: int,
+                  min_block: int) -> list[str]:
+    """What breaks the seafood rules in a plan, checked from the plan alone. ``days`` holds,
+    per day, catalogue food id -> seafood oz-eq eaten; ``allowed`` are the foods the person
+    may eat. A week rule's maximum holds in every block of ``window`` days; its minimum, in
+    proportion, in a block of at least ``min_block`` days (as the planner keeps them)."""
+    problems = []
+    if group:
+        for number, day in enumerate(days, 1):
+            for food_id, oz in day.items():
+                if oz > 0 and rules.fish.get(food_id) not in ("best", "good"):
+                    problems.append(f"day {number}: {food_id} is not a best or good choice "
+                                    "of the FDA/EPA fish advice")
+    def amount(day: Mapping[str, float], measure: str) -> float:
+        return sum(oz for f, oz in day.items()
+                   if measure == "protein_seafood" or rules.fish.get(f) == "good")
+
+    for rule in fish_rules(rules, allowed, group):
+        bounds = rule_bounds(rule, pattern, serving)
+        if bounds is None:
+            continue
+        lo, hi = bounds
+        if rule.basis == "day":
+            spans = [(d, d + 1) for d in range(len(days))]
+        else:
+            spans = [(s, min(s + window, len(days))) for s in range(0, len(days), window)]
+        for start, end in spans:
+            total = sum(amount(days[d], rule.measure) for d in range(start, end))
+            where = f"day {start + 1}" if end - start == 1 else f"days {start + 1}-{end}"
+            if hi is not None and total > hi + 1e-6 * max(1.0, hi):
+                problems.append(f"{where}: {rule.measure} {total:.3g} oz > {hi:g} ({rule.why})")
+            if lo is not None and rule.basis == "week" and end - start >= min_block:
+                need = lo * (end - start) / window
+                if total < need - 1e-6 * max(1.0, need):
+                    problems.append(f"{where}: {rule.measure} {total:.3g} oz < {need:.3g} "
+                                    f"({rule.why})")
+    return problems
+
+
+def fish_note(rules: Rules, allowed: pd.DataFrame, group: str, serving: float,
+              pattern: Pattern, total_oz: float, days: int) -> str:
+    """One line: why the plan's fish amount (``total_oz`` over ``days``) is what it is, and
+    its source ("" when the person eats no fish)."""
+    chosen = fish_rules(rules, allowed, group)
+    week = next((r for r in chosen if r.measure == "protein_seafood" and r.basis == "week"),
+                None)
+    if week is None:
+        return ""
+    lo, hi = rule_bounds(week, pattern, serving) or (None, None)
+    span = f"{lo or 0:.3g}-{hi:.3g} oz" if hi is not None else f"at least {lo or 0:.3g} oz"
+    if days % 7:
+        now = f"this plan has {total_oz:.3g} oz in {days} day{'s' if days > 1 else ''}"
+    else:
+        now = f"this plan has {total_oz * 7 / days:.3g} oz a week" + \
+            (" on average" if days > 7 else "")
+    if not group:
+        return (f"Seafood: {span} a week, the {pattern.kcal:,} kcal pattern's {lo or 0:.3g} oz "
+                f"up to double ({pattern.source}); {now}.")
+    good = next((r for r in chosen if r.measure == "seafood_good"), None)
+    good_text = "" if good is None or good.max is None else \
+        f", at most {good.max:g} good-choice serving ({good.max * serving:g} oz)"
+    who = ("pregnancy and breastfeeding" if group == "pregnancy" else
+           "children up to 11, at the serving for this age")
+    servings = (f"{week.min:g}-{week.max:g} servings" if week.min is not None
+                and week.max is not None else "servings")
+    return (f"Fish: {servings} of {serving:g} oz ({span}) a week for {who}, from the best "
+            f"and good choices{good_text}, none to avoid ({FISH_SOURCE}); {now}.")

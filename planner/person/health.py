@@ -11,6 +11,9 @@ for one condition or medicine:
 ``unknown_out``   nutrients whose value must be known for a food to be used (a steady
                   vitamin K cannot rest on foods whose vitamin K USDA does not report);
 ``emphasis``      nutrients worth emphasising, and why;
+``aimed_groups``  food-group rules (``planner/meals/day_rules.csv`` measures) aimed for, not
+                  required: with kidney disease the DGA dairy amount, as dairy is a main
+                  source of the phosphorus and potassium the clinician limits;
 ``notes``         what every plan and the guided check say.
 
 This is general information drawn from the sources named on each rule, not medical advice;
@@ -38,6 +41,7 @@ class HealthRule:
     steady: tuple[str, ...] = ()
     unknown_out: tuple[str, ...] = ()
     emphasis: Mapping[str, str] = field(default_factory=dict)
+    aimed_groups: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     ask: str = ""  # what to ask the clinician
 
@@ -57,10 +61,13 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
         "Magnesium fact sheet (kidney disease and hypermagnesemia)",
         needs_limits=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
         no_minimum=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
+        aimed_groups=("dairy",),
         ask="ask your nephrologist or renal dietitian for your daily limits of potassium, "
             "phosphorus and magnesium",
         notes=("Kidneys that work less well clear less potassium, phosphorus and magnesium; "
-               "the plan keeps to the limits your clinician set.",)),
+               "the plan keeps to the limits your clinician set. Dairy, a main source of "
+               "phosphorus and potassium, is aimed at the DGA amount rather than required "
+               "(National Kidney Foundation, 'Phosphorus and Your CKD Diet').",)),
     HealthRule(
         "kidney_stones", "condition", "kidney stones",
         "Have you had kidney stones?",

@@ -46,6 +46,15 @@ HIGHS_HEURISTIC_EFFORT: Final = 0.05
 HIGHS_MAX_NODES: Final = 100
 #: Dishes per meal the integer pass may choose besides those the LP relaxation uses.
 POOL_DISHES: Final = 3
+#: A day whose model stops at the node limit without a solution (tight clinician's limits
+#: leave few integer plans: kidney disease) is searched again with this many times as many
+#: nodes over the same candidates, before all candidates are tried ...
+HIGHS_POOL_RETRY_NODES: Final = 10
+#: ... and, last, with its bounds elastic, with this many times as many.
+HIGHS_RETRY_NODES: Final = 20
+#: SolverInfo.status of a solve stopped at a node, time or iteration limit before it found
+#: any solution: not proven infeasible.
+STOPPED: Final = "stopped"
 
 
 @dataclass(frozen=True)
@@ -265,10 +274,16 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     # 2. Integer model over a restricted pool: the candidates the LP uses plus the cheapest
     #    few per slot, per required count and the richest per hard minimum.
     # 3. If that is infeasible, the integer model over every candidate; if that is too,
-    #    the strict bounds become elastic again so the miss can be measured.
+    #    the strict bounds become elastic again so the miss can be measured. A run that
+    #    stops at its node or time limit without a solution ("stopped", not proven
+    #    infeasible) takes the same steps, first searching its pool with more nodes, and
+    #    last the elastic model with many more; only if that stops too is it an error.
     backend = _backend(lp, options)
     relaxed = backend.run(mip=False)
     seconds = relaxed.seconds
+    if relaxed.status == STOPPED:
+        raise SolverError(f"the solver stopped on the linear relaxation after "
+                          f"{relaxed.seconds:.1f} s without a solution")
     if relaxed.status == "infeasible":
         return DaySolution(np.zeros(n, dtype=int), {}, SolverInfo(
             relaxed.name, "infeasible", seconds, None), math.inf)
@@ -282,18 +297,23 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     outside += [chosen[k] for k in np.flatnonzero(~dish_keep)]
     backend.set_upper(outside, 0.0)
     info = backend.run(mip=True)
-    if info.status in ("infeasible", "no solution"):
+    if info.status == STOPPED:  # not proven infeasible: search the same pool further
+        seconds += info.seconds
+        info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_POOL_RETRY_NODES)
+    if info.status in ("infeasible", STOPPED):
         seconds += info.seconds
         backend.set_upper(outside, 1.0)
         info = backend.run(mip=True)
-    if info.status in ("infeasible", "no solution"):
+    if info.status in ("infeasible", STOPPED):
         seconds += info.seconds
         backend.set_upper(strict, None)
         info = backend.run(mip=True)
-    if info.status == "no solution":
-        raise SolverError(f"no meal plan for a day was found within the solver's limit "
-                          f"({options.time_limit:g} s a pass); try again on a less busy "
-                          "machine, or with fewer exclusions")
+    if info.status == STOPPED:  # elastic bounds, yet no solution within the node limit
+        seconds += info.seconds
+        info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_RETRY_NODES)
+    if info.status == STOPPED:
+        raise SolverError(f"the solver stopped at its node or time limit without finding a "
+                          f"solution after {seconds + info.seconds:.1f} s")
     slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
     info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)
     values = np.rint(amounts()).astype(int)
@@ -350,7 +370,7 @@ class _PulpBackend:
         for v in variables:
             v.upBound = value
 
-    def run(self, *, mip: bool) -> SolverInfo:
+    def run(self, *, mip: bool, nodes: int | None = None) -> SolverInfo:
         return _solve(self.lp, self.options, mip=mip)
 
 
@@ -423,7 +443,8 @@ class _HighsBackend:
             upper = np.full(len(cols), self.highspy.kHighsInf if value is None else value)
             self.highs.changeColsBounds(len(cols), cols, lower, upper)
 
-    def run(self, *, mip: bool) -> SolverInfo:
+    def run(self, *, mip: bool, nodes: int | None = None) -> SolverInfo:
+        """Solve; ``nodes`` raises the branch-and-bound node limit for this run only."""
         highspy = self.highspy
         if mip != self.mip and len(self.integer):
             kind = highspy.HighsVarType.kInteger if mip else highspy.HighsVarType.kContinuous
@@ -431,7 +452,13 @@ class _HighsBackend:
                                              np.full(len(self.integer), kind))
             self.mip = mip
         start = time.perf_counter()
-        self.highs.run()
+        if nodes is not None:
+            self.highs.setOptionValue("mip_max_nodes", nodes)
+        try:
+            self.highs.run()
+        finally:
+            if nodes is not None:
+                self.highs.setOptionValue("mip_max_nodes", HIGHS_MAX_NODES)
         seconds = time.perf_counter() - start
         status = self.highs.getModelStatus()
         info = self.highs.getInfo()
@@ -440,14 +467,15 @@ class _HighsBackend:
             if status in (highspy.HighsModelStatus.kInfeasible,
                           highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 return SolverInfo("HiGHS", "infeasible", seconds, None)
-            if mip and status in (highspy.HighsModelStatus.kTimeLimit,
-                                  highspy.HighsModelStatus.kSolutionLimit,
-                                  highspy.HighsModelStatus.kIterationLimit):
-                # stopped before a first solution: the caller loosens the model
-                return SolverInfo("HiGHS", "no solution", seconds, None)
-            raise SolverError(f"solver failed: HiGHS status "
-                              f"{self.highs.modelStatusToString(status)} after "
-                              f"{seconds:.1f} s (time limit {self.options.time_limit:g} s)")
+            if status in (highspy.HighsModelStatus.kSolutionLimit,
+                          highspy.HighsModelStatus.kTimeLimit,
+                          highspy.HighsModelStatus.kIterationLimit):
+                # stopped at the node, time or iteration limit before finding a solution:
+                # not proven infeasible, so the caller may widen or relax the model
+                return SolverInfo("HiGHS", STOPPED, seconds, None)
+            raise SolverError(f"HiGHS could not solve the model "
+                              f"({self.highs.modelStatusToString(status).lower()} after "
+                              f"{seconds:.1f} s)")
         values = self.highs.getSolution().col_value
         for v, x in zip(self.variables, values, strict=True):
             v.varValue = x
@@ -605,9 +633,10 @@ def _solve(lp: pulp.LpProblem, options: SolverOptions, *, mip: bool) -> SolverIn
         if status == "Infeasible":
             return SolverInfo("HiGHS" if name == "highs" else "CBC", "infeasible", seconds,
                               None)
-        errors.append(f"{name}: status {status} after {seconds:.1f} s (time limit "
-                      f"{options.time_limit:g} s)")
-    raise SolverError("solver failed: " + "; ".join(errors))
+        errors.append(f"{'HiGHS' if name == 'highs' else 'CBC'} stopped without a solution "
+                      f"({status.lower()}) after {seconds:.1f} s, time limit "
+                      f"{options.time_limit:g} s")
+    raise SolverError("the solver found no solution: " + "; ".join(errors))
 
 
 @contextmanager

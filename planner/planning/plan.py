@@ -46,7 +46,11 @@ vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the
   * dark-green vegetables at the weekly amount, leafy greens on 3 days a week, seafood at
     the weekly amount and no more than double for people who eat fish, one fish main a
     day, at most 3 cups of milk drinks a day; saturated fat and added sugars under 10 % of
-    energy (aimed).
+    energy (aimed);
+  * for pregnancy, breastfeeding and children up to 11, the FDA/EPA fish advice instead of
+    the seafood amount (``planner/meals/fish.csv``, :mod:`planner.meals.rules`): 2-3
+    servings a week, or about 2 of a child's size, of best and good choices only, at most
+    one good-choice serving.
 Variety
   * a food appears on at most ``max_days`` days (default 3) of any 7 consecutive days;
     staples up to ``staple_max_days`` (default 7); foods the person asked to include are
@@ -108,12 +112,17 @@ from planner.meals.rules import (
     Rules,
     allowed_levels,
     condition_holds,
+    fish_group,
+    fish_note,
+    fish_problems,
+    fish_serving_oz,
     food_measures,
     load_rules,
     meal_caps,
     meal_problems,
     protein_oz_per_serving,
     rule_bounds,
+    unsuitable_fish,
 )
 from planner.meals.rules import (
     KCAL_PER_GRAM as RULE_KCAL_PER_GRAM,
@@ -387,6 +396,14 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         included_ids = [f for f in included_ids if f in foods.index]
     else:
         left_out = []
+    group = fish_group(targets.profile.age, targets.profile.life_stage)
+    fish_out = unsuitable_fish(foods, rules.fish) if group and not catalogue.generic else []
+    clash = sorted(set(fish_out) & set(included_ids))
+    if clash:  # pregnancy, breastfeeding, children: only best and good choices
+        raise PlanRequestError(f"--include {foods.loc[clash[0], 'short_name']!s}: not a best "
+                               "or good choice of the FDA/EPA fish advice, which this plan "
+                               "follows")
+    foods = foods.drop(index=fish_out)
     energy = targets["energy_kcal"]
     eer = energy.value or ((energy.min or 0) + (energy.max or 0)) / 2
     pattern = None if catalogue.generic else rules.pattern_for(eer, options.diet)
@@ -395,7 +412,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         data = _screen(data, included_ids, options.seed)
     choosable = data
     menu = None if dishes is None else _menu(dishes, data.entries, plan_slots or {}, options)
-    data = _with_fixed(data, fixed, table, catalogue.entries)
+    data = _with_fixed(data, fixed, table, catalogue.entries, rules.fish)
     included = np.isin(np.array(data.ids), included_ids)
     applied = applied_targets(targets, options)
     steady = tuple(sorted({n for rule in health for n in rule.steady}))
@@ -403,7 +420,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        _preferences(catalogue, data, options), plan_slots or {},
                        best_effort, catalogue.entries,
                        {(d, SLOTS.index(s)): frozenset(ids)
-                        for (d, s), ids in (avoid or {}).items()}, progress, menu)
+                        for (d, s), ids in (avoid or {}).items()},
+                       progress=progress, menu=menu, fish_group=group,
+                       fish_serving=fish_serving_oz(targets.profile.age),
+                       aimed_groups=frozenset(g for rule in health for g in rule.aimed_groups))
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     limit = min(options.staple_max_days, WINDOW)
@@ -433,6 +453,15 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health for note in rule.notes)
+    if pattern is not None:
+        seafood = sum(d.groups.get("protein_seafood", 0.0) for d in day_plans)
+        fish = fish_note(rules, choosable.entries, group, fish_serving_oz(targets.profile.age),
+                         pattern, seafood, len(day_plans))
+        notes += (fish,) if fish else ()
+    if fish_out:
+        notes += (f"{len(fish_out)} seafood food(s) not among the best or good choices of the "
+                  "FDA/EPA fish advice were left out: "
+                  f"{', '.join(str(catalogue.entries.loc[f, 'short_name']) for f in fish_out)}.",)
     if left_out:
         notes += (f"{plural(len(left_out), 'food')} whose "
                   f"{', '.join(display_name(n) for n in must_know)} USDA does not report "
@@ -603,6 +632,11 @@ class _Context:
     #: plans, which have no roles, so meals are not dishes)
     menu: Mapping[str, Sequence[Dish]] | None = None
 
+    fish_group: str = ""  # whom the FDA/EPA fish advice applies to (rules.fish_group)
+    fish_serving: float = 4.0  # the advice's serving for the person's age, oz
+    #: day-rule measures a health rule makes aimed, not hard (kidney disease: dairy)
+    aimed_groups: frozenset[str] = frozenset()
+
     @functools.cached_property
     def dish_fits(self) -> dict[str, list[np.ndarray]]:
         """Dish id -> per component, which rows of ``data`` fit it (fixed rows never)."""
@@ -653,7 +687,12 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
         if context.progress is not None:
             context.progress(day, options.days)
         problem, bound_info = _day_problem(context, options, history, day, rng)
-        solution = solve_day(problem, options.solver)
+        try:
+            solution = solve_day(problem, options.solver)
+        except SolverError as exc:
+            raise SolverError(f"could not plan day {day} of {options.days}: {exc}; try "
+                              "another --seed, a longer --time-limit, --solver cbc or "
+                              "looser --target limits") from exc
         infos.append(solution.info)
         if solution.info.status == "infeasible":
             raise _MealsBlocked(
@@ -791,7 +830,7 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
         unknown[n] = np.isnan(column)
         per_unit[n] = np.nan_to_num(column, nan=0.0) * grams * step / 100.0
     saturated = pd.Series(per_unit["saturated_fat_g"] / step, index=foods.index)
-    measures = food_measures(foods, saturated)
+    measures = food_measures(foods, saturated, rules.fish)
     per_measure = {m: measures[m].to_numpy(dtype=float) * step for m in measures.columns}
     oz = protein_oz_per_serving(foods).to_numpy(dtype=float)
     levels = [allowed_levels(step[f], most[f], oz[f],
@@ -814,7 +853,7 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
 
 
 def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
-                catalogue: pd.DataFrame) -> _Data:
+                catalogue: pd.DataFrame, fish: Mapping[str, str] | None = None) -> _Data:
     """``data`` with one row per fixed item: its whole amount is one unit, eaten once in
     its meal; catalogue foods bring their food groups, other foods only nutrients."""
     if not fixed:
@@ -832,7 +871,7 @@ def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
     saturated = pd.Series(
         table.foods.loc[rows.index, "saturated_fat_g"].fillna(0.0).to_numpy(dtype=float)
         * rows["portion_grams"].to_numpy(dtype=float) / 100.0, index=rows.index)
-    per_serving = food_measures(rows, saturated) if len(rows) else None
+    per_serving = food_measures(rows, saturated, fish) if len(rows) else None
     measures = {}
     for m, v in data.measures.items():
         extra = np.zeros(k)
@@ -1382,13 +1421,13 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     position = history.position(day)
     block_len = min(WINDOW, options.days - start + 1)
     for rule in context.rules.days:
-        if context.best_effort:  # what was eaten may not fit: aim for the groups
-            rule = replace(rule, hard=False)
-        if not condition_holds(rule.applies, data.entries):
+        if context.best_effort or rule.measure in context.aimed_groups:
+            rule = replace(rule, hard=False)  # what was eaten may not fit; a health rule
+        if not condition_holds(rule.applies, data.entries, context.fish_group):
             continue
         if rule.measure == "leafy_green_days" and "vitamin_k_ug" in context.steady:
             continue  # on warfarin, greens may come every day in steady amounts instead
-        limits_ = rule_bounds(rule, context.pattern)
+        limits_ = rule_bounds(rule, context.pattern, context.fish_serving)
         if limits_ is None:
             continue
         lo, hi = limits_
@@ -1906,4 +1945,20 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                         item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
                                     "more than one portion for the person")
+    if week.pattern is not None and not any(i.eaten for d in week.days for i in d.items):
+        profile = week.targets.profile
+        group = fish_group(profile.age, profile.life_stage)
+        oz_per_gram = (entries["protein_seafood_oz"] / entries["portion_grams"]).to_dict()
+        seafood: list[dict[str, float]] = []
+        for d in week.days:
+            seafood.append({})
+            for i in d.items:
+                if i.food_id in oz_per_gram:
+                    oz = float(oz_per_gram[i.food_id]) * i.grams
+                    seafood[-1][i.food_id] = seafood[-1].get(i.food_id, 0.0) + oz
+        if group:
+            allowed = allowed.drop(index=unsuitable_fish(allowed, rules.fish))
+        problems += fish_problems(seafood, rules, allowed, group,
+                                  fish_serving_oz(profile.age), week.pattern, window=WINDOW,
+                                  min_block=MIN_BLOCK_FOR_WEEKLY)
     return problems
