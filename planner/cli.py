@@ -50,7 +50,13 @@ from planner.person.health import CONDITIONS, MEDICINES
 from planner.person.health import check_key as check_health_key
 from planner.person.profile import Settings, profile_toml, resolve_settings
 from planner.person.targets import Targets, compute_targets
-from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
+from planner.planning.diet import (
+    SOLVE_MIP_GAP,
+    read_foods_csv,
+    read_groups_csv,
+    read_targets_csv,
+    solve_table,
+)
 from planner.planning.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
 from planner.planning.plan import PlanOptions, check_plan_options, plan_week
 from planner.planning.suggest import explain_food, rank_foods
@@ -543,14 +549,23 @@ def solve(
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1,
                                               help="Solver time limit, seconds.")] =
     DEFAULT_TIME_LIMIT,
+    groups_file: Annotated[Path | None, typer.Option(
+        "--groups", help="GROUPS.csv: group,foods,min,max (foods: ids split by ;), e.g. "
+        "dairy,milk;ice cream,,6.", dir_okay=False)] = None,
+    mip_gap: Annotated[float, typer.Option(
+        "--mip-gap", min=0.0, max=1.0, help="Stop within this relative gap of the optimum "
+        "(0: proven optimal; 0.05 trades exactness for time).")] = SOLVE_MIP_GAP,
 ) -> None:
     """Solve the classic diet problem over your own food table.
 
+    FOODS.csv may give min_units and max_units per food; GROUPS.csv limits named groups.
+
     Example: planner solve --foods foods.csv --targets targets.csv --objective cost
     """
+    groups = () if groups_file is None else read_groups_csv(groups_file)
     result = solve_table(read_foods_csv(foods_file), read_targets_csv(targets_file),
-                         objective=objective.value, continuous=continuous,
-                         options=SolverOptions(time_limit=time_limit))
+                         objective=objective.value, continuous=continuous, groups=groups,
+                         options=SolverOptions(time_limit=time_limit, mip_gap=mip_gap))
     typer.echo(format_solve(result, fmt.value), nl=False)
 
 

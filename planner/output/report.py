@@ -144,6 +144,13 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
                             unit_label(t.nutrient) if t.nutrient in BY_NAME else ""])
     lines.append(text_table(["nutrient", "total", "min", "max", "unit"], target_rows,
                             right=[False, True, True, True, False]))
+    if result.groups:
+        group_rows = [[g.name, f"{result.group_totals.get(g.name, 0.0):g}",
+                       "" if g.min is None else f"{g.min:g}",
+                       "" if g.max is None else f"{g.max:g}", ", ".join(g.foods)]
+                      for g in result.groups]
+        lines += ["", text_table(["group", "units", "min", "max", "foods"], group_rows,
+                                 right=[False, True, True, True, False])]
     if result.unknown:
         lines.append("* includes foods with no value for this nutrient (counted as 0): "
                      + "; ".join(f"{n}: {', '.join(ids)}" for n, ids in result.unknown.items()))
