@@ -656,9 +656,15 @@ def advice(
             raise ProfileError("standard input: more than 64 KiB of answers")
         collected = collected.merged(answers_from_lines(lines.splitlines(),
                                                         collected.missing()))
+    known = sex is not None or age is not None or profile is not None or \
+        saved_profile_path().is_file()
+    if not known and sys.stdin.isatty() and not no_input and \
+            not any(collected.get(k) for k in RED_FLAGS):  # for a plan command that runs
+        sex = typer.prompt("Your sex for the DRIs (female or male)", type=str).strip()
+        age = typer.prompt("Your age in years", type=int)
+        known = True
     person = None
-    if sex is not None or age is not None or profile is not None or \
-            saved_profile_path().is_file():
+    if known:
         settings = _settings(_person(sex, age, life_stage), profile, None, diet=diet)
         person, diet = settings.profile, settings.diet
     typer.echo(format_advice(advise(collected, person, diet), fmt.value), nl=False)
