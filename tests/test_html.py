@@ -188,3 +188,15 @@ def test_printed_week_screenshot_shows_the_grid(week7: WeekPlan, tmp_path: Path)
     header = np.all(np.abs(pixels - np.array([0xEE, 0xF2, 0xF6]) / 255) < 0.01, axis=2)
     rows = np.where(header.sum(axis=1) > 0.6 * pixels.shape[1])[0]
     assert rows.size and rows.min() < 200
+
+
+def test_a_long_plan_prints_one_grid_page_per_week(week7: WeekPlan) -> None:
+    from planner.output.report import GRID_DAYS, week_grid
+
+    days = tuple(replace(d, day=d.day + 7 * k) for k in range(2) for d in week7.days)[:10]
+    blocks = week_grid(replace(week7, days=days))
+    assert [b["heading"] for b in blocks] == ["Days 1-7: meals", "Days 8-10: meals"]
+    assert [len(b["rows"]) for b in blocks] == [GRID_DAYS, 3]
+    assert blocks[0]["slots"] == ["breakfast", "lunch", "dinner", "snack"]
+    first = blocks[0]["rows"][0]["cells"][0]
+    assert first["foods"] == [i.text or i.name for i in week7.days[0].meals[0].items]

@@ -880,9 +880,12 @@ def gap_chart_svg(report: GapReport) -> str:
     figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
     labels = [f"{display_name(x.nutrient)}" + (" (average)" if x.basis == "average" else "")
               for x in lines]
-    values = [min(x.percent or 0.0, 300) for x in lines]
+    values = [x.percent or 0.0 for x in lines]
+    top = _axis_top(values)
     colours = ["#b0503c" if x.short_days else "#4a7fb0" for x in lines]
-    axes.barh(labels, values, color=colours)
+    axes.barh(labels, [min(v, top) for v in values], color=colours)
+    _label_overflow(axes, range(len(values)), values, top, horizontal=True)
+    axes.set_xlim(0, top)
     axes.axvline(100, color="black", linewidth=1, linestyle="--")
     axes.invert_yaxis()
     axes.set_xlabel("% of your daily target, mean of the logged days (dashed line: 100 %)")
