@@ -227,7 +227,7 @@ MealOpt = Annotated[str | None, typer.Option(
     "label).", rich_help_panel=_PLAN)]
 DataOption = Annotated[Path | None, typer.Option(
     "--data", envvar=DATA_ENV, help="Data directory to use instead of the bundled SR28 "
-    "tables (e.g. one written by scripts/fetch_food_data.py).", rich_help_panel=_PLAN)]
+    "tables (e.g. one written by 'planner fetch').", rich_help_panel=_PLAN)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False,
     rich_help_panel=_OUT)]

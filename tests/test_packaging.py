@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def planner_cli(*args: str, env: dict[str, str] | None = None
                 ) -> subprocess.CompletedProcess[str]:
+    # Typer's own test switches (set by an earlier CliRunner) would turn detection off
+    base = {k: v for k, v in os.environ.items() if not k.startswith("_TYPER")}
     return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True,
-                          text=True, timeout=120, env={**os.environ, **(env or {})})
+                          text=True, timeout=120, env={**base, **(env or {})})
 
 
 def test_version_is_one_number_in_one_place() -> None:
