@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from planner.planning.plan import PlanOptions, WeekPlan, plan_week, verify_week
     from planner.planning.suggest import explain_food, rank_foods
 
+#: The release; pyproject.toml reads it from here (the distribution is mineral-planner).
+__version__ = "0.2.0"
+
 #: Where each public name lives. Imported on first use (PEP 562), so that ``import planner``
 #: and the console script start fast and Ctrl-C during start-up stays one line.
 _MODULES: dict[str, str] = {
@@ -88,6 +91,7 @@ __all__ = [
     "SolverError",
     "Targets",
     "WeekPlan",
+    "__version__",
     "advise",
     "compute_targets",
     "coverage",

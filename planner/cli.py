@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import difflib
+import math
 import os
 import shlex
 import shutil
@@ -25,11 +26,19 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from planner.errors import OutputError, PlannerError, PlanRequestError, ProfileError
+from planner.dirs import config_dir as user_config_dir
+from planner.dirs import data_dir as user_data_dir
+from planner.errors import (
+    FetchError,
+    OutputError,
+    PlannerError,
+    PlanRequestError,
+    ProfileError,
+)
 from planner.files import write_output
 from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
 from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
-from planner.log.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
+from planner.log.foodlog import LOG_ENV, Entry, FoodLog, default_log, parse_date
 from planner.output.progress import Progress
 from planner.output.report import (
     DEFAULT_WIDTH,
@@ -58,7 +67,13 @@ from planner.person.health import CONDITIONS
 from planner.person.health import check_key as check_health_key
 from planner.person.profile import Settings, profile_toml, resolve_settings
 from planner.person.targets import Targets, compute_targets
-from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
+from planner.planning.diet import (
+    SOLVE_MIP_GAP,
+    read_foods_csv,
+    read_groups_csv,
+    read_targets_csv,
+    solve_table,
+)
 from planner.planning.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
 from planner.planning.plan import PlanOptions, check_plan_options, plan_week
 from planner.planning.suggest import explain_food, rank_foods
@@ -239,7 +254,7 @@ typer.core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
     lambda self, ctx: None)  # an argument's name is its placeholder (FOOD)
 
 
-app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=_Commands, add_completion=True, no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   help="Mineral-rich foods and weekly meal plans that meet the Dietary "
                        "Reference Intakes. General nutrition information, not medical "
@@ -358,8 +373,8 @@ MealOpt = Annotated[str | None, typer.Option(
     "--meal", metavar="MEAL", help="breakfast, lunch, dinner or snack (for food without "
     "'lunch:').", rich_help_panel=_PLAN)]
 DataOption = Annotated[Path | None, typer.Option(
-    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data directory instead of the "
-    "bundled USDA tables.", show_envvar=False, rich_help_panel=_MORE)]
+    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data directory (e.g. from "
+    "'planner fetch').", show_envvar=False, rich_help_panel=_MORE)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", help="Write to this file instead of the terminal.",
     dir_okay=False, rich_help_panel=_OUT)]
@@ -384,8 +399,14 @@ def saved_profile_path() -> Path:
 
 
 def log_path(given: Path | None = None) -> Path:
-    """The food log file: ``--log`` / PLANNER_LOG, else log.sqlite3 in the config dir."""
-    return given or Path(typer.get_app_dir("planner")) / LOG_FILE
+    """The food log file: ``--log`` / PLANNER_LOG, else log.sqlite3 in the user data dir
+    (one left in the config dir by planner 0.1 is moved there, with a note)."""
+    if given is not None:
+        return given
+    path, note = default_log(user_data_dir(), user_config_dir())
+    if note:
+        typer.echo(note, err=True)
+    return path
 
 
 def _person(sex: str | None, age: int | None, life_stage: str | None = None,
@@ -738,14 +759,23 @@ def solve(
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
                                               help="Solver time limit.")] =
     DEFAULT_TIME_LIMIT,
+    groups_file: Annotated[Path | None, typer.Option(
+        "--groups", help="GROUPS.csv: group,foods,min,max (foods: ids split by ;), e.g. "
+        "dairy,milk;ice cream,,6.", dir_okay=False)] = None,
+    mip_gap: Annotated[float, typer.Option(
+        "--mip-gap", min=0.0, max=1.0, help="Stop within this relative gap of the optimum "
+        "(0: proven optimal; 0.05 trades exactness for time).")] = SOLVE_MIP_GAP,
 ) -> None:
     """Solve the classic diet problem over your own food table.
 
+    FOODS.csv may give min_units and max_units per food; GROUPS.csv limits named groups.
+
     Example: planner solve --foods foods.csv --targets targets.csv --objective cost
     """
+    groups = () if groups_file is None else read_groups_csv(groups_file)
     result = solve_table(read_foods_csv(foods_file), read_targets_csv(targets_file),
-                         objective=objective.value, continuous=continuous,
-                         options=SolverOptions(time_limit=time_limit))
+                         objective=objective.value, continuous=continuous, groups=groups,
+                         options=SolverOptions(time_limit=time_limit, mip_gap=mip_gap))
     typer.echo(format_solve(result, fmt.value), nl=False)
 
 
@@ -822,9 +852,15 @@ def advice(
             raise ProfileError("standard input: more than 64 KiB of answers")
         collected = collected.merged(answers_from_lines(lines.splitlines(),
                                                         collected.missing()))
+    known = sex is not None or age is not None or profile is not None or \
+        saved_profile_path().is_file()
+    if not known and sys.stdin.isatty() and not no_input and \
+            not any(collected.get(k) for k in RED_FLAGS):  # for a plan command that runs
+        sex = typer.prompt("Your sex for the DRIs (female or male)", type=str).strip()
+        age = typer.prompt("Your age in years", type=int)
+        known = True
     person = None
-    if sex is not None or age is not None or profile is not None or \
-            saved_profile_path().is_file():
+    if known:
         settings = _settings(_person(sex, age, life_stage), profile, None, diet=diet)
         person, diet = settings.profile, settings.diet
     typer.echo(format_advice(advise(collected, person, diet), fmt.value, width=_width()),
@@ -915,6 +951,117 @@ def data(data_dir: DataOption = None) -> None:
     typer.echo(f"{table.origin}: {len(table.foods):,} foods, {len(table.portions):,} portions")
     for row in coverage(table.foods).itertuples(index=False):
         typer.echo(f"  {row.nutrient:<18} {row.known:>6,} known  {row.percent:5.1f} %")
+
+
+class DataType(StrEnum):
+    foundation = "Foundation"
+    sr_legacy = "SR Legacy"
+
+
+def _finite(low: float, *, strict: bool = False) -> Any:
+    """A click callback: refuse NaN, infinity and numbers below ``low`` (at ``low`` when
+    ``strict``) as usage errors."""
+    def check(value: float | None) -> float | None:
+        if value is not None and (not math.isfinite(value) or value < low or
+                                  (strict and value <= low)):
+            raise typer.BadParameter(f"{value!r} must be a finite number "
+                                     f"{'above' if strict else 'of at least'} {low:g}")
+        return value
+    return check
+
+
+@app.command()
+def fetch(
+    out: Annotated[Path, typer.Option("--out", help="Data folder to write: new, empty, or "
+                                      "one an earlier refresh wrote (any other folder is "
+                                      "refused, nothing changed).")],
+    api_key: Annotated[str | None, typer.Option(
+        "--api-key", help="FDC API key (default: $FDC_API_KEY, else DEMO_KEY).",
+        show_default=False)] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="FDC API base URL (default https://api.nal.usda.gov/fdc).",
+        show_default=False)] = None,
+    data_type: Annotated[list[DataType] | None, typer.Option(
+        "--data-type", help="Data type to fetch (repeatable; default: both).")] = None,
+    ids_from: Annotated[Path | None, typer.Option(
+        "--ids-from", help="Refresh only these foods: a CSV with food_id or fdc_id (e.g. "
+        "datasets/recommended_foods.csv) or one id per line; 'catalogue' for the bundled "
+        "catalogue's foods.", dir_okay=False)] = None,
+    timeout: Annotated[float, typer.Option(
+        callback=_finite(0, strict=True), help="Connect timeout and longest wait for "
+        "data, seconds.")] = 30.0,
+    deadline: Annotated[float | None, typer.Option(
+        callback=_finite(0, strict=True), help="Longest one request may take in all, "
+        "seconds, however slowly the server drips its answer (default 3 x --timeout).",
+        show_default=False)] = None,
+    max_retries: Annotated[int, typer.Option("--max-retries", min=0, max=50,
+                                             help="Retries on errors, 429 and 5xx.")] = 5,
+    backoff: Annotated[float, typer.Option(callback=_finite(0), help="First retry wait, "
+                                           "seconds; doubles each retry.")] = 1.0,
+    max_wait: Annotated[float, typer.Option("--max-wait", callback=_finite(0),
+                                            help="Longest Retry-After to wait through, "
+                                            "seconds.")] = 120.0,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="Resume cache folder, new or empty (default: one for --out in "
+        "your cache directory).", show_default=False)] = None,
+    page_size: Annotated[int, typer.Option("--page-size", min=1, max=200,
+                                           help="Foods per list page.")] = 200,
+    keep_cache: Annotated[bool, typer.Option("--keep-cache", help="Keep the cache after "
+                                             "a successful refresh.")] = False,
+) -> None:
+    """Refresh food data from USDA FoodData Central into a data folder.
+
+    The API key comes from --api-key or FDC_API_KEY (free at
+    https://fdc.nal.usda.gov/api-key-signup); it is never printed or stored. A run stopped
+    by a rate limit or Ctrl-C leaves OUT unchanged and resumes from its cache next time.
+
+    Example: planner fetch --out fdc-data --ids-from catalogue
+    """
+    import signal
+
+    from planner.food.data import bundled_dir
+    from planner.food.fetch import (
+        DEFAULT_BASE_URL,
+        FetchOptions,
+        api_key_from,
+        fetch_food_data,
+        format_summary,
+        progress_bars,
+        redact,
+    )
+
+    key, demo = api_key_from(api_key)
+    if demo:
+        typer.echo("warning: no FDC_API_KEY; using DEMO_KEY, which allows only a few "
+                   "requests an hour", err=True)
+    if ids_from is not None and str(ids_from) == "catalogue" and not ids_from.exists():
+        ids_from = bundled_dir() / "recommended_foods.csv"
+    options = FetchOptions(
+        api_key=key, out=out, base_url=base_url or DEFAULT_BASE_URL,
+        data_types=tuple(t.value for t in data_type or DataType), ids_from=ids_from,
+        timeout=timeout, deadline=deadline, max_retries=max_retries, backoff=backoff,
+        max_wait=max_wait, cache=cache, keep_cache=keep_cache, page_size=page_size)
+
+    def terminated(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # unwind like Ctrl-C: the lock goes, the cache stays
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        with progress_bars(sys.stderr.isatty()) as bars:
+            summary = fetch_food_data(options, bars)
+    except KeyboardInterrupt:
+        typer.echo(f"error: interrupted; {out} unchanged, progress kept in the cache (run "
+                   "again to resume)", err=True)
+        raise typer.Exit(130) from None
+    except PlannerError as exc:  # the key never reaches a message
+        raise FetchError(redact(str(exc), key)) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    try:
+        typer.echo(redact(format_summary(summary), key), nl=False)
+    except OSError as exc:  # stdout is full or closed: the data is written all the same
+        raise OutputError(f"cannot print the summary ({exc.strerror}); {out} was "
+                          "written") from None
 
 
 @profile_app.command("init")
@@ -1107,12 +1254,22 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     _emit(format_gaps(report, fmt.value, width=_width(output)), output, force)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from planner import __version__
+
+        typer.echo(f"planner {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print planner's version and exit.")] = False) -> None:
     """Mineral-rich foods and weekly meal plans that meet the Dietary Reference Intakes."""
 
 
-def main() -> None:
-    """Console-script entry point."""
+def main(args: Sequence[str] | None = None) -> None:
+    """Console-script entry point (``args``: instead of the command line's)."""
     os.environ.setdefault("TYPER_USE_RICH", "1")
-    app(prog_name="planner")
+    app(args=None if args is None else list(args), prog_name="planner")

@@ -29,7 +29,14 @@ from werkzeug import Request, Response
 
 from planner.errors import FetchError
 from planner.food.data import FoodTable, load_foods, write_dataset
-from planner.food.fetch import WRITER, FetchOptions, fetch_food_data, read_ids, redact
+from planner.food.fetch import (
+    WRITER,
+    FetchOptions,
+    default_cache,
+    fetch_food_data,
+    read_ids,
+    redact,
+)
 from planner.food.nutrients import NUTRIENTS
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fetch_food_data.py"
@@ -117,6 +124,14 @@ class FakeFDC:
         return [a for p, a in self.log if p == path]
 
 
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user cache directory (where a refresh keeps its downloads), inside tmp_path;
+    the scripts run here inherit it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    return tmp_path / "user-cache"
+
+
 @pytest.fixture()
 def fdc(httpserver: HTTPServer, bundled: FoodTable) -> Iterator[FakeFDC]:
     foods = [sr_item(bundled, ndb, 170000 + i) for i, ndb in enumerate(SR_FOODS)]
@@ -184,7 +199,9 @@ def test_pages_through_the_list_and_writes_a_loadable_directory(
     cotija = table.foods.loc["fdc-2647443"]
     assert cotija["energy_kcal"] == 352.0 and cotija["vitamin_d_ug"] == 1.0
     assert table.foods.loc["11457", "fdc_id"] == "170000"
-    assert not (tmp_path / ".fdc-data.fetch-cache").exists()  # removed after success
+    assert not default_cache(out).exists()  # removed after success
+    assert default_cache(out).parent.parent == tmp_path / "user-cache" / "planner"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fdc-data", "user-cache"]
 
 
 def test_ids_from_the_catalogue_format(httpserver: HTTPServer, fdc: FakeFDC,
@@ -338,7 +355,7 @@ def test_interrupted_run_resumes_from_the_cache(httpserver: HTTPServer, fdc: Fak
         with pytest.raises(FetchError):
             fetch_food_data(opts)
         assert snapshot(old_data) == before
-        cache = old_data.parent / ".fdc-data.fetch-cache"
+        cache = default_cache(old_data)
         cached = sorted(p.stem for p in (cache / "foods").glob("*.json"))
         assert len(cached) == 5
         lists_before = len(fdc.requests_to("/v1/foods/list"))
@@ -550,7 +567,7 @@ def test_ids_from_the_network_are_validated_before_any_path(
     everything = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     assert not any("escaped" in p or "settings" in p or p.startswith("abs") for p in
                    everything), everything
-    cached = sorted(p.name for p in (tmp_path / ".out.fetch-cache" / "foods").iterdir())
+    cached = sorted(p.name for p in (default_cache(out) / "foods").iterdir())
     assert all(re.fullmatch(r"\d+\.json", name) for name in cached)
     assert len(load_foods(out).foods) == 9
 
@@ -709,7 +726,9 @@ def test_two_refreshes_into_one_folder_take_turns(httpserver: HTTPServer, fdc: F
     out = tmp_path / "out"
 
     def slow(request: Request) -> None:
-        time.sleep(1.5)
+        # long enough for the second process to start (it imports the whole command
+        # line) on a busy machine while the first still holds the lock
+        time.sleep(6)
     fdc.faults.append(("/v1/foods", slow))
     fdc.linger = 0.5
     first = subprocess.Popen(
@@ -727,3 +746,96 @@ def test_two_refreshes_into_one_folder_take_turns(httpserver: HTTPServer, fdc: F
     assert "another refresh is writing this folder" in second.stderr
     assert second.stderr.count("\n") == 1
     assert len(load_foods(out).foods) == 9
+
+
+# ------------------------------------------------------------------ planner fetch, lock, cache
+
+def lock_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*.lock"))
+
+
+def test_no_lock_file_is_left_after_success_or_failure(httpserver: HTTPServer, fdc: FakeFDC,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_script(httpserver, out).returncode == 0
+    assert lock_files(tmp_path) == []
+    for _ in range(4):  # every retry fails: the refresh stops with an error
+        fdc.faults.append(("/v1/foods", lambda r: Response("down", status=500)))
+    failed = run_script(httpserver, out)
+    assert failed.returncode == 1 and failed.stderr.startswith("error: ")
+    assert lock_files(tmp_path) == []
+    with pytest.raises(FetchError):
+        fetch_food_data(options(httpserver, tmp_path / "bad", page_size=0))
+    assert lock_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_no_lock_file_is_left_after_ctrl_c_or_kill(httpserver: HTTPServer, fdc: FakeFDC,
+                                                   tmp_path: Path, stop: int) -> None:
+    out = tmp_path / "out"
+
+    def hang(request: Request) -> None:
+        time.sleep(2)
+    fdc.faults.append(("/v1/foods", hang))
+    fdc.linger = 2.5
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planner", "fetch", "--out", str(out), "--base-url",
+         httpserver.url_for("/").rstrip("/"), "--timeout", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "FDC_API_KEY": KEY})
+    deadline = time.monotonic() + 30
+    while not fdc.requests_to("/v1/foods") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert lock_files(tmp_path) == [".out.lock"]  # held while it works
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "progress kept in the cache" in err and "Traceback" not in err
+    assert lock_files(tmp_path) == []
+    assert not out.exists()
+    assert list((default_cache(out) / "list").rglob("*.json"))  # kept to resume
+
+
+def test_a_lock_file_removed_while_waiting_is_taken_afresh(tmp_path: Path) -> None:
+    """A refresh that opened the lock file just before the holder removed it must not
+    lock the removed file (a third refresh could then lock a new one at the same time)."""
+    import planner.food.fetch as fetch_module
+
+    out = tmp_path / "out"
+    with fetch_module._locked(out):
+        lock = tmp_path / ".out.lock"
+        assert lock.is_file()
+        with pytest.raises(FetchError, match="another refresh is writing this folder"), \
+                fetch_module._locked(out):
+            pass
+        stale = os.open(lock, os.O_RDWR)
+    assert not lock.exists()
+    try:
+        with fetch_module._locked(out):  # a new file, not the removed one
+            assert lock.is_file()
+            assert os.fstat(stale).st_ino != os.stat(lock).st_ino or \
+                os.fstat(stale).st_nlink == 0
+    finally:
+        os.close(stale)
+    assert not lock.exists()
+
+
+def test_planner_fetch_is_a_command_of_the_package(httpserver: HTTPServer, fdc: FakeFDC,
+                                                   tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    out = tmp_path / "fdc-data"
+    result = CliRunner().invoke(app, [
+        "fetch", "--out", str(out), "--base-url", httpserver.url_for("/").rstrip("/"),
+        "--page-size", "3", "--ids-from", "catalogue", "--api-key", KEY])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("wrote ") and KEY not in result.output
+    # the bundled catalogue's ids: the SR Legacy foods the fake serves are among them
+    table = load_foods(out)
+    assert set(table.foods.index) <= set(SR_FOODS)
+    assert len(table.foods) >= 1
+    usage = CliRunner().invoke(app, ["fetch", "--out", str(tmp_path / "o"),
+                                     "--timeout", "nan"])
+    assert usage.exit_code == 2 and "must be a finite number" in usage.output

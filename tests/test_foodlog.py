@@ -146,3 +146,48 @@ def test_dates() -> None:
     for bad in ("28/11/2026", "2026-13-01", "1850-01-01", "2027-01-01"):
         with pytest.raises(LogError, match="date"):
             parse_date(bad, DAY)
+
+
+# ------------------------------------------------------------------ where the log lives
+
+def test_the_log_lives_in_the_user_data_dir_and_an_old_one_is_moved(
+        tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PLANNER_LOG"}
+    env |= {"XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "data")}
+    old = tmp_path / "config" / "planner" / "log.sqlite3"
+    with FoodLog(old) as log:  # a log where planner 0.1 kept it
+        log.add([_eaten()], DAY)
+    new = tmp_path / "data" / "planner" / "log.sqlite3"
+
+    def planner(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "planner", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    shown = planner("log", "show", "--date", DAY.isoformat(), "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert f"note: moved your food log from {old} to {new}" in shown.stderr
+    assert '"food_id": "09040"' in shown.stdout  # the old entries, read from the new place
+    assert new.is_file() and not old.exists()
+    assert not list(old.parent.glob("log.sqlite3*"))  # WAL files went with it
+    again = planner("log", "path")
+    assert again.returncode == 0 and again.stdout.strip() == str(new)
+    assert again.stderr == ""  # moved once, said once
+
+
+def test_an_old_log_that_cannot_be_moved_is_read_where_it_is(tmp_path: Path) -> None:
+    from planner.log.foodlog import default_log
+
+    old_dir, data_dir = tmp_path / "config", tmp_path / "data"
+    with FoodLog(old_dir / "log.sqlite3") as log:
+        log.add([_eaten()], DAY)
+    data_dir.write_text("a file where the data folder should be\n")
+    path, note = default_log(data_dir, old_dir)
+    assert path == old_dir / "log.sqlite3"
+    assert note is not None and note.startswith("note: using the food log at its old place")
+    with FoodLog(path) as log:
+        assert [e.food_id for e in log.entries()] == ["09040"]
+    # nothing at the old place: the new place, no note; the same folder twice: no move
+    assert default_log(tmp_path / "d2", tmp_path / "empty") == (
+        tmp_path / "d2" / "log.sqlite3", None)
+    assert default_log(old_dir, old_dir) == (old_dir / "log.sqlite3", None)

@@ -125,3 +125,15 @@ def test_bar(percent: float | None, filled: int | None) -> None:
         assert text == ""
     else:
         assert text.count("█") == filled and len(text) == 20
+
+
+def test_the_gap_chart_labels_a_bar_past_its_axis(bundled: FoodTable, catalogue: Catalogue,
+                                                  targets: Targets) -> None:
+    from planner.output.report import CHART_CAP, gap_chart_svg
+
+    # 100 g of cooked clams: about 99 µg of B12, some 4,000 % of the 2.4 µg RDA
+    report = gap_report([_entry(1, MONDAY, "15159", 100.0)], MONDAY, MONDAY, targets,
+                        bundled, catalogue, today=dt.date(2030, 1, 1))
+    b12 = next(x for x in report.lines if x.nutrient == "vitamin_b12_ug")
+    assert b12.percent is not None and b12.percent > CHART_CAP
+    assert f"{b12.percent:,.0f} %" in gap_chart_svg(report)

@@ -494,3 +494,16 @@ def test_any_request_gives_a_verified_plan_or_a_diagnosis(
             assert not set(allergens[item.food_id]) & exclude
             if "fortified" in exclude:
                 assert "fortified" not in tags[item.food_id]
+
+
+def test_a_like_outside_the_diet_is_not_silently_ignored(bundled: FoodTable,
+                                                         catalogue: Catalogue) -> None:
+    targets = compute_targets(make_profile("male", 58))
+    week = plan_week(bundled, catalogue, targets,
+                     PlanOptions(days=1, diet="vegetarian", like=("sockeye salmon", "kale")))
+    said = [n for n in week.notes if n.startswith("--like")]
+    assert said == ["--like sockeye salmon: no food it names is in a vegetarian diet after "
+                    "the exclusions, so it changes nothing."]  # kale is allowed: no note
+    omnivore = plan_week(bundled, catalogue, targets,
+                         PlanOptions(days=1, like=("sockeye salmon",)))
+    assert not any(n.startswith("--like") for n in omnivore.notes)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import io
 import json
 import logging
@@ -49,6 +50,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from planner.dirs import cache_dir
 from planner.errors import DatasetError, FetchError, reason
 from planner.files import MIB, SMALL_FILE_CAP, read_text
 from planner.food.data import (
@@ -92,7 +94,7 @@ class FetchOptions:
     max_retries: int = 5
     backoff: float = 1.0  # seconds; waits grow 2x per retry
     max_wait: float = 120.0  # longest Retry-After to sleep through
-    cache: Path | None = None  # default: .<out>.fetch-cache beside out
+    cache: Path | None = None  # default: default_cache(out), in the user cache folder
     keep_cache: bool = False
     page_size: int = PAGE_SIZE  # the API allows 1-200
 
@@ -582,9 +584,18 @@ def fetch_food_data(options: FetchOptions,
         raise FetchError(f"{where}: {why}; {options.out} unchanged") from None
 
 
+def default_cache(out: Path) -> Path:
+    """The resume cache of a refresh into ``out``: a folder of the user cache directory,
+    named after ``out`` and a digest of its absolute path (one cache per data folder)."""
+    absolute = os.path.abspath(out)
+    digest = hashlib.sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    name = re.sub(r"[^\w.-]+", "_", Path(absolute).name)[:40] or "data"
+    return cache_dir() / "fetch" / f"{name}-{digest}"
+
+
 def _refresh(options: FetchOptions, out: Path,
              progress: Callable[[str, int], Any] | None) -> FetchSummary:
-    cache = _Cache(options.cache or out.parent / f".{out.name}.fetch-cache")
+    cache = _Cache(options.cache or default_cache(out))
     client = _Client(options)
     wanted = read_ids(options.ids_from) if options.ids_from else None
     listed, invalid = _enumerate(client, cache, options, wanted, progress)
@@ -612,19 +623,47 @@ def _refresh(options: FetchOptions, out: Path,
 @contextmanager
 def _locked(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``.<out>.lock`` beside ``out``; refuse if another refresh
-    holds it. The lock file stays (removing it would let a third process lock a new file
-    while a second still holds the old one)."""
+    holds it. The lock file is removed on every way out (success, error, Ctrl-C).
+
+    Removing a lock file is safe only because a locker checks, once it holds the lock, that
+    the file it locked is still the one at the path: a process that opened the file just
+    before the holder removed it finds it gone and tries again on a fresh file.
+    """
     lock = out.parent / f".{out.name}.lock"
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+    for _ in range(LOCK_ATTEMPTS):
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise FetchError(f"{out}: another refresh is writing this folder (lock {lock}); "
                              "wait for it to finish") from None
+        except BaseException:
+            os.close(fd)
+            raise
+        if _same_file(fd, lock):
+            break
+        os.close(fd)  # removed by the refresh that held it: lock the new one
+    else:
+        raise FetchError(f"{out}: could not take the lock {lock}; try again")
+    try:
         yield
     finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()  # while still holding it, so no one locks a file being removed
         os.close(fd)
+
+
+#: Tries to lock a lock file that other refreshes keep removing (each try is instant).
+LOCK_ATTEMPTS: Final = 20
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def check_replaceable(out: Path) -> None:

@@ -1,7 +1,8 @@
 """The food log: what a person ate, day by day, in a local SQLite database.
 
-One file per user, ``log.sqlite3`` in planner's app directory (``planner log path``), or
-any file given with ``--log`` / ``PLANNER_LOG``. The schema has a version table; the
+One file per user, ``log.sqlite3`` in planner's user data directory (``planner log
+path``; :func:`default_log` moves one left in the config directory by planner 0.1), or any
+file given with ``--log`` / ``PLANNER_LOG``. The schema has a version table; the
 database runs in WAL mode, and every write is one short ``BEGIN IMMEDIATE`` transaction,
 so two shells adding at once both land (the second waits for the first, up to
 :data:`BUSY_TIMEOUT_S`).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -51,6 +53,34 @@ _SCHEMA: Final = (
 )
 #: Dates a log accepts: nobody logs meals from before 1900 or from next year.
 EARLIEST: Final = dt.date(1900, 1, 1)
+
+
+#: SQLite's companion files of a log in WAL mode, which move with it.
+_COMPANIONS: Final = ("-wal", "-shm")
+
+
+def default_log(data_dir: Path, old_dir: Path) -> tuple[Path, str | None]:
+    """The default food log, ``data_dir/log.sqlite3``, and a note for the user, if any.
+
+    A log at the old place (``old_dir/log.sqlite3``, where planner 0.1 kept it) and none at
+    the new one is moved there with its WAL files (a rename, so nothing is copied or lost);
+    when it cannot be moved (another file system, no permission) it is used where it is,
+    and the note says so.
+    """
+    new, old = data_dir / LOG_FILE, old_dir / LOG_FILE
+    if new == old or new.exists() or not old.is_file():
+        return new, None
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        os.rename(old, new)
+    except OSError as exc:
+        why = "another file system" if exc.errno == errno.EXDEV else (exc.strerror or "error")
+        return old, (f"note: using the food log at its old place {old} ({why}); move it "
+                     f"to {new} to keep it where planner looks")
+    for suffix in _COMPANIONS:
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(f"{old}{suffix}", f"{new}{suffix}")
+    return new, f"note: moved your food log from {old} to {new}"
 
 
 @dataclass(frozen=True)

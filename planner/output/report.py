@@ -263,6 +263,13 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
                             unit_label(t.nutrient) if t.nutrient in BY_NAME else ""])
     lines.append(text_table(["nutrient", "total", "min", "max", "unit"], target_rows,
                             right=[False, True, True, True, False]))
+    if result.groups:
+        group_rows = [[g.name, f"{result.group_totals.get(g.name, 0.0):g}",
+                       "" if g.min is None else f"{g.min:g}",
+                       "" if g.max is None else f"{g.max:g}", ", ".join(g.foods)]
+                      for g in result.groups]
+        lines += ["", text_table(["group", "units", "min", "max", "foods"], group_rows,
+                                 right=[False, True, True, True, False])]
     if result.unknown:
         lines.append("* includes foods with no value for this nutrient (counted as 0): "
                      + "; ".join(f"{n}: {', '.join(ids)}" for n, ids in result.unknown.items()))
@@ -646,7 +653,52 @@ def _week_html(week: WeekPlan, verbose: bool = False) -> str:
                            chart=coverage_chart_svg(week), groups=rows,
                            group_chart=food_group_chart_svg(rows) if rows else "",
                            quality_line=_quality_line(week),
-                           solver=week.solver if verbose else None)
+                           solver=week.solver if verbose else None,
+                           grid=week_grid(week), averaged=_averaged_note(week))
+
+
+#: Days in one printed grid page.
+GRID_DAYS: Final = 7
+
+
+def week_grid(week: WeekPlan) -> list[dict[str, Any]]:
+    """The printable grid: one block of up to :data:`GRID_DAYS` days, each a row with a
+    cell per meal slot (the dish's name when the meal is a dish, and its foods in
+    household amounts; None for a slot the day does not have)."""
+    slots: list[str] = []
+    for d in week.days:
+        for m in d.meals:
+            if m.slot not in slots:
+                slots.append(m.slot)
+    blocks = []
+    for start in range(0, len(week.days), GRID_DAYS):
+        chunk = week.days[start:start + GRID_DAYS]
+        rows = []
+        for d in chunk:
+            by_slot = {m.slot: m for m in d.meals}
+            rows.append({"day": d.day, "cells": [
+                None if slot not in by_slot else {
+                    "dish": by_slot[slot].dish, "eaten": bool(_eaten_mark(by_slot[slot])),
+                    "foods": [plain(i.text or i.name) for i in by_slot[slot].items]}
+                for slot in slots]})
+        first, last = chunk[0].day, chunk[-1].day
+        span = f"Day {first}" if first == last else f"Days {first}-{last}"
+        blocks.append({"heading": f"{span}: meals", "slots": slots, "rows": rows})
+    return blocks
+
+
+def _averaged_note(week: WeekPlan) -> str:
+    """Which nutrients the plan meets on the week's average, and their averages."""
+    averaged = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min
+                and week.applied[n].basis == "week_average"]
+    if not averaged:
+        return ""
+    parts = [f"{display_name(n)} {100 * week_average(week, n) / (week.applied[n].min or 1):,.0f}"
+             " %" for n in averaged]
+    return (f"{' and '.join(display_name(n) for n in averaged)} are stored by the body, so "
+            "the plan meets them on the week's average (NIH ODS), not every day: in the chart "
+            "their light bars are single days, the solid ones at the right the average ("
+            + ", ".join(parts) + ").")
 
 
 def _pyplot() -> Any:
@@ -675,39 +727,93 @@ def _svg(figure: Any) -> str:
     return svg[svg.index("<svg"):]
 
 
+#: Where a chart's axis stops (% of target or pattern); a longer bar is drawn to the axis
+#: and labelled with its value, so no value is hidden.
+CHART_CAP: Final = 300.0
+
+
+def _axis_top(values: Sequence[float]) -> float:
+    """The axis end: a little above the largest value, at most :data:`CHART_CAP`."""
+    return min(max([*values, 100.0]) * 1.12, CHART_CAP)
+
+
+def _label_overflow(axes: Any, positions: Sequence[float], values: Sequence[float],
+                    top: float, *, horizontal: bool = False) -> None:
+    """Write the value of each bar that runs past the axis at its clipped end."""
+    for x, v in zip(positions, values, strict=True):
+        if v <= top:
+            continue
+        text = f"{v:,.0f} %"
+        if horizontal:
+            axes.annotate(text, (top, x), xytext=(-3, 0), textcoords="offset points",
+                          ha="right", va="center", fontsize="x-small", color="#111")
+        else:
+            axes.annotate(text, (x, top), xytext=(0, -3), textcoords="offset points",
+                          ha="center", va="top", rotation=90, fontsize="x-small",
+                          color="#111")
+
+
 def food_group_chart_svg(rows: Sequence[GroupRow]) -> str:
-    """An inline SVG bar chart (matplotlib) of each food group as a share of the pattern."""
+    """An inline SVG bar chart (matplotlib) of each food group as a share of the pattern;
+    a bar past the axis end (:data:`CHART_CAP`) carries its value."""
     plt = _pyplot()
     shown = [r for r in rows if r.pattern]
     figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
     labels = [f"{r.label} ({r.unit}/{r.per})" for r in shown]
-    values = [min(100 * r.plan / (r.pattern or 1.0), 300) for r in shown]
-    axes.barh(labels, values, color="#4a7fb0")
+    values = [100 * r.plan / (r.pattern or 1.0) for r in shown]
+    top = _axis_top(values)
+    axes.barh(labels, [min(v, top) for v in values], color="#4a7fb0")
+    _label_overflow(axes, range(len(values)), values, top, horizontal=True)
+    axes.set_xlim(0, top)
     axes.axvline(100, color="black", linewidth=1, linestyle="--")
     axes.invert_yaxis()
-    axes.set_xlabel("% of the DGA pattern amount (dashed line: 100 %)")
+    axes.set_xlabel("% of the DGA pattern amount (dashed line: 100 %; longer bars are "
+                    "labelled with their value)")
     axes.set_title("Food groups against the pattern")
     axes.tick_params(axis="y", labelsize="small")
     return _svg(figure)
 
 
 def coverage_chart_svg(week: WeekPlan) -> str:
-    """An inline SVG bar chart (matplotlib) of each day's coverage of the key nutrients."""
+    """An inline SVG bar chart (matplotlib) of each day's coverage of the key nutrients,
+    and of the week's average. A nutrient judged on the week's average (vitamin D and B12
+    unless --strict-daily) has light, hatched daily bars, marked as such in the legend; its solid
+    bar is the week's average, the one its target applies to. Bars past the axis end
+    (:data:`CHART_CAP`) carry their value."""
     plt = _pyplot()
     nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min]
-    figure, axes = plt.subplots(figsize=(8, 3.6), dpi=100)
+    figure, axes = plt.subplots(figsize=(8, 3.8), dpi=100)
     width = 0.8 / max(len(nutrients), 1)
     days = [d.day for d in week.days]
-    for k, n in enumerate(nutrients):
-        values = [min(100 * d.totals[n] / week.applied[n].min, 400)  # type: ignore[operator]
-                  for d in week.days]
-        axes.bar([x + (k - (len(nutrients) - 1) / 2) * width for x in days], values, width,
-                 label=display_name(n))
+    average_x = len(days) + 1
+    series = []
+    for n in nutrients:
+        target = week.applied[n].min or 1.0
+        daily = [100 * d.totals[n] / target for d in week.days]
+        series.append((n, daily, 100 * week_average(week, n) / target))
+    top = _axis_top([v for _, daily, avg in series for v in (*daily, avg)])
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (n, daily, avg) in enumerate(series):
+        offset = (k - (len(nutrients) - 1) / 2) * width
+        on_average = week.applied[n].basis == "week_average"
+        colour = colours[k % len(colours)]
+        label = display_name(n) + (" (light daily bars; judged on the week's average)"
+                                   if on_average else "")
+        xs = [x + offset for x in days]
+        axes.bar(xs, [min(v, top) for v in daily], width, label=label, color=colour,
+                 alpha=0.45 if on_average else 1.0, hatch="//" if on_average else None,
+                 edgecolor=colour)
+        _label_overflow(axes, xs, daily, top)
+        axes.bar([average_x + offset], [min(avg, top)], width, color=colour)
+        _label_overflow(axes, [average_x + offset], [avg], top)
+    axes.set_ylim(0, top)
     axes.axhline(100, color="black", linewidth=1, linestyle="--")
-    axes.set_xticks(days, [f"Day {d}" for d in days])
-    axes.set_ylabel("% of daily target")
-    axes.set_title("Daily coverage of the key nutrients (dashed line: 100 %)")
-    axes.legend(fontsize="small", ncols=len(nutrients), loc="upper center",
+    axes.axvline(len(days) + 0.5, color="#999", linewidth=0.8)
+    axes.set_xticks([*days, average_x], [*(f"Day {d}" for d in days), "Week avg"],
+                    fontsize="small" if len(days) > 7 else None)
+    axes.set_ylabel("% of target")
+    axes.set_title("Coverage of the key nutrients (dashed line: 100 %)")
+    axes.legend(fontsize="x-small", ncols=2, loc="upper center",
                 bbox_to_anchor=(0.5, -0.12), frameon=False)
     return _svg(figure)
 
@@ -1018,9 +1124,12 @@ def gap_chart_svg(report: GapReport) -> str:
     figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
     labels = [f"{display_name(x.nutrient)}" + (" (average)" if x.basis == "average" else "")
               for x in lines]
-    values = [min(x.percent or 0.0, 300) for x in lines]
+    values = [x.percent or 0.0 for x in lines]
+    top = _axis_top(values)
     colours = ["#b0503c" if x.short_days else "#4a7fb0" for x in lines]
-    axes.barh(labels, values, color=colours)
+    axes.barh(labels, [min(v, top) for v in values], color=colours)
+    _label_overflow(axes, range(len(values)), values, top, horizontal=True)
+    axes.set_xlim(0, top)
     axes.axvline(100, color="black", linewidth=1, linestyle="--")
     axes.invert_yaxis()
     axes.set_xlabel("% of your daily target, mean of the logged days (dashed line: 100 %)")

@@ -205,6 +205,10 @@ class Advice:
                 "unanswered": list(self.unanswered), "commands": list(self.commands)}
 
 
+#: The person of the plan command when the check does not know who is asking.
+EXAMPLE_PERSON: Final = "--sex female --age 35"
+
+
 def advise(answers: Answers, profile: Profile | None = None, diet: str | None = None
            ) -> Advice:
     """Turn answers (and, if known, the profile and diet) into advice.
@@ -278,8 +282,9 @@ def advise(answers: Answers, profile: Profile | None = None, diet: str | None = 
     if {"vitamin_d_ug", "vitamin_b12_ug"} & emphasis.keys():
         base += ["--strict-daily"]
     command = shlex.join(base).replace("'", "")
-    if placeholder:  # no profile known: show where it goes
-        command = command.replace("planner week", "planner week --sex SEX --age YEARS", 1)
+    if placeholder:  # no profile known: a command that runs, saying whose it is
+        command = command.replace("planner week", f"planner week {EXAMPLE_PERSON}", 1) + \
+            "   # for a 35-year-old woman: give your own sex and age"
     commands = [command] + [shlex.join(["planner", "foods", "--rich-in", n])
                             for n in emphasis if n != "sodium_mg"]
     unanswered = tuple(k for k in QUESTIONS if k not in RED_FLAGS and answers.get(k) is None

@@ -1,22 +1,26 @@
 """The generic diet problem over a user's own food table (``planner solve``).
 
-FOODS.csv: ``id``, ``name``, optional ``price`` (per unit), optional ``max_units``, and any
-canonical nutrient columns (:mod:`planner.food.nutrients`) giving the amount *per unit*. An empty
-nutrient cell is unknown: it counts as 0 (so a minimum is never met on paper by a value
-nobody measured) and is reported.
+FOODS.csv: ``id``, ``name``, optional ``price`` (per unit), optional ``min_units`` and
+``max_units`` (per food), and any canonical nutrient columns (:mod:`planner.food.nutrients`)
+giving the amount *per unit*. An empty nutrient cell is unknown: it counts as 0 (so a
+minimum is never met on paper by a value nobody measured) and is reported.
 
 TARGETS.csv: ``nutrient,min,max``; either bound may be empty.
 
+GROUPS.csv (optional): ``group,foods,min,max``: the units of the foods listed (ids split by
+``;``) add up to between min and max, e.g. ``dairy,milk;ice cream,,6``.
+
 The model minimises total price (or energy) subject to the bounds, with whole units unless
-``continuous``. Bounds are elastic, so an impossible table is diagnosed: the error names
-every unmet bound and by how much.
+``continuous``, solved to proven optimality unless a relative ``mip_gap`` is given. When no
+selection meets every bound, an elastic model (each bound may be missed, at a cost per
+relative miss) diagnoses it: the error names every unmet bound and by how much.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -31,11 +35,14 @@ from planner.errors import (
     reason,
 )
 from planner.files import MIB, read_text
-from planner.food.nutrients import BY_NAME, display_name, suggest, unit_label
+from planner.food.nutrients import BY_NAME, NUTRIENT_NAMES, display_name, suggest, unit_label
 from planner.planning.model import Bound, SolverInfo, SolverOptions, met, solve_diet
 
 Objective = Literal["cost", "energy"]
-FOOD_KEYS: Final = ("id", "name", "price", "max_units")
+FOOD_KEYS: Final = ("id", "name", "price", "min_units", "max_units")
+GROUP_KEYS: Final = ("group", "foods", "min", "max")
+#: ``planner solve`` proves its answer optimal unless told otherwise (``--mip-gap``).
+SOLVE_MIP_GAP: Final = 0.0
 #: Largest value a cell may hold: beyond it no food is plausible and the solver's numerics
 #: break down (1e300 made HiGHS fail inside PuLP).
 MAX_VALUE: Final = 1e9
@@ -46,6 +53,16 @@ CSV_CAP: Final = 16 * MIB
 @dataclass(frozen=True)
 class DietTarget:
     nutrient: str
+    min: float | None
+    max: float | None
+
+
+@dataclass(frozen=True)
+class DietGroup:
+    """The units of ``foods`` (ids) add up to between ``min`` and ``max``."""
+
+    name: str
+    foods: tuple[str, ...]
     min: float | None
     max: float | None
 
@@ -68,6 +85,8 @@ class DietResult:
     unknown: dict[str, tuple[str, ...]]
     targets: tuple[DietTarget, ...]
     info: SolverInfo
+    groups: tuple[DietGroup, ...] = ()
+    group_totals: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"schema": "planner.solve/1", "status": self.info.status,
@@ -75,6 +94,8 @@ class DietResult:
                 "items": [{"id": i.id, "name": i.name, "units": i.units} for i in self.items],
                 "totals": {n: round(v, 6) for n, v in self.totals.items()},
                 "unknown": {n: list(v) for n, v in self.unknown.items()},
+                "groups": {g.name: round(self.group_totals.get(g.name, 0.0), 6)
+                           for g in self.groups},
                 "solver": self.info.as_dict()}
 
 
@@ -87,10 +108,9 @@ def read_foods_csv(path: str | Path) -> pd.DataFrame:
             raise DatasetError(f"{file}: missing column {column}")
     unknown = [c for c in raw.columns if c not in FOOD_KEYS and c not in BY_NAME]
     if unknown:
-        hint = suggest(unknown[0])
-        raise DatasetError(f"{file}: unknown column {unknown[0]}"
-                           + (f" (did you mean {hint}?)" if hint else
-                              " (nutrient columns use canonical names such as magnesium_mg)"))
+        raise DatasetError(f"{file}: unknown column {unknown[0]}{_hint(unknown[0])}; "
+                           f"accepted: {', '.join(FOOD_KEYS)} and the nutrients "
+                           f"{', '.join(NUTRIENT_NAMES)}")
     if (raw["id"].fillna("") == "").any():
         raise DatasetError(f"{file}: column id: empty id")
     if raw["id"].duplicated().any():
@@ -117,7 +137,23 @@ def read_foods_csv(path: str | Path) -> pd.DataFrame:
         frame[column] = values.astype(float)
     if frame.empty:
         raise DatasetError(f"{file}: no foods")
+    if "min_units" in frame.columns and "max_units" in frame.columns:
+        crossed = frame["min_units"] > frame["max_units"]
+        if crossed.any():
+            first = frame.index[crossed.to_numpy()][0]
+            raise DatasetError(f"{file}: food {first!r}: min_units "
+                               f"{frame.loc[first, 'min_units']:g} is above max_units "
+                               f"{frame.loc[first, 'max_units']:g}")
     return frame
+
+
+#: Words people write for a nutrient column, and the canonical name they mean.
+_ALIASES: Final = {"calories": "energy_kcal", "kcal": "energy_kcal", "energy": "energy_kcal"}
+
+
+def _hint(name: str) -> str:
+    hint = _ALIASES.get(name.strip().lower()) or suggest(name)
+    return f" (did you mean {hint}?)" if hint else ""
 
 
 def read_targets_csv(path: str | Path) -> tuple[DietTarget, ...]:
@@ -131,35 +167,72 @@ def read_targets_csv(path: str | Path) -> tuple[DietTarget, ...]:
     for number, row in enumerate(raw.itertuples(index=False), 2):
         name = str(row.nutrient).strip()
         if name not in BY_NAME:
-            hint = suggest(name)
             raise DatasetError(f"{file}: line {number}: unknown nutrient {name!r}"
-                               + (f" (did you mean {hint}?)" if hint else ""))
-        bounds: list[float | None] = []
-        for label, value in (("min", row.min), ("max", row.max)):
-            if value is None or (isinstance(value, float) and math.isnan(value)) or \
-                    str(value).strip() == "":
-                bounds.append(None)
-                continue
-            try:
-                number_value = float(str(value))
-            except ValueError:
-                raise DatasetError(f"{file}: line {number}: {label} {value!r} is not a "
-                                   "number") from None
-            if not math.isfinite(number_value) or number_value < 0 or \
-                    number_value > MAX_VALUE:
-                raise DatasetError(f"{file}: line {number}: {label} {value!r} must be a "
-                                   f"number from 0 to {MAX_VALUE:g}")
-            bounds.append(number_value)
-        low, high = bounds
-        if low is None and high is None:
-            raise DatasetError(f"{file}: line {number}: {name} has neither min nor max")
-        if low is not None and high is not None and low > high:
-            raise DatasetError(f"{file}: line {number}: {name} min {low:g} is above max "
-                               f"{high:g}")
+                               f"{_hint(name)}; accepted: {', '.join(NUTRIENT_NAMES)}")
+        low, high = _bounds(file, number, name, row.min, row.max)
         out.append(DietTarget(name, low, high))
     if not out:
         raise DatasetError(f"{file}: no targets")
     return tuple(out)
+
+
+def read_groups_csv(path: str | Path) -> tuple[DietGroup, ...]:
+    """Read GROUPS.csv (``group,foods,min,max``; foods are ids split by ``;``)."""
+    file = Path(path)
+    raw = _read(file)
+    for column in GROUP_KEYS:
+        if column not in raw.columns:
+            raise DatasetError(f"{file}: missing column {column} (columns: "
+                               f"{', '.join(GROUP_KEYS)})")
+    extra = [c for c in raw.columns if c not in GROUP_KEYS]
+    if extra:
+        raise DatasetError(f"{file}: unknown column {extra[0]}; accepted: "
+                           f"{', '.join(GROUP_KEYS)}")
+    out: list[DietGroup] = []
+    for number, row in enumerate(raw.itertuples(index=False), 2):
+        name = "" if _empty(row.group) else str(row.group).strip()
+        if not name:
+            raise DatasetError(f"{file}: line {number}: empty group name")
+        if any(g.name == name for g in out):
+            raise DatasetError(f"{file}: line {number}: duplicate group {name!r}")
+        members = () if _empty(row.foods) else tuple(
+            f.strip() for f in str(row.foods).split(";") if f.strip())
+        if not members:
+            raise DatasetError(f"{file}: line {number}: group {name!r} lists no foods "
+                               "(ids split by ';')")
+        low, high = _bounds(file, number, name, row.min, row.max)
+        out.append(DietGroup(name, members, low, high))
+    return tuple(out)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or \
+        str(value).strip() == ""
+
+
+def _bounds(file: Path, number: int, name: str, *values: Any) -> tuple[float | None, ...]:
+    """A row's min and max: None when empty, else a number from 0 to MAX_VALUE."""
+    bounds: list[float | None] = []
+    for label, value in zip(("min", "max"), values, strict=True):
+        if _empty(value):
+            bounds.append(None)
+            continue
+        try:
+            number_value = float(str(value))
+        except ValueError:
+            raise DatasetError(f"{file}: line {number}: {label} {value!r} is not a "
+                               "number") from None
+        if not math.isfinite(number_value) or number_value < 0 or number_value > MAX_VALUE:
+            raise DatasetError(f"{file}: line {number}: {label} {value!r} must be a "
+                               f"number from 0 to {MAX_VALUE:g}")
+        bounds.append(number_value)
+    low, high = bounds
+    if low is None and high is None:
+        raise DatasetError(f"{file}: line {number}: {name} has neither min nor max")
+    if low is not None and high is not None and low > high:
+        raise DatasetError(f"{file}: line {number}: {name} min {low:g} is above max "
+                           f"{high:g}")
+    return low, high
 
 
 def _read(file: Path) -> pd.DataFrame:
@@ -174,8 +247,12 @@ def _read(file: Path) -> pd.DataFrame:
 
 def solve_table(foods: pd.DataFrame, targets: tuple[DietTarget, ...], *,
                 objective: Objective = "cost", continuous: bool = False,
-                options: SolverOptions = SolverOptions()) -> DietResult:
-    """Solve the diet problem; raise :class:`InfeasiblePlanError` naming unmet bounds."""
+                groups: tuple[DietGroup, ...] = (),
+                options: SolverOptions = SolverOptions(mip_gap=SOLVE_MIP_GAP)) -> DietResult:
+    """Solve the diet problem; raise :class:`InfeasiblePlanError` naming unmet bounds.
+
+    Integer problems are solved to ``options.mip_gap`` (0 by default: proven optimal).
+    """
     if objective == "cost":
         if "price" not in foods.columns or foods["price"].isna().any():
             missing = "column price" if "price" not in foods.columns else \
@@ -193,27 +270,26 @@ def solve_table(foods: pd.DataFrame, targets: tuple[DietTarget, ...], *,
     for t in targets:
         if t.nutrient not in foods.columns:
             raise PlanRequestError(f"target {t.nutrient}: FOODS.csv has no {t.nutrient} column")
+    ids = [str(i) for i in foods.index]
+    for g in groups:
+        missing_ids = [f for f in g.foods if f not in ids]
+        if missing_ids:
+            raise PlanRequestError(f"group {g.name}: no food with id {missing_ids[0]!r} in "
+                                   "FOODS.csv")
     upper = (foods["max_units"].fillna(math.inf).to_numpy(dtype=float)
              if "max_units" in foods.columns else np.full(len(foods), math.inf))
+    lower = (foods["min_units"].fillna(0.0).to_numpy(dtype=float)
+             if "min_units" in foods.columns else np.zeros(len(foods)))
     bounds = [Bound(t.nutrient, foods[t.nutrient].fillna(0.0).to_numpy(dtype=float),
-                    t.min, t.max, scale=max(t.min or t.max or 1.0, 1e-9)) for t in targets]
-    solution = solve_diet(cost, upper, bounds, integer=not continuous, options=options)
-    shortfalls = []
-    for t in targets:
-        for side, limit in (("lo", t.min), ("hi", t.max)):
-            slack = solution.slack.get(f"{t.nutrient}:{side}", 0.0)
-            if limit is not None and not met(slack):
-                shortfalls.append(Shortfall(t.nutrient, "min" if side == "lo" else "max",
-                                            limit, slack * max(t.min or t.max or 1.0, 1e-9),
-                                            ()))
-    if shortfalls:
-        parts = [f"{display_name(s.nutrient)} {'needs' if s.bound == 'min' else 'limit'} "
-                 f"{s.target:g} {unit_label(s.nutrient)}: "
-                 f"{'short' if s.bound == 'min' else 'over'} by {s.amount:.4g}"
-                 for s in shortfalls]
-        raise InfeasiblePlanError("no selection of these foods meets the targets: "
-                                  + "; ".join(parts), shortfalls,
-                                  ("add foods, raise max_units or relax a target",))
+                    t.min, t.max, scale=_scale(t.min, t.max)) for t in targets]
+    membership = {g.name: np.array([1.0 if i in g.foods else 0.0 for i in ids])
+                  for g in groups}
+    bounds += [Bound(f"group_{n}", membership[g.name], g.min, g.max, scale=_scale(g.min, g.max))
+               for n, g in enumerate(groups)]
+    solution = solve_diet(cost, upper, bounds, integer=not continuous, options=options,
+                          lower=lower, elastic=False)
+    if solution.info.status == "infeasible":
+        _diagnose(cost, lower, upper, bounds, targets, groups, continuous, options)
     nutrient_columns = [c for c in foods.columns if c in BY_NAME]
     units = solution.units
     values = foods[nutrient_columns].to_numpy(dtype=float)
@@ -225,4 +301,44 @@ def solve_table(foods: pd.DataFrame, targets: tuple[DietTarget, ...], *,
                   for i, u in zip(foods.index, units, strict=True) if u > 1e-9)
     return DietResult(objective, float(cost @ units), items,
                       {n: float(v) for n, v in zip(nutrient_columns, totals, strict=True)},
-                      {n: v for n, v in unknown.items() if v}, targets, solution.info)
+                      {n: v for n, v in unknown.items() if v}, targets, solution.info,
+                      groups, {g.name: float(membership[g.name] @ units) for g in groups})
+
+
+def _scale(low: float | None, high: float | None) -> float:
+    return max(low or high or 1.0, 1e-9)
+
+
+def _diagnose(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, bounds: list[Bound],
+              targets: tuple[DietTarget, ...], groups: tuple[DietGroup, ...],
+              continuous: bool, options: SolverOptions) -> None:
+    """Raise :class:`InfeasiblePlanError` naming the bounds an elastic model must miss.
+
+    The elastic model minimises only the relative misses, so the diagnosis does not depend
+    on prices.
+    """
+    solution = solve_diet(np.zeros_like(cost), upper, bounds, integer=not continuous,
+                          options=options, lower=lower, elastic=True)
+    shortfalls: list[Shortfall] = []
+    parts: list[str] = []
+    named = [(t.nutrient, t.min, t.max, display_name(t.nutrient), unit_label(t.nutrient))
+             for t in targets]
+    named += [(f"group_{n}", g.min, g.max, f"group {g.name}", "units")
+              for n, g in enumerate(groups)]
+    for (key, low, high, label, unit), bound in zip(named, bounds, strict=True):
+        for side, limit in (("lo", low), ("hi", high)):
+            slack = solution.slack.get(f"{bound.name}:{side}", 0.0)
+            if limit is None or met(slack):
+                continue
+            shortfall = Shortfall(key if key in BY_NAME else label,
+                                  "min" if side == "lo" else "max", limit,
+                                  slack * bound.scale, ())
+            shortfalls.append(shortfall)
+            parts.append(f"{label} {'needs' if side == 'lo' else 'limit'} {limit:g} {unit}: "
+                         f"{'short' if side == 'lo' else 'over'} by {shortfall.amount:.4g}")
+    if not parts:  # the per-food bounds alone cannot hold (a rounding corner): say so
+        parts.append("the per-food min_units and max_units cannot all hold")
+    raise InfeasiblePlanError("no selection of these foods meets the targets: "
+                              + "; ".join(parts), shortfalls,
+                              ("add foods, change min_units or max_units, or relax a target "
+                               "or a group limit",))

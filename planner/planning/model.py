@@ -700,16 +700,28 @@ class DietSolution:
 
 
 def solve_diet(cost: np.ndarray, upper: np.ndarray, bounds: Sequence[Bound], *,
-               integer: bool, options: SolverOptions = SolverOptions()) -> DietSolution:
-    """Minimise ``cost . x`` subject to elastic ``bounds``, ``0 <= x <= upper`` (inf = none)."""
+               integer: bool, options: SolverOptions = SolverOptions(),
+               lower: np.ndarray | None = None, elastic: bool = True) -> DietSolution:
+    """Minimise ``cost . x`` subject to ``bounds``, ``lower <= x <= upper`` (inf = none).
+
+    ``elastic`` bounds may be missed at :data:`ELASTIC_PENALTY` per relative miss; hard ones
+    (``elastic=False``) may not, and a problem that cannot meet them has status
+    ``infeasible`` (units all zero).
+    """
     lp = pulp.LpProblem("diet", pulp.LpMinimize)
-    x = [lp.add_variable(f"x{i}", 0, None if not math.isfinite(u) else float(u),
+    low = np.zeros(len(upper)) if lower is None else np.asarray(lower, dtype=float)
+    x = [lp.add_variable(f"x{i}", float(lo), None if not math.isfinite(u) else float(u),
                          cat="Integer" if integer else "Continuous")
-         for i, u in enumerate(upper)]
+         for i, (lo, u) in enumerate(zip(low, upper, strict=True))]
     objective: list[tuple[Any, float]] = [(v, float(c)) for c, v in zip(cost, x, strict=True)]
     slacks = _add_bounds(lp, bounds, [[(v, 1.0)] for v in x], objective)
+    if not elastic:
+        for s in slacks.values():
+            s.upBound = 0.0
     lp += _expr(objective)
     info = _solve(lp, options, mip=integer)
+    if info.status == "infeasible":
+        return DietSolution(np.zeros(len(x)), {k: 0.0 for k in slacks}, 0.0, info)
     units = np.array([v.varValue or 0.0 for v in x], dtype=float)
     if integer:
         units = np.round(units)

@@ -473,6 +473,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
                                           if len(removed) > 6 else "")
         notes += (f"--exclude {name} removed {plural(len(removed), 'food')}: {shown}.",)
+    notes += _unused_preferences(catalogue, foods.index, options)
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
                  f"of 7 (asked: {options.max_days})"
@@ -546,6 +547,19 @@ def _menu(dishes: Dishes, entries: pd.DataFrame, plan_slots: Mapping[int, frozen
             "allow; allow more foods (planner/meals/dishes.csv lists the dishes)",
             suggestions=("allow more foods",))
     return menu
+
+
+def _unused_preferences(catalogue: Catalogue, allowed: pd.Index, options: PlanOptions
+                        ) -> tuple[str, ...]:
+    """A note for each --like or --dislike that names no food the plan may choose (all of
+    them outside the diet or excluded), so that it is not silently without effect."""
+    notes = []
+    for flag, names in (("like", options.like), ("dislike", options.dislike)):
+        for name in names:
+            if not any(f in allowed for f in matching_foods(catalogue, name, flag)):
+                notes.append(f"--{flag} {name}: no food it names is in a {options.diet} "
+                             "diet after the exclusions, so it changes nothing.")
+    return tuple(notes)
 
 
 def _best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],

@@ -1,0 +1,35 @@
+"""Where planner keeps a user's files, one folder per kind (platformdirs conventions).
+
+- config (:func:`config_dir`): the saved profile, ``profile.toml``;
+- data (:func:`data_dir`): the food log, ``log.sqlite3``;
+- cache (:func:`cache_dir`): what a food-data refresh has downloaded so far, safe to delete.
+
+On Linux these follow the XDG base directories (``$XDG_CONFIG_HOME/planner``,
+``$XDG_DATA_HOME/planner``, ``$XDG_CACHE_HOME/planner``); on macOS and Windows the
+platform's own places. Nothing here creates a folder: the code that writes does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import click
+import platformdirs
+
+APP: Final = "planner"
+
+
+def config_dir() -> Path:
+    """The user's planner config folder (the saved profile; the food log until 0.2)."""
+    return Path(click.get_app_dir(APP))
+
+
+def data_dir() -> Path:
+    """The user's planner data folder (the food log)."""
+    return platformdirs.user_data_path(APP, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """The user's planner cache folder (food-data refresh downloads)."""
+    return platformdirs.user_cache_path(APP, appauthor=False)

@@ -1,0 +1,63 @@
+"""Packaging basics: the version, shell completion, the typed marker, the distribution
+name, the console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import planner
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def planner_cli(*args: str, env: dict[str, str] | None = None
+                ) -> subprocess.CompletedProcess[str]:
+    # Typer's own test switches (set by an earlier CliRunner) would turn detection off
+    base = {k: v for k, v in os.environ.items() if not k.startswith("_TYPER")}
+    return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True,
+                          text=True, timeout=120, env={**base, **(env or {})})
+
+
+def test_version_is_one_number_in_one_place() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "planner/__init__.py"
+    result = planner_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"planner {planner.__version__}\n"
+    assert planner.__version__.count(".") == 2
+
+
+def test_distribution_name_is_free_of_the_taken_planner() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "mineral-planner"
+    assert project["scripts"] == {"planner": "planner.entry:main"}
+    assert any(d.startswith("platformdirs") for d in project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert "mineral-planner[cluster]" in extras["test"] and any(
+        d.startswith("pypdf") for d in extras["test"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install mineral-planner" in readme and "pip install -e ." in readme
+
+
+def test_typed_marker_ships_in_the_package() -> None:
+    assert (ROOT / "planner" / "py.typed").is_file()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["planner"]
+
+
+def test_shell_completion_script_and_answers() -> None:
+    result = planner_cli("--show-completion", env={"SHELL": "/bin/bash"})
+    assert result.returncode == 0, result.stderr
+    assert "complete " in result.stdout and "_PLANNER_COMPLETE" in result.stdout
+    # the completion itself: the shell asks with COMP_WORDS; planner answers subcommands
+    answer = planner_cli(env={"_PLANNER_COMPLETE": "complete_bash", "COMP_WORDS": "planner we",
+                              "COMP_CWORD": "1"})
+    assert answer.returncode == 0 and "week" in answer.stdout.split()
+    options = planner_cli(env={"_PLANNER_COMPLETE": "complete_bash",
+                               "COMP_WORDS": "planner solve --mip", "COMP_CWORD": "2"})
+    assert "--mip-gap" in options.stdout.split()
