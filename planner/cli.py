@@ -339,7 +339,7 @@ def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]
     eaten: list[Eaten] = []
     if around.from_log:
         date = parse_date(around.date)
-        with FoodLog(log_path(around.log)) as log:
+        with FoodLog(log_path(around.log), "read") as log:
             entries = log.entries(date, date)
         if not entries:
             raise PlanRequestError(f"--from-log: nothing logged for {date.isoformat()} "
@@ -787,7 +787,7 @@ def log_add(
     table, catalogue = _tables(data_dir)
     items = parse_eaten(food, table, catalogue, meal)
     path = log_path(log)
-    with FoodLog(path) as food_log:
+    with FoodLog(path, "add") as food_log:
         added = food_log.add(items, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
@@ -799,7 +799,7 @@ def _logged(date: str | None, week: bool, log: Path | None
     """The log's entries for --date (default today), or the 7 days ending on it."""
     end = parse_date(date)
     start = end - datetime.timedelta(days=6) if week else end
-    with FoodLog(log_path(log)) as food_log:
+    with FoodLog(log_path(log), "read") as food_log:
         return start, end, food_log.entries(start, end)
 
 
@@ -830,7 +830,7 @@ def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#)
 
     Example: planner log remove 12
     """
-    with FoodLog(log_path(log)) as food_log:
+    with FoodLog(log_path(log), "write") as food_log:
         removed = food_log.remove(entry)
     typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {removed.meal or '-'}: "
                f"{removed.text}")
@@ -848,7 +848,7 @@ def log_export(fmt: Annotated[LogFormat, typer.Option("--format", help="csv or j
 
     if fmt == LogFormat.table:
         raise PlanRequestError("export: --format csv or json")
-    with FoodLog(log_path(log)) as food_log:
+    with FoodLog(log_path(log), "read") as food_log:
         entries = food_log.entries()
     _emit(format_log(entries, None, fmt.value), output, force)
 

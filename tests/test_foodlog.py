@@ -25,7 +25,7 @@ def _eaten(food_id: str = "09040", grams: float = 118.0, meal: str | None = None
 
 def test_add_show_remove(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "log.sqlite3"
-    with FoodLog(path) as log:
+    with FoodLog(path, "add") as log:
         added = log.add([_eaten(), _eaten("08121", 234.0, "lunch")], DAY, meal="breakfast")
         assert [(e.meal, e.food_id, e.grams) for e in added] == [
             ("breakfast", "09040", 118.0), ("lunch", "08121", 234.0)]  # a label wins
@@ -39,10 +39,12 @@ def test_add_show_remove(tmp_path: Path) -> None:
             [e.id for e in log.entries()]
         with pytest.raises(LogError, match=f"no entry {added[0].id}"):
             log.remove(added[0].id)
-    with sqlite3.connect(path) as db:  # the schema is versioned and the file in WAL mode
+    with sqlite3.connect(path) as db:  # the schema is versioned; a plain rollback journal
         assert db.execute("SELECT version FROM schema_version").fetchall() == [
             (SCHEMA_VERSION,)]
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    db.close()
+    assert sorted(os.listdir(path.parent)) == ["log.sqlite3"]
 
 
 def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
@@ -52,7 +54,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         "from planner.log.foodlog import FoodLog\n"
         "from planner.food.intake import Eaten\n"
         "for i in range(40):\n"
-        "    with FoodLog(sys.argv[1]) as log:\n"
+        "    with FoodLog(sys.argv[1], 'add') as log:\n"
         "        log.add([Eaten('09040', 'banana', 100.0 + i, 'x', sys.argv[2]),\n"
         "                 Eaten('09003', 'apple', 50.0, 'y', sys.argv[2])],\n"
         "                dt.date(2026, 11, 28))\n")
@@ -88,7 +90,7 @@ def _garbage(path: Path) -> bytes:
 
 def _corrupt_sqlite(path: Path) -> bytes:
     """A real planner log whose pages after the header are overwritten."""
-    with FoodLog(path) as log:
+    with FoodLog(path, "add") as log:
         log.add([_eaten()] * 50, DAY)
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -109,7 +111,7 @@ def _foreign(path: Path) -> bytes:
 
 
 def _newer(path: Path) -> bytes:
-    with FoodLog(path):
+    with FoodLog(path, "add"):
         pass
     with sqlite3.connect(path) as db:
         db.execute("UPDATE schema_version SET version = 99")
@@ -129,14 +131,14 @@ def test_a_file_that_is_not_our_log_is_refused_and_never_written(
         tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "log.sqlite3"
     before = make(path)
-    with pytest.raises(LogError, match=re.escape(message)), FoodLog(path) as log:
+    with pytest.raises(LogError, match=re.escape(message)), FoodLog(path, "add") as log:
         log.add([_eaten()], DAY)
     assert path.read_bytes() == before
 
 
 def test_a_folder_is_not_a_log(tmp_path: Path) -> None:
     with pytest.raises(LogError, match="is a folder"):
-        FoodLog(tmp_path)
+        FoodLog(tmp_path, "add")
 
 
 def test_dates() -> None:
