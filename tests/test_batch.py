@@ -81,7 +81,7 @@ def test_run_batch_writes_parquet_tables(people_file: Path, tmp_path: Path) -> N
         row = days[(days["id"] == person) & (days["day"] == day)].iloc[0]
         assert row["calcium_mg"] == pytest.approx(total, rel=1e-9)
     manifest = json.loads((out / "batch.json").read_text())
-    assert manifest["format"] == "planner.batch/1" and manifest["rows"] == 6
+    assert manifest["format"] == "planner.batch/2" and manifest["rows"] == 6
 
 
 def test_a_dask_cluster_gives_the_same_plans_as_the_serial_path(people_file: Path,
@@ -159,8 +159,11 @@ def test_resume_after_a_stop_plans_each_person_exactly_once(people_file: Path,
     first = set(read_results(str(out))["id"])
     assert 0 < len(first) < len(people)
     # a chunk stopped between its parts leaves items and days without people: removed
-    (out / "items" / "part-orphan.parquet").write_bytes(
-        (out / "items" / sorted(os.listdir(out / "items"))[0]).read_bytes())
+    batch = json.loads((out / "batch.json").read_text())["batch"]
+    orphan = out / "items" / f"part-{batch}-{'0' * 32}.parquet"
+    orphan.write_bytes((out / "items" / sorted(os.listdir(out / "items"))[0]).read_bytes())
+    leftover = out / "people" / f"part-{batch}-{'1' * 32}.parquet.{'2' * 32}.tmp"
+    leftover.write_bytes(b"half a part")
     with pytest.raises(OutputError, match=r"use --resume"):
         run_batch(people, str(out), workers=1)
     summary = run_batch(people, str(out), workers=1, resume=True)
@@ -168,7 +171,7 @@ def test_resume_after_a_stop_plans_each_person_exactly_once(people_file: Path,
     assert summary.planned == len(people) - len(first)
     ids = read_results(str(out))["id"]
     assert sorted(ids) == sorted(people["id"])  # each person exactly once
-    assert not (out / "items" / "part-orphan.parquet").exists()
+    assert not orphan.exists() and not leftover.exists()
     items = read_results(str(out), "items")
     assert set(items["id"]) == {"woman", "boy", "mother"}
     assert (items.groupby(["id", "day", "slot", "food_id"]).size() == 1).all()
