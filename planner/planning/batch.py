@@ -658,7 +658,7 @@ def run_batch(people: pd.DataFrame, out: str, *, data_dir: str | None = None,
     with contextlib.ExitStack() as stack:  # a cluster is reached before anything is written
         client = None
         if scheduler:
-            stack.enter_context(_quiet_dask())
+            _quiet_dask()
             client = _connect(scheduler)
             stack.callback(_close, client)
         return _run(people, out, data_dir, workers, client, scheduler, resume, progress)
@@ -742,21 +742,15 @@ def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out
             raise
 
 
-@contextlib.contextmanager
-def _quiet_dask() -> Iterator[None]:
-    """Silence distributed's and tornado's log lines while the batch talks to a cluster:
-    a lost scheduler is the one line of a ClusterError, not pages of logging."""
+def _quiet_dask() -> None:
+    """Silence distributed's and tornado's loggers for the rest of the process: a lost
+    scheduler is the one line of a ClusterError, not pages of logging (the client logs
+    its failed reconnections even while it closes, so the levels are not restored)."""
+    import distributed.client  # noqa: F401  (importing it sets its levels: import first)
     names = [n for n in list(logging.root.manager.loggerDict)
-             if n.split(".")[0] in ("distributed", "tornado", "asyncio")]
-    loggers = [logging.getLogger(n) for n in ["distributed", "tornado", "asyncio", *names]]
-    levels = [(lg, lg.level) for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        for lg, level in levels:
-            lg.setLevel(level)
+             if n.split(".")[0] in ("distributed", "tornado")]
+    for name in ["distributed", "tornado", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _probe(scheduler: str) -> None:
@@ -831,6 +825,7 @@ def _close(client: Client) -> None:
 
 
 def _lost(out: str, why: str) -> ClusterError:
+    why = re.sub(r"\(in <[^>]*>: ", "(", why)  # distributed's "in <TCP ... remote=...>: "
     return ClusterError(f"{why}; what finished is kept in {out}: run again with --resume")
 
 
