@@ -695,3 +695,37 @@ def test_a_lost_cluster_is_one_line_keeps_what_finished_and_resume_finishes(
     summary = run_batch(read_people(path), str(out), workers=1, resume=True)
     assert summary.skipped == len(kept)
     assert sorted(read_results(str(out))["id"]) == [f"p{i:02d}" for i in range(16)]
+
+
+def test_ctrl_c_stops_a_local_pool_within_seconds_and_resume_finishes(tmp_path: Path
+                                                                      ) -> None:
+    import signal
+
+    path = _many_people(tmp_path, 24)
+    out = tmp_path / "plans"
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "batch", str(path), "--out",
+                             str(out), "--workers", "2"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ,
+                                 "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    try:
+        deadline = time.monotonic() + 120
+        while not ((out / "people").is_dir() and any((out / "people").iterdir())):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C in a terminal: every process
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        elapsed = time.monotonic() - start
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert err == f"error: interrupted; finished people are saved in {out}: run again " \
+        "with --resume to continue\n"
+    assert elapsed < 5
+    kept = set(read_results(str(out))["id"])
+    summary = run_batch(read_people(path), str(out), workers=1, resume=True)
+    assert summary.skipped == len(kept) and summary.planned == 24 - len(kept)
+    assert sorted(read_results(str(out))["id"]) == [f"p{i:02d}" for i in range(24)]

@@ -736,10 +736,22 @@ def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out
                         raise ClusterError(f"a local worker process stopped (killed, or out "
                                            f"of memory); what finished is kept in {out}: "
                                            "run again with --resume") from None
-        except BaseException:
+        except BaseException:  # Ctrl-C, a lost worker, an error: stop now
             for future in pending:
                 future.cancel()
+            _stop(pool)
             raise
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers at once instead of after their current chunk (Ctrl-C
+    within a second). A chunk cut off leaves at most parts without their people part and
+    temporary files, which --resume removes; the executor has no public way to do it."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _quiet_dask() -> None:
