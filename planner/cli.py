@@ -92,6 +92,18 @@ class _Commands(typer.core.TyperGroup):
                   "with PLANNER_DEBUG=1 for details", 70)
         sys.exit(result if isinstance(result, int) else 0)
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted("interrupted") from None
+
+
+class _Interrupted(PlannerError):
+    """Ctrl-C inside a command (Typer would turn it into a silent exit 130)."""
+
+    exit_code = 130
+
 
 def _fail(message: str, code: int) -> None:
     with contextlib.suppress(OSError):  # stderr gone too: the exit code must say it

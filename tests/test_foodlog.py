@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -381,3 +382,59 @@ def test_a_log_in_a_folder_that_cannot_be_entered_names_the_path(tmp_path: Path)
     with pytest.raises(LogError, match=rf"^{re.escape(str(blocker))}/log.sqlite3: cannot "
                                        r"open the food log \(Not a directory\)$"):
         FoodLog(blocker / "log.sqlite3")
+
+
+def _locked(path: Path) -> sqlite3.Connection:
+    """Another program holding the log's exclusive lock (readers and writers wait)."""
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+def test_a_log_busy_too_long_is_one_line_and_nothing_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.log.foodlog as foodlog
+
+    monkeypatch.setattr(foodlog, "BUSY_TIMEOUT_S", 1.0)
+    path = tmp_path / "log.sqlite3"
+    holder = _locked(path)
+    try:
+        for access in ("read", "add"):
+            start = time.monotonic()
+            with pytest.raises(LogError, match=r"busy for more than 1 s"), \
+                    FoodLog(path, access) as log:  # type: ignore[arg-type]
+                log.add([_eaten()], DAY)
+            assert time.monotonic() - start < 5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with FoodLog(path) as log:
+        assert len(log.entries()) == 1
+
+
+def test_ctrl_c_while_the_log_is_busy_ends_at_once(tmp_path: Path) -> None:
+    import signal
+
+    path = tmp_path / "log.sqlite3"
+    holder = _locked(path)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "planner", "log", "add",
+                                 "1 medium banana", "--log", str(path)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(6)  # loads the food table, then waits for the lock
+        assert proc.poll() is None
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        elapsed = time.monotonic() - start
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert proc.returncode == 130 and err == "error: interrupted\n", err
+    assert elapsed < 2
+    with FoodLog(path) as log:
+        assert len(log.entries()) == 1

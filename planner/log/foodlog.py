@@ -32,6 +32,7 @@ import shutil
 import sqlite3
 import stat
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,9 @@ LOG_FILE: Final = "log.sqlite3"
 SCHEMA_VERSION: Final = 1
 APPLICATION_ID: Final = 0x504C4E52  # "PLNR": marks the file as planner's
 BUSY_TIMEOUT_S: Final = 30.0
+#: SQLite waits for a lock in C, where Ctrl-C cannot reach it: it waits this long at a
+#: time, and planner tries again until BUSY_TIMEOUT_S, so Ctrl-C ends a wait within it.
+BUSY_STEP_S: Final = 0.25
 _SCHEMA: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     """CREATE TABLE entries (
@@ -155,7 +159,7 @@ class FoodLog:
             raise LogError(f"{self.path}: opened for reading only")  # a bug, not input
         db = self._db
         try:
-            db.execute("BEGIN IMMEDIATE")
+            _patient(db, "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise LogError(f"{self.path}: {_problem(exc)}; nothing was changed") from None
         try:
@@ -167,7 +171,7 @@ class FoodLog:
             raise
         else:
             try:
-                db.execute("COMMIT")
+                _patient(db, "COMMIT")
             except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -236,10 +240,25 @@ class FoodLog:
         return out
 
 
+def _patient(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
+             ) -> sqlite3.Cursor:
+    """``db.execute``, tried again while the database is busy, up to BUSY_TIMEOUT_S;
+    each try waits at most BUSY_STEP_S, so Ctrl-C is seen between tries."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return db.execute(sql, args)
+        except sqlite3.OperationalError as exc:
+            busy = str(getattr(exc, "sqlite_errorname", "")).startswith(
+                ("SQLITE_BUSY", "SQLITE_LOCKED"))
+            if not busy or time.monotonic() >= deadline:
+                raise
+
+
 def _run(path: Path, db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
          ) -> sqlite3.Cursor:
     try:
-        return db.execute(sql, args)
+        return _patient(db, sql, args)
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; the log was not changed") from None
 
@@ -320,7 +339,7 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
     transactions)."""
     uri = f"{path.absolute().as_uri()}?mode={mode}"
     try:
-        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_STEP_S, isolation_level=None)
     except sqlite3.Error as exc:
         raise LogError(f"{path}: cannot open the food log ({exc})") from None
 
@@ -333,7 +352,7 @@ def _open_read_only(path: Path
     original is never touched."""
     db = _connect(path, "ro")
     try:
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _patient(db, "SELECT count(*) FROM sqlite_master").fetchone()
         return db, None
     except sqlite3.DatabaseError as exc:
         db.close()
@@ -368,14 +387,14 @@ def _create(path: Path) -> sqlite3.Connection:
     db = _connect(path, "rwc")
     try:
         try:
-            db.execute("BEGIN IMMEDIATE")
+            _patient(db, "BEGIN IMMEDIATE")
             if os.stat(path).st_size == 0 and not _objects(db):  # still empty: ours to make
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 for statement in _SCHEMA:
                     db.execute(statement)
                 db.execute("INSERT INTO schema_version (version) VALUES (?)",
                            (SCHEMA_VERSION,))
-            db.execute("COMMIT")
+            _patient(db, "COMMIT")
         except (OSError, sqlite3.DatabaseError) as exc:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
@@ -389,7 +408,7 @@ def _create(path: Path) -> sqlite3.Connection:
 
 def _objects(db: sqlite3.Connection) -> set[tuple[str, str, str]]:
     return {(str(r[0]), str(r[1]), str(r[2])) for r in
-            db.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master")}
+            _patient(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_master")}
 
 
 def _check(path: Path, db: sqlite3.Connection) -> None:
@@ -397,8 +416,8 @@ def _check(path: Path, db: sqlite3.Connection) -> None:
     version, exactly the planner's tables and index (no views, triggers or other tables),
     and a schema version this planner reads. Only reads."""
     try:
-        application_id = int(db.execute("PRAGMA application_id").fetchone()[0])
-        user_version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        application_id = int(_patient(db, "PRAGMA application_id").fetchone()[0])
+        user_version = int(_patient(db, "PRAGMA user_version").fetchone()[0])
         objects = _objects(db)
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
@@ -406,7 +425,7 @@ def _check(path: Path, db: sqlite3.Connection) -> None:
         raise LogError(f"{path}: an SQLite database, but not a planner food log; it was left "
                        "as it is (choose another file with --log)")
     try:
-        row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+        row = _patient(db, "SELECT max(version) FROM schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
     version = row[0] if row else None
