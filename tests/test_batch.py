@@ -555,10 +555,6 @@ def _silent(conn: socket.socket) -> None:
     pass  # accepts, never answers
 
 
-def _http(conn: socket.socket) -> None:
-    pass  # an HTTP server waits for a request: the same silence, until Dask speaks
-
-
 def _random_bytes(conn: socket.socket) -> None:
     conn.sendall(random.Random(20).randbytes(4096))
 
@@ -567,13 +563,28 @@ def _http_reply(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
 
 
+@contextlib.contextmanager
+def _http_server() -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (it waits for a request, so it says nothing)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.parametrize(("answer", "message"), [
     (_silent, r"accepted the connection but did not answer within 1 s; is it a Dask "
               r"scheduler\?"),
-    (_http, r"did not answer within 1 s"),
+    (None, r"accepted the connection but did not answer within 1 s"),
     (_random_bytes, r"is not a Dask scheduler \(a first message of"),
     (_http_reply, r"is not a Dask scheduler \("),
-], ids=["silent", "http", "random-bytes", "http-reply"])
+], ids=["silent", "http-server", "random-bytes", "http-reply"])
 def test_a_scheduler_that_is_not_one_is_one_line_within_its_deadline(
         people_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer,
         message: str) -> None:  # type: ignore[no-untyped-def]
@@ -582,7 +593,7 @@ def test_a_scheduler_that_is_not_one_is_one_line_within_its_deadline(
     monkeypatch.setattr(batch, "FIRST_ANSWER_S", 1.0)
     monkeypatch.setattr(batch, "CONNECT_TIMEOUT_S", 2.0)
     out = tmp_path / "plans"
-    with _server(answer) as address:
+    with _server(answer) if answer else _http_server() as address:
         start = time.monotonic()
         r = CliRunner().invoke(app, ["batch", str(people_file), "--out", str(out),
                                      "--scheduler", address])

@@ -856,40 +856,36 @@ def _on_dask(client: Client, todo: Sequence[tuple[str, list[dict[str, str]]]], o
     pending = set(futures)
     last_check = time.monotonic()
     alone_since: float | None = None
-    try:
-        while pending:
-            finished = [f for f in pending if f.done()]  # type: ignore[no-untyped-call]
-            for future in finished:
-                pending.discard(future)
-                try:
-                    yield future.result()
-                except PlannerError:
-                    raise
-                except KilledWorker as exc:
-                    raise _lost(out, f"Dask workers died running {future.key} "
-                                f"({reason(exc)})") from None
-                except (OSError, TimeoutError, CancelledError, asyncio.CancelledError
-                        ) as exc:  # the scheduler went away: its futures are cancelled
-                    raise _lost(out, f"lost the Dask scheduler at {scheduler} "
-                                f"({reason(exc)})") from None
-            if finished:
-                continue
-            now = time.monotonic()
-            if now - last_check >= HEALTH_EVERY_S:
-                last_check = now
-                workers = _workers(client, out, scheduler)
-                if workers:
-                    alone_since = None
-                elif alone_since is None:
-                    alone_since = now
-                elif now - alone_since >= NO_WORKERS_S:
-                    raise _lost(out, f"the Dask cluster at {scheduler} has had no workers "
-                                f"for {NO_WORKERS_S:g} s (start some)")
-            time.sleep(0.05)
-    finally:
-        if pending:
-            with contextlib.suppress(Exception):
-                client.cancel(list(pending))  # type: ignore[no-untyped-call]
+    while pending:  # on Ctrl-C, closing the client releases what is still pending
+        finished = [f for f in pending if f.done()]  # type: ignore[no-untyped-call]
+        for future in finished:
+            pending.discard(future)
+            try:
+                result: list[dict[str, Any]] = future.result()
+            except PlannerError:
+                raise
+            except KilledWorker as exc:
+                raise _lost(out, f"Dask workers died running {future.key} "
+                            f"({reason(exc)})") from None
+            except (OSError, TimeoutError, CancelledError, asyncio.CancelledError
+                    ) as exc:  # the scheduler went away: its futures are cancelled
+                raise _lost(out, f"lost the Dask scheduler at {scheduler} "
+                            f"({reason(exc)})") from None
+            yield result
+        if finished:
+            continue
+        now = time.monotonic()
+        if now - last_check >= HEALTH_EVERY_S:
+            last_check = now
+            workers = _workers(client, out, scheduler)
+            if workers:
+                alone_since = None
+            elif alone_since is None:
+                alone_since = now
+            elif now - alone_since >= NO_WORKERS_S:
+                raise _lost(out, f"the Dask cluster at {scheduler} has had no workers "
+                            f"for {NO_WORKERS_S:g} s (start some)")
+        time.sleep(0.05)
 
 
 def _workers(client: Client, out: str, scheduler: str) -> int:
