@@ -401,12 +401,22 @@ class _Folder:
         return "directory" if info.get("type") == "directory" else "file"
 
     def names(self, relative: str = "") -> list[str]:
+        return sorted(self.entries(relative))
+
+    def entries(self, relative: str = "") -> dict[str, str]:
+        """Name -> kind (see :meth:`kind`) of what a folder holds, in one listing."""
         where = self.path(relative) if relative else self.root
         try:
             if self.kind(relative) is None:
-                return []
-            return sorted(p.rstrip("/").rsplit("/", 1)[-1]
-                          for p in self.fs.ls(where, detail=False))
+                return {}
+            if self.local:
+                with os.scandir(where) as found:
+                    return {e.name: "directory" if e.is_dir(follow_symlinks=False) else
+                            "file" if e.is_file(follow_symlinks=False) else "other"
+                            for e in found}
+            return {str(info["name"]).rstrip("/").rsplit("/", 1)[-1]:
+                    "directory" if info.get("type") == "directory" else "file"
+                    for info in self.fs.ls(where, detail=True)}
         except OSError as exc:
             raise OutputError(f"{where}: cannot list it ({reason(exc)})") from None
 
@@ -575,16 +585,15 @@ def _refuse_foreign(folder: _Folder, out: str, batch: str) -> None:
     """OutputError when the folder holds anything this batch did not write."""
     pattern = _part_pattern(batch)
     foreign = []
-    for name in folder.names():
+    for name, kind in sorted(folder.entries().items()):
         if name in TABLES:
-            if folder.kind(name) != "directory":
+            if kind != "directory":
                 foreign.append(name)
                 continue
-            foreign += [f"{name}/{part}" for part in folder.names(name)
-                        if not pattern.fullmatch(part) or
-                        folder.kind(f"{name}/{part}") != "file"]
-        elif not (name == MANIFEST or _MANIFEST_TMP.fullmatch(name)) or \
-                folder.kind(name) != "file":
+            foreign += [f"{name}/{part}" for part, what in
+                        sorted(folder.entries(name).items())
+                        if not pattern.fullmatch(part) or what != "file"]
+        elif not (name == MANIFEST or _MANIFEST_TMP.fullmatch(name)) or kind != "file":
             foreign.append(name)
     if foreign:
         more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
