@@ -65,6 +65,8 @@ class _Commands(typer.core.TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args,
                                 **extra)
+        if sys.stdout is None:  # started with standard output closed: the output would
+            _fail("standard output is closed; redirect it (to a file or /dev/null)", 1)
         try:
             result = super().main(args, prog_name, complete_var, False, windows_expand_args,
                                   **extra)

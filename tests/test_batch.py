@@ -740,3 +740,17 @@ def test_ctrl_c_stops_a_local_pool_within_seconds_and_resume_finishes(tmp_path: 
     summary = run_batch(read_people(path), str(out), workers=1, resume=True)
     assert summary.skipped == len(kept) and summary.planned == 24 - len(kept)
     assert sorted(read_results(str(out))["id"]) == [f"p{i:02d}" for i in range(24)]
+
+
+def test_a_batch_with_standard_output_closed_is_one_line_and_writes_nothing(
+        people_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plans"
+    r = subprocess.run(["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m", "planner",
+                        "batch", str(people_file), "--out", str(out), "--workers", "1"],
+                       stderr=subprocess.PIPE, text=True, timeout=120,
+                       env={**os.environ,
+                            "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert r.returncode == 1
+    assert r.stderr == "error: standard output is closed; redirect it (to a file or " \
+        "/dev/null)\n"
+    assert not out.exists()
