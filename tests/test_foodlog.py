@@ -438,3 +438,24 @@ def test_ctrl_c_while_the_log_is_busy_ends_at_once(tmp_path: Path) -> None:
     assert elapsed < 2
     with FoodLog(path) as log:
         assert len(log.entries()) == 1
+
+
+def test_a_foreign_database_with_a_cut_off_write_is_not_even_rolled_back(
+        tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    _sqlite(path, "CREATE TABLE accounts (name TEXT, note TEXT)",
+            "INSERT INTO accounts VALUES ('savings', 'x')")
+    crash = ("import os, sqlite3, sys\n"
+             "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+             "db.execute('PRAGMA cache_size=1')\n"
+             "db.execute('BEGIN IMMEDIATE')\n"
+             "for i in range(5000):\n"
+             "    db.execute('INSERT INTO accounts VALUES (?, ?)', ('a', 'x' * 300))\n"
+             "os._exit(9)\n")
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=False, timeout=60)
+    assert Path(f"{path}-journal").exists()
+    before = _snapshot(tmp_path)
+    for access in ("read", "write", "add"):
+        with pytest.raises(LogError, match="not a planner food log"):
+            FoodLog(path, access)  # type: ignore[arg-type]
+        assert _snapshot(tmp_path) == before  # its journal is still there to roll back
