@@ -754,3 +754,15 @@ def test_a_batch_with_standard_output_closed_is_one_line_and_writes_nothing(
     assert r.stderr == "error: standard output is closed; redirect it (to a file or " \
         "/dev/null)\n"
     assert not out.exists()
+
+
+def test_losing_one_of_two_workers_still_finishes_the_batch(tmp_path: Path) -> None:
+    path = _many_people(tmp_path)
+    out = tmp_path / "plans"
+    with _dask(workers=2) as (address, _, workers):
+        watcher = _kill_when_a_part_is_written(out, workers[0])
+        summary = run_batch(read_people(path), str(out), scheduler=address)
+        watcher.join(5)
+        assert workers[0].poll() is not None  # it was killed mid-batch
+    assert summary.planned == 16
+    assert sorted(read_results(str(out))["id"]) == [f"p{i:02d}" for i in range(16)]
