@@ -39,11 +39,11 @@ from planner.person.advice import (
     ANSWERS_CAP,
     EMPHASIS_QUESTIONS,
     FACTORS,
-    QUESTIONS,
     RED_FLAGS,
     Answers,
     advise,
     answers_from_lines,
+    ask,
     read_answers_file,
 )
 from planner.person.health import CONDITIONS, MEDICINES
@@ -187,7 +187,25 @@ WeightOpt = Annotated[float | None, typer.Option("--weight", help="Body weight i
 HeightOpt = Annotated[float | None, typer.Option("--height", help="Height in cm.",
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
-    help="sedentary, low, active or very_active (default low).", rich_help_panel=_PROFILE)]
+    help="sedentary, low, active or very_active (default low): the NASEM 2023 energy "
+    "equations' physical-activity categories inactive, low active, active and very active "
+    "(adults: daily living only; plus about an hour's walking; plus walking, cycling and "
+    "tennis; plus cycling, jogging and tennis).", rich_help_panel=_PROFILE)]
+WeekOpt = Annotated[int | None, typer.Option(
+    "--pregnancy-week", help="With --life-stage pregnancy: the week of pregnancy (1-42); "
+    "energy follows it. Without it or --trimester the 2nd trimester is assumed (and said).",
+    rich_help_panel=_PROFILE)]
+TrimesterOpt = Annotated[int | None, typer.Option(
+    "--trimester", help="With --life-stage pregnancy: 1, 2 or 3, when the week is not known.",
+    rich_help_panel=_PROFILE)]
+PreWeightOpt = Annotated[float | None, typer.Option(
+    "--pre-pregnancy-weight", help="With --life-stage pregnancy: your weight in kg before "
+    "the pregnancy (the energy equations use it; default --weight).",
+    rich_help_panel=_PROFILE)]
+PostpartumOpt = Annotated[int | None, typer.Option(
+    "--postpartum-months", help="With --life-stage lactation: months since the birth, 0-12 "
+    "(energy differs for 0-6 and 7-12; 0-6 is assumed, and said, without it).",
+    rich_help_panel=_PROFILE)]
 ConditionOpt = Annotated[list[str] | None, typer.Option(
     "--condition", help="A health condition that changes the plan (repeatable): "
     + ", ".join(CONDITIONS) + ". Kidney disease needs limits from your clinician.",
@@ -247,17 +265,22 @@ def log_path(given: Path | None = None) -> Path:
 def _person(sex: str | None, age: int | None, life_stage: str | None = None,
             weight: float | None = None, height: float | None = None,
             activity: str | None = None, condition: list[str] | None = None,
-            medicine: list[str] | None = None) -> dict[str, Any]:
-    """Profile flags as the keys of a profile file (None: not given)."""
+            medicine: list[str] | None = None, stage: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """Profile flags as the keys of a profile file (None: not given); ``stage`` is
+    (pregnancy week, trimester, pre-pregnancy weight, months postpartum)."""
     return {"sex": sex, "age": age, "life_stage": life_stage, "weight_kg": weight,
             "height_cm": height, "activity": activity, "conditions": condition,
-            "medicines": medicine}
+            "medicines": medicine,
+            **dict(zip(("pregnancy_week", "trimester", "pre_pregnancy_weight_kg",
+                        "postpartum_months"), stage, strict=False))}
 
 
 def _settings(person: dict[str, Any], profile_file: Path | None, target: list[str] | None,
               **plan: Any) -> Settings:
     settings = resolve_settings({**person, **plan}, profile_file=profile_file,
                                 saved_file=saved_profile_path(), targets=target or ())
+    for notice in settings.notices:  # an old profile file is read, and said so
+        typer.echo(notice, err=True)
     return settings
 
 
@@ -267,6 +290,9 @@ def _targets(settings: Settings, energy_band: float = 0.10) -> Targets:
     if not sys.stdout.isatty():  # the output may go to a file: say it where a person reads
         for warning in targets.warnings:
             typer.echo(warning, err=True)
+    else:  # an assumed pregnancy week is said even when the output has no place for it
+        for assumed in targets.assumed:
+            typer.echo(assumed, err=True)
     return targets
 
 
@@ -398,6 +424,8 @@ BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5,
 @app.command()
 def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+         pregnancy_week: WeekOpt = None, trimester: TrimesterOpt = None,
+         pre_pregnancy_weight: PreWeightOpt = None, postpartum_months: PostpartumOpt = None,
          condition: ConditionOpt = None, medicine: MedicineOpt = None,
          profile: ProfileFile = None, target: TargetOpt = None,
          days: Annotated[int, typer.Option(min=1, max=366, help="Days to plan.",
@@ -423,7 +451,8 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
     Redo a meal: planner week --sex female --age 35 --keep week.json --redo "day 3 dinner"
     """
-    _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine),
+    _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine,
+                        (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
                             "like": like, "dislike": dislike},
           seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
@@ -433,6 +462,8 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 @app.command()
 def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+        pregnancy_week: WeekOpt = None, trimester: TrimesterOpt = None,
+        pre_pregnancy_weight: PreWeightOpt = None, postpartum_months: PostpartumOpt = None,
         condition: ConditionOpt = None, medicine: MedicineOpt = None,
         profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
         exclude: ExcludeOpt = None, include: IncludeOpt = None, like: LikeOpt = None,
@@ -458,7 +489,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 
     Fill the day: planner day --sex female --age 35 --ate "1 cup cooked oatmeal; 1 banana"
     """
-    _plan(1, _person(sex, age, life_stage, weight, height, activity, condition, medicine),
+    _plan(1, _person(sex, age, life_stage, weight, height, activity, condition, medicine,
+                     (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
                             "like": like, "dislike": dislike},
           seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
@@ -528,6 +560,9 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, e.g. 'c
 @app.command()
 def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
+            pregnancy_week: WeekOpt = None, trimester: TrimesterOpt = None,
+            pre_pregnancy_weight: PreWeightOpt = None,
+            postpartum_months: PostpartumOpt = None,
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
             energy_band: BandOpt = 0.10,
@@ -536,9 +571,12 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     """Show your daily nutrient targets from the Dietary Reference Intakes.
 
     Example: planner targets --sex female --age 52 --target magnesium_mg=400
+
+    Pregnancy: planner targets --sex female --age 29 --life-stage pregnancy --pregnancy-week 24
     """
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
-                                 medicine), profile, target)
+                                 medicine, (pregnancy_week, trimester, pre_pregnancy_weight,
+                                            postpartum_months)), profile, target)
     typer.echo(format_targets(_targets(settings, energy_band), fmt.value), nl=False)
 
 
@@ -610,8 +648,9 @@ def advice(
     Red-flag signs first (they mean: see a doctor), then kidney disease and medicines that
     change a mineral-rich plan, common causes, the nutrients to emphasise and the planner
     week command to run. Answers come from flags, --answers FILE or standard input (one yes
-    or no a line, in the order asked); in a terminal it asks. A red-flag question nobody
-    answered is an error, never a "no".
+    or no a line, in the order asked); in a terminal it asks, and a red-flag, kidney or
+    medicine question takes only yes or no (Enter alone asks again). A red-flag question
+    nobody answered is an error, never a "no".
 
     Example: planner advice --no-weakness --no-wasting --no-swallowing --no-spreading
     --no-persistent --sweating --age 55 --sex male --no-input
@@ -630,7 +669,7 @@ def advice(
     if sys.stdin.isatty() and not no_input:
         asked: dict[str, bool | None] = {}
         for key in collected.missing():
-            asked[key] = typer.confirm(QUESTIONS[key], default=False)
+            asked[key] = ask(key, input, typer.echo)  # Enter alone is not a "no"
             if key in RED_FLAGS and asked[key]:
                 break  # one red flag is enough: see a doctor
         collected = collected.merged(asked)
@@ -654,7 +693,8 @@ def batch(
                                            "and optional life_stage, weight, height, "
                                            "activity, diet, exclude, include, like, "
                                            "dislike, conditions, medicines (lists split "
-                                           "by ;), days, seed, "
+                                           "by ;), days, seed, pregnancy_week, trimester, "
+                                           "pre_pregnancy_weight, postpartum_months, "
                                            "target.<nutrient>, target.<nutrient>.max.",
                                            dir_okay=False)],
     out: Annotated[str, typer.Option("--out", help="Output folder (new, empty, or this "
@@ -732,7 +772,9 @@ def data(data_dir: DataOption = None) -> None:
 @profile_app.command("init")
 def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                  weight: WeightOpt = None, height: HeightOpt = None,
-                 activity: ActivityOpt = None, condition: ConditionOpt = None,
+                 activity: ActivityOpt = None, pregnancy_week: WeekOpt = None,
+                 trimester: TrimesterOpt = None, pre_pregnancy_weight: PreWeightOpt = None,
+                 postpartum_months: PostpartumOpt = None, condition: ConditionOpt = None,
                  medicine: MedicineOpt = None, target: TargetOpt = None,
                  diet: DietOpt = None, exclude: ExcludeOpt = None,
                  include: IncludeOpt = None, like: LikeOpt = None, dislike: DislikeOpt = None,
@@ -743,7 +785,8 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
 
     Example: planner profile init --sex female --age 52 --diet vegetarian --exclude peanuts
     """
-    flags = {**_person(sex, age, life_stage, weight, height, activity, condition, medicine),
+    flags = {**_person(sex, age, life_stage, weight, height, activity, condition, medicine,
+                       (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
              "diet": diet, "exclude": exclude, "include": include, "like": like,
              "dislike": dislike}
     settings = resolve_settings(flags, targets=target or ())

@@ -21,12 +21,13 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.errors import ClusterError, DatasetError, OutputError
+from planner.errors import ClusterError, DatasetError, OutputError, PlannerError
 from planner.planning.batch import (
     chunks,
     plan_many,
     read_people,
     read_results,
+    request,
     run_batch,
     write_chunk,
 )
@@ -256,6 +257,22 @@ def test_likes_and_dislikes_columns(tmp_path: Path) -> None:
     assert not [n for n in names if "kale" in n or n == "raw spinach"]
     assert results[1].message.startswith("dislike: 'zzz'")
 
+
+def test_pregnancy_and_lactation_columns(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("id,sex,age,life_stage,pregnancy_week,pre_pregnancy_weight,"
+                    "postpartum_months\n"
+                    "p,female,30,pregnancy,30,62,\n"
+                    "l,female,30,lactation,,,9\n"
+                    "x,female,30,general,12,,\n")
+    people = read_people(path)
+    rows = [dict(r) for _, r in people.iterrows()]
+    pregnant, _, _ = request(rows[0])
+    assert (pregnant.pregnancy_week, pregnant.trimester,
+            pregnant.pre_pregnancy_weight_kg) == (30, 3, 62.0)
+    assert request(rows[1])[0].postpartum_months == 9
+    with pytest.raises(PlannerError, match="pregnancy_week: applies only with life_stage"):
+        request(rows[2])
 
 # ------------------------------------------------------------------ issue 20
 

@@ -720,3 +720,49 @@ def test_likes_and_dislikes_are_saved_in_the_profile(run, tmp_path: Path) -> Non
     r = run("profile", "init", "--sex", "female", "--age", "35", "--dislike", "zzz",
             "--force")
     assert r.exit_code == 1 and r.stderr.startswith("error: dislike: 'zzz'")
+
+
+def test_targets_name_the_nasem_2023_energy_equations(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("targets", "--sex", "female", "--age", "29", "--life-stage", "pregnancy",
+            "--pregnancy-week", "30", "--pre-pregnancy-weight", "60", "--height", "165")
+    assert r.exit_code == 0, r.output
+    assert "Energy: NASEM 2023 Dietary Reference Intakes for Energy" in r.stdout
+    assert "pregnancy, trimester 3, week 30" in r.stdout and "ASSUMED" not in r.output
+    r = run("targets", "--sex", "female", "--age", "29", "--life-stage", "pregnancy",
+            "--pregnancy-week", "30", "--pre-pregnancy-weight", "60", "--height", "165",
+            "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["energy"]["source"].startswith("NASEM 2023")
+    assert doc["targets"]["energy_kcal"]["value"] == pytest.approx(
+        693.35 - 2.04 * 29 + 5.73 * 165 + 10.20 * 60 + 9.16 * 30 + 200, abs=0.01)
+
+
+def test_pregnancy_without_a_week_says_what_it_assumed(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("targets", "--sex", "female", "--age", "29", "--life-stage", "pregnancy",
+            "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert "ASSUMED: pregnancy with no week or trimester given" in r.stderr
+    assert json.loads(r.stdout)["energy"]["assumed"]
+
+
+def test_stage_options_need_their_life_stage(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("targets", "--sex", "female", "--age", "29", "--postpartum-months", "3")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == ("error: postpartum_months: applies only with life_stage "
+                                "lactation (got general)")
+
+
+def test_old_saved_profile_is_read_with_a_notice(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    old = tmp_path / "config" / "planner" / "profile.toml"
+    old.parent.mkdir(parents=True)
+    old.write_text('sex = "female"\nage = 35\n')  # as the IOM 2005 version saved it
+    r = run("targets", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert "has no schema line" in r.stderr and "NASEM 2023" in r.stderr
+    r = run("profile", "init", "--sex", "female", "--age", "35", "--life-stage",
+            "lactation", "--postpartum-months", "8", "--force")
+    assert r.exit_code == 0, r.output
+    assert 'schema = "planner.profile/2"' in old.read_text()
+    r = run("targets", "--format", "json")
+    assert "schema" not in r.stderr
+    assert json.loads(r.stdout)["profile"]["postpartum_months"] == 8

@@ -99,3 +99,40 @@ def test_conditions_and_medicines_in_a_profile_file(tmp_path: Path) -> None:
     path.write_text('sex = "male"\nage = 60\nmedicines = "ppi"\n')
     with pytest.raises(ProfileError, match=r"medicines must be a list of names"):
         resolve_settings({}, profile_file=path)
+
+
+def test_profile_without_schema_is_read_with_a_notice(tmp_path: Path) -> None:
+    s = resolve_settings({}, profile_file=write(tmp_path, PROFILE))
+    assert len(s.notices) == 1
+    assert "no schema line" in s.notices[0] and "NASEM 2023" in s.notices[0]
+    saved = resolve_settings({}, profile_file=write(tmp_path, profile_toml(s)))
+    assert saved.notices == ()
+
+
+def test_profile_with_another_schema_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match=r"profile schema 'planner.profile/9'"):
+        resolve_settings({}, profile_file=write(
+            tmp_path, 'schema = "planner.profile/9"\nsex = "female"\nage = 40\n'))
+
+
+def test_pregnancy_fields_round_trip(tmp_path: Path) -> None:
+    s = resolve_settings({"sex": "female", "age": 31, "life_stage": "pregnancy",
+                          "pregnancy_week": 26, "pre_pregnancy_weight_kg": 61.5})
+    text = profile_toml(s)
+    assert 'schema = "planner.profile/2"' in text and "pregnancy_week = 26" in text
+    assert "trimester" not in text  # the week says it
+    again = resolve_settings({}, profile_file=write(tmp_path, text))
+    assert again.profile == s.profile and again.profile.trimester == 2
+    lactating = resolve_settings({"sex": "female", "age": 31, "life_stage": "lactation",
+                                  "postpartum_months": 8})
+    assert resolve_settings({}, profile_file=write(tmp_path, profile_toml(lactating))
+                            ).profile.postpartum_months == 8
+
+
+def test_changing_life_stage_by_flag_drops_the_saved_pregnancy_week(tmp_path: Path) -> None:
+    saved = write(tmp_path, 'schema = "planner.profile/2"\nsex = "female"\nage = 30\n'
+                  'life_stage = "pregnancy"\npregnancy_week = 30\n')
+    s = resolve_settings({"life_stage": "lactation", "postpartum_months": 1},
+                         saved_file=saved)
+    assert s.profile.life_stage == "lactation" and s.profile.pregnancy_week is None
+    assert resolve_settings({}, saved_file=saved).profile.pregnancy_week == 30

@@ -56,3 +56,28 @@ def test_legumes_count_as_vegetables_and_as_protein() -> None:
     assert points["Seafood and plant proteins"] == pytest.approx(5.0)
     assert points["Greens and beans"] == pytest.approx(5.0)
     assert points["Total vegetables"] == pytest.approx(5 * 0.625 / 1.1)
+
+
+def test_a_day_with_no_fat_at_all_scores_fatty_acids_0() -> None:
+    # 500 kcal of fruit and juice, no fat of any kind: the NCI macro scores the fatty-acid
+    # ratio 0 (it is no ratio at all), not the 10 an infinite ratio would earn.
+    eq = _equivalents(fruit_whole_cup=2.0, fruit_juice_cup=1.0)
+    nutrients = {"energy_kcal": 500.0, "sodium_mg": 10.0, "saturated_fat_g": 0.0,
+                 "monounsaturated_fat_g": 0.0, "polyunsaturated_fat_g": 0.0}
+    points = {c.name: c.points for c in healthy_eating_index(eq, nutrients).components}
+    assert points["Fatty acids"] == 0.0
+    assert points["Total fruits"] == 5.0 and points["Saturated fats"] == 10.0
+    # some unsaturated fat and no saturated fat is still the best ratio: 10
+    oily = {**nutrients, "polyunsaturated_fat_g": 5.0}
+    points = {c.name: c.points for c in healthy_eating_index(eq, oily).components}
+    assert points["Fatty acids"] == 10.0
+
+
+def test_a_day_with_no_energy_scores_every_component_0() -> None:
+    quality = healthy_eating_index(_equivalents(), {
+        "energy_kcal": 0.0, "sodium_mg": 0.0, "saturated_fat_g": 0.0,
+        "monounsaturated_fat_g": 0.0, "polyunsaturated_fat_g": 0.0})
+    assert quality.total == 0.0  # not 30 (refined grains, sodium and fatty acids at 10)
+    assert len(quality.components) == 13
+    assert all(c.points == 0.0 and c.value is None for c in quality.components)
+    assert any("No energy" in n for n in quality.notes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from test_plan import assert_meals, assert_meets, assert_rules, recompute
@@ -177,6 +178,19 @@ def test_redo_refuses_another_person_or_file(bundled: FoodTable, catalogue: Cata
     broken.write_text('{"schema": "planner.week/2", "days": [{"day": 2}]}')
     with pytest.raises(PlanRequestError, match="not a complete saved week"):
         read_saved_week(broken)
+
+
+def test_redo_refuses_a_week_planned_with_iom_2005_energy(
+        bundled: FoodTable, catalogue: Catalogue, week: WeekPlan, targets: Targets,
+        tmp_path: Path) -> None:
+    document = week_document(week)
+    document["targets"]["energy_kcal"]["source"] = ("IOM 2005 DRIs for Energy and "
+                                                    "Macronutrients, estimated energy "
+                                                    "requirement equations")
+    path = tmp_path / "old-energy.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(PlanRequestError, match=r"planned with the IOM 2005 energy equations"):
+        redo_week(bundled, catalogue, targets, read_saved_week(path), [Redo(3, "dinner")])
 
 
 @pytest.mark.parametrize(("text", "redo"), [("day 3 dinner", Redo(3, "dinner")),

@@ -4,6 +4,8 @@ table (shared/reference/dri.csv), one row per life-stage group for the five key 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -183,19 +185,147 @@ def test_protein_rda_per_kg_when_weight_given() -> None:
         "protein_g"].min == pytest.approx(78.0)
 
 
-def test_eer_by_hand() -> None:
-    # Woman 35 y, 60 kg, 165 cm, active: 354 - 6.91*35 + 1.27*(9.36*60 + 726*1.65)
-    p = make_profile("female", 35, weight_kg=60, height_cm=165, activity="active")
-    assert estimated_energy_requirement(p) == pytest.approx(
-        354 - 6.91 * 35 + 1.27 * (9.36 * 60 + 726 * 1.65))
-    # Boy 15 y, reference body (1.74 m, 61 kg), sedentary
-    boy = make_profile("male", 15, activity="sedentary")
-    assert estimated_energy_requirement(boy) == pytest.approx(
-        88.5 - 61.9 * 15 + 1.0 * (26.7 * 61 + 903 * 1.74) + 25)
-    pregnant = make_profile("female", 30, "pregnancy", weight_kg=60, height_cm=165)
-    general = make_profile("female", 30, weight_kg=60, height_cm=165)
-    assert estimated_energy_requirement(pregnant) - estimated_energy_requirement(general) == \
-        pytest.approx(340)
+# Worked EER cases, each hand-computed from the published NASEM 2023 coefficients
+# ("Dietary Reference Intakes for Energy", 2023; Health Canada's DRI tables reproduce them):
+# kcal/day = intercept + a * age (y) + h * height (cm) + w * weight (kg) [+ growth, ...].
+EER_CASES = [
+    # children 9-18: TEE + energy cost of growth (boys 25 / girls 30 at 9-13, 20 at 14-18)
+    ("girl 10 low, reference 144 cm 37 kg", dict(sex="female", age=10),
+     -297.54 - 22.25 * 10 + 12.77 * 144 + 14.73 * 37 + 30),
+    ("boy 12 active", dict(sex="male", age=12, activity="active", weight_kg=40,
+                           height_cm=150),
+     -388.19 + 3.68 * 12 + 12.66 * 150 + 20.46 * 40 + 25),
+    ("boy 15 sedentary, reference 174 cm 61 kg", dict(sex="male", age=15,
+                                                      activity="sedentary"),
+     -447.51 + 3.68 * 15 + 13.01 * 174 + 13.15 * 61 + 20),
+    ("girl 16 very active", dict(sex="female", age=16, activity="very_active",
+                                 weight_kg=55, height_cm=165),
+     -709.59 - 22.25 * 16 + 18.22 * 165 + 14.25 * 55 + 20),
+    ("boy 17 very active", dict(sex="male", age=17, activity="very_active", weight_kg=68,
+                                height_cm=178),
+     -671.75 + 3.68 * 17 + 15.38 * 178 + 23.25 * 68 + 20),
+    # adults 19+, every activity category
+    ("man 60 sedentary", dict(sex="male", age=60, activity="sedentary", weight_kg=80,
+                              height_cm=175),
+     753.07 - 10.83 * 60 + 6.50 * 175 + 14.10 * 80),
+    ("man 40 low", dict(sex="male", age=40, weight_kg=82, height_cm=178),
+     581.47 - 10.83 * 40 + 8.30 * 178 + 14.94 * 82),
+    ("man 30 active", dict(sex="male", age=30, activity="active", weight_kg=80,
+                           height_cm=180),
+     1004.82 - 10.83 * 30 + 6.52 * 180 + 15.91 * 80),
+    ("man 25 very active, reference 177 cm 70 kg", dict(sex="male", age=25,
+                                                        activity="very_active"),
+     -517.88 - 10.83 * 25 + 15.61 * 177 + 19.11 * 70),
+    ("woman 35 sedentary, reference 163 cm 57 kg", dict(sex="female", age=35,
+                                                        activity="sedentary"),
+     584.90 - 7.01 * 35 + 5.72 * 163 + 11.71 * 57),
+    ("woman 70 low", dict(sex="female", age=70, weight_kg=62, height_cm=160),
+     575.77 - 7.01 * 70 + 6.60 * 160 + 12.14 * 62),
+    ("woman 45 active", dict(sex="female", age=45, activity="active", weight_kg=65,
+                             height_cm=168),
+     710.25 - 7.01 * 45 + 6.54 * 168 + 12.34 * 65),
+    ("woman 28 very active", dict(sex="female", age=28, activity="very_active",
+                                  weight_kg=60, height_cm=170),
+     511.83 - 7.01 * 28 + 9.07 * 170 + 12.56 * 60),
+    # pregnancy: 1st trimester the nonpregnant EER on the pre-pregnancy weight; 2nd and
+    # 3rd the pregnancy equation + 9.16 * week + deposition by pre-pregnancy BMI
+    ("pregnant 30, week 10 (trimester 1), low", dict(
+        sex="female", age=30, life_stage="pregnancy", pregnancy_week=10, weight_kg=64,
+        pre_pregnancy_weight_kg=60, height_cm=165),
+     575.77 - 7.01 * 30 + 6.60 * 165 + 12.14 * 60),
+    ("pregnant 30, week 22 (trimester 2), sedentary, BMI 22.0", dict(
+        sex="female", age=30, life_stage="pregnancy", pregnancy_week=22,
+        activity="sedentary", weight_kg=66, pre_pregnancy_weight_kg=60, height_cm=165),
+     1131.20 - 2.04 * 30 + 0.34 * 165 + 12.15 * 60 + 9.16 * 22 + 200),
+    ("pregnant 30, week 32 (trimester 3), active, BMI 31.2", dict(
+        sex="female", age=30, life_stage="pregnancy", pregnancy_week=32,
+        activity="active", pre_pregnancy_weight_kg=85, height_cm=165),
+     -223.84 - 2.04 * 30 + 13.23 * 165 + 8.15 * 85 + 9.16 * 32 - 50),
+    ("pregnant 17, trimester 3 (week 34 assumed), very active, BMI 18.75", dict(
+        sex="female", age=17, life_stage="pregnancy", trimester=3,
+        activity="very_active", pre_pregnancy_weight_kg=48, height_cm=160),
+     -779.72 - 2.04 * 17 + 18.45 * 160 + 8.73 * 48 + 9.16 * 34 + 200),
+    ("pregnant 24, week 16, low, underweight BMI 17.6", dict(
+        sex="female", age=24, life_stage="pregnancy", pregnancy_week=16,
+        pre_pregnancy_weight_kg=45, height_cm=160),
+     693.35 - 2.04 * 24 + 5.73 * 160 + 10.20 * 45 + 9.16 * 16 + 300),
+    # lactation: nonpregnant EER + milk - weight loss (0-6 months +540 - 140; 7-12 +380)
+    ("lactating 32, 3 months, low", dict(sex="female", age=32, life_stage="lactation",
+                                         postpartum_months=3, weight_kg=62, height_cm=165),
+     575.77 - 7.01 * 32 + 6.60 * 165 + 12.14 * 62 + 540 - 140),
+    ("lactating 32, 9 months, sedentary", dict(
+        sex="female", age=32, life_stage="lactation", postpartum_months=9,
+        activity="sedentary", weight_kg=62, height_cm=165),
+     584.90 - 7.01 * 32 + 5.72 * 165 + 11.71 * 62 + 380),
+    ("lactating 16, 2 months, low, reference 163 cm 54 kg", dict(
+        sex="female", age=16, life_stage="lactation", postpartum_months=2),
+     -297.54 - 22.25 * 16 + 12.77 * 163 + 14.73 * 54 + 20 + 540 - 140),
+]
+
+
+@pytest.mark.parametrize(("case", "kwargs", "expected"), EER_CASES,
+                         ids=[c[0] for c in EER_CASES])
+def test_eer_matches_the_nasem_2023_equations(case: str, kwargs: dict[str, Any],
+                                              expected: float) -> None:
+    assert estimated_energy_requirement(make_profile(**kwargs)) == pytest.approx(expected)
+
+
+def test_issue_figures_for_reference_bodies() -> None:
+    # woman 35 sedentary and girl 16 low active on the DRI reference bodies (issue 18)
+    assert round(estimated_energy_requirement(
+        make_profile("female", 35, activity="sedentary"))) == 1939
+    assert round(estimated_energy_requirement(make_profile("female", 16))) == 2243
+
+
+def test_pregnancy_without_week_assumes_second_trimester_loudly() -> None:
+    t = compute_targets(make_profile("female", 29, "pregnancy"))
+    week20 = make_profile("female", 29, "pregnancy", pregnancy_week=20)
+    assert t["energy_kcal"].value == pytest.approx(estimated_energy_requirement(week20))
+    assert t.warnings and t.warnings[0].startswith("ASSUMED")
+    assert "2nd trimester (week 20)" in t.warnings[0]
+    assert not compute_targets(week20).warnings
+
+
+def test_lactation_without_months_assumes_first_six_loudly() -> None:
+    t = compute_targets(make_profile("female", 30, "lactation"))
+    assert any("0-6 months" in w for w in t.warnings)
+    assert t["energy_kcal"].value == pytest.approx(estimated_energy_requirement(
+        make_profile("female", 30, "lactation", postpartum_months=0)))
+
+
+def test_current_weight_standing_in_for_pre_pregnancy_weight_is_said() -> None:
+    t = compute_targets(make_profile("female", 30, "pregnancy", pregnancy_week=30,
+                                     weight_kg=70, height_cm=165))
+    assert any("pre-pregnancy weight" in w for w in t.warnings)
+
+
+def test_energy_target_names_nasem_2023_and_the_equation() -> None:
+    t = compute_targets(make_profile("female", 30, "pregnancy", pregnancy_week=24))
+    energy = t["energy_kcal"]
+    assert energy.source.startswith("NASEM 2023")
+    assert "IOM 2005 DRI reference height" in energy.source
+    assert "9.16 week" in t.energy_equation
+    doc = t.as_dict()
+    assert doc["energy"]["source"].startswith("NASEM 2023")
+    assert doc["profile"]["pregnancy_week"] == 24 and doc["profile"]["trimester"] == 2
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    (dict(pregnancy_week=20), "pregnancy_week: applies only with life_stage pregnancy"),
+    (dict(life_stage="pregnancy", pregnancy_week=45), "outside weeks 1-42"),
+    (dict(life_stage="pregnancy", trimester=4), "trimester: 4 is not 1, 2 or 3"),
+    (dict(life_stage="pregnancy", pregnancy_week=30, trimester=2),
+     "does not fit pregnancy week 30"),
+    (dict(life_stage="lactation", postpartum_months=13), "outside 0-12"),
+    (dict(life_stage="pregnancy", postpartum_months=2), "applies only with life_stage "
+     "lactation"),
+    (dict(life_stage="lactation", pre_pregnancy_weight_kg=60), "applies only with "
+     "life_stage pregnancy"),
+    (dict(life_stage="pregnancy", pregnancy_week=20.5), "not a whole number"),
+])
+def test_bad_stage_fields_are_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        make_profile("female", 30, **kwargs)
 
 
 def test_energy_band() -> None:

@@ -103,6 +103,10 @@ def group_amounts(equivalents: Mapping[str, _Amount]) -> dict[str, _Amount]:
         "vegetables": e["veg_dark_green_cup"] + e["veg_red_orange_cup"] + e["veg_beans_cup"]
         + e["veg_starchy_cup"] + e["veg_other_cup"],
         "veg_dark_green": e["veg_dark_green_cup"],
+        "veg_red_orange": e["veg_red_orange_cup"],
+        "veg_beans": e["veg_beans_cup"],
+        "veg_starchy": e["veg_starchy_cup"],
+        "veg_other": e["veg_other_cup"],
         "fruits": e["fruit_whole_cup"] + e["fruit_juice_cup"],
         "grains": e["grain_whole_oz"] + e["grain_refined_oz"],
         "grains_whole": e["grain_whole_oz"],

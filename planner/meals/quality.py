@@ -103,7 +103,10 @@ def healthy_eating_index(equivalents: Mapping[str, float], nutrients: Mapping[st
     """HEI-2020 for a whole plan: ``equivalents`` summed over its days (see
     :func:`group_equivalents`), ``nutrients`` its total energy, sodium, saturated,
     monounsaturated and polyunsaturated fat; ``unknown`` counts foods whose value for one of
-    those nutrients USDA does not report (they count as 0 and the notes say so)."""
+    those nutrients USDA does not report (they count as 0 and the notes say so).
+
+    Edge cases as the NCI SAS macro scores them: no saturated fat but some unsaturated fat
+    scores fatty acids 10, no fat at all 0; no energy scores every component 0."""
     e = equivalents
     kcal = nutrients["energy_kcal"]
     per = 1000.0 / kcal if kcal > 0 else 0.0
@@ -119,7 +122,9 @@ def healthy_eating_index(equivalents: Mapping[str, float], nutrients: Mapping[st
     unsaturated = nutrients["monounsaturated_fat_g"] + nutrients["polyunsaturated_fat_g"]
     ratio = unsaturated / sfa if sfa > 0 else math.inf
     fatty = 10.0 if ratio >= 2.5 else 0.0 if ratio <= 1.2 else 10 * (ratio - 1.2) / 1.3
-    components = (
+    if sfa <= 0 and unsaturated <= 0:  # no fat at all: the NCI macro scores 0, not 10
+        fatty = 0.0
+    components: tuple[HeiComponent, ...] = (
         _adequacy("Total fruits", 5, fruit, 0.8, "cup-eq/1,000 kcal"),
         _adequacy("Whole fruits", 5, e["fruit_whole_cup"] * per, 0.4, "cup-eq/1,000 kcal"),
         _adequacy("Total vegetables", 5, veg, 1.1, "cup-eq/1,000 kcal"),
@@ -140,6 +145,10 @@ def healthy_eating_index(equivalents: Mapping[str, float], nutrients: Mapping[st
                     "% of energy"),
     )
     notes = []
+    if kcal <= 0:  # no energy: the NCI macro scores every component 0
+        components = tuple(HeiComponent(c.name, 0.0, c.max_points, None, c.unit, c.standard)
+                           for c in components)
+        notes.append("No energy: every component scores 0 (NCI scoring).")
     for nutrient, count in (unknown or {}).items():
         if count:
             notes.append(f"{count} food(s) have no USDA value for {nutrient}; counted as 0 in "

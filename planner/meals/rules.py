@@ -18,6 +18,10 @@ Four small tables live beside this module; a new rule is a new row, not new code
     keep it fails, with the reason) or ``aimed`` (kept where possible; a miss is reported).
 ``portions.csv``  ``role, age_min, age_max, kcal_min, kcal_max, min_oz_eq, max_oz_eq, why``
     Portion ranges by age and energy requirement, in protein oz-eq, for main dishes.
+``side_portions.csv``  ``roles, slots, age_min, age_max, kcal_min, kcal_max, measure, max, why``
+    The most of one food of ``roles`` at one meal of ``slots`` (``*``: every meal), in a
+    day-rule measure (grains oz-eq, vegetables or fruit cup-eq, cups of milk, dairy
+    cup-eq), by age and energy requirement: a child eats child-size portions of everything.
 ``food_patterns.csv``  ``pattern, kcal, group, amount, per, unit, source``
     The USDA Healthy U.S.-Style (``us``) and Healthy Vegetarian (``vegetarian``) Dietary
     Patterns of the Dietary Guidelines for Americans 2020-2025 (Appendix 3, Tables A3-1 and
@@ -41,12 +45,14 @@ from planner.food.catalogue import GROUP_COLUMNS, OZ_EQ_PER_LEGUME_CUP, ROLES, S
 MEAL_RULES_FILE: Final = "meal_rules.csv"
 DAY_RULES_FILE: Final = "day_rules.csv"
 PORTIONS_FILE: Final = "portions.csv"
+SIDE_PORTIONS_FILE: Final = "side_portions.csv"
 PATTERNS_FILE: Final = "food_patterns.csv"
 
 #: Day-rule measures: what each adds up per serving (see :func:`food_measures`).
 MEASURES: Final[tuple[str, ...]] = (
     "vegetables", "vegetables_not_beans", "fruits", "grains", "grains_whole", "dairy",
-    "protein", "veg_dark_green", "protein_seafood", "leafy_green_days", "seafood_mains",
+    "protein", "veg_dark_green", "veg_red_orange", "veg_beans", "veg_starchy", "veg_other",
+    "protein_seafood", "leafy_green_days", "seafood_mains",
     "milk_drink_cups", "saturated_fat", "added_sugars", "legumes")
 #: Measures that count foods (1 per food that counts), not amounts.
 COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
@@ -108,6 +114,26 @@ class PortionRule:
 
 
 @dataclass(frozen=True)
+class SidePortion:
+    """The most of one food of ``roles`` at one meal of ``slots``, in ``measure``."""
+
+    roles: frozenset[str]
+    slots: frozenset[str]
+    age_min: int
+    age_max: int
+    kcal_min: float
+    kcal_max: float
+    measure: str
+    max: float
+    why: str
+
+    def applies(self, role: str, slot: str, age: int, energy_kcal: float) -> bool:
+        return (role in self.roles and slot in self.slots
+                and self.age_min <= age <= self.age_max
+                and self.kcal_min <= energy_kcal <= self.kcal_max)
+
+
+@dataclass(frozen=True)
 class Pattern:
     """One DGA pattern at one calorie level: group -> (amount, per, unit)."""
 
@@ -143,6 +169,16 @@ class Rules:
     days: tuple[DayRule, ...]
     portions: tuple[PortionRule, ...]
     patterns: tuple[Pattern, ...]
+    sides: tuple[SidePortion, ...] = ()
+
+    def side_cap(self, role: str, slot: str, age: int, energy_kcal: float,
+                 per_serving: Mapping[str, float]) -> float | None:
+        """The most servings of one food (``per_serving``: its measures per serving) at
+        one meal, by :data:`SIDE_PORTIONS_FILE`; None when no rule sizes it."""
+        caps = [rule.max / per_serving[rule.measure] for rule in self.sides
+                if rule.applies(role, slot, age, energy_kcal)
+                and per_serving.get(rule.measure, 0.0) > 0]
+        return min(caps) if caps else None
 
     def pattern_for(self, energy_kcal: float, diet: str) -> Pattern:
         """The DGA pattern at the calorie level nearest ``energy_kcal`` (the vegetarian
@@ -168,8 +204,10 @@ class Rules:
 def load_rules(directory: Path | None = None) -> Rules:
     """Read the four rule tables (default: the ones in this package)."""
     here = directory or Path(__file__).resolve().parent
+    sides = here / SIDE_PORTIONS_FILE
     return Rules(_meal_rules(here / MEAL_RULES_FILE), _day_rules(here / DAY_RULES_FILE),
-                 _portion_rules(here / PORTIONS_FILE), _patterns(here / PATTERNS_FILE))
+                 _portion_rules(here / PORTIONS_FILE), _patterns(here / PATTERNS_FILE),
+                 _side_portions(sides) if sides.is_file() else ())
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -222,6 +260,19 @@ def _portion_rules(path: Path) -> tuple[PortionRule, ...]:
                              float(r["kcal_min"]), float(r["kcal_max"]),
                              float(r["min_oz_eq"]), float(r["max_oz_eq"]), r["why"])
                  for r in _rows(path))
+
+
+def _side_portions(path: Path) -> tuple[SidePortion, ...]:
+    out = []
+    for r in _rows(path):
+        slots = frozenset(SLOTS) if r["slots"] == "*" else frozenset(r["slots"].split())
+        roles = frozenset(r["roles"].split())
+        if not slots <= set(SLOTS) or not roles <= set(ROLES) or r["measure"] not in MEASURES:
+            raise RulesError(f"{SIDE_PORTIONS_FILE}: bad row {r}")
+        out.append(SidePortion(roles, slots, int(r["age_min"]), int(r["age_max"]),
+                               float(r["kcal_min"]), float(r["kcal_max"]), r["measure"],
+                               float(r["max"]), r["why"]))
+    return tuple(out)
 
 
 def _patterns(path: Path) -> tuple[Pattern, ...]:

@@ -23,7 +23,7 @@ from planner.log.gaps import CONTEXT as GAP_CONTEXT
 from planner.log.gaps import GapLine, GapReport, gap_document
 from planner.person.advice import DOCTOR, Advice
 from planner.person.health import active_rules, missing_limits, safety_error
-from planner.person.targets import Targets
+from planner.person.targets import EER_SOURCE, Targets
 from planner.planning.diet import DietResult
 from planner.planning.plan import DayPlan, Meal, PlanItem, WeekPlan
 from planner.planning.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
@@ -118,6 +118,9 @@ def format_targets(targets: Targets, fmt: str = "table") -> str:
     if missing:
         lines.append(f"Not yet plannable: {safety_error(missing)}.")
     lines += list(targets.warnings)
+    if "energy_kcal" in targets.items and not targets["energy_kcal"].overridden:
+        lines.append(f"Energy: {EER_SOURCE}; {targets.energy_equation} (kcal/day; age in "
+                     "years, ht in cm, wt in kg).")
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)
@@ -266,8 +269,9 @@ def _target_line(week: WeekPlan) -> str:
                         f"({mine_t.replaced_text(unit_label(n))})")
     energy = week.applied["energy_kcal"]
     eer = week.targets["energy_kcal"].value
+    basis = "" if week.targets["energy_kcal"].overridden else ", NASEM 2023 EER"
     bits.append(f"energy {energy.min:,.0f}-{energy.max:,.0f} kcal"
-                + (f" (need {eer:,.0f})" if eer else ""))
+                + (f" (need {eer:,.0f}{basis})" if eer else ""))
     return "Daily targets (100 %): " + ", ".join(bits)
 
 
@@ -520,21 +524,26 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
         return to_json({**ranking_dict(ranking), "disclaimer": DISCLAIMER})
     n = ranking.nutrient
     marks = {fid: "*" * (k + 1) for k, fid in enumerate(ranking.food_notes)}
+    absorbed = ranking.absorbable  # absorbed calcium is shown with its fraction, no % RDA
     rows = [[i + 1, f.name + marks.get(f.food_id, ""), f.portion, amount(f.per_portion, n),
-             "-" if f.target_share is None else f"{100 * f.target_share:.0f}%",
+             (f"{100 * (f.absorption or 0):.0f}%" if absorbed else
+              "-" if f.target_share is None else f"{100 * f.target_share:.0f}%"),
              amount(f.per_100g, n),
              "-" if f.per_100kcal is None else amount(f.per_100kcal, n)]
             for i, f in enumerate(ranking.foods)]
-    headers = ["#", "food", "portion", "per portion", "% target", "per 100 g", "per 100 kcal"]
+    headers = ["#", "food", "portion", "per portion", "absorbed %" if absorbed else
+               "% target", "per 100 g", "per 100 kcal"]
     if fmt == "csv":
         return csv_text(
             ["rank", "food_id", "name", "portion", "portion_grams", f"{n}_per_portion",
-             "percent_of_target", f"{n}_per_100g", f"{n}_per_100kcal", "absorbed", "note"],
+             "percent_of_target", f"{n}_per_100g", f"{n}_per_100kcal", "absorbed", "note",
+             "absorption_percent"],
             ([i + 1, f.food_id, f.name, f.portion, f"{f.portion_grams:g}",
               f"{f.per_portion:.4g}",
               "" if f.target_share is None else f"{100 * f.target_share:.1f}",
               f"{f.per_100g:.4g}", "" if f.per_100kcal is None else f"{f.per_100kcal:.4g}",
-              "yes" if ranking.absorbable else "no", ranking.food_notes.get(f.food_id, "")]
+              "yes" if ranking.absorbable else "no", ranking.food_notes.get(f.food_id, ""),
+              "" if f.absorption is None else f"{100 * f.absorption:.0f}"]
              for i, f in enumerate(ranking.foods)))
     basis = {"serving": "per portion", "100g": "per 100 g", "100kcal": "per 100 kcal"}
     what = f"absorbable {display_name(n).lower()}" if ranking.absorbable else display_name(n)
@@ -544,7 +553,9 @@ def format_foods(ranking: FoodRanking, fmt: str = "table") -> str:
                                ranking.food_notes.items())]
     note = (f"{ranking.unknown} food(s) have no USDA value for {n} and are not ranked."
             if ranking.unknown else "")
-    target = ("Give --sex and --age (or save a profile) to see % of your target."
+    target = ("absorbed % = the share of the food's calcium the body absorbs."
+              if absorbed else
+              "Give --sex and --age (or save a profile) to see % of your target."
               if ranking.target is None else
               f"% target = share of your daily target of {amount(ranking.target, n)}.")
     if fmt == "markdown":

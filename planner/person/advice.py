@@ -7,8 +7,10 @@ alcohol, little sleep, stress, hard exercise, heavy sweating) and the nutrients 
 emphasising, and offers the matching ``planner week`` command.
 
 Answers come from flags, an answers file (TOML or JSON) or standard input, one answer a
-line. A red-flag question nobody answered is never read as "no": :func:`advise` refuses to
-advise without it. Other questions left unanswered are reported as such.
+line, or asked in a terminal (:func:`ask`: a red-flag, condition or medicine question
+takes only yes or no). A red-flag question nobody answered is never read as "no":
+:func:`advise` refuses to advise without it. Other questions left unanswered are reported
+as such.
 
 Sources: NIH Office of Dietary Supplements fact sheets (magnesium, potassium, vitamin D,
 vitamin B12), NHS and Cleveland Clinic patient pages on muscle twitching, FDA (salt), and
@@ -20,7 +22,7 @@ from __future__ import annotations
 import json
 import shlex
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -112,6 +114,39 @@ def parse_answer(text: str, question: str) -> bool | None:
     if word in _NO:
         return False
     raise ProfileError(f"answer {text.strip()!r} to {question!r}: answer yes or no")
+
+
+#: Questions a person must answer yes or no to in the interactive check (Enter alone asks
+#: again): the red flags and the conditions and medicines that make a plan unsafe.
+MUST_ANSWER: Final[frozenset[str]] = frozenset((*RED_FLAGS, *HEALTH_QUESTIONS))
+
+
+def ask(key: str, read: Callable[[str], str], say: Callable[[str], None]) -> bool | None:
+    """Ask question ``key`` until it gets an answer; return True, False or None (skipped).
+
+    ``read(prompt)`` returns a line and raises EOFError when input ends; ``say`` shows a
+    line to the person. A question in :data:`MUST_ANSWER` takes only yes or no: Enter
+    alone asks again. Others may be skipped with Enter. Input that ends (Ctrl-D) before an
+    answer is a :class:`ProfileError`, never a "no".
+    """
+    must = key in MUST_ANSWER
+    prompt = f"{QUESTIONS[key]} [y/n{'' if must else ', Enter to skip'}]: "
+    while True:
+        try:
+            line = read(prompt)
+        except EOFError:
+            say("")  # end the prompt's line: the error gets a line of its own
+            raise ProfileError(f"no answer to {QUESTIONS[key]!r}: input ended, and an "
+                               "unanswered question is never taken as a no") from None
+        word = line.strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        if word == "" and not must:
+            return None
+        say("Please answer yes or no." if word == "" else
+            f"{line.strip()!r} is not an answer: please answer yes or no.")
 
 
 def answers_from_lines(lines: Sequence[str], keys: Sequence[str]) -> dict[str, bool | None]:

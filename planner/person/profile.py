@@ -8,7 +8,11 @@ Profile file::
 
     sex = "female"
     age = 42
+    schema = "planner.profile/2"  # written by 'planner profile init'
     life_stage = "general"      # general, pregnancy, lactation
+    pregnancy_week = 24         # optional, pregnancy: gestational week (or trimester = 2)
+    pre_pregnancy_weight_kg = 62    # optional, pregnancy: the EER equations use it
+    postpartum_months = 3       # optional, lactation: 0-12
     weight_kg = 68              # optional
     height_cm = 165             # optional
     activity = "low"            # sedentary, low, active, very_active
@@ -40,6 +44,9 @@ from planner.person.health import check_keys
 Sex = Literal["female", "male"]
 LifeStage = Literal["general", "pregnancy", "lactation"]
 Activity = Literal["sedentary", "low", "active", "very_active"]
+#: The NASEM 2023 physical-activity category each activity level stands for.
+PA_CATEGORIES: Final = {"sedentary": "inactive", "low": "low active", "active": "active",
+                        "very_active": "very active"}
 
 SEXES: Final[tuple[str, ...]] = get_args(Sex)
 LIFE_STAGES: Final[tuple[str, ...]] = get_args(LifeStage)
@@ -47,6 +54,11 @@ ACTIVITIES: Final[tuple[str, ...]] = get_args(Activity)
 MIN_AGE: Final = 9
 MAX_AGE: Final = 120
 DEFAULT_ACTIVITY: Final[Activity] = "low"
+#: Gestational weeks of each trimester (1-13, 14-27, 28-42).
+TRIMESTER_WEEKS: Final = {1: (1, 13), 2: (14, 27), 3: (28, 42)}
+#: What ``planner profile init`` writes; a file without it was saved by planner before
+#: energy came from the NASEM 2023 equations (or written by hand).
+PROFILE_SCHEMA: Final = "planner.profile/2"
 
 
 @dataclass(frozen=True)
@@ -61,12 +73,20 @@ class Profile:
     activity: Activity = DEFAULT_ACTIVITY
     conditions: tuple[str, ...] = ()  # keys of planner.person.health.CONDITIONS
     medicines: tuple[str, ...] = ()  # keys of planner.person.health.MEDICINES
+    pregnancy_week: int | None = None  # gestational week, pregnancy only
+    trimester: int | None = None  # 1-3, pregnancy only (from the week when that is given)
+    pre_pregnancy_weight_kg: float | None = None  # pregnancy only
+    postpartum_months: int | None = None  # 0-12, lactation only
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sex": self.sex, "age": self.age, "life_stage": self.life_stage,
-                "weight_kg": self.weight_kg, "height_cm": self.height_cm,
-                "activity": self.activity, "conditions": list(self.conditions),
-                "medicines": list(self.medicines)}
+        out = {"sex": self.sex, "age": self.age, "life_stage": self.life_stage,
+               "weight_kg": self.weight_kg, "height_cm": self.height_cm,
+               "activity": self.activity, "conditions": list(self.conditions),
+               "medicines": list(self.medicines)}
+        for key in STAGE_KEYS:  # only when given: a general profile reads as before
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
 
 
 @dataclass(frozen=True)
@@ -83,8 +103,15 @@ class Override:
 def make_profile(sex: object, age: object, life_stage: object = "general",
                  weight_kg: object = None, height_cm: object = None,
                  activity: object = None, conditions: object = (),
-                 medicines: object = ()) -> Profile:
-    """Return a validated :class:`Profile`; raise :class:`ProfileError` naming the field."""
+                 medicines: object = (), pregnancy_week: object = None,
+                 trimester: object = None, pre_pregnancy_weight_kg: object = None,
+                 postpartum_months: object = None) -> Profile:
+    """Return a validated :class:`Profile`; raise :class:`ProfileError` naming the field.
+
+    ``pregnancy_week`` (1-42), ``trimester`` (1-3) and ``pre_pregnancy_weight_kg`` need
+    life stage pregnancy, ``postpartum_months`` (0-12) lactation; a week and a trimester
+    given together must agree.
+    """
     sex_text = _choice("sex", sex, SEXES)
     age_value = _number("age", age)
     if age_value != int(age_value):
@@ -106,9 +133,54 @@ def make_profile(sex: object, age: object, life_stage: object = "general",
         raise ProfileError(f"height_cm: {height:g} is outside 100-250 cm")
     level = _choice("activity", (activity or DEFAULT_ACTIVITY).replace(" ", "_")
                     if isinstance(activity, str) or activity is None else activity, ACTIVITIES)
+    week, term, before, months = _stage_fields(stage, pregnancy_week, trimester,
+                                               pre_pregnancy_weight_kg, postpartum_months)
     return Profile(sex_text, int(age_value), stage, weight, height, level,  # type: ignore[arg-type]
                    check_keys("condition", _words("conditions", conditions)),
-                   check_keys("medicine", _words("medicines", medicines)))
+                   check_keys("medicine", _words("medicines", medicines)),
+                   week, term, before, months)
+
+
+def _stage_fields(stage: str, pregnancy_week: object, trimester: object,
+                  pre_pregnancy_weight_kg: object, postpartum_months: object,
+                  ) -> tuple[int | None, int | None, float | None, int | None]:
+    """Validate the pregnancy and lactation fields against the life stage."""
+    given = {"pregnancy_week": pregnancy_week, "trimester": trimester,
+             "pre_pregnancy_weight_kg": pre_pregnancy_weight_kg,
+             "postpartum_months": postpartum_months}
+    for key, value in given.items():
+        needs = "lactation" if key == "postpartum_months" else "pregnancy"
+        if value is not None and stage != needs:
+            raise ProfileError(f"{key}: applies only with life_stage {needs} (got {stage})")
+    week = None if pregnancy_week is None else _whole("pregnancy_week", pregnancy_week)
+    if week is not None and not 1 <= week <= 42:
+        raise ProfileError(f"pregnancy_week: {week} is outside weeks 1-42 of a pregnancy")
+    term = None if trimester is None else _whole("trimester", trimester)
+    if term is not None and term not in TRIMESTER_WEEKS:
+        raise ProfileError(f"trimester: {term} is not 1, 2 or 3")
+    if week is not None:
+        of_week = next(t for t, (lo, hi) in TRIMESTER_WEEKS.items() if lo <= week <= hi)
+        if term is not None and term != of_week:
+            raise ProfileError(f"trimester: {term} does not fit pregnancy week {week} "
+                               f"(trimester {of_week})")
+        term = of_week
+    before = None if pre_pregnancy_weight_kg is None else \
+        _number("pre_pregnancy_weight_kg", pre_pregnancy_weight_kg)
+    if before is not None and not 20 <= before <= 350:
+        raise ProfileError(f"pre_pregnancy_weight_kg: {before:g} is outside 20-350 kg")
+    months = None if postpartum_months is None else \
+        _whole("postpartum_months", postpartum_months)
+    if months is not None and not 0 <= months <= 12:
+        raise ProfileError(f"postpartum_months: {months} is outside 0-12 (the energy "
+                           "equations for lactation cover the first year)")
+    return week, term, before, months
+
+
+def _whole(name: str, value: object) -> int:
+    number = _number(name, value)
+    if number != int(number):
+        raise ProfileError(f"{name}: {value!r} is not a whole number")
+    return int(number)
 
 
 def _words(name: str, value: object) -> list[str]:
@@ -191,8 +263,10 @@ def _from_file(text: str, where: str) -> Override:
 
 #: A profile is a few hundred bytes; anything near this cap is not one.
 PROFILE_CAP: Final = 64 * KIB
+STAGE_KEYS: Final = ("pregnancy_week", "trimester", "pre_pregnancy_weight_kg",
+                     "postpartum_months")
 PROFILE_KEYS: Final = ("sex", "age", "life_stage", "weight_kg", "height_cm", "activity",
-                       "conditions", "medicines")
+                       "conditions", "medicines", *STAGE_KEYS)
 LIST_KEYS: Final = ("exclude", "include", "like", "dislike", "conditions", "medicines")
 PLAN_KEYS: Final = ("diet", "exclude", "include", "like", "dislike")
 
@@ -200,10 +274,13 @@ PLAN_KEYS: Final = ("diet", "exclude", "include", "like", "dislike")
 def read_profile_file(path: str | Path) -> dict[str, Any]:
     """Read a profile TOML file into a plain dict (profile fields, plan settings, targets).
 
-    Keys: ``sex age life_stage weight_kg height_cm activity conditions medicines``
-    (profile), ``diet exclude include like dislike`` (plan settings) and a ``[targets]``
-    table. Unknown keys are an error so a typo
-    is not silently ignored. Values are validated later, when merged with flags.
+    Keys: ``sex age life_stage weight_kg height_cm activity conditions medicines
+    pregnancy_week trimester pre_pregnancy_weight_kg postpartum_months`` (profile), ``diet
+    exclude include like dislike`` (plan settings), ``schema`` and a ``[targets]`` table.
+    Unknown keys are an error so a typo is not silently ignored; a schema other than
+    :data:`PROFILE_SCHEMA` is refused, and a file without one (saved by planner before
+    energy came from the NASEM 2023 equations, or written by hand) is read with a notice
+    in ``data["notices"]``. Values are validated later, when merged with flags.
     """
     file = Path(path)
     text = read_text(file, limit=PROFILE_CAP, error=ProfileError, what="profile file")
@@ -211,6 +288,17 @@ def read_profile_file(path: str | Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{file}: not a valid TOML profile ({exc})") from None
+    schema = data.pop("schema", None)
+    notices: list[str] = []
+    if schema is None:
+        notices.append(f"note: {file} has no schema line (saved by an older planner or "
+                       "written by hand): energy targets now come from the NASEM 2023 "
+                       "equations, not IOM 2005, so plans differ from earlier ones; run "
+                       "'planner profile init' again to save it in the current format")
+    elif schema != PROFILE_SCHEMA:
+        raise ProfileError(f"{file}: profile schema {schema!r} is not {PROFILE_SCHEMA!r} "
+                           "(saved by another planner version): save it again with "
+                           "'planner profile init'")
     unknown = sorted(set(data) - set(PROFILE_KEYS) - set(PLAN_KEYS) - {"targets"})
     if unknown:
         raise ProfileError(f"{file}: unknown key {unknown[0]!r} (known: "
@@ -222,6 +310,7 @@ def read_profile_file(path: str | Path) -> dict[str, Any]:
                                 and all(isinstance(v, str) for v in data[key])):
             raise ProfileError(f"{file}: {key} must be a list of names")
     data["overrides"] = overrides_from_mapping(data.pop("targets", {}), str(file))
+    data["notices"] = notices
     return data
 
 
@@ -241,6 +330,7 @@ class Settings:
     origin: str = "flags"  # where the base values came from, for messages
     like: tuple[str, ...] = ()  # soft preferences (exclude is the hard one)
     dislike: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()  # about the profile file, for stderr (an old format)
 
 
 def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | None = None,
@@ -262,6 +352,9 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     elif saved_file is not None and Path(saved_file).is_file():
         base, origin = read_profile_file(saved_file), str(saved_file)
     merged = {k: v for k, v in base.items() if k in PROFILE_KEYS}
+    if flags.get("life_stage") is not None and flags["life_stage"] != base.get("life_stage"):
+        for key in STAGE_KEYS:  # a saved pregnancy week does not follow into lactation
+            merged.pop(key, None)
     merged.update({k: v for k, v in flags.items() if k in PROFILE_KEYS and v is not None
                    and k not in LIST_KEYS})
     for key in ("conditions", "medicines"):  # the file's and the flags' add up
@@ -280,7 +373,8 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     # a flag wins over the file: --like liver takes liver off a saved dislike list
     like = tuple(x for x in like if x not in (flags.get("dislike") or ()))
     dislike = tuple(x for x in dislike if x not in (flags.get("like") or ()))
-    return Settings(profile, overrides, diet, exclude, include, origin, like, dislike)
+    return Settings(profile, overrides, diet, exclude, include, origin, like, dislike,
+                    tuple(base.get("notices", ())))
 
 
 def _toml_number(value: float) -> str:
@@ -298,8 +392,14 @@ def profile_toml(settings: Settings) -> str:
     import json
 
     p = settings.profile
-    lines = ["# planner profile: general nutrition settings, not medical advice", ""]
+    lines = ["# planner profile: general nutrition settings, not medical advice", "",
+             f"schema = {json.dumps(PROFILE_SCHEMA)}"]
+    # a trimester derived from the week is not written: the week says it
+    term = None if p.pregnancy_week is not None else p.trimester
     for key, value in (("sex", p.sex), ("age", p.age), ("life_stage", p.life_stage),
+                       ("pregnancy_week", p.pregnancy_week), ("trimester", term),
+                       ("pre_pregnancy_weight_kg", p.pre_pregnancy_weight_kg),
+                       ("postpartum_months", p.postpartum_months),
                        ("weight_kg", p.weight_kg), ("height_cm", p.height_cm),
                        ("activity", p.activity), ("conditions", list(p.conditions)),
                        ("medicines", list(p.medicines)), ("diet", settings.diet),

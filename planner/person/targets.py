@@ -9,7 +9,7 @@ its source (NASEM/IOM reports, NIH ODS fact sheets). For every nutrient a target
          cap is the 2019 Chronic Disease Risk Reduction intake (CDRR).
 ``ul``   the official Tolerable Upper Intake Level, with ``ul_note`` saying what it covers.
 
-Energy is the estimated energy requirement (EER) from the IOM 2005 equations (below),
+Energy is the estimated energy requirement (EER) from the NASEM 2023 equations (below),
 turned into a band (default +-10 %). Protein, fat and carbohydrate also carry their
 Acceptable Macronutrient Distribution Range (AMDR) as a percentage of energy.
 """
@@ -17,6 +17,7 @@ Acceptable Macronutrient Distribution Range (AMDR) as a percentage of energy.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,12 +26,12 @@ from typing import Any, Final
 from planner.errors import ProfileError
 from planner.food.nutrients import NUTRIENT_NAMES, display_name, unit_label
 from planner.person.health import active_rules
-from planner.person.profile import ACTIVITIES, Override, Profile
+from planner.person.profile import PA_CATEGORIES, Override, Profile
 
 DEFAULT_ENERGY_BAND: Final = 0.10
 
-EER_SOURCE: Final = ("IOM 2005 DRIs for Energy and Macronutrients, estimated energy "
-                     "requirement equations")
+EER_SOURCE: Final = ("NASEM 2023 Dietary Reference Intakes for Energy, estimated energy "
+                     "requirement equations (reproduced in Health Canada's DRI tables)")
 AMDR_SOURCE: Final = "IOM 2005 DRIs for Energy and Macronutrients, AMDR"
 
 
@@ -87,6 +88,9 @@ class Targets:
 
     profile: Profile
     items: Mapping[str, Target] = field(default_factory=dict)
+    #: what the energy equations had to assume (a pregnancy week...), said with warnings
+    assumed: tuple[str, ...] = ()
+    energy_equation: str = ""  # the NASEM 2023 equation used, in words
 
     def __getitem__(self, nutrient: str) -> Target:
         return self.items[nutrient]
@@ -100,8 +104,9 @@ class Targets:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Overrides that go below a DRI minimum or above an upper limit, in words."""
-        out = []
+        """What the energy equations assumed, then overrides that go below a DRI minimum
+        or above an upper limit, in words."""
+        out = list(self.assumed)
         for n, t in self.items.items():
             dri = t.dri
             if not t.overridden or dri is None or t.health:
@@ -121,6 +126,8 @@ class Targets:
 
     def as_dict(self) -> dict[str, Any]:
         return {"schema": "planner.targets/1", "profile": self.profile.as_dict(),
+                "energy": {"source": EER_SOURCE, "equation": self.energy_equation,
+                           "assumed": list(self.assumed)},
                 "targets": {n: t.as_dict() for n, t in self.items.items()},
                 "overridden": list(self.overridden), "warnings": list(self.warnings)}
 
@@ -186,17 +193,67 @@ _REFERENCE_BODY: Final[Mapping[tuple[str, int], tuple[float, float]]] = {
     ("male", 9): (1.44, 36.0), ("male", 14): (1.74, 61.0), ("male", 19): (1.77, 70.0),
     ("female", 9): (1.44, 37.0), ("female", 14): (1.63, 54.0), ("female", 19): (1.63, 57.0),
 }
-# Physical activity coefficients of the IOM 2005 EER equations, by activity level.
-_PA: Final[Mapping[tuple[str, bool], tuple[float, float, float, float]]] = {
-    ("male", True): (1.00, 1.11, 1.25, 1.48),  # men 19+
-    ("female", True): (1.00, 1.12, 1.27, 1.45),  # women 19+
-    ("male", False): (1.00, 1.13, 1.26, 1.42),  # boys 9-18
-    ("female", False): (1.00, 1.16, 1.31, 1.56),  # girls 9-18
+REFERENCE_BODY_SOURCE: Final = "IOM 2005 DRI reference height and weight"
+
+# NASEM 2023 total-energy-expenditure equations, kcal/day =
+#   intercept + a * age (y) + h * height (cm) + w * weight (kg),
+# as (intercept, a, h, w) by sex and physical-activity category (our activity levels
+# stand for the report's inactive, low active, active and very active; PA_CATEGORIES).
+# Adults 19+: NASEM 2023, summary table of EER equations for adults.
+_ADULT_TEE: Final[Mapping[tuple[str, str], tuple[float, float, float, float]]] = {
+    ("male", "sedentary"): (753.07, -10.83, 6.50, 14.10),
+    ("male", "low"): (581.47, -10.83, 8.30, 14.94),
+    ("male", "active"): (1004.82, -10.83, 6.52, 15.91),
+    ("male", "very_active"): (-517.88, -10.83, 15.61, 19.11),
+    ("female", "sedentary"): (584.90, -7.01, 5.72, 11.71),
+    ("female", "low"): (575.77, -7.01, 6.60, 12.14),
+    ("female", "active"): (710.25, -7.01, 6.54, 12.34),
+    ("female", "very_active"): (511.83, -7.01, 9.07, 12.56),
 }
-#: Extra energy for pregnancy (2nd trimester, IOM 2005: +340 kcal; 1st +0, 3rd +452) and
-#: lactation (first 6 months: +500 kcal for milk minus 170 kcal weight loss = +330).
-LIFE_STAGE_ENERGY: Final[Mapping[str, float]] = {"general": 0.0, "pregnancy": 340.0,
-                                                 "lactation": 330.0}
+# Children 3-18: NASEM 2023 Table 5-5; the EER adds the energy cost of growth below.
+_CHILD_TEE: Final[Mapping[tuple[str, str], tuple[float, float, float, float]]] = {
+    ("male", "sedentary"): (-447.51, 3.68, 13.01, 13.15),
+    ("male", "low"): (19.12, 3.68, 8.62, 20.28),
+    ("male", "active"): (-388.19, 3.68, 12.66, 20.46),
+    ("male", "very_active"): (-671.75, 3.68, 15.38, 23.25),
+    ("female", "sedentary"): (55.59, -22.25, 8.43, 17.07),
+    ("female", "low"): (-297.54, -22.25, 12.77, 14.73),
+    ("female", "active"): (-189.55, -22.25, 11.74, 18.34),
+    ("female", "very_active"): (-709.59, -22.25, 18.22, 14.25),
+}
+#: Energy cost of growth, kcal/day (NASEM 2023 Table 5-5): (sex, first year of group).
+GROWTH_ENERGY: Final[Mapping[tuple[str, int], float]] = {
+    ("male", 9): 25.0, ("female", 9): 30.0, ("male", 14): 20.0, ("female", 14): 20.0,
+}
+# Pregnancy, 2nd and 3rd trimesters (NASEM 2023): intercept + a * age + h * height (cm)
+# + w * pre-pregnancy weight (kg) + 9.16 * gestational week, plus tissue deposition.
+_PREGNANCY_TEE: Final[Mapping[str, tuple[float, float, float, float]]] = {
+    "sedentary": (1131.20, -2.04, 0.34, 12.15),
+    "low": (693.35, -2.04, 5.73, 10.20),
+    "active": (-223.84, -2.04, 13.23, 8.15),
+    "very_active": (-779.72, -2.04, 18.45, 8.73),
+}
+GESTATION_KCAL_PER_WEEK: Final = 9.16
+#: Energy cost of tissue deposition in the 2nd and 3rd trimesters by pre-pregnancy BMI
+#: (NASEM 2023 Table 5-13, rounded): (BMI below, kcal/day); 30 and over: -50.
+PREGNANCY_DEPOSITION: Final = ((18.5, 300.0), (25.0, 200.0), (30.0, 150.0),
+                               (math.inf, -50.0))
+#: The week the equation uses for a 2nd or 3rd trimester given without a week (and the
+#: 2nd trimester, week 20, is assumed when a pregnancy has neither).
+TRIMESTER_ASSUMED_WEEK: Final = {2: 20, 3: 34}
+#: Lactation (NASEM 2023 Table 5-14, rounded): months postpartum -> (energy in milk,
+#: energy from the mother's weight loss), kcal/day, added to the nonpregnant EER.
+LACTATION_ENERGY: Final = {"0-6": (540.0, 140.0), "7-12": (380.0, 0.0)}
+
+
+@dataclass(frozen=True)
+class EnergyRequirement:
+    """The EER in kcal/day, the equation that gave it and what it had to assume."""
+
+    kcal: float
+    equation: str  # e.g. "women 19+, low active: 575.77 - 7.01 age + 6.60 ht + 12.14 wt"
+    assumed: tuple[str, ...] = ()  # said loudly wherever the targets go
+    reference_body: bool = False
 
 
 def body_size(profile: Profile) -> tuple[float, float, bool]:
@@ -208,27 +265,95 @@ def body_size(profile: Profile) -> tuple[float, float, bool]:
     return height, weight, profile.height_cm is None or profile.weight_kg is None
 
 
-def estimated_energy_requirement(profile: Profile) -> float:
-    """Return the EER in kcal/day (IOM 2005 equations for ages 9-18 and 19+).
+def _tee(coef: tuple[float, float, float, float], age: float, height_cm: float,
+         weight: float) -> float:
+    intercept, a, h, w = coef
+    return intercept + a * age + h * height_cm + w * weight
 
-    Men 19+:    662 - 9.53 age + PA (15.91 wt + 539.6 ht)
-    Women 19+:  354 - 6.91 age + PA (9.36 wt + 726 ht)
-    Boys 9-18:  88.5 - 61.9 age + PA (26.7 wt + 903 ht) + 25
-    Girls 9-18: 135.3 - 30.8 age + PA (10 wt + 934 ht) + 25
-    (wt in kg, ht in m, PA the activity coefficient), plus the pregnancy or lactation increment.
-    Missing weight or height fall back to the DRI reference body size for the age group.
+
+def _terms(coef: tuple[float, float, float, float]) -> str:
+    intercept, a, h, w = coef
+    return (f"{intercept:.2f} {'-' if a < 0 else '+'} {abs(a):.2f} age + {h:.2f} ht "
+            f"+ {w:.2f} wt")
+
+
+def energy_requirement(profile: Profile) -> EnergyRequirement:
+    """Return the EER from the NASEM 2023 "Dietary Reference Intakes for Energy" equations.
+
+    Adults 19+: TEE by sex and activity category (age in years, height in cm, weight in
+    kg). Children 9-18: the 3-18 equations plus the energy cost of growth (boys 25 and
+    girls 30 kcal/day at 9-13, 20 at 14-18). Pregnancy: the nonpregnant EER in the 1st
+    trimester; in the 2nd and 3rd the pregnancy equation with the pre-pregnancy weight
+    and the gestational week, plus tissue deposition by pre-pregnancy BMI (300, 200, 150
+    or -50 kcal/day). Lactation: the nonpregnant EER plus the energy in milk minus what
+    the mother's weight loss supplies (0-6 months +540 - 140, 7-12 months +380).
+    Missing height or weight fall back to the DRI reference body for the age group; a
+    pregnancy without a week or trimester assumes the 2nd trimester (week 20), lactation
+    without months postpartum the first 6 months, and both say so in ``assumed``.
     """
-    height, weight, _ = body_size(profile)
-    adult = profile.age >= 19
-    pa = _PA[(profile.sex, adult)][ACTIVITIES.index(profile.activity)]
-    age = profile.age
-    if profile.sex == "male":
-        eer = (662 - 9.53 * age + pa * (15.91 * weight + 539.6 * height) if adult
-               else 88.5 - 61.9 * age + pa * (26.7 * weight + 903 * height) + 25)
-    else:
-        eer = (354 - 6.91 * age + pa * (9.36 * weight + 726 * height) if adult
-               else 135.3 - 30.8 * age + pa * (10 * weight + 934 * height) + 25)
-    return eer + LIFE_STAGE_ENERGY[profile.life_stage]
+    height_m, weight, reference = body_size(profile)
+    height = height_m * 100
+    age, sex, level = profile.age, profile.sex, profile.activity
+    category = PA_CATEGORIES[level]
+    assumed: list[str] = []
+    stage = profile.life_stage
+    if stage == "pregnancy":
+        if profile.pre_pregnancy_weight_kg is not None:
+            weight = profile.pre_pregnancy_weight_kg
+        elif profile.weight_kg is not None:
+            assumed.append("energy: no pre-pregnancy weight given (--pre-pregnancy-weight); "
+                           f"your weight now ({profile.weight_kg:g} kg) stands in for it, "
+                           "which overstates the requirement later in pregnancy")
+        week = profile.pregnancy_week
+        trimester = profile.trimester
+        if trimester is None:
+            trimester, week = 2, TRIMESTER_ASSUMED_WEEK[2]
+            assumed.append("ASSUMED: pregnancy with no week or trimester given; energy is "
+                           "for the 2nd trimester (week 20). Give --pregnancy-week N or "
+                           "--trimester 1|2|3 for your own number")
+        elif week is None and trimester != 1:
+            week = TRIMESTER_ASSUMED_WEEK[trimester]
+            assumed.append(f"energy: trimester {trimester} without a week; the equation "
+                           f"uses week {week} (--pregnancy-week N is more exact)")
+        if trimester >= 2:
+            assert week is not None
+            coef = _PREGNANCY_TEE[level]
+            bmi = weight / height_m ** 2
+            deposition = next(kcal for below, kcal in PREGNANCY_DEPOSITION if bmi < below)
+            kcal = _tee(coef, age, height, weight) + GESTATION_KCAL_PER_WEEK * week \
+                + deposition
+            return EnergyRequirement(
+                kcal, f"pregnancy, trimester {trimester}, week {week}, {category}: "
+                f"{_terms(coef)} + 9.16 week + {deposition:g} deposition (pre-pregnancy "
+                f"BMI {bmi:.1f}); wt is pre-pregnancy weight", tuple(assumed), reference)
+    adult = age >= 19
+    coef = (_ADULT_TEE if adult else _CHILD_TEE)[(sex, level)]
+    kcal = _tee(coef, age, height, weight)
+    who = ("men" if sex == "male" else "women") + " 19+" if adult else \
+        ("boys" if sex == "male" else "girls") + f" {'9-13' if age < 14 else '14-18'}"
+    equation = f"{who}, {category}: {_terms(coef)}"
+    if not adult:
+        growth = GROWTH_ENERGY[(sex, 9 if age < 14 else 14)]
+        kcal += growth
+        equation += f" + {growth:g} growth"
+    if stage == "pregnancy":
+        equation = f"pregnancy, trimester 1 (the nonpregnant EER): {equation}"
+    elif stage == "lactation":
+        months = profile.postpartum_months
+        if months is None:
+            assumed.append("ASSUMED: breastfeeding with no months postpartum given; energy "
+                           "is for 0-6 months. Give --postpartum-months N")
+        period = "7-12" if months is not None and months > 6 else "0-6"
+        milk, loss = LACTATION_ENERGY[period]
+        kcal += milk - loss
+        equation = (f"lactation, {period} months postpartum: {equation} + {milk:g} milk"
+                    + (f" - {loss:g} weight loss" if loss else ""))
+    return EnergyRequirement(kcal, equation, tuple(assumed), reference)
+
+
+def estimated_energy_requirement(profile: Profile) -> float:
+    """Return the EER in kcal/day (see :func:`energy_requirement`)."""
+    return energy_requirement(profile).kcal
 
 
 # ------------------------------------------------------------------ targets
@@ -244,11 +369,12 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
     first, _ = age_group(profile.age, profile.life_stage)
     table = _dri_table()
     items: dict[str, Target] = {}
-    eer = estimated_energy_requirement(profile)
-    reference = body_size(profile)[2]
+    energy = energy_requirement(profile)
+    eer = energy.kcal
     items["energy_kcal"] = Target(
-        "energy_kcal", eer * (1 - energy_band), eer * (1 + energy_band), "EER", EER_SOURCE
-        + (" (DRI reference height and weight)" if reference else ""),
+        "energy_kcal", eer * (1 - energy_band), eer * (1 + energy_band), "EER",
+        f"{EER_SOURCE}; {energy.equation}"
+        + (f" ({REFERENCE_BODY_SOURCE} where not given)" if energy.reference_body else ""),
         ul_note=f"band +-{energy_band * 100:g} % around the EER of {eer:,.0f} kcal",
         value=eer)
     child = profile.age < 19
@@ -282,7 +408,8 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
                                    source=f"{items[n].source}; no minimum with {rule.label}: "
                                           "your clinician's limit applies")
     ordered = {n: items[n] for n in NUTRIENT_NAMES if n in items}
-    return Targets(profile, _apply(ordered, overrides, energy_band))
+    return Targets(profile, _apply(ordered, overrides, energy_band), energy.assumed,
+                   energy.equation)
 
 
 def _apply(items: dict[str, Target], overrides: Sequence[Override],

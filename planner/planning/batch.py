@@ -87,7 +87,8 @@ TABLES: Final = ("items", "days", "people")
 #: Columns a people table may have; target.<nutrient>[.max] columns come on top.
 COLUMNS: Final = ("id", "sex", "age", "life_stage", "weight", "height", "activity", "diet",
                   "exclude", "include", "like", "dislike", "conditions", "medicines", "days",
-                  "seed")
+                  "seed", "pregnancy_week", "trimester", "pre_pregnancy_weight",
+                  "postpartum_months")
 LIST_COLUMNS: Final = ("exclude", "include", "like", "dislike", "conditions", "medicines")
 STATUSES: Final = ("ok", "infeasible", "invalid", "error")
 #: People per chunk at most (a chunk is one task and one set of parts).
@@ -207,7 +208,9 @@ def request(row: Mapping[str, str]) -> tuple[Any, list[Any], PlanOptions]:
 
     profile = make_profile(value("sex"), value("age"), value("life_stage") or "general",
                            value("weight"), value("height"), value("activity"),
-                           words("conditions"), words("medicines"))
+                           words("conditions"), words("medicines"),
+                           value("pregnancy_week"), value("trimester"),
+                           value("pre_pregnancy_weight"), value("postpartum_months"))
     overrides = []
     for key, text in row.items():
         if key.startswith("target.") and text:

@@ -44,6 +44,8 @@ HIGHS_HEURISTIC_EFFORT: Final = 0.05
 #: limit, unlike a time limit, stops at the same point on any machine, so plans stay
 #: reproducible.
 HIGHS_MAX_NODES: Final = 100
+#: Dishes per meal the integer pass may choose besides those the LP relaxation uses.
+POOL_DISHES: Final = 3
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,20 @@ class UnitLimit:
 
 
 @dataclass(frozen=True)
+class DishOption:
+    """One dish a meal may be: the meal is exactly one of its slot's options. Only the
+    ``members`` candidates may be used when it is chosen, and each ``parts`` entry
+    (candidates, lo, hi) then holds between lo and hi used candidates. ``cost`` is
+    charged when it is chosen."""
+
+    name: str
+    slot: int
+    members: np.ndarray
+    parts: Sequence[tuple[np.ndarray, int, int]]
+    cost: float = 0.0
+
+
+@dataclass(frozen=True)
 class DayProblem:
     """One day's meal-planning model, in arrays indexed by candidate (a food in a slot).
 
@@ -159,6 +175,7 @@ class DayProblem:
     exclusive: Sequence[tuple[str, Sequence[np.ndarray]]] = ()
     energy_target: float | None = None
     energy_weight: float = 0.0
+    dishes: Sequence[DishOption] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +184,7 @@ class DaySolution:
     slack: Mapping[str, float]  # bound name -> relative miss (0 when met)
     info: SolverInfo
     objective: float
+    dishes: Sequence[int] = ()  # indices into problem.dishes of the chosen dishes
 
 
 def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> DaySolution:
@@ -228,6 +246,7 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
             for i in members:
                 lp += _expr([*used[int(i)], (mark, -1.0)]) <= 0, f"x_{name}_{g}_{int(i)}"
         lp += _expr(marks) <= 1, f"exclusive_{name}"
+    chosen = _add_dishes(lp, problem.dishes, used, problem.slot, objective)
     if problem.energy_target:
         over = lp.add_variable("energy_over", 0)
         under = lp.add_variable("energy_under", 0)
@@ -258,21 +277,60 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
               if k in hard and (v.varValue or 0.0) <= 1e-9]
     backend.set_upper(strict, 0.0)
     keep = _pool(problem, amounts())
+    dish_keep = _dish_pool(problem, np.array([y.varValue or 0.0 for y in chosen]), keep)
     outside = [z for j in np.flatnonzero(~keep) for z, _ in levels[j]]
+    outside += [chosen[k] for k in np.flatnonzero(~dish_keep)]
     backend.set_upper(outside, 0.0)
     info = backend.run(mip=True)
-    if info.status == "infeasible":
+    if info.status in ("infeasible", "no solution"):
         seconds += info.seconds
         backend.set_upper(outside, 1.0)
         info = backend.run(mip=True)
-    if info.status == "infeasible":
+    if info.status in ("infeasible", "no solution"):
         seconds += info.seconds
         backend.set_upper(strict, None)
         info = backend.run(mip=True)
+    if info.status == "no solution":
+        raise SolverError(f"no meal plan for a day was found within the solver's limit "
+                          f"({options.time_limit:g} s a pass); try again on a less busy "
+                          "machine, or with fewer exclusions")
     slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
     info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)
     values = np.rint(amounts()).astype(int)
-    return DaySolution(values, slack, info, float(pulp.value(lp.objective) or 0.0))
+    picked = [k for k, y in enumerate(chosen) if (y.varValue or 0.0) > 0.5]
+    return DaySolution(values, slack, info, float(pulp.value(lp.objective) or 0.0), picked)
+
+
+def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
+                used: Sequence[Sequence[tuple[Any, float]]], slot: np.ndarray,
+                objective: list[tuple[Any, float]]) -> list[Any]:
+    """Each meal with dish options is exactly one of them: one binary per dish, a
+    candidate used only if a chosen dish has it (never, in a meal with dishes, if none
+    does), each part of the chosen dish within its counts. Return the dish binaries, in
+    the order of ``dishes``."""
+    chosen = [lp.add_variable(f"dish{k}", 0, 1, cat="Binary") for k in range(len(dishes))]
+    by_slot: dict[int, list[int]] = {}
+    offers: dict[int, list[int]] = {}
+    for k, dish in enumerate(dishes):
+        by_slot.setdefault(dish.slot, []).append(k)
+        for i in dish.members:
+            offers.setdefault(int(i), []).append(k)
+        if dish.cost:
+            objective.append((chosen[k], float(dish.cost)))
+    for k, dish in enumerate(dishes):
+        for p, (members, lo, hi) in enumerate(dish.parts):
+            terms = [t for i in members for t in used[int(i)]]
+            if lo > 0:
+                lp += _expr([*terms, (chosen[k], -float(lo))]) >= 0, f"dish{k}_part{p}_lo"
+            if hi < len(members):
+                lp += _expr([*terms, (chosen[k], float(len(members) - hi))]) \
+                    <= len(members), f"dish{k}_part{p}_hi"
+    for s, ks in by_slot.items():
+        lp += _expr((chosen[k], 1.0) for k in ks) == 1, f"one_dish_slot{s}"
+    for i in np.flatnonzero(np.isin(slot, list(by_slot))):
+        ks = offers.get(int(i), [])
+        lp += _expr([*used[int(i)], *((chosen[k], -1.0) for k in ks)]) <= 0, f"in_dish{i}"
+    return chosen
 
 
 class _PulpBackend:
@@ -376,6 +434,11 @@ class _HighsBackend:
             if status in (highspy.HighsModelStatus.kInfeasible,
                           highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 return SolverInfo("HiGHS", "infeasible", seconds, None)
+            if mip and status in (highspy.HighsModelStatus.kTimeLimit,
+                                  highspy.HighsModelStatus.kSolutionLimit,
+                                  highspy.HighsModelStatus.kIterationLimit):
+                # stopped before a first solution: the caller loosens the model
+                return SolverInfo("HiGHS", "no solution", seconds, None)
             raise SolverError(f"solver failed: HiGHS status "
                               f"{self.highs.modelStatusToString(status)} after "
                               f"{seconds:.1f} s (time limit {self.options.time_limit:g} s)")
@@ -419,6 +482,25 @@ def _highs_options(options: SolverOptions) -> dict[str, Any]:
 POOL_PER_SLOT: Final = 8
 POOL_PER_NEED: Final = 3
 POOL_PER_BOUND: Final = 5
+
+
+def _dish_pool(problem: DayProblem, relaxed: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The dishes the integer pass may choose: those the LP uses and the cheapest
+    POOL_DISHES of each meal; the cheapest few foods of each of their required parts
+    join the food pool (``keep``, changed in place) so that each stays makeable."""
+    out = relaxed > 1e-6
+    cost = np.array([d.cost for d in problem.dishes])
+    slots = np.array([d.slot for d in problem.dishes], dtype=int)
+    for s in set(slots.tolist()):
+        members = np.flatnonzero(slots == s)
+        out[members[np.argsort(cost[members], kind="stable")[:POOL_DISHES]]] = True
+    item_cost = problem.item_cost
+    for k in np.flatnonzero(out):
+        for members, lo, _ in problem.dishes[int(k)].parts:
+            if lo > 0 and len(members):
+                m = np.asarray(members, dtype=int)
+                keep[m[np.argsort(item_cost[m], kind="stable")[:POOL_PER_NEED]]] = True
+    return out
 
 
 def _pool(problem: DayProblem, relaxed: np.ndarray) -> np.ndarray:

@@ -88,6 +88,7 @@ import pandas as pd
 
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
 from planner.food.catalogue import (
+    ALLERGENS,
     SLOTS,
     Catalogue,
     excluded_by,
@@ -99,6 +100,7 @@ from planner.food.catalogue import (
 )
 from planner.food.data import FoodTable
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.meals.dishes import Dish, Dishes, dish_of, load_dishes
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
 from planner.meals.rules import (
     COUNT_MEASURES,
@@ -123,6 +125,7 @@ from planner.planning.model import (
     Bound,
     Count,
     DayProblem,
+    DishOption,
     Need,
     SolverInfo,
     SolverOptions,
@@ -169,6 +172,9 @@ W_ENERGY: Final = 60.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
 #: cost, not a variable per purchase: purchase variables made each day 60 % slower.
 W_PURCHASE: Final = 1.2
+#: A dish is served on at most this many days of any 7, never two days running.
+DISH_MAX_DAYS: Final = 2
+W_DISH_REPEAT: Final = 0.6  # per earlier day (in the last 6) the dish was served
 W_SAME_MEAL: Final = 0.4  # per earlier day (in the last 6) the food was in the same meal
 W_OVER_LIST: Final = 6.0  # per food beyond the shopping list's budget for the week
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
@@ -364,6 +370,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if missing:
         raise safety_error(missing)
     foods, included_ids = check_plan_options(catalogue, options)
+    dishes = None if catalogue.generic else load_dishes()
+    if dishes is not None:
+        foods = foods[dishes.suited(foods, options.diet,
+                                    [*included_ids, *_liked(catalogue, options)])]
     _check_fixed(fixed, plan_slots or {}, options)
     must_know = sorted({n for rule in health for n in rule.unknown_out})
     if must_know:
@@ -380,6 +390,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if len(data.ids) > MAX_CANDIDATES:
         data = _screen(data, included_ids, options.seed)
     choosable = data
+    menu = None if dishes is None else _menu(dishes, data.entries, plan_slots or {}, options)
     data = _with_fixed(data, fixed, table, catalogue.entries)
     included = np.isin(np.array(data.ids), included_ids)
     applied = applied_targets(targets, options)
@@ -388,7 +399,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        _preferences(catalogue, data, options), plan_slots or {},
                        best_effort, catalogue.entries,
                        {(d, SLOTS.index(s)): frozenset(ids)
-                        for (d, s), ids in (avoid or {}).items()})
+                        for (d, s), ids in (avoid or {}).items()}, menu)
     attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
     limit = min(options.staple_max_days, WINDOW)
@@ -431,7 +442,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         notes += (f"--exclude {name} removed {len(removed)} food(s): {shown}.",)
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
-                 f"of 7 (asked: {options.max_days}).", *notes)
+                 f"of 7 (asked: {options.max_days})"
+                 + (f" and dishes on up to {dish_max_days(attempt)}." if dishes else "."),
+                 *notes)
     waived: set[tuple[str, str]] = set()
     if best_effort and shortfalls:
         notes = (*_best_effort_notes(shortfalls, day_plans, table), *notes)
@@ -480,6 +493,26 @@ def _preferences(catalogue: Catalogue, data: _Data, options: PlanOptions
         raise PlanRequestError(f"like and dislike both name {names}")
     return np.array([-W_LIKE if f in liked else W_DISLIKE if f in disliked else 0.0
                      for f in data.ids])
+
+
+def _liked(catalogue: Catalogue, options: PlanOptions) -> set[str]:
+    return {f for name in options.like for f in matching_foods(catalogue, name, "like")}
+
+
+def _menu(dishes: Dishes, entries: pd.DataFrame, plan_slots: Mapping[int, frozenset[str]],
+          options: PlanOptions) -> dict[str, list[Dish]]:
+    """Per meal, the dishes the allowed foods can make; a meal to plan with none is a
+    request that cannot be met (one line naming the meal)."""
+    menu = {s: dishes.for_slot(s, entries) for s in SLOTS}
+    wanted = {s for d in range(1, options.days + 1)
+              for s in plan_slots.get(d, frozenset(SLOTS))}
+    empty = [s for s in SLOTS if s in wanted and not menu[s]]
+    if empty:
+        raise InfeasiblePlanError(
+            f"no {empty[0]} dish can be made from the foods your diet and exclusions "
+            "allow; allow more foods (planner/meals/dishes.csv lists the dishes)",
+            suggestions=("allow more foods",))
+    return menu
 
 
 def _best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],
@@ -561,6 +594,18 @@ class _Context:
     catalogue: pd.DataFrame | None = None  # every catalogue entry (food groups of items)
     #: (day, slot index) -> food ids that meal does without where it can
     avoid: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    #: slot name -> the dishes the person's foods can make there (None: whole-table
+    #: plans, which have no roles, so meals are not dishes)
+    menu: Mapping[str, Sequence[Dish]] | None = None
+
+    @functools.cached_property
+    def dish_fits(self) -> dict[str, list[np.ndarray]]:
+        """Dish id -> per component, which rows of ``data`` fit it (fixed rows never)."""
+        if self.menu is None:
+            return {}
+        choosable = self.data.fixed_day == 0
+        return {d.id: [m & choosable for m in d.fits(self.data.entries)]
+                for dishes in self.menu.values() for d in dishes}
 
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
@@ -596,7 +641,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
             history.record(day, units, data, {(int(f), int(data.fixed_slot[f]))
                                               for f in rows})
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
-                                   data, table, context.catalogue)
+                                   data, table, context.catalogue, menu=context.menu)
     for day in range(1, options.days + 1):
         if day in plans:
             continue
@@ -608,7 +653,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
                 f"day {day}: the meal rules cannot be met with the foods allowed "
                 f"({int(np.sum(data.fixed_day == 0))} foods after diet and exclusions); "
                 "allow more foods or raise --max-days", day=day,
-                suggestions=("relax an exclusion", "raise --max-days"))
+                suggestions=("allow more foods", "raise --max-days"))
         for key, slack in solution.slack.items():
             bound = bound_info.get(key)
             if bound is not None and bound.hard and not met(slack):
@@ -618,8 +663,11 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
         history.record(day, units_by_food, data,
                        {(int(problem.food[i]), int(problem.slot[i]))
                         for i in np.flatnonzero(solution.units > 0)})
+        served = {problem.dishes[k].slot: problem.dishes[k].name for k in solution.dishes}
+        history.dishes[day] = served
         plans[day] = _day_plan(day, problem.food, problem.slot, solution.units, data, table,
-                               context.catalogue)
+                               context.catalogue, _dish_objects(context, served),
+                               context.menu)
     day_plans = [plans[d] for d in range(1, options.days + 1)]
     return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options)
 
@@ -632,8 +680,8 @@ def check_plan_options(catalogue: Catalogue, options: PlanOptions
     _check_options(options)
     foods = select(catalogue, options.diet, options.exclude)
     if foods.empty:
-        raise InfeasiblePlanError("no foods left after the diet and exclusions; relax an "
-                                  "exclusion", suggestions=("relax an exclusion",))
+        raise InfeasiblePlanError("no foods left after the diet and exclusions",
+                                  suggestions=("allow more foods",))
     return foods, _resolve_includes(catalogue, foods, options.include)
 
 
@@ -694,6 +742,17 @@ class _Data:
     fixed_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     fixed_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     fixed_items: Mapping[int, PlanItem] = field(default_factory=dict)
+    #: per row and slot (in SLOTS order): the most units at one meal (side_portions.csv);
+    #: empty: no caps beyond ``levels``
+    slot_cap: np.ndarray = field(default_factory=lambda: np.zeros((0, len(SLOTS))))
+
+    def levels_at(self, row: int, slot: int) -> list[int]:
+        """The units row ``row`` may be served in at meal ``slot``."""
+        levels = self.levels[row]
+        if row >= len(self.slot_cap):
+            return levels
+        cap = self.slot_cap[row, slot]
+        return [k for k in levels if k <= cap] or [min(levels)]
 
     def subset(self, index: np.ndarray) -> _Data:
         """The rows ``index`` of a table without fixed rows."""
@@ -705,7 +764,8 @@ class _Data:
                      [self.levels[i] for i in index], self.day_units[index],
                      self.step[index], self.role[index], self.kind[index], self.buy[index],
                      self.staple[index], self.main[index], np.arange(len(index)),
-                     np.zeros(len(index), dtype=int), np.full(len(index), -1))
+                     np.zeros(len(index), dtype=int), np.full(len(index), -1),
+                     slot_cap=self.slot_cap[index] if len(self.slot_cap) else self.slot_cap)
 
 
 def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
@@ -732,10 +792,18 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
               for f in range(len(ids))]
     staple = foods["tags"].map(lambda t: "staple" in t).to_numpy(dtype=bool)
     day_units = np.array([max(lv) for lv in levels]) + np.floor(1 / step + 1e-9).astype(int)
+    slot_cap = np.full((len(ids), len(SLOTS)), np.inf)
+    if rules.sides:
+        rows = [{str(k): float(v) for k, v in r.items()} for r in measures.to_dict("records")]
+        for f in range(len(ids)):
+            for s, slot in enumerate(SLOTS):
+                cap = rules.side_cap(role[f], slot, age, energy_kcal, rows[f])
+                if cap is not None:
+                    slot_cap[f, s] = max(1, math.floor(cap / step[f] + 1e-6))
     return _Data(ids, foods, per_unit, per_measure, unknown, levels, day_units, step, role,
                  foods["kind"].to_numpy(dtype=str), foods["buy"].to_numpy(dtype=str), staple,
                  role == "main", np.arange(len(ids)), np.zeros(len(ids), dtype=int),
-                 np.full(len(ids), -1))
+                 np.full(len(ids), -1), slot_cap=slot_cap)
 
 
 def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
@@ -797,7 +865,9 @@ def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
         np.concatenate([data.fixed_day, np.array([f.day for f in fixed], dtype=int)]),
         np.concatenate([data.fixed_slot, np.array([SLOTS.index(f.slot) for f in fixed],
                                                    dtype=int)]),
-        {n + j: f.item for j, f in enumerate(fixed)})
+        {n + j: f.item for j, f in enumerate(fixed)},
+        np.concatenate([data.slot_cap, np.full((k, len(SLOTS)), np.inf)])
+        if len(data.slot_cap) else data.slot_cap)
 
 
 def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, AppliedTarget]:
@@ -869,6 +939,26 @@ class _History:
     def __init__(self, n: int) -> None:
         self.n = n
         self.days: dict[int, _DayRecord] = {}
+        self.dishes: dict[int, dict[int, str]] = {}  # day -> slot index -> dish id
+
+    def dish_days(self, day: int) -> dict[str, int]:
+        """Per dish: the most decided days it is served on in any 7-day window that holds
+        ``day`` (a dish counts once a day)."""
+        near = [d for d in self.dishes if d != day and abs(d - day) < WINDOW]
+        best: dict[str, int] = {}
+        for first in range(day - WINDOW + 1, day + 1):
+            counts: dict[str, int] = {}
+            for d in near:
+                if first <= d < first + WINDOW:
+                    for dish in set(self.dishes[d].values()):
+                        counts[dish] = counts.get(dish, 0) + 1
+            for dish, c in counts.items():
+                best[dish] = max(best.get(dish, 0), c)
+        return best
+
+    def dishes_next_door(self, day: int) -> set[str]:
+        """Dishes served the day before or after (decided days)."""
+        return {dish for d in (day - 1, day + 1) for dish in self.dishes.get(d, {}).values()}
 
     def record(self, day: int, units: np.ndarray, data: _Data,
                placed: set[tuple[int, int]]) -> None:
@@ -890,16 +980,26 @@ class _History:
     def _near(self, day: int) -> list[int]:
         return [d for d in self.days if d != day and abs(d - day) < WINDOW]
 
-    def count_recent(self, day: int) -> np.ndarray:
+    def count_recent(self, day: int, group: np.ndarray | None = None) -> np.ndarray:
         """Per food: the most decided days it is eaten on in any 7-day window that holds
-        ``day`` (planned in order: the previous 6 days)."""
+        ``day`` (planned in order: the previous 6 days). With ``group`` (a code per food,
+        such as its kind), a day counts when any food of the same group is eaten: raw
+        and cooked kale, or fried and poached eggs, are one food for variety."""
         near = self._near(day)
         best = np.zeros(self.n, dtype=int)
         for first in range(day - WINDOW + 1, day + 1):
             days = [d for d in near if first <= d < first + WINDOW]
             if days:
-                best = np.maximum(best, np.sum([self.days[d].eaten for d in days], axis=0))
+                best = np.maximum(best, np.sum([self._eaten(d, group) for d in days], axis=0))
         return best
+
+    def _eaten(self, day: int, group: np.ndarray | None) -> np.ndarray:
+        eaten = self.days[day].eaten
+        if group is None:
+            return eaten
+        hit = np.zeros(int(group.max()) + 1 if len(group) else 0, dtype=bool)
+        hit[group[eaten]] = True
+        return np.asarray(hit[group])
 
     def same_meal(self, day: int, food: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Per candidate: decided days within 6 of ``day`` with that food at that meal."""
@@ -907,12 +1007,13 @@ class _History:
         return np.array([sum((int(f), int(s)) in p for p in placed)
                          for f, s in zip(food, slot, strict=True)], dtype=float)
 
-    def neighbours(self, day: int) -> np.ndarray:
-        """Foods eaten the day before or after (decided days)."""
+    def neighbours(self, day: int, group: np.ndarray | None = None) -> np.ndarray:
+        """Foods eaten the day before or after (decided days); with ``group``, foods of a
+        group eaten then (see :meth:`count_recent`)."""
         out = np.zeros(self.n, dtype=bool)
         for d in (day - 1, day + 1):
             if d in self.days:
-                out |= self.days[d].eaten
+                out |= self._eaten(d, group)
         return out
 
     def block_start(self, day: int) -> int:
@@ -985,8 +1086,10 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     planned_slots = context.slots(day)
     recent = history.count_recent(day)
     yesterday = history.neighbours(day)
+    kinds = _kind_codes(data)
     limit = np.where(data.staple, options.staple_max_days, options.max_days)
-    allowed = (recent < limit) & ~(data.main & yesterday)
+    allowed = (history.count_recent(day, kinds) < limit) & \
+        ~(data.main & history.neighbours(day, kinds))
     bought = history.kinds_bought(day)
     bought.update({str(data.kind[f]): str(data.buy[f]) for f in fixed if data.buy[f]})
     other_variety = np.array([k in bought and bought[k] != b
@@ -1006,13 +1109,15 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
         food_cost = np.where(liked, np.maximum(W_LIKED_FLOOR, food_cost + context.preference),
                              food_cost + context.preference)
     food_cost = np.where(included | ~choose, 0.0, food_cost)
+    menu = _todays_menu(context, history, day, allowed, dish_max_days(options))
     pairs = [(f, s) for f, slots in enumerate(entries["meal_slots"]) if allowed[f]
-             for s, name in enumerate(SLOTS) if name in slots and name in planned_slots]
+             for s, name in enumerate(SLOTS) if name in slots and name in planned_slots
+             and (menu is None or menu.fits[s][f])]
     pairs += [(int(f), int(data.fixed_slot[f])) for f in fixed]
     if not pairs:
         raise InfeasiblePlanError(f"day {day}: no foods left within the variety rules; "
                                   "allow more foods or raise --max-days",
-                                  suggestions=("relax an exclusion", "raise --max-days"))
+                                  suggestions=("allow more foods", "raise --max-days"))
     food = np.array([f for f, _ in pairs], dtype=int)
     slot = np.array([s for _, s in pairs], dtype=int)
     is_fixed = data.fixed_day[food] == day
@@ -1094,14 +1199,86 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
             item_cost = item_cost + W_AVOID * np.array(
                 [s == avoid_slot and data.ids[f] in ids for f, s in zip(food, slot,
                                                                          strict=True)])
+    dish_options = [] if menu is None else menu.options(food, slot, rng)
     problem = DayProblem(
-        food=food, slot=slot, levels=[data.levels[f] for f in food],
+        food=food, slot=slot,
+        levels=[data.levels_at(int(f), int(s)) for f, s in zip(food, slot, strict=True)],
         item_cost=np.where(is_fixed, 0.0, item_cost),
         energy=per["energy_kcal"], bounds=bounds,
         slot_names=SLOTS, counts=counts, needs=needs, limits=limits, exclusive=exclusive,
         energy_target=_energy_target(context, options, history, day, energy_lo, energy_hi),
-        energy_weight=W_ENERGY)
+        energy_weight=W_ENERGY, dishes=dish_options)
     return problem, info
+
+
+def _kind_codes(data: _Data) -> np.ndarray:
+    """A code per row: rows of one kind share it; a row without a kind has its own."""
+    codes: dict[str, int] = {}
+    out = np.empty(len(data.ids), dtype=int)
+    for r, kind in enumerate(data.kind):
+        key = str(kind) or f"row:{r}"
+        out[r] = codes.setdefault(key, len(codes))
+    return out
+
+
+@dataclass(frozen=True)
+class _DayMenu:
+    """Today's dishes per planned meal, and which rows can go into one of them."""
+
+    dishes: Mapping[int, Sequence[Dish]]  # slot index -> dishes
+    parts: Mapping[tuple[int, str], Sequence[np.ndarray]]  # (slot, dish) -> fits per part
+    fits: Mapping[int, np.ndarray]  # slot index -> bool per row
+    cost: Mapping[str, float]  # dish id -> cost of serving it today
+
+    def options(self, food: np.ndarray, slot: np.ndarray, rng: np.random.Generator
+                ) -> list[DishOption]:
+        out = []
+        for s, dishes in self.dishes.items():
+            in_slot = slot == s
+            for dish in dishes:
+                parts = self.parts[(s, dish.id)]
+                fits = np.any(parts, axis=0)[food] & in_slot
+                members = [(np.flatnonzero(m[food] & in_slot), c.min, c.max)
+                           for m, c in zip(parts, dish.components, strict=True)]
+                if any(len(m) < lo for m, lo, _ in members):
+                    continue  # the variety rules left no food for a required part
+                out.append(DishOption(dish.id, s, np.flatnonzero(fits), members,
+                                      self.cost[dish.id] + float(rng.uniform(0.0, W_JITTER))))
+        return out
+
+
+def dish_max_days(options: PlanOptions) -> int:
+    """Days of any 7 a dish may be served on: DISH_MAX_DAYS, and one more for each day
+    the food-repeat limit was raised above its default to meet a target."""
+    return DISH_MAX_DAYS + max(0, options.max_days - PlanOptions.max_days)
+
+
+def _todays_menu(context: _Context, history: _History, day: int, allowed: np.ndarray,
+                 most: int) -> _DayMenu | None:
+    """The dishes each meal to plan may be today: not one served the day before or
+    after, nor one already on ``most`` days of any 7 (where the menu has others)."""
+    if context.menu is None:
+        return None
+    data = context.data
+    served = history.dish_days(day)
+    next_door = history.dishes_next_door(day)
+    choose = (data.fixed_day == 0) & allowed
+    dishes: dict[int, list[Dish]] = {}
+    parts: dict[tuple[int, str], list[np.ndarray]] = {}
+    fits: dict[int, np.ndarray] = {}
+    for s, name in enumerate(SLOTS):
+        fits[s] = np.zeros(len(data.ids), dtype=bool)
+        if name not in context.slots(day):
+            continue
+        menu = context.menu[name]
+        fresh = [d for d in menu if d.id not in next_door
+                 and served.get(d.id, 0) < most]
+        dishes[s] = fresh or list(menu)
+        for dish in dishes[s]:
+            parts[(s, dish.id)] = [m & choose for m in context.dish_fits[dish.id]]
+            fits[s] |= np.any(parts[(s, dish.id)], axis=0)
+    cost = {d.id: W_DISH_REPEAT * served.get(d.id, 0) for ds in dishes.values() for d in ds}
+    return _DayMenu(dishes, parts, fits, cost)
 
 
 def _room_for_fixed(count: Count, is_fixed: np.ndarray) -> Count:
@@ -1310,21 +1487,37 @@ def _units_by_food(problem: DayProblem, units: np.ndarray, n_foods: int) -> np.n
     return totals
 
 
+def _dish_objects(context: _Context, served: Mapping[int, str]) -> dict[int, Dish]:
+    by_id = {d.id: d for ds in (context.menu or {}).values() for d in ds}
+    return {s: by_id[i] for s, i in served.items() if i in by_id}
+
+
 def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, data: _Data,
-              table: FoodTable, catalogue: pd.DataFrame | None = None) -> DayPlan:
-    """The day from chosen units per (row, slot) candidate; fixed rows as they are."""
+              table: FoodTable, catalogue: pd.DataFrame | None = None,
+              dishes: Mapping[int, Dish] | None = None,
+              menu: Mapping[str, Sequence[Dish]] | None = None) -> DayPlan:
+    """The day from chosen units per (row, slot) candidate; fixed rows as they are; a
+    meal that is a dish carries the dish's name for its foods."""
     meals: list[Meal] = []
     for s, slot_name in enumerate(SLOTS):
+        rows: list[int] = []
         items = []
         for i in np.flatnonzero((slot == s) & (units > 0)):
             f = int(food[i])
+            rows.append(f)
             if f in data.fixed_items:
                 items.append(data.fixed_items[f])
                 continue
             items.append(plan_item(data.entries, data.ids[f],
                                    float(units[i] * data.step[f]), table))
+        dish = (dishes or {}).get(s)
+        if dish is None and rows and menu is not None:  # a kept meal: the dish it is
+            dish = dish_of(data.entries.iloc[rows], menu.get(slot_name, ()))
+        eaten = any(i.eaten for i in items)
+        name = dish.title(data.entries.iloc[rows]) if dish is not None and rows and \
+            not eaten else ""
         if items:
-            meals.append(Meal(slot_name, tuple(items)))
+            meals.append(Meal(slot_name, tuple(items), name))
     all_items = [i for m in meals for i in m.items]
     totals, unknown = nutrient_totals(all_items, table)
     entries = data.entries if catalogue is None else catalogue
@@ -1583,10 +1776,16 @@ def suggest_fixes(shortfalls: Sequence[Shortfall], options: PlanOptions) -> list
                    "talk to a clinician about a "
                    + ("vitamin B12" if "vitamin_b12_ug" in short else "vitamin D")
                    + " supplement")
-    others = [e for e in options.exclude if not (e.lower() == "fortified" and out)]
+    # an allergen is excluded for a reason (an allergy, coeliac disease): never suggest
+    # eating it; suggest a food to add instead
+    others = [e for e in options.exclude if not (e.lower() == "fortified" and out)
+              and e.lower() not in ALLERGENS]
     if others:
         out.append("relax an exclusion (" + ", ".join(f"--exclude {e}" for e in others[:3])
                    + ")")
+    if excluded & set(ALLERGENS):
+        out.append("add a food you can eat with --include "
+                   "(planner foods --rich-in calcium lists some)")
     if short & {"calcium_mg"} and "dairy" in excluded:
         out.append("allow dairy, or calcium-set tofu and fortified plant milks")
     if not out or short - {"vitamin_b12_ug", "vitamin_d_ug"}:
@@ -1650,18 +1849,39 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
 
 
 def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[str]:
-    """Meal rules per meal and hard day rules per day, from the catalogue alone."""
+    """Meal rules, dishes and portions per meal, from the catalogue and the rule and dish
+    tables alone: every meal a dish of the table with its required components, every
+    food within its portion for the person's age and energy need."""
     problems = []
     entries = catalogue.entries
     allowed = select(catalogue, week.options.diet, week.options.exclude)
     caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
+    dishes = load_dishes()
+    age = week.targets.profile.age
+    eer = week.targets["energy_kcal"].value or 0.0
     for d in week.days:
         for meal in d.meals:
             if any(i.eaten for i in meal.items):
                 continue  # what was eaten is not judged
-            roles = [str(entries.loc[i.food_id, "role"]) for i in meal.items]
+            where = f"day {d.day} {meal.slot}"
+            foods = entries.loc[[i.food_id for i in meal.items]]
+            roles = [str(r) for r in foods["role"]]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
                                                                  rules.meals, caps[meal.slot])]
             if len({i.food_id for i in meal.items}) != len(meal.items):
-                problems.append(f"day {d.day} {meal.slot}: a food twice in one meal")
+                problems.append(f"{where}: a food twice in one meal")
+            dish = dish_of(foods, [x for x in dishes.dishes if meal.slot in x.slots])
+            if dish is None:
+                problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
+            elif not meal.dish:
+                problems.append(f"{where}: the meal has no dish name")
+            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
+            for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
+                most = rules.side_cap(str(entries.loc[item.food_id, "role"]), meal.slot, age,
+                                      eer, {str(k): float(v) for k, v in row.items()})
+                step = float(cast(float, entries.loc[item.food_id, "step"]))
+                if most is not None and \
+                        item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
+                    problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
+                                    "more than one portion for the person")
     return problems

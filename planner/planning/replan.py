@@ -247,6 +247,12 @@ def _check_same_person(saved: SavedWeek, targets: Targets, options: PlanOptions)
             raise PlanRequestError(f"--keep {saved.path} was planned for another profile "
                                    f"({key} {theirs!r}, not {value!r}): plan a new week, or "
                                    "use that profile")
+    energy = saved.targets.get("energy_kcal")
+    if isinstance(energy, dict) and str(energy.get("source", "")).startswith(
+            "IOM 2005 DRIs for Energy"):
+        raise PlanRequestError(f"--keep {saved.path} was planned with the IOM 2005 energy "
+                               "equations; energy now comes from the NASEM 2023 ones, so its "
+                               "days would be judged against other numbers: plan a new week")
     applied = applied_targets(targets, options)
     for n in sorted(set(applied) | set(saved.targets)):
         theirs = saved.targets.get(n)

@@ -79,7 +79,8 @@ class RankedFood:
     per_portion: float
     per_100g: float
     per_100kcal: float | None
-    target_share: float | None  # per portion / the person's daily target
+    target_share: float | None  # per portion / the person's daily target (never absorbed)
+    absorption: float | None = None  # absorbable: the share of the calcium absorbed
 
 
 @dataclass(frozen=True)
@@ -127,20 +128,26 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
     score = {"serving": per_portion, "100g": per_100g, "100kcal": per_kcal}[per]
     order = score[known & score.notna()].sort_values(ascending=False, kind="stable")
     goal = targets[nutrient].min if targets is not None and nutrient in targets else None
+    if absorbable:  # the RDA is set for calcium eaten: absorbed milligrams are no share of it
+        goal = None
     foods = tuple(
         RankedFood(str(fid), str(entries.loc[fid, "short_name"]),
                    str(values.loc[fid, "description"]),
                    portion_words(entries.loc[fid], 1.0), float(grams[fid]),
                    float(per_portion[fid]), float(per_100g[fid]),
                    None if pd.isna(per_kcal[fid]) else float(per_kcal[fid]),
-                   float(per_portion[fid]) / goal if goal else None)
+                   float(per_portion[fid]) / goal if goal else None,
+                   float(share[fid]) if absorbable else None)
         for fid in order.index[:top])
     notes = []
     if absorbable:
         notes.append(f"Amounts are the calcium absorbed: calcium x the share the body "
-                     f"absorbs (Weaver et al. 1999; NIH ODS Calcium); "
-                     f"{int((reported & ~known).sum())} food(s) without a studied figure are "
-                     "not ranked.")
+                     f"absorbs (the absorbed % column; Weaver et al., Am J Clin Nutr 1999;"
+                     f"70:543S; NIH ODS Calcium); {int((reported & ~known).sum())} food(s) "
+                     "without a studied figure are not ranked.")
+        notes.append("Absorbed calcium is not shown as a share of the RDA: the RDA is set "
+                     "for calcium eaten, on a usual diet's absorption (IOM 2011 DRIs for "
+                     "Calcium and Vitamin D).")
     if targets is not None:
         for rule in active_rules(targets.profile.conditions, targets.profile.medicines):
             if nutrient in rule.needs_limits:
@@ -261,6 +268,7 @@ def ranking_dict(ranking: FoodRanking) -> dict[str, Any]:
                        round(f.per_100kcal, 4),
                        "percent_of_target": None if f.target_share is None else
                        round(100 * f.target_share, 1),
+                       **({"absorption": f.absorption} if ranking.absorbable else {}),
                        "note": ranking.food_notes.get(f.food_id)} for f in ranking.foods]}
 
 

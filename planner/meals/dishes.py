@@ -1,0 +1,250 @@
+"""Dishes: what a meal *is*, as a table of the dishes people cook (``dishes.csv``).
+
+Each row of ``dishes.csv`` is one dish for one or more meals (``slots``), with a name the
+output prints and its components. A component is ``label:selectors[:min-max]``:
+
+``selectors``  alternatives separated by ``|``; each is a catalogue role (``fruit``),
+               optionally narrowed by a kind, category or tag after a dot
+               (``main.fish``, ``grain.brown rice``, ``cheese.cottage cheese``) or by a
+               food id after ``#`` (``leafy_green#11457``, raw spinach)
+``min-max``    how many foods of the component the dish holds (default ``1-1``;
+               ``0-1`` is optional)
+
+A meal is exactly one dish: every food in it fits one of the dish's components, every
+required component has a food, and no component has more than its maximum. The name is
+a template: ``{label}`` is replaced by the foods that fill that component, and a part
+in ``[...]`` is left out when a component inside it is empty.
+
+``food_choices.csv`` says which foods are for whom: a meat substitute or a plant milk
+belongs to vegetarian, vegan or dairy-free dishes, whole milk and chocolate milk only to
+people who ask for them (DGA 2020-2025: fat-free or low-fat dairy without added sugars
+from age 2). A food the person likes or includes is always theirs.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from planner.food.catalogue import SLOTS
+
+DISHES_FILE: Final = "dishes.csv"
+CHOICES_FILE: Final = "food_choices.csv"
+_COMPONENT = re.compile(r"^\s*([a-z_]+)\s*:\s*([^:]+?)\s*(?::\s*(\d+)\s*-\s*(\d+))?\s*$")
+
+
+class DishError(ValueError):
+    """A malformed dish or food-choice table (a bug in the bundled data)."""
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of a dish: the foods that may fill it and how many of them it holds."""
+
+    label: str
+    selectors: tuple[str, ...]
+    min: int = 1
+    max: int = 1
+
+    def matches(self, entries: pd.DataFrame) -> np.ndarray:
+        """Per row of ``entries`` (catalogue rows), whether the food fits this component."""
+        out = np.zeros(len(entries), dtype=bool)
+        role = entries["role"].to_numpy(dtype=str)
+        for selector in self.selectors:
+            base, _, food_id = selector.partition("#")
+            wanted_role, _, qualifier = base.partition(".")
+            hit = role == wanted_role
+            if qualifier:
+                hit &= (entries["kind"].to_numpy(dtype=str) == qualifier) \
+                    | (entries["category"].to_numpy(dtype=str) == qualifier) \
+                    | entries["tags"].map(lambda t, q=qualifier: q in _words(t)
+                                          ).to_numpy(dtype=bool)
+            if food_id:
+                hit &= np.asarray(entries.index == food_id)
+            out |= hit
+        return out
+
+
+@dataclass(frozen=True)
+class Dish:
+    """A dish people cook: its id, the meals it is for, its name template and parts."""
+
+    id: str
+    slots: frozenset[str]
+    name: str
+    components: tuple[Component, ...]
+    why: str
+
+    def fits(self, entries: pd.DataFrame) -> list[np.ndarray]:
+        """Per component, which rows of ``entries`` fit it."""
+        return [c.matches(entries) for c in self.components]
+
+    def available(self, entries: pd.DataFrame, slot: str) -> bool:
+        """Whether the foods in ``entries`` that suit ``slot`` can make this dish."""
+        if slot not in self.slots:
+            return False
+        in_slot = entries["meal_slots"].map(lambda s: slot in _words(s)).to_numpy(dtype=bool)
+        return all(c.min == 0 or int(np.sum(m & in_slot)) >= c.min
+                   for c, m in zip(self.components, self.fits(entries), strict=True))
+
+    def problems(self, entries: pd.DataFrame) -> list[str]:
+        """What keeps the foods ``entries`` (one row per food of a meal) from being this
+        dish: a food that fits no component, a required component left empty, one with
+        too many foods. Empty when the meal is the dish."""
+        fits = self.fits(entries)
+        out = []
+        anywhere = np.any(fits, axis=0) if fits else np.zeros(len(entries), dtype=bool)
+        for name in entries.loc[~anywhere, "short_name"]:
+            out.append(f"{name} is not part of {self.id}")
+        for c, m in zip(self.components, fits, strict=True):
+            n = int(np.sum(m))
+            if n < c.min:
+                out.append(f"{self.id} lacks its {c.label}")
+            if n > c.max:
+                out.append(f"{self.id} has {n} foods for its {c.label} (at most {c.max})")
+        return out
+
+    def title(self, entries: pd.DataFrame) -> str:
+        """The dish's name for the foods ``entries`` (one row per food of the meal): each
+        component named by the foods that fill it, first come first served."""
+        fits = self.fits(entries)
+        names = [dish_word(str(n)) for n in entries["short_name"]]
+        taken: set[int] = set()
+        filled: dict[str, str] = {}
+        for c, m in zip(self.components, fits, strict=True):
+            rows = [int(i) for i in np.flatnonzero(m) if int(i) not in taken]
+            taken.update(rows)
+            if rows:
+                filled[c.label] = _and([names[i] for i in rows])
+
+        def part(text: str) -> str:
+            labels = re.findall(r"\{(\w+)\}", text)
+            if any(label not in filled for label in labels):
+                return ""
+            return re.sub(r"\{(\w+)\}", lambda mm: filled[mm.group(1)], text)
+
+        text = re.sub(r"\[([^\]]*)\]", lambda mm: part(mm.group(1)), self.name)
+        text = part(text) or re.sub(r"\{\w+\}", "", text)
+        text = re.sub(r"\s+", " ", text).strip(" ,")
+        return text[:1].upper() + text[1:]
+
+
+def _words(value: object) -> tuple[str, ...]:
+    """A catalogue list column's words (a tuple once loaded, text in a raw table)."""
+    return tuple(value) if isinstance(value, tuple | list | frozenset) else \
+        tuple(str(value).split())
+
+
+def dish_word(short_name: str) -> str:
+    """A catalogue short name as it reads in a dish's name: no parentheses, no "cooked"
+    ("cooked brown rice" -> "brown rice", "Cheerios (fortified)" -> "Cheerios")."""
+    text = re.sub(r"\s*\([^)]*\)", "", short_name)
+    text = re.sub(r"^(cooked|roasted|roast) ", "", text)
+    text = re.sub(r" patty\b", "", text)
+    return re.sub(r",.*$", "", text).strip()
+
+
+def _and(words: Sequence[str]) -> str:
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@dataclass(frozen=True)
+class FoodChoice:
+    """Who a food is for: ``match`` (``kind:...`` or ``id:...``) and the diets or
+    ``no_dairy`` it is allowed for (empty: only when asked for)."""
+
+    match: str
+    allowed_for: frozenset[str]
+    why: str
+
+    def matches(self, entries: pd.DataFrame) -> np.ndarray:
+        what, _, value = self.match.partition(":")
+        if what == "kind":
+            return np.asarray(entries["kind"].to_numpy(dtype=str) == value)
+        return np.asarray(entries.index == value)
+
+
+@dataclass(frozen=True)
+class Dishes:
+    """The dish table and the food choices beside it."""
+
+    dishes: tuple[Dish, ...]
+    choices: tuple[FoodChoice, ...]
+
+    def for_slot(self, slot: str, entries: pd.DataFrame) -> list[Dish]:
+        """The dishes the foods ``entries`` can make at ``slot``."""
+        return [d for d in self.dishes if d.available(entries, slot)]
+
+    def by_id(self, dish_id: str) -> Dish | None:
+        return next((d for d in self.dishes if d.id == dish_id), None)
+
+    def suited(self, entries: pd.DataFrame, diet: str, asked: Sequence[str] = ()
+               ) -> np.ndarray:
+        """Per row of ``entries`` (the foods a person's diet and exclusions allow),
+        whether the food is for this person (see the module docstring): ``no_dairy`` or
+        ``no_gluten`` hold when none of ``entries`` has that allergen; ``asked`` are food
+        ids the person likes or includes."""
+        keep = np.ones(len(entries), dtype=bool)
+        allergens = {a for row in entries["allergens"] for a in _words(row)}
+        wanted = {diet} | {f"no_{a}" for a in ("dairy", "gluten") if a not in allergens}
+        for choice in self.choices:
+            if not choice.allowed_for & wanted:
+                keep &= ~choice.matches(entries)
+        return keep | np.isin(np.asarray(entries.index), list(asked))
+
+
+def load_dishes(directory: Path | None = None) -> Dishes:
+    """Read ``dishes.csv`` and ``food_choices.csv`` (default: the ones in this package)."""
+    here = directory or Path(__file__).resolve().parent
+    dishes = []
+    for row in _rows(here / DISHES_FILE):
+        slots = frozenset(row["slots"].split())
+        if not slots or not slots <= set(SLOTS):
+            raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: bad slots {row['slots']!r}")
+        components = []
+        for text in row["components"].split(";"):
+            m = _COMPONENT.match(text)
+            if m is None:
+                raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: bad component "
+                                f"{text!r}")
+            lo, hi = (int(m.group(3)), int(m.group(4))) if m.group(3) else (1, 1)
+            components.append(Component(m.group(1), tuple(s.strip() for s in
+                                                          m.group(2).split("|")), lo, hi))
+        labels = {c.label for c in components}
+        unknown = set(re.findall(r"\{(\w+)\}", row["name"])) - labels
+        if unknown or len(labels) != len(components):
+            raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: name and components "
+                            "do not agree")
+        dishes.append(Dish(row["dish"], slots, row["name"], tuple(components), row["why"]))
+    if len({d.id for d in dishes}) != len(dishes):
+        raise DishError(f"{DISHES_FILE}: duplicate dish id")
+    choices = tuple(FoodChoice(r["match"], frozenset(r["allowed_for"].split()), r["why"])
+                    for r in _rows(here / CHOICES_FILE))
+    return Dishes(tuple(dishes), choices)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def dish_of(meal_foods: pd.DataFrame, candidates: Sequence[Dish]) -> Dish | None:
+    """The first of ``candidates`` the meal's foods make (None if none)."""
+    return next((d for d in candidates if not d.problems(meal_foods)), None)
+
+
+def dish_counts(names: Mapping[int, Sequence[str]]) -> dict[str, int]:
+    """How many meals of the days ``names`` (day -> dish ids) each dish is."""
+    out: dict[str, int] = {}
+    for ids in names.values():
+        for d in ids:
+            out[d] = out.get(d, 0) + 1
+    return out

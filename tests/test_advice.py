@@ -1,0 +1,121 @@
+"""The guided check's interactive path: unit tests of :func:`ask`, and the real command
+driven through a pseudo-terminal (Enter alone asks again; Ctrl-D is an error, never a no)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from planner.errors import ProfileError
+from planner.person.advice import MUST_ANSWER, QUESTIONS, RED_FLAGS, ask
+
+
+def _reader(lines: list[str]):  # type: ignore[no-untyped-def]
+    prompts: list[str] = []
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        if not lines:
+            raise EOFError
+        return lines.pop(0)
+    return read, prompts
+
+
+def test_enter_alone_asks_a_red_flag_again() -> None:
+    read, prompts = _reader(["", "  ", "maybe", "no"])
+    said: list[str] = []
+    assert ask("weakness", read, said.append) is False
+    assert len(prompts) == 4 and all(p.startswith(RED_FLAGS["weakness"]) for p in prompts)
+    assert said == ["Please answer yes or no.", "Please answer yes or no.",
+                    "'maybe' is not an answer: please answer yes or no."]
+
+
+def test_end_of_input_is_an_error_never_a_no() -> None:
+    read, _ = _reader([""])
+    with pytest.raises(ProfileError, match="input ended"):
+        ask("wasting", read, lambda _: None)
+
+
+def test_condition_and_medicine_questions_must_be_answered_too() -> None:
+    assert set(RED_FLAGS) <= MUST_ANSWER and "ckd" in MUST_ANSWER
+    read, prompts = _reader(["", "y"])
+    assert ask("ace_inhibitor", read, lambda _: None) is True and len(prompts) == 2
+
+
+def test_a_factor_question_may_be_skipped() -> None:
+    read, _ = _reader([""])
+    assert ask("caffeine", read, lambda _: None) is None
+
+
+# ------------------------------------------------------------------ a real terminal
+
+def _spawn(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    main, secondary = pty.openpty()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "PYTHONPATH": os.getcwd(),
+           "COLUMNS": "200", "TERM": "dumb"}
+    env.pop("PLANNER_DATA", None)
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "advice"], stdin=secondary,
+                            stdout=secondary, stderr=secondary, env=env, close_fds=True)
+    os.close(secondary)
+    return proc, main
+
+
+def _until(fd: int, text: str, seen: list[bytes], timeout: float = 30.0,
+           times: int = 1) -> str:
+    """Read the terminal until ``text`` appeared ``times`` times (or it closes, or time
+    runs out)."""
+    deadline = time.monotonic() + timeout
+    while b"".join(seen).count(text.encode()) < times and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen.append(chunk)
+    return b"".join(seen).decode(errors="replace")
+
+
+def _finish(proc: subprocess.Popen[bytes], fd: int, seen: list[bytes]) -> tuple[int, str]:
+    _until(fd, "\x00never", seen, timeout=10.0)  # drain what is left
+    code = proc.wait(timeout=30)
+    os.close(fd)
+    return code, b"".join(seen).decode(errors="replace")
+
+
+def test_terminal_enter_alone_asks_again_then_yes_is_heard(tmp_path: Path) -> None:
+    proc, fd = _spawn(tmp_path)
+    seen: list[bytes] = []
+    first = RED_FLAGS["weakness"]
+    out = _until(fd, "[y/n]: ", seen)
+    assert first in out
+    os.write(fd, b"\r")
+    out = _until(fd, "[y/n]: ", seen, times=2)
+    again = out.split("Please answer yes or no.", 1)[1]  # the same question, not the next
+    assert again.strip().startswith(first) and QUESTIONS["wasting"] not in out
+    os.write(fd, b"yes\r")
+    code, out = _finish(proc, fd, seen)
+    assert code == 0, out
+    assert "see a doctor" in out.lower()
+    assert QUESTIONS["wasting"] not in out  # one red flag is enough
+
+
+def test_terminal_ctrl_d_is_a_one_line_error_not_a_no(tmp_path: Path) -> None:
+    proc, fd = _spawn(tmp_path)
+    seen: list[bytes] = []
+    _until(fd, "[y/n]: ", seen)
+    os.write(fd, b"\x04")  # Ctrl-D at the start of a line: end of input
+    code, out = _finish(proc, fd, seen)
+    assert code == 1
+    errors = [line for line in out.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "input ended" in errors[0]
+    assert "Traceback" not in out and QUESTIONS["wasting"] not in out
