@@ -89,6 +89,8 @@ class _Commands(typer.core.TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args,
                                 **extra)
+        if sys.stdout is None:  # started with standard output closed: the output would
+            _fail("standard output is closed; redirect it (to a file or /dev/null)", 1)
         try:
             result = super().main(args, prog_name, complete_var, False, windows_expand_args,
                                   **extra)
@@ -116,6 +118,18 @@ class _Commands(typer.core.TyperGroup):
             _fail(f"internal error ({type(exc).__name__}: {exc}); please report it, "
                   "with PLANNER_DEBUG=1 for details", 70)
         sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted("interrupted") from None
+
+
+class _Interrupted(PlannerError):
+    """Ctrl-C inside a command (Typer would turn it into a silent exit 130)."""
+
+    exit_code = 130
 
 
 def _usage_hint(exc: Exception, args: list[str]) -> str | None:
@@ -534,7 +548,7 @@ def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]
     eaten: list[Eaten] = []
     if around.from_log:
         date = parse_date(around.date)
-        with FoodLog(log_path(around.log)) as log:
+        with FoodLog(log_path(around.log), "read") as log:
             entries = log.entries(date, date)
         if not entries:
             raise PlanRequestError(f"--from-log: nothing logged for {date.isoformat()} "
@@ -1140,7 +1154,7 @@ def log_add(
     table, catalogue = _tables(data_dir)
     items = parse_eaten(food, table, catalogue, meal)
     path = log_path(log)
-    with FoodLog(path) as food_log:
+    with FoodLog(path, "add") as food_log:
         added = food_log.add(items, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
@@ -1152,7 +1166,7 @@ def _logged(date: str | None, week: bool, log: Path | None
     """The log's entries for --date (default today), or the 7 days ending on it."""
     end = parse_date(date)
     start = end - datetime.timedelta(days=6) if week else end
-    with FoodLog(log_path(log)) as food_log:
+    with FoodLog(log_path(log), "read") as food_log:
         return start, end, food_log.entries(start, end)
 
 
@@ -1184,7 +1198,7 @@ def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#)
 
     Example: planner log remove 12
     """
-    with FoodLog(log_path(log)) as food_log:
+    with FoodLog(log_path(log), "write") as food_log:
         removed = food_log.remove(entry)
     typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {removed.meal or '-'}: "
                f"{removed.text}")
@@ -1202,7 +1216,7 @@ def log_export(fmt: Annotated[LogFormat, _format_option("csv or json")]
 
     if fmt == LogFormat.table:
         raise PlanRequestError("export: --format csv or json")
-    with FoodLog(log_path(log)) as food_log:
+    with FoodLog(log_path(log), "read") as food_log:
         entries = food_log.entries()
     _emit(format_log(entries, None, fmt.value), output, force)
 

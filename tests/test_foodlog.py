@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from planner.cli import app
 from planner.errors import LogError
 from planner.food.intake import Eaten
 from planner.log.foodlog import SCHEMA_VERSION, FoodLog, parse_date
@@ -25,7 +31,7 @@ def _eaten(food_id: str = "09040", grams: float = 118.0, meal: str | None = None
 
 def test_add_show_remove(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "log.sqlite3"
-    with FoodLog(path) as log:
+    with FoodLog(path, "add") as log:
         added = log.add([_eaten(), _eaten("08121", 234.0, "lunch")], DAY, meal="breakfast")
         assert [(e.meal, e.food_id, e.grams) for e in added] == [
             ("breakfast", "09040", 118.0), ("lunch", "08121", 234.0)]  # a label wins
@@ -39,10 +45,12 @@ def test_add_show_remove(tmp_path: Path) -> None:
             [e.id for e in log.entries()]
         with pytest.raises(LogError, match=f"no entry {added[0].id}"):
             log.remove(added[0].id)
-    with sqlite3.connect(path) as db:  # the schema is versioned and the file in WAL mode
+    with sqlite3.connect(path) as db:  # the schema is versioned; a plain rollback journal
         assert db.execute("SELECT version FROM schema_version").fetchall() == [
             (SCHEMA_VERSION,)]
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    db.close()
+    assert sorted(os.listdir(path.parent)) == ["log.sqlite3"]
 
 
 def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
@@ -52,7 +60,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         "from planner.log.foodlog import FoodLog\n"
         "from planner.food.intake import Eaten\n"
         "for i in range(40):\n"
-        "    with FoodLog(sys.argv[1]) as log:\n"
+        "    with FoodLog(sys.argv[1], 'add') as log:\n"
         "        log.add([Eaten('09040', 'banana', 100.0 + i, 'x', sys.argv[2]),\n"
         "                 Eaten('09003', 'apple', 50.0, 'y', sys.argv[2])],\n"
         "                dt.date(2026, 11, 28))\n")
@@ -88,7 +96,7 @@ def _garbage(path: Path) -> bytes:
 
 def _corrupt_sqlite(path: Path) -> bytes:
     """A real planner log whose pages after the header are overwritten."""
-    with FoodLog(path) as log:
+    with FoodLog(path, "add") as log:
         log.add([_eaten()] * 50, DAY)
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -109,7 +117,7 @@ def _foreign(path: Path) -> bytes:
 
 
 def _newer(path: Path) -> bytes:
-    with FoodLog(path):
+    with FoodLog(path, "add"):
         pass
     with sqlite3.connect(path) as db:
         db.execute("UPDATE schema_version SET version = 99")
@@ -129,14 +137,14 @@ def test_a_file_that_is_not_our_log_is_refused_and_never_written(
         tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "log.sqlite3"
     before = make(path)
-    with pytest.raises(LogError, match=re.escape(message)), FoodLog(path) as log:
+    with pytest.raises(LogError, match=re.escape(message)), FoodLog(path, "add") as log:
         log.add([_eaten()], DAY)
     assert path.read_bytes() == before
 
 
 def test_a_folder_is_not_a_log(tmp_path: Path) -> None:
     with pytest.raises(LogError, match="is a folder"):
-        FoodLog(tmp_path)
+        FoodLog(tmp_path, "add")
 
 
 def test_dates() -> None:
@@ -156,7 +164,7 @@ def test_the_log_lives_in_the_user_data_dir_and_an_old_one_is_moved(
     env |= {"XDG_CONFIG_HOME": str(tmp_path / "config"),
             "XDG_DATA_HOME": str(tmp_path / "data")}
     old = tmp_path / "config" / "planner" / "log.sqlite3"
-    with FoodLog(old) as log:  # a log where planner 0.1 kept it
+    with FoodLog(old, "add") as log:  # a log where planner 0.1 kept it
         log.add([_eaten()], DAY)
     new = tmp_path / "data" / "planner" / "log.sqlite3"
 
@@ -179,7 +187,7 @@ def test_an_old_log_that_cannot_be_moved_is_read_where_it_is(tmp_path: Path) -> 
     from planner.log.foodlog import default_log
 
     old_dir, data_dir = tmp_path / "config", tmp_path / "data"
-    with FoodLog(old_dir / "log.sqlite3") as log:
+    with FoodLog(old_dir / "log.sqlite3", "add") as log:
         log.add([_eaten()], DAY)
     data_dir.write_text("a file where the data folder should be\n")
     path, note = default_log(data_dir, old_dir)
@@ -191,3 +199,308 @@ def test_an_old_log_that_cannot_be_moved_is_read_where_it_is(tmp_path: Path) -> 
     assert default_log(tmp_path / "d2", tmp_path / "empty") == (
         tmp_path / "d2" / "log.sqlite3", None)
     assert default_log(old_dir, old_dir) == (old_dir / "log.sqlite3", None)
+
+
+# ------------------------------------------------------------------ issue 20: never written
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (a changed, added or removed file shows)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def _sqlite(path: Path, *statements: str) -> None:
+    db = sqlite3.connect(path, isolation_level=None)
+    for statement in statements:
+        db.execute(statement)
+    db.close()
+
+
+def _ours(path: Path, *statements: str) -> None:
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    _sqlite(path, *statements)
+
+
+FOREIGN = {
+    "only a user_version": lambda p: _sqlite(p, "PRAGMA user_version = 7"),
+    "only a view": lambda p: _sqlite(p, "CREATE VIEW v AS SELECT 1 AS x"),
+    "only an application id": lambda p: _sqlite(p, "PRAGMA application_id = 1347964498"),
+    "an empty database": lambda p: _sqlite(p, "PRAGMA page_size = 4096", "VACUUM"),
+    "our tables and a view": lambda p: _ours(p, "CREATE VIEW v AS SELECT * FROM entries"),
+    "our tables and a trigger": lambda p: _ours(
+        p, "CREATE TABLE audit (x)", "CREATE TRIGGER t AFTER INSERT ON entries "
+        "BEGIN INSERT INTO audit VALUES (new.id); END"),
+    "our tables and a user_version": lambda p: _ours(p, "PRAGMA user_version = 3"),
+    "our tables and another table": lambda p: _ours(p, "CREATE TABLE mine (x)"),
+    "our tables without the id": lambda p: _ours(p, "PRAGMA application_id = 0"),
+    "entries of another shape": lambda p: _sqlite(
+        p, "PRAGMA application_id = 1347964498",
+        "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+        "INSERT INTO schema_version VALUES (1)",
+        "CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, date TEXT)",
+        "CREATE INDEX entries_by_date ON entries (date, id)"),
+}
+
+
+@pytest.mark.parametrize("make", list(FOREIGN.values()), ids=list(FOREIGN))
+def test_another_programs_database_is_never_written_by_any_command(
+        tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "app.db"
+    make(path)
+    assert path.stat().st_size > 0
+    before = _snapshot(folder)
+    for access in ("read", "write", "add"):
+        with pytest.raises(LogError, match=r"but not a planner food log; it was left as it "
+                                           r"is"), \
+                FoodLog(path, access) as log:  # type: ignore[arg-type]
+            log.add([_eaten()], DAY)
+        assert _snapshot(folder) == before, access
+    runner = CliRunner()
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    for args in (["log", "show"], ["log", "export"], ["log", "remove", "1"],
+                 ["log", "add", "1 medium banana"],
+                 ["gaps", "--sex", "female", "--age", "35"]):
+        r = runner.invoke(app, [*args, "--log", str(path)], env=env)
+        assert r.exit_code == 1, (args, r.output)
+        assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1, r.stderr
+        assert "not a planner food log" in r.stderr
+    assert _snapshot(folder) == before
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # never WAL
+    db.close()
+
+
+def test_read_commands_on_a_missing_log_create_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "deeper" / "log.sqlite3"
+    with FoodLog(path, "read") as log:
+        assert log.entries() == []
+    with FoodLog(path, "write") as log, pytest.raises(LogError, match="no entry 1 "):
+        log.remove(1)
+    runner = CliRunner()
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    for args in (["log", "show"], ["log", "show", "--week"], ["log", "export"]):
+        r = runner.invoke(app, [*args, "--log", str(path)], env=env)
+        assert r.exit_code == 0, (args, r.output)
+    r = runner.invoke(app, ["gaps", "--sex", "female", "--age", "35", "--log", str(path)],
+                      env=env)
+    assert r.exit_code == 1 and "nothing logged for" in r.stderr, r.output
+    r = runner.invoke(app, ["log", "remove", "1", "--log", str(path)], env=env)
+    assert r.exit_code == 1 and "no entry 1 in the food log" in r.stderr
+    assert sorted(os.listdir(tmp_path)) == []  # no folder, no file, no config folder
+
+
+def test_only_a_zero_byte_file_becomes_a_log_and_only_when_adding(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    path.write_bytes(b"")
+    for access in ("read", "write"):
+        with FoodLog(path, access) as log:  # type: ignore[arg-type]
+            assert log.entries() == []
+        assert path.read_bytes() == b"" and os.listdir(tmp_path) == ["log.sqlite3"]
+    with FoodLog(path, "add") as log:
+        assert [e.food_id for e in log.add([_eaten()], DAY)] == ["09040"]
+    with FoodLog(path) as log:
+        assert [e.food_id for e in log.entries()] == ["09040"]
+
+
+@pytest.mark.parametrize("number", [0, -1, 2**63, 99999999999999999999999])
+def test_removing_an_entry_number_out_of_range_is_one_line(tmp_path: Path,
+                                                           number: int) -> None:
+    path = tmp_path / "log.sqlite3"
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    before = path.read_bytes()
+    r = CliRunner().invoke(app, ["log", "remove", "--log", str(path), "--", str(number)],
+                           env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert r.exit_code == 1 and r.stderr == \
+        f"error: no entry {number} in the food log (see 'planner log show')\n", r.output
+    assert path.read_bytes() == before
+
+
+@contextlib.contextmanager
+def _read_only(*paths: Path) -> Iterator[None]:
+    """Make files and folders read-only, even for root (the immutable attribute)."""
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None:
+            pytest.skip("running as root without chattr: cannot make a folder read-only")
+        done = []
+        try:
+            for p in paths:
+                if subprocess.run(["chattr", "+i", str(p)], capture_output=True).returncode:
+                    pytest.skip("this file system has no immutable attribute")
+                done.append(p)
+            yield
+        finally:
+            for p in done:
+                subprocess.run(["chattr", "-i", str(p)], check=True)
+    else:
+        modes = {p: p.stat().st_mode for p in paths}
+        try:
+            for p in paths:
+                p.chmod(0o555 if p.is_dir() else 0o444)
+            yield
+        finally:
+            for p, mode in modes.items():
+                p.chmod(mode)
+
+
+def _wal_log(path: Path) -> None:
+    """A log as an older planner left it: in WAL mode, closed cleanly (no -wal file)."""
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    _sqlite(path, "PRAGMA journal_mode=WAL")
+
+
+@pytest.mark.parametrize("wal", [False, True], ids=["planner log", "older WAL log"])
+def test_a_read_only_log_in_a_read_only_folder_can_be_shown(tmp_path: Path,
+                                                            wal: bool) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "log.sqlite3"
+    if wal:
+        _wal_log(path)
+    else:
+        with FoodLog(path, "add") as log:
+            log.add([_eaten()], DAY)
+    before = _snapshot(folder)
+    runner = CliRunner()
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    with _read_only(path, folder):
+        with FoodLog(path) as log:
+            assert [e.food_id for e in log.entries()] == ["09040"]
+        r = runner.invoke(app, ["log", "export", "--format", "json", "--log", str(path)],
+                          env=env)
+        assert r.exit_code == 0, r.output
+        assert '"09040"' in r.stdout
+        r = runner.invoke(app, ["log", "show", "--date", DAY.isoformat(), "--log",
+                                str(path)], env=env)
+        assert r.exit_code == 0 and "banana" in r.stdout.lower(), r.output
+        r = runner.invoke(app, ["log", "add", "1 apple", "--log", str(path)], env=env)
+        assert r.exit_code == 1 and r.stderr.startswith("error: ") and \
+            r.stderr.count("\n") == 1 and str(path) in r.stderr, r.output
+    assert _snapshot(folder) == before
+
+
+def test_a_cut_off_write_is_read_from_a_copy_and_repaired_by_the_next_write(
+        tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    crash = ("import os, sqlite3, sys\n"
+             "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+             "db.execute('PRAGMA cache_size=1')\n"
+             "db.execute('BEGIN IMMEDIATE')\n"
+             "for i in range(5000):\n"
+             "    db.execute(\"INSERT INTO entries (date, meal, food_id, name, grams, text, "
+             "said, added_at) VALUES ('2026-11-28', NULL, '09040', 'b', 1, ?, 'x', 'x')\","
+             " ('x' * 300,))\n"
+             "os._exit(9)\n")  # as kill -9 would: the journal stays behind, hot
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=False, timeout=60)
+    assert Path(f"{path}-journal").exists()
+    before = _snapshot(tmp_path)
+    with FoodLog(path) as log:  # what was committed, read without writing the file
+        assert len(log.entries()) == 1
+    assert _snapshot(tmp_path) == before
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+        assert len(log.entries()) == 2
+    assert not Path(f"{path}-journal").exists()
+
+
+def test_an_older_wal_log_goes_back_to_a_plain_journal_at_its_next_write(
+        tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    _wal_log(path)
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    db.close()
+    assert sorted(os.listdir(tmp_path)) == ["log.sqlite3"]
+
+
+def test_a_log_in_a_folder_that_cannot_be_entered_names_the_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n")
+    with pytest.raises(LogError, match=rf"^{re.escape(str(blocker))}/log.sqlite3: cannot "
+                                       r"open the food log \(Not a directory\)$"):
+        FoodLog(blocker / "log.sqlite3")
+
+
+def _locked(path: Path) -> sqlite3.Connection:
+    """Another program holding the log's exclusive lock (readers and writers wait)."""
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+def test_a_log_busy_too_long_is_one_line_and_nothing_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.log.foodlog as foodlog
+
+    monkeypatch.setattr(foodlog, "BUSY_TIMEOUT_S", 1.0)
+    path = tmp_path / "log.sqlite3"
+    holder = _locked(path)
+    try:
+        for access in ("read", "add"):
+            start = time.monotonic()
+            with pytest.raises(LogError, match=r"busy for more than 1 s"), \
+                    FoodLog(path, access) as log:  # type: ignore[arg-type]
+                log.add([_eaten()], DAY)
+            assert time.monotonic() - start < 5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with FoodLog(path) as log:
+        assert len(log.entries()) == 1
+
+
+def test_ctrl_c_while_the_log_is_busy_ends_at_once(tmp_path: Path) -> None:
+    import signal
+
+    path = tmp_path / "log.sqlite3"
+    holder = _locked(path)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "planner", "log", "add",
+                                 "1 medium banana", "--log", str(path)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(6)  # loads the food table, then waits for the lock
+        assert proc.poll() is None
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        elapsed = time.monotonic() - start
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert proc.returncode == 130 and err == "error: interrupted\n", err
+    assert elapsed < 2
+    with FoodLog(path) as log:
+        assert len(log.entries()) == 1
+
+
+def test_a_foreign_database_with_a_cut_off_write_is_not_even_rolled_back(
+        tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    _sqlite(path, "CREATE TABLE accounts (name TEXT, note TEXT)",
+            "INSERT INTO accounts VALUES ('savings', 'x')")
+    crash = ("import os, sqlite3, sys\n"
+             "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+             "db.execute('PRAGMA cache_size=1')\n"
+             "db.execute('BEGIN IMMEDIATE')\n"
+             "for i in range(5000):\n"
+             "    db.execute('INSERT INTO accounts VALUES (?, ?)', ('a', 'x' * 300))\n"
+             "os._exit(9)\n")
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=False, timeout=60)
+    assert Path(f"{path}-journal").exists()
+    before = _snapshot(tmp_path)
+    for access in ("read", "write", "add"):
+        with pytest.raises(LogError, match="not a planner food log"):
+            FoodLog(path, access)  # type: ignore[arg-type]
+        assert _snapshot(tmp_path) == before  # its journal is still there to roll back

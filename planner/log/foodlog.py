@@ -2,14 +2,22 @@
 
 One file per user, ``log.sqlite3`` in planner's user data directory (``planner log
 path``; :func:`default_log` moves one left in the config directory by planner 0.1), or any
-file given with ``--log`` / ``PLANNER_LOG``. The schema has a version table; the
-database runs in WAL mode, and every write is one short ``BEGIN IMMEDIATE`` transaction,
-so two shells adding at once both land (the second waits for the first, up to
-:data:`BUSY_TIMEOUT_S`).
+file given with ``--log`` / ``PLANNER_LOG``. The schema has a version table; every write is
+one short ``BEGIN IMMEDIATE`` transaction, so two shells adding at once both land (the
+second waits for the first, up to :data:`BUSY_TIMEOUT_S`). The log keeps SQLite's plain
+rollback journal (an older planner's WAL log is switched back at its next write), so a
+reader never needs to write: ``log show``, ``log export`` and ``gaps`` open the file
+read-only and read a log in a folder they cannot write.
 
-A file that is not a planner food log (corrupt, another program's database, a newer
-schema) is a :class:`LogError` and is never written to: planner opens an existing file
-read-write only after checking it, and creates the schema only in a new, empty file.
+Other programs' files are never written: an existing file is checked through a read-only
+connection (``mode=ro``, no pragma that writes) before a writing connection is opened, and
+again inside every write transaction. It must carry planner's application id, no user
+version, exactly planner's tables and index (no views, triggers or tables of its own) and
+a schema version this planner reads; anything else (corrupt, another program's, a newer
+schema) is a :class:`LogError` and is left as it is. Only an absent or zero-byte file
+becomes a new log, and only for a command that adds; read commands never create files or
+folders. A file whose last write was cut off is read through a snapshot copy, so even the
+rollback of its journal is not done to the original by a reader.
 
 An entry stores the food id and grams, not nutrient values: totals are computed from the
 food table in use, so a refreshed table corrects old entries, and a food the table lacks
@@ -22,11 +30,15 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import shutil
 import sqlite3
+import stat
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from planner.errors import LogError
 from planner.food.intake import Eaten
@@ -36,6 +48,9 @@ LOG_FILE: Final = "log.sqlite3"
 SCHEMA_VERSION: Final = 1
 APPLICATION_ID: Final = 0x504C4E52  # "PLNR": marks the file as planner's
 BUSY_TIMEOUT_S: Final = 30.0
+#: SQLite waits for a lock in C, where Ctrl-C cannot reach it: it waits this long at a
+#: time, and planner tries again until BUSY_TIMEOUT_S, so Ctrl-C ends a wait within it.
+BUSY_STEP_S: Final = 0.25
 _SCHEMA: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     """CREATE TABLE entries (
@@ -51,6 +66,21 @@ _SCHEMA: Final = (
 )""",
     "CREATE INDEX entries_by_date ON entries (date, id)",
 )
+#: What each planner object in a log looks like (sqlite_master rows), and nothing else.
+_OBJECTS: Final = frozenset({
+    ("table", "schema_version", _SCHEMA[0]),
+    ("table", "entries", _SCHEMA[1]),
+    ("index", "entries_by_date", _SCHEMA[2]),
+    ("table", "sqlite_sequence", "CREATE TABLE sqlite_sequence(name,seq)"),
+})
+#: SQLite errors of a read-only connection that only a writing one could get past.
+_NEEDS_WRITE: Final = frozenset({"SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY",
+                                 "SQLITE_CANTOPEN", "SQLITE_READONLY_CANTINIT",
+                                 "SQLITE_READONLY_DIRECTORY"})
+#: Entry numbers are SQLite rowids: 1 to 2**63 - 1.
+MAX_ENTRY_ID: Final = 2**63 - 1
+#: What a command does with the log (see :class:`FoodLog`).
+Access = Literal["read", "write", "add"]
 #: Dates a log accepts: nobody logs meals from before 1900 or from next year.
 EARLIEST: Final = dt.date(1900, 1, 1)
 
@@ -121,11 +151,20 @@ def parse_date(text: str | None, today: dt.date | None = None) -> dt.date:
 
 
 class FoodLog:
-    """An open food log. Use as a context manager, or call :meth:`close`."""
+    """An open food log. Use as a context manager, or call :meth:`close`.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    ``access`` says what the command does: ``read`` (show, export, gaps) never creates or
+    changes a file and reads a log in a read-only folder; ``write`` (remove) changes an
+    existing log only; ``add`` also turns an absent or zero-byte file into a new log. An
+    existing file is always checked through a read-only connection first.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], access: Access = "read") -> None:
         self.path = Path(path)
-        self._db = _open(self.path)
+        self.access = access
+        self._snapshot: tempfile.TemporaryDirectory[str] | None = None
+        self._db: sqlite3.Connection | None = None
+        self._db, self._snapshot = _open(self.path, access)
 
     def __enter__(self) -> FoodLog:
         return self
@@ -134,35 +173,47 @@ class FoodLog:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._snapshot is not None:
+            self._snapshot.cleanup()
+            self._snapshot = None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One immediate transaction: the write lock is taken at the start, so two
-        writers queue instead of failing halfway."""
+        writers queue instead of failing halfway. The file is checked again under the
+        lock, so a file swapped in since it was opened is not written either."""
+        if self.access == "read" or self._db is None:
+            raise LogError(f"{self.path}: opened for reading only")  # a bug, not input
+        db = self._db
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            _patient(db, "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise LogError(f"{self.path}: busy for more than {BUSY_TIMEOUT_S:g} s ({exc}); "
-                           "try again") from None
+            raise LogError(f"{self.path}: {_problem(exc)}; nothing was changed") from None
         try:
-            yield self._db
+            _check(self.path, db)
+            yield db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
             raise
         else:
             try:
-                self._db.execute("COMMIT")
+                _patient(db, "COMMIT")
             except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
-                    self._db.execute("ROLLBACK")
-                raise LogError(f"{self.path}: could not save ({exc}); nothing was added"
+                    db.execute("ROLLBACK")
+                raise LogError(f"{self.path}: could not save ({exc}); nothing was changed"
                                ) from None
 
     def add(self, items: Sequence[Eaten], date: dt.date, meal: str | None = None
             ) -> list[Entry]:
         """Add every item (all or nothing) on ``date``; an item's own meal label wins over
         ``meal``."""
+        if self.access != "add":
+            raise LogError(f"{self.path}: not opened for adding")  # a bug, not input
         added_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         rows = [(date.isoformat(), item.meal or meal, item.food_id, item.name, item.grams,
                  item.text, item.said, added_at) for item in items]
@@ -177,6 +228,10 @@ class FoodLog:
                 for i, r in zip(ids, rows, strict=True)]
 
     def remove(self, entry_id: int) -> Entry:
+        """Remove entry ``entry_id``; LogError when there is none (an absent log has none
+        and is not created)."""
+        if not 1 <= entry_id <= MAX_ENTRY_ID or self._db is None:
+            raise LogError(f"no entry {entry_id} in the food log (see 'planner log show')")
         with self._write() as db:
             found = self._select(db, "WHERE id = ?", (entry_id,))
             if not found:
@@ -187,6 +242,8 @@ class FoodLog:
     def entries(self, start: dt.date | None = None, end: dt.date | None = None
                 ) -> list[Entry]:
         """Entries from ``start`` to ``end`` (inclusive; None: unbounded), oldest first."""
+        if self._db is None:  # no log yet: nothing logged
+            return []
         where, args = [], []
         if start is not None:
             where.append("date >= ?")
@@ -213,10 +270,25 @@ class FoodLog:
         return out
 
 
+def _patient(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
+             ) -> sqlite3.Cursor:
+    """``db.execute``, tried again while the database is busy, up to BUSY_TIMEOUT_S;
+    each try waits at most BUSY_STEP_S, so Ctrl-C is seen between tries."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return db.execute(sql, args)
+        except sqlite3.OperationalError as exc:
+            busy = str(getattr(exc, "sqlite_errorname", "")).startswith(
+                ("SQLITE_BUSY", "SQLITE_LOCKED"))
+            if not busy or time.monotonic() >= deadline:
+                raise
+
+
 def _run(path: Path, db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
          ) -> sqlite3.Cursor:
     try:
-        return db.execute(sql, args)
+        return _patient(db, sql, args)
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; the log was not changed") from None
 
@@ -230,79 +302,165 @@ def _problem(exc: sqlite3.Error) -> str:
     return text
 
 
-def _open(path: Path) -> sqlite3.Connection:
-    """Open (or create) the log at ``path``; check that an existing file is ours."""
-    if path.is_dir():
+def _open(path: Path, access: Access
+          ) -> tuple[sqlite3.Connection | None, tempfile.TemporaryDirectory[str] | None]:
+    """The connection for ``access`` (None: no log yet, and none is made) and the snapshot
+    folder it reads from, if any. An existing file is checked read-only before anything
+    else touches it."""
+    size = _inspect(path)
+    if size is None or size == 0:  # absent or zero bytes: a new log, only when adding
+        if access != "add":
+            return None, None
+        return _create(path), None
+    db, snapshot = _open_read_only(path)
+    try:
+        _check(path, db)
+    except BaseException:
+        db.close()
+        if snapshot is not None:
+            snapshot.cleanup()
+        raise
+    if access == "read":
+        return db, snapshot
+    db.close()
+    if snapshot is not None:
+        snapshot.cleanup()
+    db = _connect(path, "rw")
+    try:
+        _check(path, db)  # the same file, now through the connection that writes
+        mode = str(_run(path, db, "PRAGMA journal_mode").fetchone()[0]).lower()
+        if mode != "delete":  # an older planner's WAL log: back to a plain journal, so
+            with contextlib.suppress(sqlite3.Error):  # that readers never need to write
+                db.execute("PRAGMA journal_mode=DELETE")
+    except BaseException:
+        db.close()
+        raise
+    return db, None
+
+
+def _inspect(path: Path) -> int | None:
+    """The size of the file at ``path``, None when there is none; LogError for a folder,
+    a device or a path that cannot be looked at."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a folder on the way that cannot be entered, a file as folder
+        raise LogError(f"{path}: cannot open the food log ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise LogError(f"{path}: is a folder, not a food log file")
-    exists = path.exists()
-    if exists and not path.is_file():
-        raise LogError(f"{path}: not a regular file")
-    if exists and path.stat().st_size:
-        with open(path, "rb") as handle:
-            header = handle.read(16)
+    if not stat.S_ISREG(info.st_mode):
+        raise LogError(f"{path}: not a regular file; it was left as it is")
+    if info.st_size:
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(16)
+        except OSError as exc:
+            raise LogError(f"{path}: cannot read the food log ({exc.strerror or exc})"
+                           ) from None
         if header != b"SQLite format 3\x00":
             raise LogError(f"{path}: not a planner food log (not an SQLite database); it "
                            "was left as it is")
-    if not exists:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LogError(f"{path.parent}: cannot create the folder ({exc.strerror})"
-                           ) from None
+    return info.st_size
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    """A connection in URI ``mode`` (ro, rw or rwc), in autocommit (explicit
+    transactions)."""
+    uri = f"{path.absolute().as_uri()}?mode={mode}"
     try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_STEP_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise LogError(f"{path}: cannot open ({exc})") from None
+        raise LogError(f"{path}: cannot open the food log ({exc})") from None
+
+
+def _open_read_only(path: Path
+                    ) -> tuple[sqlite3.Connection, tempfile.TemporaryDirectory[str] | None]:
+    """A read-only connection to ``path``. When SQLite cannot read it without writing (a
+    write that was cut off left a journal to roll back; an older WAL log in a folder it
+    cannot write), a snapshot copy of the file and its journal is read instead, so the
+    original is never touched."""
+    db = _connect(path, "ro")
     try:
-        _check_or_create(path, db)
+        _patient(db, "SELECT count(*) FROM sqlite_master").fetchone()
+        return db, None
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        if getattr(exc, "sqlite_errorname", "") not in _NEEDS_WRITE:
+            raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
+    snapshot = tempfile.TemporaryDirectory(prefix="planner-log-")
+    try:
+        copy = Path(snapshot.name) / "log.sqlite3"
+        for suffix in ("", "-journal", "-wal"):
+            with contextlib.suppress(FileNotFoundError):
+                shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
+        db = _connect(copy, "rw")  # rolls the copy back to its last complete state
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db, snapshot
+    except (OSError, sqlite3.Error) as exc:
+        snapshot.cleanup()
+        raise LogError(f"{path}: cannot read the food log ({exc}); it was left as it is"
+                       ) from None
+    except BaseException:
+        snapshot.cleanup()
+        raise
+
+
+def _create(path: Path) -> sqlite3.Connection:
+    """A new log at ``path`` (absent or zero bytes), safe against a second process doing
+    the same at once; the folder is made if needed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LogError(f"{path.parent}: cannot create the folder ({exc.strerror or exc})"
+                       ) from None
+    db = _connect(path, "rwc")
+    try:
+        try:
+            _patient(db, "BEGIN IMMEDIATE")
+            if os.stat(path).st_size == 0 and not _objects(db):  # still empty: ours to make
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_version (version) VALUES (?)",
+                           (SCHEMA_VERSION,))
+            _patient(db, "COMMIT")
+        except (OSError, sqlite3.DatabaseError) as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise LogError(f"{path}: cannot create the food log ({exc})") from None
+        _check(path, db)  # whoever made it: it must be a planner log now
     except BaseException:
         db.close()
         raise
     return db
 
 
-def _tables(db: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+def _objects(db: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    return {(str(r[0]), str(r[1]), str(r[2])) for r in
+            _patient(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_master")}
 
 
-def _check_or_create(path: Path, db: sqlite3.Connection) -> None:
+def _check(path: Path, db: sqlite3.Connection) -> None:
+    """LogError unless the database is a planner log: its application id, no user
+    version, exactly the planner's tables and index (no views, triggers or other tables),
+    and a schema version this planner reads. Only reads."""
     try:
-        application_id = db.execute("PRAGMA application_id").fetchone()[0]
-        tables = _tables(db)
+        application_id = int(_patient(db, "PRAGMA application_id").fetchone()[0])
+        user_version = int(_patient(db, "PRAGMA user_version").fetchone()[0])
+        objects = _objects(db)
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
-    if not tables and not application_id:
-        # a new, empty database: create the schema once, even with two processes racing
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            if not _tables(db):
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                for statement in _SCHEMA:
-                    db.execute(statement)
-                db.execute("INSERT INTO schema_version (version) VALUES (?)",
-                           (SCHEMA_VERSION,))
-            db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            raise LogError(f"{path}: cannot create the food log ({exc})") from None
-        application_id, tables = int(db.execute("PRAGMA application_id").fetchone()[0]), \
-            _tables(db)
-    _check(path, db, application_id, tables)  # before WAL: a foreign file stays as it is
-    _run(path, db, "PRAGMA journal_mode=WAL")
-
-
-def _check(path: Path, db: sqlite3.Connection, application_id: int, tables: set[str]) -> None:
-    if application_id != APPLICATION_ID or not {"schema_version", "entries"} <= tables:
+    if application_id != APPLICATION_ID or user_version != 0 or objects != _OBJECTS:
         raise LogError(f"{path}: an SQLite database, but not a planner food log; it was left "
                        "as it is (choose another file with --log)")
     try:
-        row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+        row = _patient(db, "SELECT max(version) FROM schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
     version = row[0] if row else None
-    if version is None:
+    if not isinstance(version, int):
         raise LogError(f"{path}: the food log has no schema version; it was left as it is")
-    if int(version) > SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
         raise LogError(f"{path}: made by a newer planner (schema {version}; this one reads "
                        f"{SCHEMA_VERSION}); upgrade planner")

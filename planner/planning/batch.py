@@ -7,15 +7,27 @@ reason the row is invalid. A bad or infeasible row never stops the batch.
 :func:`run_batch` does the same at scale and writes the results, chunk by chunk, as
 Parquet parts under ``out``::
 
-    out/batch.json              what the batch is (format, input checksum, rows)
-    out/items/part-<key>.parquet   id, day, slot, food_id, name, servings, grams
-    out/days/part-<key>.parquet    id, day, one column per nutrient total
-    out/people/part-<key>.parquet  id, status (ok, infeasible, invalid, error), message,
-                                   solver seconds, key-nutrient coverage, HEI, food groups
+    out/batch.json              what the batch is (format, batch id, input checksum, rows)
+    out/items/part-<batch>-<key>.parquet   id, day, slot, food_id, name, servings, grams
+    out/days/part-<batch>-<key>.parquet    id, day, one column per nutrient total
+    out/people/part-<batch>-<key>.parquet  id, status (ok, infeasible, invalid, error),
+                                   message, solver seconds, key-nutrient coverage, HEI,
+                                   food groups
 
-Every part is written to a temporary name and renamed, and a chunk's ``people`` part is
-written last: a chunk counts as done only when it is there. ``resume`` skips the ids
-already done (and removes parts a stopped chunk left without their ``people`` part).
+``<batch>`` is the random id the manifest records and ``<key>`` a hash of the chunk's ids
+(of their JSON list, so no two lists of ids share a name). Every part is written to a
+temporary name and renamed, and a chunk's ``people`` part is written last: a chunk counts
+as done only when it is there. ``resume`` skips the ids already done (and removes parts a
+stopped chunk left without their ``people`` part). The folder is planner's alone: a file
+whose name and manifest do not say this batch wrote it is never removed or replaced, and
+a batch folder holding such a file is refused before anything changes. At the end every
+id of the input must be in a ``people`` part, or the batch fails.
+
+Losing a cluster is a :class:`~planner.errors.ClusterError` (one line): a scheduler that
+cannot be reached, does not answer its first message within :data:`FIRST_ANSWER_S` or is
+not a Dask scheduler, a scheduler that goes away mid-batch, a cluster left without
+workers for :data:`NO_WORKERS_S`, workers that keep dying, a local worker process that
+stops. Finished chunks stay, and ``--resume`` plans the rest.
 Chunks run on a local process pool (all cores by default) or on an existing Dask
 distributed cluster (``scheduler``); either way each worker process loads the food table
 and catalogue once (:func:`_tables`) and writes its own parts, so the output folder must be
@@ -29,8 +41,13 @@ import functools
 import hashlib
 import io
 import json
+import logging
 import math
 import os
+import re
+import socket
+import stat
+import struct
 import time
 import uuid
 from collections import Counter
@@ -51,7 +68,7 @@ from planner.errors import (
     SolverError,
     reason,
 )
-from planner.files import TABLE_FILE_CAP, read_bytes
+from planner.files import SMALL_FILE_CAP, TABLE_FILE_CAP, read_bytes
 from planner.food.catalogue import Catalogue, load_catalogue
 from planner.food.data import FoodTable, load_foods
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
@@ -64,7 +81,7 @@ from planner.planning.summary import GROUP_BASIS, group_rows, week_average
 if TYPE_CHECKING:
     from distributed import Client
 
-FORMAT: Final = "planner.batch/1"
+FORMAT: Final = "planner.batch/2"
 MANIFEST: Final = "batch.json"
 TABLES: Final = ("items", "days", "people")
 #: Columns a people table may have; target.<nutrient>[.max] columns come on top.
@@ -82,8 +99,23 @@ CHUNK: Final = 20
 #: small Parquet writes (milliseconds).
 CHUNKS_PER_WORKER: Final = 12
 
+#: An id is at most this many characters, printable, without surrounding spaces.
+ID_LENGTH: Final = 200
 #: How long to try reaching a Dask scheduler before giving up.
 CONNECT_TIMEOUT_S: Final = 30.0
+#: How long a reached scheduler may take to send its first message (Dask's handshake).
+FIRST_ANSWER_S: Final = 10.0
+#: The largest first message a Dask scheduler sends (its handshake is ~100 bytes).
+HANDSHAKE_CAP: Final = 64 * 1024
+#: How long a batch waits on a cluster with no workers (all lost, or none started).
+NO_WORKERS_S: Final = 30.0
+#: How often the cluster is asked whether it still has workers, and how long it may take.
+HEALTH_EVERY_S: Final = 2.0
+HEALTH_TIMEOUT_S: Final = 10.0
+#: Where a batch may be written: a local (or NFS) path, or an object store, whose puts
+#: appear whole. Others (memory://, ftp://, http://) would lose or half-write parts.
+PROTOCOLS: Final = ("file", "local", "s3", "s3a", "gs", "gcs", "abfs", "abfss", "az")
+_BATCH_ID: Final = re.compile(r"[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -135,10 +167,9 @@ def read_people(path: str | Path) -> pd.DataFrame:
                            + (f" (did you mean target.{hint}?)" if hint else
                               f" (known: {', '.join(COLUMNS)}, target.<nutrient>, "
                               "target.<nutrient>.max)"))
+    for number, given in enumerate(frame["id"], start=2):
+        _check_id(file, number, str(given))
     frame = frame.map(lambda v: str(v).strip())
-    empty = frame["id"] == ""
-    if empty.any():
-        raise DatasetError(f"{file}: column id: empty id in row {int(empty.idxmax()) + 2}")
     duplicated = frame["id"][frame["id"].duplicated()]
     if len(duplicated):
         raise DatasetError(f"{file}: column id: duplicate id {duplicated.iloc[0]!r}")
@@ -146,6 +177,23 @@ def read_people(path: str | Path) -> pd.DataFrame:
         raise DatasetError(f"{file}: no people")
     out: pd.DataFrame = frame.reset_index(drop=True)
     return out
+
+
+def _check_id(file: Path, row: int, text: str) -> None:
+    """DatasetError unless ``text`` is an id kept exactly: non-empty, printable (no control,
+    format or bidirectional characters), no surrounding spaces, at most ID_LENGTH long."""
+    shown = repr(text[:40]) + ("..." if len(text) > 40 else "")
+    if not text.strip():
+        raise DatasetError(f"{file}: column id: empty id in row {row}")
+    if len(text) > ID_LENGTH:
+        raise DatasetError(f"{file}: column id: id in row {row} has {len(text):,} characters "
+                           f"(at most {ID_LENGTH})")
+    if not text.isprintable():
+        raise DatasetError(f"{file}: column id: id {shown} in row {row} has a control or "
+                           "invisible character")
+    if text != text.strip():
+        raise DatasetError(f"{file}: column id: id {shown} in row {row} starts or ends with "
+                           "a space")
 
 
 def request(row: Mapping[str, str]) -> tuple[Any, list[Any], PlanOptions]:
@@ -292,9 +340,9 @@ class _Folder:
     """The output folder, local or any fsspec URL: atomic part writes and listings."""
 
     def __init__(self, out: str) -> None:
+        self.url = check_out(out)
         import fsspec
 
-        self.url = str(out)
         self.fs, self.root = fsspec.core.url_to_fs(self.url)
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else \
             (self.fs.protocol,)
@@ -322,22 +370,99 @@ class _Folder:
         except OSError as exc:  # raised where it happens: on a worker, not the client
             raise OutputError(f"cannot write {target} ({reason(exc)})") from None
 
-    def read(self, relative: str) -> bytes:
-        with self.fs.open(self.path(relative), "rb") as handle:
-            return bytes(handle.read())
+    def read(self, relative: str, limit: int = TABLE_FILE_CAP) -> bytes:
+        """The bytes of a regular file, at most ``limit`` (OutputError naming it)."""
+        where = self.path(relative)
+        try:
+            if self.local:
+                return read_bytes(Path(where), limit=limit, error=OutputError,
+                                  what=relative)
+            size = self.fs.size(where)
+            if size is not None and size > limit:
+                raise OutputError(f"{where}: larger than the {limit:,} bytes it may have")
+            with self.fs.open(where, "rb") as handle:
+                data = bytes(handle.read(limit + 1))
+        except OSError as exc:
+            raise OutputError(f"{where}: cannot read ({reason(exc)})") from None
+        if len(data) > limit:
+            raise OutputError(f"{where}: larger than the {limit:,} bytes it may have")
+        return data
 
-    def exists(self, relative: str = "") -> bool:
-        return bool(self.fs.exists(self.path(relative) if relative else self.root))
+    def kind(self, relative: str = "") -> str | None:
+        """``file``, ``directory``, ``other`` (a FIFO, a device, a socket) or None."""
+        where = self.path(relative) if relative else self.root
+        try:
+            if self.local:
+                mode = os.stat(where).st_mode
+                return "directory" if stat.S_ISDIR(mode) else \
+                    "file" if stat.S_ISREG(mode) else "other"
+            info = self.fs.info(where)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise OutputError(f"{where}: cannot look at it ({reason(exc)})") from None
+        return "directory" if info.get("type") == "directory" else "file"
 
     def names(self, relative: str = "") -> list[str]:
+        return sorted(self.entries(relative))
+
+    def entries(self, relative: str = "") -> dict[str, str]:
+        """Name -> kind (see :meth:`kind`) of what a folder holds, in one listing."""
         where = self.path(relative) if relative else self.root
-        if not self.fs.exists(where):
-            return []
-        return sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in self.fs.ls(where,
-                                                                             detail=False))
+        try:
+            if self.kind(relative) is None:
+                return {}
+            if self.local:
+                with os.scandir(where) as found:
+                    return {e.name: "directory" if e.is_dir(follow_symlinks=False) else
+                            "file" if e.is_file(follow_symlinks=False) else "other"
+                            for e in found}
+            return {str(info["name"]).rstrip("/").rsplit("/", 1)[-1]:
+                    "directory" if info.get("type") == "directory" else "file"
+                    for info in self.fs.ls(where, detail=True)}
+        except OSError as exc:
+            raise OutputError(f"{where}: cannot list it ({reason(exc)})") from None
 
     def remove(self, relative: str) -> None:
-        self.fs.rm(self.path(relative))
+        where = self.path(relative)
+        try:
+            self.fs.rm(where)
+        except OSError as exc:
+            raise OutputError(f"{where}: cannot remove it ({reason(exc)})") from None
+
+
+def check_out(out: str) -> str:
+    """``out`` as given, when a batch can be written there: not empty, a local path or
+    an object store fsspec can reach; OutputError (one line, naming it) otherwise."""
+    text = str(out)
+    if not text.strip():
+        raise OutputError("--out: empty; give the batch's folder (a new or empty one)")
+    if "\x00" in text or not text.isprintable():
+        raise OutputError(f"--out: {text!r} has a control character")
+    import fsspec
+
+    protocol = text.split("::")[0].split("://")[0] if "://" in text else "file"
+    if protocol not in PROTOCOLS:
+        raise OutputError(f"--out: {text}: {protocol}:// is not supported (a batch goes to a "
+                          "local or shared folder, or an object store: s3://, gs://, "
+                          "abfs://)")
+    try:
+        fsspec.core.url_to_fs(text)
+    except ImportError as exc:
+        raise OutputError(f"--out: {text}: {protocol}:// needs a package that is not "
+                          f"installed ({reason(exc)})") from None
+    except (ValueError, TypeError, OSError) as exc:
+        raise OutputError(f"--out: {text}: not a usable folder or URL ({reason(exc)})"
+                          ) from None
+    return text
+
+
+def _part_pattern(batch: str) -> re.Pattern[str]:
+    """Names planner gives parts of ``batch`` (and their temporary files)."""
+    return re.compile(rf"part-{batch}-[0-9a-f]{{32}}\.parquet(\.[0-9a-f]{{32}}\.tmp)?")
+
+
+_MANIFEST_TMP: Final = re.compile(re.escape(MANIFEST) + r"\.[0-9a-f]{32}\.tmp")
 
 
 def write_chunk(out: str, key: str, results: Sequence[PersonResult]) -> list[dict[str, Any]]:
@@ -408,53 +533,110 @@ def input_checksum(people: pd.DataFrame) -> str:
     return hashlib.sha256(people.to_csv(index=False).encode()).hexdigest()
 
 
-def prepare_output(out: str, people: pd.DataFrame, *, resume: bool) -> set[str]:
-    """Check the output folder and return the ids already done. A new or empty folder
-    starts a batch; a folder of this batch continues it with ``resume``; anything else is
-    refused, changing nothing."""
+def prepare_output(out: str, people: pd.DataFrame, *, resume: bool
+                   ) -> tuple[str, set[str]]:
+    """Check the output folder; return the batch id and the ids already done. A new or
+    empty folder starts a batch; a folder of this batch, holding only files this batch
+    wrote, continues it with ``resume``; anything else is refused, changing nothing."""
     folder = _Folder(out)
     checksum = input_checksum(people)
-    names = folder.names() if folder.exists() else []
+    kind = folder.kind()
+    if kind not in (None, "directory"):
+        raise OutputError(f"{out}: not a folder (nothing changed)")
+    names = folder.names() if kind else []
     if names:
-        if MANIFEST not in names:
-            raise OutputError(f"{out}: not empty and not a planner batch folder; choose a "
-                              "new or empty folder (nothing changed)")
-        try:
-            manifest = json.loads(folder.read(MANIFEST))
-        except (OSError, ValueError) as exc:
-            raise OutputError(f"{out}/{MANIFEST}: unreadable ({exc})") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise OutputError(f"{out}/{MANIFEST}: not a {FORMAT} manifest")
-        if manifest.get("input_sha256") != checksum:
-            raise OutputError(f"{out}: holds a batch of another people table; choose "
-                              "another folder (nothing changed)")
+        batch = _read_manifest(folder, out, checksum)
+        _refuse_foreign(folder, out, batch)
         if not resume:
             raise OutputError(f"{out}: already holds this batch; use --resume to continue "
                               "it or choose another folder (nothing changed)")
-        return _done_ids(folder)
-    manifest = {"format": FORMAT, "input_sha256": checksum, "rows": len(people),
-                "tables": list(TABLES)}
+        done, stale = _done_ids(folder, batch)
+        for relative in stale:  # only this batch's own leftovers, by name
+            folder.remove(relative)
+        return batch, done
+    batch = uuid.uuid4().hex[:12]
+    manifest = {"format": FORMAT, "batch": batch, "input_sha256": checksum,
+                "rows": len(people), "tables": list(TABLES)}
     folder.write(MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
-    return set()
+    return batch, set()
 
 
-def _done_ids(folder: _Folder) -> set[str]:
-    """Ids in finished chunks; parts a stopped chunk left without its people part go."""
+def _read_manifest(folder: _Folder, out: str, checksum: str | None) -> str:
+    """The batch id of the folder's manifest, checked against this people table (unless
+    ``checksum`` is None)."""
+    if MANIFEST not in folder.names():
+        raise OutputError(f"{out}: not empty and not a planner batch folder; choose a "
+                          "new or empty folder (nothing changed)")
+    data = folder.read(MANIFEST, SMALL_FILE_CAP)  # a regular file, bounded
+    try:
+        manifest = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise OutputError(f"{folder.path(MANIFEST)}: unreadable ({reason(exc)})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or \
+            not isinstance(manifest.get("batch"), str) or \
+            not _BATCH_ID.fullmatch(manifest["batch"]):
+        raise OutputError(f"{folder.path(MANIFEST)}: not a {FORMAT} manifest (an older "
+                          "planner's batch, or not a batch); choose another folder "
+                          "(nothing changed)")
+    if checksum is not None and manifest.get("input_sha256") != checksum:
+        raise OutputError(f"{out}: holds a batch of another people table; choose "
+                          "another folder (nothing changed)")
+    return str(manifest["batch"])
+
+
+def _refuse_foreign(folder: _Folder, out: str, batch: str) -> None:
+    """OutputError when the folder holds anything this batch did not write."""
+    pattern = _part_pattern(batch)
+    foreign = []
+    for name, kind in sorted(folder.entries().items()):
+        if name in TABLES:
+            if kind != "directory":
+                foreign.append(name)
+                continue
+            foreign += [f"{name}/{part}" for part, what in
+                        sorted(folder.entries(name).items())
+                        if not pattern.fullmatch(part) or what != "file"]
+        elif not (name == MANIFEST or _MANIFEST_TMP.fullmatch(name)) or kind != "file":
+            foreign.append(name)
+    if foreign:
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        raise OutputError(f"{out}: holds files this batch did not write "
+                          f"({', '.join(foreign[:3])}{more}); move them out of the folder "
+                          "and run again (nothing changed)")
+
+
+def _done_ids(folder: _Folder, batch: str) -> tuple[set[str], list[str]]:
+    """Ids in finished chunks, and this batch's leftovers to remove (temporary files,
+    parts a stopped chunk left without its people part). Only reads; a damaged people
+    part is an OutputError."""
     import pyarrow.parquet as pq
 
-    people = {n for n in folder.names("people") if n.endswith(".parquet")}
-    for name in ("items", "days"):
-        for part in folder.names(name):
-            if part.endswith(".tmp") or (part.endswith(".parquet") and part not in people):
-                folder.remove(f"{name}/{part}")
-    for part in folder.names("people"):
-        if part.endswith(".tmp"):
-            folder.remove(f"people/{part}")
+    pattern = _part_pattern(batch)
+    parts = {name: [p for p in folder.names(name) if pattern.fullmatch(p)]
+             for name in TABLES}
+    people = {p for p in parts["people"] if p.endswith(".parquet")}
+    stale = [f"{name}/{p}" for name in TABLES for p in parts[name]
+             if p.endswith(".tmp") or (name != "people" and p not in people)]
     done: set[str] = set()
     for part in sorted(people):
-        table = pq.read_table(io.BytesIO(folder.read(f"people/{part}")), columns=["id"])
+        where = folder.path("people", part)
+        try:
+            table = pq.read_table(io.BytesIO(folder.read(f"people/{part}")),
+                                  columns=["id"])
+        except OutputError:
+            raise
+        except Exception as exc:  # pyarrow raises many kinds for a damaged file
+            raise OutputError(f"{where}: damaged ({reason(exc)}); remove it to plan its "
+                              "people again with --resume (nothing changed)") from None
         done.update(str(i) for i in table.column("id").to_pylist())
-    return done
+    return done, stale
+
+
+def chunk_key(ids: Sequence[str]) -> str:
+    """A chunk's key: a hash of its ids as a JSON list, so that two different lists of
+    ids never share a key, whatever characters the ids hold."""
+    text = json.dumps(list(ids), ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def chunks(people: pd.DataFrame, done: set[str], workers: int
@@ -465,8 +647,7 @@ def chunks(people: pd.DataFrame, done: set[str], workers: int
     out = []
     for start in range(0, len(rows), size):
         part = rows[start:start + size]
-        key = hashlib.sha1("\n".join(r["id"] for r in part).encode()).hexdigest()[:16]
-        out.append((key, part))
+        out.append((chunk_key([r["id"] for r in part]), part))
     return out
 
 
@@ -479,25 +660,33 @@ def run_batch(people: pd.DataFrame, out: str, *, data_dir: str | None = None,
 
     ``workers`` local processes (default: every core), or the Dask cluster at
     ``scheduler`` (``tcp://host:8786``). ``progress(total, done)`` may return a callable
-    advanced by the number of people in each finished chunk.
+    advanced by the number of people in each finished chunk. Everything a worker needs
+    is checked here first: ``out``, the data folder (loaded once in this process) and
+    the scheduler; nothing is written before.
     """
     workers = max(1, workers or os.cpu_count() or 1)
+    check_out(out)
+    _tables(data_dir)  # a missing or bad data folder: one error here, not one per worker
     with contextlib.ExitStack() as stack:  # a cluster is reached before anything is written
-        client = stack.enter_context(_connect(scheduler)) if scheduler else None
+        client = None
+        if scheduler:
+            _quiet_dask()
+            client = _connect(scheduler)
+            stack.callback(_close, client)
         return _run(people, out, data_dir, workers, client, scheduler, resume, progress)
 
 
 def _run(people: pd.DataFrame, out: str, data_dir: str | None, workers: int,
          client: Client | None, scheduler: str | None, resume: bool,
          progress: Callable[[int, int], Callable[[int], None]] | None) -> BatchSummary:
-    done = prepare_output(out, people, resume=resume)
-    todo = chunks(people, done, workers)
+    batch, done = prepare_output(out, people, resume=resume)
+    todo = [(f"{batch}-{key}", rows) for key, rows in chunks(people, done, workers)]
     total = sum(len(rows) for _, rows in todo)
     step = progress(len(people), len(done)) if progress else None
     start = time.perf_counter()
     people_rows: list[dict[str, Any]] = []
     if client is not None:
-        for result in _on_dask(client, todo, out, data_dir):
+        for result in _on_dask(client, todo, out, data_dir, scheduler or ""):
             people_rows += result
             if step:
                 step(len(result))
@@ -515,12 +704,34 @@ def _run(people: pd.DataFrame, out: str, data_dir: str | None, workers: int,
             if step:
                 step(len(result))
         where = f"{workers} local processes"
+    _check_complete(out, batch, people)
     return summarize(people_rows, len(done), time.perf_counter() - start, workers, where)
+
+
+def _check_complete(out: str, batch: str, people: pd.DataFrame) -> None:
+    """OutputError unless every id of ``people`` is in exactly one people part."""
+    import pyarrow.parquet as pq
+
+    folder = _Folder(out)
+    pattern = _part_pattern(batch)
+    seen: Counter[str] = Counter()
+    for part in folder.names("people"):
+        if pattern.fullmatch(part) and part.endswith(".parquet"):
+            table = pq.read_table(io.BytesIO(folder.read(f"people/{part}")), columns=["id"])
+            seen.update(str(i) for i in table.column("id").to_pylist())
+    missing = [i for i in people["id"] if i not in seen]
+    twice = sorted(i for i, n in seen.items() if n > 1)
+    if missing or twice:
+        problem = (f"{len(missing)} of {len(people)} people are missing from the output "
+                   f"(first {missing[0]!r})" if missing else
+                   f"{len(twice)} people are in the output twice (first {twice[0]!r})")
+        raise OutputError(f"{out}: {problem}; this is a bug in planner, please report it")
 
 
 def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out: str,
              data_dir: str | None) -> Iterator[list[dict[str, Any]]]:
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")  # no inherited solver or thread state
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm,
@@ -531,36 +742,173 @@ def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    yield future.result()
-        except BaseException:
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        raise ClusterError(f"a local worker process stopped (killed, or out "
+                                           f"of memory); what finished is kept in {out}: "
+                                           "run again with --resume") from None
+        except BaseException:  # Ctrl-C, a lost worker, an error: stop now
             for future in pending:
                 future.cancel()
+            _stop(pool)
             raise
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers at once instead of after their current chunk (Ctrl-C
+    within a second). A chunk cut off leaves at most parts without their people part and
+    temporary files, which --resume removes; the executor has no public way to do it."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _quiet_dask() -> None:
+    """Silence distributed's and tornado's loggers for the rest of the process: a lost
+    scheduler is the one line of a ClusterError, not pages of logging (the client logs
+    its failed reconnections even while it closes, so the levels are not restored)."""
+    import distributed.client  # noqa: F401  (importing it sets its levels: import first)
+    names = [n for n in list(logging.root.manager.loggerDict)
+             if n.split(".")[0] in ("distributed", "tornado")]
+    for name in ["distributed", "tornado", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def _probe(scheduler: str) -> None:
+    """Check, with deadlines, that a Dask scheduler listens at a ``tcp://`` address: it
+    accepts within CONNECT_TIMEOUT_S and sends a plausible first message within
+    FIRST_ANSWER_S. Distributed's own connect waits for that message without a deadline
+    and trusts the length it gives (random bytes make it allocate exabytes)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.protocol.utils import unpack_frames
+
+    try:
+        scheme, location = parse_address(scheduler)
+        if scheme != "tcp":
+            return
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise ClusterError(f"--scheduler: {scheduler!r} is not an address like "
+                           f"tcp://host:8786 ({reason(exc)})") from None
+    try:
+        sock = socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S)
+    except OSError as exc:  # refused, unreachable, a name that does not resolve, timeout
+        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} "
+                           f"({reason(exc)}); is 'dask scheduler' running there?") from None
+    deadline = time.monotonic() + FIRST_ANSWER_S
+    try:
+        with sock:
+            (size,) = struct.unpack("<Q", _receive(sock, 8, deadline))
+            if not 0 < size <= HANDSHAKE_CAP:
+                raise ValueError(f"a first message of {size:,} bytes")
+            frames, missing = unpack_frames(_receive(sock, size, deadline), partial=True)
+            if not frames or sum(missing) > HANDSHAKE_CAP:
+                raise ValueError("not a Dask message")
+    except TimeoutError:
+        raise ClusterError(f"{scheduler} accepted the connection but did not answer within "
+                           f"{FIRST_ANSWER_S:g} s; is it a Dask scheduler?") from None
+    except (OSError, ValueError, struct.error, MemoryError) as exc:
+        raise ClusterError(f"{scheduler} is not a Dask scheduler ({reason(exc)})") from None
+
+
+def _receive(sock: socket.socket, size: int, deadline: float) -> bytes:
+    """Exactly ``size`` bytes by ``deadline`` (TimeoutError), or ValueError if it
+    closes."""
+    data = bytearray()
+    while len(data) < size:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock.settimeout(left)
+        chunk = sock.recv(min(size - len(data), 65536))
+        if not chunk:
+            raise ValueError("it closed the connection")
+        data += chunk
+    return bytes(data)
 
 
 def _connect(scheduler: str) -> Client:
     """A client of the Dask scheduler at ``scheduler``; ClusterError when unreachable."""
     from distributed import Client
 
+    _probe(scheduler)
     try:
         return Client(scheduler, timeout=CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
-    except (OSError, ValueError, TypeError) as exc:  # timeouts, refused, a bad address
+    except (OSError, ValueError, TypeError, MemoryError) as exc:  # timeouts, refused
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} "
                            f"({reason(exc)}); is 'dask scheduler' running there?") from None
 
 
+def _close(client: Client) -> None:
+    """Close the client without waiting long for a scheduler that may be gone."""
+    with contextlib.suppress(Exception):
+        client.close(timeout=5)  # type: ignore[no-untyped-call]
+
+
+def _lost(out: str, why: str) -> ClusterError:
+    why = re.sub(r"\(in <[^>]*>: ", "(", why)  # distributed's "in <TCP ... remote=...>: "
+    return ClusterError(f"{why}; what finished is kept in {out}: run again with --resume")
+
+
 def _on_dask(client: Client, todo: Sequence[tuple[str, list[dict[str, str]]]], out: str,
-             data_dir: str | None) -> Iterator[list[dict[str, Any]]]:
-    from distributed import as_completed
+             data_dir: str | None, scheduler: str) -> Iterator[list[dict[str, Any]]]:
+    """Run the chunks on the cluster and yield their people rows as they finish. Between
+    results the cluster is watched: a scheduler gone, or no workers for NO_WORKERS_S,
+    ends the batch with a ClusterError."""
+    import asyncio
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
 
     futures = [client.submit(plan_chunk, rows, out, key, data_dir, key=f"plan-{key}",
                              pure=False) for key, rows in todo]
-    for future in as_completed(futures):  # type: ignore[no-untyped-call]
-        try:
-            yield future.result()
-        except (OSError, TimeoutError) as exc:  # the scheduler went away mid-batch
-            raise ClusterError(f"lost the Dask cluster ({reason(exc)}); what finished is "
-                               "kept: run again with --resume") from None
+    pending = set(futures)
+    last_check = time.monotonic()
+    alone_since: float | None = None
+    while pending:  # on Ctrl-C, closing the client releases what is still pending
+        finished = [f for f in pending if f.done()]  # type: ignore[no-untyped-call]
+        for future in finished:
+            pending.discard(future)
+            try:
+                result: list[dict[str, Any]] = future.result()
+            except PlannerError:
+                raise
+            except KilledWorker as exc:
+                raise _lost(out, f"Dask workers died running {future.key} "
+                            f"({reason(exc)})") from None
+            except (OSError, TimeoutError, CancelledError, asyncio.CancelledError
+                    ) as exc:  # the scheduler went away: its futures are cancelled
+                raise _lost(out, f"lost the Dask scheduler at {scheduler} "
+                            f"({reason(exc)})") from None
+            yield result
+        if finished:
+            continue
+        now = time.monotonic()
+        if now - last_check >= HEALTH_EVERY_S:
+            last_check = now
+            workers = _workers(client, out, scheduler)
+            if workers:
+                alone_since = None
+            elif alone_since is None:
+                alone_since = now
+            elif now - alone_since >= NO_WORKERS_S:
+                raise _lost(out, f"the Dask cluster at {scheduler} has had no workers "
+                            f"for {NO_WORKERS_S:g} s (start some)")
+        time.sleep(0.05)
+
+
+def _workers(client: Client, out: str, scheduler: str) -> int:
+    """How many workers the scheduler has now; ClusterError when it is gone."""
+    if client.status != "running":
+        raise _lost(out, f"lost the Dask scheduler at {scheduler} (the connection closed)")
+    try:
+        return len(client.nthreads(callback_timeout=HEALTH_TIMEOUT_S))  # type: ignore[no-untyped-call]
+    except Exception as exc:  # any failure to answer is a lost scheduler
+        raise _lost(out, f"lost the Dask scheduler at {scheduler} ({reason(exc)})"
+                    ) from None
 
 
 def summarize(rows: Iterable[Mapping[str, Any]], skipped: int, seconds: float, workers: int,
@@ -586,8 +934,11 @@ def read_results(out: str, table: str = "people") -> pd.DataFrame:
     if table not in TABLES:
         raise OutputError(f"table: {table!r} is not one of {', '.join(TABLES)}")
     folder = _Folder(out)
+    batch = _read_manifest(folder, out, None)
+    pattern = _part_pattern(batch)
     parts = [pq.read_table(io.BytesIO(folder.read(f"{table}/{name}")))
-             for name in folder.names(table) if name.endswith(".parquet")]
+             for name in folder.names(table) if pattern.fullmatch(name) and
+             name.endswith(".parquet")]
     frame: pd.DataFrame = (pa.concat_tables(parts) if parts else
                            _schema(table).empty_table()).to_pandas()
     return frame
