@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from planner.errors import InfeasiblePlanError, PlanRequestError
@@ -339,7 +339,9 @@ PROFILES = st.one_of(
 
 # Each example plans a week (~2 s): 8 by default; PLANNER_EXAMPLES=60 with
 # --hypothesis-profile=explore searches more.
+# No shrinking: each example is a whole week, and the first failing one says enough.
 @settings(max_examples=int(os.environ.get("PLANNER_EXAMPLES", "8")),
+          phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(profile=PROFILES, diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian",
                                                 "vegan"]),

@@ -11,6 +11,7 @@ Four small tables live beside this module; a new rule is a new row, not new code
 ``day_rules.csv``  ``measure, basis, min, max, scale, applies, enforce, why``
     Food-group amounts over a day or a week (:data:`MEASURES`). ``scale`` says what
     ``min``/``max`` multiply: ``pattern`` (the person's DGA pattern amount for the measure),
+    ``pattern_within`` (the pattern amount, a minimum met within a quarter cup-eq),
     ``pattern_less_beans`` (the vegetable amount less the daily share of the beans subgroup),
     ``grains`` (the day's grains: whole grains at least half), ``count`` (a plain number) or
     ``pct_energy`` (percent of the day's energy). ``applies`` names a condition on the foods
@@ -74,7 +75,9 @@ MEASURES: Final[tuple[str, ...]] = (
 COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
 #: kcal per gram, for ``pct_energy`` rules (Atwater factors).
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars": 4.0}
-SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_less_beans", "grains", "count",
+#: A vegetable subgroup's weekly minimum is met within this many cup-eq.
+SUBGROUP_TOLERANCE: Final = 0.25
+SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains", "count",
                                   "pct_energy", "fish_serving")
 CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
                                       "eats_fish", "fish_dga", "fish_advice_pregnancy",
@@ -409,6 +412,9 @@ def rule_bounds(rule: DayRule, pattern: Pattern, fish_serving: float | None = No
     if rule.scale == "pattern_less_beans":
         beans = pattern.daily("veg_beans") or 0.0
         amount -= beans if rule.basis == "day" else beans * 7
+    if rule.scale == "pattern_within":  # the minimum is met within a quarter cup-eq
+        return (None if rule.min is None else max(0.0, rule.min * amount - SUBGROUP_TOLERANCE),
+                None if rule.max is None else rule.max * amount)
     return (None if rule.min is None else rule.min * amount,
             None if rule.max is None else rule.max * amount)
 
