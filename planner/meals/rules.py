@@ -77,8 +77,8 @@ COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars": 4.0}
 #: A vegetable subgroup's weekly minimum is met within this many cup-eq.
 SUBGROUP_TOLERANCE: Final = 0.25
-SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains", "count",
-                                  "pct_energy", "fish_serving")
+SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains",
+                                  "count", "pct_energy", "fish_serving")
 CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
                                       "eats_fish", "fish_dga", "fish_advice_pregnancy",
                                       "fish_advice_child")
