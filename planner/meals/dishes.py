@@ -144,9 +144,10 @@ def _words(value: object) -> tuple[str, ...]:
 
 def dish_word(short_name: str) -> str:
     """A catalogue short name as it reads in a dish's name: no parentheses, no "cooked"
-    ("cooked brown rice" -> "brown rice", "Cheerios (fortified)" -> "Cheerios")."""
+    or "raw" ("cooked brown rice" -> "brown rice", "Cheerios (fortified)" -> "Cheerios";
+    the foods under the name still say "1 cup chopped raw carrots")."""
     text = re.sub(r"\s*\([^)]*\)", "", short_name)
-    text = re.sub(r"^(cooked|roasted|roast) ", "", text)
+    text = re.sub(r"^(cooked|roasted|roast|raw) ", "", text)
     text = re.sub(r" patty\b", "", text)
     return re.sub(r",.*$", "", text).strip()
 
