@@ -26,7 +26,6 @@ Profile file::
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Any, Final, Literal, get_args
 from planner.errors import ProfileError
 from planner.files import KIB, read_text
 from planner.food.nutrients import BY_NAME, suggest
+from planner.limits import MAX_MAGNITUDE, load_toml
 from planner.person.health import check_keys
 
 Sex = Literal["female", "male"]
@@ -128,13 +128,13 @@ def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
 
 def _number(name: str, value: object) -> float:
     if isinstance(value, bool):
-        raise ProfileError(f"{name}: {value!r} is not a number")
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number")
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ProfileError(f"{name}: {value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ProfileError(f"{name}: {value!r} is not a number")
+    except (TypeError, ValueError, OverflowError):
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number") from None
+    if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number")
     return number
 
 
@@ -207,10 +207,7 @@ def read_profile_file(path: str | Path) -> dict[str, Any]:
     """
     file = Path(path)
     text = read_text(file, limit=PROFILE_CAP, error=ProfileError, what="profile file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{file}: not a valid TOML profile ({exc})") from None
+    data = load_toml(text, str(file), ProfileError, invalid="not a valid TOML profile")
     unknown = sorted(set(data) - set(PROFILE_KEYS) - set(PLAN_KEYS) - {"targets"})
     if unknown:
         raise ProfileError(f"{file}: unknown key {unknown[0]!r} (known: "
