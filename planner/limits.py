@@ -58,31 +58,6 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", _BREAKS.sub(" ", text))
 
 
-def _nesting(text: str) -> int:
-    """The deepest ``[``/``{`` nesting of JSON ``text``, brackets inside strings ignored."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    return deepest
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
 def check_document(document: object, where: str, error: type[PlannerError]) -> None:
     """Raise ``error`` when a parsed document nests deeper than :data:`MAX_DEPTH`, holds a
     string longer than :data:`MAX_STRING` or a number that is not finite or larger than
@@ -119,6 +94,8 @@ def check_document(document: object, where: str, error: type[PlannerError]) -> N
 
 def _parse(parse: Callable[[str], Any], text: str, where: str, invalid: str,
            error: type[PlannerError], decode_errors: tuple[type[Exception], ...]) -> Any:
+    # Both parsers recurse per level of nesting and stop cleanly with RecursionError at
+    # Python's limit (1,000); anything shallower is measured by check_document.
     try:
         return parse(text)
     except RecursionError:
@@ -142,8 +119,6 @@ def load_json(text: str | bytes, where: str, error: type[PlannerError], *,
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise error(f"{where}: not UTF-8 text (byte {exc.start})") from None
-    if _nesting(text) > MAX_DEPTH:
-        raise error(f"{where}: nested more than {MAX_DEPTH} deep; not a planner document")
     document = _parse(json.loads, text, where, invalid, error, (json.JSONDecodeError,))
     check_document(document, where, error)
     return document

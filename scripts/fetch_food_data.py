@@ -13,10 +13,12 @@ an hour. The key is never printed or written anywhere.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from planner.errors import FetchError, PlannerError
 from planner.food.fetch import (
@@ -48,8 +50,19 @@ def _number(kind: type[int] | type[float], low: float, *, strict: bool = False
     return convert
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the planner's usage errors: one line on stderr and exit 2, not a usage
+    block (``--help`` still prints the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        first = (message.strip().splitlines() or ["invalid usage"])[0]
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"error: {first} (see '{self.prog} --help')\n")
+        sys.exit(2)
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         description="Refresh food data from USDA FoodData Central.",
         epilog="Example: FDC_API_KEY=... python scripts/fetch_food_data.py --out fdc-data "
                "--ids-from datasets/recommended_foods.csv")
@@ -66,6 +79,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=_number(float, 0, strict=True), default=30.0,
                         help="connect timeout and longest wait for data, seconds (default 30)")
     parser.add_argument("--deadline", type=_number(float, 0, strict=True),
+                        help="longest the whole refresh may take, seconds, retries and "
+                             "waits included; progress is cached (default: no limit)")
+    parser.add_argument("--attempt-deadline", type=_number(float, 0, strict=True),
                         help="longest one request may take in all, seconds, however the "
                              "server drips its answer (default 3 x --timeout)")
     parser.add_argument("--max-retries", type=_number(int, 0), default=5,
@@ -98,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     options = FetchOptions(
         api_key=key, out=args.out, base_url=args.base_url,
         data_types=tuple(args.data_type or FDC_DATA_TYPES), ids_from=args.ids_from,
-        timeout=args.timeout, deadline=args.deadline, max_retries=args.max_retries,
+        timeout=args.timeout, deadline=args.deadline,
+        attempt_deadline=args.attempt_deadline, max_retries=args.max_retries,
         backoff=args.backoff, max_wait=args.max_wait, cache=args.cache, keep_cache=args.keep_cache,
         page_size=args.page_size)
     try:
