@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
+import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,9 +24,10 @@ import typer
 import typer.core
 
 from planner.errors import OutputError, PlannerError, PlanRequestError, ProfileError
-from planner.files import write_output
+from planner.files import read_input, read_text, write_output
 from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
 from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
+from planner.limits import clean_lines
 from planner.log.foodlog import LOG_ENV, LOG_FILE, Entry, FoodLog, parse_date
 from planner.output.report import (
     format_advice,
@@ -48,7 +51,7 @@ from planner.person.advice import (
 )
 from planner.person.health import CONDITIONS, MEDICINES
 from planner.person.health import check_key as check_health_key
-from planner.person.profile import Settings, profile_toml, resolve_settings
+from planner.person.profile import PROFILE_CAP, Settings, profile_toml, resolve_settings
 from planner.person.targets import Targets, compute_targets
 from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
 from planner.planning.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
@@ -56,8 +59,19 @@ from planner.planning.plan import PlanOptions, check_plan_options, plan_week
 from planner.planning.suggest import explain_food, rank_foods
 
 
+class _Interrupted(Exception):
+    """Ctrl-C inside a command, carried past Typer (which would turn it into a silent exit
+    130) to the one place that prints it."""
+
+
 class _Commands(typer.core.TyperGroup):
     """The one place an exception becomes a line on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interrupted() from exc
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -77,14 +91,14 @@ class _Commands(typer.core.TyperGroup):
                   exc.exit_code)
         except typer.Abort:
             _fail("aborted", 1)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _Interrupted):
             _fail("interrupted", 130)
         except BrokenPipeError:  # the reader went away (planner week | head): stop quietly
             _silence_stdout()
             sys.exit(141)
         except OSError as exc:  # standard output or error could not be written
             _silence_stdout()
-            _fail(f"cannot write output ({exc.strerror or exc})", 1)
+            _fail(f"cannot write output to standard output ({exc.strerror or exc})", 1)
         except Exception as exc:  # a bug, not bad input: say so in one line
             if os.environ.get("PLANNER_DEBUG"):
                 raise
@@ -613,7 +627,8 @@ def advice(
     collected = Answers({k: v for k, v in given.items() if v is not None})
     if answers is not None:
         collected = collected.merged(read_answers_file(answers))
-    if sys.stdin.isatty() and not no_input:
+    stdin = sys.stdin  # None when standard input is closed
+    if stdin is not None and not stdin.closed and stdin.isatty() and not no_input:
         asked: dict[str, bool | None] = {}
         for key in collected.missing():
             asked[key] = typer.confirm(QUESTIONS[key], default=False)
@@ -621,9 +636,9 @@ def advice(
                 break  # one red flag is enough: see a doctor
         collected = collected.merged(asked)
     elif not no_input:  # piped answers, one a line, for the questions still open
-        lines = sys.stdin.read(ANSWERS_CAP + 1)
-        if len(lines) > ANSWERS_CAP:
-            raise ProfileError("standard input: more than 64 KiB of answers")
+        lines = read_input(stdin, limit=ANSWERS_CAP, error=ProfileError,
+                           waiting="planner: waiting for answers on standard input (one yes "
+                                   "or no a line; end with Ctrl-D, or use --no-input)")
         collected = collected.merged(answers_from_lines(lines.splitlines(),
                                                         collected.missing()))
     person = None
@@ -759,8 +774,9 @@ def profile_show() -> None:
     if not path.is_file():
         typer.echo(f"no saved profile ({path}); create one with 'planner profile init'")
         return
+    text = read_text(path, limit=PROFILE_CAP, error=ProfileError, what="saved profile")
     typer.echo(f"# {path}")
-    typer.echo(path.read_text(encoding="utf-8"), nl=False)
+    typer.echo(clean_lines(text), nl=False)
 
 
 class LogFormat(StrEnum):
@@ -824,7 +840,8 @@ def log_show(date: DateOpt = None,
 
 @log_app.command("remove")
 def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#) from "
-                                                    "'planner log show'.")],
+                                                    "'planner log show'.", min=1,
+                                                    max=2**63 - 1)],
                log: LogOpt = None) -> None:
     """Remove one entry from the food log.
 
@@ -908,4 +925,17 @@ def _root() -> None:
 def main() -> None:
     """Console-script entry point."""
     os.environ.setdefault("TYPER_USE_RICH", "1")
+    if sys.stdout is None:  # started with standard output closed: printing must fail, not
+        sys.stdout = io.TextIOWrapper(_ClosedOutput(), write_through=True)  # vanish
     app(prog_name="planner")
+
+
+class _ClosedOutput(io.RawIOBase):
+    """Standard output when the command was started without one: every write fails (click
+    would otherwise drop the text silently and the command exit 0 with its output lost)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")

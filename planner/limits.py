@@ -58,6 +58,12 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", _BREAKS.sub(" ", text))
 
 
+def clean_lines(text: str) -> str:
+    """``text`` cleaned like :func:`clean_text`, keeping its line breaks (``\n``) and tabs."""
+    return "\n".join(clean_text(line.replace("\t", "    ")).rstrip()
+                     for line in text.replace("\r\n", "\n").split("\n"))
+
+
 def check_document(document: object, where: str, error: type[PlannerError]) -> None:
     """Raise ``error`` when a parsed document nests deeper than :data:`MAX_DEPTH`, holds a
     string longer than :data:`MAX_STRING` or a number that is not finite or larger than
