@@ -58,6 +58,14 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", _BREAKS.sub(" ", text))
 
 
+_BIDI: Final = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def strip_bidi(text: str) -> str:
+    """``text`` without bidirectional embedding, override and isolate marks (U+202E...)."""
+    return _BIDI.sub("", text)
+
+
 def clean_lines(text: str) -> str:
     """``text`` cleaned like :func:`clean_text`, keeping its line breaks (``\n``) and tabs."""
     return "\n".join(clean_text(line.replace("\t", "    ")).rstrip()
