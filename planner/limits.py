@@ -79,7 +79,7 @@ def check_document(document: object, where: str, error: type[PlannerError]) -> N
     stack: list[tuple[object, int, str]] = [(document, 0, "")]
     while stack:
         value, depth, field = stack.pop()
-        label = f"{where}: {field}" if field else f"{where}:"
+        label = f"{where}: {field}:" if field else f"{where}:"
         if isinstance(value, dict):
             if depth >= MAX_DEPTH:
                 raise error(f"{where}: nested more than {MAX_DEPTH} deep; not a planner "
