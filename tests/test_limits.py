@@ -28,7 +28,7 @@ from planner.limits import (
     load_toml,
 )
 from planner.person.advice import read_answers_file
-from planner.person.profile import read_profile_file, resolve_settings
+from planner.person.profile import resolve_settings
 from planner.planning.replan import read_saved_week
 
 
