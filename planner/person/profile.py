@@ -131,10 +131,14 @@ def _number(name: str, value: object) -> float:
         raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number")
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError):
         raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number") from None
-    if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
-        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number")
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a finite number")
+    if abs(number) > MAX_MAGNITUDE:
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is too large")
     return number
 
 
