@@ -20,18 +20,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from planner.errors import FetchError, PlannerError
-from planner.food.fetch import (
-    DEFAULT_BASE_URL,
-    FetchOptions,
-    api_key_from,
-    fetch_food_data,
-    format_summary,
-    progress_bars,
-    redact,
-    stderr_is_terminal,
-)
-from planner.food.sources import FDC_DATA_TYPES
+try:  # importing pandas and requests takes a moment; Ctrl-C then is one line too
+    from planner.errors import FetchError, PlannerError
+    from planner.food.fetch import (
+        DEFAULT_BASE_URL,
+        FetchOptions,
+        api_key_from,
+        fetch_food_data,
+        format_summary,
+        progress_bars,
+        redact,
+        stderr_is_terminal,
+    )
+    from planner.food.sources import FDC_DATA_TYPES
+except KeyboardInterrupt:
+    sys.stderr.write("error: interrupted\n")
+    sys.exit(130)
 
 
 def _number(kind: type[int] | type[float], low: float, *, strict: bool = False
@@ -138,4 +142,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        with contextlib.suppress(OSError):
+            sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
