@@ -261,7 +261,11 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     if profile_file is not None:
         base, origin = read_profile_file(profile_file), str(profile_file)
     elif saved_file is not None and Path(saved_file).is_file():
-        base, origin = read_profile_file(saved_file), str(saved_file)
+        try:
+            base, origin = read_profile_file(saved_file), str(saved_file)
+        except ProfileError as exc:  # every command reads it: say how to get out
+            raise ProfileError(f"{exc} (the saved profile: fix it, or replace it with "
+                               "'planner profile init ... --force')") from None
     merged = {k: v for k, v in base.items() if k in PROFILE_KEYS}
     merged.update({k: v for k, v in flags.items() if k in PROFILE_KEYS and v is not None
                    and k not in LIST_KEYS})
