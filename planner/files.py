@@ -47,6 +47,7 @@ TEMP_NAME_STEM: Final = 200
 #: Seconds a write to a pipe may wait for its reader to take more, and a read of standard
 #: input for the writer to send more, before planner gives up with a one-line error.
 PIPE_TIMEOUT: Final = 10.0
+PIPE_OPEN_TIMEOUT: Final = 5.0
 INPUT_TIMEOUT: Final = 60.0
 TABLE_FILE_CAP: Final = 256 * MIB
 TABLE_TEXT_CAP: Final = 512 * MIB
@@ -200,17 +201,23 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def _write_pipe(path: Path, target: Path, data: bytes, timeout: float = PIPE_TIMEOUT
-                ) -> None:
-    """Write ``data`` into a named pipe without blocking forever: a pipe nobody reads is
-    refused at once, a reader that stops taking data for ``timeout`` seconds ends it."""
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        if exc.errno == errno.ENXIO:
-            raise OutputError(f"{path}: a named pipe nobody is reading; start the reader "
-                              "first") from None
-        raise
+def _write_pipe(path: Path, target: Path, data: bytes, timeout: float = PIPE_TIMEOUT,
+                wait: float = PIPE_OPEN_TIMEOUT) -> None:
+    """Write ``data`` into a named pipe without blocking forever: a pipe nobody opens for
+    reading within ``wait`` seconds is refused, and a reader that stops taking data for
+    ``timeout`` seconds ends the write."""
+    end = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            if time.monotonic() >= end:
+                raise OutputError(f"{path}: a named pipe nobody read within {wait:g} s; "
+                                  "start the reader first") from None
+            time.sleep(0.05)
     try:
         view = memoryview(data)
         while view:
