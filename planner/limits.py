@@ -8,8 +8,9 @@ that a hostile document is one line naming the field, never a ``RecursionError``
 
 ``MAX_DEPTH``
     nesting of arrays and tables. planner's own documents nest at most 6 deep (an FDC
-    food: food -> foodNutrients -> item -> nutrient); 1,000 nested arrays would exhaust
-    the parser's recursion.
+    food: food -> foodNutrients -> item -> nutrient). Both parsers recurse per level and
+    stop with ``RecursionError`` near 1,000, which is mapped here; anything shallower is
+    measured after parsing, iteratively.
 ``MAX_STRING``
     characters in one string value (a food name is under 200; an FDC description is under
     300).
@@ -19,6 +20,9 @@ that a hostile document is one line naming the field, never a ``RecursionError``
 ``MAX_MAGNITUDE``
     the largest magnitude any field may have before its own range check (``1e999`` is
     infinite, ``10**400`` does not fit a float).
+
+File sizes are capped where files are read (:mod:`planner.files`), so no document is
+large enough to exhaust memory before these limits apply.
 
 :func:`clean_text` removes control and bidirectional-formatting characters (U+202E
 RIGHT-TO-LEFT OVERRIDE and its kin), so that text shown back to the user reads as it is.
