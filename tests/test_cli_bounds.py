@@ -324,3 +324,22 @@ def test_a_pipe_reader_that_comes_a_moment_later_gets_everything(tmp_path: Path)
     _write_pipe(fifo, fifo, b"plan\n" * 1000, timeout=10, wait=5)
     thread.join(timeout=10)
     assert received == [b"plan\n" * 1000]
+
+
+def test_ctrl_c_while_advice_waits_for_answers_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    process = subprocess.Popen([*PLANNER, "advice", "--sex", "female", "--age", "40"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()  # the notice: it is waiting, not hanging
+        assert "waiting for answers on standard input" in line
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, err = process.communicate(timeout=30)
+        stopped = time.monotonic() - sent
+    finally:
+        process.kill()
+    assert process.returncode == 130 and err == "error: interrupted\n"
+    assert stopped < 1.0
