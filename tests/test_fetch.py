@@ -803,3 +803,17 @@ def test_a_bad_option_value_is_one_line_and_exit_2(tmp_path: Path, args: list[st
         result.stderr
     assert "usage:" not in result.stderr and result.stdout == ""
     assert not (tmp_path / "o").exists()
+
+
+def test_a_folder_where_a_data_file_should_be_is_refused_untouched(
+        httpserver: HTTPServer, fdc: FakeFDC, old_data: Path) -> None:
+    (old_data / "portions.csv.gz").unlink()
+    (old_data / "portions.csv.gz").mkdir()
+    (old_data / "portions.csv.gz" / "my-notes.txt").write_text("mine\n")
+    with pytest.raises(FetchError, match=r"portions\.csv\.gz is not a file this refresh "
+                                         r"wrote .*nothing changed"):
+        fetch_food_data(options(httpserver, old_data))
+    assert (old_data / "portions.csv.gz" / "my-notes.txt").read_text() == "mine\n"
+    assert sorted(p.name for p in old_data.parent.iterdir()
+                  if p.name.startswith(".fdc-data.old")) == []
+    assert fdc.log == []  # refused before a single request

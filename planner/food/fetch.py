@@ -693,6 +693,11 @@ def check_replaceable(out: Path) -> None:
         raise FetchError(f"{out}: not empty and not a folder written by this refresh; "
                          "refusing to replace it (nothing changed). Choose a new or empty "
                          "folder for --out")
+    not_files = sorted(n for n in names & DATA_FILES
+                       if not stat.S_ISREG(os.lstat(out / n).st_mode))
+    if not_files:
+        raise FetchError(f"{out}: {not_files[0]} is not a file this refresh wrote (a folder, "
+                         "link or device); refusing to replace it (nothing changed)")
     extra = sorted(names - DATA_FILES)
     if extra:
         shown = ", ".join(extra[:3]) + (" ..." if len(extra) > 3 else "")
@@ -839,7 +844,8 @@ def _install(out: Path, table: Any) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         if old.exists():
             for name in DATA_FILES:  # only what the check allowed, never more
-                (old / name).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # the new data is in place already
+                    (old / name).unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 old.rmdir()
 
