@@ -10,8 +10,13 @@ Writing
     renamed over it, so a crash never leaves a half-written file. ``--output`` replaces only
     regular files (and only with ``--force``); a symbolic link is followed to its target and
     never replaced itself; a character device or FIFO (``/dev/null``, a named pipe) is
-    streamed to, since nothing is replaced; anything else (a directory, a block device, a
-    socket) is refused.
+    streamed to, since nothing is replaced (a FIFO without a reader for 5 s, or whose
+    reader stops taking data for 10 s, is an error, never a hang); anything else (a
+    directory, a block device, a socket) is refused. A temporary name keeps at most 200
+    bytes of the target's, so a 254-byte name still fits.
+Standard input
+    :func:`read_input` reads it with a cap, says on stderr when it is waiting, and stops
+    after a minute without data: a slow or silent writer cannot hold a command forever.
 
 Errors are raised as the caller's :class:`~planner.errors.PlannerError` subclass, so a
 profile that is too large is a ``ProfileError`` and a table a ``DatasetError``.
