@@ -35,9 +35,10 @@ from planner.errors import (
     PlanRequestError,
     ProfileError,
 )
-from planner.files import write_output
+from planner.files import read_input, read_text, write_output
 from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
 from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
+from planner.limits import clean_lines
 from planner.log.foodlog import LOG_ENV, Entry, FoodLog, default_log, parse_date
 from planner.output.progress import Progress
 from planner.output.report import (
@@ -65,7 +66,7 @@ from planner.person.advice import (
 )
 from planner.person.health import CONDITIONS
 from planner.person.health import check_key as check_health_key
-from planner.person.profile import Settings, profile_toml, resolve_settings
+from planner.person.profile import PROFILE_CAP, Settings, profile_toml, resolve_settings
 from planner.person.targets import Targets, compute_targets
 from planner.planning.diet import (
     SOLVE_MIP_GAP,
@@ -80,8 +81,19 @@ from planner.planning.suggest import explain_food, rank_foods
 from planner.words import plural
 
 
+class _Interrupted(Exception):
+    """Ctrl-C inside a command, carried past Typer (which would turn it into a silent exit
+    130) to the one place that prints it."""
+
+
 class _Commands(typer.core.TyperGroup):
     """The one place an exception becomes a line on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interrupted() from exc
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -90,7 +102,8 @@ class _Commands(typer.core.TyperGroup):
             return super().main(args, prog_name, complete_var, False, windows_expand_args,
                                 **extra)
         if sys.stdout is None:  # started with standard output closed: the output would
-            _fail("standard output is closed; redirect it (to a file or /dev/null)", 1)
+            _fail("cannot write output to standard output (standard output is closed); "
+                  "redirect it to a file or /dev/null", 1)
         try:
             result = super().main(args, prog_name, complete_var, False, windows_expand_args,
                                   **extra)
@@ -104,32 +117,20 @@ class _Commands(typer.core.TyperGroup):
                   exc.exit_code)
         except typer.Abort:
             _fail("aborted", 1)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _Interrupted):
             _fail("interrupted", 130)
         except BrokenPipeError:  # the reader went away (planner week | head): stop quietly
             _silence_stdout()
             sys.exit(141)
         except OSError as exc:  # standard output or error could not be written
             _silence_stdout()
-            _fail(f"cannot write output ({exc.strerror or exc})", 1)
+            _fail(f"cannot write output to standard output ({exc.strerror or exc})", 1)
         except Exception as exc:  # a bug, not bad input: say so in one line
             if os.environ.get("PLANNER_DEBUG"):
                 raise
             _fail(f"internal error ({type(exc).__name__}: {exc}); please report it, "
                   "with PLANNER_DEBUG=1 for details", 70)
         sys.exit(result if isinstance(result, int) else 0)
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            raise _Interrupted("interrupted") from None
-
-
-class _Interrupted(PlannerError):
-    """Ctrl-C inside a command (Typer would turn it into a silent exit 130)."""
-
-    exit_code = 130
 
 
 def _usage_hint(exc: Exception, args: list[str]) -> str | None:
@@ -853,7 +854,8 @@ def advice(
     collected = Answers({k: v for k, v in given.items() if v is not None})
     if answers is not None:
         collected = collected.merged(read_answers_file(answers))
-    if sys.stdin.isatty() and not no_input:
+    stdin = sys.stdin  # None when standard input is closed
+    if stdin is not None and not stdin.closed and stdin.isatty() and not no_input:
         asked: dict[str, bool | None] = {}
         for key in collected.missing():
             asked[key] = ask(key, input, typer.echo)  # Enter alone is not a "no"
@@ -861,9 +863,9 @@ def advice(
                 break  # one red flag is enough: see a doctor
         collected = collected.merged(asked)
     elif not no_input:  # piped answers, one a line, for the questions still open
-        lines = sys.stdin.read(ANSWERS_CAP + 1)
-        if len(lines) > ANSWERS_CAP:
-            raise ProfileError("standard input: more than 64 KiB of answers")
+        lines = read_input(stdin, limit=ANSWERS_CAP, error=ProfileError,
+                           waiting="planner: waiting for answers on standard input (one yes "
+                                   "or no a line; end with Ctrl-D, or use --no-input)")
         collected = collected.merged(answers_from_lines(lines.splitlines(),
                                                         collected.missing()))
     known = sex is not None or age is not None or profile is not None or \
@@ -1005,9 +1007,13 @@ def fetch(
         callback=_finite(0, strict=True), help="Connect timeout and longest wait for "
         "data, seconds.")] = 30.0,
     deadline: Annotated[float | None, typer.Option(
-        callback=_finite(0, strict=True), help="Longest one request may take in all, "
-        "seconds, however slowly the server drips its answer (default 3 x --timeout).",
+        callback=_finite(0, strict=True), help="Longest the whole refresh may take, "
+        "seconds, retries and waits included; progress is cached (default: no limit).",
         show_default=False)] = None,
+    attempt_deadline: Annotated[float | None, typer.Option(
+        "--attempt-deadline", callback=_finite(0, strict=True), help="Longest one request "
+        "may take in all, seconds, however slowly the server drips its answer (default 3 x "
+        "--timeout).", show_default=False)] = None,
     max_retries: Annotated[int, typer.Option("--max-retries", min=0, max=50,
                                              help="Retries on errors, 429 and 5xx.")] = 5,
     backoff: Annotated[float, typer.Option(callback=_finite(0), help="First retry wait, "
@@ -1053,7 +1059,8 @@ def fetch(
     options = FetchOptions(
         api_key=key, out=out, base_url=base_url or DEFAULT_BASE_URL,
         data_types=tuple(t.value for t in data_type or DataType), ids_from=ids_from,
-        timeout=timeout, deadline=deadline, max_retries=max_retries, backoff=backoff,
+        timeout=timeout, deadline=deadline, attempt_deadline=attempt_deadline,
+        max_retries=max_retries, backoff=backoff,
         max_wait=max_wait, cache=cache, keep_cache=keep_cache, page_size=page_size)
 
     def terminated(signum: int, frame: Any) -> None:
@@ -1126,8 +1133,9 @@ def profile_show() -> None:
     if not path.is_file():
         typer.echo(f"no saved profile ({path}); create one with 'planner profile init'")
         return
+    text = read_text(path, limit=PROFILE_CAP, error=ProfileError, what="saved profile")
     typer.echo(f"# {path}")
-    typer.echo(path.read_text(encoding="utf-8"), nl=False)
+    typer.echo(clean_lines(text), nl=False)
 
 
 class LogFormat(StrEnum):
@@ -1192,7 +1200,8 @@ def log_show(date: DateOpt = None,
 
 @log_app.command("remove")
 def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#) from "
-                                                    "'planner log show'.")],
+                                                    "'planner log show'.", min=1,
+                                                    max=2**63 - 1)],
                log: LogOpt = None) -> None:
     """Remove one entry from the food log.
 

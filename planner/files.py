@@ -10,8 +10,13 @@ Writing
     renamed over it, so a crash never leaves a half-written file. ``--output`` replaces only
     regular files (and only with ``--force``); a symbolic link is followed to its target and
     never replaced itself; a character device or FIFO (``/dev/null``, a named pipe) is
-    streamed to, since nothing is replaced; anything else (a directory, a block device, a
-    socket) is refused.
+    streamed to, since nothing is replaced (a FIFO without a reader for 5 s, or whose
+    reader stops taking data for 10 s, is an error, never a hang); anything else (a
+    directory, a block device, a socket) is refused. A temporary name keeps at most 200
+    bytes of the target's, so a 254-byte name still fits.
+Standard input
+    :func:`read_input` reads it with a cap, says on stderr when it is waiting, and stops
+    after a minute without data: a slow or silent writer cannot hold a command forever.
 
 Errors are raised as the caller's :class:`~planner.errors.PlannerError` subclass, so a
 profile that is too large is a ``ProfileError`` and a table a ``DatasetError``.
@@ -20,15 +25,19 @@ profile that is too large is a ``ProfileError`` and a table a ``DatasetError``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import io
 import os
+import select
 import stat
+import sys
 import tempfile
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from planner.errors import OutputError, PlannerError
 
@@ -38,6 +47,13 @@ MIB: Final = 1024 * KIB
 #: foods table is 0.6 MB compressed and 3 MB as text; a full FDC Foundation + SR Legacy
 #: table is about 10 MB as text.
 SMALL_FILE_CAP: Final = 1 * MIB
+#: Bytes of the target's name kept in a temporary name (".NAME.XXXXXXXX.tmp" fits 255).
+TEMP_NAME_STEM: Final = 200
+#: Seconds a write to a pipe may wait for its reader to take more, and a read of standard
+#: input for the writer to send more, before planner gives up with a one-line error.
+PIPE_TIMEOUT: Final = 10.0
+PIPE_OPEN_TIMEOUT: Final = 5.0
+INPUT_TIMEOUT: Final = 60.0
 TABLE_FILE_CAP: Final = 256 * MIB
 TABLE_TEXT_CAP: Final = 512 * MIB
 
@@ -99,6 +115,63 @@ def gunzip(data: bytes, *, limit: int, where: str, error: type[PlannerError]) ->
     return out
 
 
+# ------------------------------------------------------------------ standard input
+
+def read_input(stream: IO[str] | None, *, limit: int, error: type[PlannerError],
+               what: str = "standard input", timeout: float = INPUT_TIMEOUT,
+               waiting: str = "") -> str:
+    """At most ``limit`` characters of text from ``stream`` (standard input), never waiting
+    forever: after a second without data ``waiting`` is said on stderr (if given), and
+    after ``timeout`` seconds without any the read ends with ``error``. A closed stream
+    (None) reads as empty. Raises ``error`` for more than ``limit`` characters, text that is
+    not UTF-8 and read errors."""
+    if stream is None or stream.closed:
+        return ""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests)
+        text = stream.read(limit + 1)
+        if len(text) > limit:
+            raise error(f"{what}: more than {_size(limit)} of text") from None
+        return text
+    chunks: list[bytes] = []
+    size, said, last = 0, False, time.monotonic()
+    while True:
+        try:
+            ready, _, _ = select.select([fd], [], [], 1.0)
+        except (OSError, ValueError) as exc:
+            raise error(f"{what}: cannot read ({getattr(exc, 'strerror', None) or exc})"
+                        ) from None
+        if not ready:
+            if waiting and not said:
+                with contextlib.suppress(OSError):
+                    sys.stderr.write(waiting + "\n")
+                    sys.stderr.flush()
+                said = True
+            if time.monotonic() - last > timeout:
+                raise error(f"{what}: nothing more arrived within {timeout:g} s; give the "
+                            "answers another way (a file, flags) or close the input")
+            continue
+        try:
+            chunk = os.read(fd, 64 * KIB)
+        except OSError as exc:
+            raise error(f"{what}: cannot read ({exc.strerror or exc})") from None
+        if not chunk:
+            break
+        last = time.monotonic()
+        size += len(chunk)
+        if size > 4 * limit:  # UTF-8 is at most 4 bytes a character
+            raise error(f"{what}: more than {_size(limit)} of text")
+        chunks.append(chunk)
+    try:
+        text = b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{what}: not UTF-8 text (byte {exc.start})") from None
+    if len(text) > limit:
+        raise error(f"{what}: more than {_size(limit)} of text")
+    return text
+
+
 # ------------------------------------------------------------------ writing
 
 def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None) -> None:
@@ -122,13 +195,47 @@ def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None) -> No
 
 @contextlib.contextmanager
 def _temporary_beside(target: Path) -> Iterator[Path]:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # the name is cut so that the temporary name fits where the target's does (255 bytes)
+    stem = target.name.encode("utf-8")[:TEMP_NAME_STEM].decode("utf-8", "ignore")
+    fd, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _write_pipe(path: Path, target: Path, data: bytes, timeout: float = PIPE_TIMEOUT,
+                wait: float = PIPE_OPEN_TIMEOUT) -> None:
+    """Write ``data`` into a named pipe without blocking forever: a pipe nobody opens for
+    reading within ``wait`` seconds is refused, and a reader that stops taking data for
+    ``timeout`` seconds ends the write."""
+    end = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            if time.monotonic() >= end:
+                raise OutputError(f"{path}: a named pipe nobody read within {wait:g} s; "
+                                  "start the reader first") from None
+            time.sleep(0.05)
+    try:
+        view = memoryview(data)
+        while view:
+            _, ready, _ = select.select([], [fd], [], timeout)
+            if not ready:
+                raise OutputError(f"{path}: the pipe's reader took nothing for {timeout:g} s; "
+                                  "output not complete")
+            try:
+                view = view[os.write(fd, view):]
+            except BlockingIOError:
+                continue
+    finally:
+        os.close(fd)
 
 
 def write_output(path: Path, data: bytes, *, force: bool) -> Path:
@@ -155,7 +262,10 @@ def write_output(path: Path, data: bytes, *, force: bool) -> Path:
                 raise OutputError(f"{target.parent}: directory does not exist")
             atomic_write_bytes(target, data)
             return target
-        if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        if stat.S_ISFIFO(info.st_mode):
+            _write_pipe(path, target, data)
+            return target
+        if stat.S_ISCHR(info.st_mode):
             with open(target, "wb", buffering=0) as handle:
                 handle.write(data)
             return target

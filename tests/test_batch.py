@@ -768,8 +768,8 @@ def test_a_batch_with_standard_output_closed_is_one_line_and_writes_nothing(
                        env={**os.environ,
                             "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert r.returncode == 1
-    assert r.stderr == "error: standard output is closed; redirect it (to a file or " \
-        "/dev/null)\n"
+    assert r.stderr == "error: cannot write output to standard output (standard output " \
+        "is closed); redirect it to a file or /dev/null\n"
     assert not out.exists()
 
 

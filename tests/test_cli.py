@@ -462,7 +462,8 @@ def test_stdout_that_cannot_be_written_is_one_line() -> None:
         result = subprocess.run([*PLANNER, "targets", "--sex", "female", "--age", "30"],
                                 stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert result.returncode == 1
-    assert result.stderr == "error: cannot write output (No space left on device)\n"
+    assert result.stderr == ("error: cannot write output to standard output (No space left "
+                             "on device)\n")
 
 
 def test_ctrl_c_during_start_up_is_one_line() -> None:

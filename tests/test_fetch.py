@@ -280,7 +280,7 @@ def test_malformed_json_is_a_clear_error(httpserver: HTTPServer, fdc: FakeFDC,
     before = snapshot(old_data)
     fdc.faults.append(("/v1/foods", lambda r: Response('[{"fdcId": 1, "descr',
                                                        content_type="application/json")))
-    with pytest.raises(FetchError, match=r"malformed JSON for /v1/foods"):
+    with pytest.raises(FetchError, match=r"answer to /v1/foods .*malformed JSON"):
         fetch_food_data(options(httpserver, old_data))
     assert snapshot(old_data) == before
 
@@ -654,7 +654,7 @@ def test_a_server_that_drips_bytes_cannot_outlast_the_deadline(tmp_path: Path,
         start = time.monotonic()
         result = subprocess.run(
             [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
-             f"http://127.0.0.1:{dripper.port}", "--timeout", "2", "--deadline", "1.5",
+             f"http://127.0.0.1:{dripper.port}", "--timeout", "2", "--attempt-deadline", "1.5",
              "--max-retries", "1", "--backoff", "0.01"],
             capture_output=True, text=True, timeout=120, env={**os.environ, "FDC_API_KEY": KEY})
         elapsed = time.monotonic() - start
@@ -839,3 +839,93 @@ def test_planner_fetch_is_a_command_of_the_package(httpserver: HTTPServer, fdc: 
     usage = CliRunner().invoke(app, ["fetch", "--out", str(tmp_path / "o"),
                                      "--timeout", "nan"])
     assert usage.exit_code == 2 and "must be a finite number" in usage.output
+
+
+# ------------------------------------------------------------------ bounds (issue 20)
+
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, "[" * 40 + "]" * 40,
+                                  '[{"fdcId": 1e999}]', "[" + "9" * 5000 + "]",
+                                  '[{"description": "' + "x" * 20_000 + '"}]'])
+def test_hostile_json_from_the_server_is_one_line(httpserver: HTTPServer, fdc: FakeFDC,
+                                                  old_data: Path, body: str) -> None:
+    before = snapshot(old_data)
+    fdc.faults.append(("/v1/foods", lambda r: Response(body, content_type="application/json")))
+    with pytest.raises(FetchError) as info:
+        fetch_food_data(options(httpserver, old_data))
+    message = str(info.value)
+    assert message.startswith("FDC's answer to /v1/foods") and "\n" not in message
+    assert re.search(r"nested more than 32 deep|number too large|malformed JSON|longer than",
+                     message), message
+    assert snapshot(old_data) == before
+
+
+def test_the_deadline_bounds_the_whole_run_against_a_dripping_server(tmp_path: Path) -> None:
+    dripper = Dripper(in_headers=False, interval=0.5)
+    try:
+        start = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+             f"http://127.0.0.1:{dripper.port}", "--timeout", "3", "--deadline", "4"],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "FDC_API_KEY": KEY})
+        elapsed = time.monotonic() - start
+    finally:
+        dripper.stop()
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the refresh did not finish within --deadline 4 s")
+    assert result.stderr.count("\n") == 1
+    assert elapsed < 15  # 4 s and start-up; over 100 s when only each attempt was bounded
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("in_headers", [False, True])
+def test_ctrl_c_stops_a_dripping_refresh_within_a_second(tmp_path: Path,
+                                                         in_headers: bool) -> None:
+    dripper = Dripper(in_headers=in_headers, interval=0.5)
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+         f"http://127.0.0.1:{dripper.port}", "--timeout", "3"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "FDC_API_KEY": KEY})
+    try:
+        deadline = time.monotonic() + 30
+        while dripper.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # mid-drip
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, err = process.communicate(timeout=30)
+        stopped = time.monotonic() - sent
+    finally:
+        process.kill()
+        dripper.stop()
+    assert process.returncode == 130
+    assert err.startswith("error: interrupted;") and err.count("\n") == 1, err
+    assert stopped < 1.0
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["--timeout", "abc"], ["--page-size", "0"],
+                                  ["--data-type", "Branded"], ["--max-retries", "1000"],
+                                  ["--attempt-deadline", "-1"], ["--no-such-option"]])
+def test_a_bad_option_value_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
+    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, \
+        result.stderr
+    assert "usage:" not in result.stderr and result.stdout == ""
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_folder_where_a_data_file_should_be_is_refused_untouched(
+        httpserver: HTTPServer, fdc: FakeFDC, old_data: Path) -> None:
+    (old_data / "portions.csv.gz").unlink()
+    (old_data / "portions.csv.gz").mkdir()
+    (old_data / "portions.csv.gz" / "my-notes.txt").write_text("mine\n")
+    with pytest.raises(FetchError, match=r"portions\.csv\.gz is not a file this refresh "
+                                         r"wrote .*nothing changed"):
+        fetch_food_data(options(httpserver, old_data))
+    assert (old_data / "portions.csv.gz" / "my-notes.txt").read_text() == "mine\n"
+    assert sorted(p.name for p in old_data.parent.iterdir()
+                  if p.name.startswith(".fdc-data.old")) == []
+    assert fdc.log == []  # refused before a single request

@@ -226,3 +226,78 @@ def test_likes_and_dislikes_are_soft_preferences(bundled: FoodTable, catalogue: 
                                                            dislike=("raw kale",)))
     with pytest.raises(PlanRequestError, match="dislike: 'zzz' is not an allergen"):
         plan_week(bundled, catalogue, targets, PlanOptions(dislike=("zzz",)))
+
+
+# ------------------------------------------------------------------ a tampered saved week
+
+def _tampered(week: WeekPlan, tmp_path, change) -> str:  # type: ignore[no-untyped-def]
+    document = week_document(week)
+    change(document)
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+def _first_item(d):  # type: ignore[no-untyped-def]
+    return d["days"][0]["meals"][0]["items"][0]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: _first_item(d).update(servings=float("inf")), r"servings: number too large or "
+                                                             r"not finite"),
+    (lambda d: _first_item(d).update(servings=10**400), r"servings: number too large"),
+    (lambda d: _first_item(d).update(servings=1000.0), r"servings: 1000 is out of range"),
+    (lambda d: _first_item(d).update(servings="2"), r"servings: '2' is not a number"),
+    (lambda d: _first_item(d).update(servings=True), r"servings: 'True' is not a number"),
+    (lambda d: _first_item(d).update(eaten="no"), r"eaten must be true or false, not 'no'"),
+    (lambda d: _first_item(d).update(grams=-5), r"grams: -5 is out of range"),
+    (lambda d: d["days"][0].update(day=float("inf")), r"day: number too large or not finite"),
+    (lambda d: d["days"][0].update(day=10**12), r"day 1: day: 1e\+12 is out of range"),
+    (lambda d: d["days"][0].update(day=1.5), r"day 1: day: 1.5 is not a whole number"),
+])
+def test_a_saved_week_with_a_number_out_of_range_is_refused_naming_the_field(
+        week: WeekPlan, tmp_path, change, message) -> None:  # type: ignore[no-untyped-def]
+    path = _tampered(week, tmp_path, change)
+    with pytest.raises(PlanRequestError, match=message) as info:
+        read_saved_week(path)
+    assert "\n" not in str(info.value)
+
+
+def test_json_infinities_and_huge_integers_in_a_saved_week_are_refused(
+        week: WeekPlan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = json.dumps(week_document(week))
+    for old, new in (('"servings": 1.0', '"servings": 1e999'),
+                     ('"servings": 1.0', '"servings": 1' + "0" * 400),
+                     ('"max_days": 3', '"max_days": 1e999'),
+                     ('"day": 1,', '"day": 1e999,')):
+        assert old in text
+        path = tmp_path / "w.json"
+        path.write_text(text.replace(old, new, 1))
+        with pytest.raises(PlanRequestError, match=r"--keep .*(number too large|not finite)"):
+            read_saved_week(path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(PlanRequestError, match=r"nested more than 32 deep"):
+        read_saved_week(deep)
+
+
+def test_max_days_and_strict_daily_are_checked(bundled: FoodTable, catalogue: Catalogue,
+                                               targets: Targets, week: WeekPlan,
+                                               tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for change, message in ((lambda d: d["options"].update(max_days=9), r"max_days: 9 is out"),
+                            (lambda d: d["options"].update(strict_daily="no"),
+                             r"strict_daily must be true or false")):
+        saved = read_saved_week(_tampered(week, tmp_path, change))
+        with pytest.raises(PlanRequestError, match=message):
+            redo_week(bundled, catalogue, targets, saved, [Redo(3, "dinner")])
+
+
+def test_tampered_grams_are_refused_not_ignored(bundled: FoodTable, catalogue: Catalogue,
+                                                targets: Targets, week: WeekPlan,
+                                                tmp_path) -> None:  # type: ignore[no-untyped-def]
+    def heavier(d) -> None:  # type: ignore[no-untyped-def]
+        _first_item(d)["grams"] = _first_item(d)["grams"] * 2
+    saved = read_saved_week(_tampered(week, tmp_path, heavier))
+    with pytest.raises(PlanRequestError, match=r"g does not match its .* servings .*the file "
+                                               r"was changed"):
+        redo_week(bundled, catalogue, targets, saved, [Redo(3, "dinner")])

@@ -49,6 +49,7 @@ from planner.food.nutrients import (
     PORTION_COLUMNS,
     suggest,
 )
+from planner.limits import LINE_BREAKS, UNSAFE_TEXT, clean_text, load_json
 
 FOODS_FILE: Final = "foods.csv.gz"
 PORTIONS_FILE: Final = "portions.csv.gz"
@@ -219,10 +220,7 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
     text = read_bytes(path, limit=SMALL_FILE_CAP, error=DatasetError, what="manifest")
-    try:
-        manifest = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{path}: unreadable manifest ({reason(exc)})") from exc
+    manifest = load_json(text, str(path), DatasetError, invalid="unreadable manifest")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise DatasetError(f"{path}: not a {FORMAT} manifest")
     units, files = manifest.get("units", {}), manifest.get("files", {})
@@ -274,6 +272,7 @@ def _read_foods(source: tuple[Path, bytes]) -> pd.DataFrame:
     dtypes.update({n: "float64" for n in NUTRIENT_NAMES})
     frame = _read_csv(source, dtypes, text_columns=_TEXT_FOOD_COLUMNS)
     _check_columns(path, list(frame.columns), ("food_id", *FOOD_ID_COLUMNS[1:], *NUTRIENT_NAMES))
+    _clean_text_columns(frame, [c for c in _TEXT_FOOD_COLUMNS if c != "food_id"])
     return frame.set_index("food_id")
 
 
@@ -283,7 +282,21 @@ def _read_portions(source: tuple[Path, bytes]) -> pd.DataFrame:
                               "amount": "float64", "grams": "float64"}
     frame = _read_csv(source, dtypes, text_columns=("food_id", "description"))
     _check_columns(path, list(frame.columns), PORTION_COLUMNS)
+    _clean_text_columns(frame, ["description"])
     return frame
+
+
+def _clean_text_columns(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Strip control and bidirectional-override characters from names as they come in
+    (:func:`planner.limits.clean_text`), so no report shows a reordered or broken name.
+    Food ids are checked, not changed: a bad one is refused when it is used."""
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        text = frame[column]
+        unsafe = text.str.contains(f"{UNSAFE_TEXT}|{LINE_BREAKS}", regex=True, na=False)
+        if unsafe.any():
+            frame.loc[unsafe, column] = text[unsafe].map(clean_text)
 
 
 def _read_csv(source: tuple[Path, bytes], dtypes: Mapping[str, Any],

@@ -62,6 +62,7 @@ from planner.food.data import (
     write_dataset,
 )
 from planner.food.sources import FDC_DATA_TYPES, foods_from_fdc_json, sr_number
+from planner.limits import load_json
 from planner.words import plural
 
 DEFAULT_BASE_URL: Final = "https://api.nal.usda.gov/fdc"
@@ -90,7 +91,8 @@ class FetchOptions:
     data_types: tuple[str, ...] = ("Foundation", "SR Legacy")
     ids_from: Path | None = None
     timeout: float = 30.0  # seconds: connect, and each wait for data
-    deadline: float | None = None  # seconds one attempt may take in all; None: 3 x timeout
+    deadline: float | None = None  # seconds the whole run may take; None: no limit
+    attempt_deadline: float | None = None  # seconds one attempt may take; None: 3 x timeout
     max_retries: int = 5
     backoff: float = 1.0  # seconds; waits grow 2x per retry
     max_wait: float = 120.0  # longest Retry-After to sleep through
@@ -99,8 +101,9 @@ class FetchOptions:
     page_size: int = PAGE_SIZE  # the API allows 1-200
 
     @property
-    def attempt_deadline(self) -> float:
-        return self.deadline if self.deadline is not None else 3 * self.timeout
+    def attempt_limit(self) -> float:
+        """Seconds one attempt may take in all."""
+        return self.attempt_deadline if self.attempt_deadline is not None else 3 * self.timeout
 
 
 def check_options(options: FetchOptions) -> None:
@@ -112,6 +115,8 @@ def check_options(options: FetchOptions) -> None:
     finite("timeout", options.timeout, 0.0, strict=True)
     if options.deadline is not None:
         finite("deadline", options.deadline, 0.0, strict=True)
+    if options.attempt_deadline is not None:
+        finite("attempt deadline", options.attempt_deadline, 0.0, strict=True)
     finite("backoff", options.backoff, 0.0, strict=False)
     finite("max wait", options.max_wait, 0.0, strict=False)
     if not 0 <= options.max_retries <= 50:
@@ -139,6 +144,15 @@ class FetchSummary:
     invalid_ids: int = 0  # entries FDC sent with an fdcId that is not a positive integer
 
 
+class _RunOver(Exception):
+    """The whole run's deadline (``--deadline``) has passed."""
+
+
+def _left(end: float | None) -> float:
+    """Seconds until the monotonic time ``end`` (infinite for None; 0 once past)."""
+    return math.inf if end is None else max(end - time.monotonic(), 0.0)
+
+
 class _RetryAfterTooLong(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"Retry-After {seconds:.0f} s")
@@ -151,11 +165,16 @@ class _Retry(Retry):
     treats an unparseable Retry-After as absent (a normal backoff)."""
 
     max_wait: float = 120.0
+    run_end: float | None = None  # the run's deadline (monotonic); no wait goes past it
 
     def new(self, **kw: Any) -> _Retry:
         retry = super().new(**kw)
         retry.max_wait = self.max_wait
+        retry.run_end = self.run_end
         return retry
+
+    def get_backoff_time(self) -> float:
+        return float(min(super().get_backoff_time(), _left(self.run_end)))
 
     def get_retry_after(self, response: Any) -> float | None:
         try:
@@ -167,6 +186,8 @@ class _Retry(Retry):
         after = self.get_retry_after(response) if response is not None else None
         if after is not None and after > self.max_wait:
             raise _RetryAfterTooLong(after)
+        if after is not None and after > _left(self.run_end):
+            raise _RunOver()
         return bool(super().sleep_for_retry(response))
 
 
@@ -183,9 +204,15 @@ def redact(text: str, key: str | None = None) -> str:
 class _Watchdog:
     """Counts the attempts cut off at the deadline (shared by the session's connections)."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, run_end: float | None = None) -> None:
         self.deadline = deadline
+        self.run_end = run_end
         self.expired = 0
+
+    def limit(self) -> float:
+        """Seconds the next attempt may take: its own deadline, or what is left of the
+        run's, whichever is shorter."""
+        return min(self.deadline, _left(self.run_end))
 
 
 class _DeadlineConnection(HTTPConnection):
@@ -199,7 +226,7 @@ class _DeadlineConnection(HTTPConnection):
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         self._disarm()
-        self._timer = threading.Timer(self.watchdog.deadline, self._expire)
+        self._timer = threading.Timer(self.watchdog.limit(), self._expire)
         self._timer.daemon = True
         self._timer.start()
         super().request(*args, **kwargs)
@@ -242,9 +269,9 @@ class _DeadlineAdapter(HTTPAdapter):
             "https": type("_TLSPool", (HTTPSConnectionPool,), {"ConnectionCls": https})}
 
 
-def make_session(options: FetchOptions) -> requests.Session:
+def make_session(options: FetchOptions, run_end: float | None = None) -> requests.Session:
     """A session with retries on connection errors, read timeouts, 429 and 5xx, and a
-    deadline on every attempt."""
+    deadline on every attempt; no attempt or wait lasts past ``run_end`` (monotonic)."""
     retry = _Retry(total=options.max_retries, connect=options.max_retries,
                    read=options.max_retries, status=options.max_retries, redirect=0,
                    backoff_factor=options.backoff, backoff_max=max(options.backoff * 32, 1.0),
@@ -252,9 +279,10 @@ def make_session(options: FetchOptions) -> requests.Session:
                    respect_retry_after_header=True, raise_on_status=False,
                    raise_on_redirect=False)
     retry.max_wait = options.max_wait
+    retry.run_end = run_end
     _guard_logs()
     session = requests.Session()
-    adapter = _DeadlineAdapter(_Watchdog(options.attempt_deadline), max_retries=retry)
+    adapter = _DeadlineAdapter(_Watchdog(options.attempt_limit, run_end), max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
@@ -275,7 +303,9 @@ class _Client:
 
     def __init__(self, options: FetchOptions) -> None:
         self.options = options
-        self.session = make_session(options)
+        self.run_end = (time.monotonic() + options.deadline if options.deadline is not None
+                        else None)
+        self.session = make_session(options, self.run_end)
         adapter = self.session.get_adapter("https://")
         assert isinstance(adapter, _DeadlineAdapter)
         self.watchdog = adapter.watchdog
@@ -287,30 +317,42 @@ class _Client:
         attempt = 0
         while True:
             expired = self.watchdog.expired
+            self._check_run(path)
             try:
                 body = self._attempt(url, path, query)
+            except _RunOver:
+                raise self._run_over(path) from None
             except _BodyFailed as exc:
+                self._check_run(path)
                 attempt += 1
                 if attempt > self.options.max_retries:
                     raise FetchError(self._late(path, attempt) if self.watchdog.expired >
                                      expired else f"FDC broke off its answer to {path} "
                                      f"({exc}) {attempt} times") from None
                 time.sleep(min(self.options.backoff * 2 ** (attempt - 1),
-                               max(self.options.backoff * 32, 1.0)))
+                               max(self.options.backoff * 32, 1.0), _left(self.run_end)))
                 continue
             except FetchError:
                 raise
             except requests.exceptions.RequestException as exc:
+                self._check_run(path)
                 raise self._network_error(exc, path, self.watchdog.expired > expired
                                           ) from None
-            try:
-                return json.loads(body)
-            except ValueError:
-                raise FetchError(f"FDC sent malformed JSON for {path} "
-                                 f"({len(body)} bytes); nothing written") from None
+            return load_json(body, f"FDC's answer to {path} ({len(body)} bytes)",
+                             FetchError, invalid="malformed JSON; nothing written")
+
+    def _check_run(self, path: str) -> None:
+        if self.run_end is not None and time.monotonic() >= self.run_end:
+            raise self._run_over(path)
+
+    def _run_over(self, path: str) -> FetchError:
+        return FetchError(f"the refresh did not finish within --deadline "
+                          f"{self.options.deadline:g} s (stopped at {path}); progress is "
+                          f"cached, run again to resume; {self.options.out} unchanged")
 
     def _attempt(self, url: str, path: str, query: Mapping[str, str]) -> bytes:
-        timeout = self.options.timeout
+        # each wait for data, like the attempt, ends by the run's deadline
+        timeout = max(min(self.options.timeout, _left(self.run_end)), 0.01)
         for _ in range(MAX_REDIRECTS + 1):
             self.requests += 1
             try:
@@ -365,8 +407,8 @@ class _Client:
 
     def _late(self, path: str, attempts: int) -> str:
         return (f"FDC did not finish answering {path} within "
-                f"{self.options.attempt_deadline:g} s ({plural(attempts, 'attempt')}); the server "
-                "is slow or overloaded: try again later or raise --deadline")
+                f"{self.options.attempt_limit:g} s ({plural(attempts, 'attempt')}); the "
+                "server is slow or overloaded: try again later or raise --attempt-deadline")
 
     def _network_error(self, exc: BaseException, path: str, expired: bool) -> FetchError:
         attempts = self.options.max_retries + 1
@@ -483,8 +525,9 @@ class _Cache:
     @staticmethod
     def read(path: Path) -> Any:
         try:
-            return json.loads(read_text(path, limit=MAX_BODY, error=FetchError))
-        except (FetchError, ValueError):
+            return load_json(read_text(path, limit=MAX_BODY, error=FetchError), str(path),
+                             FetchError)
+        except FetchError:
             return None  # absent or damaged: fetch again
 
     @staticmethod
@@ -682,14 +725,19 @@ def check_replaceable(out: Path) -> None:
     if not names:
         return
     try:
-        manifest = json.loads(read_text(out / MANIFEST_FILE, limit=SMALL_FILE_CAP,
-                                        error=FetchError))
-    except (FetchError, ValueError):
+        manifest = load_json(read_text(out / MANIFEST_FILE, limit=SMALL_FILE_CAP,
+                                       error=FetchError), MANIFEST_FILE, FetchError)
+    except FetchError:
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("writer") != WRITER:
         raise FetchError(f"{out}: not empty and not a folder written by this refresh; "
                          "refusing to replace it (nothing changed). Choose a new or empty "
                          "folder for --out")
+    not_files = sorted(n for n in names & DATA_FILES
+                       if not stat.S_ISREG(os.lstat(out / n).st_mode))
+    if not_files:
+        raise FetchError(f"{out}: {not_files[0]} is not a file this refresh wrote (a folder, "
+                         "link or device); refusing to replace it (nothing changed)")
     extra = sorted(names - DATA_FILES)
     if extra:
         shown = ", ".join(extra[:3]) + (" ..." if len(extra) > 3 else "")
@@ -836,7 +884,8 @@ def _install(out: Path, table: Any) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         if old.exists():
             for name in DATA_FILES:  # only what the check allowed, never more
-                (old / name).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # the new data is in place already
+                    (old / name).unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 old.rmdir()
 

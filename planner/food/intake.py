@@ -44,6 +44,7 @@ from planner.food.catalogue import (
     portion_words,
 )
 from planner.food.data import FoodTable
+from planner.limits import MAX_NUMBER_TEXT, clean_text
 
 #: Grams per unit of weight.
 WEIGHTS: Final = {"g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
@@ -128,7 +129,8 @@ def parse_eaten(text: str, table: FoodTable, catalogue: Catalogue,
         meal = check_meal(meal)
     if len(text) > MAX_TEXT:
         raise IntakeError(f"what you ate: more than {MAX_TEXT} characters; add it in parts")
-    parts = [p.strip() for p in re.split(r"[;\n]", text)]
+    # control and bidirectional-override characters go on the way in (planner.limits)
+    parts = [clean_text(p).strip() for p in re.split(r"[;\n]", text)]
     parts = [p for p in parts if p]
     if not parts:
         raise IntakeError("what you ate: nothing given (e.g. \"1 cup cooked oatmeal; "
@@ -239,6 +241,9 @@ def _tokens(text: str) -> list[str]:
 
 def _number(token: str) -> Fraction | None:
     word = token.lower()
+    if len(word) > MAX_NUMBER_TEXT and re.fullmatch(r"[\d./]+", word):
+        raise IntakeError(f"amount {word[:20]}...: more than {MAX_NUMBER_TEXT} characters; "
+                          "not an amount")
     if word in VULGAR:
         return VULGAR[word]
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
@@ -249,8 +254,10 @@ def _number(token: str) -> Fraction | None:
     return None
 
 
-def _quantity(tokens: Sequence[str]) -> tuple[Fraction | None, list[str]]:
-    """The leading amount and the words after it; None when there is none."""
+def _quantity(tokens: Sequence[str], multiplied: bool = False
+              ) -> tuple[Fraction | None, list[str]]:
+    """The leading amount and the words after it; None when there is none. ``multiplied``:
+    this amount follows an ``x`` already, so another ``x`` is refused."""
     rest = list(tokens)
     if not rest:
         return None, rest
@@ -261,8 +268,11 @@ def _quantity(tokens: Sequence[str]) -> tuple[Fraction | None, list[str]]:
         if second is not None and second < 1 and "." not in tokens[0] and \
                 first.denominator == 1:  # "1 1/2", "1 ½"
             return first + second, rest[1:]
-        if rest and rest[0].lower() == "x":  # "2 x 150 g"
-            inner, after = _quantity(rest[1:])
+        if rest and rest[0].lower() == "x":  # "2 x 150 g": one multiplier, not a chain
+            if multiplied:
+                raise IntakeError("an amount takes one multiplier at most (\"2 x 150 g\"), "
+                                  "not a chain")
+            inner, after = _quantity(rest[1:], multiplied=True)
             if inner is not None:
                 return first * inner, after
         return first, rest

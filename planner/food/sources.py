@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any, Final
 import pandas as pd
 
 from planner.errors import DatasetError, reason
+from planner.files import TABLE_TEXT_CAP, read_bytes
 from planner.food.data import FoodTable
 from planner.food.nutrients import (
     FOOD_ID_COLUMNS,
@@ -37,6 +37,7 @@ from planner.food.nutrients import (
     sources_by,
     to_canonical,
 )
+from planner.limits import load_json
 
 SR28_SOURCE: Final = "SR28"
 #: FDC data types this project reads, as the API names them, with the bulk CSV names.
@@ -347,10 +348,8 @@ def foods_from_fdc_json(items: Sequence[Mapping[str, Any]], origin: str = "FDC A
 def read_fdc_json(path: str | Path) -> FoodTable:
     """Read an FDC bulk JSON download (``{"FoundationFoods": [...]}`` etc.) or a JSON list."""
     file = Path(path)
-    try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{file}: unreadable JSON ({reason(exc)})") from exc
+    data = read_bytes(file, limit=TABLE_TEXT_CAP, error=DatasetError, what="FDC JSON file")
+    document = load_json(data, str(file), DatasetError, invalid="unreadable JSON")
     if isinstance(document, dict):
         lists = [v for v in document.values() if isinstance(v, list)]
         items: list[Any] = [item for chunk in lists for item in chunk]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from planner.food.catalogue import counted_groups
 from planner.food.data import FoodTable
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.limits import strip_bidi
 from planner.log.foodlog import Entry
 from planner.log.gaps import CONTEXT as GAP_CONTEXT
 from planner.log.gaps import GapLine, GapReport, gap_document
@@ -578,14 +579,26 @@ def _week_markdown(week: WeekPlan, verbose: bool = False) -> str:
 
 
 def _md(text: str) -> str:
-    """One Markdown table cell or line: no line breaks, no raw HTML, no stray pipes."""
-    flat = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
-    return html.escape(flat, quote=False).replace("|", "\\|")
+    """One Markdown table cell or line, the one Markdown escaper of every format_*: no line
+    breaks, control or bidi-override characters, no raw HTML, no stray pipes, and no
+    emphasis, code or link syntax from the data (``*``, backticks, brackets)."""
+    flat = html.escape(plain(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\g<0>", flat)
+
+
+def _md_code(text: str) -> str:
+    """A Markdown code span: backticks in the text cannot end it early."""
+    return f"`{plain(text).replace('`', chr(39))}`"
+
+
+_MD_SPECIAL: Final = re.compile(r"[\\`*\[\]~|]")  # "_" inside words is no emphasis
+_CONTROLS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def plain(text: str) -> str:
-    """Text for the terminal: control characters (newlines, escapes) become spaces."""
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    """Text for the terminal, the one plain-text escaper: control characters (newlines,
+    escape sequences) become spaces; bidirectional overrides are dropped."""
+    return _CONTROLS.sub(" ", strip_bidi(text))
 
 
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -887,13 +900,13 @@ def format_explain(e: Explanation, fmt: str = "table", *, width: int = DEFAULT_W
     good = (", ".join(display_name(n) for n in e.good_for) if e.good_for else
             "none of the five key nutrients")
     head = e.portion if e.in_catalogue else f"{e.name}: {e.portion}"
-    lines = [with_amount(head, f"{e.portion_grams:g} g"),
-             f"USDA: {e.description}" + ("" if e.in_catalogue else
-                                         " (not in the planner's catalogue)"), "",
+    lines = [plain(with_amount(head, f"{e.portion_grams:g} g")),
+             plain(f"USDA: {e.description}") + ("" if e.in_catalogue else
+                                                " (not in the planner's catalogue)"), "",
              text_table(["nutrient", "per portion", "% of your target", "as a source"], rows,
                         right=[False, True, True, False], width=width), "",
              f"A good source of: {good} (FDA convention: >= 10 % of the target per "
-             "portion; excellent >= 20 %).", *e.notes, DISCLAIMER]
+             "portion; excellent >= 20 %).", *map(plain, e.notes), DISCLAIMER]
     return fit(lines, width)
 
 
@@ -907,12 +920,13 @@ def format_advice(advice: Advice, fmt: str = "table", *, width: int = DEFAULT_WI
     markdown = fmt == "markdown"
     bullet = "- " if markdown else "  - "
 
-    def section(title: str, items: Sequence[str]) -> list[str]:
+    def section(title: str, items: Sequence[str], code: bool = False) -> list[str]:
         if not items:
             return []
         head = f"## {title}" if markdown else f"{title}:"
         return ["", head, *([""] if markdown else []),
-                *(f"{bullet}{_md(i) if markdown else plain(i)}" for i in items)]
+                *(bullet + (_md_code(i) if markdown and code else _md(i) if markdown
+                            else plain(i)) for i in items)]
 
     if advice.see_doctor:
         lines = ["# See a doctor" if markdown else "You answered yes to:"]
@@ -932,7 +946,7 @@ def format_advice(advice: Advice, fmt: str = "table", *, width: int = DEFAULT_WI
                      [f"{display_name(n)}: {why}" for n, why in advice.emphasis.items()])
     if markdown:
         lines += section("A week of meals that meets your targets",
-                         [f"`{c}`" for c in advice.commands])
+                         advice.commands, code=True)
     elif advice.commands:
         lines += ["", "A week of meals that meets your targets:"]
         for command in advice.commands:

@@ -19,9 +19,7 @@ the sources on each rule of :mod:`planner.person.health`.
 
 from __future__ import annotations
 
-import json
 import shlex
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any, Final
 
 from planner.errors import ProfileError
 from planner.files import read_text
+from planner.limits import load_json, load_toml
 from planner.person.health import CONDITIONS, MEDICINES, RULES
 from planner.person.profile import Profile
 from planner.words import plural
@@ -159,18 +158,18 @@ def read_answers_file(path: Path) -> dict[str, bool | None]:
     """Answers from a TOML or JSON file: ``weakness = false`` (or ``"no"``), and optional
     ``conditions = [...]`` and ``medicines = [...]`` lists meaning "yes" to those."""
     text = read_text(path, limit=ANSWERS_CAP, error=ProfileError, what="answers file")
-    try:
-        document = json.loads(text) if path.suffix.lower() == ".json" or \
-            text.lstrip().startswith("{") else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{path}: not valid TOML or JSON ({exc})") from None
+    invalid = "not valid TOML or JSON"
+    document = load_json(text, str(path), ProfileError, invalid=invalid) \
+        if path.suffix.lower() == ".json" or text.lstrip().startswith("{") \
+        else load_toml(text, str(path), ProfileError, invalid=invalid)
     if not isinstance(document, dict):
         raise ProfileError(f"{path}: expected a table of answers")
     out: dict[str, bool | None] = {}
     for key, value in document.items():
         if key in ("conditions", "medicines"):
             known = CONDITIONS if key == "conditions" else MEDICINES
-            if not isinstance(value, list) or not all(v in known for v in value):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v in known
+                                                      for v in value):
                 raise ProfileError(f"{path}: {key} must be a list of {', '.join(known)}")
             out.update(dict.fromkeys(value, True))
             continue

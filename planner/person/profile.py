@@ -30,7 +30,6 @@ Profile file::
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import Any, Final, Literal, get_args
 from planner.errors import ProfileError
 from planner.files import KIB, read_text
 from planner.food.nutrients import BY_NAME, suggest
+from planner.limits import MAX_MAGNITUDE, load_toml
 from planner.person.health import check_keys
 
 Sex = Literal["female", "male"]
@@ -200,13 +200,17 @@ def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
 
 def _number(name: str, value: object) -> float:
     if isinstance(value, bool):
-        raise ProfileError(f"{name}: {value!r} is not a number")
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ProfileError(f"{name}: {value!r} is not a number") from None
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a number") from None
+    except OverflowError:
+        number = math.inf
     if not math.isfinite(number):
-        raise ProfileError(f"{name}: {value!r} is not a number")
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is not a finite number")
+    if abs(number) > MAX_MAGNITUDE:
+        raise ProfileError(f"{name}: {str(value)[:40]!r} is too large")
     return number
 
 
@@ -284,10 +288,7 @@ def read_profile_file(path: str | Path) -> dict[str, Any]:
     """
     file = Path(path)
     text = read_text(file, limit=PROFILE_CAP, error=ProfileError, what="profile file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{file}: not a valid TOML profile ({exc})") from None
+    data = load_toml(text, str(file), ProfileError, invalid="not a valid TOML profile")
     schema = data.pop("schema", None)
     notices: list[str] = []
     if schema is None:
@@ -350,7 +351,11 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     if profile_file is not None:
         base, origin = read_profile_file(profile_file), str(profile_file)
     elif saved_file is not None and Path(saved_file).is_file():
-        base, origin = read_profile_file(saved_file), str(saved_file)
+        try:
+            base, origin = read_profile_file(saved_file), str(saved_file)
+        except ProfileError as exc:  # every command reads it: say how to get out
+            raise ProfileError(f"{exc} (the saved profile: fix it, or replace it with "
+                               "'planner profile init ... --force')") from None
     merged = {k: v for k, v in base.items() if k in PROFILE_KEYS}
     if flags.get("life_stage") is not None and flags["life_stage"] != base.get("life_stage"):
         for key in STAGE_KEYS:  # a saved pregnancy week does not follow into lactation

@@ -15,7 +15,6 @@ saved week.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -29,6 +28,7 @@ from planner.food.catalogue import SLOTS, Catalogue
 from planner.food.data import FoodTable
 from planner.food.intake import Eaten
 from planner.food.nutrients import KEY_NUTRIENTS, display_name
+from planner.limits import bounded_number, load_json
 from planner.meals.rules import Rules
 from planner.person.targets import Targets
 from planner.planning.plan import (
@@ -149,39 +149,49 @@ class SavedWeek:
     profile: Mapping[str, Any]
     options: Mapping[str, Any]
     targets: Mapping[str, Any]
-    #: per day: slot -> [(food id, servings, eaten)]
-    days: tuple[Mapping[str, tuple[tuple[str, float, bool], ...]], ...]
+    #: per day: slot -> [(food id, servings, eaten, grams as saved)]
+    days: tuple[Mapping[str, tuple[SavedItem, ...]], ...]
+
+
+#: One saved item: food id, servings, eaten, and the grams the file says (None if absent).
+SavedItem = tuple[str, float, bool, float | None]
+#: Ranges of a saved week's numbers: a serving is a few portions, a week at most a year.
+MAX_SERVINGS: Final = 100.0
+MAX_SAVED_DAYS: Final = 366
+MAX_SAVED_GRAMS: Final = 10_000.0
 
 
 def read_saved_week(path: str | Path) -> SavedWeek:
-    """Read a week saved with ``planner week --format json``; refuse anything else."""
+    """Read a week saved with ``planner week --format json``; refuse anything else.
+
+    Every number is checked against its field's range (``day``, ``servings``, ``grams``)
+    and ``eaten`` must be true or false, so a hand-edited file is refused, naming the field,
+    rather than read as something else."""
     where = str(path)
     text = read_text(Path(path), limit=KEEP_FILE_CAP, error=PlanRequestError,
                      what="saved week")
-    try:
-        document = json.loads(text)
-    except ValueError as exc:
-        raise PlanRequestError(f"--keep {where}: not JSON ({exc})") from None
+    document = load_json(text, f"--keep {where}", PlanRequestError, invalid="not JSON")
     if not isinstance(document, dict) or "schema" not in document:
         raise PlanRequestError(f"--keep {where}: not a week saved by planner (no schema); "
                                "save one with 'planner week --format json -o week.json'")
     if document["schema"] != WEEK_SCHEMA:
-        raise PlanRequestError(f"--keep {where}: schema {document['schema']!r}, not "
-                               f"{WEEK_SCHEMA}: plan a new week with this planner")
+        raise PlanRequestError(f"--keep {where}: schema {str(document['schema'])[:40]!r}, "
+                               f"not {WEEK_SCHEMA}: plan a new week with this planner")
     try:
         days = []
+        if len(document["days"]) > MAX_SAVED_DAYS:
+            raise ValueError(f"more than {MAX_SAVED_DAYS} days")
         for number, day in enumerate(document["days"], start=1):
-            if int(day["day"]) != number:
+            if bounded_number(day["day"], f"day {number}: day", 1, MAX_SAVED_DAYS, ValueError,
+                              whole=True) != number:
                 raise ValueError(f"day {day['day']} out of order")
-            meals: dict[str, tuple[tuple[str, float, bool], ...]] = {}
+            meals: dict[str, tuple[SavedItem, ...]] = {}
             for meal in day["meals"]:
-                slot = str(meal["slot"])
+                slot = str(meal["slot"])[:40]
                 if slot not in SLOTS or slot in meals:
                     raise ValueError(f"day {number}: meal {slot!r}")
-                meals[slot] = tuple((str(i["food_id"]), float(i["servings"]),
-                                     bool(i.get("eaten", False))) for i in meal["items"])
-                if any(not math.isfinite(s) or s <= 0 for _, s, _ in meals[slot]):
-                    raise ValueError(f"day {number} {slot}: servings")
+                meals[slot] = tuple(_saved_item(i, f"day {number} {slot}")
+                                    for i in meal["items"])
             days.append(meals)
         profile, options, targets = (document["profile"], document["options"],
                                      document["targets"])
@@ -190,6 +200,25 @@ def read_saved_week(path: str | Path) -> SavedWeek:
     except (KeyError, TypeError, ValueError) as exc:
         raise PlanRequestError(f"--keep {where}: not a complete saved week ({exc})") from None
     return SavedWeek(where, profile, options, targets, tuple(days))
+
+
+def _saved_item(item: Any, where: str) -> SavedItem:
+    """One saved item, its numbers within range; raises ValueError naming the field."""
+    food_id = item["food_id"]
+    if not isinstance(food_id, str) or not 0 < len(food_id) <= 40:
+        raise ValueError(f"{where}: food_id")
+    servings = bounded_number(item["servings"], f"{where}: servings", 0, MAX_SERVINGS,
+                              ValueError)
+    if servings <= 0:
+        raise ValueError(f"{where}: servings {servings:g} is not positive")
+    eaten = item.get("eaten", False)
+    if not isinstance(eaten, bool):
+        raise ValueError(f"{where}: eaten must be true or false, not "
+                         f"{str(eaten)[:20]!r}")
+    grams = item.get("grams")
+    if grams is not None:
+        grams = bounded_number(grams, f"{where}: grams", 0, MAX_SAVED_GRAMS, ValueError)
+    return food_id, servings, eaten, grams
 
 
 def redo_week(table: FoodTable, catalogue: Catalogue, targets: Targets, saved: SavedWeek,
@@ -211,10 +240,10 @@ def redo_week(table: FoodTable, catalogue: Catalogue, targets: Targets, saved: S
     for number, meals in enumerate(saved.days, start=1):
         for slot, items in meals.items():
             if slot in planned.get(number, ()):
-                avoid[(number, slot)] = tuple(f for f, _, _ in items)
+                avoid[(number, slot)] = tuple(f for f, _, _, _ in items)
                 continue
-            fixed += [Fixed(number, slot, _kept_item(f, s, e, table, catalogue, saved))
-                      for f, s, e in items]
+            fixed += [Fixed(number, slot, _kept_item(f, s, e, g, table, catalogue, saved))
+                      for f, s, e, g in items]
     plan_slots = {d: frozenset(planned.get(d, ())) for d in range(1, days + 1)}
     week = plan_week(table, catalogue, targets, options, rules, fixed=fixed,
                      plan_slots=plan_slots, avoid=avoid)
@@ -231,7 +260,10 @@ def _saved_options(saved: SavedWeek, options: PlanOptions, days: int) -> PlanOpt
         exclude = tuple(str(x) for x in o["exclude"])
         include = tuple(str(x) for x in o["include"])
         strict = bool(o["strict_daily"])
-        max_days = int(o["max_days"])
+        max_days = int(bounded_number(o["max_days"], "max_days", 1, 7, ValueError,
+                                      whole=True))
+        if not isinstance(o["strict_daily"], bool):
+            raise ValueError("strict_daily must be true or false")
     except (KeyError, TypeError, ValueError) as exc:
         raise PlanRequestError(f"--keep {saved.path}: options incomplete ({exc})") from None
     for name, mine, theirs in (("diet", options.diet, saved_diet),
@@ -277,9 +309,10 @@ def _norm(value: Any) -> Any:
     return value
 
 
-def _kept_item(food_id: str, servings: float, eaten: bool, table: FoodTable,
-               catalogue: Catalogue, saved: SavedWeek) -> PlanItem:
-    """A saved item rebuilt exactly: whole steps of the catalogue portion."""
+def _kept_item(food_id: str, servings: float, eaten: bool, grams: float | None,
+               table: FoodTable, catalogue: Catalogue, saved: SavedWeek) -> PlanItem:
+    """A saved item rebuilt exactly: whole steps of the catalogue portion, with the grams
+    the file gives (if any) matching what those portions weigh."""
     entries = catalogue.entries
     if food_id not in entries.index or food_id not in table.foods.index:
         raise PlanRequestError(f"--keep {saved.path}: food {food_id} is not in this "
@@ -289,4 +322,9 @@ def _kept_item(food_id: str, servings: float, eaten: bool, table: FoodTable,
     if units < 1 or abs(units * step - servings) > 1e-3:
         raise PlanRequestError(f"--keep {saved.path}: {servings:g} servings of food {food_id} "
                                "is not a whole number of its portions")
-    return plan_item(entries, food_id, units * step, table, eaten=eaten)
+    item = plan_item(entries, food_id, units * step, table, eaten=eaten)
+    if grams is not None and abs(item.grams - grams) > max(0.01, 1e-4 * item.grams):
+        raise PlanRequestError(f"--keep {saved.path}: food {food_id}: {grams:g} g does not "
+                               f"match its {servings:g} servings ({item.grams:g} g); the "
+                               "file was changed: plan a new week")
+    return item
