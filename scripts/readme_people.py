@@ -7,6 +7,8 @@ Usage: python scripts/readme_people.py    # paste the table under "A sample week
 
 from __future__ import annotations
 
+from typing import Any
+
 from planner.food.catalogue import load_catalogue
 from planner.food.data import load_foods
 from planner.person.profile import make_profile
@@ -14,7 +16,7 @@ from planner.person.targets import compute_targets
 from planner.planning.plan import PlanOptions, plan_week
 from planner.planning.summary import group_rows
 
-PEOPLE = [
+PEOPLE: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     ("woman 35", ("female", 35), {}),
     ("vegetarian man 58", ("male", 58), {"diet": "vegetarian"}),
     ("pregnant woman 29", ("female", 29, "pregnancy"), {}),

@@ -67,7 +67,7 @@ class Component:
                     | entries["tags"].map(lambda t, q=qualifier: q in _words(t)
                                           ).to_numpy(dtype=bool)
             if food_id:
-                hit &= np.asarray(entries.index == food_id)
+                hit &= _ids(entries) == food_id
             out |= hit
         return out
 
@@ -134,6 +134,16 @@ class Dish:
         text = part(text) or re.sub(r"\{\w+\}", "", text)
         text = re.sub(r"\s+", " ", text).strip(" ,")
         return text[:1].upper() + text[1:]
+
+
+def _ids(entries: pd.DataFrame) -> np.ndarray:
+    """The food id of each row: its index, or its ``food_id`` column where it has one (a
+    kept or eaten item stands in the planner's table as a row of its own)."""
+    index = np.asarray(entries.index, dtype=object)
+    if "food_id" not in entries.columns:
+        return index
+    column = entries["food_id"].to_numpy(dtype=object)
+    return np.where(pd.isna(column), index, column)
 
 
 def _words(value: object) -> tuple[str, ...]:

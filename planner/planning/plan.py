@@ -903,6 +903,7 @@ def _with_fixed(data: _Data, fixed: Sequence[Fixed], table: FoodTable,
                           "category": item.category, "portion_description": item.portion,
                           "portion_grams": item.portion_grams}))
         row.name = f"fixed:{j}"
+        row["food_id"] = item.food_id  # the dish table names some foods by id
         entry_rows.append(row)
     entries = pd.concat([data.entries, pd.DataFrame(entry_rows)])
     role = np.array([str(r.get("role", "")) for r in entry_rows], dtype=object)
