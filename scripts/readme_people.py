@@ -51,7 +51,7 @@ def main() -> None:
         pattern = week.pattern
         assert pattern is not None and week.quality is not None
 
-        def cell(group: str) -> str:
+        def cell(group: str, rows: dict[str, Any] = rows) -> str:
             r = rows[group]
             return f"{r.plan:.1f} / {_n(r.pattern or 0)}"
 
