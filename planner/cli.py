@@ -1200,8 +1200,7 @@ def log_show(date: DateOpt = None,
 
 @log_app.command("remove")
 def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#) from "
-                                                    "'planner log show'.", min=1,
-                                                    max=2**63 - 1)],
+                                                    "'planner log show'.")],
                log: LogOpt = None) -> None:
     """Remove one entry from the food log.
 

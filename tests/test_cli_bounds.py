@@ -92,10 +92,10 @@ def test_profile_show_prints_no_control_characters(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ standard streams
 
-def test_log_remove_with_an_id_past_sqlite_is_a_usage_error(tmp_path: Path) -> None:
+def test_log_remove_with_an_id_past_sqlite_is_one_line(tmp_path: Path) -> None:
     result = _run("log", "remove", "99999999999999999999999", "--log",
                   str(tmp_path / "log.db"), config=tmp_path)
-    assert "entry" in _one_line(result, 2)
+    assert "no entry 99999999999999999999999 in the food log" in _one_line(result, 1)
     assert not (tmp_path / "log.db").exists()
 
 

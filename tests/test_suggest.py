@@ -39,7 +39,7 @@ def test_absorbed_calcium_table_shows_the_fraction_and_its_source(absorbed) -> N
     assert "Weaver et al." in text and "not shown as a share of the RDA" in text
     first = absorbed.foods[0]
     row = next(line for line in text.splitlines() if line.startswith("1 "))
-    assert f"{100 * (first.absorption or 0):.0f}%" in row
+    assert f"{100 * (first.absorption or 0):.0f} %" in row
     doc = json.loads(format_foods(absorbed, "json"))
     assert doc["target"] is None
     assert all(f["percent_of_target"] is None and 0 < f["absorption"] <= 1
