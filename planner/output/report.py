@@ -40,7 +40,7 @@ SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
                 "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}
 
 DISCLAIMER: Final = ("General nutrition information, not medical advice: a clinician checks "
-                     "for a deficiency with blood tests (an electrolyte panel).")
+                     "for a deficiency with blood tests (magnesium, vitamin D, vitamin B12).")
 RED_FLAGS: Final = ("See a doctor rather than rely on a diet plan for progressive weakness, "
                     "muscle wasting, or trouble swallowing or speaking.")
 

@@ -476,7 +476,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     notes += _unused_preferences(catalogue, foods.index, options)
     if attempt.max_days != options.max_days:
         notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
-                 f"of 7 (asked: {options.max_days})"
+                 f"of 7 (asked: {options.max_days}; staples such as milk and bread may come "
+                 "every day)"
                  + (f" and dishes on up to {dish_max_days(attempt)}." if dishes else "."),
                  *notes)
     waived: set[tuple[str, str]] = set()
