@@ -33,3 +33,14 @@ def catalogue(bundled: FoodTable) -> Catalogue:
 @pytest.fixture()
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def private_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own user data and cache folders (the food log and the fetch
+    cache live there), so no test reads or leaves a log in the real home. A test that
+    sets its own keeps them."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))

@@ -26,6 +26,8 @@ PEOPLE = "id,sex,age,diet,exclude,days\nwoman,female,35,,,1\nboy,male,12,vegan,p
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
     """Invoke the CLI in a private home (config dir, log, working directory)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the food log lives here
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("PLANNER_DATA", raising=False)
     monkeypatch.delenv("PLANNER_LOG", raising=False)
     monkeypatch.chdir(tmp_path)
