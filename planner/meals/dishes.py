@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -251,11 +251,3 @@ def dish_of(meal_foods: pd.DataFrame, candidates: Sequence[Dish]) -> Dish | None
     """The first of ``candidates`` the meal's foods make (None if none)."""
     return next((d for d in candidates if not d.problems(meal_foods)), None)
 
-
-def dish_counts(names: Mapping[int, Sequence[str]]) -> dict[str, int]:
-    """How many meals of the days ``names`` (day -> dish ids) each dish is."""
-    out: dict[str, int] = {}
-    for ids in names.values():
-        for d in ids:
-            out[d] = out.get(d, 0) + 1
-    return out
