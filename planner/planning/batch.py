@@ -494,7 +494,12 @@ def plan_chunk(rows: Sequence[Mapping[str, str]], out: str, key: str,
 
 
 def _warm(data_dir: str | None) -> None:
-    """Pool initializer: load the tables before the first task."""
+    """Pool initializer: load the tables before the first task. A worker ignores Ctrl-C
+    (the terminal sends it to every process in the group): the parent decides, and ends
+    the workers itself, so a Ctrl-C prints one line and no worker tracebacks."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _tables(data_dir)
 
 
@@ -749,8 +754,6 @@ def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out
                                            f"of memory); what finished is kept in {out}: "
                                            "run again with --resume") from None
         except BaseException:  # Ctrl-C, a lost worker, an error: stop now
-            for future in pending:
-                future.cancel()
             _stop(pool)
             raise
 
@@ -758,12 +761,16 @@ def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End the pool's workers at once instead of after their current chunk (Ctrl-C
     within a second). A chunk cut off leaves at most parts without their people part and
-    temporary files, which --resume removes; the executor has no public way to do it."""
+    temporary files, which --resume removes; the executor has no public way to do it.
+
+    No future is cancelled: the pool's manager thread marks every unfinished one broken
+    when it sees the workers gone, and on Python 3.11 it raises (a traceback on stderr)
+    if it finds one cancelled meanwhile (CPython gh-107219, fixed in 3.12)."""
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         with contextlib.suppress(Exception):
             process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=False)
 
 
 def _quiet_dask() -> None:
