@@ -793,3 +793,51 @@ def test_losing_one_of_two_workers_still_finishes_the_batch(tmp_path: Path) -> N
         assert workers[0].poll() is not None  # it was killed mid-batch
     assert summary.planned == 16
     assert sorted(read_results(str(out))["id"]) == [f"p{i:02d}" for i in range(16)]
+
+
+# ------------------------------------------------------------------ identical requests
+
+SAME = """id,sex,age,diet,days,seed
+a,female,35,,1,0
+b,female,35.0,omnivore,1,0
+c,male,40,,1,0
+d,female,35,,1,1
+e,female,35,,1,0
+"""
+
+
+def test_identical_requests_are_planned_once_and_written_for_each_person(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.planning.batch as batch
+
+    path = tmp_path / "people.csv"
+    path.write_text(SAME)
+    people = read_people(path)
+    calls: list[str] = []
+    real = batch.plan_week
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("x")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "plan_week", counting)
+    summary = run_batch(people, str(tmp_path / "out"), workers=1)
+    assert len(calls) == 3  # a = b = e (age 35 and 35.0, diet omnivore by default); c; d
+    assert summary.planned == 5 and summary.distinct == 3
+    found = read_results(str(tmp_path / "out")).set_index("id")
+    assert found.loc["a", "request"] == found.loc["b", "request"] == found.loc["e", "request"]
+    assert len({found.loc[i, "request"] for i in "acd"}) == 3
+    assert found.loc["a", "seconds"] > 0 and found.loc["b", "seconds"] == 0
+    items = _items(tmp_path / "out")
+    plan = {i: items[items["id"] == i].drop(columns="id").reset_index(drop=True)
+            for i in "abcde"}
+    pd.testing.assert_frame_equal(plan["a"], plan["b"])
+    pd.testing.assert_frame_equal(plan["a"], plan["e"])
+    assert not plan["a"].equals(plan["c"])
+    text = CliRunner().invoke(app, ["batch", str(path), "--out", str(tmp_path / "again"),
+                                    "--workers", "1"]).output
+    assert "5 people (3 distinct requests, each planned once)" in text
+    calls.clear()
+    shared = {r.id: r for r in plan_many(people)}
+    assert len(calls) == 3 and shared["b"].week is shared["a"].week
+    assert shared["b"].seconds == 0 and shared["b"].status == "ok"

@@ -982,7 +982,9 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
         return to_json({"schema": "planner.batch-summary/1", **summary.as_dict(),
                         "out": out})
     counts = ", ".join(f"{n} {s}" for s, n in summary.counts.items())
-    lines = [f"Planned {summary.planned:,} people on {summary.where} in "
+    shared = (f" ({summary.distinct:,} distinct requests, each planned once)"
+              if 0 < summary.distinct < summary.planned else "")
+    lines = [f"Planned {summary.planned:,} people{shared} on {summary.where} in "
              f"{summary.seconds:,.1f} s ({summary.per_minute:,.1f} plans a minute): {counts}"
              + (f"; {summary.skipped:,} done before (resumed)" if summary.skipped else "")
              + "."]

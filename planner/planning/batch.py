@@ -53,7 +53,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -99,6 +99,9 @@ CHUNK: Final = 20
 #: small Parquet writes (milliseconds).
 CHUNKS_PER_WORKER: Final = 12
 
+#: Distinct requests plan_many remembers (their plans), to share with later rows.
+SHARED_CACHE: Final = 256
+
 #: An id is at most this many characters, printable, without surrounding spaces.
 ID_LENGTH: Final = 200
 #: How long to try reaching a Dask scheduler before giving up.
@@ -128,7 +131,8 @@ class PersonResult:
     message: str = ""
     week: WeekPlan | None = None
     short: tuple[str, ...] = ()
-    seconds: float = 0.0  # wall time to plan this person
+    seconds: float = 0.0  # wall time to plan this person (0: shared an earlier plan)
+    request: str = ""  # request_key of the row: rows with one key share one plan
 
 
 # ------------------------------------------------------------------ reading
@@ -223,6 +227,17 @@ def request(row: Mapping[str, str]) -> tuple[Any, list[Any], PlanOptions]:
     return profile, overrides, options
 
 
+def request_key(row: Mapping[str, str]) -> str:
+    """A short hash of what a row asks planning for (profile, target overrides, diet,
+    exclusions, likes, days, seed, as parsed: age "30" and "30.0" are one request), so
+    that rows asking the same share one plan. An invalid row is its own request."""
+    try:
+        text = repr(request(row))
+    except PlannerError:
+        text = repr(("invalid", str(row.get("id", ""))))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _integer(row: Mapping[str, str], key: str, default: int) -> int:
     text = row.get(key) or ""
     if not text:
@@ -251,6 +266,7 @@ def plan_person(row: Mapping[str, str], table: FoodTable, catalogue: Catalogue,
     """Plan one row; never raises for the person's data (it becomes the result)."""
     start = time.perf_counter()
     person = str(row.get("id", ""))
+    key = request_key(row)
     try:
         profile, overrides, options = request(row)
         targets = compute_targets(profile, overrides)
@@ -258,21 +274,50 @@ def plan_person(row: Mapping[str, str], table: FoodTable, catalogue: Catalogue,
     except InfeasiblePlanError as exc:
         short = tuple(dict.fromkeys(s.nutrient for s in exc.shortfalls))
         return PersonResult(person, "infeasible", str(exc), None, short,
-                            time.perf_counter() - start)
+                            time.perf_counter() - start, key)
     except PlannerError as exc:
         status = "error" if isinstance(exc, SolverError) else "invalid"
         return PersonResult(person, status, str(exc), None, (),
-                            time.perf_counter() - start)
-    return PersonResult(person, "ok", "", week, (), time.perf_counter() - start)
+                            time.perf_counter() - start, key)
+    return PersonResult(person, "ok", "", week, (), time.perf_counter() - start, key)
+
+
+def plan_rows(rows: Sequence[Mapping[str, str]], table: FoodTable, catalogue: Catalogue,
+              rules: Rules) -> list[PersonResult]:
+    """Plan ``rows`` in order, each distinct request once: a row asking what an earlier
+    one asked gets that row's result under its own id (``seconds`` 0: no planning)."""
+    done: dict[str, PersonResult] = {}
+    out = []
+    for row in rows:
+        key = request_key(row)
+        first = done.get(key)
+        if first is None:
+            first = done[key] = plan_person(row, table, catalogue, rules)
+            out.append(first)
+        else:
+            out.append(replace(first, id=str(row.get("id", "")), seconds=0.0))
+    return out
 
 
 def plan_many(people: pd.DataFrame, data_dir: str | None = None
               ) -> Iterator[PersonResult]:
     """Plan every row of ``people`` (see :func:`read_people`) in this process, in order;
-    the tables are loaded once."""
+    the tables are loaded once, and a request asked before (within the last
+    :data:`SHARED_CACHE` distinct ones) is not planned again."""
     table, catalogue, rules = _tables(data_dir)
+    done: dict[str, PersonResult] = {}
     for row in _rows(people):
-        yield plan_person(row, table, catalogue, rules)
+        key = request_key(row)
+        first = done.pop(key, None)
+        if first is None:
+            first = plan_person(row, table, catalogue, rules)
+            result = first
+        else:
+            result = replace(first, id=str(row.get("id", "")), seconds=0.0)
+        done[key] = first  # most recent last
+        if len(done) > SHARED_CACHE:
+            del done[next(iter(done))]
+        yield result
 
 
 def _rows(people: pd.DataFrame) -> list[dict[str, str]]:
@@ -286,7 +331,8 @@ def records(result: PersonResult) -> dict[str, list[dict[str, Any]]]:
     week = result.week
     person: dict[str, Any] = {"id": result.id, "status": result.status,
                               "message": result.message, "short": ";".join(result.short),
-                              "seconds": round(result.seconds, 4)}
+                              "seconds": round(result.seconds, 4),
+                              "request": result.request}
     items: list[dict[str, Any]] = []
     days: list[dict[str, Any]] = []
     if week is not None:
@@ -327,6 +373,7 @@ def _schema(name: str) -> Any:
     groups = (f"{group}_per_{per}" for group, per in GROUP_BASIS.items())
     return pa.schema([("id", pa.string()), ("status", pa.string()), ("message", pa.string()),
                       ("short", pa.string()), ("seconds", pa.float64()),
+                      ("request", pa.string()),
                       ("solver_seconds", pa.float64()), ("solver", pa.string()),
                       *((f"coverage_{n}", pa.float64()) for n in KEY_NUTRIENTS),
                       ("energy_kcal_mean", pa.float64()), ("hei", pa.float64()),
@@ -489,8 +536,7 @@ def plan_chunk(rows: Sequence[Mapping[str, str]], out: str, key: str,
     """A worker's task: plan a chunk of people and write its parts; returns the people
     rows (for the summary)."""
     table, catalogue, rules = _tables(data_dir)
-    results = [plan_person(row, table, catalogue, rules) for row in rows]
-    return write_chunk(out, key, results)
+    return write_chunk(out, key, plan_rows(rows, table, catalogue, rules))
 
 
 def _warm(data_dir: str | None) -> None:
@@ -516,6 +562,7 @@ class BatchSummary:
     invalid: Sequence[tuple[str, str]] = ()  # (id, reason) of invalid rows, first few
     workers: int = 1
     where: str = ""
+    distinct: int = 0  # distinct requests among the people planned (each planned once)
 
     @property
     def planned(self) -> int:
@@ -531,7 +578,7 @@ class BatchSummary:
                                                                               1),
                 "short": [list(s) for s in self.short],
                 "invalid": [list(i) for i in self.invalid], "workers": self.workers,
-                "where": self.where}
+                "where": self.where, "distinct_requests": self.distinct}
 
 
 def input_checksum(people: pd.DataFrame) -> str:
@@ -646,12 +693,18 @@ def chunk_key(ids: Sequence[str]) -> str:
 
 def chunks(people: pd.DataFrame, done: set[str], workers: int
            ) -> list[tuple[str, list[dict[str, str]]]]:
-    """Remaining rows in chunks, each with a key naming its parts (from its ids)."""
-    rows = [r for r in _rows(people) if r["id"] not in done]
-    size = max(1, min(CHUNK, math.ceil(len(rows) / max(1, workers * CHUNKS_PER_WORKER))))
+    """Remaining rows in chunks, each with a key naming its parts (from its ids). Rows
+    asking the same (see :func:`request_key`) go in one chunk, which plans them once;
+    a chunk holds at most CHUNK distinct requests, in the order they first appear."""
+    requests: dict[str, list[dict[str, str]]] = {}
+    for r in _rows(people):
+        if r["id"] not in done:
+            requests.setdefault(request_key(r), []).append(r)
+    groups = list(requests.values())
+    size = max(1, min(CHUNK, math.ceil(len(groups) / max(1, workers * CHUNKS_PER_WORKER))))
     out = []
-    for start in range(0, len(rows), size):
-        part = rows[start:start + size]
+    for start in range(0, len(groups), size):
+        part = [r for group in groups[start:start + size] for r in group]
         out.append((chunk_key([r["id"] for r in part]), part))
     return out
 
@@ -923,14 +976,16 @@ def summarize(rows: Iterable[Mapping[str, Any]], skipped: int, seconds: float, w
     counts: Counter[str] = Counter()
     short: Counter[str] = Counter()
     invalid: list[tuple[str, str]] = []
+    requests: set[str] = set()
     for row in rows:
         counts[str(row["status"])] += 1
+        requests.add(str(row.get("request") or row["id"]))
         if row["status"] == "infeasible":
             short.update(n for n in str(row.get("short") or "").split(";") if n)
         if row["status"] in ("invalid", "error") and len(invalid) < 5:
             invalid.append((str(row["id"]), str(row["message"])))
     return BatchSummary({s: counts.get(s, 0) for s in STATUSES}, skipped, seconds,
-                        short.most_common(5), invalid, workers, where)
+                        short.most_common(5), invalid, workers, where, len(requests))
 
 
 def read_results(out: str, table: str = "people") -> pd.DataFrame:
