@@ -21,13 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
 
+from planner.dirs import DATA_ENV, LOG_ENV
 from planner.dirs import config_dir as user_config_dir
 from planner.dirs import data_dir as user_data_dir
+from planner.entry import interrupted
 from planner.errors import (
     FetchError,
     OutputError,
@@ -36,10 +38,8 @@ from planner.errors import (
     ProfileError,
 )
 from planner.files import read_input, read_text, write_output
-from planner.food.catalogue import Catalogue, generic_catalogue, load_catalogue, matching_foods
-from planner.food.data import DATA_ENV, FoodTable, coverage, load_foods
 from planner.limits import clean_lines
-from planner.log.foodlog import LOG_ENV, Entry, FoodLog, default_log, parse_date
+from planner.log.foodlog import FoodLog, default_log, parse_date
 from planner.output.progress import Progress
 from planner.output.report import (
     DEFAULT_WIDTH,
@@ -68,17 +68,18 @@ from planner.person.health import CONDITIONS
 from planner.person.health import check_key as check_health_key
 from planner.person.profile import PROFILE_CAP, Settings, profile_toml, resolve_settings
 from planner.person.targets import Targets, compute_targets
-from planner.planning.diet import (
+from planner.planning.options import (
+    DEFAULT_MIP_GAP,
+    DEFAULT_TIME_LIMIT,
     SOLVE_MIP_GAP,
-    read_foods_csv,
-    read_groups_csv,
-    read_targets_csv,
-    solve_table,
+    SolverOptions,
 )
-from planner.planning.model import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, SolverOptions
-from planner.planning.plan import PlanOptions, check_plan_options, plan_week
-from planner.planning.suggest import explain_food, rank_foods
 from planner.words import plural
+
+if TYPE_CHECKING:  # pandas, the food table and the solver load only for commands that use them
+    from planner.food.catalogue import Catalogue
+    from planner.food.data import FoodTable
+    from planner.log.foodlog import Entry
 
 
 class _Interrupted(Exception):
@@ -92,6 +93,12 @@ class _Commands(typer.core.TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interrupted() from exc
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:  # Typer turns Ctrl-C while parsing into a silent exit 130 too
+            return super().make_context(*args, **kwargs)
         except KeyboardInterrupt as exc:
             raise _Interrupted() from exc
 
@@ -118,7 +125,7 @@ class _Commands(typer.core.TyperGroup):
         except typer.Abort:
             _fail("aborted", 1)
         except (KeyboardInterrupt, _Interrupted):
-            _fail("interrupted", 130)
+            interrupted()
         except BrokenPipeError:  # the reader went away (planner week | head): stop quietly
             _silence_stdout()
             sys.exit(141)
@@ -486,6 +493,9 @@ def _working(message: str) -> Iterator[Progress]:
 
 
 def _tables(data_dir: Path | None, all_foods: bool = False) -> tuple[FoodTable, Catalogue]:
+    from planner.food.catalogue import generic_catalogue, load_catalogue
+    from planner.food.data import load_foods
+
     table = load_foods(data_dir)
     return table, generic_catalogue(table) if all_foods else load_catalogue(table)
 
@@ -508,6 +518,8 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
           around: _Around = _Around(), verbose: bool = False) -> None:
+    from planner.planning.plan import PlanOptions, plan_week
+
     settings = _settings(person, profile, target, **plan)
     targets = _targets(settings, energy_band)
     table, catalogue = _tables(data_dir, all_foods)
@@ -696,6 +708,8 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
 
     Example: planner foods --rich-in magnesium_mg --diet vegan --top 15
     """
+    from planner.planning.suggest import rank_foods
+
     settings = None
     if sex is not None or age is not None or profile is not None or \
             saved_profile_path().is_file():  # else rank without a person's targets
@@ -725,6 +739,8 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, "
 
     Example: planner explain "cooked spinach" --sex female --age 40
     """
+    from planner.planning.suggest import explain_food
+
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine), profile, target)
     table, catalogue = _tables(data_dir)
@@ -787,6 +803,8 @@ def solve(
 
     Example: planner solve --foods foods.csv --targets targets.csv --objective cost
     """
+    from planner.planning.diet import read_foods_csv, read_groups_csv, read_targets_csv, solve_table
+
     groups = () if groups_file is None else read_groups_csv(groups_file)
     result = solve_table(read_foods_csv(foods_file), read_targets_csv(targets_file),
                          objective=objective.value, continuous=continuous, groups=groups,
@@ -963,6 +981,8 @@ def data(data_dir: DataOption = None) -> None:
 
     Example: planner data --data ./fdc-data
     """
+    from planner.food.data import coverage, load_foods
+
     table = load_foods(data_dir)
     typer.echo(f"{table.origin}: {len(table.foods):,} foods, {len(table.portions):,} portions")
     for row in coverage(table.foods).itertuples(index=False):
@@ -1102,6 +1122,9 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
 
     Example: planner profile init --sex female --age 52 --diet vegetarian --exclude peanuts
     """
+    from planner.food.catalogue import matching_foods
+    from planner.planning.plan import PlanOptions, check_plan_options
+
     flags = {**_person(sex, age, life_stage, weight, height, activity, condition, medicine,
                        (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
              "diet": diet, "exclude": exclude, "include": include, "like": like,

@@ -6,7 +6,9 @@
 
 On Linux these follow the XDG base directories (``$XDG_CONFIG_HOME/planner``,
 ``$XDG_DATA_HOME/planner``, ``$XDG_CACHE_HOME/planner``); on macOS and Windows the
-platform's own places. Nothing here creates a folder: the code that writes does.
+platform's own places. Nothing here creates a folder: the code that writes does. The
+environment variables that move the data folder and the log are named here too, so that
+the command line can name them without loading the modules that read those files.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ import click
 import platformdirs
 
 APP: Final = "planner"
+#: Environment variable naming a data directory to use instead of the bundled one.
+DATA_ENV: Final = "PLANNER_DATA"
+#: Environment variable naming the food log file to use instead of the default.
+LOG_ENV: Final = "PLANNER_LOG"
 
 
 def config_dir() -> Path:

@@ -40,11 +40,15 @@ CASES: dict[str, str] = {
     "week": "7-day plan, default profile (woman, 35), catalogue",
     "month": "28-day plan, default profile, catalogue",
     "week-all": "7-day plan over the whole 8,789-food table, generic portions",
+    "week-process": "`planner week` as a process (interpreter start and imports included)",
+    "start": "`planner --version` as a process (the lightest start)",
+    "gap": "objective of each planned day against its proven optimum (gap 0), --gap-people",
     "batch": "planner batch of --people varied people on every core",
     "batch-serial": "the same batch in one process",
     "batch-process": "one `planner week` process per person (--sample people)",
 }
 BATCH_CASES = ("batch", "batch-serial", "batch-process")
+PROCESS_CASES = ("week-process", "start")
 ALLERGENS = ("dairy", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "soy", "gluten",
              "sesame")
 
@@ -88,19 +92,76 @@ def _week_command(person: dict[str, str]) -> list[str]:
     return command
 
 
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _run_case(name: str, runs: int, people: int, sample: int) -> dict[str, Any]:
     """Run one case ``runs`` times in this process; return timings and peak RSS."""
     if name in BATCH_CASES:
         return _run_batch_case(name, runs, people, sample)
+    if name == "gap":
+        return _run_gap_case(people)
     work = _case(name)
-    times = []
+    times, cpu, load = [], [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu()
         work()
         times.append(time.perf_counter() - start)
+        cpu.append(_cpu() - start_cpu)
+        load.append(os.getloadavg()[0])
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if name in PROCESS_CASES:
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"case": name, "runs": runs, "median_s": statistics.median(times),
-            "min_s": min(times), "max_s": max(times), "peak_mb": peak_kib / 1024}
+            "min_s": min(times), "max_s": max(times), "cpu_s": statistics.median(cpu),
+            "load": statistics.median(load), "peak_mb": peak_kib / 1024}
+
+
+def _run_gap_case(count: int) -> dict[str, Any]:
+    """Plan a week for each of ``count`` sample people; re-solve every day's model (the
+    same model, the same days before it) with MIP gap 0 and compare the objectives."""
+    import planner.planning.plan as plan
+    from planner.food.catalogue import load_catalogue
+    from planner.food.data import load_foods
+    from planner.meals.rules import load_rules
+    from planner.planning.batch import plan_person
+    from planner.planning.model import SolverOptions, solve_day
+
+    table = load_foods()
+    catalogue, rules = load_catalogue(table), load_rules()
+    gaps: list[float] = []
+    seconds = [0.0, 0.0]
+
+    def both(problem: Any, options: SolverOptions = SolverOptions()) -> Any:
+        start = time.perf_counter()
+        planned = solve_day(problem, options)
+        seconds[0] += time.perf_counter() - start
+        start = time.perf_counter()
+        exact = solve_day(problem, SolverOptions(options.solver, 60.0, 0.0))
+        seconds[1] += time.perf_counter() - start
+        if planned.info.status != "infeasible" and exact.info.status == "optimal":
+            gaps.append((planned.objective - exact.objective) / max(abs(exact.objective),
+                                                                      1e-9))
+        return planned
+
+    plan.solve_day = both  # type: ignore[assignment]
+    statuses: dict[str, int] = {}
+    for person in sample_people(count):
+        result = plan_person(person, table, catalogue, rules)
+        statuses[result.status] = statuses.get(result.status, 0) + 1
+    ordered = sorted(gaps)
+    return {"case": "gap", "runs": 1, "people": count, "days": len(gaps),
+            "median_s": seconds[0], "min_s": seconds[0], "max_s": seconds[0],
+            "exact_s": seconds[1], "mean_gap": statistics.fmean(gaps) if gaps else 0.0,
+            "median_gap": statistics.median(gaps) if gaps else 0.0,
+            "p90_gap": ordered[int(0.9 * (len(ordered) - 1))] if gaps else 0.0,
+            "max_gap": max(gaps, default=0.0), "statuses": statuses,
+            "load": os.getloadavg()[0], "cpu_s": seconds[0],
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, Any]:
@@ -111,9 +172,12 @@ def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, 
 
     people = sample_people(count)
     times: list[float] = []
+    cpu: list[float] = []
+    load: list[float] = []
     statuses: dict[str, int] = {}
     planned = count
     for _ in range(runs):
+        start_cpu = _cpu()
         out = tempfile.mkdtemp(prefix="planner-bench-")
         try:
             if name == "batch-process":
@@ -136,6 +200,8 @@ def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, 
                 statuses = dict(summary.counts)
         finally:
             shutil.rmtree(out, ignore_errors=True)
+        cpu.append(_cpu() - start_cpu)
+        load.append(os.getloadavg()[0])
     median = statistics.median(times)
     self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -143,31 +209,50 @@ def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, 
             "min_s": min(times), "max_s": max(times),
             "per_minute": 60 * planned / median, "statuses": statuses,
             "peak_mb": self_kib / 1024, "worker_peak_mb": child_kib / 1024,
-            "cores": os.cpu_count()}
+            "cores": os.cpu_count(), "cpu_s": statistics.median(cpu),
+            "cpu_per_plan_s": statistics.median(cpu) / planned,
+            "load": statistics.median(load)}
 
 
 def _case(name: str) -> Callable[[], object]:
-    """Return the work of one case. Planning cases include loading the data."""
-    from planner.food.catalogue import generic_catalogue, load_catalogue
-    from planner.food.data import load_foods
-    from planner.person.profile import make_profile
-    from planner.person.targets import compute_targets
-    from planner.planning.plan import PlanOptions, plan_week
-
-    targets = compute_targets(make_profile("female", 35))
-
+    """Return the work of one case. Planning cases include loading the data. A process
+    case imports nothing of planner here (its child's peak memory would include it)."""
     def plan(days: int, whole_table: bool = False) -> Callable[[], object]:
+        from planner.food.catalogue import generic_catalogue, load_catalogue
+        from planner.food.data import load_foods
+        from planner.person.profile import make_profile
+        from planner.person.targets import compute_targets
+        from planner.planning.plan import PlanOptions, plan_week
+
+        targets = compute_targets(make_profile("female", 35))
+
         def work() -> object:
             table = load_foods()
             catalogue = generic_catalogue(table) if whole_table else load_catalogue(table)
             return plan_week(table, catalogue, targets, PlanOptions(days=days))
         return work
 
-    cases: dict[str, Callable[[], object]] = {
-        "load": load_foods, "week": plan(7), "month": plan(28), "week-all": plan(7, True)}
+    def process(args: list[str]) -> Callable[[], object]:
+        def work() -> object:
+            with tempfile.TemporaryDirectory() as home:  # no saved profile applies
+                return subprocess.run([sys.executable, "-m", "planner", *args], check=True,
+                                      capture_output=True, env=dict(os.environ,
+                                                                    XDG_CONFIG_HOME=home))
+        return work
+
+    def load() -> Callable[[], object]:
+        from planner.food.data import load_foods
+
+        return load_foods
+
+    cases: dict[str, Callable[[], Callable[[], object]]] = {
+        "load": load, "week": lambda: plan(7), "month": lambda: plan(28),
+        "week-all": lambda: plan(7, True),
+        "week-process": lambda: process(["week", "--sex", "female", "--age", "35"]),
+        "start": lambda: process(["--version"])}
     if name not in cases:
         raise SystemExit(f"unknown case {name!r}; choose from {', '.join(CASES)}")
-    return cases[name]
+    return cases[name]()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,10 +264,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="people in the batch cases (default 200)")
     parser.add_argument("--sample", type=int, default=20,
                         help="people planned one process each in batch-process (default 20)")
+    parser.add_argument("--gap-people", type=int, default=20,
+                        help="people whose weeks the gap case checks (default 20)")
     parser.add_argument("--inner", help=argparse.SUPPRESS)  # run one case in this process
     args = parser.parse_args(argv)
     if args.inner:
-        print(json.dumps(_run_case(args.inner, args.runs, args.people, args.sample)))
+        people = args.gap_people if args.inner == "gap" else args.people
+        print(json.dumps(_run_case(args.inner, args.runs, people, args.sample)))
         return 0
     results = []
     for name in args.cases:
@@ -190,23 +278,32 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown case {name!r}; choose from {', '.join(CASES)}")
         out = subprocess.run([sys.executable, __file__, "--inner", name, "--runs",
                               str(args.runs), "--people", str(args.people), "--sample",
-                              str(args.sample)], check=True, capture_output=True, text=True)
+                              str(args.sample), "--gap-people", str(args.gap_people)],
+                             check=True, capture_output=True, text=True)
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
         print(f"{name:<14} median {result['median_s']:7.3f} s  (min {result['min_s']:.3f}, "
-              f"max {result['max_s']:.3f}, {args.runs} runs)  peak {result['peak_mb']:6.0f} MB"
+              f"max {result['max_s']:.3f}, {result['runs']} runs)  CPU {result['cpu_s']:.3f} s"
+              f"  load {result['load']:.2f}  peak {result['peak_mb']:6.0f} MB"
               f"  - {CASES[name]}")
+        if name == "gap":
+            print(f"{'':<14} {result['days']} days of {result['people']} people: objective "
+                  f"above the optimum by {100 * result['mean_gap']:.2f} % on average "
+                  f"(median {100 * result['median_gap']:.2f} %, 90th percentile "
+                  f"{100 * result['p90_gap']:.2f} %, worst {100 * result['max_gap']:.2f} %);"
+                  f" planning {result['median_s']:.1f} s, proving {result['exact_s']:.1f} s")
         if name in BATCH_CASES:
             print(f"{'':<14} {result['per_minute']:7.1f} plans per minute "
                   f"({result['people']} people: "
                   + ", ".join(f"{n} {k}" for k, n in result["statuses"].items() if n)
-                  + f"); largest child process peak {result['worker_peak_mb']:.0f} MB")
+                  + f"); largest child process peak {result['worker_peak_mb']:.0f} MB; "
+                  f"CPU {result['cpu_per_plan_s']:.2f} s a plan")
     by_case = {r["case"]: r for r in results}
     if "batch" in by_case:
         for other in ("batch-serial", "batch-process"):
             if other in by_case:
                 ratio = by_case["batch"]["per_minute"] / by_case[other]["per_minute"]
-                print(f"batch vs {other}: {ratio:.1f}x the plans per minute")
+                print(f"batch vs {other}: {ratio:.2f}x the plans per minute")
     if args.json:
         print(json.dumps(results, indent=2))
     return 0

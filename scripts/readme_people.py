@@ -7,6 +7,7 @@ Usage: python scripts/readme_people.py    # paste the table under "A sample week
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from planner.food.catalogue import load_catalogue
@@ -59,13 +60,16 @@ def main() -> None:
         fish = "-" if not seafood.plan and not seafood.pattern else \
             f"{seafood.plan:.0f} / {_n(seafood.pattern or 0)} oz"
         name = "U.S.-style" if pattern.name == "us" else "vegetarian"
-        raised = next((n.split("up to ")[1].split(" days")[0] for n in week.notes
-                       if n.startswith("To meet every target")), "3")
+        note = next((n for n in week.notes if n.startswith("To meet every target")), "")
+        first = re.search(r"from day (\d+)", note)
+        raised = "3 of 7" if not note else \
+            f"{note.split('up to ')[1].split(' days')[0]} of 7" + (
+                f" from day {first.group(1)}" if first and first.group(1) != "1" else "")
         print(f"| {label} | {name} {pattern.kcal:,} | {100 * (mean - eer) / eer:+.1f} % | "
               f"{cell('vegetables')} | {cell('fruits')} | {rows['grains'].plan:.1f} "
               f"({rows['grains_whole'].plan:.1f}) / {_n(rows['grains'].pattern or 0)} | "
               f"{cell('dairy')} | {fish} | {week.quality.total:.0f} | "
-              f"{len(week.shopping_list)} | {raised} of 7 |", flush=True)
+              f"{len(week.shopping_list)} | {raised} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -403,7 +403,8 @@ def test_ids_that_collide_when_joined_all_reach_the_output(
     ids = [i for first, second in COLLIDING[:3] + COLLIDING[4:] for i in first + second]
     ids += ["é", "e\u0301", "Ω-7", "x" * 200]  # kept exactly, not normalised
     path = tmp_path / "people.csv"
-    pd.DataFrame({"id": ids, "sex": "female", "age": "9", "days": "1", "diet": "keto"}
+    pd.DataFrame({"id": ids, "sex": "female", "age": "9", "days": "1", "diet": "keto",
+                  "seed": [str(i) for i in range(len(ids))]}  # distinct requests
                  ).to_csv(path, index=False)
     people = read_people(path)
     assert list(people["id"]) == ids

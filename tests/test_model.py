@@ -147,3 +147,26 @@ def test_energy_target_picks_among_equally_cheap_days(target: float, units: list
                     SolverOptions(mip_gap=0.0))
     assert sol.units.tolist() == units
     assert sol.info.status == "optimal"
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_pool_that_would_trap_the_day_is_widened(solver: str) -> None:
+    # One meal, one serving each. A soft target of 10-12 mg: the relaxation meets it with
+    # half a serving of "rich" (20 mg, cost 1); five richer foods overshoot too, so the
+    # pool (the relaxation's foods, the 8 cheapest, the 5 richest) leaves out "fits"
+    # (11 mg, cost 50), the only food that meets it whole. Without widening the day would
+    # miss the target (slack), though a plan that meets it exists.
+    nutrient = np.array([20.0, 21, 22, 23, 24, 25, *[0.0] * 8, 11.0])
+    cost = np.array([1.0, 2, 2, 2, 2, 2, *range(2, 10), 50.0])
+    n = len(nutrient)
+    problem = DayProblem(
+        food=np.arange(n), slot=np.zeros(n, dtype=int), levels=[[1]] * n, item_cost=cost,
+        energy=np.ones(n), bounds=[Bound("target", nutrient, lo=10, hi=12, scale=10,
+                                         hard=False)],
+        slot_names=["lunch"], counts=[Count("lunch", np.arange(n), 1, 1)])
+    options = SolverOptions(solver=solver, fallback=False)  # type: ignore[arg-type]
+    day = solve_day(problem, options)
+    assert list(np.flatnonzero(day.units)) == [n - 1]  # "fits", recomputed below
+    assert 10 <= float(nutrient @ day.units) <= 12
+    assert all(v == pytest.approx(0.0, abs=1e-9) for v in day.slack.values())
+    assert day.objective == pytest.approx(50.0)

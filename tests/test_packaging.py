@@ -51,7 +51,12 @@ def test_typed_marker_ships_in_the_package() -> None:
 
 
 def test_shell_completion_script_and_answers() -> None:
-    result = planner_cli("--show-completion", env={"SHELL": "/bin/bash"})
+    # as a person runs it: from a shell (Typer finds the shell among the process's
+    # ancestors, so a test run detached from any shell would see none)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("_TYPER")}
+    result = subprocess.run(["bash", "-c", '"$0" -m planner --show-completion; exit $?',
+                             sys.executable], capture_output=True, text=True, timeout=120,
+                            env={**base, "SHELL": "/bin/bash"})
     assert result.returncode == 0, result.stderr
     assert "complete " in result.stdout and "_PLANNER_COMPLETE" in result.stdout
     # the completion itself: the shell asks with COMP_WORDS; planner answers subcommands

@@ -55,8 +55,6 @@ FOODS_FILE: Final = "foods.csv.gz"
 PORTIONS_FILE: Final = "portions.csv.gz"
 MANIFEST_FILE: Final = "manifest.json"
 FORMAT: Final = "planner.dataset/1"
-#: Environment variable naming a data directory to use instead of the bundled one.
-DATA_ENV: Final = "PLANNER_DATA"
 
 _TEXT_FOOD_COLUMNS: Final = FOOD_ID_COLUMNS
 _READ_ERRORS: Final = (OSError, EOFError, zlib.error, UnicodeDecodeError,

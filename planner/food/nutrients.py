@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas only where a table is converted: naming nutrients stays light
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def to_canonical(values: pd.DataFrame, key: Literal["sr_number", "fdc_id"]) -> p
     nutrient the first source present wins, converted to the canonical unit. A nutrient
     with no source present stays NaN: missing is not zero.
     """
+    import pandas as pd
+
     known = sources_by(key)
     rows = values[values["code"].isin(known.keys())]
     wide = rows.pivot_table(index="food", columns="code", values="amount", aggfunc="first",

@@ -38,12 +38,13 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from planner.errors import LogError
-from planner.food.intake import Eaten
 
-LOG_ENV: Final = "PLANNER_LOG"
+if TYPE_CHECKING:  # the log is read and written without pandas (planner log is light)
+    from planner.food.intake import Eaten
+
 LOG_FILE: Final = "log.sqlite3"
 SCHEMA_VERSION: Final = 1
 APPLICATION_ID: Final = 0x504C4E52  # "PLNR": marks the file as planner's

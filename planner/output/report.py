@@ -17,24 +17,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from planner.food.catalogue import counted_groups
-from planner.food.data import FoodTable
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
 from planner.limits import strip_bidi
-from planner.log.foodlog import Entry
-from planner.log.gaps import CONTEXT as GAP_CONTEXT
-from planner.log.gaps import GapLine, GapReport, gap_document
 from planner.person.advice import DOCTOR, Advice
 from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.targets import EER_SOURCE, Targets
-from planner.planning.diet import DietResult
-from planner.planning.plan import DayPlan, Meal, PlanItem, WeekPlan
-from planner.planning.suggest import Explanation, FoodRanking, explanation_dict, ranking_dict
-from planner.planning.summary import GroupRow, group_rows, week_average
 from planner.words import plural
 
-if TYPE_CHECKING:  # batch imports this module to summarise plans
+if TYPE_CHECKING:  # types only: a report of targets or advice loads no pandas or solver
+    from planner.food.data import FoodTable
+    from planner.log.foodlog import Entry
+    from planner.log.gaps import GapLine, GapReport
     from planner.planning.batch import BatchSummary
+    from planner.planning.diet import DietResult
+    from planner.planning.plan import DayPlan, Meal, PlanItem, WeekPlan
+    from planner.planning.suggest import Explanation, FoodRanking
+    from planner.planning.summary import GroupRow
 
 SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
                 "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}
@@ -329,6 +327,8 @@ def _group_text(week: WeekPlan, day: DayPlan) -> str:
 
 
 def _group_parts(week: WeekPlan, day: DayPlan) -> list[str]:
+    from planner.food.catalogue import counted_groups
+
     pattern = week.pattern
     if pattern is None:
         return []
@@ -346,6 +346,8 @@ def shown_group_rows(week: WeekPlan) -> list[GroupRow]:
     """The food-group rows as a report shows them: a plan shorter than a week shows the
     weekly groups (dark green, seafood) as a day's amount against a seventh of the weekly
     pattern, so a one-day plan reports one day's amounts."""
+    from planner.planning.summary import group_rows
+
     rows = group_rows(week)
     if len(week.days) >= 7:
         return rows
@@ -477,6 +479,8 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     """Render a plan as table (terminal text within ``width`` columns), markdown, json, csv
     (one row per item) or html. ``verbose`` adds the solver's report as a footer line (JSON
     always carries it)."""
+    from planner.planning.summary import week_average
+
     if fmt == "json":
         return to_json(week_document(week))
     if fmt == "csv":
@@ -702,6 +706,8 @@ def week_grid(week: WeekPlan) -> list[dict[str, Any]]:
 
 def _averaged_note(week: WeekPlan) -> str:
     """Which nutrients the plan meets on the week's average, and their averages."""
+    from planner.planning.summary import week_average
+
     averaged = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min
                 and week.applied[n].basis == "week_average"]
     if not averaged:
@@ -793,6 +799,8 @@ def coverage_chart_svg(week: WeekPlan) -> str:
     unless --strict-daily) has light, hatched daily bars, marked as such in the legend; its solid
     bar is the week's average, the one its target applies to. Bars past the axis end
     (:data:`CHART_CAP`) carry their value."""
+    from planner.planning.summary import week_average
+
     plt = _pyplot()
     nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min]
     figure, axes = plt.subplots(figsize=(8, 3.8), dpi=100)
@@ -836,6 +844,8 @@ def coverage_chart_svg(week: WeekPlan) -> str:
 def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAULT_WIDTH
                  ) -> str:
     """Ranked food suggestions (the text table within ``width`` columns)."""
+    from planner.planning.suggest import ranking_dict
+
     if fmt == "json":
         return to_json({**ranking_dict(ranking), "disclaimer": DISCLAIMER})
     n = ranking.nutrient
@@ -889,6 +899,8 @@ def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAU
 
 def format_explain(e: Explanation, fmt: str = "table", *, width: int = DEFAULT_WIDTH) -> str:
     """What one portion of a food brings (the text within ``width`` columns)."""
+    from planner.planning.suggest import explanation_dict
+
     if fmt == "json":
         return to_json({**explanation_dict(e), "disclaimer": DISCLAIMER})
     rows = [[display_name(line.nutrient) + (" (key)" if line.nutrient in KEY_NUTRIENTS
@@ -1026,6 +1038,8 @@ def _gap_title(report: GapReport) -> str:
 
 
 def _gap_status(line: GapLine, days: int) -> str:
+    from planner.log.gaps import CONTEXT as GAP_CONTEXT
+
     if line.over_days:
         return f"over the limit on {len(line.over_days)} of {plural(days, 'day')}"
     if line.nutrient in GAP_CONTEXT:
@@ -1079,6 +1093,8 @@ def _closers(report: GapReport) -> list[tuple[str, list[str]]]:
 def format_gaps(report: GapReport, fmt: str = "table", *, width: int = DEFAULT_WIDTH) -> str:
     """Render a gap report as table (with bars, within ``width`` columns), markdown, json
     or html (with a chart)."""
+    from planner.log.gaps import gap_document
+
     if fmt == "json":
         return to_json(gap_document(report))
     closers = _closer_lines(report)

@@ -37,12 +37,11 @@ from planner.errors import (
 from planner.files import MIB, read_text
 from planner.food.nutrients import BY_NAME, NUTRIENT_NAMES, display_name, suggest, unit_label
 from planner.planning.model import Bound, SolverInfo, SolverOptions, met, solve_diet
+from planner.planning.options import SOLVE_MIP_GAP
 
 Objective = Literal["cost", "energy"]
 FOOD_KEYS: Final = ("id", "name", "price", "min_units", "max_units")
 GROUP_KEYS: Final = ("group", "foods", "min", "max")
-#: ``planner solve`` proves its answer optimal unless told otherwise (``--mip-gap``).
-SOLVE_MIP_GAP: Final = 0.0
 #: Largest value a cell may hold: beyond it no food is plausible and the solver's numerics
 #: break down (1e300 made HiGHS fail inside PuLP).
 MAX_VALUE: Final = 1e9

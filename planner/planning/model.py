@@ -23,16 +23,19 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 import pulp
 
 from planner.errors import SolverError
+from planner.planning.options import (  # noqa: F401  (re-exported for model's users)
+    DEFAULT_MIP_GAP,
+    DEFAULT_TIME_LIMIT,
+    SolverName,
+    SolverOptions,
+)
 
-SolverName = Literal["highs", "cbc"]
-DEFAULT_TIME_LIMIT: Final = 10.0  # seconds per solve
-DEFAULT_MIP_GAP: Final = 0.1  # relative
 #: Penalty per 1.0 of relative slack (a bound missed by 100 % of its value). Far above any
 #: preference term, so slack is used only when a bound cannot be met at all.
 ELASTIC_PENALTY: Final = 10_000.0
@@ -55,16 +58,6 @@ HIGHS_RETRY_NODES: Final = 20
 #: SolverInfo.status of a solve stopped at a node, time or iteration limit before it found
 #: any solution: not proven infeasible.
 STOPPED: Final = "stopped"
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    """Which solver to use and how long and how precisely to let it work."""
-
-    solver: SolverName = "highs"
-    time_limit: float = DEFAULT_TIME_LIMIT
-    mip_gap: float = DEFAULT_MIP_GAP
-    fallback: bool = True  # try CBC when HiGHS is unavailable or fails
 
 
 @dataclass(frozen=True)
@@ -290,6 +283,7 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     hard = {f"{b.name}:{side}" for b in problem.bounds if b.hard for side in ("lo", "hi")}
     strict = [slacks[k] for k, v in slacks.items()
               if k in hard and (v.varValue or 0.0) <= 1e-9]
+    lp_met = [v for v in slacks.values() if (v.varValue or 0.0) <= 1e-9]
     backend.set_upper(strict, 0.0)
     keep = _pool(problem, amounts())
     dish_keep = _dish_pool(problem, np.array([y.varValue or 0.0 for y in chosen]), keep)
@@ -300,6 +294,19 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     if info.status == STOPPED:  # not proven infeasible: search the same pool further
         seconds += info.seconds
         info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_POOL_RETRY_NODES)
+    if info.status not in ("infeasible", STOPPED) and \
+            any((v.varValue or 0.0) > _TOLERANCE for v in lp_met):
+        # The pool trapped the day: a bound the relaxation met is missed. Search every
+        # candidate, starting from this plan, and keep whichever is better.
+        seconds += info.seconds
+        pooled = backend.solution()
+        backend.set_upper(outside, 1.0)
+        wide = backend.run(mip=True, start=pooled[0])
+        if wide.status in ("infeasible", STOPPED) or backend.solution()[1] > pooled[1]:
+            backend.restore(pooled[0])
+            info = SolverInfo(info.name, info.status, wide.seconds, info.mip_gap)
+        else:
+            info = wide
     if info.status in ("infeasible", STOPPED):
         seconds += info.seconds
         backend.set_upper(outside, 1.0)
@@ -370,8 +377,18 @@ class _PulpBackend:
         for v in variables:
             v.upBound = value
 
-    def run(self, *, mip: bool, nodes: int | None = None) -> SolverInfo:
-        return _solve(self.lp, self.options, mip=mip)
+    def run(self, *, mip: bool, nodes: int | None = None,
+            start: Sequence[float] | None = None) -> SolverInfo:
+        return _solve(self.lp, self.options, mip=mip)  # PuLP's CBC takes no start here
+
+    def solution(self) -> tuple[list[float], float]:
+        """The current values of every variable and the objective."""
+        return ([v.varValue or 0.0 for v in self.lp.variables()],
+                float(pulp.value(self.lp.objective) or 0.0))
+
+    def restore(self, values: Sequence[float]) -> None:
+        for v, x in zip(self.lp.variables(), values, strict=True):
+            v.varValue = x
 
 
 class _HighsBackend:
@@ -443,15 +460,32 @@ class _HighsBackend:
             upper = np.full(len(cols), self.highspy.kHighsInf if value is None else value)
             self.highs.changeColsBounds(len(cols), cols, lower, upper)
 
-    def run(self, *, mip: bool, nodes: int | None = None) -> SolverInfo:
-        """Solve; ``nodes`` raises the branch-and-bound node limit for this run only."""
+    def solution(self) -> tuple[list[float], float]:
+        """The current values of every column and the objective."""
+        values = [v.varValue or 0.0 for v in self.variables]
+        cost = self.highs.getLp().col_cost_
+        return values, float(np.dot(cost, values))
+
+    def restore(self, values: Sequence[float]) -> None:
+        for v, x in zip(self.variables, values, strict=True):
+            v.varValue = x
+
+    def run(self, *, mip: bool, nodes: int | None = None,
+            start: Sequence[float] | None = None) -> SolverInfo:
+        """Solve; ``nodes`` raises the branch-and-bound node limit for this run only;
+        ``start`` (a value per column) is a solution to start the search from."""
         highspy = self.highspy
         if mip != self.mip and len(self.integer):
             kind = highspy.HighsVarType.kInteger if mip else highspy.HighsVarType.kContinuous
             self.highs.changeColsIntegrality(len(self.integer), self.integer,
                                              np.full(len(self.integer), kind))
             self.mip = mip
-        start = time.perf_counter()
+        if start is not None:
+            given = highspy.HighsSolution()
+            given.col_value = list(start)
+            given.value_valid = True
+            self.highs.setSolution(given)
+        begin = time.perf_counter()
         if nodes is not None:
             self.highs.setOptionValue("mip_max_nodes", nodes)
         try:
@@ -459,7 +493,7 @@ class _HighsBackend:
         finally:
             if nodes is not None:
                 self.highs.setOptionValue("mip_max_nodes", HIGHS_MAX_NODES)
-        seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - begin
         status = self.highs.getModelStatus()
         info = self.highs.getInfo()
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible

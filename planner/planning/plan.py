@@ -357,11 +357,14 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     """Return a plan for ``options.days`` days that meets ``targets`` and the meal and
     food-group ``rules`` (default: the ones bundled with planner).
 
-    If the day-by-day plan misses a target although every target can be reached on a single
-    day (the variety rules got in the way), the food-repeat limit is raised one day at a
-    time, up to the staple limit, and the plan says so in its notes. A miss on the first
-    day cannot come from the variety rules (nothing was eaten before it), so it is
-    reported at once.
+    If a day misses a target although every target can be reached on a single day (the
+    variety rules used up the foods it needs), that day is planned again with the
+    food-repeat limit one higher, up to the staple limit, and the higher limit holds from
+    that day on; the days before stay as they are. Only a miss no later day can repair
+    (one the days before set up, such as a week's vegetable subgroup or the week-average
+    vitamin D) plans the whole week again with a looser limit. The plan says so in its
+    notes. A miss on the first day cannot come from the variety rules (nothing was eaten
+    before it), so it is reported at once.
 
     ``fixed`` items stay as they are (eaten, or kept from a saved week) and count toward
     their day; ``plan_slots`` names the meals to plan on each day (a day not listed: every
@@ -370,7 +373,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     groups are aimed for, not required): what was eaten may already break a limit.
     ``avoid`` maps (day, meal) to foods that meal should do without where it can (the
     foods of a meal being planned again). ``progress(day, days)`` is called as each day's
-    planning starts (again from day 1 if the food-repeat limit is raised).
+    planning starts.
 
     Raises :class:`PlanRequestError` for a bad option (unknown diet, exclusion or food),
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
@@ -424,17 +427,27 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        progress=progress, menu=menu, fish_group=group,
                        fish_serving=fish_serving_oz(targets.profile.age),
                        aimed_groups=frozenset(g for rule in health for g in rule.aimed_groups))
-    attempt = options
     impossible: list[Shortfall] | None = None  # computed once, on the first miss
+
+    def hopeless(missed: set[str]) -> bool:
+        """Whether every target in ``missed`` no single day can reach (so no variety
+        rule is to blame, and raising the repeat limit cannot help)."""
+        nonlocal impossible
+        if impossible is None:
+            impossible = _impossible(choosable, applied, options) if not fixed else []
+        return missed <= {s.nutrient for s in impossible}
+
+    attempt = options
     limit = min(options.staple_max_days, WINDOW)
     while True:
         try:
-            day_plans, infos, shortfalls = _plan_days(context, attempt, table)
+            day_plans, infos, shortfalls, raised = _plan_days(
+                context, attempt, table, limit, hopeless,
+                week_retry=attempt.max_days < limit and not best_effort)
+        except _RetryWeek:
+            attempt = replace(attempt, max_days=attempt.max_days + 1)
+            continue
         except InfeasiblePlanError as exc:
-            if isinstance(exc, _MealsBlocked) and exc.day > 1 and \
-                    attempt.max_days < limit and not best_effort:
-                attempt = replace(attempt, max_days=attempt.max_days + 1)
-                continue  # the variety rules used up the foods a meal needs
             if not catalogue.missing:
                 raise _with_health_hint(exc, health) from exc
             raise InfeasiblePlanError(
@@ -450,6 +463,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
         if first_day or attempt.max_days >= limit:
             raise _with_health_hint(_infeasible(shortfalls, options, certain=False), health)
+        # a miss the days before set up (a week's vegetable subgroup, the week-average
+        # vitamin D or B12): the whole week again, every day one repeat looser
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health for note in rule.notes)
@@ -475,11 +490,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         notes += (f"--exclude {name} removed {plural(len(removed), 'food')}: {shown}.",)
     notes += _unused_preferences(catalogue, foods.index, options)
     if attempt.max_days != options.max_days:
-        notes = (f"To meet every target, foods may repeat on up to {attempt.max_days} days "
-                 f"of 7 (asked: {options.max_days}; staples such as milk and bread may come "
-                 "every day)"
-                 + (f" and dishes on up to {dish_max_days(attempt)}." if dishes else "."),
-                 *notes)
+        raised = {1: attempt.max_days, **raised}  # the whole week planned again
+    if raised:
+        notes = (_raised_note(raised, options, dishes is not None), *notes)
     waived: set[tuple[str, str]] = set()
     if best_effort and shortfalls:
         notes = (*_best_effort_notes(shortfalls, day_plans, table), *notes)
@@ -497,6 +510,17 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
     return week
+
+
+def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) -> str:
+    """The note on a repeat limit raised from some day on (day -> limit from that day)."""
+    steps = sorted(raised.items())
+    top = steps[-1][1]
+    when = ", ".join(f"{m} from day {d}" for d, m in steps)
+    dish = replace(options, max_days=top)
+    return (f"To meet every target, foods may repeat on up to {top} days of 7 ({when}; "
+            f"asked: {options.max_days}; staples such as milk and bread may come every day)"
+            + (f" and dishes on up to {dish_max_days(dish)}." if dishes else "."))
 
 
 def _check_fixed(fixed: Sequence[Fixed], plan_slots: Mapping[int, frozenset[str]],
@@ -613,6 +637,14 @@ def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable
     return healthy_eating_index(equivalents, totals, unknown)
 
 
+class _RetryWeek(Exception):
+    """A day's miss that planning that day again cannot repair: plan the week again."""
+
+    def __init__(self, day: int) -> None:
+        super().__init__(f"day {day}")
+        self.day = day
+
+
 class _MealsBlocked(InfeasiblePlanError):
     """A day's meal rules cannot be met: on day 1 by the foods allowed, later perhaps only
     by the variety rules (foods used up), which a retry relaxes."""
@@ -676,17 +708,28 @@ class _Context:
         return self._available.get((rule, slot), 0)
 
 
-def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
-               ) -> tuple[list[DayPlan], list[SolverInfo], list[Shortfall]]:
-    """Plan the days in order; return the days, solver reports and any missed targets.
-    Days with nothing to plan (every meal kept) are recorded first, so that the days
-    planned see the whole week around them."""
+def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit: int,
+               hopeless: Callable[[set[str]], bool], week_retry: bool
+               ) -> tuple[list[DayPlan], list[SolverInfo], list[Shortfall], dict[int, int]]:
+    """Plan the days in order; return the days, solver reports, any missed targets and
+    the days from which the food-repeat limit was raised (day -> limit).
+
+    A day after the first whose meal rules cannot be met, or which misses a target that
+    holds every day, is planned again with the repeat limit one higher (up to ``limit``),
+    and that limit holds for the rest of the week: the variety rules ran out of foods,
+    and the earlier days stay as they were. A miss that ``hopeless`` says no day can
+    avoid is not retried. A day that one more repeat does not help, or that misses at
+    ``limit``, raises :class:`_RetryWeek` when ``week_retry`` (the days before set the
+    miss up: the whole week is planned again with a looser limit); otherwise its miss
+    is kept and reported. Days with nothing to plan (every meal kept) are recorded
+    first, so that the days planned see the whole week around them."""
     data = context.data
     rng = np.random.default_rng(options.seed)
     history = _History(len(data.ids))
     plans: dict[int, DayPlan] = {}
     infos: list[SolverInfo] = []
     misses: list[tuple[str, str, int, float, float]] = []
+    raised: dict[int, int] = {}
     for day in range(1, options.days + 1):
         if not context.slots(day):
             rows = np.flatnonzero(data.fixed_day == day)
@@ -696,30 +739,55 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
                                               for f in rows})
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
                                    data, table, context.catalogue, menu=context.menu)
+    current = options
     for day in range(1, options.days + 1):
         if day in plans:
             continue
         if context.progress is not None:
             context.progress(day, options.days)
-        problem, bound_info = _day_problem(context, options, history, day, rng)
-        try:
-            solution = solve_day(problem, options.solver)
-        except SolverError as exc:
-            raise SolverError(f"could not plan day {day} of {options.days}: {exc}; try "
-                              "another --seed, a longer --time-limit, --solver cbc or "
-                              "looser --target limits") from exc
-        infos.append(solution.info)
-        if solution.info.status == "infeasible":
+        before: float | None = None  # this day's total miss at the lower limit
+        while True:
+            problem, bound_info = _day_problem(context, current, history, day, rng)
+            try:
+                solution = solve_day(problem, current.solver)
+            except SolverError as exc:
+                raise SolverError(f"could not plan day {day} of {options.days}: {exc}; "
+                                  "try another --seed, a longer --time-limit, --solver cbc "
+                                  "or looser --target limits") from exc
+            infos.append(solution.info)
+            blocked = solution.info.status == "infeasible"
+            hard = [] if blocked else [
+                (bound, slack) for key, slack in solution.slack.items()
+                if (bound := bound_info.get(key)) is not None and bound.hard
+                and not met(slack)]
+            day_misses = [(b.nutrient, b.side, day, slack * b.scale, b.target)
+                          for b, slack in hard]
+            daily = {b.nutrient for b, _ in hard
+                     if not (b.nutrient in STORED and b.side == "min"
+                             and not options.strict_daily)}
+            missed = math.inf if blocked else sum(slack for _, slack in hard)
+            if not (blocked or daily) or day == 1 or context.best_effort or \
+                    (not blocked and hopeless(daily)):
+                break
+            if before is not None and missed >= before * (1 - 1e-3):
+                # one more repeat did not help: the days before set this miss up
+                if week_retry:
+                    raise _RetryWeek(day)
+                break
+            if current.max_days >= limit:
+                if week_retry:
+                    raise _RetryWeek(day)
+                break
+            before = missed
+            current = replace(current, max_days=current.max_days + 1)
+            raised[day] = current.max_days  # the variety rules used up what the day needs
+        if blocked:
             raise _MealsBlocked(
                 f"day {day}: the meal rules cannot be met with the foods allowed "
                 f"({int(np.sum(data.fixed_day == 0))} foods after diet and exclusions); "
                 "allow more foods or raise --max-days", day=day,
                 suggestions=("allow more foods", "raise --max-days"))
-        for key, slack in solution.slack.items():
-            bound = bound_info.get(key)
-            if bound is not None and bound.hard and not met(slack):
-                misses.append((bound.nutrient, bound.side, day, slack * bound.scale,
-                               bound.target))
+        misses += day_misses
         units_by_food = _units_by_food(problem, solution.units, len(data.ids))
         history.record(day, units_by_food, data,
                        {(int(problem.food[i]), int(problem.slot[i]))
@@ -730,7 +798,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable
                                context.catalogue, _dish_objects(context, served),
                                context.menu)
     day_plans = [plans[d] for d in range(1, options.days + 1)]
-    return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options)
+    return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options), raised
 
 
 def check_plan_options(catalogue: Catalogue, options: PlanOptions
