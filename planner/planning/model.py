@@ -29,12 +29,10 @@ import numpy as np
 import pulp
 
 from planner.errors import SolverError
-from planner.planning.options import (  # noqa: F401  (re-exported for model's users)
-    DEFAULT_MIP_GAP,
-    DEFAULT_TIME_LIMIT,
-    SolverName,
-    SolverOptions,
-)
+from planner.planning.options import DEFAULT_MIP_GAP as DEFAULT_MIP_GAP  # re-exported
+from planner.planning.options import DEFAULT_TIME_LIMIT as DEFAULT_TIME_LIMIT
+from planner.planning.options import SolverName as SolverName
+from planner.planning.options import SolverOptions as SolverOptions
 
 #: Penalty per 1.0 of relative slack (a bound missed by 100 % of its value). Far above any
 #: preference term, so slack is used only when a bound cannot be met at all.
