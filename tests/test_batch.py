@@ -829,6 +829,7 @@ def test_identical_requests_are_planned_once_and_written_for_each_person(
     assert found.loc["a", "request"] == found.loc["b", "request"] == found.loc["e", "request"]
     assert len({found.loc[i, "request"] for i in "acd"}) == 3
     assert found.loc["a", "seconds"] > 0 and found.loc["b", "seconds"] == 0
+    assert found.loc["a", "solver_seconds"] > 0 and found.loc["b", "solver_seconds"] == 0
     items = _items(tmp_path / "out")
     plan = {i: items[items["id"] == i].drop(columns="id").reset_index(drop=True)
             for i in "abcde"}
@@ -842,3 +843,15 @@ def test_identical_requests_are_planned_once_and_written_for_each_person(
     shared = {r.id: r for r in plan_many(people)}
     assert len(calls) == 3 and shared["b"].week is shared["a"].week
     assert shared["b"].seconds == 0 and shared["b"].status == "ok"
+
+
+def test_a_request_is_what_is_planned_not_how_it_is_written() -> None:
+    from planner.planning.batch import request_key
+
+    row = {"id": "a", "sex": "female", "age": "35", "exclude": "dairy;egg", "seed": "0"}
+    assert request_key(row) == request_key({**row, "id": "b", "age": "35.0",
+                                            "exclude": " Egg ; dairy "})
+    assert request_key(row) != request_key({**row, "seed": "1"})
+    assert request_key(row) != request_key({**row, "exclude": "dairy"})
+    bad = {**row, "age": "3"}  # invalid: each row its own request
+    assert request_key(bad) != request_key({**bad, "id": "b"})

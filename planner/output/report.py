@@ -996,8 +996,9 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
     counts = ", ".join(f"{n} {s}" for s, n in summary.counts.items())
     shared = (f" ({summary.distinct:,} distinct requests, each planned once)"
               if 0 < summary.distinct < summary.planned else "")
-    lines = [f"Planned {summary.planned:,} people{shared} on {summary.where} in "
-             f"{summary.seconds:,.1f} s ({summary.per_minute:,.1f} plans a minute): {counts}"
+    where = ("in " if summary.where == "this process" else "on ") + summary.where
+    lines = [f"Planned {summary.planned:,} people{shared} {where} in "
+             f"{summary.seconds:,.1f} s ({summary.per_minute:,.1f} people a minute): {counts}"
              + (f"; {summary.skipped:,} done before (resumed)" if summary.skipped else "")
              + "."]
     if summary.short:

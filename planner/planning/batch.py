@@ -136,6 +136,7 @@ class PersonResult:
     short: tuple[str, ...] = ()
     seconds: float = 0.0  # wall time to plan this person (0: shared an earlier plan)
     request: str = ""  # request_key of the row: rows with one key share one plan
+    shared: bool = False  # a copy of an earlier row's result (nothing planned for it)
 
 
 # ------------------------------------------------------------------ reading
@@ -242,10 +243,20 @@ def request(row: Mapping[str, str]) -> tuple[Any, list[Any], PlanOptions]:
 
 def request_key(row: Mapping[str, str]) -> str:
     """A short hash of what a row asks planning for (profile, target overrides, diet,
-    exclusions, likes, days, seed, as parsed: age "30" and "30.0" are one request), so
-    that rows asking the same share one plan. An invalid row is its own request."""
+    exclusions, likes, days, seed, as parsed: age "30" and "30.0" are one request, and
+    "dairy;egg" and "Egg;dairy" one list), so that rows asking the same share one plan.
+    An invalid row is its own request."""
     try:
-        text = repr(request(row))
+        profile, overrides, options = request(row)
+        def as_set(words: Sequence[str]) -> tuple[str, ...]:  # a list is a set, as planned
+            return tuple(sorted({w.casefold() for w in words}))
+
+        text = repr((replace(profile, conditions=as_set(profile.conditions),
+                             medicines=as_set(profile.medicines)),
+                     sorted(overrides, key=repr),
+                     replace(options, exclude=as_set(options.exclude),
+                             include=as_set(options.include), like=as_set(options.like),
+                             dislike=as_set(options.dislike))))
     except PlannerError:
         text = repr(("invalid", str(row.get("id", ""))))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -308,7 +319,7 @@ def plan_rows(rows: Sequence[Mapping[str, str]], table: FoodTable, catalogue: Ca
             first = done[key] = plan_person(row, table, catalogue, rules)
             out.append(first)
         else:
-            out.append(replace(first, id=str(row.get("id", "")), seconds=0.0))
+            out.append(replace(first, id=str(row.get("id", "")), seconds=0.0, shared=True))
     return out
 
 
@@ -326,7 +337,7 @@ def plan_many(people: pd.DataFrame, data_dir: str | None = None
             first = plan_person(row, table, catalogue, rules)
             result = first
         else:
-            result = replace(first, id=str(row.get("id", "")), seconds=0.0)
+            result = replace(first, id=str(row.get("id", "")), seconds=0.0, shared=True)
         done[key] = first  # most recent last
         if len(done) > SHARED_CACHE:
             del done[next(iter(done))]
@@ -349,7 +360,7 @@ def records(result: PersonResult) -> dict[str, list[dict[str, Any]]]:
     items: list[dict[str, Any]] = []
     days: list[dict[str, Any]] = []
     if week is not None:
-        person["solver_seconds"] = round(week.solver.seconds, 4)
+        person["solver_seconds"] = 0.0 if result.shared else round(week.solver.seconds, 4)
         person["solver"] = week.solver.summary
         for n in KEY_NUTRIENTS:
             t = week.applied.get(n)
