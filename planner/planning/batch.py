@@ -848,13 +848,15 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _quiet_dask() -> None:
-    """Silence distributed's and tornado's loggers for the rest of the process: a lost
+    """Silence distributed's, tornado's and asyncio's loggers for the rest of the process: a lost
     scheduler is the one line of a ClusterError, not pages of logging (the client logs
     its failed reconnections even while it closes, so the levels are not restored)."""
     import distributed.client  # noqa: F401  (importing it sets its levels: import first)
     names = [n for n in list(logging.root.manager.loggerDict)
              if n.split(".")[0] in ("distributed", "tornado")]
-    for name in ["distributed", "tornado", *names]:
+    # asyncio too: a chunk's result fetch given up on (its worker died) leaves the client's
+    # gather task to fail when the client closes ("Task exception was never retrieved")
+    for name in ["distributed", "tornado", "asyncio", *names]:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
