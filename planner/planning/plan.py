@@ -427,15 +427,15 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        progress=progress, menu=menu, fish_group=group,
                        fish_serving=fish_serving_oz(targets.profile.age),
                        aimed_groups=frozenset(g for rule in health for g in rule.aimed_groups))
-    impossible: list[Shortfall] | None = None  # computed once, on the first miss
+    @functools.cache
+    def impossible() -> list[Shortfall]:
+        """Targets no single day can reach, computed once, on the first miss."""
+        return _impossible(choosable, applied, options) if not fixed else []
 
     def hopeless(missed: set[str]) -> bool:
         """Whether every target in ``missed`` no single day can reach (so no variety
         rule is to blame, and raising the repeat limit cannot help)."""
-        nonlocal impossible
-        if impossible is None:
-            impossible = _impossible(choosable, applied, options) if not fixed else []
-        return missed <= {s.nutrient for s in impossible}
+        return missed <= {s.nutrient for s in impossible()}
 
     attempt = options
     limit = min(options.staple_max_days, WINDOW)
@@ -456,10 +456,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 exc.shortfalls, exc.suggestions) from exc
         if not shortfalls or best_effort:
             break
-        if impossible is None:
-            impossible = _impossible(choosable, applied, options) if not fixed else []
-        if impossible:
-            raise _with_health_hint(_infeasible(impossible, options, certain=True), health)
+        if impossible():
+            raise _with_health_hint(_infeasible(impossible(), options, certain=True),
+                                    health)
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
         if first_day or attempt.max_days >= limit:
             raise _with_health_hint(_infeasible(shortfalls, options, certain=False), health)
