@@ -16,6 +16,7 @@ from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable
 from planner.meals.dishes import Component, Dish, dish_of, load_dishes
 from planner.meals.rules import food_measures, load_rules
+from planner.person.health import RULES
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
 from planner.planning.plan import PlanOptions, WeekPlan, plan_week
@@ -115,6 +116,16 @@ def test_meat_substitutes_and_plant_milks_are_for_those_who_want_them(
     assert "01104" in asked.index
     no_gluten = select(catalogue, "omnivore", ("gluten",))
     assert "gluten-free bread" in set(no_gluten[dishes.suited(no_gluten, "omnivore")]["kind"])
+    # kidney or potassium limits open the swaps renal diets make (health rule choices)
+    refined = {"cooked white rice", "cooked enriched spaghetti", "white bread"}
+    assert not refined & set(kept["short_name"])
+    kidney = omnivore[dishes.suited(omnivore, "omnivore", (), RULES["ckd"].choices)]
+    assert refined <= set(kidney["short_name"])
+    assert "plant milk" in set(kidney["kind"])
+    potassium = omnivore[dishes.suited(omnivore, "omnivore", (),
+                                       RULES["ace_inhibitor"].choices)]
+    assert refined <= set(potassium["short_name"])
+    assert "plant milk" not in set(potassium["kind"])
 
 
 # ------------------------------------------------------------------ whole weeks
@@ -248,3 +259,12 @@ def test_portions_fit_the_person(week: WeekPlan, catalogue: Catalogue) -> None:
                         assert per * item.servings <= max(float(r["max"]), per * step) \
                             + 1e-6, (item.text, r["why"])
     assert rules.sides  # the table the planner reads is the one checked here
+
+
+def test_every_week_carries_the_cautions_for_its_person(week: WeekPlan) -> None:
+    profile = week.targets.profile
+    text = " ".join(week.notes)
+    # no condition or medicine given: the potassium-rich plan says who must not follow it
+    assert "raises blood potassium" in text and "--condition or --medicine" in text
+    assert ("B12 supplement" in text) == (week.options.diet == "vegan")  # NIH ODS
+    assert ("For a child or teenager" in text) == (profile.age < 18)

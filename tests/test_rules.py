@@ -191,3 +191,16 @@ def test_fish_note_says_why_and_names_the_source(rules, catalogue) -> None:  # t
     assert adult.endswith("12 oz a week on average.")
     assert fish_note(rules, entries[entries["protein_seafood_oz"] == 0], "", 4.0, us,
                      0.0, 7) == ""
+
+
+def test_every_day_rule_measure_is_named_with_its_unit_in_messages() -> None:
+    # a missed weekly subgroup once read "Veg other (needs 0.625 )"
+    from planner.meals.rules import COUNT_MEASURES, MEASURES
+    from planner.planning.plan import GROUP_LABELS
+    unitless = {"grains_whole", "saturated_fat", "added_sugars", "seafood_mains"}
+    assert unitless | set(COUNT_MEASURES) <= set(MEASURES)
+    for measure in MEASURES:
+        assert measure in GROUP_LABELS, measure
+        label, unit = GROUP_LABELS[measure]
+        assert label and "_" not in label, measure
+        assert bool(unit) == (measure not in unitless), measure

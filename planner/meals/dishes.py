@@ -18,7 +18,9 @@ in ``[...]`` is left out when a component inside it is empty.
 ``food_choices.csv`` says which foods are for whom: a meat substitute or a plant milk
 belongs to vegetarian, vegan or dairy-free dishes, whole milk and chocolate milk only to
 people who ask for them (DGA 2020-2025: fat-free or low-fat dairy without added sugars
-from age 2). A food the person likes or includes is always theirs.
+from age 2), refined grains and plant milks to people whose kidney or potassium limits
+call for them (``low_phosphorus``, ``low_potassium``, from the health rules). A food the
+person likes or includes is always theirs.
 """
 
 from __future__ import annotations
@@ -197,15 +199,18 @@ class Dishes:
     def by_id(self, dish_id: str) -> Dish | None:
         return next((d for d in self.dishes if d.id == dish_id), None)
 
-    def suited(self, entries: pd.DataFrame, diet: str, asked: Sequence[str] = ()
-               ) -> np.ndarray:
+    def suited(self, entries: pd.DataFrame, diet: str, asked: Sequence[str] = (),
+               health: Sequence[str] = ()) -> np.ndarray:
         """Per row of ``entries`` (the foods a person's diet and exclusions allow),
         whether the food is for this person (see the module docstring): ``no_dairy`` or
         ``no_gluten`` hold when none of ``entries`` has that allergen; ``asked`` are food
-        ids the person likes or includes."""
+        ids the person likes or includes; ``health`` the food-choice tags of the person's
+        conditions and medicines (``low_phosphorus``, ``low_potassium``: see
+        :attr:`planner.person.health.HealthRule.choices`)."""
         keep = np.ones(len(entries), dtype=bool)
         allergens = {a for row in entries["allergens"] for a in _words(row)}
-        wanted = {diet} | {f"no_{a}" for a in ("dairy", "gluten") if a not in allergens}
+        wanted = ({diet, *health}
+                  | {f"no_{a}" for a in ("dairy", "gluten") if a not in allergens})
         for choice in self.choices:
             if not choice.allowed_for & wanted:
                 keep &= ~choice.matches(entries)

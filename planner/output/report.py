@@ -205,6 +205,8 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
         mark = "*" if t.overridden else ""
         if t.overridden:
             note = t.replaced_text(unit_label(name))
+        elif t.health and t.min is not None:  # a range a health rule set (KDOQI)
+            note = t.health
         elif t.pct_energy is not None:
             note = f"AMDR {t.pct_energy[0]:g}-{t.pct_energy[1]:g} % of energy"
         elif t.ul is not None and t.max is None:

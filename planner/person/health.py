@@ -14,6 +14,11 @@ for one condition or medicine:
 ``aimed_groups``  food-group rules (``planner/meals/day_rules.csv`` measures) aimed for, not
                   required: with kidney disease the DGA dairy amount, as dairy is a main
                   source of the phosphorus and potassium the clinician limits;
+``choices``       food-choice tags (``planner/meals/food_choices.csv``) the rule opens:
+                  ``low_phosphorus`` (almond and rice milk, refined grains) and
+                  ``low_potassium`` (refined grains), the swaps renal diets make;
+``adult_ranges``  for adults, a range that replaces the DRI (with kidney disease, calcium
+                  800-1,000 mg a day, KDOQI 2020), unless the clinician set one;
 ``notes``         what every plan and the guided check say.
 
 This is general information drawn from the sources named on each rule, not medical advice;
@@ -42,12 +47,14 @@ class HealthRule:
     unknown_out: tuple[str, ...] = ()
     emphasis: Mapping[str, str] = field(default_factory=dict)
     aimed_groups: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    adult_ranges: Mapping[str, tuple[float, float, str]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     ask: str = ""  # what to ask the clinician
 
 
 _POTASSIUM_MEDICINE = dict(
-    needs_limits=("potassium_mg",), no_minimum=("potassium_mg",),
+    needs_limits=("potassium_mg",), no_minimum=("potassium_mg",), choices=("low_potassium",),
     ask="ask your doctor or pharmacist how much potassium a day is safe for you",
     notes=("This medicine can raise blood potassium; a potassium-rich plan needs a limit "
            "from your clinician.",))
@@ -62,12 +69,21 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
         needs_limits=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
         no_minimum=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
         aimed_groups=("dairy",),
+        choices=("low_phosphorus", "low_potassium"),
+        adult_ranges={"calcium_mg": (
+            800.0, 1000.0,
+            "KDOQI 2020 (adults with CKD 3-4 not taking active vitamin D): 800-1,000 mg a "
+            "day of calcium in all, counting supplements and calcium-based phosphate "
+            "binders")},
         ask="ask your nephrologist or renal dietitian for your daily limits of potassium, "
             "phosphorus and magnesium",
         notes=("Kidneys that work less well clear less potassium, phosphorus and magnesium; "
                "the plan keeps to the limits your clinician set. Dairy, a main source of "
-               "phosphorus and potassium, is aimed at the DGA amount rather than required "
-               "(National Kidney Foundation, 'Phosphorus and Your CKD Diet').",)),
+               "phosphorus and potassium, is aimed at the DGA amount rather than required, "
+               "and almond or rice milk and white rice, pasta or bread may take the place of "
+               "cow's milk and some whole grains (National Kidney Foundation, 'Phosphorus "
+               "and Your CKD Diet'). Calcium is kept at 800-1,000 mg a day, counting any "
+               "calcium supplements or calcium-based binders you take (KDOQI 2020).",)),
     HealthRule(
         "kidney_stones", "condition", "kidney stones",
         "Have you had kidney stones?",

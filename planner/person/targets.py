@@ -400,6 +400,13 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
         items[nutrient] = Target(nutrient, amount, cap, row.kind, source, ul, row.ul_note,
                                  pct_energy=amdr.get(nutrient))
     for rule in active_rules(profile.conditions, profile.medicines):
+        for n, (low, high, why) in rule.adult_ranges.items():
+            if n in items and not child:
+                dri = items[n]
+                items[n] = replace(dri, min=low, max=high, dri=dri, kind=why.split()[0],
+                                   health=f"with {rule.label}; the {dri.kind} is "
+                                          f"{dri.min or 0:,g} {unit_label(n)}",
+                                   source=f"{why} (in place of the {dri.kind})")
         for n in rule.no_minimum:  # the clinician's limit decides, not the DRI
             if n in items and items[n].min is not None:
                 items[n] = replace(items[n], min=None, dri=items[n],

@@ -389,7 +389,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     dishes = None if catalogue.generic else load_dishes()
     if dishes is not None:
         foods = foods[dishes.suited(foods, options.diet,
-                                    [*included_ids, *_liked(catalogue, options)])]
+                                    [*included_ids, *_liked(catalogue, options)],
+                                    [tag for rule in health for tag in rule.choices])]
     _check_fixed(fixed, plan_slots or {}, options)
     must_know = sorted({n for rule in health for n in rule.unknown_out})
     if must_know:
@@ -1703,6 +1704,26 @@ def _combine(infos: Sequence[SolverInfo]) -> SolverInfo:
                       sum(i.seconds for i in infos), max(gaps) if gaps else None)
 
 
+#: Every plan that aims potassium at the DRI for a person who named no condition or medicine.
+POTASSIUM_CAUTION: Final = (
+    "Potassium: this plan aims for at least {amount} mg a day, the adequate intake. With "
+    "kidney disease, or a medicine or supplement that raises blood potassium (an ACE "
+    "inhibitor, an ARB, a potassium-sparing diuretic, potassium supplements or salt "
+    "substitutes), that much can be dangerous: say so with --condition or --medicine and "
+    "planner asks for your clinician's limit (NIH ODS Potassium fact sheet).")
+#: Every plan for a child or teenager.
+CHILD_NOTE: Final = (
+    "For a child or teenager, twitches, cramps or tingling that last, or any weakness, "
+    "are for their doctor to look at before their diet is changed; this plan is general "
+    "nutrition for their age.")
+#: NIH ODS Vitamin B12 fact sheet ("Vegetarians" and "Vegans" under groups at risk).
+VEGAN_B12_NOTE: Final = (
+    "Vitamin B12 on a vegan diet: no plant food has it naturally, so this plan's B12 comes "
+    "from fortified foods (plant milks, cereals); NIH ODS advises people who eat no animal "
+    "foods to have B12-fortified foods or a B12 supplement, and a clinician can check your "
+    "B12 level (NIH ODS Vitamin B12 fact sheet).")
+
+
 def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
            pattern: Pattern | None, applied: Mapping[str, AppliedTarget], targets: Targets
            ) -> tuple[str, ...]:
@@ -1710,6 +1731,15 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
     if not options.strict_daily:
         notes.append("Vitamin D and B12 are met on average over the plan (the body stores "
                      "them); use --strict-daily to meet them every day.")
+    if options.diet == "vegan":
+        notes.append(VEGAN_B12_NOTE)
+    profile = targets.profile
+    potassium = applied.get("potassium_mg")
+    if (not profile.conditions and not profile.medicines and potassium is not None
+            and potassium.min):
+        notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
+    if profile.age < 18:
+        notes.append(CHILD_NOTE)
     unknown = sorted({f for d in days for n in KEY_NUTRIENTS for f in d.unknown.get(n, ())})
     if unknown:
         notes.append(f"{plural(len(unknown), 'chosen food')} "
@@ -1869,6 +1899,13 @@ GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     "protein_seafood": ("seafood", "oz-eq"), "milk_drink_cups": ("milk drinks", "cups"),
     "saturated_fat": ("saturated fat", ""), "added_sugars": ("added sugars", ""),
     "legumes": ("beans, peas and lentils", "cup-eq"),
+    "veg_red_orange": ("red and orange vegetables", "cup-eq"),
+    "veg_starchy": ("starchy vegetables", "cup-eq"),
+    "veg_other": ("other vegetables", "cup-eq"),
+    "veg_beans": ("beans, peas and lentils (vegetable subgroup)", "cup-eq"),
+    "seafood_good": ("good-choice fish", "oz-eq"),
+    "seafood_mains": ("fish or shellfish mains", ""),
+    "leafy_green_days": ("days with leafy greens", "days"),
 }
 
 
