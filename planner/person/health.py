@@ -57,7 +57,8 @@ _POTASSIUM_MEDICINE = dict(
     needs_limits=("potassium_mg",), no_minimum=("potassium_mg",), choices=("low_potassium",),
     ask="ask your doctor or pharmacist how much potassium a day is safe for you",
     notes=("This medicine can raise blood potassium; a potassium-rich plan needs a limit "
-           "from your clinician.",))
+           "from your clinician. Salt substitutes are potassium chloride: avoid them unless "
+           "your clinician says otherwise (NIH ODS Potassium).",))
 
 RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
     HealthRule(
@@ -82,8 +83,14 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
                "phosphorus and potassium, is aimed at the DGA amount rather than required, "
                "and almond or rice milk and white rice, pasta or bread may take the place of "
                "cow's milk and some whole grains (National Kidney Foundation, 'Phosphorus "
-               "and Your CKD Diet'). Calcium is kept at 800-1,000 mg a day, counting any "
-               "calcium supplements or calcium-based binders you take (KDOQI 2020).",)),
+               "and Your CKD Diet'). Calcium from food is kept at 800-1,000 mg a day: KDOQI "
+               "2020 counts calcium supplements and calcium-based phosphate binders in that "
+               "total, which planner cannot see, so tell your clinician what you take. "
+               "Protein stays at the general RDA as a floor: KDOQI 2020 suggests 0.55-0.6 g "
+               "per kg a day for CKD 3-5 not on dialysis, under a renal dietitian's care; "
+               "give their range as --target protein_g.min=... --target protein_g.max=.... "
+               "Salt substitutes are "
+               "potassium chloride: avoid them unless your clinician says otherwise.",)),
     HealthRule(
         "kidney_stones", "condition", "kidney stones",
         "Have you had kidney stones?",

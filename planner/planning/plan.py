@@ -618,9 +618,9 @@ def _with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
     limited = [r for r in health if r.needs_limits]
     if not limited:
         return error
-    hint = (f"with {' and '.join(r.label for r in limited)}, planner's mineral-rich foods "
-            "may not fit your limits: a renal dietitian or your clinician can plan meals "
-            "within them")
+    hint = (f"with {' and '.join(r.label for r in limited)}, the mineral-rich foods planner "
+            "uses may not fit your limits: a renal dietitian or your clinician can plan "
+            "meals within them")
     return InfeasiblePlanError(f"{error}; {hint}", error.shortfalls,
                                (*error.suggestions, hint))
 
@@ -1740,13 +1740,21 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
         notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
     if profile.age < 18:
         notes.append(CHILD_NOTE)
-    unknown = sorted({f for d in days for n in KEY_NUTRIENTS for f in d.unknown.get(n, ())})
+    unknown: dict[str, set[str]] = {}  # food id -> key nutrients USDA does not report
+    for d in days:
+        for n in KEY_NUTRIENTS:
+            for f in d.unknown.get(n, ()):
+                unknown.setdefault(f, set()).add(n)
     if unknown:
+        names = catalogue.entries["short_name"]
+        foods = "; ".join(
+            f"{names[f] if f in names.index else f} ({f}): "
+            + ", ".join(display_name(n) for n in KEY_NUTRIENTS if n in unknown[f])
+            for f in sorted(unknown))
         notes.append(f"{plural(len(unknown), 'chosen food')} "
                      f"{'has' if len(unknown) == 1 else 'have'} "
-                     "no USDA value for a key nutrient "
-                     f"({', '.join(unknown)}); totals count those values as 0, so they are "
-                     "lower bounds.")
+                     f"no USDA value for a key nutrient ({foods}); totals count those values "
+                     "as 0, so they are lower bounds.")
     if catalogue.missing:
         notes.append(f"{plural(len(catalogue.missing), 'catalogue food')} "
                      f"{'is' if len(catalogue.missing) == 1 else 'are'} not in this food "
@@ -1789,8 +1797,12 @@ def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
             f"{'has' if len(low) == 1 else 'have'} {min(amounts):,.0f}"
             + (f"-{max(amounts):,.0f}" if len(low) > 1 else "")
             + f" mg of sodium, under the adequate intake of {sodium.min:,.0f} mg: the foods "
-            f"are unsalted in the data; about 1/4 teaspoon of salt adds {SALT_QUARTER_TSP_MG} "
-            "mg (FDA). Heavy sweating raises the need; kidney or heart conditions lower it.",)
+            + ("are unsalted in the data. With kidney disease keep sodium under 2,300 mg a "
+               "day (KDOQI 2020) and ask your clinician before adding salt; never use a salt "
+               "substitute, which is potassium chloride." if "ckd" in targets.profile.conditions
+               else f"are unsalted in the data; about 1/4 teaspoon of salt adds "
+                    f"{SALT_QUARTER_TSP_MG} mg (FDA). Heavy sweating raises the need; kidney "
+                    "or heart conditions lower it."),)
 
 
 def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
