@@ -22,7 +22,7 @@ from planner.output.report import (
     text_table,
     with_amount,
 )
-from planner.person.profile import make_profile
+from planner.person.profile import make_profile, parse_override
 from planner.person.targets import compute_targets
 from planner.planning.plan import PlanOptions, plan_week
 from planner.planning.summary import group_rows
@@ -126,3 +126,23 @@ def test_a_one_day_plan_reports_one_days_food_groups(bundled: FoodTable,
     assert seafood.per == "day" and abs(seafood.plan * 7 - weekly.plan) < 1e-9
     text = format_week(week, width=200)
     assert "%" in text and not re.search(r"\d%", text.replace("1% milk", ""))  # "151 %"
+
+
+def test_a_limit_you_set_is_shown_against_each_day(bundled: FoodTable,
+                                                   catalogue: Catalogue) -> None:
+    # a clinician's limits once showed as "K -" and phosphorus not at all
+    targets = compute_targets(make_profile("female", 35),
+                              [parse_override("phosphorus_mg.max=1600")])
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=1))
+    day = week.days[0]
+    per_100g = bundled.foods.loc[[i.food_id for i in day.items], "phosphorus_mg"]
+    recomputed = sum(i.grams / 100 * float(v) for i, v in zip(day.items, per_100g, strict=True)
+                     if v == v)  # an unknown value adds nothing, as in the plan's totals
+    assert recomputed <= 1600 + 1e-6
+    shown = f"Phosphorus {recomputed:,.0f} of max 1,600 mg"
+    assert shown in " ".join(format_week(week).split())
+    assert f"Within your limits: {shown}" in format_week(week, "markdown")
+    assert f"<th>Within your limits</th><td>{shown}</td>" in format_week(week, "html")
+    default = compute_targets(make_profile("female", 35))
+    assert "of max" not in format_week(plan_week(bundled, catalogue, default,
+                                                 PlanOptions(days=1)))

@@ -414,12 +414,24 @@ def _title(week: WeekPlan) -> str:
     return (f"Meal plan for a {p.age}-year-old {p.sex}{stage}, {week.options.diet}: {days}")
 
 
+def _limits(week: WeekPlan, day: DayPlan) -> dict[str, str]:
+    """Nutrients held under a limit you set (a clinician's potassium, phosphorus or
+    magnesium limit): the day's amount against the limit."""
+    out = {}
+    for n, t in week.targets.items.items():
+        if t.overridden and t.max is not None:
+            out[n] = (f"{SHORT.get(n, display_name(n))} {day.totals.get(n, 0.0):,.0f} of "
+                      f"max {amount(t.max, n)}")
+    return out
+
+
 def _coverage_parts(week: WeekPlan, day: DayPlan) -> list[str]:
     parts = []
+    limits = _limits(week, day)
     for n, share in coverage(week, day).items():
         parts.append(f"{SHORT[n]} {share * 100:.0f} %" if share is not None else
-                     f"{SHORT[n]} -")
-    return [*parts, f"Na {day.totals['sodium_mg']:,.0f} mg",
+                     limits.pop(n, f"{SHORT[n]} -"))  # a limit alone: the amount
+    return [*parts, *limits.values(), f"Na {day.totals['sodium_mg']:,.0f} mg",
             f"energy {day.totals['energy_kcal']:,.0f} kcal"]
 
 
@@ -564,6 +576,9 @@ def _week_markdown(week: WeekPlan, verbose: bool = False) -> str:
                   + " | energy |", "|" + "---|" * (len(KEY_NUTRIENTS) + 1),
                   "| " + " | ".join("-" if v is None else f"{v * 100:.0f} %" for v in shares)
                   + f" | {day.totals['energy_kcal']:,.0f} kcal |", ""]
+        limits = _limits(week, day)
+        if limits:
+            lines += [f"Within your limits: {_md('; '.join(limits.values()))}", ""]
         if day.groups and week.pattern is not None:
             lines += [f"Food groups: {_md(_group_text(week, day))}", ""]
     rows = shown_group_rows(week)
@@ -661,6 +676,7 @@ def _week_html(week: WeekPlan, verbose: bool = False) -> str:
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
              "groups": _group_text(week, d) if d.groups and week.pattern is not None else "",
+             "limits": "; ".join(_limits(week, d).values()),
              "energy": round(d.totals["energy_kcal"])} for d in week.days]
     sections: dict[str, list[Any]] = {}
     for line in week.shopping_list:
