@@ -146,3 +146,15 @@ def test_a_limit_you_set_is_shown_against_each_day(bundled: FoodTable,
     default = compute_targets(make_profile("female", 35))
     assert "of max" not in format_week(plan_week(bundled, catalogue, default,
                                                  PlanOptions(days=1)))
+
+
+def test_seafood_is_reported_against_the_fish_advice_where_it_applies(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    # a girl of 10 once read "6.0 / 8.0 oz" (the DGA pattern) beside a note on FDA/EPA
+    for profile, advice in ((make_profile("female", 10), 2 * 3.0),
+                            (make_profile("female", 29, "pregnancy"), 2 * 4.0),
+                            (make_profile("female", 35), None)):
+        week = plan_week(bundled, catalogue, compute_targets(profile), PlanOptions(days=1))
+        seafood = next(r for r in group_rows(week) if r.group == "protein_seafood")
+        dga = week.pattern.weekly("protein_seafood") if week.pattern else None
+        assert seafood.pattern == (dga if advice is None else advice), profile

@@ -185,7 +185,9 @@ def test_fish_note_says_why_and_names_the_source(rules, catalogue) -> None:  # t
     assert "at most 1 good-choice serving (4 oz)" in pregnant and FISH_SOURCE in pregnant
     assert pregnant.endswith("this plan has 10 oz a week.")
     child = fish_note(rules, entries, "child", 3.0, us, 6.0, 3)
-    assert "(4.5-7.5 oz) a week" in child and child.endswith("6 oz in 3 days.")
+    assert child.startswith("Fish: about 2 servings of 3 oz a week (this plan keeps "
+                            "1.5-2.5, 4.5-7.5 oz)")  # FDA/EPA says "2 servings a week"
+    assert child.endswith("6 oz in 3 days.")
     adult = fish_note(rules, entries, "", 4.0, us, 24.0, 14)
     assert adult.startswith("Seafood: 10-20 oz a week") and "DGA 2020-2025" in adult
     assert adult.endswith("12 oz a week on average.")

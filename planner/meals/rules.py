@@ -563,7 +563,10 @@ def fish_note(rules: Rules, allowed: pd.DataFrame, group: str, serving: float,
         f", at most {good.max:g} good-choice serving ({good.max * serving:g} oz)"
     who = ("pregnancy and breastfeeding" if group == "pregnancy" else
            "children up to 11, at the serving for this age")
-    servings = (f"{week.min:g}-{week.max:g} servings" if week.min is not None
-                and week.max is not None else "servings")
-    return (f"Fish: {servings} of {serving:g} oz ({span}) a week for {who}, from the best "
-            f"and good choices{good_text}, none to avoid ({FISH_SOURCE}); {now}.")
+    if group == "child":  # the advice says "about 2"; the plan keeps a band around it
+        servings = (f"about 2 servings of {serving:g} oz a week (this plan keeps "
+                    f"{week.min or 0:g}-{week.max:g}, {span})")
+    else:
+        servings = f"{week.min or 0:g}-{week.max:g} servings of {serving:g} oz ({span}) a week"
+    return (f"Fish: {servings} for {who}, from the best and good choices{good_text}, none "
+            f"to avoid ({FISH_SOURCE}); {now}.")

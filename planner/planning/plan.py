@@ -516,11 +516,12 @@ def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) 
     """The note on a repeat limit raised from some day on (day -> limit from that day)."""
     steps = sorted(raised.items())
     top = steps[-1][1]
-    when = ", ".join(f"{m} from day {d}" for d, m in steps)
+    when = " and ".join(f"{m} from day {d} on" for d, m in steps)
     dish = replace(options, max_days=top)
-    return (f"To meet every target, foods may repeat on up to {top} days of 7 ({when}; "
-            f"asked: {options.max_days}; staples such as milk and bread may come every day)"
-            + (f" and dishes on up to {dish_max_days(dish)}." if dishes else "."))
+    return (f"To meet every target, foods may repeat on up to {top} days of 7, where you "
+            f"asked for {options.max_days}: up to {when} (staples such as milk and bread "
+            "may come every day)"
+            + (f"; dishes on up to {dish_max_days(dish)}." if dishes else "."))
 
 
 def _check_fixed(fixed: Sequence[Fixed], plan_slots: Mapping[int, frozenset[str]],

@@ -11,12 +11,17 @@ from typing import Any, Final
 
 from planner.food.catalogue import counted_groups
 from planner.meals.quality import GROUPS
+from planner.meals.rules import fish_group, fish_serving_oz
 from planner.planning.plan import WeekPlan
 
 
 def week_average(week: WeekPlan, nutrient: str) -> float:
     return sum(d.totals[nutrient] for d in week.days) / len(week.days)
 
+
+#: FDA/EPA Advice about Eating Fish: 2-3 servings a week in pregnancy and breastfeeding,
+#: about 2 for children; the report compares the plan with 2.
+FISH_ADVICE_SERVINGS: Final = 2
 
 #: Food groups reported against the pattern: group -> per "day" or "week".
 GROUP_BASIS: Final = {"vegetables": "day", "veg_dark_green": "week", "fruits": "day",
@@ -41,9 +46,20 @@ class GroupRow:
                 "pattern": None if self.pattern is None else round(self.pattern, 2)}
 
 
+def _fish_advice_oz(week: WeekPlan) -> float | None:
+    """For pregnancy, breastfeeding and children, the FDA/EPA fish advice's weekly amount
+    that replaces the DGA seafood amount: 2 servings of the serving for their age (the
+    least of 2-3 in pregnancy, "about 2" for children); None for everyone else."""
+    profile = week.targets.profile
+    if not fish_group(profile.age, profile.life_stage):
+        return None
+    return FISH_ADVICE_SERVINGS * fish_serving_oz(profile.age)
+
+
 def group_rows(week: WeekPlan) -> list[GroupRow]:
     """The plan's food groups (daily average; weekly groups as a 7-day amount) against the
-    DGA pattern it follows. Empty for whole-table plans (no equivalents)."""
+    DGA pattern it follows (seafood: the FDA/EPA advice where it applies, see
+    :func:`_fish_advice_oz`). Empty for whole-table plans (no equivalents)."""
     if week.pattern is None:
         return []
     pattern = week.pattern
@@ -53,7 +69,9 @@ def group_rows(week: WeekPlan) -> list[GroupRow]:
     for group, (label, unit) in GROUPS.items():
         per = GROUP_BASIS[group]
         average = sum(c.get(group, 0.0) for c in counted) / len(counted)
-        if per == "week":
+        if group == "protein_seafood" and _fish_advice_oz(week) is not None:
+            rows.append(GroupRow(group, label, unit, per, average * 7, _fish_advice_oz(week)))
+        elif per == "week":
             rows.append(GroupRow(group, label, unit, per, average * 7,
                                  week.pattern.weekly(group)))
         else:
