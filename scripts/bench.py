@@ -43,6 +43,7 @@ CASES: dict[str, str] = {
     "week-process": "`planner week` as a process (interpreter start and imports included)",
     "start": "`planner --version` as a process (the lightest start)",
     "gap": "objective of each planned day against its proven optimum (gap 0), --gap-people",
+    "pool": "weeks of --pool-people people at each --pool-sizes foods per meal in the pool",
     "batch": "planner batch of --people varied people on every core",
     "batch-serial": "the same batch in one process",
     "batch-process": "one `planner week` process per person (--sample people)",
@@ -105,6 +106,8 @@ def _run_case(name: str, runs: int, people: int, sample: int) -> dict[str, Any]:
         return _run_batch_case(name, runs, people, sample)
     if name == "gap":
         return _run_gap_case(people)
+    if name == "pool":
+        return _run_pool_case(people, POOL_SIZES)
     work = _case(name)
     times, cpu, load = [], [], []
     for _ in range(runs):
@@ -162,6 +165,79 @@ def _run_gap_case(count: int) -> dict[str, Any]:
             "max_gap": max(gaps, default=0.0), "statuses": statuses,
             "load": os.getloadavg()[0], "cpu_s": seconds[0],
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+#: Pool sizes the pool case compares (foods per meal the integer model starts from).
+POOL_SIZES: list[int] = [4, 8, 12]
+
+
+def _run_pool_case(count: int, sizes: list[int]) -> dict[str, Any]:
+    """Plan a week for each of ``count`` sample people with each pool size (the foods per
+    meal the integer model starts from, ``model.POOL_PER_SLOT``); per size, the CPU time
+    of each week and the sum of its days' objectives (each day's model depends on the
+    days before, so whole weeks are compared)."""
+    import planner.planning.model as model
+    import planner.planning.plan as plan
+    from planner.food.catalogue import load_catalogue
+    from planner.food.data import load_foods
+    from planner.meals.rules import load_rules
+    from planner.planning.batch import plan_person
+
+    table = load_foods()
+    catalogue, rules = load_catalogue(table), load_rules()
+    solve, build = model.solve_day, plan._day_problem
+    day = [0]
+    objective: dict[int, float] = {}  # day -> its last solve's objective (the one kept)
+
+    def built(context: Any, options: Any, history: Any, number: int, rng: Any) -> Any:
+        day[0] = number
+        return build(context, options, history, number, rng)
+
+    def counted(problem: Any, options: Any = model.SolverOptions()) -> Any:
+        solution = solve(problem, options)
+        objective[day[0]] = solution.objective
+        return solution
+
+    plan.__dict__["solve_day"] = counted
+    plan.__dict__["_day_problem"] = built
+    people = sample_people(count)
+    out: dict[str, Any] = {"case": "pool", "runs": 1, "people": count, "sizes": {}}
+    for size in sizes:
+        model.__dict__["POOL_PER_SLOT"] = size
+        weeks = []
+        for person in people:
+            objective.clear()
+            start = _cpu()
+            result = plan_person(person, table, catalogue, rules)
+            weeks.append({"id": person["id"], "status": result.status,
+                          "cpu_s": _cpu() - start, "objective": sum(objective.values())})
+        out["sizes"][str(size)] = weeks
+    cpu = [w["cpu_s"] for ws in out["sizes"].values() for w in ws]
+    out.update(median_s=statistics.median(cpu), min_s=min(cpu), max_s=max(cpu),
+               cpu_s=sum(cpu), load=os.getloadavg()[0],
+               peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+def pool_summary(sizes: dict[str, list[dict[str, Any]]], base: str) -> list[str]:
+    """Per pool size: median CPU a week, weeks planned, and the objective against ``base``
+    on the weeks both planned (median and worst change, weeks better and worse)."""
+    ref = {w["id"]: w for w in sizes[base]}
+    lines = []
+    for size, weeks in sizes.items():
+        planned = [w for w in weeks if w["status"] == "ok"]
+        both = [(w, ref[w["id"]]) for w in planned if ref[w["id"]]["status"] == "ok"]
+        change = sorted((w["objective"] - r["objective"]) / max(abs(r["objective"]), 1e-9)
+                        for w, r in both)
+        worse = sum(1 for c in change if c > 1e-6)
+        better = sum(1 for c in change if c < -1e-6)
+        lines.append(
+            f"pool {size:>2} foods a meal: {len(planned)} of {len(weeks)} weeks planned, "
+            f"median CPU {statistics.median(w['cpu_s'] for w in weeks):.2f} s a week "
+            f"(total {sum(w['cpu_s'] for w in weeks):.0f} s); objective vs {base}: median "
+            f"{100 * statistics.median(change or [0.0]):+.2f} %, worst "
+            f"{100 * max(change or [0.0]):+.1f} %, {worse} worse, {better} better")
+    return lines
 
 
 def _run_batch_case(name: str, runs: int, count: int, sample: int) -> dict[str, Any]:
@@ -266,10 +342,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="people planned one process each in batch-process (default 20)")
     parser.add_argument("--gap-people", type=int, default=20,
                         help="people whose weeks the gap case checks (default 20)")
+    parser.add_argument("--pool-people", type=int, default=50,
+                        help="people whose weeks the pool case plans (default 50)")
+    parser.add_argument("--pool-sizes", default=",".join(map(str, POOL_SIZES)),
+                        help="foods per meal in the pool, compared (default 4,8,12)")
     parser.add_argument("--inner", help=argparse.SUPPRESS)  # run one case in this process
     args = parser.parse_args(argv)
+    POOL_SIZES[:] = [int(v) for v in args.pool_sizes.split(",")]
     if args.inner:
-        people = args.gap_people if args.inner == "gap" else args.people
+        people = {"gap": args.gap_people, "pool": args.pool_people}.get(args.inner,
+                                                                        args.people)
         print(json.dumps(_run_case(args.inner, args.runs, people, args.sample)))
         return 0
     results = []
@@ -278,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown case {name!r}; choose from {', '.join(CASES)}")
         out = subprocess.run([sys.executable, __file__, "--inner", name, "--runs",
                               str(args.runs), "--people", str(args.people), "--sample",
-                              str(args.sample), "--gap-people", str(args.gap_people)],
+                              str(args.sample), "--gap-people", str(args.gap_people),
+                              "--pool-people", str(args.pool_people), "--pool-sizes",
+                              args.pool_sizes],
                              check=True, capture_output=True, text=True)
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
@@ -292,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"(median {100 * result['median_gap']:.2f} %, 90th percentile "
                   f"{100 * result['p90_gap']:.2f} %, worst {100 * result['max_gap']:.2f} %);"
                   f" planning {result['median_s']:.1f} s, proving {result['exact_s']:.1f} s")
+        if name == "pool":
+            from planner.planning.model import POOL_PER_SLOT
+            base = str(POOL_PER_SLOT) if str(POOL_PER_SLOT) in result["sizes"] else \
+                next(iter(result["sizes"]))
+            for line in pool_summary(result["sizes"], base):
+                print(f"{'':<14} {line}")
         if name in BATCH_CASES:
             print(f"{'':<14} {result['per_minute']:7.1f} plans per minute "
                   f"({result['people']} people: "
