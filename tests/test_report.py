@@ -158,3 +158,8 @@ def test_seafood_is_reported_against_the_fish_advice_where_it_applies(
         seafood = next(r for r in group_rows(week) if r.group == "protein_seafood")
         dga = week.pattern.weekly("protein_seafood") if week.pattern else None
         assert seafood.pattern == (dga if advice is None else advice), profile
+    # a vegetarian child's pattern has no seafood: nothing to compare it with
+    vegetarian = plan_week(bundled, catalogue, compute_targets(make_profile("female", 10)),
+                           PlanOptions(days=1, diet="vegetarian"))
+    assert next(r for r in group_rows(vegetarian)
+                if r.group == "protein_seafood").pattern in (None, 0)

@@ -89,8 +89,8 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
                "Protein stays at the general RDA as a floor: KDOQI 2020 suggests 0.55-0.6 g "
                "per kg a day for CKD 3-5 not on dialysis, under a renal dietitian's care; "
                "give their range as --target protein_g.min=... --target protein_g.max=.... "
-               "Salt substitutes are "
-               "potassium chloride: avoid them unless your clinician says otherwise.",)),
+               "Salt substitutes are potassium chloride: avoid them unless your clinician "
+               "says otherwise.",)),
     HealthRule(
         "kidney_stones", "condition", "kidney stones",
         "Have you had kidney stones?",

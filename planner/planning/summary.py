@@ -51,7 +51,8 @@ def _fish_advice_oz(week: WeekPlan) -> float | None:
     that replaces the DGA seafood amount: 2 servings of the serving for their age (the
     least of 2-3 in pregnancy, "about 2" for children); None for everyone else."""
     profile = week.targets.profile
-    if not fish_group(profile.age, profile.life_stage):
+    if not fish_group(profile.age, profile.life_stage) or week.pattern is None \
+            or not week.pattern.weekly("protein_seafood"):  # a vegetarian pattern: none
         return None
     return FISH_ADVICE_SERVINGS * fish_serving_oz(profile.age)
 
