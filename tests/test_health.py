@@ -257,3 +257,14 @@ def test_kidney_disease_keeps_calcium_at_the_kdoqi_range_for_adults_only() -> No
     mine = compute_targets(make_profile("female", 60, conditions=["ckd"]),
                            [parse_override("calcium_mg.min=700")])["calcium_mg"]
     assert mine.min == 700 and mine.overridden  # the clinician's number wins
+
+
+def test_a_clinician_minimum_above_the_kidney_calcium_range_asks_for_both_bounds() -> None:
+    with pytest.raises(ProfileError, match=r"min 1200 is above max 1000 \(with chronic "
+                                           r"kidney disease; give both bounds\)"):
+        compute_targets(make_profile("female", 60, conditions=["ckd"]),
+                        [parse_override("calcium_mg.min=1200")])
+    both = compute_targets(make_profile("female", 60, conditions=["ckd"]),
+                           [parse_override("calcium_mg.min=1200"),
+                            parse_override("calcium_mg.max=1500")])["calcium_mg"]
+    assert (both.min, both.max) == (1200, 1500)

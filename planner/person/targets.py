@@ -439,5 +439,10 @@ def _apply(items: dict[str, Target], overrides: Sequence[Override],
                                     source="set by you")
     for t in items.values():
         if t.overridden and t.min is not None and t.max is not None and t.min > t.max:
-            raise ProfileError(f"target: {t.nutrient}: min {t.min:g} is above max {t.max:g}")
+            # a bound a health rule set (KDOQI's calcium with kidney disease) stays unless
+            # both are given
+            why = f" ({t.health.split(';')[0]}; give both bounds)" \
+                if t.health.startswith("with ") else ""
+            raise ProfileError(f"target: {t.nutrient}: min {t.min:g} is above max {t.max:g}"
+                               + why)
     return {n: items[n] for n in NUTRIENT_NAMES if n in items}
