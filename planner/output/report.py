@@ -229,7 +229,8 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
     profile = targets.profile
     rules = active_rules(profile.conditions, profile.medicines)
     for rule in rules:
-        lines += [f"With {rule.label}: {note}" for note in rule.notes]
+        lines += [f"With {rule.label}: {note}"
+                  for note in rule.notes_for(profile.age, profile.life_stage)]
     missing = missing_limits(rules, {n: t.max if t.overridden else None
                                      for n, t in targets.items.items()})
     if missing:

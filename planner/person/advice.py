@@ -263,7 +263,9 @@ def advise(answers: Answers, profile: Profile | None = None, diet: str | None = 
         emphasis.pop(nutrient, None)
     clinician = tuple(dict.fromkeys(f"{rule.label}: {rule.ask}" for rule in rules
                                     if rule.needs_limits))
-    health = tuple(note for rule in rules for note in rule.notes)
+    health = tuple(note for rule in rules for note in
+                   rule.notes_for(None if profile is None else profile.age,
+                                  "general" if profile is None else profile.life_stage))
     base = ["planner", "week"]
     placeholder = profile is None
     if profile is not None:

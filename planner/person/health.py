@@ -17,9 +17,11 @@ for one condition or medicine:
 ``choices``       food-choice tags (``planner/meals/food_choices.csv``) the rule opens:
                   ``low_phosphorus`` (almond and rice milk, refined grains) and
                   ``low_potassium`` (refined grains), the swaps renal diets make;
-``adult_ranges``  for adults, a range that replaces the DRI (with kidney disease, calcium
-                  800-1,000 mg a day, KDOQI 2020), unless the clinician set one;
-``notes``         what every plan and the guided check say.
+``adult_ranges``  for adults (19+, not pregnant or breastfeeding), a range that replaces
+                  the DRI (with kidney disease, calcium 800-1,000 mg a day, KDOQI 2020),
+                  unless the clinician set one;
+``notes``         what every plan and the guided check say (``adult_notes``: for adults
+                  only, where ``adult_ranges`` apply).
 
 This is general information drawn from the sources named on each rule, not medical advice;
 every rule sends the person to their clinician for the numbers.
@@ -50,8 +52,23 @@ class HealthRule:
     choices: tuple[str, ...] = ()
     adult_ranges: Mapping[str, tuple[float, float, str]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    adult_notes: tuple[str, ...] = ()  # only for adults (19+, not pregnant or breastfeeding)
+
+    def notes_for(self, age: int | None, life_stage: str = "general") -> tuple[str, ...]:
+        """What the plan and the guided check say for this person (``age`` None: unknown,
+        so the adult notes are left out)."""
+        return self.notes + (self.adult_notes if is_adult(age, life_stage) else ())
     ask: str = ""  # what to ask the clinician
 
+
+#: Adult ranges and notes apply from this age, outside pregnancy and breastfeeding.
+ADULT_AGE: Final = 19
+
+
+def is_adult(age: int | None, life_stage: str = "general") -> bool:
+    """Whether a rule's adult ranges and notes apply (KDOQI 2020 is for adults; pregnancy
+    and breastfeeding have their own needs)."""
+    return age is not None and age >= ADULT_AGE and life_stage == "general"
 
 _POTASSIUM_MEDICINE = dict(
     needs_limits=("potassium_mg",), no_minimum=("potassium_mg",), choices=("low_potassium",),
@@ -83,21 +100,25 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
                "phosphorus and potassium, is aimed at the DGA amount rather than required, "
                "and almond or rice milk and white rice, pasta or bread may take the place of "
                "cow's milk and some whole grains (National Kidney Foundation, 'Phosphorus "
-               "and Your CKD Diet'). Calcium from food is kept at 800-1,000 mg a day: KDOQI "
-               "2020 counts calcium supplements and calcium-based phosphate binders in that "
-               "total, which planner cannot see, so tell your clinician what you take. "
-               "Protein stays at the general RDA as a floor: KDOQI 2020 suggests 0.55-0.6 g "
-               "per kg a day for CKD 3-5 not on dialysis, under a renal dietitian's care; "
-               "give their range as --target protein_g.min=... --target protein_g.max=.... "
-               "Salt substitutes are potassium chloride: avoid them unless your clinician "
-               "says otherwise.",)),
+               "and Your CKD Diet'). Salt substitutes are potassium chloride: avoid them "
+               "unless your clinician says otherwise.",),
+        adult_notes=(
+            "Calcium from food is kept at 800-1,000 mg a day unless you give your own "
+            "(KDOQI 2020, for adults with CKD 3-4 not taking active vitamin D); KDOQI counts "
+            "calcium supplements and calcium-based phosphate binders in that total, which "
+            "planner cannot see, so tell your clinician what you take.",
+            "Protein: KDOQI 2020 suggests 0.55-0.6 g per kg a day for metabolically stable "
+            "adults with CKD 3-5 not on dialysis (other amounts with diabetes or dialysis), "
+            "under a renal dietitian's care; planner keeps the RDA as a floor unless you "
+            "give their range with --target protein_g.min=... --target protein_g.max=....")),
     HealthRule(
         "kidney_stones", "condition", "kidney stones",
         "Have you had kidney stones?",
         "NIDDK, 'Eating, Diet, & Nutrition for Kidney Stones'; National Kidney Foundation, "
         "'Kidney Stone Diet Plan and Prevention'; NIH ODS Calcium fact sheet",
-        notes=("With kidney stones, calcium from food stays at the RDA, not lower: it binds "
-               "oxalate in the gut. Spinach, beet greens, Swiss chard and nuts are high in "
+        notes=("With kidney stones, calcium from food is not cut below its target (the "
+               "RDA, or KDOQI's range with kidney disease): it binds oxalate in the gut. "
+               "Spinach, beet greens, Swiss chard and nuts are high in "
                "oxalate; ask your clinician whether to limit them and drink plenty of "
                "water.",)),
     HealthRule(

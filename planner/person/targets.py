@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from planner.errors import ProfileError
 from planner.food.nutrients import NUTRIENT_NAMES, display_name, unit_label
-from planner.person.health import active_rules
+from planner.person.health import active_rules, is_adult
 from planner.person.profile import PA_CATEGORIES, Override, Profile
 
 DEFAULT_ENERGY_BAND: Final = 0.10
@@ -401,7 +401,7 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
                                  pct_energy=amdr.get(nutrient))
     for rule in active_rules(profile.conditions, profile.medicines):
         for n, (low, high, why) in rule.adult_ranges.items():
-            if n in items and not child:
+            if n in items and is_adult(profile.age, profile.life_stage):
                 dri = items[n]
                 items[n] = replace(dri, min=low, max=high, dri=dri, kind=why.split()[0],
                                    health=f"with {rule.label}; the {dri.kind} is "

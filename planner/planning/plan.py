@@ -467,7 +467,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         # vitamin D or B12): the whole week again, every day one repeat looser
         attempt = replace(attempt, max_days=attempt.max_days + 1)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
-    notes += tuple(note for rule in health for note in rule.notes)
+    notes += tuple(note for rule in health
+                   for note in rule.notes_for(targets.profile.age, targets.profile.life_stage))
     if pattern is not None:
         seafood = sum(d.groups.get("protein_seafood", 0.0) for d in day_plans)
         fish = fish_note(rules, choosable.entries, group, fish_serving_oz(targets.profile.age),
