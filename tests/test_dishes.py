@@ -155,7 +155,7 @@ def _repeats_allowed(week: WeekPlan) -> tuple[int, int]:
     """Days of 7 a food kind and a dish may come on: 3 and 2, or what the plan's note
     says it raised them to."""
     for note in week.notes:
-        m = re.search(r"up to (\d+) days of 7 .* dishes on up to (\d+)", note)
+        m = re.search(r"up to (\d+) days of 7\b.* dishes on up to (\d+)", note)
         if m:
             return int(m.group(1)), int(m.group(2))
     return 3, 2
