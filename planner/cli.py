@@ -29,7 +29,7 @@ import typer.core
 from planner.dirs import DATA_ENV, LOG_ENV
 from planner.dirs import config_dir as user_config_dir
 from planner.dirs import data_dir as user_data_dir
-from planner.entry import interrupted
+from planner.entry import interrupted, raise_if_pressed, unwinding_itself
 from planner.errors import (
     FetchError,
     OutputError,
@@ -486,6 +486,7 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
 def _working(message: str) -> Iterator[Progress]:
     """Progress on stderr while the solver works: ``message`` on a terminal at once, and
     what the work reports (see :mod:`planner.output.progress`)."""
+    raise_if_pressed()  # the imports are done: a Ctrl-C they swallowed stops here
     with Progress(sys.stderr, sys.stderr.isatty()) as progress:
         if progress.live:
             progress.say(message)
@@ -548,6 +549,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
     else:
         with _working(f"Planning {plural(days, 'day')}...") as progress:
             def planning(day: int, of: int) -> None:
+                raise_if_pressed()
                 progress.update(day - 1, of, f"planning day {day} of {of}")
             week = plan_week(table, catalogue, targets, options, progress=planning)
     _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
@@ -938,6 +940,7 @@ def batch(
 
     frame = read_people(people)
     data = None if data_dir is None else str(data_dir.resolve())
+    unwinding_itself()  # a Ctrl-C now stops the workers and keeps what is done
     try:
         with _batch_progress(workers, scheduler) as progress:
             summary = run_batch(frame, out, data_dir=data, workers=workers,

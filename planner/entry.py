@@ -7,11 +7,23 @@ moment; Ctrl-C during that moment must print one line, not a traceback.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
+import time
+from typing import Any, Final
+
+#: Seconds after a Ctrl-C that nobody acted on before the process ends anyway.
+WATCHDOG_S: Final = 3.0
+_watching = [True]  # off once a command unwinds a Ctrl-C itself (batch saves its parts)
+_pressed = [False]
 
 
 def main() -> None:
     """Run the ``planner`` command line."""
+    with contextlib.suppress(ValueError):  # not the main thread: Python's own handler
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+    sys.unraisablehook = _unraisable
     try:
         from planner.cli import main as run
 
@@ -36,3 +48,44 @@ def interrupted() -> None:
     with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
     os._exit(130)
+
+
+def _on_ctrl_c(number: int, frame: Any) -> None:
+    """Raise KeyboardInterrupt, as Python does, and watch that it is acted on. Some
+    libraries import optional parts under a bare ``except:`` (PuLP's solver modules, a
+    pandas extension module), which swallows a Ctrl-C landing during start-up: `planner
+    week` then planned the whole week (1 press in 6 at 0.3-0.6 s). If the process is still
+    running WATCHDOG_S later, it ends as an unswallowed Ctrl-C would; commands check
+    sooner with :func:`raise_if_pressed`."""
+    _pressed[0] = True
+    if _watching[0]:
+        threading.Thread(target=_watch, name="ctrl-c watchdog", daemon=True).start()
+    raise KeyboardInterrupt
+
+
+def _unraisable(info: Any, report: Any = sys.unraisablehook) -> None:
+    """A Ctrl-C landing in a callback Python cannot raise from (the import system's
+    module-lock weakref callback) would print "Exception ignored in" with a traceback;
+    it is counted as pressed instead (the checkpoints and the watchdog act on it)."""
+    if isinstance(info.exc_value, KeyboardInterrupt):
+        return
+    report(info)
+
+
+def raise_if_pressed() -> None:
+    """A checkpoint where work starts (and at each planned day): a Ctrl-C that a library
+    swallowed is raised again here, before anything more is printed."""
+    if _pressed[0]:
+        raise KeyboardInterrupt
+
+
+def _watch() -> None:
+    time.sleep(WATCHDOG_S)
+    if _watching[0]:
+        interrupted()
+
+
+def unwinding_itself() -> None:
+    """Called by a command that handles Ctrl-C itself and may take longer than
+    WATCHDOG_S to stop cleanly (batch ends its workers and keeps the finished parts)."""
+    _watching[0] = False
