@@ -66,12 +66,13 @@ def group_rows(week: WeekPlan) -> list[GroupRow]:
     pattern = week.pattern
     counted = [counted_groups(d.groups, pattern.daily("vegetables"), pattern.daily("protein"))
                for d in week.days]
+    fish_advice = _fish_advice_oz(week)
     rows = []
     for group, (label, unit) in GROUPS.items():
         per = GROUP_BASIS[group]
         average = sum(c.get(group, 0.0) for c in counted) / len(counted)
-        if group == "protein_seafood" and _fish_advice_oz(week) is not None:
-            rows.append(GroupRow(group, label, unit, per, average * 7, _fish_advice_oz(week)))
+        if group == "protein_seafood" and fish_advice is not None:
+            rows.append(GroupRow(group, label, unit, per, average * 7, fish_advice))
         elif per == "week":
             rows.append(GroupRow(group, label, unit, per, average * 7,
                                  week.pattern.weekly(group)))
