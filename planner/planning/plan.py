@@ -1554,6 +1554,16 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
                 lo = lo if lo is not None and lo > 1e-9 else None
             if hi is not None:
                 hi = max(0.0, hi - so_far)
+            if lo is not None and position < block_len and rule.hard:
+                # Before the block's last day a weekly minimum only sets the pace: a day
+                # that cannot keep it (short by a few hundredths of a cup-eq, once the
+                # variety rules have used up the kinds) passes the rest to the days after,
+                # whose pace includes it; the last day's share is hard, and the week is
+                # checked whole. Elastic at the full penalty, so it is kept where it can be.
+                pace = max(abs(lo), 0.5)
+                bounds.append(Bound(f"{name}_pace", coef, lo=lo, scale=pace, hard=False))
+                info[f"{name}_pace:lo"] = _BoundInfo(rule.measure, "min", False, pace, lo)
+                lo = None
         if lo is None and hi is None:
             continue
         scale = max(abs(lo or 0.0), abs(hi or 0.0), 0.5)
