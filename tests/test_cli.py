@@ -264,6 +264,11 @@ def test_output_file_is_not_overwritten_without_force(run, tmp_path: Path) -> No
      "error: --format: 'pdf' is not one of table, markdown, json, csv, html"),
     (["week", "--sex", "female", "--age", "35", "--output", "/proc/planner/x.txt"], 1,
      "error: /proc/planner: directory does not exist"),
+    (["week", "--sex", "male", "--age", "64", "--target", "potassium_mg.max="], 1,
+     "error: target: potassium_mg.max= has no value; write a number (mg a day), or "
+     "potassium_mg.max=none to remove the limit\n"),
+    (["week", "--sex", "male", "--age", "64", "--condition", "ckd", "--target",
+      "potassium_mg.max=0"], 1, "error: target: potassium_mg.max=0 allows none at all"),
     (["foods", "--rich-in", "kryptonite"], 1, "error: nutrient: 'kryptonite' is not known"),
     (["foods", "--rich-in", "magnesium_mg", "--per", "cup"], 2,
      "error: --per: 'cup' is not one of serving, 100g, 100kcal"),
