@@ -209,6 +209,23 @@ def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]
     assert day.exit_code == 0 and "banana" in day.stdout and "Day 2" not in day.stdout
 
 
+def test_a_protein_warning_is_said_once_in_the_plans_notes(run) -> None:  # type: ignore[no-untyped-def]
+    # a protein range below the RDA, as KDOQI suggests with kidney disease: the warning
+    # was printed twice when the output was not a terminal, in the notes and on stderr
+    warning = "warning: your Protein target (40 g) is below the DRI of 46 g (RDA)"
+    args = ("day", "--sex", "female", "--age", "70", "--target", "protein_g.min=40")
+    r = run(*args)
+    assert r.exit_code == 0, r.output
+    assert r.output.count(warning.split(";")[0][:40]) == 1, r.output  # stdout and stderr
+    assert warning in " ".join(r.stdout.split()) and warning not in r.stderr
+    csv_out = run(*args, "--format", "csv")  # no notes in a CSV: stderr says it
+    assert csv_out.exit_code == 0, csv_out.output
+    assert csv_out.output.count(warning) == 1 and warning in csv_out.stderr
+    failed = run(*args, "--target", "protein_g.max=41")  # no plan, no notes: stderr
+    assert failed.exit_code == 3, failed.output
+    assert failed.output.count(warning) == 1 and failed.stderr.startswith(warning)
+
+
 def _rename(data: Path, food_id: str, name: str) -> None:
     """Give a catalogue food another name, in every column that names it."""
     import pandas as pd
