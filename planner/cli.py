@@ -40,7 +40,7 @@ from planner.errors import (
 from planner.files import read_input, read_text, write_output
 from planner.limits import clean_lines
 from planner.log.foodlog import FoodLog, default_log, parse_date
-from planner.output.progress import Progress
+from planner.output.progress import DayProgress, Progress
 from planner.output.report import (
     DEFAULT_WIDTH,
     MIN_WIDTH,
@@ -577,10 +577,13 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
             week = fill_day(table, catalogue, targets, eaten, options)
     else:
         with _working(f"Planning {plural(days, 'day')}...") as progress:
+            shown = DayProgress(progress)
+
             def planning(day: int, of: int) -> None:
                 raise_if_pressed()
-                progress.update(day - 1, of, f"planning day {day} of {of}")
-            week = plan_week(table, catalogue, targets, options, progress=planning)
+                shown.day(day, of)
+            week = plan_week(table, catalogue, targets, options, progress=planning,
+                             replanning=shown.again)
     return week
 
 
