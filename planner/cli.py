@@ -40,7 +40,7 @@ from planner.errors import (
 from planner.files import read_input, read_text, write_output
 from planner.limits import clean_lines
 from planner.log.foodlog import FoodLog, default_log, parse_date
-from planner.output.progress import Progress
+from planner.output.progress import DayProgress, Progress
 from planner.output.report import (
     DEFAULT_WIDTH,
     MIN_WIDTH,
@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # pandas, the food table and the solver load only for command
     from planner.food.catalogue import Catalogue
     from planner.food.data import FoodTable
     from planner.log.foodlog import Entry
+    from planner.planning.plan import WeekPlan
 
 
 class _Interrupted(Exception):
@@ -453,16 +454,28 @@ def _settings(person: dict[str, Any], profile_file: Path | None, target: list[st
     return settings
 
 
-def _targets(settings: Settings, energy_band: float = 0.10) -> Targets:
-    """The person's targets; warnings about overrides below a DRI go to stderr."""
+def _targets(settings: Settings, energy_band: float = 0.10, *, noted: bool = False
+             ) -> Targets:
+    """The person's targets; warnings about overrides below a DRI go to stderr when the
+    output may go to a file, unless it is ``noted``: a plan says them in its notes, and
+    saying them on stderr too printed each twice (see :func:`_unnoted`)."""
     targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band)
-    if not sys.stdout.isatty():  # the output may go to a file: say it where a person reads
+    if not sys.stdout.isatty() and not noted:  # say it where a person reads
         for warning in targets.warnings:
             typer.echo(warning, err=True)
     else:  # an assumed pregnancy week is said even when the output has no place for it
         for assumed in targets.assumed:
             typer.echo(assumed, err=True)
     return targets
+
+
+def _unnoted(targets: Targets) -> None:
+    """The warnings a plan would have noted, on stderr, when there is no plan to note
+    them (as :func:`_targets` says them for output that has no notes)."""
+    if not sys.stdout.isatty():
+        for warning in targets.warnings:
+            if warning not in targets.assumed:  # said already
+                typer.echo(warning, err=True)
 
 
 def _width(output: Path | None = None) -> int:
@@ -519,10 +532,26 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
           around: _Around = _Around(), verbose: bool = False) -> None:
+    settings = _settings(person, profile, target, **plan)
+    noted = fmt != "csv"  # every other format has the plan's notes, warnings among them
+    targets = _targets(settings, energy_band, noted=noted)
+    try:
+        week = _planned(days, settings, targets, data_dir, all_foods, seed, strict_daily,
+                        max_days, solver, time_limit, mip_gap, around)
+    except PlannerError:
+        if noted:
+            _unnoted(targets)
+        raise
+    _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
+
+
+def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | None,
+             all_foods: bool, seed: int, strict_daily: bool, max_days: int, solver: Solver,
+             time_limit: float, mip_gap: float, around: _Around) -> WeekPlan:
+    """The plan :func:`_plan` asks for: a new one, one around a saved week or around food
+    eaten, with progress on stderr."""
     from planner.planning.plan import PlanOptions, plan_week
 
-    settings = _settings(person, profile, target, **plan)
-    targets = _targets(settings, energy_band)
     table, catalogue = _tables(data_dir, all_foods)
     options = PlanOptions(days=days, diet=settings.diet or "omnivore",
                           exclude=settings.exclude, include=settings.include, seed=seed,
@@ -548,11 +577,14 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
             week = fill_day(table, catalogue, targets, eaten, options)
     else:
         with _working(f"Planning {plural(days, 'day')}...") as progress:
+            shown = DayProgress(progress)
+
             def planning(day: int, of: int) -> None:
                 raise_if_pressed()
-                progress.update(day - 1, of, f"planning day {day} of {of}")
-            week = plan_week(table, catalogue, targets, options, progress=planning)
-    _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
+                shown.day(day, of)
+            week = plan_week(table, catalogue, targets, options, progress=planning,
+                             replanning=shown.again)
+    return week
 
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:

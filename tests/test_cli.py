@@ -209,6 +209,23 @@ def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]
     assert day.exit_code == 0 and "banana" in day.stdout and "Day 2" not in day.stdout
 
 
+def test_a_protein_warning_is_said_once_in_the_plans_notes(run) -> None:  # type: ignore[no-untyped-def]
+    # a protein range below the RDA, as KDOQI suggests with kidney disease: the warning
+    # was printed twice when the output was not a terminal, in the notes and on stderr
+    warning = "warning: your Protein target (40 g) is below the DRI of 46 g (RDA)"
+    args = ("day", "--sex", "female", "--age", "70", "--target", "protein_g.min=40")
+    r = run(*args)
+    assert r.exit_code == 0, r.output
+    assert r.output.count(warning.split(";")[0][:40]) == 1, r.output  # stdout and stderr
+    assert warning in " ".join(r.stdout.split()) and warning not in r.stderr
+    csv_out = run(*args, "--format", "csv")  # no notes in a CSV: stderr says it
+    assert csv_out.exit_code == 0, csv_out.output
+    assert csv_out.output.count(warning) == 1 and warning in csv_out.stderr
+    failed = run(*args, "--target", "protein_g.max=41")  # no plan, no notes: stderr
+    assert failed.exit_code == 3, failed.output
+    assert failed.output.count(warning) == 1 and failed.stderr.startswith(warning)
+
+
 def _rename(data: Path, food_id: str, name: str) -> None:
     """Give a catalogue food another name, in every column that names it."""
     import pandas as pd
@@ -264,6 +281,11 @@ def test_output_file_is_not_overwritten_without_force(run, tmp_path: Path) -> No
      "error: --format: 'pdf' is not one of table, markdown, json, csv, html"),
     (["week", "--sex", "female", "--age", "35", "--output", "/proc/planner/x.txt"], 1,
      "error: /proc/planner: directory does not exist"),
+    (["week", "--sex", "male", "--age", "64", "--target", "potassium_mg.max="], 1,
+     "error: target: potassium_mg.max= has no value; write a number (mg a day), or "
+     "potassium_mg.max=none to remove the limit\n"),
+    (["week", "--sex", "male", "--age", "64", "--condition", "ckd", "--target",
+      "potassium_mg.max=0"], 1, "error: target: potassium_mg.max=0 allows none at all"),
     (["foods", "--rich-in", "kryptonite"], 1, "error: nutrient: 'kryptonite' is not known"),
     (["foods", "--rich-in", "magnesium_mg", "--per", "cup"], 2,
      "error: --per: 'cup' is not one of serving, 100g, 100kcal"),

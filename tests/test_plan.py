@@ -484,6 +484,32 @@ def test_ten_day_plan_keeps_rolling_variety(bundled: FoodTable, catalogue: Catal
     assert_rules(week, catalogue, raised[0] if raised else week.options.max_days)
 
 
+def test_a_week_planned_again_is_announced_before_its_days_start_over(
+        bundled: FoodTable, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A real whole-week retry (a tight kidney-disease profile) takes a minute or more, so
+    # the first pass is made to end as a miss the days before set up would end it.
+    import planner.planning.plan as plan
+
+    real = plan._plan_days
+    passes: list[int] = []
+
+    def first_pass_misses(*args, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append(args[1].max_days)
+        result = real(*args, **kwargs)
+        if len(passes) == 1:
+            raise plan._RetryWeek(2)
+        return result
+
+    monkeypatch.setattr(plan, "_plan_days", first_pass_misses)
+    said: list[tuple[str, int]] = []
+    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
+                     PlanOptions(days=2), progress=lambda day, days: said.append(("day", day)),
+                     replanning=lambda max_days: said.append(("again", max_days)))
+    assert passes == [3, 4]
+    assert said == [("day", 1), ("day", 2), ("again", 4), ("day", 1), ("day", 2)]
+    assert any("foods may repeat on up to 4 days of 7" in n for n in week.notes)
+
+
 def test_whole_food_table_day(bundled: FoodTable) -> None:
     targets = compute_targets(make_profile("female", 40))
     generic = generic_catalogue(bundled)

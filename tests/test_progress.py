@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from planner.output.progress import EVERY_S, QUIET_S, Progress, bar
+from planner.output.progress import EVERY_S, QUIET_S, DayProgress, Progress, bar
 
 
 class Clock:
@@ -75,6 +75,37 @@ def test_a_terminal_gets_one_line_rewritten_and_cleared() -> None:
     assert f"\r{bar(3, 12)} 3 of 12 people planned\x1b[K" in text
     assert text.endswith("\r\x1b[K")  # cleared for the report
     assert bar(3, 12) == "[███░░░░░░░░░]"
+
+
+def test_a_week_planned_again_says_so_and_its_days_do_not_repeat_the_first_pass() -> None:
+    stream, clock = io.StringIO(), Clock()
+    days = DayProgress(Progress(stream, live=False, clock=clock))
+    for day in range(1, 6):  # day 5 misses a target the days before set up
+        clock.now += 1.0
+        days.day(day, 7)
+    days.again(4)
+    for day in range(1, 8):
+        clock.now += 1.0
+        days.day(day, 7)
+    lines = stream.getvalue().splitlines()
+    again = "re-planning the week (pass 2): foods may now repeat on up to 4 days of 7"
+    assert lines.count(again) == 1
+    first, second = lines[:lines.index(again)], lines[lines.index(again) + 1:]
+    assert first and all(re.fullmatch(r"planning day \d of 7", line) for line in first)
+    assert all(re.fullmatch(r"re-planning day \d of 7 \(pass 2\)", line) for line in second)
+    assert len(set(lines)) == len(lines)  # nothing reads as printed twice
+    # the second pass counts its own tenths (a line per day here), not only every 5 s
+    assert [int(line.split()[2]) for line in second] == [2, 3, 4, 5, 6, 7]
+    days.again(5)  # a third pass says which it is
+    days.day(1, 7)
+    assert stream.getvalue().endswith("re-planning the week (pass 3): foods may now repeat "
+                                      "on up to 5 days of 7\n")
+    live = io.StringIO()
+    on_screen = DayProgress(Progress(live, live=True, clock=Clock()))
+    on_screen.day(3, 7)
+    on_screen.again(4)
+    on_screen.day(1, 7)
+    assert live.getvalue().endswith(f"\r{bar(0, 7)} re-planning day 1 of 7 (pass 2)\x1b[K")
 
 
 def _week(stderr: int, tmp_path: Path, days: str) -> subprocess.Popen[bytes]:

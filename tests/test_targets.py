@@ -400,10 +400,52 @@ def test_overrides_change_targets_and_are_reported() -> None:
     ("magnesium_mg=lots", r"is not a number"),
     ("magnesium_mg=-1", r"is negative"),
     ("magnesium_mg.avg=3", r"use magnesium_mg, magnesium_mg.min or magnesium_mg.max"),
+    # an empty value used to remove the bound, as 'none' does
+    ("potassium_mg.max=", r"^target: potassium_mg.max= has no value; write a number \(mg a "
+                          r"day\), or potassium_mg.max=none to remove the limit$"),
+    ("potassium_mg.max= ", r"potassium_mg.max= has no value"),
+    ("vitamin_d_ug.min=", r"or vitamin_d_ug.min=none to remove the minimum$"),
+    ("potassium_mg.max=0", r"^target: potassium_mg.max=0 allows none at all; write your daily "
+                           r"limit in mg \(a number above 0\), or potassium_mg.max=none"),
+    ("phosphorus_mg.max=0.0", r"phosphorus_mg.max=0.0 allows none at all"),
+    ("energy_kcal=0", r"energy_kcal=0: write your daily energy need in kcal"),
 ])
 def test_bad_overrides(text: str, message: str) -> None:
     with pytest.raises(ProfileError, match=message):
         parse_override(text)
+
+
+def test_none_still_removes_a_bound_and_a_cholesterol_cap_of_0_is_a_plan() -> None:
+    assert parse_override("potassium_mg.max=none").amount is None
+    assert parse_override("potassium_mg.max=NONE").amount is None
+    assert parse_override("cholesterol_mg.max=0").amount == 0  # plant foods have none
+    assert parse_override("magnesium_mg.min=0").amount == 0  # no minimum: the DRI warns
+
+
+def test_a_target_over_ten_times_the_dri_is_warned_about_once() -> None:
+    p = make_profile("male", 64)  # potassium AI 3,400 mg, B12 RDA 2.4 µg
+    t = compute_targets(p, [parse_override("potassium_mg.max=40000"),
+                            parse_override("vitamin_b12_ug=30"),
+                            parse_override("energy_kcal=30000")])
+    implausible = [w for w in t.warnings if "over 10 times" in w]
+    eer = t["energy_kcal"].dri.value  # type: ignore[union-attr]
+    assert implausible == [  # in the registry's order
+        f"warning: your Energy need (30,000 kcal) is over 10 times the EER of {eer:,.0f} "
+        "kcal; check the number and its unit",
+        "warning: your Potassium cap (40,000 mg) is over 10 times the AI of 3,400 mg; "
+        "check the number and its unit",
+        "warning: your Vitamin B12 target (30 µg) is over 10 times the RDA of 2.4 µg; "
+        "check the number and its unit"]
+    assert t["potassium_mg"].max == 40000  # a warning, not a refusal
+    # at 10 times or below, and a cap above an upper limit (its own warning), no more
+    quiet = compute_targets(p, [parse_override("potassium_mg.max=34000"),
+                                parse_override("sodium_mg.max=20000")])
+    assert not [w for w in quiet.warnings if "over 10 times" in w]
+    assert any("Sodium cap (20000 mg) is above the limit" in w for w in quiet.warnings)
+    # with kidney disease the potassium minimum is gone, but the check still has the AI
+    ckd = compute_targets(make_profile("male", 64, conditions=["ckd"]),
+                          [parse_override("potassium_mg.max=40000")])
+    assert [w for w in ckd.warnings if "over 10 times the AI of 3,400 mg" in w]
 
 
 def test_override_min_above_max_is_rejected() -> None:

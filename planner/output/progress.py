@@ -71,6 +71,12 @@ class Progress:
             self._line(text)
         self.last_tenth = max(self.last_tenth, tenth)
 
+    def restart(self, text: str) -> None:
+        """The work starts over (a week planned again): say ``text`` at once, and count
+        the tenths of the new pass from nothing, as the first pass's were."""
+        self.say(text)
+        self.last_tenth = 0
+
     def close(self) -> None:
         """Clear the live line, so that the report starts on a clean line."""
         if self.live and self.shown:
@@ -88,6 +94,28 @@ class Progress:
         self.stream.write(text + "\n")
         self.stream.flush()
         self.last_line = self.clock()
+
+
+class DayProgress:
+    """A plan's days as :class:`Progress` lines: "planning day 3 of 7". When the whole
+    week is planned again (:meth:`again`), one line says so, and the new pass's days say
+    which pass they belong to, so that they do not read as the first pass printed twice."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.passes = 1
+
+    def day(self, day: int, days: int) -> None:
+        """Day ``day`` of ``days`` is being planned."""
+        text = (f"planning day {day} of {days}" if self.passes == 1 else
+                f"re-planning day {day} of {days} (pass {self.passes})")
+        self.progress.update(day - 1, days, text)
+
+    def again(self, max_days: int) -> None:
+        """The whole week is planned again, foods now allowed on ``max_days`` days of 7."""
+        self.passes += 1
+        self.progress.restart(f"re-planning the week (pass {self.passes}): foods may now "
+                              f"repeat on up to {max_days} days of 7")
 
 
 def bar(done: int, total: int, width: int = BAR) -> str:

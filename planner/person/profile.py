@@ -37,7 +37,7 @@ from typing import Any, Final, Literal, get_args
 
 from planner.errors import ProfileError
 from planner.files import KIB, read_text
-from planner.food.nutrients import BY_NAME, suggest
+from planner.food.nutrients import BY_NAME, suggest, unit_label
 from planner.limits import MAX_MAGNITUDE, load_toml
 from planner.person.health import check_keys
 
@@ -216,9 +216,15 @@ def _number(name: str, value: object) -> float:
 
 # ------------------------------------------------------------------ overrides
 
+#: Nutrients a day's food can lack entirely (plant foods have no cholesterol), so a cap
+#: of 0 is a plan; for every other nutrient ``NAME.max=0`` is refused.
+ZERO_MAX_OK: Final = frozenset({"cholesterol_mg"})
+
+
 def parse_override(text: str) -> Override:
     """Parse ``NAME=VALUE`` (raise the min; for energy, the requirement), ``NAME.min=VALUE``,
-    ``NAME.max=VALUE`` or ``NAME.max=none`` (remove the cap)."""
+    ``NAME.max=VALUE`` or ``NAME.max=none`` (remove the cap). An empty value, and a cap
+    (or an energy requirement) of 0, are refused with what to write instead."""
     if "=" not in text:
         raise ProfileError(f"target: {text!r} is not NAME=VALUE (e.g. magnesium_mg=400)")
     key, raw = (part.strip() for part in text.split("=", 1))
@@ -229,7 +235,16 @@ def parse_override(text: str) -> Override:
                            + (f" (did you mean {hint}?)" if hint else ""))
     if bound not in ("", "min", "max") and not (bound == "value" and name == "energy_kcal"):
         raise ProfileError(f"target: {key!r}: use {name}, {name}.min or {name}.max")
-    if raw.lower() in ("none", ""):
+    unit = unit_label(name)
+    if raw == "":
+        if bound == "":
+            raise ProfileError(f"target: {key!r} needs a value")
+        # an empty value is a slip (a variable that was not set), not a wish to remove
+        # the bound: say what to write, rather than drop the limit as 'none' does
+        limit = "limit" if bound == "max" else "minimum"
+        raise ProfileError(f"target: {key}= has no value; write a number ({unit} a day), "
+                           f"or {key}=none to remove the {limit}")
+    if raw.lower() == "none":
         if bound == "":
             raise ProfileError(f"target: {key!r} needs a value")
         return Override(name, bound, None)  # type: ignore[arg-type]
@@ -237,6 +252,13 @@ def parse_override(text: str) -> Override:
     if amount < 0:
         raise ProfileError(f"target: {key}: {amount:g} is negative")
     kind = bound or ("value" if name == "energy_kcal" else "min")
+    if amount == 0 and kind == "value":
+        raise ProfileError(f"target: {key}={raw[:40]}: write your daily energy need in "
+                           f"{unit} (a number above 0)")
+    if amount == 0 and kind == "max" and name not in ZERO_MAX_OK:
+        raise ProfileError(f"target: {key}={raw[:40]} allows none at all; write your daily "
+                           f"limit in {unit} (a number above 0), or {key}=none to remove "
+                           "the limit")
     return Override(name, kind, amount)  # type: ignore[arg-type]
 
 

@@ -109,7 +109,10 @@ class Targets:
         out = list(self.assumed)
         for n, t in self.items.items():
             dri = t.dri
-            if not t.overridden or dri is None or t.health:
+            if not t.overridden or dri is None:
+                continue
+            out += _implausible(n, t, dri)
+            if t.health:
                 continue  # a minimum a health rule removed is the clinician's to set
             name = display_name(n)
             if dri.min is not None and (t.min is None or t.min < dri.min):
@@ -130,6 +133,31 @@ class Targets:
                            "assumed": list(self.assumed)},
                 "targets": {n: t.as_dict() for n, t in self.items.items()},
                 "overridden": list(self.overridden), "warnings": list(self.warnings)}
+
+
+#: A target set above this many times the RDA or AI (the EER for energy) is warned about:
+#: no DRI goes near it, so it is more likely a slip (an extra 0, the wrong unit) than meant.
+IMPLAUSIBLE_TIMES: Final = 10
+
+
+def _implausible(nutrient: str, target: Target, dri: Target) -> list[str]:
+    """At most one warning: the first of the bounds the user set (energy need, minimum,
+    cap) that is over :data:`IMPLAUSIBLE_TIMES` the DRI amount. A cap above an upper
+    limit is not repeated here: that has its own warning."""
+    reference = dri.value if dri.value is not None else dri.min
+    if not reference:
+        return []
+    harms = not target.health and dri.max is not None
+    unit = unit_label(nutrient)
+    said = f"{reference:,.0f}" if reference >= 100 else f"{_num(reference):,}"
+    for word, amount, before in (("need", target.value, dri.value),
+                                 ("target", target.min, dri.min),
+                                 ("cap", None if harms else target.max, dri.max)):
+        if amount is not None and amount != before and amount > IMPLAUSIBLE_TIMES * reference:
+            return [f"warning: your {display_name(nutrient)} {word} ({_num(amount):,} {unit}) "
+                    f"is over {IMPLAUSIBLE_TIMES} times the {dri.kind} of "
+                    f"{said} {unit}; check the number and its unit"]
+    return []
 
 
 def _num(value: float | None) -> float | int | None:

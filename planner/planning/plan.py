@@ -353,7 +353,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
               plan_slots: Mapping[int, frozenset[str]] | None = None,
               best_effort: bool = False,
               avoid: Mapping[tuple[int, str], Sequence[str]] | None = None,
-              progress: Callable[[int, int], None] | None = None) -> WeekPlan:
+              progress: Callable[[int, int], None] | None = None,
+              replanning: Callable[[int], None] | None = None) -> WeekPlan:
     """Return a plan for ``options.days`` days that meets ``targets`` and the meal and
     food-group ``rules`` (default: the ones bundled with planner).
 
@@ -373,7 +374,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     groups are aimed for, not required): what was eaten may already break a limit.
     ``avoid`` maps (day, meal) to foods that meal should do without where it can (the
     foods of a meal being planned again). ``progress(day, days)`` is called as each day's
-    planning starts.
+    planning starts; ``replanning(max_days)`` before the whole week is planned again with
+    that repeat limit (``progress`` then starts again from the first day).
 
     Raises :class:`PlanRequestError` for a bad option (unknown diet, exclusion or food),
     :class:`InfeasiblePlanError` naming every target that cannot be met, on which days and
@@ -447,6 +449,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 week_retry=attempt.max_days < limit and not best_effort)
         except _RetryWeek:
             attempt = replace(attempt, max_days=attempt.max_days + 1)
+            if replanning is not None:
+                replanning(attempt.max_days)
             continue
         except InfeasiblePlanError as exc:
             if not catalogue.missing:
@@ -466,6 +470,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         # a miss the days before set up (a week's vegetable subgroup, the week-average
         # vitamin D or B12): the whole week again, every day one repeat looser
         attempt = replace(attempt, max_days=attempt.max_days + 1)
+        if replanning is not None:
+            replanning(attempt.max_days)
     notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health
                    for note in rule.notes_for(targets.profile.age, targets.profile.life_stage))
