@@ -327,6 +327,18 @@ def test_a_day_short_of_the_weekly_pace_leaves_it_to_the_days_after(
     assert_food_groups(week, catalogue)  # every vegetable subgroup at the week's amount
 
 
+def test_a_vegan_plan_says_where_b12_and_iodine_come_from(
+        bundled: FoodTable, catalogue: Catalogue, default_week: WeekPlan) -> None:
+    targets = compute_targets(make_profile("female", 30))
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=3, diet="vegan"))
+    b12 = [n for n in week.notes if n.startswith("Vitamin B12 on a vegan diet")]
+    iodine = [n for n in week.notes if n.startswith("Iodine is not counted")]
+    assert len(b12) == 1 and "NIH ODS Vitamin B12" in b12[0]
+    assert len(iodine) == 1 and "iodized salt" in iodine[0] and "NIH ODS Iodine" in iodine[0]
+    assert not any(n.startswith(("Vitamin B12 on a vegan", "Iodine is not counted"))
+                   for n in default_week.notes)  # an omnivore gets B12 and iodine from food
+
+
 def test_shopping_list_sums_the_week(default_week: WeekPlan, catalogue: Catalogue) -> None:
     assert_shopping(default_week, catalogue)
     eggs = [line for line in default_week.shopping_list if line.buy == "large eggs"]

@@ -101,7 +101,12 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
                "and almond or rice milk and white rice, pasta or bread may take the place of "
                "cow's milk and some whole grains (National Kidney Foundation, 'Phosphorus "
                "and Your CKD Diet'). Salt substitutes are potassium chloride: avoid them "
-               "unless your clinician says otherwise.",),
+               "unless your clinician says otherwise.",
+               "Phosphate additives: USDA's values may not include the phosphorus added "
+               "to processed and fortified foods (plant milks, cereals, processed meat and "
+               "cheese), and more of it is absorbed than from whole foods; look for words "
+               "with 'phos' in the ingredients and choose brands without them (National "
+               "Kidney Foundation, 'Phosphorus and Your CKD Diet').",),
         adult_notes=(
             "Calcium from food is kept at 800-1,000 mg a day unless you give your own "
             "(KDOQI 2020, for adults with CKD 3-4 not taking active vitamin D); KDOQI counts "

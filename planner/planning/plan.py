@@ -1740,6 +1740,12 @@ VEGAN_B12_NOTE: Final = (
     "from fortified foods (plant milks, cereals); NIH ODS advises people who eat no animal "
     "foods to have B12-fortified foods or a B12 supplement, and a clinician can check your "
     "B12 level (NIH ODS Vitamin B12 fact sheet).")
+#: planner does not count iodine (USDA's tables do not report it for most foods).
+VEGAN_IODINE_NOTE: Final = (
+    "Iodine is not counted here (USDA reports it for few foods). NIH ODS notes that people "
+    "who eat no dairy, eggs or seafood and do not use iodized salt may not get enough: "
+    "cook with iodized salt, within the sodium advice, or ask a clinician about a "
+    "supplement (NIH ODS Iodine fact sheet).")
 
 
 def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
@@ -1751,6 +1757,7 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
                      "them); use --strict-daily to meet them every day.")
     if options.diet == "vegan":
         notes.append(VEGAN_B12_NOTE)
+        notes.append(VEGAN_IODINE_NOTE)
     profile = targets.profile
     potassium = applied.get("potassium_mg")
     if (not profile.conditions and not profile.medicines and potassium is not None
