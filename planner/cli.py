@@ -37,7 +37,7 @@ from planner.errors import (
     PlanRequestError,
     ProfileError,
 )
-from planner.files import read_input, read_text, write_output
+from planner.files import check_output, read_input, read_text, write_output
 from planner.limits import clean_lines
 from planner.log.foodlog import FoodLog, default_log, parse_date
 from planner.output.progress import DayProgress, Progress
@@ -532,6 +532,8 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
           around: _Around = _Around(), verbose: bool = False) -> None:
+    if output is not None:  # a plan that could not be written is not made
+        check_output(output, force=force)
     settings = _settings(person, profile, target, **plan)
     noted = fmt != "csv"  # every other format has the plan's notes, warnings among them
     targets = _targets(settings, energy_band, noted=noted)

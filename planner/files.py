@@ -238,6 +238,16 @@ def _write_pipe(path: Path, target: Path, data: bytes, timeout: float = PIPE_TIM
         os.close(fd)
 
 
+def check_output(path: Path, *, force: bool) -> None:
+    """Raise :class:`OutputError` now if :func:`write_output` would refuse ``path`` (an
+    existing file without ``force``, a missing directory, a directory): checked before
+    the work, so that a plan is not made only to be thrown away."""
+    try:
+        _output_kind(path, force)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
 def write_output(path: Path, data: bytes, *, force: bool) -> Path:
     """Write a report where the user asked (``--output``); return the path written.
 
@@ -246,37 +256,48 @@ def write_output(path: Path, data: bytes, *, force: bool) -> Path:
     character device or FIFO is streamed to (no ``force`` needed: nothing is replaced).
     Raises :class:`OutputError` for anything else and for every OS error.
     """
-    target = path
     try:
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.exists():
-                raise OutputError(f"{path}: is a symbolic link to {target}, which does not "
-                                  "exist; give the real path")
-        try:
-            info = os.stat(target)
-        except FileNotFoundError:
-            info = None
-        if info is None:
-            if not target.parent.is_dir():
-                raise OutputError(f"{target.parent}: directory does not exist")
+        target, kind, info = _output_kind(path, force)
+        if kind == "new":
             atomic_write_bytes(target, data)
-            return target
-        if stat.S_ISFIFO(info.st_mode):
+        elif kind == "fifo":
             _write_pipe(path, target, data)
-            return target
-        if stat.S_ISCHR(info.st_mode):
+        elif kind == "device":
             with open(target, "wb", buffering=0) as handle:
                 handle.write(data)
-            return target
-        if stat.S_ISDIR(info.st_mode):
-            raise OutputError(f"{path}: is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise OutputError(f"{path}: is a block device or socket; planner writes only "
-                              "regular files, character devices and pipes")
-        if not force:
-            raise OutputError(f"{path}: already exists; use --force to overwrite it")
-        atomic_write_bytes(target, data, mode=stat.S_IMODE(info.st_mode))
+        else:
+            assert info is not None
+            atomic_write_bytes(target, data, mode=stat.S_IMODE(info.st_mode))
         return target
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _output_kind(path: Path, force: bool) -> tuple[Path, str, os.stat_result | None]:
+    """Where ``path`` leads (a symbolic link followed) and what it is there: ``new``,
+    ``fifo``, ``device`` or ``file`` (an existing regular file, only with ``force``);
+    :class:`OutputError` for what may not be written."""
+    target = path
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            raise OutputError(f"{path}: is a symbolic link to {target}, which does not "
+                              "exist; give the real path")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise OutputError(f"{target.parent}: directory does not exist") from None
+        return target, "new", None
+    if stat.S_ISFIFO(info.st_mode):
+        return target, "fifo", info
+    if stat.S_ISCHR(info.st_mode):
+        return target, "device", info
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{path}: is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{path}: is a block device or socket; planner writes only "
+                          "regular files, character devices and pipes")
+    if not force:
+        raise OutputError(f"{path}: already exists; use --force to overwrite it")
+    return target, "file", info

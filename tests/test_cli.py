@@ -265,6 +265,24 @@ def test_output_file_is_not_overwritten_without_force(run, tmp_path: Path) -> No
     assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]  # no temporary files left
 
 
+def test_an_output_that_cannot_be_written_is_refused_before_planning(
+        run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import planner.planning.plan as plan
+
+    def no_planning(*args: object, **kwargs: object) -> None:
+        raise AssertionError("planned a week that could not be written")
+
+    monkeypatch.setattr(plan, "plan_week", no_planning)
+    target = tmp_path / "plan.txt"
+    target.write_text("my notes")
+    for output, message in ((target, "already exists; use --force"),
+                            (tmp_path / "missing" / "plan.txt", "directory does not exist")):
+        r = run("week", "--sex", "female", "--age", "35", "--output", str(output))
+        assert r.exit_code == 1 and message in r.stderr, r.output
+        assert r.stderr.count("\n") == 1 and "Traceback" not in r.output
+    assert target.read_text() == "my notes"
+
+
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["week", "--sex", "female", "--age", "35", "--diet", "keto"], 1,
      "error: diet: 'keto' is not one of"),

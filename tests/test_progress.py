@@ -106,6 +106,10 @@ def test_a_week_planned_again_says_so_and_its_days_do_not_repeat_the_first_pass(
     on_screen.again(4)
     on_screen.day(1, 7)
     assert live.getvalue().endswith(f"\r{bar(0, 7)} re-planning day 1 of 7 (pass 2)\x1b[K")
+    # on a terminal the news keeps a line of its own: the live line is cleared, the text
+    # ends with a newline, and the next day's line starts below it
+    assert (f"\r\x1b[Kre-planning the week (pass 2): foods may now repeat on up to 4 days "
+            f"of 7\n\r{bar(0, 7)} re-planning day 1") in live.getvalue()
 
 
 def _week(stderr: int, tmp_path: Path, days: str) -> subprocess.Popen[bytes]:

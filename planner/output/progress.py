@@ -73,8 +73,14 @@ class Progress:
 
     def restart(self, text: str) -> None:
         """The work starts over (a week planned again): say ``text`` at once, and count
-        the tenths of the new pass from nothing, as the first pass's were."""
-        self.say(text)
+        the tenths of the new pass from nothing, as the first pass's were. On a terminal
+        the text stays on a line of its own, above the rewritten line (it is news, and
+        the next day's line would otherwise overwrite it at once)."""
+        if self.live:
+            self.close()
+            self._line(text)
+        else:
+            self.say(text)
         self.last_tenth = 0
 
     def close(self) -> None:
