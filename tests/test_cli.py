@@ -584,7 +584,8 @@ def test_target_overrides_do_not_depend_on_order(run) -> None:  # type: ignore[n
     r = run("targets", "--sex", "female", "--age", "30", "--target", "sodium_mg=3000",
             "--target", "sodium_mg.max=1000")
     assert r.exit_code == 1
-    assert r.stderr == "error: target: sodium_mg: min 3000 is above max 1000\n"
+    assert r.stderr == ("error: target: sodium_mg: min 3000 is above max 1000; lower "
+                        "sodium_mg.min or raise sodium_mg.max\n")
 
 
 def test_profile_init_stores_numbers_exactly(run) -> None:  # type: ignore[no-untyped-def]

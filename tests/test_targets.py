@@ -398,7 +398,12 @@ def test_overrides_change_targets_and_are_reported() -> None:
     ("magnesium=400", r"unknown nutrient 'magnesium' \(did you mean magnesium_mg\?\)"),
     ("magnesium_mg", r"is not NAME=VALUE"),
     ("magnesium_mg=lots", r"is not a number"),
-    ("magnesium_mg=-1", r"is negative"),
+    ("magnesium_mg=-1", r"-1 is negative; write an amount of mg a day, 0 or more$"),
+    ("magnesium_mg=", r"'magnesium_mg' needs a value; write magnesium_mg=NUMBER \(mg a day\)"),
+    ("magnesium_mg=none", r"a minimum needs a number \(mg a day\); to remove one, write "
+                          r"magnesium_mg.min=none$"),
+    ("qwertyuiop=1", r"unknown nutrient 'qwertyuiop' \('planner targets --format json' "
+                     r"lists the names"),
     ("magnesium_mg.avg=3", r"use magnesium_mg, magnesium_mg.min or magnesium_mg.max"),
     # an empty value used to remove the bound, as 'none' does
     ("potassium_mg.max=", r"^target: potassium_mg.max= has no value; write a number \(mg a "
@@ -422,6 +427,19 @@ def test_none_still_removes_a_bound_and_a_cholesterol_cap_of_0_is_a_plan() -> No
     assert parse_override("magnesium_mg.min=0").amount == 0  # no minimum: the DRI warns
 
 
+def test_an_energy_need_far_below_the_eer_is_named_as_typed() -> None:
+    p = make_profile("female", 35)
+    eer = compute_targets(p)["energy_kcal"].value or 0.0
+    low = compute_targets(p, [parse_override("energy_kcal=100")])
+    energy = [w for w in low.warnings if "nergy" in w]
+    # once used the band's floor (90 kcal) against the EER band's floor, unformatted
+    assert energy == [f"warning: your energy need (100 kcal) is far below your estimated "
+                      f"need of {eer:,.0f} kcal (EER); plans this low need a clinician's "
+                      "advice"]
+    near = compute_targets(p, [parse_override(f"energy_kcal={0.8 * eer:.0f}")])
+    assert not [w for w in near.warnings if "nergy" in w]  # within a quarter: no warning
+
+
 def test_a_target_over_ten_times_the_dri_is_warned_about_once() -> None:
     p = make_profile("male", 64)  # potassium AI 3,400 mg, B12 RDA 2.4 µg
     t = compute_targets(p, [parse_override("potassium_mg.max=40000"),
@@ -441,7 +459,7 @@ def test_a_target_over_ten_times_the_dri_is_warned_about_once() -> None:
     quiet = compute_targets(p, [parse_override("potassium_mg.max=34000"),
                                 parse_override("sodium_mg.max=20000")])
     assert not [w for w in quiet.warnings if "over 10 times" in w]
-    assert any("Sodium cap (20000 mg) is above the limit" in w for w in quiet.warnings)
+    assert any("Sodium cap (20,000 mg) is above the limit of 2,300 mg" in w for w in quiet.warnings)
     # with kidney disease the potassium minimum is gone, but the check still has the AI
     ckd = compute_targets(make_profile("male", 64, conditions=["ckd"]),
                           [parse_override("potassium_mg.max=40000")])

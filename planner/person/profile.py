@@ -232,13 +232,16 @@ def parse_override(text: str) -> Override:
     if name not in BY_NAME:
         hint = suggest(name)
         raise ProfileError(f"target: unknown nutrient {name!r}"
-                           + (f" (did you mean {hint}?)" if hint else ""))
+                           + (f" (did you mean {hint}?)" if hint else
+                              " ('planner targets --format json' lists the names, such as "
+                              "magnesium_mg or vitamin_d_ug)"))
     if bound not in ("", "min", "max") and not (bound == "value" and name == "energy_kcal"):
         raise ProfileError(f"target: {key!r}: use {name}, {name}.min or {name}.max")
     unit = unit_label(name)
     if raw == "":
         if bound == "":
-            raise ProfileError(f"target: {key!r} needs a value")
+            raise ProfileError(f"target: {key!r} needs a value; write {key}=NUMBER ({unit} "
+                               "a day)")
         # an empty value is a slip (a variable that was not set), not a wish to remove
         # the bound: say what to write, rather than drop the limit as 'none' does
         limit = "limit" if bound == "max" else "minimum"
@@ -246,11 +249,13 @@ def parse_override(text: str) -> Override:
                            f"or {key}=none to remove the {limit}")
     if raw.lower() == "none":
         if bound == "":
-            raise ProfileError(f"target: {key!r} needs a value")
+            raise ProfileError(f"target: {key}=none: a minimum needs a number ({unit} a "
+                               f"day); to remove one, write {key}.min=none")
         return Override(name, bound, None)  # type: ignore[arg-type]
     amount = _number(f"target {key}", raw)
     if amount < 0:
-        raise ProfileError(f"target: {key}: {amount:g} is negative")
+        raise ProfileError(f"target: {key}: {amount:g} is negative; write an amount of "
+                           f"{unit} a day, 0 or more")
     kind = bound or ("value" if name == "energy_kcal" else "min")
     if amount == 0 and kind == "value":
         raise ProfileError(f"target: {key}={raw[:40]}: write your daily energy need in "

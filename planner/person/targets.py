@@ -115,15 +115,22 @@ class Targets:
             if t.health:
                 continue  # a minimum a health rule removed is the clinician's to set
             name = display_name(n)
+            if n == "energy_kcal" and t.value is not None and dri.value is not None:
+                # an energy need sets a band around it: speak of the need, as typed
+                if t.value < dri.value * (1 - ENERGY_WARN_SHARE):
+                    out.append(f"warning: your energy need ({t.value:,.0f} kcal) is far "
+                               f"below your estimated need of {dri.value:,.0f} kcal (EER); "
+                               "plans this low need a clinician's advice")
+                continue
             if dri.min is not None and (t.min is None or t.min < dri.min):
-                now = "removed" if t.min is None else f"{_num(t.min)} {unit_label(n)}"
+                now = "removed" if t.min is None else f"{_num(t.min):,} {unit_label(n)}"
                 out.append(f"warning: your {name} target ({now}) is below the DRI of "
-                           f"{_num(dri.min)} {unit_label(n)} ({dri.kind}); plans will not "
+                           f"{_num(dri.min):,} {unit_label(n)} ({dri.kind}); plans will not "
                            "reach the DRI - do this only on a clinician's advice")
             if dri.max is not None and (t.max is None or t.max > dri.max):
-                now = "removed" if t.max is None else f"{_num(t.max)} {unit_label(n)}"
+                now = "removed" if t.max is None else f"{_num(t.max):,} {unit_label(n)}"
                 out.append(f"warning: your {name} cap ({now}) is above the limit of "
-                           f"{_num(dri.max)} {unit_label(n)}; more than that can harm - do "
+                           f"{_num(dri.max):,} {unit_label(n)}; more than that can harm - do "
                            "this only on a clinician's advice")
         return tuple(out)
 
@@ -158,6 +165,10 @@ def _implausible(nutrient: str, target: Target, dri: Target) -> list[str]:
                     f"is over {IMPLAUSIBLE_TIMES} times the {dri.kind} of "
                     f"{said} {unit}; check the number and its unit"]
     return []
+
+
+#: An energy need given this share or more below the EER is warned about.
+ENERGY_WARN_SHARE: Final = 0.25
 
 
 def _num(value: float | None) -> float | int | None:
@@ -472,5 +483,6 @@ def _apply(items: dict[str, Target], overrides: Sequence[Override],
             why = f" ({t.health.split(';')[0]}; give both bounds)" \
                 if t.health.startswith("with ") else ""
             raise ProfileError(f"target: {t.nutrient}: min {t.min:g} is above max {t.max:g}"
-                               + why)
+                               + (why or f"; lower {t.nutrient}.min or raise "
+                                  f"{t.nutrient}.max"))
     return {n: items[n] for n in NUTRIENT_NAMES if n in items}
