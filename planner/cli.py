@@ -804,8 +804,9 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine, (pregnancy_week, trimester, pre_pregnancy_weight,
                                             postpartum_months)), profile, target)
-    typer.echo(format_targets(_targets(settings, energy_band), fmt.value, width=_width()),
-               nl=False)
+    # the table and the JSON both list the warnings: not on stderr as well
+    typer.echo(format_targets(_targets(settings, energy_band, noted=True), fmt.value,
+                              width=_width()), nl=False)
 
 
 @app.command()

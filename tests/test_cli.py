@@ -224,6 +224,11 @@ def test_a_protein_warning_is_said_once_in_the_plans_notes(run) -> None:  # type
     failed = run(*args, "--target", "protein_g.max=41")  # no plan, no notes: stderr
     assert failed.exit_code == 3, failed.output
     assert failed.output.count(warning) == 1 and failed.stderr.startswith(warning)
+    for fmt in ("table", "json"):  # targets lists its warnings, piped or not: once
+        shown = run("targets", "--sex", "female", "--age", "70", "--target",
+                    "protein_g.min=40", "--format", fmt)
+        assert shown.exit_code == 0 and shown.stderr == "", shown.output
+        assert " ".join(shown.stdout.split()).count(warning.split(";")[0]) == 1, fmt
 
 
 def _rename(data: Path, food_id: str, name: str) -> None:

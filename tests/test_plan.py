@@ -572,3 +572,15 @@ def test_a_like_outside_the_diet_is_not_silently_ignored(bundled: FoodTable,
     omnivore = plan_week(bundled, catalogue, targets,
                          PlanOptions(days=1, like=("sockeye salmon",)))
     assert not any(n.startswith("--like") for n in omnivore.notes)
+
+
+def test_a_looser_repeat_limit_is_suggested_only_where_it_can_help() -> None:
+    from planner.errors import Shortfall
+    from planner.planning.plan import suggest_fixes
+
+    short = [Shortfall("magnesium_mg", "min", 400.0, 20.0, (5,))]
+    assert suggest_fixes(short, PlanOptions(days=7)) == [
+        "lower a target with --target NAME=VALUE, or raise --max-days"]
+    # one day repeats nothing; at 7 of 7 there is no looser limit to give
+    for options in (PlanOptions(days=1), PlanOptions(days=7, max_days=7)):
+        assert suggest_fixes(short, options) == ["lower a target with --target NAME=VALUE"]

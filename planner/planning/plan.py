@@ -1823,8 +1823,9 @@ def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
             + (f"-{max(amounts):,.0f}" if len(low) > 1 else "")
             + f" mg of sodium, under the adequate intake of {sodium.min:,.0f} mg: the foods "
             + ("are unsalted in the data. With kidney disease keep sodium under 2,300 mg a "
-               "day (KDOQI 2020) and ask your clinician before adding salt; never use a salt "
-               "substitute, which is potassium chloride." if "ckd" in targets.profile.conditions
+               "day (KDOQI 2020) and ask your clinician before adding salt; avoid salt "
+               "substitutes, which are potassium chloride, unless your clinician says "
+               "otherwise." if "ckd" in targets.profile.conditions
                else f"are unsalted in the data; about 1/4 teaspoon of salt adds "
                     f"{SALT_QUARTER_TSP_MG} mg (FDA). Heavy sweating raises the need; kidney "
                     "or heart conditions lower it."),)
@@ -2005,7 +2006,10 @@ def suggest_fixes(shortfalls: Sequence[Shortfall], options: PlanOptions) -> list
     if short & {"calcium_mg"} and "dairy" in excluded:
         out.append("allow dairy, or calcium-set tofu and fortified plant milks")
     if not out or short - {"vitamin_b12_ug", "vitamin_d_ug"}:
-        out.append("lower a target with --target NAME=VALUE, or raise --max-days")
+        # a looser repeat limit can help only a plan of several days that has one to give
+        looser = options.days > 1 and options.max_days < WINDOW
+        out.append("lower a target with --target NAME=VALUE"
+                   + (", or raise --max-days" if looser else ""))
     return list(dict.fromkeys(out))
 
 
