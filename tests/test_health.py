@@ -119,6 +119,10 @@ def test_kidney_disease_with_moderate_limits_plans_a_week_within_them(
         assert max(_day_totals(week, bundled, n)) <= limit + 1e-6, n
     # USDA's phosphorus may miss the additives of the fortified foods the plan uses
     assert sum("Phosphate additives" in n and "'phos'" in n for n in week.notes) == 1
+    for fmt in ("text", "markdown"):  # the header names every limit, not phosphorus alone
+        head = " ".join(format_week(week, fmt).split("Day 1")[0].split())
+        assert "K max 3,000 mg (set by you" in head and "Mg max 420 mg (set by you" in head
+        assert "Phosphorus max 1,200 mg" in head
 
 
 def test_kidney_disease_with_tight_limits_plans_or_names_the_limits_in_conflict(

@@ -445,6 +445,10 @@ def _target_line(week: WeekPlan) -> str:
             mine = week.targets[n].replaced_text(unit_label(n))
             bits.append(f"{SHORT[n]} {amount(t.min, n)}{basis}"
                         + (f" ({mine})" if mine else ""))
+        elif t is not None and t.max is not None and week.targets[n].overridden:
+            # a clinician's limit alone (kidney disease: potassium and magnesium)
+            bits.append(f"{SHORT[n]} max {amount(t.max, n)} "
+                        f"({week.targets[n].replaced_text(unit_label(n))})")
     for n, mine_t in week.targets.items.items():
         if mine_t.overridden and n not in KEY_NUTRIENTS:
             bound = f"max {amount(mine_t.max, n)}" if mine_t.max is not None else \
