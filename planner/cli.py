@@ -545,6 +545,10 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
             _unnoted(targets)
         raise
     _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
+    if not noted:  # a CSV has no place for the notes (kidney, potassium, vegan B12): stderr
+        for note in week.notes:
+            if note not in targets.warnings:  # said already
+                typer.echo(f"note: {note}", err=True)
 
 
 def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | None,

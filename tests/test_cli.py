@@ -202,6 +202,10 @@ def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]
     assert lines[0].startswith("day,slot,food_id,ndb_number,fdc_id,name,text,role,servings,"
                                "usda_measure,grams,magnesium_mg")
     assert {line.split(",")[0] for line in lines[1:]} == {"1", "2"}
+    # the plan's notes have no place in a CSV: they go to stderr, the potassium caution
+    # for people with kidney disease among them
+    assert "note: " in csv_out.stderr and "kidney" in csv_out.stderr
+    assert "note: " not in csv_out.stdout
     md = run("week", "--sex", "male", "--age", "50", "--days", "1", "--format", "markdown")
     assert md.exit_code == 0 and md.stdout.startswith("# Meal plan") and "| breakfast |" in \
         md.stdout and "## Shopping list" in md.stdout
