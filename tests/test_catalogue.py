@@ -18,6 +18,7 @@ from planner.food.catalogue import (
     find_food,
     generic_catalogue,
     load_catalogue,
+    most_servings,
     select,
 )
 from planner.food.data import FoodTable, bundled_dir, load_foods, write_dataset
@@ -145,6 +146,9 @@ def _copy_catalogue(tmp_path: Path) -> Path:
     ("dairy_cup", "lots", r"column dairy_cup: non-numeric value"),
     ("buy", "", r"column buy: empty"),
     ("section", "garden", r"column section: unknown section"),
+    ("child_max_servings", "5", r"column child_max_servings: must be empty, or at least"),
+    ("child_max_servings", "0.1", r"column child_max_servings: must be empty, or at least"),
+    ("child_max_servings", "some", r"column child_max_servings: must be empty, or at least"),
 ])
 def test_malformed_catalogue_rows(bundled: FoodTable, tmp_path: Path, column: str, value: str,
                                   message: str) -> None:
@@ -289,3 +293,21 @@ def test_spare_legumes_count_as_protein_foods_and_neither_group_drops_below_its_
     assert some["vegetables"] == pytest.approx(2.5) and some["protein"] == pytest.approx(2.1)
     # no pattern (whole-table plans): unchanged
     assert counted_groups(day, None, None) == day
+
+
+def test_a_child_has_a_smaller_largest_portion_where_the_catalogue_says(
+        bundled: FoodTable, tmp_path: Path) -> None:
+    path = _copy_catalogue(tmp_path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["food_id"] == "11457", "child_max_servings"] = "2"  # raw spinach, 3 cups
+    frame.to_csv(path, index=False)
+    entries = load_catalogue(bundled, path).entries
+    for age, spinach in ((9, 2.0), (13, 2.0), (14, 3.0), (40, 3.0)):
+        assert most_servings(entries, age)["11457"] == spinach, age
+    avocado = entries.index[entries["short_name"] == "avocado"][0]
+    assert most_servings(entries, 10)[avocado] == 0.5
+    assert most_servings(entries, 30)[avocado] == 1.0
+    # a catalogue without the column (a data directory of an earlier release) still loads
+    frame.drop(columns="child_max_servings").to_csv(path, index=False)
+    old = load_catalogue(bundled, path).entries
+    assert (most_servings(old, 10) == old["max_servings"]).all()

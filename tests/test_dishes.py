@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from planner.food.catalogue import Catalogue, select
-from planner.food.data import FoodTable
+from planner.food.data import FoodTable, bundled_dir
 from planner.meals.dishes import Component, Dish, dish_of, load_dishes
 from planner.meals.rules import food_measures, load_rules
 from planner.person.health import RULES
@@ -259,6 +259,26 @@ def test_portions_fit_the_person(week: WeekPlan, catalogue: Catalogue) -> None:
                         assert per * item.servings <= max(float(r["max"]), per * step) \
                             + 1e-6, (item.text, r["why"])
     assert rules.sides  # the table the planner reads is the one checked here
+
+
+def test_a_child_eats_child_size_portions(week: WeekPlan) -> None:
+    """From the catalogue file as plain text: a child of 9-13 gets at most the food's
+    child_max_servings at a meal (1/4 cup dried apricots, 1/2 cup avocado), everyone else at
+    most max_servings (a side may grow only above 2,600 kcal, by at most 1.5 times)."""
+    with (bundled_dir() / "recommended_foods.csv").open(newline="") as handle:
+        rows = {r["food_id"]: r for r in csv.DictReader(handle)}
+    child = 9 <= week.targets.profile.age <= 13
+    eer = week.targets["energy_kcal"].value or 0
+    for day in week.days:
+        for item in day.items:
+            row = rows[item.food_id]
+            largest = float(row["max_servings"])
+            if child and row["child_max_servings"]:
+                largest = float(row["child_max_servings"])
+            grow = 1.0 if row["role"] == "main" else min(1.5, max(1.0, eer / 2600))
+            assert item.servings <= largest * grow + 1e-9, (day.day, item.text, largest)
+    smaller = [r["short_name"] for r in rows.values() if r["child_max_servings"]]
+    assert {"avocado", "dried apricots", "low-fat cottage cheese (no salt added)"} <= set(smaller)
 
 
 def test_every_week_carries_the_cautions_for_its_person(week: WeekPlan) -> None:

@@ -9,6 +9,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +21,10 @@ from hypothesis import strategies as st
 from planner.errors import InfeasiblePlanError, PlanRequestError
 from planner.food.catalogue import Catalogue, generic_catalogue, select
 from planner.food.data import FoodTable
-from planner.meals.rules import fish_group, fish_serving_oz
+from planner.meals.rules import fish_group, fish_serving_oz, load_rules
 from planner.person.profile import make_profile
 from planner.person.targets import Targets, compute_targets
-from planner.planning.plan import DayPlan, PlanOptions, WeekPlan, plan_week
+from planner.planning.plan import DayPlan, PlanOptions, WeekPlan, plan_week, verify_week
 from planner.planning.summary import group_rows
 
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
@@ -293,7 +294,9 @@ def assert_rules(week: WeekPlan, catalogue: Catalogue, max_days: int = 3) -> Non
                 assert meal.slot in entry["meal_slots"]
                 scale = 1.0 if entry["role"] == "main" else min(1.5, max(
                     1.0, (week.targets["energy_kcal"].value or 0) / 2600))
-                assert item.servings <= entry["max_servings"] * scale + 1e-9
+                child = 9 <= week.targets.profile.age <= 13
+                largest = entry["child_max_servings" if child else "max_servings"]
+                assert item.servings <= largest * scale + 1e-9, (item.text, largest)
                 assert (item.servings / entry["step"]) == pytest.approx(
                     round(item.servings / entry["step"]))
                 assert item.grams == pytest.approx(item.servings * entry["portion_grams"])
@@ -302,6 +305,31 @@ def assert_rules(week: WeekPlan, catalogue: Catalogue, max_days: int = 3) -> Non
         assert_food_groups(week, catalogue)
         assert_portions(week, catalogue)
         assert_shopping(week, catalogue)
+
+
+def test_verification_finds_a_portion_larger_than_the_catalogue_allows(
+        default_week: WeekPlan, bundled: FoodTable, catalogue: Catalogue) -> None:
+    """The check reads the catalogue, not the model: one side doubled beyond its largest
+    portion is reported, and the untouched week has no such problem."""
+    entries = catalogue.entries
+    day = default_week.days[0]
+    meal_no, item_no, item = next(
+        (m, i, it) for m, meal in enumerate(day.meals) for i, it in enumerate(meal.items)
+        if entries.loc[it.food_id, "role"] != "main")
+    big = entries.loc[item.food_id, "max_servings"] * 2
+    items = list(day.meals[meal_no].items)
+    items[item_no] = replace(item, servings=big, grams=big * entries.loc[item.food_id,
+                                                                          "portion_grams"])
+    meals = list(day.meals)
+    meals[meal_no] = replace(meals[meal_no], items=tuple(items))
+    tampered = replace(default_week, days=(replace(day, meals=tuple(meals)),
+                                           *default_week.days[1:]))
+
+    def largest(week: WeekPlan) -> list[str]:
+        return [p for p in verify_week(week, bundled, catalogue, load_rules())
+                if "the catalogue's largest portion" in p]
+    assert largest(default_week) == []
+    assert len(largest(tampered)) == 1 and item.name in largest(tampered)[0]
 
 
 def test_default_week_meets_every_target(default_week: WeekPlan, bundled: FoodTable,
@@ -325,6 +353,26 @@ def test_a_day_short_of_the_weekly_pace_leaves_it_to_the_days_after(
     week = plan_week(bundled, catalogue, targets, PlanOptions(days=7, seed=87))
     assert_meets(week, bundled, targets)
     assert_food_groups(week, catalogue)  # every vegetable subgroup at the week's amount
+
+
+def test_a_day_that_cannot_catch_up_on_vitamin_d_sends_the_day_before_back(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    """A gluten-free girl of 12 (seed 4): her fish days came first, and by day 7 a child's
+    portions of milk and eggs could not bring the week's vitamin D up to 15 ug a day. The
+    week was planned five times with looser repeat limits, changed nothing, and failed. The
+    day before now plans again to be ahead by the miss (and the day before it, if need
+    be): one pass, the average met, the repeat limit kept at 3."""
+    targets = compute_targets(make_profile("female", 12))
+    passes: list[int] = []
+    week = plan_week(bundled, catalogue, targets, PlanOptions(exclude=("gluten",), seed=4),
+                     replanning=passes.append)
+    assert passes == []  # never the whole week again
+    assert_meets(week, bundled, targets)
+    vitamin_d = [d.totals["vitamin_d_ug"] for d in week.days]
+    assert sum(vitamin_d) / 7 >= 15 - 1e-6
+    running = itertools.accumulate(vitamin_d)
+    assert all(total >= 15 * day - 1e-6 for day, total in enumerate(running, start=1))
+    assert not any("where you asked for 3" in n for n in week.notes)
 
 
 def test_a_vegan_plan_says_where_b12_and_iodine_come_from(
@@ -509,7 +557,7 @@ def test_a_week_planned_again_is_announced_before_its_days_start_over(
         passes.append(args[1].max_days)
         result = real(*args, **kwargs)
         if len(passes) == 1:
-            raise plan._RetryWeek(2)
+            raise plan._RetryWeek(2, 0.25)
         return result
 
     monkeypatch.setattr(plan, "_plan_days", first_pass_misses)
@@ -520,6 +568,28 @@ def test_a_week_planned_again_is_announced_before_its_days_start_over(
     assert passes == [3, 4]
     assert said == [("day", 1), ("day", 2), ("again", 4), ("day", 1), ("day", 2)]
     assert any("foods may repeat on up to 4 days of 7" in n for n in week.notes)
+
+
+def test_a_looser_week_that_changes_nothing_is_not_tried_again(
+        bundled: FoodTable, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 13-year-old boy's day 2 missed its grains by the same amount at every repeat
+    limit from 3 to 7: four more passes over the week, 78 s, for nothing. When a looser
+    week ends on the same day with the same miss, one last pass plans on and reports it."""
+    import planner.planning.plan as plan
+
+    real = plan._plan_days
+    passes: list[tuple[int, bool]] = []
+
+    def day_two_misses(*args, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append((args[1].max_days, kwargs["week_retry"]))
+        if kwargs["week_retry"]:
+            raise plan._RetryWeek(2, 0.25)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plan, "_plan_days", day_two_misses)
+    plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
+              PlanOptions(days=2))
+    assert passes == [(3, True), (4, True), (4, False)]
 
 
 def test_whole_food_table_day(bundled: FoodTable) -> None:

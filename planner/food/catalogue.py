@@ -20,6 +20,9 @@ every column and its sources):
 ``say_one``/``say_many`` the words after the amount, for one or more: "1 medium banana",
                          "2 medium bananas", "4 oz baked cod"
 ``max_servings``         the most servings of it in one meal
+``child_max_servings``   the most for a child of 9-13 where that is less (a quarter cup of
+                         dried apricots, half a cup of sliced avocado or cottage cheese);
+                         empty, or a missing column: ``max_servings``
 ``step``                 the smallest amount, in servings: 1, 1/2, 1/3 (1 oz of a 3 oz
                          measure) or 1/4
 ``diets``, ``allergens``, ``familiarity`` (1 everyday, 2 common, 3 less common)
@@ -82,6 +85,8 @@ COLUMNS: Final[tuple[str, ...]] = (
 #: A portion outside this range (grams) is almost certainly a data error.
 PLAUSIBLE_GRAMS: Final = (2.0, 500.0)
 STEPS: Final = (Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(1))
+#: The ages ``child_max_servings`` applies to (the child rows of ``side_portions.csv``).
+CHILD_PORTION_AGES: Final = (9, 13)
 GENERIC_SKIP_GROUPS: Final = ("Spices and Herbs", "Baby Foods")
 GENERIC_SKIP_WORDS: Final = (r"leavening|supplement|powder|dry mix|infant formula|"
                              r"\bsalt,|baking|dehydrated|gelatin|yeast extract")
@@ -190,6 +195,8 @@ def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
         first = frame["food_id"][dup].iloc[0]
         raise DatasetError(f"{where}: column food_id: duplicate id {first!r}")
     frame = frame.set_index("food_id")
+    if "child_max_servings" not in frame.columns:
+        frame["child_max_servings"] = ""
     steps = frame["step"].map(_fraction)
     _check(where, frame, "step", steps.isin(STEPS), "must be 1, 1/2, 1/3 or 1/4")
     frame["step"] = steps.map(float)
@@ -215,6 +222,12 @@ def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
            f"grams outside {PLAUSIBLE_GRAMS[0]:g}-{PLAUSIBLE_GRAMS[1]:g}")
     _check(where, frame, "max_servings", (frame["max_servings"] >= frame["step"] - 1e-9)
            & (frame["max_servings"] <= 6), "must be at least one step and at most 6")
+    child = pd.to_numeric(frame["child_max_servings"].replace("", "nan"), errors="coerce")
+    _check(where, frame, "child_max_servings",
+           (frame["child_max_servings"] == "")
+           | ((child >= frame["step"] - 1e-9) & (child <= frame["max_servings"] + 1e-9)),
+           "must be empty, or at least one step and at most max_servings")
+    frame["child_max_servings"] = child.fillna(frame["max_servings"]).astype(float)
     _check(where, frame, "familiarity", frame["familiarity"].isin([1, 2, 3]), "must be 1, 2 or 3")
     _check(where, frame, "category", frame["category"].isin(CATEGORIES),
            "unknown category")
@@ -239,6 +252,15 @@ def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
     _check(where, frame, "meal_slots", frame["meal_slots"].map(len) > 0, "no meal slot")
     _check(where, frame, "diets", frame["diets"].map(len) > 0, "no diet")
     return frame
+
+
+def most_servings(entries: pd.DataFrame, age: int) -> pd.Series:
+    """Per entry: the most servings at one meal for a person of ``age`` (a child of
+    :data:`CHILD_PORTION_AGES` eats ``child_max_servings``), before any scaling for a large
+    energy need."""
+    low, high = CHILD_PORTION_AGES
+    column = "child_max_servings" if low <= age <= high else "max_servings"
+    return entries[column].astype(float)
 
 
 def _fraction(text: object) -> Fraction | None:
@@ -307,6 +329,7 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
         "say_one": say,
         "say_many": say,
         "max_servings": 2.0,
+        "child_max_servings": 2.0,
         "step": 0.5,
         "diets": [("omnivore",)] * len(foods),
         "allergens": [()] * len(foods),

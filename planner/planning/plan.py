@@ -99,6 +99,7 @@ from planner.food.catalogue import (
     find_food,
     group_amounts,
     matching_foods,
+    most_servings,
     portion_words,
     select,
 )
@@ -196,6 +197,9 @@ SHOPPING_LINES: Final = 36
 LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
 LARGE_PORTIONS_MAX: Final = 1.5
 WINDOW: Final = 7  # days over which variety limits and weekly rules count
+#: A day that cannot bring a week-averaged nutrient up to its running total sends the day
+#: before back to plan again, at most this many times in all for one plan.
+MAX_BACKTRACKS: Final = 6
 #: A trailing block shorter than this many days does not carry weekly minimums (a
 #: three-day plan need not hold a week's seafood).
 MIN_BLOCK_FOR_WEEKLY: Final = 4
@@ -442,12 +446,21 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
 
     attempt = options
     limit = min(options.staple_max_days, WINDOW)
+    last_retry: _RetryWeek | None = None
+    last_short: list[Shortfall] | None = None
+    final = False  # a looser week changed nothing: this pass reports what it misses
+    backtracks = [MAX_BACKTRACKS]
     while True:
         try:
             day_plans, infos, shortfalls, raised = _plan_days(
                 context, attempt, table, limit, hopeless,
-                week_retry=attempt.max_days < limit and not best_effort)
-        except _RetryWeek:
+                week_retry=attempt.max_days < limit and not best_effort and not final,
+                backtracks=backtracks)
+        except _RetryWeek as retry:
+            if retry.same(last_retry):
+                final = True  # the same day missed by as much: plan on and report it
+                continue
+            last_retry = retry
             attempt = replace(attempt, max_days=attempt.max_days + 1)
             if replanning is not None:
                 replanning(attempt.max_days)
@@ -465,8 +478,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             raise _with_health_hint(_infeasible(impossible(), options, certain=True),
                                     health)
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
-        if first_day or attempt.max_days >= limit:
+        unchanged = last_short is not None and _same_shortfalls(shortfalls, last_short)
+        if first_day or attempt.max_days >= limit or final or unchanged:
             raise _with_health_hint(_infeasible(shortfalls, options, certain=False), health)
+        last_short = shortfalls
         # a miss the days before set up (a week's vegetable subgroup, the week-average
         # vitamin D or B12): the whole week again, every day one repeat looser
         attempt = replace(attempt, max_days=attempt.max_days + 1)
@@ -645,12 +660,31 @@ def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable
     return healthy_eating_index(equivalents, totals, unknown)
 
 
-class _RetryWeek(Exception):
-    """A day's miss that planning that day again cannot repair: plan the week again."""
+def _same_shortfalls(these: Sequence[Shortfall], those: Sequence[Shortfall]) -> bool:
+    """Whether two passes over the week missed the same targets by the same amounts (one
+    more repeat a week changed nothing that matters)."""
+    def key(s: Shortfall) -> tuple[str, str, tuple[int, ...]]:
+        return s.nutrient, s.bound, s.days
+    a, b = sorted(these, key=key), sorted(those, key=key)
+    return len(a) == len(b) and all(
+        key(x) == key(y) and abs(x.amount - y.amount) <= 1e-6 * max(1.0, abs(x.amount))
+        for x, y in zip(a, b, strict=True))
 
-    def __init__(self, day: int) -> None:
+
+class _RetryWeek(Exception):
+    """A day's miss that planning that day again cannot repair: plan the week again.
+    ``missed`` is the day's total relative miss of its hard bounds."""
+
+    def __init__(self, day: int, missed: float) -> None:
         super().__init__(f"day {day}")
         self.day = day
+        self.missed = missed
+
+    def same(self, other: _RetryWeek | None) -> bool:
+        """Whether ``other`` (the pass before) ended on the same day with the same miss:
+        the looser week changed nothing there."""
+        return other is not None and other.day == self.day and \
+            abs(other.missed - self.missed) <= 1e-6 * max(1.0, self.missed)
 
 
 class _MealsBlocked(InfeasiblePlanError):
@@ -717,7 +751,8 @@ class _Context:
 
 
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit: int,
-               hopeless: Callable[[set[str]], bool], week_retry: bool
+               hopeless: Callable[[set[str]], bool], week_retry: bool,
+               backtracks: list[int] | None = None
                ) -> tuple[list[DayPlan], list[SolverInfo], list[Shortfall], dict[int, int]]:
     """Plan the days in order; return the days, solver reports, any missed targets and
     the days from which the food-repeat limit was raised (day -> limit).
@@ -729,14 +764,18 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
     avoid is not retried. A day that one more repeat does not help, or that misses at
     ``limit``, raises :class:`_RetryWeek` when ``week_retry`` (the days before set the
     miss up: the whole week is planned again with a looser limit); otherwise its miss
-    is kept and reported. Days with nothing to plan (every meal kept) are recorded
-    first, so that the days planned see the whole week around them."""
+    is kept and reported. A day that cannot bring vitamin D or B12 (judged on the week's
+    average) up to its running total sends the day before of its block back to be
+    planned again, that much ahead (``backtracks`` holds how many times that may still
+    happen, shared by every pass over the week): the diagnosis says which days to redo,
+    and the days before them stay. Days with nothing
+    to plan (every meal kept) are recorded first, so that the days planned see the whole
+    week around them."""
     data = context.data
     rng = np.random.default_rng(options.seed)
     history = _History(len(data.ids))
     plans: dict[int, DayPlan] = {}
     infos: list[SolverInfo] = []
-    misses: list[tuple[str, str, int, float, float]] = []
     raised: dict[int, int] = {}
     for day in range(1, options.days + 1):
         if not context.slots(day):
@@ -747,10 +786,17 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                                               for f in rows})
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
                                    data, table, context.catalogue, menu=context.menu)
+    kept = set(plans)  # days with every meal kept: never planned, never forgotten
+    started: dict[int, tuple[Mapping[str, Any], PlanOptions]] = {}  # day -> rng, options
+    day_misses_of: dict[int, list[tuple[str, str, int, float, float]]] = {}
+    backtracks = [MAX_BACKTRACKS] if backtracks is None else backtracks
     current = options
-    for day in range(1, options.days + 1):
-        if day in plans:
+    day = 1
+    while day <= options.days:
+        if day in kept:
+            day += 1
             continue
+        started[day] = (rng.bit_generator.state, current)
         if context.progress is not None:
             context.progress(day, options.days)
         before: float | None = None  # this day's total miss at the lower limit
@@ -780,11 +826,11 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             if before is not None and missed >= before * (1 - 1e-3):
                 # one more repeat did not help: the days before set this miss up
                 if week_retry:
-                    raise _RetryWeek(day)
+                    raise _RetryWeek(day, missed)
                 break
             if current.max_days >= limit:
                 if week_retry:
-                    raise _RetryWeek(day)
+                    raise _RetryWeek(day, missed)
                 break
             before = missed
             current = replace(current, max_days=current.max_days + 1)
@@ -795,7 +841,27 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                 f"({int(np.sum(data.fixed_day == 0))} foods after diet and exclusions); "
                 "allow more foods or raise --max-days", day=day,
                 suggestions=("allow more foods", "raise --max-days"))
-        misses += day_misses
+        behind = [(b.nutrient, slack * b.scale) for b, slack in hard
+                  if b.nutrient in STORED and b.side == "min" and not options.strict_daily]
+        earlier = [d for d in started if history.block_start(day) <= d < day]
+        if behind and earlier and not context.best_effort and backtracks[0] > 0:
+            # A week-averaged nutrient (vitamin D, B12) behind its running total: today
+            # cannot catch up, so the day before plans again to be that much ahead of it
+            # (and, if it cannot, the day before that), rather than the whole week.
+            back = max(earlier)
+            for n, amount in behind:
+                history.ahead[(n, back)] = history.ahead.get((n, back), 0.0) + amount
+            for d in range(back, day):
+                history.forget(d)
+                plans.pop(d, None)
+                day_misses_of.pop(d, None)
+            state, current = started[back]
+            rng.bit_generator.state = state
+            raised = {d: v for d, v in raised.items() if d < back}
+            backtracks[0] -= 1
+            day = back
+            continue
+        day_misses_of[day] = day_misses
         units_by_food = _units_by_food(problem, solution.units, len(data.ids))
         history.record(day, units_by_food, data,
                        {(int(problem.food[i]), int(problem.slot[i]))
@@ -805,6 +871,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         plans[day] = _day_plan(day, problem.food, problem.slot, solution.units, data, table,
                                context.catalogue, _dish_objects(context, served),
                                context.menu)
+        day += 1
+    misses = [m for d in sorted(day_misses_of) for m in day_misses_of[d]]
     day_plans = [plans[d] for d in range(1, options.days + 1)]
     return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options), raised
 
@@ -905,6 +973,12 @@ class _Data:
                      slot_cap=self.slot_cap[index] if len(self.slot_cap) else self.slot_cap)
 
 
+def large_portions(energy_kcal: float) -> float:
+    """How much larger than the catalogue's largest portion a side may be for this energy
+    need (1 up to :data:`LARGE_PORTIONS_FROM_KCAL`, then in proportion)."""
+    return min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
+
+
 def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
              energy_kcal: float) -> _Data:
     ids = list(foods.index)
@@ -912,8 +986,9 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
     step = foods["step"].to_numpy(dtype=float)
     grams = foods["portion_grams"].to_numpy(dtype=float)
     role = foods["role"].to_numpy(dtype=str)
-    scale = min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
-    most = foods["max_servings"].to_numpy(dtype=float) * np.where(role == "main", 1.0, scale)
+    scale = large_portions(energy_kcal)
+    most = most_servings(foods, age).to_numpy(dtype=float) * np.where(role == "main", 1.0,
+                                                                       scale)
     per_unit: dict[str, np.ndarray] = {}
     unknown: dict[str, np.ndarray] = {}
     for n in NUTRIENT_NAMES:
@@ -1078,6 +1153,14 @@ class _History:
         self.n = n
         self.days: dict[int, _DayRecord] = {}
         self.dishes: dict[int, dict[int, str]] = {}  # day -> slot index -> dish id
+        #: (nutrient, day) -> how much of a week-averaged nutrient the running total must
+        #: be ahead of its pace on that day: a later day missed by that much
+        self.ahead: dict[tuple[str, int], float] = {}
+
+    def forget(self, day: int) -> None:
+        """Undo :meth:`record` of ``day`` (it is to be planned again)."""
+        self.days.pop(day, None)
+        self.dishes.pop(day, None)
 
     def dish_days(self, day: int) -> dict[str, int]:
         """Per dish: the most meals of the decided days it is served at in any 7-day
@@ -1483,7 +1566,8 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
             low, high = energy_lo, energy_hi
         elif low is not None and n in STORED and not options.strict_daily:
             # running total through today must reach day x the daily minimum
-            low = max(0.0, (history.decided(day) + 1) * low - history.total(day, n))
+            low = max(0.0, (history.decided(day) + 1) * low + history.ahead.get((n, day), 0.0)
+                      - history.total(day, n))
             if n == "vitamin_b12_ug" and t.min:
                 floor = B12_DAILY_SHARE * t.min
                 bounds.append(Bound(f"{n}_daily_share", per[n], lo=floor, scale=t.min,
@@ -2098,7 +2182,14 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
             measures = food_measures(foods, pd.Series(0.0, index=foods.index))
+            largest = most_servings(foods, age)
             for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
+                role = str(entries.loc[item.food_id, "role"])
+                scale = 1.0 if role == "main" else large_portions(eer)
+                if item.servings > float(largest[item.food_id]) * scale + 1e-6:
+                    problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
+                                    "more than the catalogue's largest portion for the "
+                                    "person")
                 most = rules.side_cap(str(entries.loc[item.food_id, "role"]), meal.slot, age,
                                       eer, {str(k): float(v) for k, v in row.items()})
                 step = float(cast(float, entries.loc[item.food_id, "step"]))
