@@ -496,8 +496,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                          pattern, seafood, len(day_plans))
         notes += (fish,) if fish else ()
     if fish_out:
-        notes += (f"{len(fish_out)} seafood food(s) not among the best or good choices of the "
-                  "FDA/EPA fish advice were left out: "
+        notes += (f"{plural(len(fish_out), 'seafood food')} that the FDA/EPA fish advice "
+                  "(for pregnancy, breastfeeding and children 11 and under) does not rate a "
+                  "best or good choice, or does not rate at all, left out: "
                   f"{', '.join(str(catalogue.entries.loc[f, 'short_name']) for f in fish_out)}.",)
     if left_out:
         notes += (f"{plural(len(left_out), 'food')} whose "
@@ -540,8 +541,11 @@ def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) 
     top = steps[-1][1]
     when = " and ".join(f"{m} from day {d} on" for d, m in steps)
     dish = replace(options, max_days=top)
-    return (f"To meet every target, foods may repeat on up to {top} days of 7, where you "
-            f"asked for {options.max_days}: up to {when} (staples such as milk and bread "
+    asked = (f"the default limit is {options.max_days} (--max-days)"
+             if options.max_days == PlanOptions.max_days
+             else f"you asked for {options.max_days}")
+    return (f"To meet every target, foods may repeat on up to {top} days of 7, where "
+            f"{asked}: up to {when} (staples such as milk and bread "
             "may come every day)"
             + (f"; dishes on up to {dish_max_days(dish)}." if dishes else "."))
 
@@ -1910,9 +1914,11 @@ def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
                "day (KDOQI 2020) and ask your clinician before adding salt; avoid salt "
                "substitutes, which are potassium chloride, unless your clinician says "
                "otherwise." if "ckd" in targets.profile.conditions
-               else f"are unsalted in the data; about 1/4 teaspoon of salt adds "
-                    f"{SALT_QUARTER_TSP_MG} mg (FDA). Heavy sweating raises the need; kidney "
-                    "or heart conditions lower it."),)
+               else "are counted without the salt of cooking or the table, which usually "
+                    f"makes up the difference (about 1/4 teaspoon of salt is "
+                    f"{SALT_QUARTER_TSP_MG} mg, FDA); there is no need to add salt for its own "
+                    "sake. Heavy sweating raises the need; kidney or heart conditions lower "
+                    "it."),)
 
 
 def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
