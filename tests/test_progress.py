@@ -101,6 +101,19 @@ def test_a_week_planned_again_says_so_and_its_days_do_not_repeat_the_first_pass(
     assert stream.getvalue().endswith("re-planning the week (pass 3): foods may now repeat "
                                       "on up to 5 days of 7\n")
     live = io.StringIO()
+    going_back = DayProgress(Progress(live, live=True, clock=Clock()))
+    for day in (1, 2, 3, 2, 3, 4):  # day 3 sent day 2 back to get ahead on vitamin D
+        going_back.day(day, 7)
+    shown = [part.removesuffix("\x1b[K") for part in live.getvalue().split("\r")[1:]]
+    assert [line.split("] ")[1] for line in shown] == [
+        "planning day 1 of 7", "planning day 2 of 7", "planning day 3 of 7",
+        "planning day 2 of 7 again", "planning day 3 of 7 again", "planning day 4 of 7"]
+    going_back.again(4)
+    going_back.day(1, 7)
+    going_back.day(1, 7)  # the last pass plans on to report a miss
+    assert live.getvalue().endswith("re-planning day 1 of 7 (pass 2)\x1b[K\r"
+                                    f"{bar(0, 7)} planning day 1 of 7 again (pass 2)\x1b[K")
+    live = io.StringIO()
     on_screen = DayProgress(Progress(live, live=True, clock=Clock()))
     on_screen.day(3, 7)
     on_screen.again(4)

@@ -105,21 +105,29 @@ class Progress:
 class DayProgress:
     """A plan's days as :class:`Progress` lines: "planning day 3 of 7". When the whole
     week is planned again (:meth:`again`), one line says so, and the new pass's days say
-    which pass they belong to, so that they do not read as the first pass printed twice."""
+    which pass they belong to, so that they do not read as the first pass printed twice.
+    A day planned again within a pass (the planner went back a day to get ahead on
+    vitamin D or B12, or plans on to report a miss) says "again"."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.passes = 1
+        self.seen = 0  # the latest day of this pass
 
     def day(self, day: int, days: int) -> None:
         """Day ``day`` of ``days`` is being planned."""
-        text = (f"planning day {day} of {days}" if self.passes == 1 else
-                f"re-planning day {day} of {days} (pass {self.passes})")
+        which = "" if self.passes == 1 else f" (pass {self.passes})"
+        if day <= self.seen:
+            text = f"planning day {day} of {days} again{which}"
+        else:
+            text = f"{'planning' if self.passes == 1 else 're-planning'} day {day} of {days}{which}"
+        self.seen = max(self.seen, day)
         self.progress.update(day - 1, days, text)
 
     def again(self, max_days: int) -> None:
         """The whole week is planned again, foods now allowed on ``max_days`` days of 7."""
         self.passes += 1
+        self.seen = 0
         self.progress.restart(f"re-planning the week (pass {self.passes}): foods may now "
                               f"repeat on up to {max_days} days of 7")
 
