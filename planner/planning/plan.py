@@ -848,7 +848,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         behind = [(b.nutrient, slack * b.scale) for b, slack in hard
                   if b.nutrient in STORED and b.side == "min" and not options.strict_daily]
         earlier = [d for d in started if history.block_start(day) <= d < day]
-        if behind and earlier and not context.best_effort and backtracks[0] > 0:
+        if behind and earlier and not context.best_effort and backtracks[0] > 0 and \
+                not hopeless({n for n, _ in behind}):  # no day reaches it: going back is vain
             # A week-averaged nutrient (vitamin D, B12) behind its running total: today
             # cannot catch up, so the day before plans again to be that much ahead of it
             # (and, if it cannot, the day before that), rather than the whole week.
