@@ -64,19 +64,6 @@ def test_a_meal_is_the_dish_only_with_every_required_part_and_nothing_else() -> 
         ["fried egg is not part of oatmeal"]  # cereal with eggs is not a dish
 
 
-def test_a_component_may_come_to_at_least_some_servings() -> None:
-    """A sandwich has two slices of bread (dishes.csv: ``bread:bread at least 2``)."""
-    big = Dish("oatmeal", OATMEAL.slots, OATMEAL.name,
-               (Component("cereal", ("hot_cereal",), 1, 1, 1.5), *OATMEAL.components[1:]), "")
-    rows = TINY.loc[["1", "2", "3"]]
-    assert big.problems(rows) == []  # amounts unknown: only the parts are judged
-    assert big.problems(rows, [1.5, 1, 1]) == []
-    assert big.problems(rows, [1.0, 1, 1]) == ["oatmeal has less than 1.5 servings of its cereal"]
-    dishes = load_dishes()
-    sandwich = dishes.by_id("sandwich")
-    assert sandwich is not None and sandwich.components[0].least == 2
-
-
 def test_the_name_leaves_out_an_empty_optional_part() -> None:
     assert OATMEAL.title(TINY.loc[["1", "2", "3"]]) == "Oatmeal with 1% milk and banana"
     assert OATMEAL.title(TINY.loc[["1", "2", "3", "4"]]) == \
@@ -182,9 +169,7 @@ def test_every_meal_is_a_dish_with_its_required_parts(week: WeekPlan,
             rows = catalogue.entries.loc[[i.food_id for i in meal.items]]
             dish = dishes.by_id(meal.dish_id)
             assert dish is not None and meal.slot in dish.slots, (day.day, meal.slot)
-            servings = [i.servings for i in meal.items]
-            assert dish.problems(rows, servings) == [], (day.day, meal.slot,
-                                                         [i.text for i in meal.items])
+            assert dish.problems(rows) == [], (day.day, meal.slot, [i.text for i in meal.items])
             assert meal.dish == dish.title(rows)
             assert dish_of(rows, [dish]) is dish
 

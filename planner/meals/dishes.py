@@ -9,8 +9,6 @@ output prints and its components. A component is ``label:selectors[:min-max]``:
                food id after ``#`` (``leafy_green#11457``, raw spinach)
 ``min-max``    how many foods of the component the dish holds (default ``1-1``;
                ``0-1`` is optional)
-``at least N`` the servings its foods come to together when it has any (``bread:bread
-               at least 2``: a sandwich has two slices of bread; default: one step)
 
 A meal is exactly one dish: every food in it fits one of the dish's components, every
 required component has a food, and no component has more than its maximum. The name is
@@ -41,8 +39,7 @@ from planner.food.catalogue import SLOTS
 
 DISHES_FILE: Final = "dishes.csv"
 CHOICES_FILE: Final = "food_choices.csv"
-_COMPONENT = re.compile(r"^\s*([a-z_]+)\s*:\s*([^:]+?)\s*(?::\s*(\d+)\s*-\s*(\d+))?"
-                        r"(?:\s+at least\s+(\d+(?:\.\d+)?))?\s*$")
+_COMPONENT = re.compile(r"^\s*([a-z_]+)\s*:\s*([^:]+?)\s*(?::\s*(\d+)\s*-\s*(\d+))?\s*$")
 
 
 class DishError(ValueError):
@@ -57,7 +54,6 @@ class Component:
     selectors: tuple[str, ...]
     min: int = 1
     max: int = 1
-    least: float = 0.0  # servings of its foods together, when it has any
 
     def matches(self, entries: pd.DataFrame) -> np.ndarray:
         """Per row of ``entries`` (catalogue rows), whether the food fits this component."""
@@ -100,12 +96,10 @@ class Dish:
         return all(c.min == 0 or int(np.sum(m & in_slot)) >= c.min
                    for c, m in zip(self.components, self.fits(entries), strict=True))
 
-    def problems(self, entries: pd.DataFrame,
-                 servings: Sequence[float] | None = None) -> list[str]:
-        """What keeps the foods ``entries`` (one row per food of a meal; ``servings`` of
-        each, when known) from being this dish: a food that fits no component, a required
-        component left empty, one with too many foods or, with ``servings``, too little.
-        Empty when the meal is the dish."""
+    def problems(self, entries: pd.DataFrame) -> list[str]:
+        """What keeps the foods ``entries`` (one row per food of a meal) from being this
+        dish: a food that fits no component, a required component left empty, one with
+        too many foods. Empty when the meal is the dish."""
         fits = self.fits(entries)
         out = []
         anywhere = np.any(fits, axis=0) if fits else np.zeros(len(entries), dtype=bool)
@@ -117,9 +111,6 @@ class Dish:
                 out.append(f"{self.id} lacks its {c.label}")
             if n > c.max:
                 out.append(f"{self.id} has {n} foods for its {c.label} (at most {c.max})")
-            if servings is not None and n and c.least and \
-                    sum(servings[int(i)] for i in np.flatnonzero(m)) < c.least - 1e-6:
-                out.append(f"{self.id} has less than {c.least:g} servings of its {c.label}")
         return out
 
     def title(self, entries: pd.DataFrame) -> str:
@@ -242,8 +233,7 @@ def load_dishes(directory: Path | None = None) -> Dishes:
                                 f"{text!r}")
             lo, hi = (int(m.group(3)), int(m.group(4))) if m.group(3) else (1, 1)
             components.append(Component(m.group(1), tuple(s.strip() for s in
-                                                          m.group(2).split("|")), lo, hi,
-                                        float(m.group(5) or 0.0)))
+                                                          m.group(2).split("|")), lo, hi))
         labels = {c.label for c in components}
         unknown = set(re.findall(r"\{(\w+)\}", row["name"])) - labels
         if unknown or len(labels) != len(components):

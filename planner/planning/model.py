@@ -146,9 +146,6 @@ class DishOption:
     members: np.ndarray
     parts: Sequence[tuple[np.ndarray, int, int]]
     cost: float = 0.0
-    #: (candidates, servings per unit of each, servings): when the dish is chosen, those
-    #: candidates come to at least that many servings (a sandwich's two slices of bread)
-    least: Sequence[tuple[np.ndarray, np.ndarray, float]] = ()
 
 
 @dataclass(frozen=True)
@@ -249,7 +246,7 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
             for i in members:
                 lp += _expr([*used[int(i)], (mark, -1.0)]) <= 0, f"x_{name}_{g}_{int(i)}"
         lp += _expr(marks) <= 1, f"exclusive_{name}"
-    chosen = _add_dishes(lp, problem.dishes, used, problem.slot, objective, levels)
+    chosen = _add_dishes(lp, problem.dishes, used, problem.slot, objective)
     if problem.energy_target:
         over = lp.add_variable("energy_over", 0)
         under = lp.add_variable("energy_under", 0)
@@ -331,12 +328,11 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
 
 def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
                 used: Sequence[Sequence[tuple[Any, float]]], slot: np.ndarray,
-                objective: list[tuple[Any, float]],
-                levels: Sequence[Sequence[tuple[Any, float]]] = ()) -> list[Any]:
+                objective: list[tuple[Any, float]]) -> list[Any]:
     """Each meal with dish options is exactly one of them: one binary per dish, a
     candidate used only if a chosen dish has it (never, in a meal with dishes, if none
-    does), each part of the chosen dish within its counts and at its least servings.
-    Return the dish binaries, in the order of ``dishes``."""
+    does), each part of the chosen dish within its counts. Return the dish binaries, in
+    the order of ``dishes``."""
     chosen = [lp.add_variable(f"dish{k}", 0, 1, cat="Binary") for k in range(len(dishes))]
     by_slot: dict[int, list[int]] = {}
     offers: dict[int, list[int]] = {}
@@ -354,10 +350,6 @@ def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
             if hi < len(members):
                 lp += _expr([*terms, (chosen[k], float(len(members) - hi))]) \
                     <= len(members), f"dish{k}_part{p}_hi"
-        for p, (members, per_unit, servings) in enumerate(dish.least):
-            amount = [(z, units * float(w)) for i, w in zip(members, per_unit, strict=True)
-                      for z, units in levels[int(i)]]
-            lp += _expr([*amount, (chosen[k], -float(servings))]) >= 0, f"dish{k}_least{p}"
     for s, ks in by_slot.items():
         lp += _expr((chosen[k], 1.0) for k in ks) == 1, f"one_dish_slot{s}"
     by_name: dict[str, list[int]] = {}

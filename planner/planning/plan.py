@@ -1425,7 +1425,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
             item_cost = item_cost + W_AVOID * np.array(
                 [s == avoid_slot and data.ids[f] in ids for f, s in zip(food, slot,
                                                                          strict=True)])
-    dish_options = [] if menu is None else menu.options(food, slot, rng, data.step)
+    dish_options = [] if menu is None else menu.options(food, slot, rng)
     problem = DayProblem(
         food=food, slot=slot,
         levels=[data.levels_at(int(f), int(s)) for f, s in zip(food, slot, strict=True)],
@@ -1456,10 +1456,8 @@ class _DayMenu:
     fits: Mapping[int, np.ndarray]  # slot index -> bool per row
     cost: Mapping[str, float]  # dish id -> cost of serving it today
 
-    def options(self, food: np.ndarray, slot: np.ndarray, rng: np.random.Generator,
-                step: np.ndarray | None = None) -> list[DishOption]:
-        """The dish options of the candidates ``food`` at ``slot``; ``step`` (servings per
-        unit of each food) sizes the components that come to at least some servings."""
+    def options(self, food: np.ndarray, slot: np.ndarray, rng: np.random.Generator
+                ) -> list[DishOption]:
         out = []
         for s, dishes in self.dishes.items():
             in_slot = slot == s
@@ -1470,12 +1468,8 @@ class _DayMenu:
                            for m, c in zip(parts, dish.components, strict=True)]
                 if any(len(m) < lo for m, lo, _ in members):
                     continue  # the variety rules left no food for a required part
-                least = [(m, step[food[m]], c.least) for (m, _, _), c
-                         in zip(members, dish.components, strict=True)
-                         if c.least and len(m)] if step is not None else []
                 out.append(DishOption(dish.id, s, np.flatnonzero(fits), members,
-                                      self.cost[dish.id] + float(rng.uniform(0.0, W_JITTER)),
-                                      least))
+                                      self.cost[dish.id] + float(rng.uniform(0.0, W_JITTER))))
         return out
 
 
@@ -2190,8 +2184,8 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
             dish = dishes.by_id(meal.dish_id)
             if dish is None or meal.slot not in dish.slots:
                 problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
-            elif wrong := dish.problems(foods, [i.servings for i in meal.items]):
-                problems.append(f"{where}: {'; '.join(wrong)}")
+            elif dish.problems(foods):
+                problems.append(f"{where}: {'; '.join(dish.problems(foods))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
             measures = food_measures(foods, pd.Series(0.0, index=foods.index))
