@@ -24,7 +24,14 @@ from planner.food.data import FoodTable
 from planner.meals.rules import fish_group, fish_serving_oz, load_rules
 from planner.person.profile import make_profile
 from planner.person.targets import Targets, compute_targets
-from planner.planning.plan import DayPlan, PlanOptions, WeekPlan, plan_week, verify_week
+from planner.planning.plan import (
+    DayPlan,
+    PlanOptions,
+    WeekPlan,
+    _iron_note,
+    plan_week,
+    verify_week,
+)
 from planner.planning.summary import group_rows
 
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
@@ -385,6 +392,16 @@ def test_a_vegan_plan_says_where_b12_and_iodine_come_from(
     assert len(iodine) == 1 and "iodized salt" in iodine[0] and "NIH ODS Iodine" in iodine[0]
     assert not any(n.startswith(("Vitamin B12 on a vegan", "Iodine is not counted"))
                    for n in default_week.notes)  # an omnivore gets B12 and iodine from food
+    # iron: 1.8 times the RDA of 18 mg, and what the plan gives, recomputed from the grams
+    iron = [n for n in week.notes if n.startswith("Iron on a vegan diet")]
+    given = sum(d["iron_mg"] for d in recompute(week, bundled)) / len(week.days)
+    assert len(iron) == 1 and "about 32 mg a day" in iron[0] and "RDA (18 mg)" in iron[0]
+    assert f"gives {given:,.0f} mg a day" in iron[0] and "NIH ODS Iron" in iron[0]
+    assert not any(n.startswith("Iron on") for n in default_week.notes)
+    # in pregnancy 1.8 x 27 mg passes the upper limit of 45 mg: no amount is advised
+    pregnant = compute_targets(make_profile("female", 30, life_stage="pregnancy"))
+    high = _iron_note(week.days, week.options, pregnant)
+    assert "upper limit (45 mg)" in high and "clinician" in high and "49" not in high
 
 
 def test_shopping_list_sums_the_week(default_week: WeekPlan, catalogue: Catalogue) -> None:
