@@ -1,11 +1,22 @@
-"""Words a person writes: counted nouns ("1 day", "3 days"), never "day(s)".
+"""Words a person writes: counted nouns ("1 day", "3 days"), never "day(s)"; lists with
+one "and" ("kale, carrots and corn").
 
 Every module may import this one (it imports nothing from planner).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 day', '0 days', '3 entries' (with ``many="entries"``): the count and its noun."""
     return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def and_list(words: Iterable[str]) -> str:
+    """'kale', 'kale and corn', 'kale, carrots and corn': the words in order, each once."""
+    unique = list(dict.fromkeys(words))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return ", ".join(unique[:-1]) + " and " + unique[-1]

@@ -70,6 +70,38 @@ def test_the_name_leaves_out_an_empty_optional_part() -> None:
         "Oatmeal with 1% milk and banana, topped with walnuts"
 
 
+TACO_FOODS = foods(
+    ("1", "corn tortillas", "grain", "corn tortillas", "grains", ("dinner",)),
+    ("2", "cooked pinto beans", "main", "beans", "legumes", ("dinner",)),
+    ("3", "canned black beans", "main", "beans", "legumes", ("dinner",)),
+    ("4", "raw tomatoes", "vegetable", "tomatoes", "vegetables", ("dinner",)),
+    ("5", "avocado", "vegetable", "avocados", "vegetables", ("dinner",)),
+    ("6", "cheddar cheese (fortified)", "cheese", "cheddar", "dairy", ("dinner",)),
+    ("7", "canned pink salmon with bones", "main", "canned salmon", "fish", ("dinner",)),
+    ("8", "pear", "fruit", "pears", "fruits", ("dinner",)),
+)
+TACOS = Dish("tacos", frozenset({"dinner"}), "{filling} tacos with {veg}[ and {cheese}]",
+             (Component("tortilla", ("grain",)), Component("filling", ("main",), 1, 2),
+              Component("veg", ("vegetable",), 1, 2), Component("cheese", ("cheese",), 0, 1)),
+             "")
+SANDWICH = Dish("sandwich", frozenset({"dinner"}),
+                "{filling} sandwich with {veg}[, {side} on the side]",
+                (Component("filling", ("main",)), Component("veg", ("vegetable",), 1, 2),
+                 Component("side", ("fruit",), 0, 1)), "")
+
+
+def test_the_name_reads_as_a_cook_says_it() -> None:
+    # the filling before the dish's noun in the singular; the parts after it one list
+    assert TACOS.title(TACO_FOODS.loc[["1", "2", "4"]]) == "Pinto bean tacos with tomatoes"
+    assert TACOS.title(TACO_FOODS.loc[["1", "2", "3", "4", "5", "6"]]) == \
+        "Pinto bean and canned black bean tacos with tomatoes, avocado and cheddar cheese"
+    # what the item lines say of a food's form or fortification stays out of the name
+    assert SANDWICH.title(TACO_FOODS.loc[["7", "4", "8"]]) == \
+        "Canned pink salmon sandwich with tomatoes, pear on the side"
+    assert SANDWICH.title(TACO_FOODS.loc[["7", "4", "5"]]) == \
+        "Canned pink salmon sandwich with tomatoes and avocado"
+
+
 def test_a_dish_is_available_only_when_its_required_parts_suit_the_meal() -> None:
     assert OATMEAL.available(TINY, "breakfast")
     assert not OATMEAL.available(TINY, "snack")  # not a snack dish

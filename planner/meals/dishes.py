@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from planner.food.catalogue import SLOTS
+from planner.words import and_list
 
 DISHES_FILE: Final = "dishes.csv"
 CHOICES_FILE: Final = "food_choices.csv"
@@ -119,23 +120,57 @@ class Dish:
         fits = self.fits(entries)
         names = [dish_word(str(n)) for n in entries["short_name"]]
         taken: set[int] = set()
-        filled: dict[str, str] = {}
+        filled: dict[str, list[str]] = {}
         for c, m in zip(self.components, fits, strict=True):
             rows = [int(i) for i in np.flatnonzero(m) if int(i) not in taken]
             taken.update(rows)
             if rows:
-                filled[c.label] = _and([names[i] for i in rows])
+                filled[c.label] = [names[i] for i in rows]
 
         def part(text: str) -> str:
             labels = re.findall(r"\{(\w+)\}", text)
             if any(label not in filled for label in labels):
                 return ""
-            return re.sub(r"\{(\w+)\}", lambda mm: filled[mm.group(1)], text)
+            return re.sub(r"\{(\w+)\}", lambda mm: f"\x01{mm.group(1)}\x02", text)
 
         text = re.sub(r"\[([^\]]*)\]", lambda mm: part(mm.group(1)), self.name)
         text = part(text) or re.sub(r"\{\w+\}", "", text)
+
+        def series(mm: re.Match[str]) -> str:
+            # components side by side ("{veg}[ and {cheese}]") read as one list (one
+            # "on the side" stands apart), and a component before the dish's noun as its
+            # modifier ("pinto bean tacos")
+            words = [w for label in re.findall(r"\x01(\w+)\x02", mm.group(0))
+                     for w in filled[label]]
+            if mm.group(1):
+                words = [_singular(w) for w in words]
+            return and_list(words) + (mm.group(1) or "")
+
+        marks = r"\x01\w+\x02(?:(?:, | and )\x01\w+\x02(?! on the side))*"
+        text = re.sub(marks + rf"( (?:{'|'.join(DISH_NOUNS)})\b)?", series, text)
         text = re.sub(r"\s+", " ", text).strip(" ,")
         return text[:1].upper() + text[1:]
+
+
+#: The nouns a dish's name ends its first part with, after a component that says what is
+#: in it ("{filling} tacos"): the component reads in the singular ("black bean tacos").
+DISH_NOUNS: Final = ("tacos", "soup", "curry", "sandwich", "stir-fry", "salad", "bowl")
+
+
+def _singular(word: str) -> str:
+    """A food's name as a modifier: its last word in the singular ("pinto beans" ->
+    "pinto bean", "split peas" -> "split pea"); names that are not plurals are kept
+    ("romaine lettuce", "hummus", "Swiss chard", "greens" kept as "greens")."""
+    head, _, last = word.rpartition(" ")
+    if last in ("greens", "oats", "grits"):
+        return word
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith(("oes", "shes", "ches")):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        last = last[:-1]
+    return f"{head} {last}".strip()
 
 
 def _ids(entries: pd.DataFrame) -> np.ndarray:
@@ -156,17 +191,16 @@ def _words(value: object) -> tuple[str, ...]:
 
 def dish_word(short_name: str) -> str:
     """A catalogue short name as it reads in a dish's name: no parentheses, no "cooked"
-    or "raw" ("cooked brown rice" -> "brown rice", "Cheerios (fortified)" -> "Cheerios";
-    the foods under the name still say "1 cup chopped raw carrots")."""
+    or "raw", no "fortified", "UV-exposed" or "with bones" ("cooked brown rice" -> "brown
+    rice", "Cheerios (fortified)" -> "Cheerios", "canned pink salmon with bones" ->
+    "canned pink salmon"; the foods under the name still say them)."""
     text = re.sub(r"\s*\([^)]*\)", "", short_name)
+    text = re.sub(r"\b(fortified|UV-exposed) ", "", text)
+    text = re.sub(r" (in oil )?with bones\b", lambda mm: " in oil" if mm.group(1) else "",
+                  text)
     text = re.sub(r"^(cooked|roasted|roast|raw) ", "", text)
     text = re.sub(r" patty\b", "", text)
     return re.sub(r",.*$", "", text).strip()
-
-
-def _and(words: Sequence[str]) -> str:
-    words = list(dict.fromkeys(words))
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, displ
 from planner.limits import strip_bidi
 from planner.person.advice import DOCTOR, Advice
 from planner.person.health import active_rules, missing_limits, safety_error
+from planner.person.profile import PA_CATEGORIES
 from planner.person.targets import EER_SOURCE, Targets
 from planner.words import plural
 
@@ -365,7 +366,9 @@ def _quality_line(week: WeekPlan) -> str:
         return ""
     short = [f"{c.name.lower()} {c.points:.1f}/{c.max_points:g}" for c in q.components
              if c.points < c.max_points - 0.05]
-    return (f"Diet quality: Healthy Eating Index (HEI-2020) {q.total:.0f} of 100"
+    # the total keeps its decimal when points were lost ("100 of 100; points lost" is false)
+    total = f"{q.total:.1f}" if short else f"{q.total:.0f}"
+    return (f"Diet quality: Healthy Eating Index (HEI-2020) {total} of 100"
             + (f"; points lost on {', '.join(short)}" if short else "; every component full")
             + ". The US average is about 58 (USDA).")
 
@@ -457,7 +460,8 @@ def _target_line(week: WeekPlan) -> str:
                         f"({mine_t.replaced_text(unit_label(n))})")
     energy = week.applied["energy_kcal"]
     eer = week.targets["energy_kcal"].value
-    basis = "" if week.targets["energy_kcal"].overridden else ", NASEM 2023 EER"
+    basis = "" if week.targets["energy_kcal"].overridden else \
+        f", {PA_CATEGORIES[week.targets.profile.activity]}, NASEM 2023 EER"
     bits.append(f"energy {energy.min:,.0f}-{energy.max:,.0f} kcal"
                 + (f" (need {eer:,.0f}{basis})" if eer else ""))
     return "Daily targets (100 %): " + ", ".join(bits)
