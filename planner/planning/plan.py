@@ -83,7 +83,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
@@ -1324,8 +1323,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     kinds = _kind_codes(data)
     limit = np.where(data.staple, options.staple_max_days, options.max_days)
     kind_days = history.count_recent(day, kinds)
-    allowed = (kind_days < limit) & \
-        ~(data.main & history.neighbours(day, _kind_codes(data, main=True)))
+    allowed = (kind_days < limit) & ~(data.main & history.neighbours(day, kinds))
     bought = history.kinds_bought(day)
     bought.update({str(data.kind[f]): str(data.buy[f]) for f in fixed if data.buy[f]})
     other_variety = np.array([k in bought and bought[k] != b
@@ -1448,16 +1446,12 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     return problem, info
 
 
-def _kind_codes(data: _Data, main: bool = False) -> np.ndarray:
-    """A code per row: rows of one kind share it; a row without a kind has its own. With
-    ``main``, a kind's canned or ground form shares its code ("canned salmon" is salmon,
-    "ground beef" beef): the same main for the rule of no main on days running."""
+def _kind_codes(data: _Data) -> np.ndarray:
+    """A code per row: rows of one kind share it; a row without a kind has its own."""
     codes: dict[str, int] = {}
     out = np.empty(len(data.ids), dtype=int)
     for r, kind in enumerate(data.kind):
         key = str(kind) or f"row:{r}"
-        if main:
-            key = re.sub(r"^(canned|ground) ", "", key)
         out[r] = codes.setdefault(key, len(codes))
     return out
 
