@@ -374,7 +374,7 @@ DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     rich_help_panel=_PLAN)]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
-    "--exclude", metavar="FOOD", help="Leave out a food, a category (fortified) or an "
+    "--exclude", metavar="FOOD", help="Leave out a food, a category or tag (fortified, uv_exposed) or an "
     "allergen (dairy, egg, fish, peanuts...); repeatable.",
     rich_help_panel=_PLAN)]
 IncludeOpt = Annotated[list[str] | None, typer.Option(

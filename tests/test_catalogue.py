@@ -82,6 +82,17 @@ def test_fortified_products_carry_the_tag(catalogue: Catalogue, bundled: FoodTab
             catalogue.entries.loc[food_id, "category"] == "fortified", food_id
 
 
+def test_uv_exposed_mushrooms_carry_the_tag(catalogue: Catalogue, bundled: FoodTable) -> None:
+    """Their vitamin D is made by UV light and varies by brand: the label note and
+    ``--exclude uv_exposed`` find them by the tag."""
+    descriptions = bundled.foods.loc[catalogue.entries.index, "description"].str.lower()
+    exposed = catalogue.entries.index[descriptions.str.contains("ultraviolet")]
+    assert len(exposed) >= 1
+    tagged = catalogue.entries.index[catalogue.entries["tags"].map(lambda t: "uv_exposed" in t)]
+    assert set(tagged) == set(exposed)
+    assert not set(exposed) & set(select(catalogue, "omnivore", ["uv_exposed"]).index)
+
+
 def test_diets_and_allergens_are_consistent(catalogue: Catalogue, bundled: FoodTable) -> None:
     e = catalogue.entries
     animal = {"fish": "fish", "shellfish": "shellfish", "dairy": "dairy", "eggs": "egg"}

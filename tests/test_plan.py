@@ -404,6 +404,30 @@ def test_a_vegan_plan_says_where_b12_and_iodine_come_from(
     assert "upper limit (45 mg)" in high and "clinician" in high and "49" not in high
 
 
+@pytest.mark.parametrize(("nutrient", "column", "marks", "words"), [
+    ("vitamin_d_ug", "tags", {"fortified", "uv_exposed"}, "vitamin D"),
+    ("vitamin_b12_ug", "category", {"fortified"}, "vitamin B12")])
+def test_a_plan_whose_d_or_b12_is_mostly_added_says_to_check_the_label(
+        default_week: WeekPlan, bundled: FoodTable, catalogue: Catalogue, nutrient: str,
+        column: str, marks: set[str], words: str) -> None:
+    entries = catalogue.entries
+    total = added = 0.0
+    for day in default_week.days:
+        for item in day.items:
+            value = bundled.foods.loc[item.food_id, nutrient]
+            amount = 0.0 if value != value else item.grams / 100 * value
+            total += amount
+            found = entries.loc[item.food_id, column]
+            if marks & set(found if isinstance(found, tuple) else (found,)):
+                added += amount
+    said = [n for n in default_week.notes if f"of this plan's {words} comes from" in n]
+    if added >= 0.5 * total:
+        assert len(said) == 1 and said[0].startswith(f"{100 * added / total:.0f} % ")
+        assert f"NIH ODS {words[:1].upper()}{words[1:]} fact sheet" in said[0]
+    else:
+        assert not said
+
+
 def test_shopping_list_sums_the_week(default_week: WeekPlan, catalogue: Catalogue) -> None:
     assert_shopping(default_week, catalogue)
     eggs = [line for line in default_week.shopping_list if line.buy == "large eggs"]

@@ -13,7 +13,8 @@ every column and its sources):
 ``kind``                 what a shopper buys it as ("cow's milk", "eggs", "salmon"); a week
                          uses one variety (``buy``) of each kind
 ``tags``                 ``fortified`` (nutrients added), ``staple`` (fine every day and at
-                         two meals), ``fatty_fish``
+                         two meals), ``fatty_fish``, ``uv_exposed`` (mushrooms grown under
+                         UV light: vitamin D that varies by brand)
 ``meal_slots``           the meals it suits: breakfast, lunch, dinner, snack
 ``portion_description``  a household measure from the portions table ("1 cup", "3 oz")
 ``portion_grams``        its weight in grams (from the same table)
@@ -76,7 +77,7 @@ ALLERGENS: Final[tuple[str, ...]] = (
     "dairy", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "soy", "gluten", "sesame")
 DIETS: Final[tuple[str, ...]] = ("omnivore", "pescatarian", "vegetarian", "vegan")
 SLOTS: Final[tuple[str, ...]] = ("breakfast", "lunch", "dinner", "snack")
-TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "fatty_fish")
+TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "fatty_fish", "uv_exposed")
 COLUMNS: Final[tuple[str, ...]] = (
     "food_id", "short_name", "category", "role", "kind", "tags", "meal_slots",
     "portion_description", "portion_grams", "say_one", "say_many", "max_servings", "step",

@@ -83,6 +83,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
@@ -144,7 +145,7 @@ from planner.planning.model import (
     solve_day,
     solve_diet,
 )
-from planner.words import plural
+from planner.words import and_list, plural
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
 STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")
@@ -1836,8 +1837,8 @@ CHILD_NOTE: Final = (
 VEGAN_B12_NOTE: Final = (
     "Vitamin B12 on a vegan diet: no plant food has it naturally, so this plan's B12 comes "
     "from fortified foods (plant milks, cereals); NIH ODS advises people who eat no animal "
-    "foods to have B12-fortified foods or a B12 supplement, and a clinician can check your "
-    "B12 level (NIH ODS Vitamin B12 fact sheet).")
+    "foods to have B12-fortified foods or a B12 supplement; amounts vary by brand, so check "
+    "the labels, and a clinician can check your B12 level (NIH ODS Vitamin B12 fact sheet).")
 #: planner does not count iodine (USDA's tables do not report it for most foods).
 VEGAN_IODINE_NOTE: Final = (
     "Iodine is not counted here (USDA reports it for few foods). NIH ODS notes that people "
@@ -1860,6 +1861,51 @@ VEGETARIAN_IRON_HIGH_NOTE: Final = (
     "({ul:g} mg), so how much more than the RDA ({rda:g} mg) you need is for your "
     "clinician to say. This plan gives {mean:,.0f} mg a day on average (IOM 2001 DRI; NIH "
     "ODS Iron fact sheet).")
+
+#: A plan whose vitamin D or B12 comes this much or more from added sources says so.
+LABEL_SHARE: Final = 0.5
+#: What counts as an added source, per nutrient: vitamin D added to a food (milk, plant
+#: milks, cereals, juice: the catalogue's ``fortified`` tag) or made in mushrooms by UV
+#: light (``uv_exposed``); B12 added to a food (the ``fortified`` category: plant milks,
+#: cereals, meat substitutes; cow's milk has B12 of its own).
+LABEL_SOURCES: Final = {"vitamin_d_ug": ("tags", ("fortified", "uv_exposed")),
+                        "vitamin_b12_ug": ("category", ("fortified",))}
+LABEL_NOTE: Final = (
+    "{share:.0f} % of this plan's {nutrient} comes from {how}: {foods}. Amounts vary by "
+    "brand and product, so check the labels (NIH ODS {sheet} fact sheet).")
+
+
+def _label_notes(catalogue: Catalogue, days: Sequence[DayPlan], diet: str
+                 ) -> tuple[str, ...]:
+    """Where most of the plan's vitamin D or B12 comes from fortified foods or UV-exposed
+    mushrooms, whose amounts differ by brand: a note naming them (B12 on a vegan diet has
+    VEGAN_B12_NOTE instead)."""
+    entries = catalogue.entries
+    notes = []
+    for nutrient, (column, marks) in LABEL_SOURCES.items():
+        if nutrient == "vitamin_b12_ug" and diet == "vegan":
+            continue
+        total = 0.0
+        added: dict[str, float] = {}
+        for item in (i for d in days for i in d.items):
+            amount = item.nutrients.get(nutrient) or 0.0
+            total += amount
+            if item.food_id in entries.index and amount > 0:
+                value = entries.at[item.food_id, column]
+                words = value if isinstance(value, tuple | frozenset | list) else (value,)
+                if any(m in words for m in marks):
+                    name = re.sub(r",.*$", "", item.name)  # "fortified soy milk, original"
+                    added[name] = added.get(name, 0.0) + amount
+        if total <= 0 or sum(added.values()) < LABEL_SHARE * total:
+            continue
+        foods = and_list(sorted(added, key=lambda n: -added[n]))
+        how = ("foods with vitamin D added or mushrooms grown under UV light"
+               if nutrient == "vitamin_d_ug" else "foods with B12 added")
+        notes.append(LABEL_NOTE.format(
+            share=100 * sum(added.values()) / total, how=how, foods=foods,
+            nutrient=display_name(nutrient)[:1].lower() + display_name(nutrient)[1:],
+            sheet=display_name(nutrient)))
+    return tuple(notes)
 
 
 def _iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -> str:
@@ -1891,6 +1937,8 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
     iron = _iron_note(days, options, targets)
     if iron:
         notes.append(iron)
+    if pattern is not None:  # catalogue plans: the whole table has no tags
+        notes.extend(_label_notes(catalogue, days, options.diet))
     profile = targets.profile
     potassium = applied.get("potassium_mg")
     if (not profile.conditions and not profile.medicines and potassium is not None
