@@ -374,8 +374,8 @@ DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     rich_help_panel=_PLAN)]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
-    "--exclude", metavar="FOOD", help="Leave out a food, a category or tag (fortified, uv_exposed) or an "
-    "allergen (dairy, egg, fish, peanuts...); repeatable.",
+    "--exclude", metavar="FOOD", help="Leave out a food, a category or tag (fortified, "
+    "uv_exposed) or an allergen (dairy, egg, fish, peanuts...); repeatable.",
     rich_help_panel=_PLAN)]
 IncludeOpt = Annotated[list[str] | None, typer.Option(
     "--include", metavar="FOOD", help="A food to eat every day (repeatable).",

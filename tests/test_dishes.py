@@ -14,7 +14,7 @@ import pytest
 
 from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable, bundled_dir
-from planner.meals.dishes import Component, Dish, dish_of, load_dishes
+from planner.meals.dishes import Component, Dish, dish_of, dish_word, load_dishes
 from planner.meals.rules import food_measures, load_rules
 from planner.person.health import RULES
 from planner.person.profile import make_profile
@@ -97,9 +97,14 @@ def test_the_name_reads_as_a_cook_says_it() -> None:
         "Pinto bean and canned black bean tacos with tomatoes, avocado and cheddar cheese"
     # what the item lines say of a food's form or fortification stays out of the name
     assert SANDWICH.title(TACO_FOODS.loc[["7", "4", "8"]]) == \
-        "Canned pink salmon sandwich with tomatoes, pear on the side"
+        "Canned salmon sandwich with tomatoes, pear on the side"
     assert SANDWICH.title(TACO_FOODS.loc[["7", "4", "5"]]) == \
-        "Canned pink salmon sandwich with tomatoes and avocado"
+        "Canned salmon sandwich with tomatoes and avocado"
+    # the label's words a cook leaves out; the vegetarian fillet keeps its noun
+    assert [dish_word(n) for n in ("lean ground beef patty (93%)", "tilapia fillet, cooked",
+                                   "Atlantic salmon, farmed, cooked", "firm tofu, calcium-set",
+                                   "vegetarian fillet", "fortified soy milk, original")] == \
+        ["ground beef", "tilapia", "salmon", "tofu", "vegetarian fillet", "soy milk"]
 
 
 def test_a_dish_is_available_only_when_its_required_parts_suit_the_meal() -> None:

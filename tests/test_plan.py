@@ -29,6 +29,8 @@ from planner.planning.plan import (
     PlanOptions,
     WeekPlan,
     _iron_note,
+    _older_b12_note,
+    _which_days,
     plan_week,
     verify_week,
 )
@@ -426,6 +428,32 @@ def test_a_plan_whose_d_or_b12_is_mostly_added_says_to_check_the_label(
         assert f"NIH ODS {words[:1].upper()}{words[1:]} fact sheet" in said[0]
     else:
         assert not said
+
+
+def test_after_50_the_plan_says_where_its_b12_comes_from(
+        default_week: WeekPlan, bundled: FoodTable, catalogue: Catalogue) -> None:
+    """IOM 1998: over 50, most B12 from fortified foods or a supplement. The share is
+    recomputed from the table: B12 of the chosen grams of 'fortified'-category foods."""
+    total = added = 0.0
+    for day in default_week.days:
+        for item in day.items:
+            value = bundled.foods.loc[item.food_id, "vitamin_b12_ug"]
+            amount = 0.0 if value != value else item.grams / 100 * value
+            total += amount
+            if catalogue.entries.loc[item.food_id, "category"] == "fortified":
+                added += amount
+    older = compute_targets(make_profile("male", 78))
+    note = _older_b12_note(catalogue, default_week.days, older)
+    assert note.startswith("Vitamin B12 after 50") and "IOM 1998 DRI" in note
+    assert f"In this plan {100 * added / total:.0f} % of it comes from fortified foods" in note
+    assert _older_b12_note(catalogue, default_week.days, default_week.targets) == ""
+    assert not any(n.startswith("Vitamin B12 after 50") for n in default_week.notes)
+
+
+def test_a_list_of_days_reads_as_a_person_says_it() -> None:
+    assert _which_days([3], 7) == "day 3"
+    assert _which_days([1, 3, 5], 7) == "days 1, 3 and 5"
+    assert _which_days(list(range(1, 8)), 7) == "every day"
 
 
 def test_shopping_list_sums_the_week(default_week: WeekPlan, catalogue: Catalogue) -> None:

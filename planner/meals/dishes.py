@@ -193,14 +193,19 @@ def dish_word(short_name: str) -> str:
     """A catalogue short name as it reads in a dish's name: no parentheses, no "cooked"
     or "raw", no "fortified", "UV-exposed" or "with bones" ("cooked brown rice" -> "brown
     rice", "Cheerios (fortified)" -> "Cheerios", "canned pink salmon with bones" ->
-    "canned pink salmon"; the foods under the name still say them)."""
+    "canned salmon"; the foods under the name still say them)."""
     text = re.sub(r"\s*\([^)]*\)", "", short_name)
+    text = re.sub(r",.*$", "", text)
     text = re.sub(r"\b(fortified|UV-exposed) ", "", text)
-    text = re.sub(r" (in oil )?with bones\b", lambda mm: " in oil" if mm.group(1) else "",
-                  text)
     text = re.sub(r"^(cooked|roasted|roast|raw) ", "", text)
     text = re.sub(r" patty\b", "", text)
-    return re.sub(r",.*$", "", text).strip()
+    # what the label says and a cook does not ("lean ground beef" -> "ground beef",
+    # "tilapia fillet" -> "tilapia", "Atlantic salmon" -> "salmon")
+    text = re.sub(r"^(lean|firm|soft|pearled|part-skim|low-fat|certified|enriched|Atlantic|"
+                  r"Pacific|Alaska) ", "", text)
+    text = re.sub(r"\b(light|pink) (?=tuna|salmon)", "", text)
+    text = re.sub(r"(?<!vegetarian) fillet$| in (water|oil)\b| with bones\b", "", text)
+    return text.strip()
 
 
 @dataclass(frozen=True)

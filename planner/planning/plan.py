@@ -1851,9 +1851,10 @@ VEGAN_IODINE_NOTE: Final = (
 VEGETARIAN_IRON_FACTOR: Final = 1.8
 VEGETARIAN_IRON_NOTE: Final = (
     "Iron on a {diet} diet: iron from plant foods is less well absorbed, and the DRI sets "
-    "the need of vegetarians at 1.8 times the RDA, about {need:,.0f} mg a day for you; "
-    "this plan aims for the RDA ({rda:g} mg) and gives {mean:,.0f} mg a day on average. "
-    "Foods rich in vitamin C at the same meal help (IOM 2001 DRI; NIH ODS Iron fact sheet).")
+    "the need of vegetarians at 1.8 times the RDA, about {need:,.0f} mg a day for you. "
+    "This plan is built to the RDA ({rda:g} mg) and gives {mean:,.0f} mg a day on average, "
+    "{meets}. Foods rich in vitamin C at the same meal help (IOM 2001 DRI; NIH ODS Iron fact "
+    "sheet).")
 #: ... where 1.8 times the RDA would pass the upper limit (pregnancy: 49 against 45 mg)
 VEGETARIAN_IRON_HIGH_NOTE: Final = (
     "Iron on a {diet} diet: iron from plant foods is less well absorbed, and the DRI sets "
@@ -1875,27 +1876,36 @@ LABEL_NOTE: Final = (
     "brand and product, so check the labels (NIH ODS {sheet} fact sheet).")
 
 
+def _added(catalogue: Catalogue, days: Sequence[DayPlan], nutrient: str
+           ) -> tuple[float, dict[str, float]]:
+    """The plan's total of ``nutrient`` and, per food name, what the added sources of
+    LABEL_SOURCES give of it."""
+    column, marks = LABEL_SOURCES[nutrient]
+    entries = catalogue.entries
+    total = 0.0
+    added: dict[str, float] = {}
+    for item in (i for d in days for i in d.items):
+        amount = item.nutrients.get(nutrient) or 0.0
+        total += amount
+        if item.food_id in entries.index and amount > 0:
+            value = entries.at[item.food_id, column]
+            words = value if isinstance(value, tuple | frozenset | list) else (value,)
+            if any(m in words for m in marks):
+                name = re.sub(r",.*$", "", item.name)  # "fortified soy milk, original"
+                added[name] = added.get(name, 0.0) + amount
+    return total, added
+
+
 def _label_notes(catalogue: Catalogue, days: Sequence[DayPlan], diet: str
                  ) -> tuple[str, ...]:
     """Where most of the plan's vitamin D or B12 comes from fortified foods or UV-exposed
     mushrooms, whose amounts differ by brand: a note naming them (B12 on a vegan diet has
     VEGAN_B12_NOTE instead)."""
-    entries = catalogue.entries
     notes = []
-    for nutrient, (column, marks) in LABEL_SOURCES.items():
+    for nutrient in LABEL_SOURCES:
         if nutrient == "vitamin_b12_ug" and diet == "vegan":
             continue
-        total = 0.0
-        added: dict[str, float] = {}
-        for item in (i for d in days for i in d.items):
-            amount = item.nutrients.get(nutrient) or 0.0
-            total += amount
-            if item.food_id in entries.index and amount > 0:
-                value = entries.at[item.food_id, column]
-                words = value if isinstance(value, tuple | frozenset | list) else (value,)
-                if any(m in words for m in marks):
-                    name = re.sub(r",.*$", "", item.name)  # "fortified soy milk, original"
-                    added[name] = added.get(name, 0.0) + amount
+        total, added = _added(catalogue, days, nutrient)
         if total <= 0 or sum(added.values()) < LABEL_SHARE * total:
             continue
         foods = and_list(sorted(added, key=lambda n: -added[n]))
@@ -1906,6 +1916,32 @@ def _label_notes(catalogue: Catalogue, days: Sequence[DayPlan], diet: str
             nutrient=display_name(nutrient)[:1].lower() + display_name(nutrient)[1:],
             sheet=display_name(nutrient)))
     return tuple(notes)
+
+
+#: IOM 1998 DRI (Thiamin ... Vitamin B12 ...), as NIH ODS gives it: 10-30 % of older
+#: people absorb the B12 bound in food poorly, so those over 50 should get most of their
+#: B12 from fortified foods or a supplement.
+OLDER_B12_AGE: Final = 51
+OLDER_B12_NOTE: Final = (
+    "Vitamin B12 after 50: many older adults absorb the B12 in food poorly, so the DRI "
+    "advises people over 50 to get most of their B12 from fortified foods or a supplement. "
+    "{source} A clinician can check your B12 level (IOM 1998 DRI; NIH ODS Vitamin B12 fact "
+    "sheet).")
+
+
+def _older_b12_note(catalogue: Catalogue, days: Sequence[DayPlan], targets: Targets) -> str:
+    if targets.profile.age < OLDER_B12_AGE or "vitamin_b12_ug" not in targets:
+        return ""
+    total, added = _added(catalogue, days, "vitamin_b12_ug")
+    share = sum(added.values()) / total if total > 0 else 0.0
+    if share >= LABEL_SHARE:
+        source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods "
+                  f"({and_list(sorted(added, key=lambda n: -added[n]))}).")
+    else:
+        source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods and "
+                  "the rest from meat, fish, eggs or dairy; a fortified cereal, or a "
+                  "supplement, would follow the advice.")
+    return OLDER_B12_NOTE.format(source=source)
 
 
 def _iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -> str:
@@ -1920,8 +1956,9 @@ def _iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) 
     if iron.ul is not None and need >= iron.ul:
         return VEGETARIAN_IRON_HIGH_NOTE.format(diet=options.diet, ul=iron.ul, rda=iron.min,
                                                 mean=mean)
+    meets = "which meets that" if round(mean) >= round(need) else "less than that"
     return VEGETARIAN_IRON_NOTE.format(diet=options.diet, need=need, rda=iron.min,
-                                       mean=mean)
+                                       mean=mean, meets=meets)
 
 
 def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
@@ -1939,6 +1976,9 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
         notes.append(iron)
     if pattern is not None:  # catalogue plans: the whole table has no tags
         notes.extend(_label_notes(catalogue, days, options.diet))
+        older = _older_b12_note(catalogue, days, targets)
+        if older:
+            notes.append(older)
     profile = targets.profile
     potassium = applied.get("potassium_mg")
     if (not profile.conditions and not profile.medicines and potassium is not None
@@ -1989,6 +2029,13 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
 SALT_QUARTER_TSP_MG: Final = 575
 
 
+def _which_days(days: Sequence[int], of: int) -> str:
+    """'day 3', 'days 1, 3 and 5', or 'every day' when the list is all ``of`` days."""
+    if len(days) == of and of > 1:
+        return "every day"
+    return ("day " if len(days) == 1 else "days ") + and_list(map(str, days))
+
+
 def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
     """Days under the sodium adequate intake: the foods are unsalted in the data."""
     sodium = targets.items.get("sodium_mg")
@@ -1998,9 +2045,10 @@ def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
     if not low:
         return ()
     amounts = [d.totals["sodium_mg"] for d in low]
-    which = "Day" if len(low) == 1 else "Days"
-    return (f"{which} {', '.join(str(d.day) for d in low)} "
-            f"{'has' if len(low) == 1 else 'have'} {min(amounts):,.0f}"
+    which = _which_days([d.day for d in low], len(days))
+    return (f"{which[:1].upper()}{which[1:]} "
+            f"{'has' if len(low) == 1 or len(low) == len(days) else 'have'} "
+            f"{min(amounts):,.0f}"
             + (f"-{max(amounts):,.0f}" if len(low) > 1 else "")
             + f" mg of sodium, under the adequate intake of {sodium.min:,.0f} mg: the foods "
             + ("are unsalted in the data. With kidney disease keep sodium under 2,300 mg a "
@@ -2023,8 +2071,7 @@ def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
     low = [d.day for d in days if d.totals["vitamin_b12_ug"] < B12_DAILY_SHARE * b12.min]
     if not low:
         return ()
-    return (f"Vitamin B12 is low on {'day' if len(low) == 1 else 'days'} "
-            f"{', '.join(map(str, low))}: the body absorbs only "
+    return (f"Vitamin B12 is low on {_which_days(low, len(days))}: the body absorbs only "
             "a little B12 at a time, so spread fortified foods over the days, or ask a "
             "clinician about a supplement (NIH ODS).",)
 
