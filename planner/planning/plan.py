@@ -191,8 +191,8 @@ W_SAME_MEAL: Final = 0.4  # per earlier day (in the last 6) the food was in the 
 W_OVER_LIST: Final = 6.0  # per food beyond the shopping list's budget for the week
 #: per food of a kind already on the asked number of days (--max-days) of the last 7: once
 #: the limit is raised to meet a target, a day takes the extra day of one or two kinds it
-#: needs, not of every kind it likes (measured on 50 sample people: kinds past 3 of 7,
-#: summed over the weeks, 161 -> 117, the same CPU)
+#: needs, not of every kind it likes (measured on 20 sample people: kinds past 3 of 7,
+#: summed over the weeks, 56 -> 34, and their days past 3, 73 -> 45; the same CPU)
 W_BEYOND: Final = 3.0
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
 #: cost W_OVER_LIST each; a week of one person fits in 40 lines).
