@@ -541,13 +541,7 @@ def _highs_options(options: SolverOptions) -> dict[str, Any]:
             "mip_max_nodes": HIGHS_MAX_NODES,
             # RENS rarely improves these models' first solutions and costs ~20 % of a day
             # (measured on 14 day models: 7.3 s -> 6.0 s, the same objectives)
-            "mip_heuristic_run_rens": False,
-            # Every day's model finishes at the root node, where HiGHS restarted the root
-            # up to three times after fixing columns and ran feasibility jump before it;
-            # without both, the default week's seven models take 4.2 s, not 5.8 s, with
-            # the same objectives on six days and 1.2 % more on the seventh; over 20
-            # sample people, 9 % less CPU and the same variety and weeks planned
-            "mip_allow_restart": False, "mip_heuristic_run_feasibility_jump": False}
+            "mip_heuristic_run_rens": False}
 
 
 #: Candidates kept per slot beyond those the LP relaxation uses (cheapest by item cost).
