@@ -556,8 +556,9 @@ def fish_note(rules: Rules, allowed: pd.DataFrame, group: str, serving: float,
         now = f"this plan has {total_oz * 7 / days:.3g} oz a week" + \
             (" on average" if days > 7 else "")
     if not group:
-        return (f"Seafood: {span} a week, the {pattern.kcal:,} kcal pattern's {lo or 0:.3g} oz "
-                f"up to double ({pattern.source}); {now}.")
+        return (f"Seafood: {span} a week: at least the {pattern.kcal:,} kcal pattern's "
+                f"{lo or 0:.3g} oz ({pattern.source}), and no more than double that, "
+                f"planner's own limit; {now}.")
     good = next((r for r in chosen if r.measure == "seafood_good"), None)
     good_text = "" if good is None or good.max is None else \
         f", at most {good.max:g} good-choice serving ({good.max * serving:g} oz)"

@@ -2012,16 +2012,17 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
               if t.max is not None and targets[n].ul is not None
               and t.max < (targets[n].max or math.inf)]
     if capped:
+        lowered = [n[:1].lower() + n[1:] for n in capped]  # "calcium ... and vitamin D"
         notes.append(f"Every day stays below {100 * options.ul_margin:.0f} % of the upper "
-                     "limit for "
-                     f"{', '.join(capped)}.")
+                     f"limit for {and_list(lowered)}.")
     weekly = None if pattern is None else pattern.weekly("veg_dark_green")
     if weekly and len(days) >= MIN_BLOCK_FOR_WEEKLY:
         eaten = sum(d.groups.get("veg_dark_green", 0.0) for d in days) * WINDOW / len(days)
         if eaten > 2 * weekly + 1e-6:
             notes.append(f"Dark-green vegetables come to {eaten:.1f} cup-eq a week, more than "
-                         f"twice the pattern's {weekly:g}: leafy greens are among the richest "
-                         "sources of magnesium and calcium the diet allows.")
+                         f"twice the pattern's {weekly:g}: they bring magnesium and calcium, "
+                         "and this plan needed more of them to meet its targets within the "
+                         "diet.")
     return tuple(notes)
 
 
