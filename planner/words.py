@@ -6,7 +6,7 @@ Every module may import this one (it imports nothing from planner).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -20,3 +20,10 @@ def and_list(words: Iterable[str]) -> str:
     if len(unique) <= 1:
         return "".join(unique)
     return ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def which_days(days: Sequence[int], of: int) -> str:
+    """'day 3', 'days 1, 3 and 5', or 'every day' when the list is all ``of`` days."""
+    if len(days) == of and of > 1:
+        return "every day"
+    return ("day " if len(days) == 1 else "days ") + and_list(map(str, days))

@@ -4,7 +4,14 @@ import math
 
 import pandas as pd
 
-from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest, to_canonical
+from planner.food.nutrients import (
+    BY_NAME,
+    KEY_NUTRIENTS,
+    NUTRIENT_NAMES,
+    display_name_lower,
+    suggest,
+    to_canonical,
+)
 
 SPEC_NAMES = [
     "energy_kcal",
@@ -90,3 +97,9 @@ def test_suggest_points_a_wrong_unit_at_the_canonical_name() -> None:
     assert suggest("magnesium_g") == "magnesium_mg"
     assert suggest("vitamin_d_iu") == "vitamin_d_ug"
     assert suggest("flavour_units") is None
+
+
+def test_a_nutrient_name_mid_sentence_is_lower_case_but_keeps_its_letter() -> None:
+    assert display_name_lower("calcium_mg") == "calcium"
+    assert display_name_lower("vitamin_d_ug") == "vitamin D"
+    assert display_name_lower("vitamin_b12_ug") == "vitamin B12"

@@ -28,9 +28,9 @@ from planner.planning.plan import (
     DayPlan,
     PlanOptions,
     WeekPlan,
+    _added,
     _iron_note,
     _older_b12_note,
-    _which_days,
     plan_week,
     verify_week,
 )
@@ -443,17 +443,12 @@ def test_after_50_the_plan_says_where_its_b12_comes_from(
             if catalogue.entries.loc[item.food_id, "category"] == "fortified":
                 added += amount
     older = compute_targets(make_profile("male", 78))
-    note = _older_b12_note(catalogue, default_week.days, older)
+    b12 = _added(catalogue, default_week.days, "vitamin_b12_ug")
+    note = _older_b12_note(b12, older)
     assert note.startswith("Vitamin B12 after 50") and "IOM 1998 DRI" in note
     assert f"In this plan {100 * added / total:.0f} % of it comes from fortified foods" in note
-    assert _older_b12_note(catalogue, default_week.days, default_week.targets) == ""
+    assert _older_b12_note(b12, default_week.targets) == ""
     assert not any(n.startswith("Vitamin B12 after 50") for n in default_week.notes)
-
-
-def test_a_list_of_days_reads_as_a_person_says_it() -> None:
-    assert _which_days([3], 7) == "day 3"
-    assert _which_days([1, 3, 5], 7) == "days 1, 3 and 5"
-    assert _which_days(list(range(1, 8)), 7) == "every day"
 
 
 def test_shopping_list_sums_the_week(default_week: WeekPlan, catalogue: Catalogue) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.words import and_list, plural
+from planner.words import and_list, plural, which_days
 
 
 def test_one_is_singular_and_every_other_count_plural() -> None:
@@ -19,3 +19,10 @@ def test_a_list_has_one_and_and_each_word_once() -> None:
     assert and_list(["kale"]) == "kale"
     assert and_list(["kale", "corn"]) == "kale and corn"
     assert and_list(["kale", "carrots", "kale", "corn"]) == "kale, carrots and corn"
+
+
+def test_a_list_of_days_reads_as_a_person_says_it() -> None:
+    assert which_days([3], 7) == "day 3"
+    assert which_days([1, 3, 5], 7) == "days 1, 3 and 5"
+    assert which_days(list(range(1, 8)), 7) == "every day"
+    assert which_days([1], 1) == "day 1"

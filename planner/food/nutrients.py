@@ -145,6 +145,12 @@ def display_name(name: str) -> str:
     return BY_NAME[name].display
 
 
+def display_name_lower(name: str) -> str:
+    """The human name as it reads mid-sentence: ``calcium``, ``vitamin D``."""
+    display = BY_NAME[name].display
+    return display[:1].lower() + display[1:]
+
+
 def suggest(name: str) -> str | None:
     """Return the canonical name a mistyped or wrong-unit column probably meant."""
     stem = name.strip().lower()

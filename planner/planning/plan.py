@@ -105,7 +105,14 @@ from planner.food.catalogue import (
     select,
 )
 from planner.food.data import FoodTable
-from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
+from planner.food.nutrients import (
+    BY_NAME,
+    KEY_NUTRIENTS,
+    NUTRIENT_NAMES,
+    display_name,
+    display_name_lower,
+    unit_label,
+)
 from planner.meals.dishes import Dish, Dishes, dish_of, load_dishes
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
 from planner.meals.rules import (
@@ -145,7 +152,7 @@ from planner.planning.model import (
     solve_day,
     solve_diet,
 )
-from planner.words import and_list, plural
+from planner.words import and_list, plural, which_days
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
 STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")
@@ -1896,16 +1903,15 @@ def _added(catalogue: Catalogue, days: Sequence[DayPlan], nutrient: str
     return total, added
 
 
-def _label_notes(catalogue: Catalogue, days: Sequence[DayPlan], diet: str
+def _label_notes(sources: Mapping[str, tuple[float, dict[str, float]]], diet: str
                  ) -> tuple[str, ...]:
     """Where most of the plan's vitamin D or B12 comes from fortified foods or UV-exposed
     mushrooms, whose amounts differ by brand: a note naming them (B12 on a vegan diet has
-    VEGAN_B12_NOTE instead)."""
+    VEGAN_B12_NOTE instead). ``sources`` is :func:`_added` per LABEL_SOURCES nutrient."""
     notes = []
-    for nutrient in LABEL_SOURCES:
+    for nutrient, (total, added) in sources.items():
         if nutrient == "vitamin_b12_ug" and diet == "vegan":
             continue
-        total, added = _added(catalogue, days, nutrient)
         if total <= 0 or sum(added.values()) < LABEL_SHARE * total:
             continue
         foods = and_list(sorted(added, key=lambda n: -added[n]))
@@ -1913,7 +1919,7 @@ def _label_notes(catalogue: Catalogue, days: Sequence[DayPlan], diet: str
                if nutrient == "vitamin_d_ug" else "foods with B12 added")
         notes.append(LABEL_NOTE.format(
             share=100 * sum(added.values()) / total, how=how, foods=foods,
-            nutrient=display_name(nutrient)[:1].lower() + display_name(nutrient)[1:],
+            nutrient=display_name_lower(nutrient),
             sheet=display_name(nutrient)))
     return tuple(notes)
 
@@ -1929,10 +1935,11 @@ OLDER_B12_NOTE: Final = (
     "sheet).")
 
 
-def _older_b12_note(catalogue: Catalogue, days: Sequence[DayPlan], targets: Targets) -> str:
+def _older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str:
+    """Over 50: where the plan's B12 comes from (``b12`` is :func:`_added` for B12)."""
     if targets.profile.age < OLDER_B12_AGE or "vitamin_b12_ug" not in targets:
         return ""
-    total, added = _added(catalogue, days, "vitamin_b12_ug")
+    total, added = b12
     share = sum(added.values()) / total if total > 0 else 0.0
     if share >= LABEL_SHARE:
         source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods "
@@ -1975,8 +1982,9 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
     if iron:
         notes.append(iron)
     if pattern is not None:  # catalogue plans: the whole table has no tags
-        notes.extend(_label_notes(catalogue, days, options.diet))
-        older = _older_b12_note(catalogue, days, targets)
+        sources = {n: _added(catalogue, days, n) for n in LABEL_SOURCES}
+        notes.extend(_label_notes(sources, options.diet))
+        older = _older_b12_note(sources["vitamin_b12_ug"], targets)
         if older:
             notes.append(older)
     profile = targets.profile
@@ -2008,13 +2016,12 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
     if pattern is None:
         notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
                      "meal structure and food-group rules do not apply.")
-    capped = [display_name(n) for n, t in applied.items()
+    capped = [display_name_lower(n) for n, t in applied.items()
               if t.max is not None and targets[n].ul is not None
               and t.max < (targets[n].max or math.inf)]
-    if capped:
-        lowered = [n[:1].lower() + n[1:] for n in capped]  # "calcium ... and vitamin D"
+    if capped:  # "calcium ... and vitamin D"
         notes.append(f"Every day stays below {100 * options.ul_margin:.0f} % of the upper "
-                     f"limit for {and_list(lowered)}.")
+                     f"limit for {and_list(capped)}.")
     weekly = None if pattern is None else pattern.weekly("veg_dark_green")
     if weekly and len(days) >= MIN_BLOCK_FOR_WEEKLY:
         eaten = sum(d.groups.get("veg_dark_green", 0.0) for d in days) * WINDOW / len(days)
@@ -2030,13 +2037,6 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
 SALT_QUARTER_TSP_MG: Final = 575
 
 
-def _which_days(days: Sequence[int], of: int) -> str:
-    """'day 3', 'days 1, 3 and 5', or 'every day' when the list is all ``of`` days."""
-    if len(days) == of and of > 1:
-        return "every day"
-    return ("day " if len(days) == 1 else "days ") + and_list(map(str, days))
-
-
 def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
     """Days under the sodium adequate intake: the foods are unsalted in the data."""
     sodium = targets.items.get("sodium_mg")
@@ -2046,7 +2046,7 @@ def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
     if not low:
         return ()
     amounts = [d.totals["sodium_mg"] for d in low]
-    which = _which_days([d.day for d in low], len(days))
+    which = which_days([d.day for d in low], len(days))
     return (f"{which[:1].upper()}{which[1:]} "
             f"{'has' if len(low) == 1 or len(low) == len(days) else 'have'} "
             f"{min(amounts):,.0f}"
@@ -2072,7 +2072,7 @@ def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
     low = [d.day for d in days if d.totals["vitamin_b12_ug"] < B12_DAILY_SHARE * b12.min]
     if not low:
         return ()
-    return (f"Vitamin B12 is low on {_which_days(low, len(days))}: the body absorbs only "
+    return (f"Vitamin B12 is low on {which_days(low, len(days))}: the body absorbs only "
             "a little B12 at a time, so spread fortified foods over the days, or ask a "
             "clinician about a supplement (NIH ODS).",)
 
