@@ -70,9 +70,10 @@ MEASURES: Final[tuple[str, ...]] = (
     "vegetables", "vegetables_not_beans", "fruits", "grains", "grains_whole", "dairy",
     "protein", "veg_dark_green", "veg_red_orange", "veg_beans", "veg_starchy", "veg_other",
     "protein_seafood", "leafy_green_days", "seafood_mains",
-    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good")
+    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good",
+    "yogurt_meals")
 #: Measures that count foods (1 per food that counts), not amounts.
-COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
+COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains", "yogurt_meals")
 #: kcal per gram, for ``pct_energy`` rules (Atwater factors).
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars": 4.0}
 #: A vegetable subgroup's weekly minimum is met within this many cup-eq.
@@ -347,6 +348,7 @@ def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series,
         "seafood_mains": ((e["role"] == "main")
                           & e["category"].isin(["fish", "shellfish"])).astype(float),
         "leafy_green_days": (e["role"] == "leafy_green").astype(float),
+        "yogurt_meals": (e["role"] == "yogurt").astype(float),
         "milk_drink_cups": np.where(e["role"] == "milk_drink",
                                     e["portion_grams"] / CUP_OF_MILK_G, 0.0),
         "saturated_fat": saturated_fat_g.reindex(e.index).fillna(0.0),
