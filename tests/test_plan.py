@@ -29,6 +29,7 @@ from planner.planning.plan import (
     PlanOptions,
     WeekPlan,
     _added,
+    _fiber_note,
     _iron_note,
     _older_b12_note,
     plan_week,
@@ -449,6 +450,24 @@ def test_after_50_the_plan_says_where_its_b12_comes_from(
     assert f"In this plan {100 * added / total:.0f} % of it comes from fortified foods" in note
     assert _older_b12_note(b12, default_week.targets) == ""
     assert not any(n.startswith("Vitamin B12 after 50") for n in default_week.notes)
+
+
+def test_a_plan_with_twice_the_fiber_ai_says_to_build_up_to_it(
+        default_week: WeekPlan) -> None:
+    targets = default_week.targets
+    ai = targets["fiber_g"].min
+    assert ai == 25  # woman of 35 (IOM 2005)
+    days = [replace(d, totals={**d.totals, "fiber_g": grams})
+            for d, grams in zip(default_week.days, (48, 52, 49, 61, 50, 47, 50), strict=False)]
+    note = _fiber_note(days, targets)  # mean 51 g, over 2 x 25
+    assert note.startswith("Fiber comes to 47-61 g a day, more than twice the adequate "
+                           "intake of 25 g (IOM 2005 DRI")
+    assert "over a few weeks" in note
+    under = [replace(d, totals={**d.totals, "fiber_g": 49.0}) for d in days]
+    assert _fiber_note(under, targets) == ""
+    mean = sum(d.totals["fiber_g"] for d in default_week.days) / len(default_week.days)
+    said = any(n.startswith("Fiber comes to") for n in default_week.notes)
+    assert said == (mean >= 2 * ai)
 
 
 def test_shopping_list_sums_the_week(default_week: WeekPlan, catalogue: Catalogue) -> None:

@@ -1877,6 +1877,27 @@ VEGAN_IODINE_NOTE: Final = (
     "cook with iodized salt, within the sodium advice, or ask a clinician about a "
     "supplement (NIH ODS Iodine fact sheet).")
 
+#: A plan whose mean fiber is this many times the adequate intake says so (planner's own
+#: threshold; IOM 2005 sets an AI for fiber and no upper limit).
+FIBER_HIGH_FACTOR: Final = 2.0
+FIBER_HIGH_NOTE: Final = (
+    "Fiber comes to {lo:.0f}-{hi:.0f} g a day, more than twice the adequate intake of {ai:.0f} g "
+    "(IOM 2005 DRI, which sets no upper limit): the beans, whole grains and vegetables that "
+    "bring the minerals bring it too. If you eat much less fiber now, move to this over a few "
+    "weeks and drink plenty of fluids, which eases gas and bloating.")
+
+
+def _fiber_note(days: Sequence[DayPlan], targets: Targets) -> str:
+    """When the plan's mean fiber is FIBER_HIGH_FACTOR times the AI or more: a note."""
+    fiber = targets.items.get("fiber_g")
+    if fiber is None or not fiber.min or not days:
+        return ""
+    grams = [d.totals.get("fiber_g", 0.0) for d in days]
+    if sum(grams) / len(grams) < FIBER_HIGH_FACTOR * fiber.min:
+        return ""
+    return FIBER_HIGH_NOTE.format(lo=min(grams), hi=max(grams), ai=fiber.min)
+
+
 #: IOM 2001 DRI (Vitamin A, ... Iron ...), as the NIH ODS Iron fact sheet gives it: iron
 #: from plant foods is less well absorbed, so vegetarians need 1.8 times the RDA.
 VEGETARIAN_IRON_FACTOR: Final = 1.8
@@ -2005,6 +2026,9 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
     iron = _iron_note(days, options, targets)
     if iron:
         notes.append(iron)
+    fiber = _fiber_note(days, targets)
+    if fiber:
+        notes.append(fiber)
     if pattern is not None:  # catalogue plans: the whole table has no tags
         sources = {n: _added(catalogue, days, n) for n in LABEL_SOURCES}
         notes.extend(_label_notes(sources, options.diet))
