@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from planner.meals.rules import (
@@ -206,3 +207,12 @@ def test_every_day_rule_measure_is_named_with_its_unit_in_messages() -> None:
         label, unit = GROUP_LABELS[measure]
         assert label and "_" not in label, measure
         assert bool(unit) == (measure not in unitless), measure
+
+
+def test_eats_dairy_holds_only_with_cows_milk_foods() -> None:
+    from planner.meals.rules import condition_holds
+    foods = pd.DataFrame({"allergens": [("dairy",), ()], "dairy_cup": [1.0, 1.0]},
+                         index=["milk", "soy milk"])
+    assert condition_holds("eats_dairy", foods)
+    assert not condition_holds("eats_dairy", foods.loc[["soy milk"]])
+    assert condition_holds("dairy_available", foods.loc[["soy milk"]])

@@ -80,9 +80,9 @@ KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars
 SUBGROUP_TOLERANCE: Final = 0.25
 SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains",
                                   "count", "pct_energy", "fish_serving")
-CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
-                                      "eats_fish", "fish_dga", "fish_advice_pregnancy",
-                                      "fish_advice_child")
+CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "eats_dairy",
+                                      "leafy_greens_available", "eats_fish", "fish_dga",
+                                      "fish_advice_pregnancy", "fish_advice_child")
 FISH_SOURCE: Final = ("FDA/EPA Advice about Eating Fish, 2021: for those who might become or "
                       "are pregnant or breastfeeding and children ages 1-11")
 FISH_CHOICES: Final[tuple[str, ...]] = ("best", "good", "avoid", "not_listed")
@@ -386,6 +386,8 @@ def condition_holds(condition: str, entries: pd.DataFrame, group: str = "") -> b
         return group == wanted and condition_holds("eats_fish", entries)
     if condition == "dairy_available":
         return bool((entries["dairy_cup"] > 0).any())
+    if condition == "eats_dairy":  # cow's-milk foods (a vegan's soy yogurt is not)
+        return bool(entries["allergens"].map(lambda a: "dairy" in a).any())
     if condition == "leafy_greens_available":
         return bool((entries["role"] == "leafy_green").any())
     if condition == "eats_fish":
