@@ -315,12 +315,9 @@ def test_a_child_has_a_smaller_largest_portion_where_the_catalogue_says(
     entries = load_catalogue(bundled, path).entries
     for age, spinach in ((9, 2.0), (13, 2.0), (14, 3.0), (40, 3.0)):
         assert most_servings(entries, age)["11457"] == spinach, age
-    # the bundled catalogue: 1/2 cup sliced avocado for everyone (about half a fruit), a
-    # child's 1/2 cup of cottage cheese where an adult may have a cup
     avocado = entries.index[entries["short_name"] == "avocado"][0]
-    assert most_servings(entries, 10)[avocado] == most_servings(entries, 30)[avocado] == 0.5
-    assert most_servings(entries, 10)["43352"] == 0.5
-    assert most_servings(entries, 30)["43352"] > 0.5
+    assert most_servings(entries, 10)[avocado] == 0.5
+    assert most_servings(entries, 30)[avocado] == 1.0
     # a catalogue without the column (a data directory of an earlier release) still loads
     frame.drop(columns="child_max_servings").to_csv(path, index=False)
     old = load_catalogue(bundled, path).entries
