@@ -216,3 +216,5 @@ def test_eats_dairy_holds_only_with_cows_milk_foods() -> None:
     assert condition_holds("eats_dairy", foods)
     assert not condition_holds("eats_dairy", foods.loc[["soy milk"]])
     assert condition_holds("dairy_available", foods.loc[["soy milk"]])
+    eaten = pd.DataFrame({"allergens": [float("nan")], "dairy_cup": [0.0]}, index=["x"])
+    assert not condition_holds("eats_dairy", eaten)  # eaten off the catalogue: no list

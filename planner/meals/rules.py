@@ -386,8 +386,10 @@ def condition_holds(condition: str, entries: pd.DataFrame, group: str = "") -> b
         return group == wanted and condition_holds("eats_fish", entries)
     if condition == "dairy_available":
         return bool((entries["dairy_cup"] > 0).any())
-    if condition == "eats_dairy":  # cow's-milk foods (a vegan's soy yogurt is not)
-        return bool(entries["allergens"].map(lambda a: "dairy" in a).any())
+    if condition == "eats_dairy":  # cow's-milk foods (a vegan's soy yogurt is not); a
+        # food eaten from outside the catalogue has no allergen list (NaN)
+        return bool(entries["allergens"].map(
+            lambda a: isinstance(a, tuple | list | frozenset | set) and "dairy" in a).any())
     if condition == "leafy_greens_available":
         return bool((entries["role"] == "leafy_green").any())
     if condition == "eats_fish":
