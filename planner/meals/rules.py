@@ -70,19 +70,18 @@ MEASURES: Final[tuple[str, ...]] = (
     "vegetables", "vegetables_not_beans", "fruits", "grains", "grains_whole", "dairy",
     "protein", "veg_dark_green", "veg_red_orange", "veg_beans", "veg_starchy", "veg_other",
     "protein_seafood", "leafy_green_days", "seafood_mains",
-    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good",
-    "yogurt_meals")
+    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good")
 #: Measures that count foods (1 per food that counts), not amounts.
-COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains", "yogurt_meals")
+COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
 #: kcal per gram, for ``pct_energy`` rules (Atwater factors).
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars": 4.0}
 #: A vegetable subgroup's weekly minimum is met within this many cup-eq.
 SUBGROUP_TOLERANCE: Final = 0.25
 SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains",
                                   "count", "pct_energy", "fish_serving")
-CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "eats_dairy",
-                                      "leafy_greens_available", "eats_fish", "fish_dga",
-                                      "fish_advice_pregnancy", "fish_advice_child")
+CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
+                                      "eats_fish", "fish_dga", "fish_advice_pregnancy",
+                                      "fish_advice_child")
 FISH_SOURCE: Final = ("FDA/EPA Advice about Eating Fish, 2021: for those who might become or "
                       "are pregnant or breastfeeding and children ages 1-11")
 FISH_CHOICES: Final[tuple[str, ...]] = ("best", "good", "avoid", "not_listed")
@@ -348,7 +347,6 @@ def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series,
         "seafood_mains": ((e["role"] == "main")
                           & e["category"].isin(["fish", "shellfish"])).astype(float),
         "leafy_green_days": (e["role"] == "leafy_green").astype(float),
-        "yogurt_meals": (e["role"] == "yogurt").astype(float),
         "milk_drink_cups": np.where(e["role"] == "milk_drink",
                                     e["portion_grams"] / CUP_OF_MILK_G, 0.0),
         "saturated_fat": saturated_fat_g.reindex(e.index).fillna(0.0),
@@ -386,10 +384,6 @@ def condition_holds(condition: str, entries: pd.DataFrame, group: str = "") -> b
         return group == wanted and condition_holds("eats_fish", entries)
     if condition == "dairy_available":
         return bool((entries["dairy_cup"] > 0).any())
-    if condition == "eats_dairy":  # cow's-milk foods (a vegan's soy yogurt is not); a
-        # food eaten from outside the catalogue has no allergen list (NaN)
-        return bool(entries["allergens"].map(
-            lambda a: isinstance(a, tuple | list | frozenset | set) and "dairy" in a).any())
     if condition == "leafy_greens_available":
         return bool((entries["role"] == "leafy_green").any())
     if condition == "eats_fish":
