@@ -31,6 +31,7 @@ from planner.planning.plan import (
     _added,
     _fiber_note,
     _iron_note,
+    _label_notes,
     _older_b12_note,
     plan_week,
     verify_week,
@@ -737,3 +738,16 @@ def test_a_looser_repeat_limit_is_suggested_only_where_it_can_help() -> None:
     # one day repeats nothing; at 7 of 7 there is no looser limit to give
     for options in (PlanOptions(days=1), PlanOptions(days=7, max_days=7)):
         assert suggest_fixes(short, options) == ["lower a target with --target NAME=VALUE"]
+
+
+def test_a_plan_leaning_on_uv_mushrooms_for_vitamin_d_says_which_to_buy() -> None:
+    # a dietitian's read: most mushrooms a shopper brings home have almost no vitamin D
+    uv = {"vitamin_d_ug": (20.0, {"UV-exposed portabella mushrooms": 12.0,
+                                  "fortified soy milk": 6.0})}
+    (note,) = _label_notes(uv, "vegan")
+    assert note.startswith("90 % of this plan's vitamin D comes from")
+    assert "Ordinary mushrooms have almost none" in note and "NIH ODS Vitamin D" in note
+    milk = {"vitamin_d_ug": (20.0, {"fortified soy milk": 18.0})}
+    (note,) = _label_notes(milk, "vegan")
+    assert "mushrooms have" not in note
+    assert _label_notes({"vitamin_d_ug": (20.0, {"fortified soy milk": 4.0})}, "vegan") == ()

@@ -163,3 +163,15 @@ def test_seafood_is_reported_against_the_fish_advice_where_it_applies(
                            PlanOptions(days=1, diet="vegetarian"))
     assert next(r for r in group_rows(vegetarian)
                 if r.group == "protein_seafood").pattern in (None, 0)
+
+
+def test_the_diet_quality_line_says_its_sodium_is_before_added_salt(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    # a dietitian's read: "HEI 100 of 100" read as a promise, though the sodium note expects
+    # the cook to salt the unsalted USDA foods
+    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
+                     PlanOptions(days=1))
+    for fmt in ("text", "markdown"):
+        flat = " ".join(format_week(week, fmt).split())
+        line = flat[flat.index("Healthy Eating Index (HEI-2020)"):]
+        assert line.index("before salt added in cooking") < line.index("US average")

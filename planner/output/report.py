@@ -39,7 +39,8 @@ SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
                 "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}
 
 DISCLAIMER: Final = ("General nutrition information, not medical advice: a clinician checks "
-                     "for a deficiency with blood tests (magnesium, vitamin D, vitamin B12).")
+                     "for a deficiency with blood tests (vitamin D, vitamin B12; a blood "
+                     "magnesium level can be normal while the body is short, NIH ODS).")
 RED_FLAGS: Final = ("See a doctor rather than rely on a diet plan for progressive weakness, "
                     "muscle wasting, or trouble swallowing or speaking.")
 
@@ -368,8 +369,10 @@ def _quality_line(week: WeekPlan) -> str:
              if c.points < c.max_points - 0.05]
     # the total keeps its decimal when points were lost ("100 of 100; points lost" is false)
     total = f"{q.total:.1f}" if short else f"{q.total:.0f}"
+    # the foods are unsalted USDA entries: sodium scores before any salt the cook adds
     return (f"Diet quality: Healthy Eating Index (HEI-2020) {total} of 100"
             + (f"; points lost on {', '.join(short)}" if short else "; every component full")
+            + " (sodium counted before salt added in cooking or at the table)"
             + ". The US average is about 58 (USDA).")
 
 

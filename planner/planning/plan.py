@@ -1902,6 +1902,9 @@ LABEL_SOURCES: Final = {"vitamin_d_ug": ("tags", ("fortified", "uv_exposed")),
 LABEL_NOTE: Final = (
     "{share:.0f} % of this plan's {nutrient} comes from {how}: {foods}. Amounts vary by "
     "brand and product, so check the labels (NIH ODS {sheet} fact sheet).")
+#: NIH ODS Vitamin D fact sheet: mushrooms have little vitamin D unless grown under UV light.
+UV_MUSHROOM_NOTE: Final = ("Ordinary mushrooms have almost none: buy ones labelled as grown "
+                           "under UV light or as a source of vitamin D.")
 
 
 def _added(catalogue: Catalogue, days: Sequence[DayPlan], nutrient: str
@@ -1938,10 +1941,12 @@ def _label_notes(sources: Mapping[str, tuple[float, dict[str, float]]], diet: st
         foods = and_list(sorted(added, key=lambda n: -added[n]))
         how = ("foods with vitamin D added or mushrooms grown under UV light"
                if nutrient == "vitamin_d_ug" else "foods with B12 added")
-        notes.append(LABEL_NOTE.format(
-            share=100 * sum(added.values()) / total, how=how, foods=foods,
-            nutrient=display_name_lower(nutrient),
-            sheet=display_name(nutrient)))
+        note = LABEL_NOTE.format(share=100 * sum(added.values()) / total, how=how,
+                                 foods=foods, nutrient=display_name_lower(nutrient),
+                                 sheet=display_name(nutrient))
+        if nutrient == "vitamin_d_ug" and any("UV" in name for name in added):
+            note += " " + UV_MUSHROOM_NOTE
+        notes.append(note)
     return tuple(notes)
 
 
