@@ -1989,7 +1989,9 @@ def _iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) 
     if iron.ul is not None and need >= iron.ul:
         return VEGETARIAN_IRON_HIGH_NOTE.format(diet=options.diet, ul=iron.ul, rda=iron.min,
                                                 mean=mean)
-    meets = "which meets that" if round(mean) >= round(need) else "less than that"
+    meets = ("which meets that" if round(mean) >= round(need) else
+             "less than that; a clinician can check your iron stores with a blood test "
+             "(ferritin)")
     return VEGETARIAN_IRON_NOTE.format(diet=options.diet, need=need, rda=iron.min,
                                        mean=mean, meets=meets)
 
