@@ -33,6 +33,7 @@ from planner.planning.plan import (
     _iron_note,
     _label_notes,
     _older_b12_note,
+    _unknown_note,
     plan_week,
     verify_week,
 )
@@ -753,3 +754,18 @@ def test_a_plan_leaning_on_uv_mushrooms_for_vitamin_d_says_which_to_buy() -> Non
     (note,) = _label_notes(milk, "vegan")
     assert "mushrooms have" not in note
     assert _label_notes({"vitamin_d_ug": (20.0, {"fortified soy milk": 4.0})}, "vegan") == ()
+
+
+def test_the_unknown_values_note_names_the_food_and_its_usda_number() -> None:
+    """A dietitian read "soy yogurt (16252)" as a code that means nothing: the note says
+    the number is USDA's, and lists only the key nutrients USDA does not report."""
+    names = pd.Series({"09421": "Medjool dates", "16252": "soy yogurt"})
+    note = _unknown_note({"09421": {"vitamin_b12_ug"},
+                          "16252": {"vitamin_d_ug", "vitamin_b12_ug"}}, names)
+    assert note.startswith("2 chosen foods have no USDA value for a key nutrient (")
+    assert "Medjool dates (USDA 09421): Vitamin B12;" in note
+    assert "soy yogurt (USDA 16252): Vitamin D, Vitamin B12)" in note
+    assert "Magnesium" not in note
+    assert note.endswith("totals count those values as 0, so they are lower bounds.")
+    one = _unknown_note({"09421": {"vitamin_b12_ug"}}, names)
+    assert one.startswith("1 chosen food has no USDA value")

@@ -2031,15 +2031,7 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
             for f in d.unknown.get(n, ()):
                 unknown.setdefault(f, set()).add(n)
     if unknown:
-        names = catalogue.entries["short_name"]
-        foods = "; ".join(
-            f"{names[f] if f in names.index else f} ({f}): "
-            + ", ".join(display_name(n) for n in KEY_NUTRIENTS if n in unknown[f])
-            for f in sorted(unknown))
-        notes.append(f"{plural(len(unknown), 'chosen food')} "
-                     f"{'has' if len(unknown) == 1 else 'have'} "
-                     f"no USDA value for a key nutrient ({foods}); totals count those values "
-                     "as 0, so they are lower bounds.")
+        notes.append(_unknown_note(unknown, catalogue.entries["short_name"]))
     if catalogue.missing:
         notes.append(f"{plural(len(catalogue.missing), 'catalogue food')} "
                      f"{'is' if len(catalogue.missing) == 1 else 'are'} not in this food "
@@ -2066,6 +2058,19 @@ def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
 
 #: Sodium in a quarter teaspoon of table salt (FDA: one teaspoon holds about 2,300 mg).
 SALT_QUARTER_TSP_MG: Final = 575
+
+
+def _unknown_note(unknown: Mapping[str, set[str]], names: pd.Series) -> str:
+    """The note on chosen foods (id -> key nutrients) that USDA gives no value for. Each
+    food is named as the plan names it, with its USDA number said to be one ("USDA
+    09421"), so that a reader can look it up in USDA's tables."""
+    foods = "; ".join(
+        f"{names[f] if f in names.index else f} (USDA {f}): "
+        + ", ".join(display_name(n) for n in KEY_NUTRIENTS if n in unknown[f])
+        for f in sorted(unknown))
+    return (f"{plural(len(unknown), 'chosen food')} {'has' if len(unknown) == 1 else 'have'} "
+            f"no USDA value for a key nutrient ({foods}); totals count those values as 0, "
+            "so they are lower bounds.")
 
 
 def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
