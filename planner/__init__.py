@@ -32,8 +32,10 @@ if TYPE_CHECKING:
     from planner.person.profile import Profile, make_profile, parse_override
     from planner.person.targets import Targets, compute_targets
     from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
-    from planner.planning.plan import PlanOptions, WeekPlan, plan_week, verify_week
+    from planner.planning.plan import plan_week
     from planner.planning.suggest import explain_food, rank_foods
+    from planner.planning.verify import verify_week
+    from planner.planning.week import PlanOptions, WeekPlan
 
 #: The release; pyproject.toml reads it from here (the distribution is mineral-planner).
 __version__ = "0.2.0"
@@ -48,14 +50,14 @@ _MODULES: dict[str, str] = {
     "FoodTable": "planner.food.data",
     "InfeasiblePlanError": "planner.errors",
     "OutputError": "planner.errors",
-    "PlanOptions": "planner.planning.plan",
+    "PlanOptions": "planner.planning.week",
     "PlanRequestError": "planner.errors",
     "PlannerError": "planner.errors",
     "Profile": "planner.person.profile",
     "ProfileError": "planner.errors",
     "SolverError": "planner.errors",
     "Targets": "planner.person.targets",
-    "WeekPlan": "planner.planning.plan",
+    "WeekPlan": "planner.planning.week",
     "advise": "planner.person.advice",
     "compute_targets": "planner.person.targets",
     "coverage": "planner.food.data",
@@ -71,7 +73,7 @@ _MODULES: dict[str, str] = {
     "read_foods_csv": "planner.planning.diet",
     "read_targets_csv": "planner.planning.diet",
     "solve_table": "planner.planning.diet",
-    "verify_week": "planner.planning.plan",
+    "verify_week": "planner.planning.verify",
     "write_dataset": "planner.food.data",
 }
 

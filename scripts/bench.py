@@ -298,7 +298,8 @@ def _case(name: str) -> Callable[[], object]:
         from planner.food.data import load_foods
         from planner.person.profile import make_profile
         from planner.person.targets import compute_targets
-        from planner.planning.plan import PlanOptions, plan_week
+        from planner.planning.plan import plan_week
+        from planner.planning.week import PlanOptions
 
         targets = compute_targets(make_profile("female", 35))
 

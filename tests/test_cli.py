@@ -653,7 +653,8 @@ def test_a_gap_is_reported_as_a_gap_in_every_format(bundled) -> None:  # type: i
     from planner.person.profile import make_profile
     from planner.person.targets import compute_targets
     from planner.planning.model import SolverInfo
-    from planner.planning.plan import PlanOptions, plan_week
+    from planner.planning.plan import plan_week
+    from planner.planning.week import PlanOptions
 
     week = plan_week(bundled, load_catalogue(bundled),
                      compute_targets(make_profile("female", 35)), PlanOptions(days=1))

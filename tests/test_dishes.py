@@ -19,7 +19,8 @@ from planner.meals.rules import food_measures, load_rules
 from planner.person.health import RULES
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
-from planner.planning.plan import PlanOptions, WeekPlan, plan_week
+from planner.planning.plan import plan_week
+from planner.planning.week import PlanOptions, WeekPlan
 
 MEALS = Path(__file__).resolve().parent.parent / "planner" / "meals"
 

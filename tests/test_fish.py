@@ -17,7 +17,8 @@ from planner.meals.rules import FISH_SOURCE, load_rules
 from planner.output.report import format_week
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
-from planner.planning.plan import PlanOptions, WeekPlan, plan_week
+from planner.planning.plan import plan_week
+from planner.planning.week import PlanOptions, WeekPlan
 
 EXAMPLES = int(os.environ.get("PLANNER_EXAMPLES", "3"))
 SETTINGS = settings(max_examples=EXAMPLES, suppress_health_check=[

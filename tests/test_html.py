@@ -26,8 +26,9 @@ from planner.output.report import (
 )
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
-from planner.planning.plan import PlanOptions, WeekPlan, plan_week
+from planner.planning.plan import plan_week
 from planner.planning.summary import group_rows, week_average
+from planner.planning.week import PlanOptions, WeekPlan
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or \
     shutil.which("google-chrome")

@@ -24,20 +24,18 @@ from planner.food.data import FoodTable
 from planner.meals.rules import fish_group, fish_serving_oz, load_rules
 from planner.person.profile import make_profile
 from planner.person.targets import Targets, compute_targets
-from planner.planning.plan import (
-    DayPlan,
-    PlanOptions,
-    WeekPlan,
-    _added,
-    _fiber_note,
-    _iron_note,
-    _label_notes,
-    _older_b12_note,
-    _unknown_note,
-    plan_week,
-    verify_week,
+from planner.planning.notes import (
+    added_sources,
+    fiber_note,
+    iron_note,
+    label_notes,
+    older_b12_note,
+    unknown_note,
 )
+from planner.planning.plan import plan_week
 from planner.planning.summary import group_rows
+from planner.planning.verify import verify_week
+from planner.planning.week import DayPlan, PlanOptions, WeekPlan
 
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
 RULES = Path(__file__).resolve().parent.parent / "planner" / "meals"
@@ -407,7 +405,7 @@ def test_a_vegan_plan_says_where_b12_and_iodine_come_from(
     assert not any(n.startswith("Iron on") for n in default_week.notes)
     # in pregnancy 1.8 x 27 mg passes the upper limit of 45 mg: no amount is advised
     pregnant = compute_targets(make_profile("female", 30, life_stage="pregnancy"))
-    high = _iron_note(week.days, week.options, pregnant)
+    high = iron_note(week.days, week.options, pregnant)
     assert "upper limit (45 mg)" in high and "clinician" in high and "49" not in high
 
 
@@ -448,11 +446,11 @@ def test_after_50_the_plan_says_where_its_b12_comes_from(
             if catalogue.entries.loc[item.food_id, "category"] == "fortified":
                 added += amount
     older = compute_targets(make_profile("male", 78))
-    b12 = _added(catalogue, default_week.days, "vitamin_b12_ug")
-    note = _older_b12_note(b12, older)
+    b12 = added_sources(catalogue, default_week.days, "vitamin_b12_ug")
+    note = older_b12_note(b12, older)
     assert note.startswith("Vitamin B12 after 50") and "IOM 1998 DRI" in note
     assert f"In this plan {100 * added / total:.0f} % of it comes from fortified foods" in note
-    assert _older_b12_note(b12, default_week.targets) == ""
+    assert older_b12_note(b12, default_week.targets) == ""
     assert not any(n.startswith("Vitamin B12 after 50") for n in default_week.notes)
 
 
@@ -463,12 +461,12 @@ def test_a_plan_with_twice_the_fiber_ai_says_to_build_up_to_it(
     assert ai == 25  # woman of 35 (IOM 2005)
     days = [replace(d, totals={**d.totals, "fiber_g": grams})
             for d, grams in zip(default_week.days, (48, 52, 49, 61, 50, 47, 50), strict=False)]
-    note = _fiber_note(days, targets)  # mean 51 g, over 2 x 25
+    note = fiber_note(days, targets)  # mean 51 g, over 2 x 25
     assert note.startswith("Fiber comes to 47-61 g a day, more than twice the adequate "
                            "intake of 25 g (IOM 2005 DRI")
     assert "over a few weeks" in note
     under = [replace(d, totals={**d.totals, "fiber_g": 49.0}) for d in days]
-    assert _fiber_note(under, targets) == ""
+    assert fiber_note(under, targets) == ""
     mean = sum(d.totals["fiber_g"] for d in default_week.days) / len(default_week.days)
     said = any(n.startswith("Fiber comes to") for n in default_week.notes)
     assert said == (mean >= 2 * ai)
@@ -733,7 +731,7 @@ def test_a_like_outside_the_diet_is_not_silently_ignored(bundled: FoodTable,
 
 def test_a_looser_repeat_limit_is_suggested_only_where_it_can_help() -> None:
     from planner.errors import Shortfall
-    from planner.planning.plan import suggest_fixes
+    from planner.planning.diagnosis import suggest_fixes
 
     short = [Shortfall("magnesium_mg", "min", 400.0, 20.0, (5,))]
     assert suggest_fixes(short, PlanOptions(days=7)) == [
@@ -747,25 +745,25 @@ def test_a_plan_leaning_on_uv_mushrooms_for_vitamin_d_says_which_to_buy() -> Non
     # a dietitian's read: most mushrooms a shopper brings home have almost no vitamin D
     uv = {"vitamin_d_ug": (20.0, {"UV-exposed portabella mushrooms": 12.0,
                                   "fortified soy milk": 6.0})}
-    (note,) = _label_notes(uv, "vegan")
+    (note,) = label_notes(uv, "vegan")
     assert note.startswith("90 % of this plan's vitamin D comes from")
     assert "Ordinary mushrooms have almost none" in note and "NIH ODS Vitamin D" in note
     milk = {"vitamin_d_ug": (20.0, {"fortified soy milk": 18.0})}
-    (note,) = _label_notes(milk, "vegan")
+    (note,) = label_notes(milk, "vegan")
     assert "mushrooms have" not in note
-    assert _label_notes({"vitamin_d_ug": (20.0, {"fortified soy milk": 4.0})}, "vegan") == ()
+    assert label_notes({"vitamin_d_ug": (20.0, {"fortified soy milk": 4.0})}, "vegan") == ()
 
 
 def test_the_unknown_values_note_names_the_food_and_its_usda_number() -> None:
     """A dietitian read "soy yogurt (16252)" as a code that means nothing: the note says
     the number is USDA's, and lists only the key nutrients USDA does not report."""
     names = pd.Series({"09421": "Medjool dates", "16252": "soy yogurt"})
-    note = _unknown_note({"09421": {"vitamin_b12_ug"},
+    note = unknown_note({"09421": {"vitamin_b12_ug"},
                           "16252": {"vitamin_d_ug", "vitamin_b12_ug"}}, names)
     assert note.startswith("2 chosen foods have no USDA value for a key nutrient (")
     assert "Medjool dates (USDA 09421): Vitamin B12;" in note
     assert "soy yogurt (USDA 16252): Vitamin D, Vitamin B12)" in note
     assert "Magnesium" not in note
     assert note.endswith("totals count those values as 0, so they are lower bounds.")
-    one = _unknown_note({"09421": {"vitamin_b12_ug"}}, names)
+    one = unknown_note({"09421": {"vitamin_b12_ug"}}, names)
     assert one.startswith("1 chosen food has no USDA value")

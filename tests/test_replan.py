@@ -19,7 +19,7 @@ from planner.food.intake import parse_eaten
 from planner.output.report import week_document
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import Targets, compute_targets
-from planner.planning.plan import PlanOptions, WeekPlan, plan_week, verify_week
+from planner.planning.plan import plan_week
 from planner.planning.replan import (
     Redo,
     fill_day,
@@ -28,6 +28,8 @@ from planner.planning.replan import (
     read_saved_week,
     redo_week,
 )
+from planner.planning.verify import verify_week
+from planner.planning.week import PlanOptions, WeekPlan
 
 
 @pytest.fixture(scope="module")

@@ -198,7 +198,7 @@ def test_fish_note_says_why_and_names_the_source(rules, catalogue) -> None:  # t
 def test_every_day_rule_measure_is_named_with_its_unit_in_messages() -> None:
     # a missed weekly subgroup once read "Veg other (needs 0.625 )"
     from planner.meals.rules import COUNT_MEASURES, MEASURES
-    from planner.planning.plan import GROUP_LABELS
+    from planner.planning.diagnosis import GROUP_LABELS
     unitless = {"grains_whole", "saturated_fat", "added_sugars", "seafood_mains"}
     assert unitless | set(COUNT_MEASURES) <= set(MEASURES)
     for measure in MEASURES:

@@ -6,6 +6,6 @@ FoodData Central client (:mod:`.fetch`, the only module that talks HTTP), the ca
 recommended foods with roles, diets and household wording (:mod:`.catalogue`), and reading
 the amounts and names a person writes (:mod:`.intake`).
 
-May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.words`. Nothing
-else in planner.
+May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.dirs` (fetch's
+cache), :mod:`planner.limits`, :mod:`planner.words`. Nothing else in planner.
 """

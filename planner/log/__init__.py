@@ -2,6 +2,6 @@
 
 Owns the log file (:mod:`.foodlog`) and the gap reports over it (:mod:`.gaps`).
 
-May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.words`, :mod:`planner.food`,
-:mod:`planner.person`, :mod:`planner.planning`.
+May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.limits`,
+:mod:`planner.words`, :mod:`planner.food`, :mod:`planner.person`, :mod:`planner.planning`.
 """

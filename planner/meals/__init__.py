@@ -7,6 +7,6 @@ rules and the DGA food patterns (:mod:`.rules`, with ``meal_rules.csv``,
 beside it), food groups and the Healthy Eating Index (:mod:`.quality`) and the shopping
 list (:mod:`.shopping`).
 
-May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.words`,
-:mod:`planner.food`.
+May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.limits`,
+:mod:`planner.words`, :mod:`planner.food`.
 """

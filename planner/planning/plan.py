@@ -76,15 +76,18 @@ Missing data: a food's unknown value counts as 0 toward every bound, so a plan n
 claims a nutrient it cannot account for; each day lists the chosen foods with unknown
 values. After solving, every day's totals are recomputed from the food table and the
 chosen grams, and the meals and food groups from the catalogue, and checked against the
-targets and rules, independently of the solver.
+targets and rules, independently of the solver (:mod:`.verify`).
+
+The plan's records are in :mod:`.week`, its notes in :mod:`.notes`, and the message and
+suggestions of a plan that cannot be made in :mod:`.diagnosis`; this module schedules the
+week and builds each day's model.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
 
@@ -93,7 +96,6 @@ import pandas as pd
 
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
 from planner.food.catalogue import (
-    ALLERGENS,
     SLOTS,
     Catalogue,
     excluded_by,
@@ -101,17 +103,13 @@ from planner.food.catalogue import (
     group_amounts,
     matching_foods,
     most_servings,
-    portion_words,
     select,
 )
 from planner.food.data import FoodTable
 from planner.food.nutrients import (
-    BY_NAME,
     KEY_NUTRIENTS,
     NUTRIENT_NAMES,
     display_name,
-    display_name_lower,
-    unit_label,
 )
 from planner.meals.dishes import Dish, Dishes, dish_of, load_dishes
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
@@ -123,12 +121,10 @@ from planner.meals.rules import (
     condition_holds,
     fish_group,
     fish_note,
-    fish_problems,
     fish_serving_oz,
     food_measures,
     load_rules,
     meal_caps,
-    meal_problems,
     protein_oz_per_serving,
     rule_bounds,
     unsuitable_fish,
@@ -136,9 +132,16 @@ from planner.meals.rules import (
 from planner.meals.rules import (
     KCAL_PER_GRAM as RULE_KCAL_PER_GRAM,
 )
-from planner.meals.shopping import ShoppingLine, shopping_list
-from planner.person.health import HealthRule, active_rules, missing_limits, safety_error
+from planner.meals.shopping import shopping_list
+from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.targets import Targets
+from planner.planning.diagnosis import (
+    best_effort_notes,
+    group_shortfalls,
+    infeasible_error,
+    same_shortfalls,
+    with_health_hint,
+)
 from planner.planning.model import (
     Bound,
     Count,
@@ -146,20 +149,35 @@ from planner.planning.model import (
     DishOption,
     Need,
     SolverInfo,
-    SolverOptions,
     UnitLimit,
     met,
     solve_day,
     solve_diet,
 )
-from planner.words import and_list, plural, which_days
+from planner.planning.notes import b12_notes, plan_notes, sodium_notes
+from planner.planning.verify import verify_week
+from planner.planning.week import (
+    B12_DAILY_SHARE,
+    KCAL_PER_GRAM,
+    MIN_BLOCK_FOR_WEEKLY,
+    STORED,
+    WINDOW,
+    AppliedTarget,
+    DayPlan,
+    Fixed,
+    Meal,
+    PlanItem,
+    PlanOptions,
+    WeekPlan,
+    large_portions,
+    nutrient_totals,
+    plan_item,
+)
+from planner.words import plural
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")
-STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")
 SOFT_MIN: Final[tuple[str, ...]] = ("protein_g", "fiber_g", "iron_mg", "zinc_mg",
                                     "vitamin_c_mg", "folate_dfe_ug")
-KCAL_PER_GRAM: Final[Mapping[str, float]] = {"protein_g": 4.0, "fat_g": 9.0,
-                                             "carbohydrate_g": 4.0}
 #: slot -> (min share of energy, max share of energy), as shares of the day's energy band
 SLOT_ENERGY: Final[Mapping[str, tuple[float, float]]] = {
     "breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.45),
@@ -184,9 +202,6 @@ W_AVOID: Final = 6.0
 #: amount, give or take STEADY_SLACK (so a first day with little is not a trap).
 STEADY: Final = 0.2
 STEADY_SLACK: Final = 20.0
-#: With vitamin B12 met on the week's average, every day still aims for this share of the
-#: RDA: absorption from one large dose is limited (IOM 1998; NIH ODS), so it is spread.
-B12_DAILY_SHARE: Final = 0.5
 W_ENERGY: Final = 60.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
 #: cost, not a variable per purchase: purchase variables made each day 60 % slower.
@@ -204,162 +219,9 @@ W_BEYOND: Final = 3.0
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
 #: cost W_OVER_LIST each; a week of one person fits in 40 lines).
 SHOPPING_LINES: Final = 36
-#: Above this energy requirement, side portions (not main dishes, sized by portions.csv)
-#: may grow in proportion, up to LARGE_PORTIONS_MAX times: a very active adult eats larger
-#: servings rather than more different foods.
-LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
-LARGE_PORTIONS_MAX: Final = 1.5
-WINDOW: Final = 7  # days over which variety limits and weekly rules count
 #: A day that cannot bring a week-averaged nutrient up to its running total sends the day
 #: before back to plan again, at most this many times in all for one plan.
 MAX_BACKTRACKS: Final = 6
-#: A trailing block shorter than this many days does not carry weekly minimums (a
-#: three-day plan need not hold a week's seafood).
-MIN_BLOCK_FOR_WEEKLY: Final = 4
-
-
-@dataclass(frozen=True)
-class PlanOptions:
-    """What to plan. Defaults are a 7-day omnivore plan with the standard rules."""
-
-    days: int = 7
-    diet: str = "omnivore"
-    exclude: tuple[str, ...] = ()
-    include: tuple[str, ...] = ()
-    seed: int = 0
-    strict_daily: bool = False
-    max_days: int = 3
-    staple_max_days: int = 7
-    min_distinct: int = 20
-    ul_margin: float = 0.9  # keep every day below this share of a Tolerable Upper Intake
-    week_energy_tolerance: float = 0.03  # a block's mean energy within this of the EER
-    like: tuple[str, ...] = ()  # foods to prefer (soft)
-    dislike: tuple[str, ...] = ()  # foods to avoid when there is a choice (soft)
-    solver: SolverOptions = field(default_factory=SolverOptions)
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    """One food in one meal; ``grams`` = ``servings`` x the portion's grams. ``text`` is
-    the household wording: "1 medium banana", "4 oz baked cod"."""
-
-    food_id: str
-    name: str
-    description: str  # the USDA description
-    ndb_number: str | None
-    fdc_id: str | None
-    servings: float
-    portion: str  # the household measure of one serving, from USDA ("1 cup")
-    portion_grams: float
-    grams: float
-    category: str
-    role: str = ""
-    text: str = ""
-    # the item's amounts of the key nutrients and energy; None where USDA has no value
-    nutrients: Mapping[str, float | None] = field(default_factory=dict)
-    eaten: bool = False  # already eaten (a log or --ate): shown, counted, not bought
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {"food_id": self.food_id, "ndb_number": self.ndb_number,
-               "fdc_id": int(self.fdc_id) if self.fdc_id and self.fdc_id.isdigit()
-               else self.fdc_id, "name": self.name, "text": self.text, "role": self.role,
-               "servings": round(self.servings, 4), "usda_measure": self.portion,
-               "grams": round(self.grams, 6)}
-        if self.eaten:
-            out["eaten"] = True
-        return out
-
-
-@dataclass(frozen=True)
-class Meal:
-    """One meal of a day: its slot, its foods and, where the meal is a dish from the dish
-    table, the dish's name as the output prints it ("" for a meal that is not a dish)."""
-
-    slot: str
-    items: tuple[PlanItem, ...]
-    dish: str = ""
-    dish_id: str = ""  # the row of planner/meals/dishes.csv ("" for a meal that is none)
-
-
-@dataclass(frozen=True)
-class Fixed:
-    """A food that stays as it is on ``day`` at meal ``slot``: already eaten (from a log
-    or ``--ate``), or kept from a saved week. It counts toward every target and rule of
-    its day and week, and its meal is not planned."""
-
-    day: int
-    slot: str
-    item: PlanItem
-
-
-@dataclass(frozen=True)
-class DayPlan:
-    """One day: meals, nutrient totals (unknown values counted as 0), which chosen foods
-    had unknown values, per nutrient, and food-group amounts (from the catalogue)."""
-
-    day: int
-    meals: tuple[Meal, ...]
-    totals: Mapping[str, float]
-    unknown: Mapping[str, tuple[str, ...]]
-    groups: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def items(self) -> tuple[PlanItem, ...]:
-        return tuple(i for m in self.meals for i in m.items)
-
-
-@dataclass(frozen=True)
-class AppliedTarget:
-    """A bound the plan was built to. ``basis`` is daily or week_average (for ``min``);
-    ``min_hard`` says whether the min must be met or is only aimed for. A ``max`` and an
-    AMDR (``pct_energy``) always hold on every day; ``max`` is already lowered to the UL
-    margin where it is an upper limit."""
-
-    nutrient: str
-    min: float | None
-    max: float | None
-    basis: str
-    min_hard: bool
-    source: str
-    pct_energy: tuple[float, float] | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"min": _round(self.min), "max": _round(self.max),
-                               "basis": self.basis,
-                               "min_enforced": None if self.min is None else
-                               "hard" if self.min_hard else "aimed",
-                               "source": self.source}
-        if self.pct_energy is not None:
-            out["pct_energy"] = list(self.pct_energy)
-        return out
-
-
-@dataclass(frozen=True)
-class WeekPlan:
-    """A verified plan: days, the bounds it meets, a shopping list, the food-group pattern
-    it follows, its diet quality and how it was solved."""
-
-    targets: Targets
-    applied: Mapping[str, AppliedTarget]
-    days: tuple[DayPlan, ...]
-    shopping_list: tuple[ShoppingLine, ...]
-    solver: SolverInfo
-    options: PlanOptions
-    notes: tuple[str, ...] = ()
-    pattern: Pattern | None = None
-    quality: Quality | None = None
-
-    @property
-    def unknown_count(self) -> int:
-        """How many distinct chosen foods had an unknown value for a key nutrient."""
-        return len({f for d in self.days for n in KEY_NUTRIENTS for f in d.unknown.get(n, ())})
-
-    def group_average(self, group: str) -> float:
-        return sum(d.groups.get(group, 0.0) for d in self.days) / len(self.days)
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 # ------------------------------------------------------------------ public entry point
@@ -481,7 +343,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             continue
         except InfeasiblePlanError as exc:
             if not catalogue.missing:
-                raise _with_health_hint(exc, health) from exc
+                raise with_health_hint(exc, health) from exc
             raise InfeasiblePlanError(
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
@@ -489,19 +351,19 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         if not shortfalls or best_effort:
             break
         if impossible():
-            raise _with_health_hint(_infeasible(impossible(), options, certain=True),
+            raise with_health_hint(infeasible_error(impossible(), options, certain=True),
                                     health)
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
-        unchanged = last_short is not None and _same_shortfalls(shortfalls, last_short)
+        unchanged = last_short is not None and same_shortfalls(shortfalls, last_short)
         if first_day or attempt.max_days >= limit or final or unchanged:
-            raise _with_health_hint(_infeasible(shortfalls, options, certain=False), health)
+            raise with_health_hint(infeasible_error(shortfalls, options, certain=False), health)
         last_short = shortfalls
         # a miss the days before set up (a week's vegetable subgroup, the week-average
         # vitamin D or B12): the whole week again, every day one repeat looser
         attempt = replace(attempt, max_days=attempt.max_days + 1)
         if replanning is not None:
             replanning(attempt.max_days)
-    notes = _notes(catalogue, day_plans, options, pattern, applied, targets)
+    notes = plan_notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health
                    for note in rule.notes_for(targets.profile.age, targets.profile.life_stage))
     if pattern is not None:
@@ -519,7 +381,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                   f"{', '.join(display_name(n) for n in must_know)} USDA does not report "
                   f"were left out, so that it stays steady: {', '.join(left_out[:6])}"
                   f"{' ...' if len(left_out) > 6 else ''}.",)
-    notes += _sodium_notes(day_plans, targets) + _b12_notes(day_plans, applied)
+    notes += sodium_notes(day_plans, targets) + b12_notes(day_plans, applied)
     notes += targets.warnings
     for name, removed in excluded_by(catalogue, options.exclude).items():
         shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
@@ -532,7 +394,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         notes = (_raised_note(raised, options, dishes is not None), *notes)
     waived: set[tuple[str, str]] = set()
     if best_effort and shortfalls:
-        notes = (*_best_effort_notes(shortfalls, day_plans, table), *notes)
+        notes = (*best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
     bought: dict[str, float] = {}
     for d in day_plans:
@@ -628,44 +490,6 @@ def _unused_preferences(catalogue: Catalogue, allowed: pd.Index, options: PlanOp
     return tuple(notes)
 
 
-def _best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],
-                       table: FoodTable) -> tuple[str, ...]:
-    """What a filled day still misses, and what the eaten food alone already breaks."""
-    out = []
-    eaten, _ = nutrient_totals([i for d in days for i in d.items if i.eaten], table)
-    for s in shortfalls:
-        label, unit = _label(s.nutrient)
-        unit = "% of energy" if s.bound.startswith("pct") else unit
-        if s.bound in ("max", "pct_max"):
-            already = eaten.get(s.nutrient)
-            if already is not None and s.bound == "max" and already > s.target:
-                out.append(f"Already over: what you ate has {already:,.0f} {unit} of "
-                           f"{label.lower()}, above the limit of {_figure(s.target)} {unit}; "
-                           "the rest of the day adds as little as it can.")
-            else:
-                out.append(f"{label} stays over its limit ({_figure(s.target)} {unit}) by "
-                           f"{_figure(s.amount)} {unit} with what you ate.")
-        else:
-            out.append(f"Still short: {label.lower()} by {_figure(s.amount)} {unit} "
-                       f"(needs {_figure(s.target)} {unit}); no remaining meal can close it "
-                       "within the meal rules and limits.")
-    return tuple(out)
-
-
-def _with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
-                      ) -> InfeasiblePlanError:
-    """A diagnosis under a clinician's mineral limits also says why: planner's foods are
-    chosen to be rich in the very minerals the limits hold down."""
-    limited = [r for r in health if r.needs_limits]
-    if not limited:
-        return error
-    hint = (f"with {' and '.join(r.label for r in limited)}, the mineral-rich foods planner "
-            "uses may not fit your limits: a renal dietitian or your clinician can plan "
-            "meals within them")
-    return InfeasiblePlanError(f"{error}; {hint}", error.shortfalls,
-                               (*error.suggestions, hint))
-
-
 def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable) -> Quality:
     """HEI-2020 of a plan, from the catalogue's equivalents and the food table's values."""
     equivalents = group_equivalents(((i.food_id, i.servings) for d in days for i in d.items
@@ -676,17 +500,6 @@ def plan_quality(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable
     totals = {n: sum(d.totals[n] for d in days) for n in names}
     unknown = {n: len({f for d in days for f in d.unknown.get(n, ())}) for n in names}
     return healthy_eating_index(equivalents, totals, unknown)
-
-
-def _same_shortfalls(these: Sequence[Shortfall], those: Sequence[Shortfall]) -> bool:
-    """Whether two passes over the week missed the same targets by the same amounts (one
-    more repeat a week changed nothing that matters)."""
-    def key(s: Shortfall) -> tuple[str, str, tuple[int, ...]]:
-        return s.nutrient, s.bound, s.days
-    a, b = sorted(these, key=key), sorted(those, key=key)
-    return len(a) == len(b) and all(
-        key(x) == key(y) and abs(x.amount - y.amount) <= 1e-6 * max(1.0, abs(x.amount))
-        for x, y in zip(a, b, strict=True))
 
 
 class _RetryWeek(Exception):
@@ -895,7 +708,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         day += 1
     misses = [m for d in sorted(day_misses_of) for m in day_misses_of[d]]
     day_plans = [plans[d] for d in range(1, options.days + 1)]
-    return day_plans, infos, _shortfalls(misses, context.applied, day_plans, options), raised
+    return day_plans, infos, group_shortfalls(misses, context.applied, day_plans, options), raised
 
 
 def check_plan_options(catalogue: Catalogue, options: PlanOptions
@@ -992,12 +805,6 @@ class _Data:
                      self.staple[index], self.main[index], np.arange(len(index)),
                      np.zeros(len(index), dtype=int), np.full(len(index), -1),
                      slot_cap=self.slot_cap[index] if len(self.slot_cap) else self.slot_cap)
-
-
-def large_portions(energy_kcal: float) -> float:
-    """How much larger than the catalogue's largest portion a side may be for this energy
-    need (1 up to :data:`LARGE_PORTIONS_FROM_KCAL`, then in proportion)."""
-    return min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
 
 
 def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
@@ -1782,43 +1589,6 @@ def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, d
     return DayPlan(day, tuple(meals), totals, unknown, groups)
 
 
-def plan_item(entries: pd.DataFrame, food_id: str, servings: float, table: FoodTable,
-              *, eaten: bool = False) -> PlanItem:
-    """An item of ``servings`` catalogue portions of a food (``entries``: catalogue rows
-    that hold it)."""
-    entry = cast(pd.Series, entries.loc[food_id])
-    row = table.foods.loc[food_id]
-    portion_grams = float(entry["portion_grams"])
-    return PlanItem(
-        food_id=food_id, name=str(entry["short_name"]), description=str(row["description"]),
-        ndb_number=None if pd.isna(row["ndb_number"]) else str(row["ndb_number"]),
-        fdc_id=None if pd.isna(row["fdc_id"]) else str(row["fdc_id"]),
-        servings=servings, portion=str(entry["portion_description"]),
-        portion_grams=portion_grams, grams=servings * portion_grams,
-        category=str(entry["category"]), role=str(entry["role"]),
-        text=portion_words(entry, servings),
-        nutrients={n: None if pd.isna(row[n]) else
-                   float(row[n]) * servings * portion_grams / 100
-                   for n in (*KEY_NUTRIENTS, "energy_kcal")}, eaten=eaten)
-
-
-def nutrient_totals(items: Sequence[PlanItem], table: FoodTable
-                    ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
-    """Sum grams/100 x per-100 g values over ``items``; unknown values count as 0 and are
-    listed per nutrient (food ids)."""
-    if not items:
-        return dict.fromkeys(NUTRIENT_NAMES, 0.0), {}
-    ids = [i.food_id for i in items]
-    grams = np.array([i.grams for i in items])
-    values = table.foods.loc[ids, list(NUTRIENT_NAMES)].to_numpy(dtype=float)
-    totals = np.nansum(values * grams[:, None] / 100.0, axis=0)
-    unknown = {n: tuple(dict.fromkeys(f for f, v in zip(ids, values[:, j], strict=True)
-                                      if np.isnan(v)))
-               for j, n in enumerate(NUTRIENT_NAMES)}
-    return ({n: float(totals[j]) for j, n in enumerate(NUTRIENT_NAMES)},
-            {n: v for n, v in unknown.items() if v})
-
-
 def _combine(infos: Sequence[SolverInfo]) -> SolverInfo:
     statuses = {i.status for i in infos}
     gaps = [i.mip_gap for i in infos if i.mip_gap is not None]
@@ -1828,292 +1598,7 @@ def _combine(infos: Sequence[SolverInfo]) -> SolverInfo:
                       sum(i.seconds for i in infos), max(gaps) if gaps else None)
 
 
-#: Every plan that aims potassium at the DRI for a person who named no condition or medicine.
-POTASSIUM_CAUTION: Final = (
-    "Potassium: this plan aims for at least {amount} mg a day, the adequate intake. With "
-    "kidney disease, or a medicine or supplement that raises blood potassium (an ACE "
-    "inhibitor, an ARB, a potassium-sparing diuretic, potassium supplements or salt "
-    "substitutes), that much can be dangerous: say so with --condition or --medicine and "
-    "planner asks for your clinician's limit (NIH ODS Potassium fact sheet).")
-#: Every plan for a child or teenager.
-CHILD_NOTE: Final = (
-    "For a child or teenager, twitches, cramps or tingling that last, or any weakness, "
-    "are for their doctor to look at before their diet is changed; this plan is general "
-    "nutrition for their age.")
-#: NIH ODS Vitamin B12 fact sheet ("Vegetarians" and "Vegans" under groups at risk).
-VEGAN_B12_NOTE: Final = (
-    "Vitamin B12 on a vegan diet: no plant food has it naturally, so this plan's B12 comes "
-    "from fortified foods (plant milks, cereals); NIH ODS advises people who eat no animal "
-    "foods to have B12-fortified foods or a B12 supplement; amounts vary by brand, so check "
-    "the labels, and a clinician can check your B12 level (NIH ODS Vitamin B12 fact sheet).")
-#: planner does not count iodine (USDA's tables do not report it for most foods).
-VEGAN_IODINE_NOTE: Final = (
-    "Iodine is not counted here (USDA reports it for few foods). NIH ODS notes that people "
-    "who eat no dairy, eggs or seafood and do not use iodized salt may not get enough: "
-    "cook with iodized salt, within the sodium advice, or ask a clinician about a "
-    "supplement (NIH ODS Iodine fact sheet).")
-
-#: A plan whose mean fiber is this many times the adequate intake says so (planner's own
-#: threshold; IOM 2005 sets an AI for fiber and no upper limit).
-FIBER_HIGH_FACTOR: Final = 2.0
-FIBER_HIGH_NOTE: Final = (
-    "Fiber comes to {lo:.0f}-{hi:.0f} g a day, more than twice the adequate intake of {ai:.0f} g "
-    "(IOM 2005 DRI, which sets no upper limit): the beans, whole grains and vegetables that "
-    "bring the minerals bring it too. If you eat much less fiber now, move to this over a few "
-    "weeks and drink plenty of fluids, which eases gas and bloating.")
-
-
-def _fiber_note(days: Sequence[DayPlan], targets: Targets) -> str:
-    """When the plan's mean fiber is FIBER_HIGH_FACTOR times the AI or more: a note."""
-    fiber = targets.items.get("fiber_g")
-    if fiber is None or not fiber.min or not days:
-        return ""
-    grams = [d.totals.get("fiber_g", 0.0) for d in days]
-    if sum(grams) / len(grams) < FIBER_HIGH_FACTOR * fiber.min:
-        return ""
-    return FIBER_HIGH_NOTE.format(lo=min(grams), hi=max(grams), ai=fiber.min)
-
-
-#: IOM 2001 DRI (Vitamin A, ... Iron ...), as the NIH ODS Iron fact sheet gives it: iron
-#: from plant foods is less well absorbed, so vegetarians need 1.8 times the RDA.
-VEGETARIAN_IRON_FACTOR: Final = 1.8
-VEGETARIAN_IRON_NOTE: Final = (
-    "Iron on a {diet} diet: iron from plant foods is less well absorbed, and the DRI sets "
-    "the need of vegetarians at 1.8 times the RDA, about {need:,.0f} mg a day for you. "
-    "This plan is built to the RDA ({rda:g} mg) and gives {mean:,.0f} mg a day on average, "
-    "{meets}. Foods rich in vitamin C at the same meal help (IOM 2001 DRI; NIH ODS Iron fact "
-    "sheet).")
-#: ... where 1.8 times the RDA would pass the upper limit (pregnancy: 49 against 45 mg)
-VEGETARIAN_IRON_HIGH_NOTE: Final = (
-    "Iron on a {diet} diet: iron from plant foods is less well absorbed, and the DRI sets "
-    "the need of vegetarians at 1.8 times the RDA; for you that would pass the upper limit "
-    "({ul:g} mg), so how much more than the RDA ({rda:g} mg) you need is for your "
-    "clinician to say. This plan gives {mean:,.0f} mg a day on average (IOM 2001 DRI; NIH "
-    "ODS Iron fact sheet).")
-
-#: A plan whose vitamin D or B12 comes this much or more from added sources says so.
-LABEL_SHARE: Final = 0.5
-#: What counts as an added source, per nutrient: vitamin D added to a food (milk, plant
-#: milks, cereals, juice: the catalogue's ``fortified`` tag) or made in mushrooms by UV
-#: light (``uv_exposed``); B12 added to a food (the ``fortified`` category: plant milks,
-#: cereals, meat substitutes; cow's milk has B12 of its own).
-LABEL_SOURCES: Final = {"vitamin_d_ug": ("tags", ("fortified", "uv_exposed")),
-                        "vitamin_b12_ug": ("category", ("fortified",))}
-LABEL_NOTE: Final = (
-    "{share:.0f} % of this plan's {nutrient} comes from {how}: {foods}. Amounts vary by "
-    "brand and product, so check the labels (NIH ODS {sheet} fact sheet).")
-#: NIH ODS Vitamin D fact sheet: mushrooms have little vitamin D unless grown under UV light.
-UV_MUSHROOM_NOTE: Final = ("Ordinary mushrooms have almost none: buy ones labelled as grown "
-                           "under UV light or as a source of vitamin D.")
-
-
-def _added(catalogue: Catalogue, days: Sequence[DayPlan], nutrient: str
-           ) -> tuple[float, dict[str, float]]:
-    """The plan's total of ``nutrient`` and, per food name, what the added sources of
-    LABEL_SOURCES give of it."""
-    column, marks = LABEL_SOURCES[nutrient]
-    entries = catalogue.entries
-    total = 0.0
-    added: dict[str, float] = {}
-    for item in (i for d in days for i in d.items):
-        amount = item.nutrients.get(nutrient) or 0.0
-        total += amount
-        if item.food_id in entries.index and amount > 0:
-            value = entries.at[item.food_id, column]
-            words = value if isinstance(value, tuple | frozenset | list) else (value,)
-            if any(m in words for m in marks):
-                name = re.sub(r",.*$", "", item.name)  # "fortified soy milk, original"
-                added[name] = added.get(name, 0.0) + amount
-    return total, added
-
-
-def _label_notes(sources: Mapping[str, tuple[float, dict[str, float]]], diet: str
-                 ) -> tuple[str, ...]:
-    """Where most of the plan's vitamin D or B12 comes from fortified foods or UV-exposed
-    mushrooms, whose amounts differ by brand: a note naming them (B12 on a vegan diet has
-    VEGAN_B12_NOTE instead). ``sources`` is :func:`_added` per LABEL_SOURCES nutrient."""
-    notes = []
-    for nutrient, (total, added) in sources.items():
-        if nutrient == "vitamin_b12_ug" and diet == "vegan":
-            continue
-        if total <= 0 or sum(added.values()) < LABEL_SHARE * total:
-            continue
-        foods = and_list(sorted(added, key=lambda n: -added[n]))
-        how = ("foods with vitamin D added or mushrooms grown under UV light"
-               if nutrient == "vitamin_d_ug" else "foods with B12 added")
-        note = LABEL_NOTE.format(share=100 * sum(added.values()) / total, how=how,
-                                 foods=foods, nutrient=display_name_lower(nutrient),
-                                 sheet=display_name(nutrient))
-        if nutrient == "vitamin_d_ug" and any("UV" in name for name in added):
-            note += " " + UV_MUSHROOM_NOTE
-        notes.append(note)
-    return tuple(notes)
-
-
-#: IOM 1998 DRI (Thiamin ... Vitamin B12 ...), as NIH ODS gives it: 10-30 % of older
-#: people absorb the B12 bound in food poorly, so those over 50 should get most of their
-#: B12 from fortified foods or a supplement.
-OLDER_B12_AGE: Final = 51
-OLDER_B12_NOTE: Final = (
-    "Vitamin B12 after 50: many older adults absorb the B12 in food poorly, so the DRI "
-    "advises people over 50 to get most of their B12 from fortified foods or a supplement. "
-    "{source} A clinician can check your B12 level (IOM 1998 DRI; NIH ODS Vitamin B12 fact "
-    "sheet).")
-
-
-def _older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str:
-    """Over 50: where the plan's B12 comes from (``b12`` is :func:`_added` for B12)."""
-    if targets.profile.age < OLDER_B12_AGE or "vitamin_b12_ug" not in targets:
-        return ""
-    total, added = b12
-    share = sum(added.values()) / total if total > 0 else 0.0
-    if share >= LABEL_SHARE:
-        source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods "
-                  f"({and_list(sorted(added, key=lambda n: -added[n]))}).")
-    else:
-        source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods and "
-                  "the rest from meat, fish, eggs or dairy; a fortified cereal, or a "
-                  "supplement, would follow the advice.")
-    return OLDER_B12_NOTE.format(source=source)
-
-
-def _iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -> str:
-    """The vegetarian and vegan iron note (none for other diets, or without an RDA)."""
-    if options.diet not in ("vegetarian", "vegan") or "iron_mg" not in targets or not days:
-        return ""
-    iron = targets["iron_mg"]
-    if iron.kind != "RDA" or not iron.min or iron.overridden:
-        return ""
-    mean = sum(d.totals.get("iron_mg", 0.0) for d in days) / len(days)
-    need = VEGETARIAN_IRON_FACTOR * iron.min
-    if iron.ul is not None and need >= iron.ul:
-        return VEGETARIAN_IRON_HIGH_NOTE.format(diet=options.diet, ul=iron.ul, rda=iron.min,
-                                                mean=mean)
-    meets = ("which meets that" if round(mean) >= round(need) else
-             "less than that; a clinician can check your iron stores with a blood test "
-             "(ferritin)")
-    return VEGETARIAN_IRON_NOTE.format(diet=options.diet, need=need, rda=iron.min,
-                                       mean=mean, meets=meets)
-
-
-def _notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
-           pattern: Pattern | None, applied: Mapping[str, AppliedTarget], targets: Targets
-           ) -> tuple[str, ...]:
-    notes = []
-    if not options.strict_daily:
-        notes.append("Vitamin D and B12 are met on average over the plan (the body stores "
-                     "them); use --strict-daily to meet them every day.")
-    if options.diet == "vegan":
-        notes.append(VEGAN_B12_NOTE)
-        notes.append(VEGAN_IODINE_NOTE)
-    iron = _iron_note(days, options, targets)
-    if iron:
-        notes.append(iron)
-    fiber = _fiber_note(days, targets)
-    if fiber:
-        notes.append(fiber)
-    if pattern is not None:  # catalogue plans: the whole table has no tags
-        sources = {n: _added(catalogue, days, n) for n in LABEL_SOURCES}
-        notes.extend(_label_notes(sources, options.diet))
-        older = _older_b12_note(sources["vitamin_b12_ug"], targets)
-        if older:
-            notes.append(older)
-    profile = targets.profile
-    potassium = applied.get("potassium_mg")
-    if (not profile.conditions and not profile.medicines and potassium is not None
-            and potassium.min):
-        notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
-    if profile.age < 18:
-        notes.append(CHILD_NOTE)
-    unknown: dict[str, set[str]] = {}  # food id -> key nutrients USDA does not report
-    for d in days:
-        for n in KEY_NUTRIENTS:
-            for f in d.unknown.get(n, ()):
-                unknown.setdefault(f, set()).add(n)
-    if unknown:
-        notes.append(_unknown_note(unknown, catalogue.entries["short_name"]))
-    if catalogue.missing:
-        notes.append(f"{plural(len(catalogue.missing), 'catalogue food')} "
-                     f"{'is' if len(catalogue.missing) == 1 else 'are'} not in this food "
-                     "table and not used.")
-    if pattern is None:
-        notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
-                     "meal structure and food-group rules do not apply.")
-    capped = [display_name_lower(n) for n, t in applied.items()
-              if t.max is not None and targets[n].ul is not None
-              and t.max < (targets[n].max or math.inf)]
-    if capped:  # "calcium ... and vitamin D"
-        notes.append(f"Every day stays below {100 * options.ul_margin:.0f} % of the upper "
-                     f"limit for {and_list(capped)}.")
-    weekly = None if pattern is None else pattern.weekly("veg_dark_green")
-    if weekly and len(days) >= MIN_BLOCK_FOR_WEEKLY:
-        eaten = sum(d.groups.get("veg_dark_green", 0.0) for d in days) * WINDOW / len(days)
-        if eaten > 2 * weekly + 1e-6:
-            notes.append(f"Dark-green vegetables come to {eaten:.1f} cup-eq a week, more than "
-                         f"twice the pattern's {weekly:g}: they bring magnesium and calcium, "
-                         "and this plan needed more of them to meet its targets within the "
-                         "diet.")
-    return tuple(notes)
-
-
-#: Sodium in a quarter teaspoon of table salt (FDA: one teaspoon holds about 2,300 mg).
-SALT_QUARTER_TSP_MG: Final = 575
-
-
-def _unknown_note(unknown: Mapping[str, set[str]], names: pd.Series) -> str:
-    """The note on chosen foods (id -> key nutrients) that USDA gives no value for. Each
-    food is named as the plan names it, with its USDA number said to be one ("USDA
-    09421"), so that a reader can look it up in USDA's tables."""
-    foods = "; ".join(
-        f"{names[f] if f in names.index else f} (USDA {f}): "
-        + ", ".join(display_name(n) for n in KEY_NUTRIENTS if n in unknown[f])
-        for f in sorted(unknown))
-    return (f"{plural(len(unknown), 'chosen food')} {'has' if len(unknown) == 1 else 'have'} "
-            f"no USDA value for a key nutrient ({foods}); totals count those values as 0, "
-            "so they are lower bounds.")
-
-
-def _sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
-    """Days under the sodium adequate intake: the foods are unsalted in the data."""
-    sodium = targets.items.get("sodium_mg")
-    if sodium is None or sodium.min is None:
-        return ()
-    low = [d for d in days if d.totals["sodium_mg"] < sodium.min]
-    if not low:
-        return ()
-    amounts = [d.totals["sodium_mg"] for d in low]
-    which = which_days([d.day for d in low], len(days))
-    return (f"{which[:1].upper()}{which[1:]} "
-            f"{'has' if len(low) == 1 or len(low) == len(days) else 'have'} "
-            f"{min(amounts):,.0f}"
-            + (f"-{max(amounts):,.0f}" if len(low) > 1 else "")
-            + f" mg of sodium, under the adequate intake of {sodium.min:,.0f} mg: the foods "
-            + ("are unsalted in the data. With kidney disease keep sodium under 2,300 mg a "
-               "day (KDOQI 2020) and ask your clinician before adding salt; avoid salt "
-               "substitutes, which are potassium chloride, unless your clinician says "
-               "otherwise." if "ckd" in targets.profile.conditions
-               else "are counted without the salt of cooking or the table, which usually "
-                    f"makes up the difference (about 1/4 teaspoon of salt is "
-                    f"{SALT_QUARTER_TSP_MG} mg, FDA); there is no need to add salt for its own "
-                    "sake. Heavy sweating raises the need; kidney or heart conditions lower "
-                    "it."),)
-
-
-def _b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
-               ) -> tuple[str, ...]:
-    """Days with little B12 when B12 is met on the average: spreading it is the advice."""
-    b12 = applied.get("vitamin_b12_ug")
-    if b12 is None or not b12.min or b12.basis != "week_average":
-        return ()
-    low = [d.day for d in days if d.totals["vitamin_b12_ug"] < B12_DAILY_SHARE * b12.min]
-    if not low:
-        return ()
-    return (f"Vitamin B12 is low on {which_days(low, len(days))}: the body absorbs only "
-            "a little B12 at a time, so spread fortified foods over the days, or ask a "
-            "clinician about a supplement (NIH ODS).",)
-
-
-# ------------------------------------------------------------------ diagnosis
+# ------------------------------------------------------------------ what no day can reach
 
 def _impossible(data: _Data, applied: Mapping[str, AppliedTarget], options: PlanOptions
                 ) -> list[Shortfall]:
@@ -2152,248 +1637,3 @@ def _impossible(data: _Data, applied: Mapping[str, AppliedTarget], options: Plan
     return out
 
 
-def _shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
-                applied: Mapping[str, AppliedTarget], days: Sequence[DayPlan],
-                options: PlanOptions) -> list[Shortfall]:
-    """Group per-day misses of hard bounds; stored nutrients are judged on the average.
-    Each miss is (nutrient or measure, side, day, amount missed, the bound's value)."""
-    grouped: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
-    for nutrient, side, day, amount, target in misses:
-        if nutrient in STORED and side == "min" and not options.strict_daily:
-            continue
-        grouped.setdefault((nutrient, side), []).append((day, amount, target))
-    out = []
-    for (nutrient, side), hits in grouped.items():
-        bound = applied.get(nutrient)
-        if bound is not None and side in ("pct_min", "pct_max"):
-            assert bound.pct_energy is not None
-            target = bound.pct_energy[0] if side == "pct_min" else bound.pct_energy[1]
-        elif bound is not None:
-            target = (bound.min if side == "min" else bound.max) or 0.0
-        else:  # a food-group rule: its bound can change from day to day
-            target = max(t for _, _, t in hits)
-        out.append(Shortfall(nutrient, side, target, max(a for _, a, _ in hits),
-                             tuple(d for d, _, _ in hits)))
-    if not options.strict_daily:
-        for n in STORED:
-            stored = applied.get(n)
-            if stored is None or stored.min is None:
-                continue
-            average = sum(d.totals[n] for d in days) / len(days)
-            if average < stored.min * (1 - 1e-6):
-                out.append(Shortfall(n, "min", stored.min, stored.min - average, ()))
-    return out
-
-
-def _label(name: str) -> tuple[str, str]:
-    """(display name, unit) of a nutrient or a food-group measure."""
-    if name in BY_NAME:
-        return display_name(name), unit_label(name)
-    label, unit = GROUP_LABELS.get(name, (name.replace("_", " "), ""))
-    return label[0].upper() + label[1:], unit
-
-
-#: Food-group measures in messages: name -> (label, unit).
-GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
-    "vegetables": ("vegetables", "cup-eq"),
-    "vegetables_not_beans": ("vegetables other than beans", "cup-eq"),
-    "fruits": ("fruit", "cup-eq"), "grains": ("grains", "oz-eq"),
-    "grains_whole": ("whole grains (share of grains)", ""),
-    "dairy": ("dairy or fortified soy", "cup-eq"), "protein": ("protein foods", "oz-eq"),
-    "veg_dark_green": ("dark-green vegetables", "cup-eq"),
-    "protein_seafood": ("seafood", "oz-eq"), "milk_drink_cups": ("milk drinks", "cups"),
-    "saturated_fat": ("saturated fat", ""), "added_sugars": ("added sugars", ""),
-    "legumes": ("beans, peas and lentils", "cup-eq"),
-    "veg_red_orange": ("red and orange vegetables", "cup-eq"),
-    "veg_starchy": ("starchy vegetables", "cup-eq"),
-    "veg_other": ("other vegetables", "cup-eq"),
-    "veg_beans": ("beans, peas and lentils (vegetable subgroup)", "cup-eq"),
-    "seafood_good": ("good-choice fish", "oz-eq"),
-    "seafood_mains": ("fish or shellfish mains", ""),
-    "leafy_green_days": ("days with leafy greens", "days"),
-}
-
-
-def _figure(value: float) -> str:
-    """4000 -> '4000', 1764.3 -> '1764', 0.347 -> '0.347'."""
-    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def _infeasible(shortfalls: Sequence[Shortfall], options: PlanOptions, *, certain: bool
-                ) -> InfeasiblePlanError:
-    parts = []
-    for s in shortfalls:
-        label, unit = _label(s.nutrient)
-        unit = "% of energy" if s.bound.startswith("pct") else unit
-        if not s.days:
-            where = "a day on average"
-        elif len(s.days) == options.days and options.days > 1:
-            where = "every day"
-        elif len(s.days) == 1:
-            where = f"on day {s.days[0]}"
-        else:
-            where = (f"on days {', '.join(map(str, s.days[:7]))}"
-                     f"{'...' if len(s.days) > 7 else ''}")
-        verb = "short by" if s.bound in ("min", "pct_min") else "over by"
-        limit = "needs" if s.bound in ("min", "pct_min") else "limit"
-        parts.append(f"{label} ({limit} {_figure(s.target)} {unit}) "
-                     f"{verb} {_figure(s.amount)} {unit} {where}".replace("  ", " "))
-    suggestions = suggest_fixes(shortfalls, options)
-    lead = ("no plan can meet these targets with the foods allowed" if certain else
-            "no plan was found that meets every target within the meal and variety rules")
-    message = f"{lead}: " + "; ".join(parts) + ". Try: " + "; ".join(suggestions)
-    return InfeasiblePlanError(message, shortfalls, suggestions)
-
-
-def suggest_fixes(shortfalls: Sequence[Shortfall], options: PlanOptions) -> list[str]:
-    """What would most likely make the request feasible."""
-    short = {s.nutrient for s in shortfalls}
-    out = []
-    excluded = {e.lower() for e in options.exclude}
-    if short & {"vitamin_b12_ug", "vitamin_d_ug"}:
-        if "fortified" in excluded:
-            out.append("allow fortified foods (remove --exclude fortified)")
-        elif options.diet in ("vegan", "vegetarian"):
-            out.append("include fortified foods (plant milks, cereals)")
-        out.append("talk to a clinician about a vitamin B12 or D supplement"
-                   if "vitamin_b12_ug" in short and "vitamin_d_ug" in short else
-                   "talk to a clinician about a "
-                   + ("vitamin B12" if "vitamin_b12_ug" in short else "vitamin D")
-                   + " supplement")
-    # an allergen is excluded for a reason (an allergy, coeliac disease): never suggest
-    # eating it; suggest a food to add instead
-    others = [e for e in options.exclude if not (e.lower() == "fortified" and out)
-              and e.lower() not in ALLERGENS]
-    if others:
-        out.append("relax an exclusion (" + ", ".join(f"--exclude {e}" for e in others[:3])
-                   + ")")
-    if excluded & set(ALLERGENS):
-        out.append("add a food you can eat with --include "
-                   "(planner foods --rich-in calcium lists some)")
-    if short & {"calcium_mg"} and "dairy" in excluded:
-        out.append("allow dairy, or calcium-set tofu and fortified plant milks")
-    if not out or short - {"vitamin_b12_ug", "vitamin_d_ug"}:
-        # a looser repeat limit can help only a plan of several days that has one to give
-        looser = options.days > 1 and options.max_days < WINDOW
-        out.append("lower a target with --target NAME=VALUE"
-                   + (", or raise --max-days" if looser else ""))
-    return list(dict.fromkeys(out))
-
-
-# ------------------------------------------------------------------ verification
-
-def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = None,
-                rules: Rules | None = None, tolerance: float = 1e-6, *,
-                waived: Collection[tuple[str, str]] = ()) -> list[str]:
-    """Recompute every day's totals from the food table and the chosen grams and check
-    them against the applied targets and the block energy mean; with the ``catalogue`` and
-    ``rules``, check every meal against the meal rules and every day's food groups against
-    the pattern. Return a list of problems (empty when the plan holds). Independent of the
-    solver: it reads only the foods, the grams, the table, the catalogue and the rules.
-    ``waived`` (nutrient, bound) pairs are misses the plan reports (a filled day), and
-    meals of eaten food are not judged by the meal rules."""
-    problems = []
-    days = week.days
-    for d in days:
-        grams = np.array([i.grams for i in d.items])
-        ids = [i.food_id for i in d.items]
-        values = np.nan_to_num(table.foods.loc[ids, list(NUTRIENT_NAMES)].to_numpy(float))
-        totals = dict(zip(NUTRIENT_NAMES, values.T @ grams / 100.0, strict=True))
-        for n, t in week.applied.items():
-            value = totals[n]
-            slack = tolerance * max(1.0, abs(value))
-            if t.min is not None and t.min_hard and t.basis == "daily" and \
-                    value < t.min - slack and (n, "min") not in waived:
-                problems.append(f"day {d.day}: {n} {value:.4g} < min {t.min:g}")
-            if t.max is not None and value > t.max + slack and (n, "max") not in waived:
-                problems.append(f"day {d.day}: {n} {value:.4g} > max {t.max:g}")
-            if t.pct_energy is not None and totals["energy_kcal"] > 0 and \
-                    not {(n, "pct_min"), (n, "pct_max")} & set(waived):
-                pct = 100 * value * KCAL_PER_GRAM[n] / totals["energy_kcal"]
-                if not t.pct_energy[0] - 1e-4 <= pct <= t.pct_energy[1] + 1e-4:
-                    problems.append(f"day {d.day}: {n} {pct:.3g} % of energy outside "
-                                    f"{t.pct_energy}")
-            if abs(d.totals[n] - value) > slack:
-                problems.append(f"day {d.day}: reported {n} {d.totals[n]:.6g} != "
-                                f"recomputed {value:.6g}")
-    for n, t in week.applied.items():
-        if t.basis == "week_average" and t.min is not None and (n, "min") not in waived:
-            average = sum(d.totals[n] for d in days) / len(days)
-            if average < t.min * (1 - tolerance):
-                problems.append(f"{n} average {average:.4g} < min {t.min:g}")
-    eer = week.targets["energy_kcal"].value
-    if eer and not {("energy_kcal", "min"), ("energy_kcal", "max")} & set(waived):
-        for start in range(0, len(days), WINDOW):
-            block = days[start:start + WINDOW]
-            mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
-            if abs(mean - eer) > eer * week.options.week_energy_tolerance * (1 + 1e-6) + 1e-6:
-                problems.append(f"days {start + 1}-{start + len(block)}: mean energy "
-                                f"{mean:.0f} kcal is not within "
-                                f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
-    if catalogue is not None and rules is not None and not catalogue.generic:
-        problems += _verify_rules(week, catalogue, rules)
-    return problems
-
-
-def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[str]:
-    """Meal rules, dishes and portions per meal, from the catalogue and the rule and dish
-    tables alone: every meal a dish of the table with its required components, every
-    food within its portion for the person's age and energy need."""
-    problems = []
-    entries = catalogue.entries
-    allowed = select(catalogue, week.options.diet, week.options.exclude)
-    caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
-    dishes = load_dishes()
-    age = week.targets.profile.age
-    eer = week.targets["energy_kcal"].value or 0.0
-    for d in week.days:
-        for meal in d.meals:
-            if any(i.eaten for i in meal.items):
-                continue  # what was eaten is not judged
-            where = f"day {d.day} {meal.slot}"
-            foods = entries.loc[[i.food_id for i in meal.items]]
-            roles = [str(r) for r in foods["role"]]
-            problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
-                                                                 rules.meals, caps[meal.slot])]
-            if len({i.food_id for i in meal.items}) != len(meal.items):
-                problems.append(f"{where}: a food twice in one meal")
-            dish = dishes.by_id(meal.dish_id)
-            if dish is None or meal.slot not in dish.slots:
-                problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
-            elif dish.problems(foods):
-                problems.append(f"{where}: {'; '.join(dish.problems(foods))}")
-            elif not meal.dish:
-                problems.append(f"{where}: the meal has no dish name")
-            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
-            largest = most_servings(foods, age)
-            for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
-                role = str(entries.loc[item.food_id, "role"])
-                scale = 1.0 if role == "main" else large_portions(eer)
-                if item.servings > float(largest[item.food_id]) * scale + 1e-6:
-                    problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
-                                    "more than the catalogue's largest portion for the "
-                                    "person")
-                most = rules.side_cap(str(entries.loc[item.food_id, "role"]), meal.slot, age,
-                                      eer, {str(k): float(v) for k, v in row.items()})
-                step = float(cast(float, entries.loc[item.food_id, "step"]))
-                if most is not None and \
-                        item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
-                    problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
-                                    "more than one portion for the person")
-    if week.pattern is not None and not any(i.eaten for d in week.days for i in d.items):
-        profile = week.targets.profile
-        group = fish_group(profile.age, profile.life_stage)
-        oz_per_gram = (entries["protein_seafood_oz"] / entries["portion_grams"]).to_dict()
-        seafood: list[dict[str, float]] = []
-        for d in week.days:
-            seafood.append({})
-            for i in d.items:
-                if i.food_id in oz_per_gram:
-                    oz = float(oz_per_gram[i.food_id]) * i.grams
-                    seafood[-1][i.food_id] = seafood[-1].get(i.food_id, 0.0) + oz
-        if group:
-            allowed = allowed.drop(index=unsuitable_fish(allowed, rules.fish))
-        problems += fish_problems(seafood, rules, allowed, group,
-                                  fish_serving_oz(profile.age), week.pattern, window=WINDOW,
-                                  min_block=MIN_BLOCK_FOR_WEEKLY)
-    return problems

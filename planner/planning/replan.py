@@ -31,15 +31,8 @@ from planner.food.nutrients import KEY_NUTRIENTS, display_name
 from planner.limits import bounded_number, load_json
 from planner.meals.rules import Rules
 from planner.person.targets import Targets
-from planner.planning.plan import (
-    Fixed,
-    PlanItem,
-    PlanOptions,
-    WeekPlan,
-    applied_targets,
-    plan_item,
-    plan_week,
-)
+from planner.planning.plan import applied_targets, plan_week
+from planner.planning.week import Fixed, PlanItem, PlanOptions, WeekPlan, plan_item
 from planner.words import plural
 
 #: Main meals in the order of a day.

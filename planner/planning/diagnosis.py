@@ -1,0 +1,202 @@
+"""Why no plan: the misses of a week's hard bounds grouped into shortfalls, the one-line
+message that names them, what to try (never to eat an excluded allergen), and what a day
+filled around eaten food still misses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from planner.errors import InfeasiblePlanError, Shortfall
+from planner.food.catalogue import ALLERGENS
+from planner.food.data import FoodTable
+from planner.food.nutrients import BY_NAME, display_name, unit_label
+from planner.person.health import HealthRule
+from planner.planning.week import (
+    STORED,
+    WINDOW,
+    AppliedTarget,
+    DayPlan,
+    PlanOptions,
+    nutrient_totals,
+)
+
+
+def best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],
+                       table: FoodTable) -> tuple[str, ...]:
+    """What a filled day still misses, and what the eaten food alone already breaks."""
+    out = []
+    eaten, _ = nutrient_totals([i for d in days for i in d.items if i.eaten], table)
+    for s in shortfalls:
+        label, unit = measure_label(s.nutrient)
+        unit = "% of energy" if s.bound.startswith("pct") else unit
+        if s.bound in ("max", "pct_max"):
+            already = eaten.get(s.nutrient)
+            if already is not None and s.bound == "max" and already > s.target:
+                out.append(f"Already over: what you ate has {already:,.0f} {unit} of "
+                           f"{label.lower()}, above the limit of {figure(s.target)} {unit}; "
+                           "the rest of the day adds as little as it can.")
+            else:
+                out.append(f"{label} stays over its limit ({figure(s.target)} {unit}) by "
+                           f"{figure(s.amount)} {unit} with what you ate.")
+        else:
+            out.append(f"Still short: {label.lower()} by {figure(s.amount)} {unit} "
+                       f"(needs {figure(s.target)} {unit}); no remaining meal can close it "
+                       "within the meal rules and limits.")
+    return tuple(out)
+
+
+def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
+                      ) -> InfeasiblePlanError:
+    """A diagnosis under a clinician's mineral limits also says why: planner's foods are
+    chosen to be rich in the very minerals the limits hold down."""
+    limited = [r for r in health if r.needs_limits]
+    if not limited:
+        return error
+    hint = (f"with {' and '.join(r.label for r in limited)}, the mineral-rich foods planner "
+            "uses may not fit your limits: a renal dietitian or your clinician can plan "
+            "meals within them")
+    return InfeasiblePlanError(f"{error}; {hint}", error.shortfalls,
+                               (*error.suggestions, hint))
+
+
+def same_shortfalls(these: Sequence[Shortfall], those: Sequence[Shortfall]) -> bool:
+    """Whether two passes over the week missed the same targets by the same amounts (one
+    more repeat a week changed nothing that matters)."""
+    def key(s: Shortfall) -> tuple[str, str, tuple[int, ...]]:
+        return s.nutrient, s.bound, s.days
+    a, b = sorted(these, key=key), sorted(those, key=key)
+    return len(a) == len(b) and all(
+        key(x) == key(y) and abs(x.amount - y.amount) <= 1e-6 * max(1.0, abs(x.amount))
+        for x, y in zip(a, b, strict=True))
+
+
+def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
+                applied: Mapping[str, AppliedTarget], days: Sequence[DayPlan],
+                options: PlanOptions) -> list[Shortfall]:
+    """Group per-day misses of hard bounds; stored nutrients are judged on the average.
+    Each miss is (nutrient or measure, side, day, amount missed, the bound's value)."""
+    grouped: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
+    for nutrient, side, day, amount, target in misses:
+        if nutrient in STORED and side == "min" and not options.strict_daily:
+            continue
+        grouped.setdefault((nutrient, side), []).append((day, amount, target))
+    out = []
+    for (nutrient, side), hits in grouped.items():
+        bound = applied.get(nutrient)
+        if bound is not None and side in ("pct_min", "pct_max"):
+            assert bound.pct_energy is not None
+            target = bound.pct_energy[0] if side == "pct_min" else bound.pct_energy[1]
+        elif bound is not None:
+            target = (bound.min if side == "min" else bound.max) or 0.0
+        else:  # a food-group rule: its bound can change from day to day
+            target = max(t for _, _, t in hits)
+        out.append(Shortfall(nutrient, side, target, max(a for _, a, _ in hits),
+                             tuple(d for d, _, _ in hits)))
+    if not options.strict_daily:
+        for n in STORED:
+            stored = applied.get(n)
+            if stored is None or stored.min is None:
+                continue
+            average = sum(d.totals[n] for d in days) / len(days)
+            if average < stored.min * (1 - 1e-6):
+                out.append(Shortfall(n, "min", stored.min, stored.min - average, ()))
+    return out
+
+
+def measure_label(name: str) -> tuple[str, str]:
+    """(display name, unit) of a nutrient or a food-group measure."""
+    if name in BY_NAME:
+        return display_name(name), unit_label(name)
+    label, unit = GROUP_LABELS.get(name, (name.replace("_", " "), ""))
+    return label[0].upper() + label[1:], unit
+
+
+#: Food-group measures in messages: name -> (label, unit).
+GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
+    "vegetables": ("vegetables", "cup-eq"),
+    "vegetables_not_beans": ("vegetables other than beans", "cup-eq"),
+    "fruits": ("fruit", "cup-eq"), "grains": ("grains", "oz-eq"),
+    "grains_whole": ("whole grains (share of grains)", ""),
+    "dairy": ("dairy or fortified soy", "cup-eq"), "protein": ("protein foods", "oz-eq"),
+    "veg_dark_green": ("dark-green vegetables", "cup-eq"),
+    "protein_seafood": ("seafood", "oz-eq"), "milk_drink_cups": ("milk drinks", "cups"),
+    "saturated_fat": ("saturated fat", ""), "added_sugars": ("added sugars", ""),
+    "legumes": ("beans, peas and lentils", "cup-eq"),
+    "veg_red_orange": ("red and orange vegetables", "cup-eq"),
+    "veg_starchy": ("starchy vegetables", "cup-eq"),
+    "veg_other": ("other vegetables", "cup-eq"),
+    "veg_beans": ("beans, peas and lentils (vegetable subgroup)", "cup-eq"),
+    "seafood_good": ("good-choice fish", "oz-eq"),
+    "seafood_mains": ("fish or shellfish mains", ""),
+    "leafy_green_days": ("days with leafy greens", "days"),
+}
+
+
+def figure(value: float) -> str:
+    """4000 -> '4000', 1764.3 -> '1764', 0.347 -> '0.347'."""
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def infeasible_error(shortfalls: Sequence[Shortfall], options: PlanOptions, *, certain: bool
+                ) -> InfeasiblePlanError:
+    parts = []
+    for s in shortfalls:
+        label, unit = measure_label(s.nutrient)
+        unit = "% of energy" if s.bound.startswith("pct") else unit
+        if not s.days:
+            where = "a day on average"
+        elif len(s.days) == options.days and options.days > 1:
+            where = "every day"
+        elif len(s.days) == 1:
+            where = f"on day {s.days[0]}"
+        else:
+            where = (f"on days {', '.join(map(str, s.days[:7]))}"
+                     f"{'...' if len(s.days) > 7 else ''}")
+        verb = "short by" if s.bound in ("min", "pct_min") else "over by"
+        limit = "needs" if s.bound in ("min", "pct_min") else "limit"
+        parts.append(f"{label} ({limit} {figure(s.target)} {unit}) "
+                     f"{verb} {figure(s.amount)} {unit} {where}".replace("  ", " "))
+    suggestions = suggest_fixes(shortfalls, options)
+    lead = ("no plan can meet these targets with the foods allowed" if certain else
+            "no plan was found that meets every target within the meal and variety rules")
+    message = f"{lead}: " + "; ".join(parts) + ". Try: " + "; ".join(suggestions)
+    return InfeasiblePlanError(message, shortfalls, suggestions)
+
+
+def suggest_fixes(shortfalls: Sequence[Shortfall], options: PlanOptions) -> list[str]:
+    """What would most likely make the request feasible."""
+    short = {s.nutrient for s in shortfalls}
+    out = []
+    excluded = {e.lower() for e in options.exclude}
+    if short & {"vitamin_b12_ug", "vitamin_d_ug"}:
+        if "fortified" in excluded:
+            out.append("allow fortified foods (remove --exclude fortified)")
+        elif options.diet in ("vegan", "vegetarian"):
+            out.append("include fortified foods (plant milks, cereals)")
+        out.append("talk to a clinician about a vitamin B12 or D supplement"
+                   if "vitamin_b12_ug" in short and "vitamin_d_ug" in short else
+                   "talk to a clinician about a "
+                   + ("vitamin B12" if "vitamin_b12_ug" in short else "vitamin D")
+                   + " supplement")
+    # an allergen is excluded for a reason (an allergy, coeliac disease): never suggest
+    # eating it; suggest a food to add instead
+    others = [e for e in options.exclude if not (e.lower() == "fortified" and out)
+              and e.lower() not in ALLERGENS]
+    if others:
+        out.append("relax an exclusion (" + ", ".join(f"--exclude {e}" for e in others[:3])
+                   + ")")
+    if excluded & set(ALLERGENS):
+        out.append("add a food you can eat with --include "
+                   "(planner foods --rich-in calcium lists some)")
+    if short & {"calcium_mg"} and "dairy" in excluded:
+        out.append("allow dairy, or calcium-set tofu and fortified plant milks")
+    if not out or short - {"vitamin_b12_ug", "vitamin_d_ug"}:
+        # a looser repeat limit can help only a plan of several days that has one to give
+        looser = options.days > 1 and options.max_days < WINDOW
+        out.append("lower a target with --target NAME=VALUE"
+                   + (", or raise --max-days" if looser else ""))
+    return list(dict.fromkeys(out))
+
+

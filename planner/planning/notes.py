@@ -1,0 +1,317 @@
+"""The notes a planned week carries: what its numbers stand on and what to watch (vitamin D
+and B12 on average, B12 and iodine on a vegan diet, iron for vegetarians, fiber, fortified
+and UV sources, B12 after 50, potassium, children, unknown USDA values, upper limits, dark
+greens, sodium and B12 spread over the days), each with the source it follows.
+
+Reads a finished plan only (its days, options, applied targets and pattern); never the
+solver or the day models.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import pandas as pd
+
+from planner.food.catalogue import Catalogue
+from planner.food.nutrients import KEY_NUTRIENTS, display_name, display_name_lower
+from planner.meals.rules import Pattern
+from planner.person.targets import Targets
+from planner.planning.week import (
+    B12_DAILY_SHARE,
+    MIN_BLOCK_FOR_WEEKLY,
+    WINDOW,
+    AppliedTarget,
+    DayPlan,
+    PlanOptions,
+)
+from planner.words import and_list, plural, which_days
+
+#: Every plan that aims potassium at the DRI for a person who named no condition or medicine.
+POTASSIUM_CAUTION: Final = (
+    "Potassium: this plan aims for at least {amount} mg a day, the adequate intake. With "
+    "kidney disease, or a medicine or supplement that raises blood potassium (an ACE "
+    "inhibitor, an ARB, a potassium-sparing diuretic, potassium supplements or salt "
+    "substitutes), that much can be dangerous: say so with --condition or --medicine and "
+    "planner asks for your clinician's limit (NIH ODS Potassium fact sheet).")
+#: Every plan for a child or teenager.
+CHILD_NOTE: Final = (
+    "For a child or teenager, twitches, cramps or tingling that last, or any weakness, "
+    "are for their doctor to look at before their diet is changed; this plan is general "
+    "nutrition for their age.")
+#: NIH ODS Vitamin B12 fact sheet ("Vegetarians" and "Vegans" under groups at risk).
+VEGAN_B12_NOTE: Final = (
+    "Vitamin B12 on a vegan diet: no plant food has it naturally, so this plan's B12 comes "
+    "from fortified foods (plant milks, cereals); NIH ODS advises people who eat no animal "
+    "foods to have B12-fortified foods or a B12 supplement; amounts vary by brand, so check "
+    "the labels, and a clinician can check your B12 level (NIH ODS Vitamin B12 fact sheet).")
+#: planner does not count iodine (USDA's tables do not report it for most foods).
+VEGAN_IODINE_NOTE: Final = (
+    "Iodine is not counted here (USDA reports it for few foods). NIH ODS notes that people "
+    "who eat no dairy, eggs or seafood and do not use iodized salt may not get enough: "
+    "cook with iodized salt, within the sodium advice, or ask a clinician about a "
+    "supplement (NIH ODS Iodine fact sheet).")
+
+#: A plan whose mean fiber is this many times the adequate intake says so (planner's own
+#: threshold; IOM 2005 sets an AI for fiber and no upper limit).
+FIBER_HIGH_FACTOR: Final = 2.0
+FIBER_HIGH_NOTE: Final = (
+    "Fiber comes to {lo:.0f}-{hi:.0f} g a day, more than twice the adequate intake of {ai:.0f} g "
+    "(IOM 2005 DRI, which sets no upper limit): the beans, whole grains and vegetables that "
+    "bring the minerals bring it too. If you eat much less fiber now, move to this over a few "
+    "weeks and drink plenty of fluids, which eases gas and bloating.")
+
+
+def fiber_note(days: Sequence[DayPlan], targets: Targets) -> str:
+    """When the plan's mean fiber is FIBER_HIGH_FACTOR times the AI or more: a note."""
+    fiber = targets.items.get("fiber_g")
+    if fiber is None or not fiber.min or not days:
+        return ""
+    grams = [d.totals.get("fiber_g", 0.0) for d in days]
+    if sum(grams) / len(grams) < FIBER_HIGH_FACTOR * fiber.min:
+        return ""
+    return FIBER_HIGH_NOTE.format(lo=min(grams), hi=max(grams), ai=fiber.min)
+
+
+#: IOM 2001 DRI (Vitamin A, ... Iron ...), as the NIH ODS Iron fact sheet gives it: iron
+#: from plant foods is less well absorbed, so vegetarians need 1.8 times the RDA.
+VEGETARIAN_IRON_FACTOR: Final = 1.8
+VEGETARIAN_IRON_NOTE: Final = (
+    "Iron on a {diet} diet: iron from plant foods is less well absorbed, and the DRI sets "
+    "the need of vegetarians at 1.8 times the RDA, about {need:,.0f} mg a day for you. "
+    "This plan is built to the RDA ({rda:g} mg) and gives {mean:,.0f} mg a day on average, "
+    "{meets}. Foods rich in vitamin C at the same meal help (IOM 2001 DRI; NIH ODS Iron fact "
+    "sheet).")
+#: ... where 1.8 times the RDA would pass the upper limit (pregnancy: 49 against 45 mg)
+VEGETARIAN_IRON_HIGH_NOTE: Final = (
+    "Iron on a {diet} diet: iron from plant foods is less well absorbed, and the DRI sets "
+    "the need of vegetarians at 1.8 times the RDA; for you that would pass the upper limit "
+    "({ul:g} mg), so how much more than the RDA ({rda:g} mg) you need is for your "
+    "clinician to say. This plan gives {mean:,.0f} mg a day on average (IOM 2001 DRI; NIH "
+    "ODS Iron fact sheet).")
+
+#: A plan whose vitamin D or B12 comes this much or more from added sources says so.
+LABEL_SHARE: Final = 0.5
+#: What counts as an added source, per nutrient: vitamin D added to a food (milk, plant
+#: milks, cereals, juice: the catalogue's ``fortified`` tag) or made in mushrooms by UV
+#: light (``uv_exposed``); B12 added to a food (the ``fortified`` category: plant milks,
+#: cereals, meat substitutes; cow's milk has B12 of its own).
+LABEL_SOURCES: Final = {"vitamin_d_ug": ("tags", ("fortified", "uv_exposed")),
+                        "vitamin_b12_ug": ("category", ("fortified",))}
+LABEL_NOTE: Final = (
+    "{share:.0f} % of this plan's {nutrient} comes from {how}: {foods}. Amounts vary by "
+    "brand and product, so check the labels (NIH ODS {sheet} fact sheet).")
+#: NIH ODS Vitamin D fact sheet: mushrooms have little vitamin D unless grown under UV light.
+UV_MUSHROOM_NOTE: Final = ("Ordinary mushrooms have almost none: buy ones labelled as grown "
+                           "under UV light or as a source of vitamin D.")
+
+
+def added_sources(catalogue: Catalogue, days: Sequence[DayPlan], nutrient: str
+           ) -> tuple[float, dict[str, float]]:
+    """The plan's total of ``nutrient`` and, per food name, what the added sources of
+    LABEL_SOURCES give of it."""
+    column, marks = LABEL_SOURCES[nutrient]
+    entries = catalogue.entries
+    total = 0.0
+    added: dict[str, float] = {}
+    for item in (i for d in days for i in d.items):
+        amount = item.nutrients.get(nutrient) or 0.0
+        total += amount
+        if item.food_id in entries.index and amount > 0:
+            value = entries.at[item.food_id, column]
+            words = value if isinstance(value, tuple | frozenset | list) else (value,)
+            if any(m in words for m in marks):
+                name = re.sub(r",.*$", "", item.name)  # "fortified soy milk, original"
+                added[name] = added.get(name, 0.0) + amount
+    return total, added
+
+
+def label_notes(sources: Mapping[str, tuple[float, dict[str, float]]], diet: str
+                 ) -> tuple[str, ...]:
+    """Where most of the plan's vitamin D or B12 comes from fortified foods or UV-exposed
+    mushrooms, whose amounts differ by brand: a note naming them (B12 on a vegan diet has
+    VEGAN_B12_NOTE instead). ``sources`` is :func:`_added` per LABEL_SOURCES nutrient."""
+    notes = []
+    for nutrient, (total, added) in sources.items():
+        if nutrient == "vitamin_b12_ug" and diet == "vegan":
+            continue
+        if total <= 0 or sum(added.values()) < LABEL_SHARE * total:
+            continue
+        foods = and_list(sorted(added, key=lambda n: -added[n]))
+        how = ("foods with vitamin D added or mushrooms grown under UV light"
+               if nutrient == "vitamin_d_ug" else "foods with B12 added")
+        note = LABEL_NOTE.format(share=100 * sum(added.values()) / total, how=how,
+                                 foods=foods, nutrient=display_name_lower(nutrient),
+                                 sheet=display_name(nutrient))
+        if nutrient == "vitamin_d_ug" and any("UV" in name for name in added):
+            note += " " + UV_MUSHROOM_NOTE
+        notes.append(note)
+    return tuple(notes)
+
+
+#: IOM 1998 DRI (Thiamin ... Vitamin B12 ...), as NIH ODS gives it: 10-30 % of older
+#: people absorb the B12 bound in food poorly, so those over 50 should get most of their
+#: B12 from fortified foods or a supplement.
+OLDER_B12_AGE: Final = 51
+OLDER_B12_NOTE: Final = (
+    "Vitamin B12 after 50: many older adults absorb the B12 in food poorly, so the DRI "
+    "advises people over 50 to get most of their B12 from fortified foods or a supplement. "
+    "{source} A clinician can check your B12 level (IOM 1998 DRI; NIH ODS Vitamin B12 fact "
+    "sheet).")
+
+
+def older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str:
+    """Over 50: where the plan's B12 comes from (``b12`` is :func:`_added` for B12)."""
+    if targets.profile.age < OLDER_B12_AGE or "vitamin_b12_ug" not in targets:
+        return ""
+    total, added = b12
+    share = sum(added.values()) / total if total > 0 else 0.0
+    if share >= LABEL_SHARE:
+        source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods "
+                  f"({and_list(sorted(added, key=lambda n: -added[n]))}).")
+    else:
+        source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods and "
+                  "the rest from meat, fish, eggs or dairy; a fortified cereal, or a "
+                  "supplement, would follow the advice.")
+    return OLDER_B12_NOTE.format(source=source)
+
+
+def iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -> str:
+    """The vegetarian and vegan iron note (none for other diets, or without an RDA)."""
+    if options.diet not in ("vegetarian", "vegan") or "iron_mg" not in targets or not days:
+        return ""
+    iron = targets["iron_mg"]
+    if iron.kind != "RDA" or not iron.min or iron.overridden:
+        return ""
+    mean = sum(d.totals.get("iron_mg", 0.0) for d in days) / len(days)
+    need = VEGETARIAN_IRON_FACTOR * iron.min
+    if iron.ul is not None and need >= iron.ul:
+        return VEGETARIAN_IRON_HIGH_NOTE.format(diet=options.diet, ul=iron.ul, rda=iron.min,
+                                                mean=mean)
+    meets = ("which meets that" if round(mean) >= round(need) else
+             "less than that; a clinician can check your iron stores with a blood test "
+             "(ferritin)")
+    return VEGETARIAN_IRON_NOTE.format(diet=options.diet, need=need, rda=iron.min,
+                                       mean=mean, meets=meets)
+
+
+def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
+           pattern: Pattern | None, applied: Mapping[str, AppliedTarget], targets: Targets
+           ) -> tuple[str, ...]:
+    notes = []
+    if not options.strict_daily:
+        notes.append("Vitamin D and B12 are met on average over the plan (the body stores "
+                     "them); use --strict-daily to meet them every day.")
+    if options.diet == "vegan":
+        notes.append(VEGAN_B12_NOTE)
+        notes.append(VEGAN_IODINE_NOTE)
+    iron = iron_note(days, options, targets)
+    if iron:
+        notes.append(iron)
+    fiber = fiber_note(days, targets)
+    if fiber:
+        notes.append(fiber)
+    if pattern is not None:  # catalogue plans: the whole table has no tags
+        sources = {n: added_sources(catalogue, days, n) for n in LABEL_SOURCES}
+        notes.extend(label_notes(sources, options.diet))
+        older = older_b12_note(sources["vitamin_b12_ug"], targets)
+        if older:
+            notes.append(older)
+    profile = targets.profile
+    potassium = applied.get("potassium_mg")
+    if (not profile.conditions and not profile.medicines and potassium is not None
+            and potassium.min):
+        notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
+    if profile.age < 18:
+        notes.append(CHILD_NOTE)
+    unknown: dict[str, set[str]] = {}  # food id -> key nutrients USDA does not report
+    for d in days:
+        for n in KEY_NUTRIENTS:
+            for f in d.unknown.get(n, ()):
+                unknown.setdefault(f, set()).add(n)
+    if unknown:
+        notes.append(unknown_note(unknown, catalogue.entries["short_name"]))
+    if catalogue.missing:
+        notes.append(f"{plural(len(catalogue.missing), 'catalogue food')} "
+                     f"{'is' if len(catalogue.missing) == 1 else 'are'} not in this food "
+                     "table and not used.")
+    if pattern is None:
+        notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
+                     "meal structure and food-group rules do not apply.")
+    capped = [display_name_lower(n) for n, t in applied.items()
+              if t.max is not None and targets[n].ul is not None
+              and t.max < (targets[n].max or math.inf)]
+    if capped:  # "calcium ... and vitamin D"
+        notes.append(f"Every day stays below {100 * options.ul_margin:.0f} % of the upper "
+                     f"limit for {and_list(capped)}.")
+    weekly = None if pattern is None else pattern.weekly("veg_dark_green")
+    if weekly and len(days) >= MIN_BLOCK_FOR_WEEKLY:
+        eaten = sum(d.groups.get("veg_dark_green", 0.0) for d in days) * WINDOW / len(days)
+        if eaten > 2 * weekly + 1e-6:
+            notes.append(f"Dark-green vegetables come to {eaten:.1f} cup-eq a week, more than "
+                         f"twice the pattern's {weekly:g}: they bring magnesium and calcium, "
+                         "and this plan needed more of them to meet its targets within the "
+                         "diet.")
+    return tuple(notes)
+
+
+#: Sodium in a quarter teaspoon of table salt (FDA: one teaspoon holds about 2,300 mg).
+SALT_QUARTER_TSP_MG: Final = 575
+
+
+def unknown_note(unknown: Mapping[str, set[str]], names: pd.Series) -> str:
+    """The note on chosen foods (id -> key nutrients) that USDA gives no value for. Each
+    food is named as the plan names it, with its USDA number said to be one ("USDA
+    09421"), so that a reader can look it up in USDA's tables."""
+    foods = "; ".join(
+        f"{names[f] if f in names.index else f} (USDA {f}): "
+        + ", ".join(display_name(n) for n in KEY_NUTRIENTS if n in unknown[f])
+        for f in sorted(unknown))
+    return (f"{plural(len(unknown), 'chosen food')} {'has' if len(unknown) == 1 else 'have'} "
+            f"no USDA value for a key nutrient ({foods}); totals count those values as 0, "
+            "so they are lower bounds.")
+
+
+def sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
+    """Days under the sodium adequate intake: the foods are unsalted in the data."""
+    sodium = targets.items.get("sodium_mg")
+    if sodium is None or sodium.min is None:
+        return ()
+    low = [d for d in days if d.totals["sodium_mg"] < sodium.min]
+    if not low:
+        return ()
+    amounts = [d.totals["sodium_mg"] for d in low]
+    which = which_days([d.day for d in low], len(days))
+    return (f"{which[:1].upper()}{which[1:]} "
+            f"{'has' if len(low) == 1 or len(low) == len(days) else 'have'} "
+            f"{min(amounts):,.0f}"
+            + (f"-{max(amounts):,.0f}" if len(low) > 1 else "")
+            + f" mg of sodium, under the adequate intake of {sodium.min:,.0f} mg: the foods "
+            + ("are unsalted in the data. With kidney disease keep sodium under 2,300 mg a "
+               "day (KDOQI 2020) and ask your clinician before adding salt; avoid salt "
+               "substitutes, which are potassium chloride, unless your clinician says "
+               "otherwise." if "ckd" in targets.profile.conditions
+               else "are counted without the salt of cooking or the table, which usually "
+                    f"makes up the difference (about 1/4 teaspoon of salt is "
+                    f"{SALT_QUARTER_TSP_MG} mg, FDA); there is no need to add salt for its own "
+                    "sake. Heavy sweating raises the need; kidney or heart conditions lower "
+                    "it."),)
+
+
+def b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
+               ) -> tuple[str, ...]:
+    """Days with little B12 when B12 is met on the average: spreading it is the advice."""
+    b12 = applied.get("vitamin_b12_ug")
+    if b12 is None or not b12.min or b12.basis != "week_average":
+        return ()
+    low = [d.day for d in days if d.totals["vitamin_b12_ug"] < B12_DAILY_SHARE * b12.min]
+    if not low:
+        return ()
+    return (f"Vitamin B12 is low on {which_days(low, len(days))}: the body absorbs only "
+            "a little B12 at a time, so spread fortified foods over the days, or ask a "
+            "clinician about a supplement (NIH ODS).",)
+
+

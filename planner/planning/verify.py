@@ -1,0 +1,152 @@
+"""Checking a plan independently of the solver: every day's totals recomputed from the food
+table and the chosen grams against the applied targets and the block energy mean, and
+every meal, portion and week's fish against the rule, dish and catalogue tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from planner.food.catalogue import SLOTS, Catalogue, most_servings, select
+from planner.food.data import FoodTable
+from planner.food.nutrients import NUTRIENT_NAMES
+from planner.meals.dishes import load_dishes
+from planner.meals.rules import (
+    Rules,
+    fish_group,
+    fish_problems,
+    fish_serving_oz,
+    food_measures,
+    meal_caps,
+    meal_problems,
+    unsuitable_fish,
+)
+from planner.planning.week import (
+    KCAL_PER_GRAM,
+    MIN_BLOCK_FOR_WEEKLY,
+    WINDOW,
+    WeekPlan,
+    large_portions,
+)
+
+
+def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = None,
+                rules: Rules | None = None, tolerance: float = 1e-6, *,
+                waived: Collection[tuple[str, str]] = ()) -> list[str]:
+    """Recompute every day's totals from the food table and the chosen grams and check
+    them against the applied targets and the block energy mean; with the ``catalogue`` and
+    ``rules``, check every meal against the meal rules and every day's food groups against
+    the pattern. Return a list of problems (empty when the plan holds). Independent of the
+    solver: it reads only the foods, the grams, the table, the catalogue and the rules.
+    ``waived`` (nutrient, bound) pairs are misses the plan reports (a filled day), and
+    meals of eaten food are not judged by the meal rules."""
+    problems = []
+    days = week.days
+    for d in days:
+        grams = np.array([i.grams for i in d.items])
+        ids = [i.food_id for i in d.items]
+        values = np.nan_to_num(table.foods.loc[ids, list(NUTRIENT_NAMES)].to_numpy(float))
+        totals = dict(zip(NUTRIENT_NAMES, values.T @ grams / 100.0, strict=True))
+        for n, t in week.applied.items():
+            value = totals[n]
+            slack = tolerance * max(1.0, abs(value))
+            if t.min is not None and t.min_hard and t.basis == "daily" and \
+                    value < t.min - slack and (n, "min") not in waived:
+                problems.append(f"day {d.day}: {n} {value:.4g} < min {t.min:g}")
+            if t.max is not None and value > t.max + slack and (n, "max") not in waived:
+                problems.append(f"day {d.day}: {n} {value:.4g} > max {t.max:g}")
+            if t.pct_energy is not None and totals["energy_kcal"] > 0 and \
+                    not {(n, "pct_min"), (n, "pct_max")} & set(waived):
+                pct = 100 * value * KCAL_PER_GRAM[n] / totals["energy_kcal"]
+                if not t.pct_energy[0] - 1e-4 <= pct <= t.pct_energy[1] + 1e-4:
+                    problems.append(f"day {d.day}: {n} {pct:.3g} % of energy outside "
+                                    f"{t.pct_energy}")
+            if abs(d.totals[n] - value) > slack:
+                problems.append(f"day {d.day}: reported {n} {d.totals[n]:.6g} != "
+                                f"recomputed {value:.6g}")
+    for n, t in week.applied.items():
+        if t.basis == "week_average" and t.min is not None and (n, "min") not in waived:
+            average = sum(d.totals[n] for d in days) / len(days)
+            if average < t.min * (1 - tolerance):
+                problems.append(f"{n} average {average:.4g} < min {t.min:g}")
+    eer = week.targets["energy_kcal"].value
+    if eer and not {("energy_kcal", "min"), ("energy_kcal", "max")} & set(waived):
+        for start in range(0, len(days), WINDOW):
+            block = days[start:start + WINDOW]
+            mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
+            if abs(mean - eer) > eer * week.options.week_energy_tolerance * (1 + 1e-6) + 1e-6:
+                problems.append(f"days {start + 1}-{start + len(block)}: mean energy "
+                                f"{mean:.0f} kcal is not within "
+                                f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
+    if catalogue is not None and rules is not None and not catalogue.generic:
+        problems += _verify_rules(week, catalogue, rules)
+    return problems
+
+
+def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[str]:
+    """Meal rules, dishes and portions per meal, from the catalogue and the rule and dish
+    tables alone: every meal a dish of the table with its required components, every
+    food within its portion for the person's age and energy need."""
+    problems = []
+    entries = catalogue.entries
+    allowed = select(catalogue, week.options.diet, week.options.exclude)
+    caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
+    dishes = load_dishes()
+    age = week.targets.profile.age
+    eer = week.targets["energy_kcal"].value or 0.0
+    for d in week.days:
+        for meal in d.meals:
+            if any(i.eaten for i in meal.items):
+                continue  # what was eaten is not judged
+            where = f"day {d.day} {meal.slot}"
+            foods = entries.loc[[i.food_id for i in meal.items]]
+            roles = [str(r) for r in foods["role"]]
+            problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
+                                                                 rules.meals, caps[meal.slot])]
+            if len({i.food_id for i in meal.items}) != len(meal.items):
+                problems.append(f"{where}: a food twice in one meal")
+            dish = dishes.by_id(meal.dish_id)
+            if dish is None or meal.slot not in dish.slots:
+                problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
+            elif dish.problems(foods):
+                problems.append(f"{where}: {'; '.join(dish.problems(foods))}")
+            elif not meal.dish:
+                problems.append(f"{where}: the meal has no dish name")
+            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
+            largest = most_servings(foods, age)
+            for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
+                role = str(entries.loc[item.food_id, "role"])
+                scale = 1.0 if role == "main" else large_portions(eer)
+                if item.servings > float(largest[item.food_id]) * scale + 1e-6:
+                    problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
+                                    "more than the catalogue's largest portion for the "
+                                    "person")
+                most = rules.side_cap(str(entries.loc[item.food_id, "role"]), meal.slot, age,
+                                      eer, {str(k): float(v) for k, v in row.items()})
+                step = float(cast(float, entries.loc[item.food_id, "step"]))
+                if most is not None and \
+                        item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
+                    problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
+                                    "more than one portion for the person")
+    if week.pattern is not None and not any(i.eaten for d in week.days for i in d.items):
+        profile = week.targets.profile
+        group = fish_group(profile.age, profile.life_stage)
+        oz_per_gram = (entries["protein_seafood_oz"] / entries["portion_grams"]).to_dict()
+        seafood: list[dict[str, float]] = []
+        for d in week.days:
+            seafood.append({})
+            for i in d.items:
+                if i.food_id in oz_per_gram:
+                    oz = float(oz_per_gram[i.food_id]) * i.grams
+                    seafood[-1][i.food_id] = seafood[-1].get(i.food_id, 0.0) + oz
+        if group:
+            allowed = allowed.drop(index=unsuitable_fish(allowed, rules.fish))
+        problems += fish_problems(seafood, rules, allowed, group,
+                                  fish_serving_oz(profile.age), week.pattern, window=WINDOW,
+                                  min_block=MIN_BLOCK_FOR_WEEKLY)
+    return problems

@@ -1,0 +1,232 @@
+"""What a plan is: the typed records the planner returns and every reader shares (options,
+items, meals, days, the applied targets, the week), the plan's own rule constants that the
+builder, the notes and the checker all count by (the 7-day window, the week-averaged
+nutrients, large portions), and how an item and a day's totals follow from the food table.
+
+Imports only the food, person and meals packages and the solver's result type; the
+planner (:mod:`.plan`), its notes (:mod:`.notes`), diagnosis (:mod:`.diagnosis`) and
+checker (:mod:`.verify`) import from here, never the other way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, cast
+
+import numpy as np
+import pandas as pd
+
+from planner.food.catalogue import portion_words
+from planner.food.data import FoodTable
+from planner.food.nutrients import KEY_NUTRIENTS, NUTRIENT_NAMES
+from planner.meals.quality import Quality
+from planner.meals.rules import Pattern
+from planner.meals.shopping import ShoppingLine
+from planner.person.targets import Targets
+from planner.planning.model import SolverInfo, SolverOptions
+
+STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")
+KCAL_PER_GRAM: Final[Mapping[str, float]] = {"protein_g": 4.0, "fat_g": 9.0,
+                                             "carbohydrate_g": 4.0}
+#: With vitamin B12 met on the week's average, every day still aims for this share of the
+#: RDA: absorption from one large dose is limited (IOM 1998; NIH ODS), so it is spread.
+B12_DAILY_SHARE: Final = 0.5
+#: Above this energy requirement, side portions (not main dishes, sized by portions.csv)
+#: may grow in proportion, up to LARGE_PORTIONS_MAX times: a very active adult eats larger
+#: servings rather than more different foods.
+LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
+LARGE_PORTIONS_MAX: Final = 1.5
+WINDOW: Final = 7  # days over which variety limits and weekly rules count
+#: A trailing block shorter than this many days does not carry weekly minimums (a
+#: three-day plan need not hold a week's seafood).
+MIN_BLOCK_FOR_WEEKLY: Final = 4
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What to plan. Defaults are a 7-day omnivore plan with the standard rules."""
+
+    days: int = 7
+    diet: str = "omnivore"
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    seed: int = 0
+    strict_daily: bool = False
+    max_days: int = 3
+    staple_max_days: int = 7
+    min_distinct: int = 20
+    ul_margin: float = 0.9  # keep every day below this share of a Tolerable Upper Intake
+    week_energy_tolerance: float = 0.03  # a block's mean energy within this of the EER
+    like: tuple[str, ...] = ()  # foods to prefer (soft)
+    dislike: tuple[str, ...] = ()  # foods to avoid when there is a choice (soft)
+    solver: SolverOptions = field(default_factory=SolverOptions)
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One food in one meal; ``grams`` = ``servings`` x the portion's grams. ``text`` is
+    the household wording: "1 medium banana", "4 oz baked cod"."""
+
+    food_id: str
+    name: str
+    description: str  # the USDA description
+    ndb_number: str | None
+    fdc_id: str | None
+    servings: float
+    portion: str  # the household measure of one serving, from USDA ("1 cup")
+    portion_grams: float
+    grams: float
+    category: str
+    role: str = ""
+    text: str = ""
+    # the item's amounts of the key nutrients and energy; None where USDA has no value
+    nutrients: Mapping[str, float | None] = field(default_factory=dict)
+    eaten: bool = False  # already eaten (a log or --ate): shown, counted, not bought
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"food_id": self.food_id, "ndb_number": self.ndb_number,
+               "fdc_id": int(self.fdc_id) if self.fdc_id and self.fdc_id.isdigit()
+               else self.fdc_id, "name": self.name, "text": self.text, "role": self.role,
+               "servings": round(self.servings, 4), "usda_measure": self.portion,
+               "grams": round(self.grams, 6)}
+        if self.eaten:
+            out["eaten"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class Meal:
+    """One meal of a day: its slot, its foods and, where the meal is a dish from the dish
+    table, the dish's name as the output prints it ("" for a meal that is not a dish)."""
+
+    slot: str
+    items: tuple[PlanItem, ...]
+    dish: str = ""
+    dish_id: str = ""  # the row of planner/meals/dishes.csv ("" for a meal that is none)
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A food that stays as it is on ``day`` at meal ``slot``: already eaten (from a log
+    or ``--ate``), or kept from a saved week. It counts toward every target and rule of
+    its day and week, and its meal is not planned."""
+
+    day: int
+    slot: str
+    item: PlanItem
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One day: meals, nutrient totals (unknown values counted as 0), which chosen foods
+    had unknown values, per nutrient, and food-group amounts (from the catalogue)."""
+
+    day: int
+    meals: tuple[Meal, ...]
+    totals: Mapping[str, float]
+    unknown: Mapping[str, tuple[str, ...]]
+    groups: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def items(self) -> tuple[PlanItem, ...]:
+        return tuple(i for m in self.meals for i in m.items)
+
+
+@dataclass(frozen=True)
+class AppliedTarget:
+    """A bound the plan was built to. ``basis`` is daily or week_average (for ``min``);
+    ``min_hard`` says whether the min must be met or is only aimed for. A ``max`` and an
+    AMDR (``pct_energy``) always hold on every day; ``max`` is already lowered to the UL
+    margin where it is an upper limit."""
+
+    nutrient: str
+    min: float | None
+    max: float | None
+    basis: str
+    min_hard: bool
+    source: str
+    pct_energy: tuple[float, float] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"min": _round(self.min), "max": _round(self.max),
+                               "basis": self.basis,
+                               "min_enforced": None if self.min is None else
+                               "hard" if self.min_hard else "aimed",
+                               "source": self.source}
+        if self.pct_energy is not None:
+            out["pct_energy"] = list(self.pct_energy)
+        return out
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """A verified plan: days, the bounds it meets, a shopping list, the food-group pattern
+    it follows, its diet quality and how it was solved."""
+
+    targets: Targets
+    applied: Mapping[str, AppliedTarget]
+    days: tuple[DayPlan, ...]
+    shopping_list: tuple[ShoppingLine, ...]
+    solver: SolverInfo
+    options: PlanOptions
+    notes: tuple[str, ...] = ()
+    pattern: Pattern | None = None
+    quality: Quality | None = None
+
+    @property
+    def unknown_count(self) -> int:
+        """How many distinct chosen foods had an unknown value for a key nutrient."""
+        return len({f for d in self.days for n in KEY_NUTRIENTS for f in d.unknown.get(n, ())})
+
+    def group_average(self, group: str) -> float:
+        return sum(d.groups.get(group, 0.0) for d in self.days) / len(self.days)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def large_portions(energy_kcal: float) -> float:
+    """How much larger than the catalogue's largest portion a side may be for this energy
+    need (1 up to :data:`LARGE_PORTIONS_FROM_KCAL`, then in proportion)."""
+    return min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
+
+
+def plan_item(entries: pd.DataFrame, food_id: str, servings: float, table: FoodTable,
+              *, eaten: bool = False) -> PlanItem:
+    """An item of ``servings`` catalogue portions of a food (``entries``: catalogue rows
+    that hold it)."""
+    entry = cast(pd.Series, entries.loc[food_id])
+    row = table.foods.loc[food_id]
+    portion_grams = float(entry["portion_grams"])
+    return PlanItem(
+        food_id=food_id, name=str(entry["short_name"]), description=str(row["description"]),
+        ndb_number=None if pd.isna(row["ndb_number"]) else str(row["ndb_number"]),
+        fdc_id=None if pd.isna(row["fdc_id"]) else str(row["fdc_id"]),
+        servings=servings, portion=str(entry["portion_description"]),
+        portion_grams=portion_grams, grams=servings * portion_grams,
+        category=str(entry["category"]), role=str(entry["role"]),
+        text=portion_words(entry, servings),
+        nutrients={n: None if pd.isna(row[n]) else
+                   float(row[n]) * servings * portion_grams / 100
+                   for n in (*KEY_NUTRIENTS, "energy_kcal")}, eaten=eaten)
+
+
+def nutrient_totals(items: Sequence[PlanItem], table: FoodTable
+                    ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """Sum grams/100 x per-100 g values over ``items``; unknown values count as 0 and are
+    listed per nutrient (food ids)."""
+    if not items:
+        return dict.fromkeys(NUTRIENT_NAMES, 0.0), {}
+    ids = [i.food_id for i in items]
+    grams = np.array([i.grams for i in items])
+    values = table.foods.loc[ids, list(NUTRIENT_NAMES)].to_numpy(dtype=float)
+    totals = np.nansum(values * grams[:, None] / 100.0, axis=0)
+    unknown = {n: tuple(dict.fromkeys(f for f, v in zip(ids, values[:, j], strict=True)
+                                      if np.isnan(v)))
+               for j, n in enumerate(NUTRIENT_NAMES)}
+    return ({n: float(totals[j]) for j, n in enumerate(NUTRIENT_NAMES)},
+            {n: v for n, v in unknown.items() if v})
+
+
