@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,20 +59,10 @@ class Component:
 
     def matches(self, entries: pd.DataFrame) -> np.ndarray:
         """Per row of ``entries`` (catalogue rows), whether the food fits this component."""
+        columns = _columns(entries)
         out = np.zeros(len(entries), dtype=bool)
-        role = entries["role"].to_numpy(dtype=str)
         for selector in self.selectors:
-            base, _, food_id = selector.partition("#")
-            wanted_role, _, qualifier = base.partition(".")
-            hit = role == wanted_role
-            if qualifier:
-                hit &= (entries["kind"].to_numpy(dtype=str) == qualifier) \
-                    | (entries["category"].to_numpy(dtype=str) == qualifier) \
-                    | entries["tags"].map(lambda t, q=qualifier: q in _words(t)
-                                          ).to_numpy(dtype=bool)
-            if food_id:
-                hit &= _ids(entries) == food_id
-            out |= hit
+            out |= columns.selector(selector)
         return out
 
 
@@ -93,7 +84,7 @@ class Dish:
         """Whether the foods in ``entries`` that suit ``slot`` can make this dish."""
         if slot not in self.slots:
             return False
-        in_slot = entries["meal_slots"].map(lambda s: slot in _words(s)).to_numpy(dtype=bool)
+        in_slot = _columns(entries).in_slot(slot)
         return all(c.min == 0 or int(np.sum(m & in_slot)) >= c.min
                    for c, m in zip(self.components, self.fits(entries), strict=True))
 
@@ -181,6 +172,69 @@ def _ids(entries: pd.DataFrame) -> np.ndarray:
         return index
     column = entries["food_id"].to_numpy(dtype=object)
     return np.where(pd.isna(column), index, column)
+
+
+class _Columns:
+    """The columns of one catalogue frame that dishes read, as arrays, with each selector's
+    and slot's rows worked out once: a week asks the same frame the same question for
+    every dish and day (measured: 0.37 s of a 5 s week went to pandas lookups here)."""
+
+    def __init__(self, entries: pd.DataFrame) -> None:
+        self.role = entries["role"].to_numpy(dtype=str)
+        self.kind = entries["kind"].to_numpy(dtype=str)
+        self.category = entries["category"].to_numpy(dtype=str)
+        self.tags = [_words(t) for t in entries["tags"]]
+        self.slots = [_words(s) for s in entries["meal_slots"]] \
+            if "meal_slots" in entries.columns else None
+        self.ids = _ids(entries)
+        self.hits: dict[str, np.ndarray] = {}
+
+    def selector(self, selector: str) -> np.ndarray:
+        """Which rows one selector (``role``, ``role.qualifier``, ``role#id``) takes."""
+        hit = self.hits.get(selector)
+        if hit is None:
+            base, _, food_id = selector.partition("#")
+            wanted_role, _, qualifier = base.partition(".")
+            hit = self.role == wanted_role
+            if qualifier:
+                hit &= (self.kind == qualifier) | (self.category == qualifier) \
+                    | np.array([qualifier in t for t in self.tags], dtype=bool)
+            if food_id:
+                hit &= self.ids == food_id
+            hit.setflags(write=False)
+            self.hits[selector] = hit
+        return hit
+
+    def in_slot(self, slot: str) -> np.ndarray:
+        key = f"slot:{slot}"
+        hit = self.hits.get(key)
+        if hit is None:
+            if self.slots is None:
+                raise KeyError("meal_slots")
+            hit = np.array([slot in s for s in self.slots], dtype=bool)
+            hit.setflags(write=False)
+            self.hits[key] = hit
+        return hit
+
+
+#: id of a catalogue frame -> (a weak reference to it, its columns). The entry goes when
+#: the frame does, so a new frame at the same address is never taken for it; catalogue
+#: frames are not changed in place once built.
+_CACHE: dict[int, tuple[weakref.ref[pd.DataFrame], _Columns]] = {}
+
+
+def _columns(entries: pd.DataFrame) -> _Columns:
+    key = id(entries)
+    held = _CACHE.get(key)
+    if held is not None and held[0]() is entries:
+        return held[1]
+    columns = _Columns(entries)
+
+    def forget(_: object) -> None:
+        _CACHE.pop(key, None)
+
+    _CACHE[key] = (weakref.ref(entries, forget), columns)
+    return columns
 
 
 def _words(value: object) -> tuple[str, ...]:
