@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from planner.person.targets import Targets, compute_targets
     from planner.planning.diet import read_foods_csv, read_targets_csv, solve_table
     from planner.planning.plan import plan_week
+    from planner.planning.records import PlanOptions, WeekPlan
     from planner.planning.suggest import explain_food, rank_foods
     from planner.planning.verify import verify_week
-    from planner.planning.week import PlanOptions, WeekPlan
 
 #: The release; pyproject.toml reads it from here (the distribution is mineral-planner).
 __version__ = "0.2.0"
@@ -50,14 +50,14 @@ _MODULES: dict[str, str] = {
     "FoodTable": "planner.food.data",
     "InfeasiblePlanError": "planner.errors",
     "OutputError": "planner.errors",
-    "PlanOptions": "planner.planning.week",
+    "PlanOptions": "planner.planning.records",
     "PlanRequestError": "planner.errors",
     "PlannerError": "planner.errors",
     "Profile": "planner.person.profile",
     "ProfileError": "planner.errors",
     "SolverError": "planner.errors",
     "Targets": "planner.person.targets",
-    "WeekPlan": "planner.planning.week",
+    "WeekPlan": "planner.planning.records",
     "advise": "planner.person.advice",
     "compute_targets": "planner.person.targets",
     "coverage": "planner.food.data",

@@ -80,7 +80,7 @@ if TYPE_CHECKING:  # pandas, the food table and the solver load only for command
     from planner.food.catalogue import Catalogue
     from planner.food.data import FoodTable
     from planner.log.foodlog import Entry
-    from planner.planning.week import WeekPlan
+    from planner.planning.records import WeekPlan
 
 
 class _Interrupted(Exception):
@@ -557,7 +557,7 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
     """The plan :func:`_plan` asks for: a new one, one around a saved week or around food
     eaten, with progress on stderr."""
     from planner.planning.plan import plan_week
-    from planner.planning.week import PlanOptions
+    from planner.planning.records import PlanOptions
 
     table, catalogue = _tables(data_dir, all_foods)
     options = PlanOptions(days=days, diet=settings.diet or "omnivore",
@@ -1167,7 +1167,7 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
     """
     from planner.food.catalogue import matching_foods
     from planner.planning.plan import check_plan_options
-    from planner.planning.week import PlanOptions
+    from planner.planning.records import PlanOptions
 
     flags = {**_person(sex, age, life_stage, weight, height, activity, condition, medicine,
                        (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),

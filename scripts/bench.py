@@ -299,7 +299,7 @@ def _case(name: str) -> Callable[[], object]:
         from planner.person.profile import make_profile
         from planner.person.targets import compute_targets
         from planner.planning.plan import plan_week
-        from planner.planning.week import PlanOptions
+        from planner.planning.records import PlanOptions
 
         targets = compute_targets(make_profile("female", 35))
 

@@ -15,8 +15,8 @@ from planner.food.data import load_foods
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
 from planner.planning.plan import plan_week
+from planner.planning.records import PlanOptions
 from planner.planning.summary import group_rows
-from planner.planning.week import PlanOptions
 
 PEOPLE: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     ("woman 35", ("female", 35), {}),

@@ -654,7 +654,7 @@ def test_a_gap_is_reported_as_a_gap_in_every_format(bundled) -> None:  # type: i
     from planner.person.targets import compute_targets
     from planner.planning.model import SolverInfo
     from planner.planning.plan import plan_week
-    from planner.planning.week import PlanOptions
+    from planner.planning.records import PlanOptions
 
     week = plan_week(bundled, load_catalogue(bundled),
                      compute_targets(make_profile("female", 35)), PlanOptions(days=1))

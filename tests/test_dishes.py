@@ -20,7 +20,7 @@ from planner.person.health import RULES
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
 from planner.planning.plan import plan_week
-from planner.planning.week import PlanOptions, WeekPlan
+from planner.planning.records import PlanOptions, WeekPlan
 
 MEALS = Path(__file__).resolve().parent.parent / "planner" / "meals"
 

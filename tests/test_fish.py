@@ -18,7 +18,7 @@ from planner.output.report import format_week
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
 from planner.planning.plan import plan_week
-from planner.planning.week import PlanOptions, WeekPlan
+from planner.planning.records import PlanOptions, WeekPlan
 
 EXAMPLES = int(os.environ.get("PLANNER_EXAMPLES", "3"))
 SETTINGS = settings(max_examples=EXAMPLES, suppress_health_check=[

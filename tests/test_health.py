@@ -20,7 +20,7 @@ from planner.person.profile import make_profile, parse_override
 from planner.person.targets import Targets, compute_targets
 from planner.planning.model import SolverOptions
 from planner.planning.plan import plan_week
-from planner.planning.week import PlanOptions, WeekPlan
+from planner.planning.records import PlanOptions, WeekPlan
 
 
 def _day_totals(week: WeekPlan, table: FoodTable, nutrient: str) -> list[float]:

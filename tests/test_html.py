@@ -27,8 +27,8 @@ from planner.output.report import (
 from planner.person.profile import make_profile
 from planner.person.targets import compute_targets
 from planner.planning.plan import plan_week
+from planner.planning.records import PlanOptions, WeekPlan
 from planner.planning.summary import group_rows, week_average
-from planner.planning.week import PlanOptions, WeekPlan
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or \
     shutil.which("google-chrome")

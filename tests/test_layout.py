@@ -66,13 +66,14 @@ def test_a_folder_imports_only_what_its_docstring_allows(folder: str) -> None:
 
 
 def test_the_plan_records_notes_diagnosis_and_checker_never_import_the_planner() -> None:
-    """plan.py imports them; they import week.py, so there is no circle."""
-    for name in ("week", "notes", "diagnosis", "verify"):
+    """plan.py imports them; they import records.py, so there is no circle."""
+    for name in ("records", "notes", "diagnosis", "verify"):
         imported = _imports(PACKAGE / "planning" / f"{name}.py")
         assert "planner.planning.plan" not in imported, name
         assert not _within("planner.planning.batch", imported), name
-    week = _imports(PACKAGE / "planning" / "week.py")
-    assert {n for n in week if n.startswith("planner.planning.")} <= {"planner.planning.model"}
+    week = _imports(PACKAGE / "planning" / "records.py")
+    assert {n for n in week if n.startswith("planner.planning.")} <= {
+        "planner.planning.model", "planner.planning.options"}
 
 
 def test_the_checker_is_independent_of_the_solver() -> None:
@@ -81,3 +82,15 @@ def test_the_checker_is_independent_of_the_solver() -> None:
     imported = _imports(PACKAGE / "planning" / "verify.py")
     assert not _within("planner.planning.model", imported)
     assert not re.search(r"^\s*(import|from)\s+(pulp|highspy)\b", source, re.M)
+
+
+def test_the_readme_layout_names_every_module() -> None:
+    """The README's Layout section lists every module, so a newcomer finds each one."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Layout"):]
+    section = section[:section.index("\n## ")]
+    modules = {p.name for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    assert sorted(m for m in modules if f"`{m}`" not in section) == []
+    folders = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert sorted(f for f in folders if f"`{f}/`" not in section) == []
+    assert max(len(line) for line in section.splitlines()) <= 80

@@ -33,9 +33,9 @@ from planner.planning.notes import (
     unknown_note,
 )
 from planner.planning.plan import plan_week
+from planner.planning.records import DayPlan, PlanOptions, WeekPlan
 from planner.planning.summary import group_rows
 from planner.planning.verify import verify_week
-from planner.planning.week import DayPlan, PlanOptions, WeekPlan
 
 DAILY = ("magnesium_mg", "calcium_mg", "potassium_mg")
 RULES = Path(__file__).resolve().parent.parent / "planner" / "meals"

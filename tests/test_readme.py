@@ -187,3 +187,11 @@ def test_advice_without_a_person_ends_with_a_command_that_runs(tmp_path: Path) -
     ran = planner(*shlex.split(weeks[0], comments=True)[1:])
     assert ran.returncode == 0, ran.stderr[-400:]
     assert ran.stdout.startswith("Meal plan for a 35-year-old female")
+
+
+def test_every_code_block_fits_an_80_column_terminal() -> None:
+    """A newcomer reads the README's commands in a terminal: no line of a code block (the
+    commands, the Python snippet, the sample week) runs past 80 columns."""
+    wide = [(len(line), line) for _, body in code_blocks(TEXT) for line in body.splitlines()
+            if len(line) > 80]
+    assert wide == []

@@ -20,6 +20,7 @@ from planner.output.report import week_document
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import Targets, compute_targets
 from planner.planning.plan import plan_week
+from planner.planning.records import PlanOptions, WeekPlan
 from planner.planning.replan import (
     Redo,
     fill_day,
@@ -29,7 +30,6 @@ from planner.planning.replan import (
     redo_week,
 )
 from planner.planning.verify import verify_week
-from planner.planning.week import PlanOptions, WeekPlan
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ from planner.output.report import (
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import compute_targets
 from planner.planning.plan import plan_week
+from planner.planning.records import PlanOptions
 from planner.planning.summary import group_rows
-from planner.planning.week import PlanOptions
 
 DAY = dt.date(2026, 11, 27)
 

@@ -31,9 +31,9 @@ if TYPE_CHECKING:  # types only: a report of targets or advice loads no pandas o
     from planner.log.gaps import GapLine, GapReport
     from planner.planning.batch import BatchSummary
     from planner.planning.diet import DietResult
+    from planner.planning.records import DayPlan, Meal, PlanItem, WeekPlan
     from planner.planning.suggest import Explanation, FoodRanking
     from planner.planning.summary import GroupRow
-    from planner.planning.week import DayPlan, Meal, PlanItem, WeekPlan
 
 SHORT: Final = {"magnesium_mg": "Mg", "calcium_mg": "Ca", "potassium_mg": "K",
                 "vitamin_d_ug": "D", "vitamin_b12_ug": "B12"}

@@ -2,16 +2,16 @@
 
 Owns the optimisation models (:mod:`.model`, the only module that uses PuLP and HiGHS, with
 its defaults in :mod:`.options`), a plan's typed records and shared rule constants
-(:mod:`.week`), the weekly planner that schedules the days and builds each day's model
+(:mod:`.records`), the weekly planner that schedules the days and builds each day's model
 (:mod:`.plan`), the notes a plan carries (:mod:`.notes`), why a plan cannot be made and
 what to try (:mod:`.diagnosis`), checking a plan independently of the solver
 (:mod:`.verify`), planning again around what was eaten or kept (:mod:`.replan`), what a week
 adds up to (:mod:`.summary`), food rankings (:mod:`.suggest`), the generic diet problem
 (:mod:`.diet`) and many people at once (:mod:`.batch`).
 
-Within the package: :mod:`.week` imports only :mod:`.model`; :mod:`.notes`,
-:mod:`.diagnosis` and :mod:`.verify` import :mod:`.week` and never :mod:`.plan`, which
-imports them all.
+Within the package: :mod:`.records` imports only :mod:`.options` (and :mod:`.model` for
+a type); :mod:`.notes`, :mod:`.diagnosis` and :mod:`.verify` import :mod:`.records` and
+never :mod:`.plan`, which imports them all.
 
 May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.limits`,
 :mod:`planner.words`, :mod:`planner.food`, :mod:`planner.person`, :mod:`planner.meals`.

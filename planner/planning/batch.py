@@ -76,8 +76,8 @@ from planner.meals.rules import Rules, load_rules
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import compute_targets
 from planner.planning.plan import plan_week
+from planner.planning.records import PlanOptions, WeekPlan
 from planner.planning.summary import GROUP_BASIS, group_rows, week_average
-from planner.planning.week import PlanOptions, WeekPlan
 
 if TYPE_CHECKING:
     from distributed import Client

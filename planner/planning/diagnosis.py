@@ -13,7 +13,7 @@ from planner.food.catalogue import ALLERGENS
 from planner.food.data import FoodTable
 from planner.food.nutrients import BY_NAME, display_name, unit_label
 from planner.person.health import HealthRule
-from planner.planning.week import (
+from planner.planning.records import (
     STORED,
     WINDOW,
     AppliedTarget,

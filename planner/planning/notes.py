@@ -20,7 +20,7 @@ from planner.food.catalogue import Catalogue
 from planner.food.nutrients import KEY_NUTRIENTS, display_name, display_name_lower
 from planner.meals.rules import Pattern
 from planner.person.targets import Targets
-from planner.planning.week import (
+from planner.planning.records import (
     B12_DAILY_SHARE,
     MIN_BLOCK_FOR_WEEKLY,
     WINDOW,

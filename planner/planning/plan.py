@@ -78,7 +78,7 @@ values. After solving, every day's totals are recomputed from the food table and
 chosen grams, and the meals and food groups from the catalogue, and checked against the
 targets and rules, independently of the solver (:mod:`.verify`).
 
-The plan's records are in :mod:`.week`, its notes in :mod:`.notes`, and the message and
+The plan's records are in :mod:`.records`, its notes in :mod:`.notes`, and the message and
 suggestions of a plan that cannot be made in :mod:`.diagnosis`; this module schedules the
 week and builds each day's model.
 """
@@ -155,8 +155,7 @@ from planner.planning.model import (
     solve_diet,
 )
 from planner.planning.notes import b12_notes, plan_notes, sodium_notes
-from planner.planning.verify import verify_week
-from planner.planning.week import (
+from planner.planning.records import (
     B12_DAILY_SHARE,
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
@@ -173,6 +172,7 @@ from planner.planning.week import (
     nutrient_totals,
     plan_item,
 )
+from planner.planning.verify import verify_week
 from planner.words import plural
 
 DAILY_MIN: Final[tuple[str, ...]] = ("magnesium_mg", "calcium_mg", "potassium_mg")

@@ -3,8 +3,9 @@ items, meals, days, the applied targets, the week), the plan's own rule constant
 builder, the notes and the checker all count by (the 7-day window, the week-averaged
 nutrients, large portions), and how an item and a day's totals follow from the food table.
 
-Imports only the food, person and meals packages and the solver's result type; the
-planner (:mod:`.plan`), its notes (:mod:`.notes`), diagnosis (:mod:`.diagnosis`) and
+Imports the food, person and meals packages, the solver's settings (:mod:`.options`) and,
+for a type only, the solver's result (:mod:`.model`, so PuLP loads only with the solver);
+the planner (:mod:`.plan`), its notes (:mod:`.notes`), diagnosis (:mod:`.diagnosis`) and
 checker (:mod:`.verify`) import from here, never the other way.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,10 @@ from planner.meals.quality import Quality
 from planner.meals.rules import Pattern
 from planner.meals.shopping import ShoppingLine
 from planner.person.targets import Targets
-from planner.planning.model import SolverInfo, SolverOptions
+from planner.planning.options import SolverOptions
+
+if TYPE_CHECKING:
+    from planner.planning.model import SolverInfo
 
 STORED: Final[tuple[str, ...]] = ("vitamin_d_ug", "vitamin_b12_ug")
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"protein_g": 4.0, "fat_g": 9.0,

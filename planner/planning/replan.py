@@ -32,7 +32,7 @@ from planner.limits import bounded_number, load_json
 from planner.meals.rules import Rules
 from planner.person.targets import Targets
 from planner.planning.plan import applied_targets, plan_week
-from planner.planning.week import Fixed, PlanItem, PlanOptions, WeekPlan, plan_item
+from planner.planning.records import Fixed, PlanItem, PlanOptions, WeekPlan, plan_item
 from planner.words import plural
 
 #: Main meals in the order of a day.

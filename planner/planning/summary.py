@@ -12,7 +12,7 @@ from typing import Any, Final
 from planner.food.catalogue import counted_groups
 from planner.meals.quality import GROUPS
 from planner.meals.rules import fish_group, fish_serving_oz
-from planner.planning.week import WeekPlan
+from planner.planning.records import WeekPlan
 
 
 def week_average(week: WeekPlan, nutrient: str) -> float:

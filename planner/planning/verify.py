@@ -26,7 +26,7 @@ from planner.meals.rules import (
     meal_problems,
     unsuitable_fish,
 )
-from planner.planning.week import (
+from planner.planning.records import (
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
     WINDOW,
