@@ -4,8 +4,8 @@ Owns the dish table (:mod:`.dishes`, ``dishes.csv``: the dishes people cook, one
 dish, and ``food_choices.csv``: which foods are for whom), the meal, day and portion
 rules, the DGA food patterns and the FDA/EPA fish advice (:mod:`.rules`, with
 ``meal_rules.csv``, ``day_rules.csv``, ``portions.csv``, ``side_portions.csv``,
-``food_patterns.csv`` and ``fish.csv`` beside it), food groups and the Healthy Eating Index (:mod:`.quality`) and the shopping
-list (:mod:`.shopping`).
+``food_patterns.csv`` and ``fish.csv`` beside it), food groups and the Healthy Eating
+Index (:mod:`.quality`) and the shopping list (:mod:`.shopping`).
 
 May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.limits`,
 :mod:`planner.words`, :mod:`planner.food`.

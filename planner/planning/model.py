@@ -3,9 +3,10 @@
 Two models live here:
 
 * :func:`solve_day` picks a whole number of serving steps (1, 1/2, 1/3 or 1/4 of a
-  household portion) of candidate foods for the meal slots of one day. Every nutrient bound is *elastic*: a slack variable with a large penalty lets
-  the model stay feasible and report exactly which bound failed and by how much. The week
-  planner (:mod:`planner.planning.plan`) calls it once per day.
+  household portion) of candidate foods for the meal slots of one day. Every nutrient
+  bound is *elastic*: a slack variable with a large penalty lets the model stay feasible
+  and report exactly which bound failed and by how much. The week planner
+  (:mod:`planner.planning.plan`) calls it once per day.
 * :func:`solve_diet` is the generic diet problem over a user's own food table (minimise
   price or energy subject to nutrient bounds), also elastic for diagnosis.
 
