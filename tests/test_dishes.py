@@ -14,7 +14,15 @@ import pytest
 
 from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable, bundled_dir
-from planner.meals.dishes import Component, Dish, dish_of, dish_word, load_dishes
+from planner.meals.dishes import (
+    Component,
+    Dish,
+    DishError,
+    Portion,
+    dish_of,
+    dish_word,
+    load_dishes,
+)
 from planner.meals.rules import food_measures, load_rules
 from planner.person.health import RULES
 from planner.person.profile import make_profile
@@ -63,6 +71,53 @@ def test_a_meal_is_the_dish_only_with_every_required_part_and_nothing_else() -> 
     assert OATMEAL.problems(TINY.loc[["1", "3"]]) == ["oatmeal lacks its milk"]
     assert OATMEAL.problems(TINY.loc[["1", "2", "3", "6"]]) == \
         ["fried egg is not part of oatmeal"]  # cereal with eggs is not a dish
+
+
+def test_a_component_may_hold_each_food_to_a_portion(tmp_path: Path) -> None:
+    bowl = Dish("bowl", frozenset({"breakfast"}), "Oatmeal with {milk}",
+                (Component("cereal", ("hot_cereal",), portion=Portion("grains", 1, 2)),
+                 Component("milk", ("milk_drink",), portion=Portion("dairy", None, 1))), "")
+    rows = TINY.loc[["1", "2"]]
+    amounts = pd.DataFrame({"grains": [2.0, 0.0], "dairy": [0.0, 1.0]}, index=rows.index)
+    assert bowl.problems(rows, amounts) == []
+    assert bowl.problems(rows) == []  # without amounts, the parts alone
+    amounts["grains"] = [3.0, 0.0]
+    amounts["dairy"] = [0.0, 1.5]
+    assert bowl.problems(rows, amounts) == [
+        "bowl has 3 grains of cooked oatmeal for its cereal (1-2 grains)",
+        "bowl has 1.5 dairy of 1% milk for its milk (at most 1 dairy)"]
+    assert str(Portion("grains", 2, 2)) == "2 grains"
+    assert str(Portion("dairy", 1, None)) == "at least 1 dairy"
+    # the table's spelling: "label:selectors:min-max:measure=lo-hi", either end open
+    (tmp_path / "food_choices.csv").write_text("match,allowed_for,why\n", encoding="utf-8")
+    table = tmp_path / "dishes.csv"
+    table.write_text("dish,slots,name,components,why\n"
+                     "s,lunch,{veg} sandwich,bread:bread:1-1:grains=2-2; "
+                     "veg:vegetable:1-2:vegetables=-0.5,a sandwich\n", encoding="utf-8")
+    (dish,) = load_dishes(tmp_path).dishes
+    assert [c.portion for c in dish.components] == [Portion("grains", 2, 2),
+                                                   Portion("vegetables", None, 0.5)]
+    assert dish.family == "s"  # no family column: each dish its own
+    table.write_text("dish,slots,name,components,why\n"
+                     "s,lunch,{veg} sandwich,veg:vegetable:1-2:spoons=-1,x\n", encoding="utf-8")
+    with pytest.raises(DishError, match="unknown measure 'spoons'"):
+        load_dishes(tmp_path)
+
+
+def test_the_bundled_sandwich_has_two_slices_and_fish_tacos_no_cheese() -> None:
+    dishes = load_dishes()
+    sandwich = dishes.by_id("sandwich")
+    assert sandwich is not None
+    parts = {c.label: c for c in sandwich.components}
+    assert parts["bread"].portion == Portion("grains", 2, 2)
+    assert parts["veg"].portion == Portion("vegetables", None, 0.5)
+    fish_tacos, tacos = dishes.by_id("fish_tacos"), dishes.by_id("tacos")
+    assert fish_tacos is not None and tacos is not None
+    assert fish_tacos.family == tacos.family == "tacos"
+    assert not any("cheese" in sel for c in fish_tacos.components for sel in c.selectors)
+    assert not any(sel.startswith("main.") and sel.split(".")[1] in
+                   ("cod", "tilapia", "pollock", "shrimp")
+                   for c in tacos.components for sel in c.selectors)
 
 
 def test_the_name_leaves_out_an_empty_optional_part() -> None:
@@ -224,7 +279,8 @@ def test_kinds_and_dishes_repeat_within_the_variety_rules(week: WeekPlan,
         kinds = {str(entries.loc[i.food_id, "kind"]) for i in day.items
                  if "staple" not in entries.loc[i.food_id, "tags"]}
         kind_days.update(kinds)
-        today = [meal.dish_id for meal in day.meals]
+        # a dish family (fish tacos and tacos) counts as one dish
+        today = [getattr(dishes.by_id(meal.dish_id), "family", "") for meal in day.meals]
         assert len(set(today)) == len(today), (day.day, today)  # a dish once a day
         for meal in day.meals:  # the meal is the dish it says it is
             dish = dishes.by_id(meal.dish_id)
@@ -237,6 +293,29 @@ def test_kinds_and_dishes_repeat_within_the_variety_rules(week: WeekPlan,
         previous = today
     assert max(kind_days.values()) <= kinds_most, kind_days.most_common(3)
     assert max(dish_days.values()) <= dishes_most, dish_days.most_common(3)
+
+
+def test_portions_inside_a_dish_are_the_dish_s(week: WeekPlan, catalogue: Catalogue) -> None:
+    """From the catalogue as plain numbers: a sandwich's bread is two slices (2 oz-eq), each
+    of its vegetables at most 1/2 cup-eq."""
+    entries = catalogue.entries
+    veg_columns = ["veg_dark_green_cup", "veg_red_orange_cup", "veg_beans_cup",
+                   "veg_starchy_cup", "veg_other_cup"]
+    for day in week.days:
+        for meal in day.meals:
+            roles = [str(entries.loc[i.food_id, "role"]) for i in meal.items]
+            if meal.dish_id not in ("sandwich", "veggie_burger"):
+                continue
+            for item, role in zip(meal.items, roles, strict=True):
+                row = entries.loc[item.food_id]
+                servings = item.grams / float(row["portion_grams"])
+                if role == "bread":
+                    oz = servings * (float(row["grain_whole_oz"])
+                                     + float(row["grain_refined_oz"]))
+                    assert abs(oz - 2.0) < 1e-6, (day.day, item.text)
+                elif meal.dish_id == "sandwich" and role in ("vegetable", "leafy_green"):
+                    cups = servings * sum(float(row[c]) for c in veg_columns)
+                    assert cups <= 0.5 + 1e-6, (day.day, item.text)
 
 
 def test_one_milk_of_each_kind_and_no_meat_substitute_for_an_omnivore(

@@ -11,6 +11,7 @@ from planner.planning.model import (
     Bound,
     Count,
     DayProblem,
+    DishOption,
     Need,
     SolverOptions,
     UnitLimit,
@@ -114,6 +115,25 @@ def test_levels_need_and_unit_limit() -> None:
     assert sol.units[1] + sol.units[2] == 1  # 300 mg of calcium needs exactly one cup
     if sol.units[2]:
         assert sol.units[3] == 2
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_dish_portion_holds_only_when_that_dish_is_chosen(solver: str) -> None:
+    # Dinner is "plate" (beans) or "both" (beans and milk, costly). Unheld, the cheapest day
+    # is 2 milk + 2 beans (items 5 + 1, 600 kcal, 700 mg calcium). Holding the plate's beans
+    # to 1 unit leaves 400 kcal, under the 500 kcal floor, so oats come in (cost 7).
+    both = DishOption("both", 1, np.array([2, 3]),
+                      [(np.array([3]), 1, 1), (np.array([2]), 1, 1)], cost=100.0)
+    options = SolverOptions(solver=solver, fallback=False)  # type: ignore[arg-type]
+    free = DishOption("plate", 1, np.array([3]), [(np.array([3]), 1, 1)])
+    loose = solve_day(_tiny_day(calcium_min=300, dishes=[free, both]), options)
+    assert list(loose.dishes) == [0] and loose.units[3] == 2 and loose.units[0] == 0
+    held = DishOption("plate", 1, np.array([3]), [(np.array([3]), 1, 1)],
+                      portions=[(3, 0.0, 1.0)])
+    sol = solve_day(_tiny_day(calcium_min=300, dishes=[held, both]), options)
+    assert list(sol.dishes) == [0]
+    assert sol.units[3] == 1 and sol.units[0] > 0  # its portion, and oats for the energy
+    assert sol.objective == pytest.approx(7.0)
 
 
 def test_exclusive_groups_allow_one_variety() -> None:

@@ -9,6 +9,13 @@ output prints and its components. A component is ``label:selectors[:min-max]``:
                food id after ``#`` (``leafy_green#11457``, raw spinach)
 ``min-max``    how many foods of the component the dish holds (default ``1-1``;
                ``0-1`` is optional)
+``measure=lo-hi``  optional: how much of a food-group measure (``grains`` in oz-eq,
+               ``vegetables`` in cup-eq; :data:`planner.meals.rules.MEASURES`) each food
+               of the component brings in this dish, either end open: a sandwich has two
+               slices of bread (``grains=2-2``) and at most 1/2 cup-eq of each vegetable
+               (``vegetables=-0.5``: a cup of lettuce, half a cup of tomato)
+
+``family`` (optional) names dishes that count as one for variety (fish tacos and tacos).
 
 A meal is exactly one dish: every food in it fits one of the dish's components, every
 required component has a food, and no component has more than its maximum. The name is
@@ -37,11 +44,13 @@ import numpy as np
 import pandas as pd
 
 from planner.food.catalogue import SLOTS
+from planner.meals.rules import MEASURES
 from planner.words import and_list
 
 DISHES_FILE: Final = "dishes.csv"
 CHOICES_FILE: Final = "food_choices.csv"
-_COMPONENT = re.compile(r"^\s*([a-z_]+)\s*:\s*([^:]+?)\s*(?::\s*(\d+)\s*-\s*(\d+))?\s*$")
+_COMPONENT = re.compile(r"^\s*([a-z_]+)\s*:\s*([^:]+?)\s*(?::\s*(\d+)\s*-\s*(\d+))?"
+                        r"\s*(?::\s*([a-z_]+)\s*=\s*([\d.]*)\s*-\s*([\d.]*))?\s*$")
 
 
 class DishError(ValueError):
@@ -49,13 +58,39 @@ class DishError(ValueError):
 
 
 @dataclass(frozen=True)
+class Portion:
+    """How much of ``measure`` (per :func:`planner.meals.rules.food_measures`) each food
+    of a component brings in its dish: at least ``lo``, at most ``hi`` (None: open)."""
+
+    measure: str
+    lo: float | None = None
+    hi: float | None = None
+
+    def holds(self, amount: float) -> bool:
+        return (self.lo is None or amount >= self.lo - 1e-9) and \
+            (self.hi is None or amount <= self.hi + 1e-9)
+
+    def __str__(self) -> str:
+        """'2 grains', 'at most 0.5 vegetables', 'at least 1 dairy', '1-2 grains'."""
+        if self.lo is not None and self.hi is not None:
+            span = f"{self.lo:g}" if self.lo == self.hi else f"{self.lo:g}-{self.hi:g}"
+        elif self.hi is not None:
+            span = f"at most {self.hi:g}"
+        else:
+            span = f"at least {self.lo or 0:g}"
+        return f"{span} {self.measure}"
+
+
+@dataclass(frozen=True)
 class Component:
-    """One part of a dish: the foods that may fill it and how many of them it holds."""
+    """One part of a dish: the foods that may fill it, how many of them it holds and,
+    if it says, how much of each (``portion``)."""
 
     label: str
     selectors: tuple[str, ...]
     min: int = 1
     max: int = 1
+    portion: Portion | None = None
 
     def matches(self, entries: pd.DataFrame) -> np.ndarray:
         """Per row of ``entries`` (catalogue rows), whether the food fits this component."""
@@ -68,13 +103,20 @@ class Component:
 
 @dataclass(frozen=True)
 class Dish:
-    """A dish people cook: its id, the meals it is for, its name template and parts."""
+    """A dish people cook: its id, the meals it is for, its name template and parts.
+    Dishes of one ``family`` (fish tacos and bean or meat tacos: "tacos") count as one
+    dish for the variety rules (default: the dish's own id)."""
 
     id: str
     slots: frozenset[str]
     name: str
     components: tuple[Component, ...]
     why: str
+    family: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.family:
+            object.__setattr__(self, "family", self.id)
 
     def fits(self, entries: pd.DataFrame) -> list[np.ndarray]:
         """Per component, which rows of ``entries`` fit it."""
@@ -88,10 +130,12 @@ class Dish:
         return all(c.min == 0 or int(np.sum(m & in_slot)) >= c.min
                    for c, m in zip(self.components, self.fits(entries), strict=True))
 
-    def problems(self, entries: pd.DataFrame) -> list[str]:
+    def problems(self, entries: pd.DataFrame, amounts: pd.DataFrame | None = None
+                 ) -> list[str]:
         """What keeps the foods ``entries`` (one row per food of a meal) from being this
         dish: a food that fits no component, a required component left empty, one with
-        too many foods. Empty when the meal is the dish."""
+        too many foods. With ``amounts`` (per row, the measures as served), also a food
+        outside its component's portion. Empty when the meal is the dish."""
         fits = self.fits(entries)
         out = []
         anywhere = np.any(fits, axis=0) if fits else np.zeros(len(entries), dtype=bool)
@@ -103,6 +147,13 @@ class Dish:
                 out.append(f"{self.id} lacks its {c.label}")
             if n > c.max:
                 out.append(f"{self.id} has {n} foods for its {c.label} (at most {c.max})")
+            if c.portion is not None and amounts is not None:
+                for r in np.flatnonzero(m):
+                    amount = float(amounts[c.portion.measure].iloc[r])
+                    if not c.portion.holds(amount):
+                        out.append(f"{self.id} has {amount:g} {c.portion.measure} of "
+                                   f"{entries['short_name'].iloc[r]} for its {c.label} "
+                                   f"({c.portion})")
         return out
 
     def title(self, entries: pd.DataFrame) -> str:
@@ -325,14 +376,23 @@ def load_dishes(directory: Path | None = None) -> Dishes:
                 raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: bad component "
                                 f"{text!r}")
             lo, hi = (int(m.group(3)), int(m.group(4))) if m.group(3) else (1, 1)
+            portion = None
+            if m.group(5):
+                if m.group(5) not in MEASURES:
+                    raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: unknown measure "
+                                    f"{m.group(5)!r}")
+                portion = Portion(m.group(5), float(m.group(6)) if m.group(6) else None,
+                                  float(m.group(7)) if m.group(7) else None)
             components.append(Component(m.group(1), tuple(s.strip() for s in
-                                                          m.group(2).split("|")), lo, hi))
+                                                          m.group(2).split("|")), lo, hi,
+                                        portion))
         labels = {c.label for c in components}
         unknown = set(re.findall(r"\{(\w+)\}", row["name"])) - labels
         if unknown or len(labels) != len(components):
             raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: name and components "
                             "do not agree")
-        dishes.append(Dish(row["dish"], slots, row["name"], tuple(components), row["why"]))
+        dishes.append(Dish(row["dish"], slots, row["name"], tuple(components), row["why"],
+                           row.get("family", "")))
     if len({d.id for d in dishes}) != len(dishes):
         raise DishError(f"{DISHES_FILE}: duplicate dish id")
     choices = tuple(FoodChoice(r["match"], frozenset(r["allowed_for"].split()), r["why"])

@@ -139,14 +139,17 @@ class UnitLimit:
 class DishOption:
     """One dish a meal may be: the meal is exactly one of its slot's options. Only the
     ``members`` candidates may be used when it is chosen, and each ``parts`` entry
-    (candidates, lo, hi) then holds between lo and hi used candidates. ``cost`` is
-    charged when it is chosen."""
+    (candidates, lo, hi) then holds between lo and hi used candidates. ``portions``
+    (candidate, lo, hi) keep a candidate, if used in the chosen dish, between lo and hi
+    units (a sandwich's two slices of bread). ``cost`` is charged when it is chosen."""
 
     name: str
     slot: int
     members: np.ndarray
     parts: Sequence[tuple[np.ndarray, int, int]]
     cost: float = 0.0
+    portions: Sequence[tuple[int, float, float]] = ()
+    family: str = ""  # dishes of one family: at most one a day (default: the name)
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,7 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
             for i in members:
                 lp += _expr([*used[int(i)], (mark, -1.0)]) <= 0, f"x_{name}_{g}_{int(i)}"
         lp += _expr(marks) <= 1, f"exclusive_{name}"
-    chosen = _add_dishes(lp, problem.dishes, used, problem.slot, objective)
+    chosen = _add_dishes(lp, problem.dishes, levels, problem.slot, objective)
     if problem.energy_target:
         over = lp.add_variable("energy_over", 0)
         under = lp.add_variable("energy_under", 0)
@@ -328,12 +331,13 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
 
 
 def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
-                used: Sequence[Sequence[tuple[Any, float]]], slot: np.ndarray,
+                levels: Sequence[Sequence[tuple[Any, float]]], slot: np.ndarray,
                 objective: list[tuple[Any, float]]) -> list[Any]:
     """Each meal with dish options is exactly one of them: one binary per dish, a
     candidate used only if a chosen dish has it (never, in a meal with dishes, if none
-    does), each part of the chosen dish within its counts. Return the dish binaries, in
-    the order of ``dishes``."""
+    does), each part of the chosen dish within its counts and portions. Return the dish
+    binaries, in the order of ``dishes``."""
+    used = [[(z, 1.0) for z, _ in lv] for lv in levels]
     chosen = [lp.add_variable(f"dish{k}", 0, 1, cat="Binary") for k in range(len(dishes))]
     by_slot: dict[int, list[int]] = {}
     offers: dict[int, list[int]] = {}
@@ -351,11 +355,16 @@ def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
             if hi < len(members):
                 lp += _expr([*terms, (chosen[k], float(len(members) - hi))]) \
                     <= len(members), f"dish{k}_part{p}_hi"
+        for i, lo_units, hi_units in dish.portions:  # levels outside: not in this dish
+            outside = [(z, 1.0) for z, k_ in levels[int(i)]
+                       if k_ < lo_units - 1e-9 or k_ > hi_units + 1e-9]
+            if outside:
+                lp += _expr([*outside, (chosen[k], 1.0)]) <= 1, f"dish{k}_portion{int(i)}"
     for s, ks in by_slot.items():
         lp += _expr((chosen[k], 1.0) for k in ks) == 1, f"one_dish_slot{s}"
     by_name: dict[str, list[int]] = {}
     for k, dish in enumerate(dishes):
-        by_name.setdefault(dish.name, []).append(k)
+        by_name.setdefault(dish.family or dish.name, []).append(k)
     for number, ks in enumerate(by_name.values()):  # a dish once a day (not lunch and dinner)
         if len(ks) > 1:
             lp += _expr((chosen[k], 1.0) for k in ks) <= 1, f"dish_once{number}"

@@ -174,8 +174,9 @@ def older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str
                   f"({and_list(sorted(added, key=lambda n: -added[n]))}).")
     else:
         source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods and "
-                  "the rest from meat, fish, eggs or dairy; a fortified cereal, or a "
-                  "supplement, would follow the advice.")
+                  "the rest from meat, fish, eggs or dairy; to follow the advice, choose "
+                  "foods with B12 added (check the label: not every fortified cereal has "
+                  "it) or ask a clinician about a supplement.")
     return OLDER_B12_NOTE.format(source=source)
 
 

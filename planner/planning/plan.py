@@ -111,7 +111,7 @@ from planner.food.nutrients import (
     NUTRIENT_NAMES,
     display_name,
 )
-from planner.meals.dishes import Dish, Dishes, dish_of, load_dishes
+from planner.meals.dishes import Dish, Dishes, Portion, dish_of, load_dishes
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
 from planner.meals.rules import (
     COUNT_MEASURES,
@@ -701,7 +701,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                        {(int(problem.food[i]), int(problem.slot[i]))
                         for i in np.flatnonzero(solution.units > 0)})
         served = {problem.dishes[k].slot: problem.dishes[k].name for k in solution.dishes}
-        history.dishes[day] = served
+        history.dishes[day] = {problem.dishes[k].slot: problem.dishes[k].family
+                               or problem.dishes[k].name for k in solution.dishes}
         plans[day] = _day_plan(day, problem.food, problem.slot, solution.units, data, table,
                                context.catalogue, _dish_objects(context, served),
                                context.menu)
@@ -980,7 +981,7 @@ class _History:
     def __init__(self, n: int) -> None:
         self.n = n
         self.days: dict[int, _DayRecord] = {}
-        self.dishes: dict[int, dict[int, str]] = {}  # day -> slot index -> dish id
+        self.dishes: dict[int, dict[int, str]] = {}  # day -> slot index -> dish family
         #: (nutrient, day) -> how much of a week-averaged nutrient the running total must
         #: be ahead of its pace on that day: a later day missed by that much
         self.ahead: dict[tuple[str, int], float] = {}
@@ -991,7 +992,7 @@ class _History:
         self.dishes.pop(day, None)
 
     def dish_days(self, day: int) -> dict[str, int]:
-        """Per dish: the most meals of the decided days it is served at in any 7-day
+        """Per dish family: the most meals of the decided days it is served at in any 7-day
         window that holds ``day`` (a dish comes once a day at most)."""
         near = [d for d in self.dishes if d != day and abs(d - day) < WINDOW]
         best: dict[str, int] = {}
@@ -1006,7 +1007,7 @@ class _History:
         return best
 
     def dishes_next_door(self, day: int) -> set[str]:
-        """Dishes served the day before or after (decided days)."""
+        """Dish families served the day before or after (decided days)."""
         return {dish for d in (day - 1, day + 1) for dish in self.dishes.get(d, {}).values()}
 
     def record(self, day: int, units: np.ndarray, data: _Data,
@@ -1249,7 +1250,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
             item_cost = item_cost + W_AVOID * np.array(
                 [s == avoid_slot and data.ids[f] in ids for f, s in zip(food, slot,
                                                                          strict=True)])
-    dish_options = [] if menu is None else menu.options(food, slot, rng)
+    dish_options = [] if menu is None else menu.options(food, slot, rng, is_fixed)
     problem = DayProblem(
         food=food, slot=slot,
         levels=[data.levels_at(int(f), int(s)) for f, s in zip(food, slot, strict=True)],
@@ -1279,9 +1280,13 @@ class _DayMenu:
     parts: Mapping[tuple[int, str], Sequence[np.ndarray]]  # (slot, dish) -> fits per part
     fits: Mapping[int, np.ndarray]  # slot index -> bool per row
     cost: Mapping[str, float]  # dish id -> cost of serving it today
+    measures: Mapping[str, np.ndarray]  # measure -> amount per unit, per row
 
-    def options(self, food: np.ndarray, slot: np.ndarray, rng: np.random.Generator
-                ) -> list[DishOption]:
+    def options(self, food: np.ndarray, slot: np.ndarray, rng: np.random.Generator,
+                fixed: np.ndarray) -> list[DishOption]:
+        """The dish options of the day's candidates (``food`` row and ``slot`` index per
+        candidate); a ``fixed`` candidate (kept or eaten) keeps its amount whatever the
+        dish's portions say."""
         out = []
         for s, dishes in self.dishes.items():
             in_slot = slot == s
@@ -1292,8 +1297,26 @@ class _DayMenu:
                            for m, c in zip(parts, dish.components, strict=True)]
                 if any(len(m) < lo for m, lo, _ in members):
                     continue  # the variety rules left no food for a required part
+                portions = []
+                for (m, _, _), c in zip(members, dish.components, strict=True):
+                    if c.portion is not None:
+                        portions += self._portions(c.portion, m[~fixed[m]], food)
                 out.append(DishOption(dish.id, s, np.flatnonzero(fits), members,
-                                      self.cost[dish.id] + float(rng.uniform(0.0, W_JITTER))))
+                                      self.cost[dish.id] + float(rng.uniform(0.0, W_JITTER)),
+                                      portions, dish.family))
+        return out
+
+    def _portions(self, portion: Portion, members: np.ndarray, food: np.ndarray
+                  ) -> list[tuple[int, float, float]]:
+        """A component's portion in units of each candidate: a food that brings none of
+        the measure cannot meet a lower end (no level is inside) and meets any upper."""
+        per_unit = self.measures[portion.measure]
+        out = []
+        for i in members:
+            per = float(per_unit[food[i]])
+            lo = 0.0 if portion.lo is None else (portion.lo / per if per > 0 else math.inf)
+            hi = math.inf if portion.hi is None or per <= 0 else portion.hi / per
+            out.append((int(i), lo, hi))
         return out
 
 
@@ -1321,14 +1344,15 @@ def _todays_menu(context: _Context, history: _History, day: int, allowed: np.nda
         if name not in context.slots(day):
             continue
         menu = context.menu[name]
-        fresh = [d for d in menu if d.id not in next_door
-                 and served.get(d.id, 0) < most]
+        fresh = [d for d in menu if d.family not in next_door
+                 and served.get(d.family, 0) < most]
         dishes[s] = fresh or list(menu)
         for dish in dishes[s]:
             parts[(s, dish.id)] = [m & choose for m in context.dish_fits[dish.id]]
             fits[s] |= np.any(parts[(s, dish.id)], axis=0)
-    cost = {d.id: W_DISH_REPEAT * served.get(d.id, 0) for ds in dishes.values() for d in ds}
-    return _DayMenu(dishes, parts, fits, cost)
+    cost = {d.id: W_DISH_REPEAT * served.get(d.family, 0) for ds in dishes.values()
+            for d in ds}
+    return _DayMenu(dishes, parts, fits, cost, data.measures)
 
 
 def _room_for_fixed(count: Count, is_fixed: np.ndarray) -> Count:

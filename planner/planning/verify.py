@@ -110,14 +110,15 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                                                                  rules.meals, caps[meal.slot])]
             if len({i.food_id for i in meal.items}) != len(meal.items):
                 problems.append(f"{where}: a food twice in one meal")
+            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
+            served = measures.mul(np.array([i.servings for i in meal.items]), axis=0)
             dish = dishes.by_id(meal.dish_id)
             if dish is None or meal.slot not in dish.slots:
                 problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
-            elif dish.problems(foods):
-                problems.append(f"{where}: {'; '.join(dish.problems(foods))}")
+            elif dish.problems(foods, served):
+                problems.append(f"{where}: {'; '.join(dish.problems(foods, served))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
-            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
             largest = most_servings(foods, age)
             for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
                 role = str(entries.loc[item.food_id, "role"])
