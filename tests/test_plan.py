@@ -777,3 +777,17 @@ def test_the_unknown_values_note_names_the_food_and_its_usda_number() -> None:
     assert note.endswith("totals count those values as 0, so they are lower bounds.")
     one = unknown_note({"09421": {"vitamin_b12_ug"}}, names)
     assert one.startswith("1 chosen food has no USDA value")
+
+
+def test_the_raised_limit_note_names_staples_the_diet_has() -> None:
+    """A vegan or dairy-free week's note on a raised repeat limit does not offer milk as
+    the staple that may come every day (a dietitian read 'milk' in a vegan plan)."""
+    import planner.planning.plan as plan
+
+    raised = {5: 4}
+    for options, staple in ((PlanOptions(), "staples such as milk and bread"),
+                            (PlanOptions(diet="vegan"), "staples such as plant milk"),
+                            (PlanOptions(exclude=("dairy",)), "staples such as plant milk")):
+        note = plan._raised_note(raised, options, dishes=True)
+        assert staple in note, note
+        assert re.search(r"up to (\d+) days of 7\b.* dishes on up to (\d+)", note)

@@ -420,8 +420,10 @@ def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) 
     asked = (f"the default limit is {options.max_days} (--max-days)"
              if options.max_days == PlanOptions.max_days
              else f"you asked for {options.max_days}")
+    milk = ("plant milk" if options.diet == "vegan"
+            or "dairy" in {e.lower() for e in options.exclude} else "milk")
     return (f"To meet every target, foods may repeat on up to {top} days of 7, where "
-            f"{asked}: up to {when} (staples such as milk and bread "
+            f"{asked}: up to {when} (staples such as {milk} and bread "
             "may come every day)"
             + (f"; dishes on up to {dish_max_days(dish)}." if dishes else "."))
 
