@@ -35,7 +35,7 @@ from __future__ import annotations
 import csv
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -242,27 +242,31 @@ class _Columns:
 
     def selector(self, selector: str) -> np.ndarray:
         """Which rows one selector (``role``, ``role.qualifier``, ``role#id``) takes."""
-        hit = self.hits.get(selector)
-        if hit is None:
+        def rows() -> np.ndarray:
             base, _, food_id = selector.partition("#")
             wanted_role, _, qualifier = base.partition(".")
-            hit = self.role == wanted_role
+            hit: np.ndarray = self.role == wanted_role
             if qualifier:
                 hit &= (self.kind == qualifier) | (self.category == qualifier) \
                     | np.array([qualifier in t for t in self.tags], dtype=bool)
             if food_id:
                 hit &= self.ids == food_id
-            hit.setflags(write=False)
-            self.hits[selector] = hit
-        return hit
+            return hit
+        return self._kept(selector, rows)
 
     def in_slot(self, slot: str) -> np.ndarray:
-        key = f"slot:{slot}"
+        """Which rows suit the meal ``slot``."""
+        if self.slots is None:
+            raise KeyError("meal_slots")
+        slots = self.slots
+        return self._kept(f"slot:{slot}",
+                          lambda: np.array([slot in s for s in slots], dtype=bool))
+
+    def _kept(self, key: str, rows: Callable[[], np.ndarray]) -> np.ndarray:
+        """The rows for ``key``, worked out by ``rows`` the first time (read-only)."""
         hit = self.hits.get(key)
         if hit is None:
-            if self.slots is None:
-                raise KeyError("meal_slots")
-            hit = np.array([slot in s for s in self.slots], dtype=bool)
+            hit = rows()
             hit.setflags(write=False)
             self.hits[key] = hit
         return hit
