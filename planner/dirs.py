@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-import click
 import platformdirs
 
 APP: Final = "planner"
@@ -27,8 +26,11 @@ LOG_ENV: Final = "PLANNER_LOG"
 
 
 def config_dir() -> Path:
-    """The user's planner config folder (the saved profile; the food log until 0.2)."""
-    return Path(click.get_app_dir(APP))
+    """The user's planner config folder (the saved profile; the food log until 0.2).
+
+    The roaming folder on Windows, as planner 0.1-0.3 used (through click), so a saved
+    profile stays where it was."""
+    return platformdirs.user_config_path(APP, appauthor=False, roaming=True)
 
 
 def data_dir() -> Path:

@@ -40,6 +40,24 @@ def test_continuous_optimum_is_the_vertex(solver: str) -> None:
     assert all(v == pytest.approx(0.0, abs=1e-9) for v in sol.slack.values())
 
 
+def test_cbc_asked_for_but_not_installed_names_the_extra(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # CBC is the optional extra mineral-planner[cbc]: without it, --solver cbc says how to
+    # get it (one line), and HiGHS with its CBC fallback still solves
+    from planner.errors import SolverError
+    from planner.planning import model
+
+    made = model._make_solver
+    monkeypatch.setattr(model, "_make_solver", lambda name, options, mip: None
+                        if name == "cbc" else made(name, options, mip))
+    with pytest.raises(SolverError, match=r"pip install 'mineral-planner\[cbc\]'"):
+        solve_diet(COST, np.array([math.inf, math.inf]), BOUNDS, integer=False,
+                   options=SolverOptions(solver="cbc"))
+    sol = solve_diet(COST, np.array([math.inf, math.inf]), BOUNDS, integer=False,
+                     options=SolverOptions(solver="highs", fallback=True))
+    assert sol.info.name == "HiGHS"
+
+
 def test_integer_optimum() -> None:
     # Integer points: (2,1) lacks calcium (80); (2,2) costs 10 and is the cheapest feasible.
     sol = solve_diet(COST, np.array([math.inf, math.inf]), BOUNDS, integer=True)

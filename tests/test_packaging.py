@@ -38,7 +38,7 @@ def test_distribution_name_is_free_of_the_taken_planner() -> None:
     assert project["scripts"] == {"planner": "planner.entry:main"}
     assert any(d.startswith("platformdirs") for d in project["dependencies"])
     extras = project["optional-dependencies"]
-    assert "mineral-planner[cluster]" in extras["test"] and any(
+    assert "mineral-planner[cluster,cbc]" in extras["test"] and any(
         d.startswith("pypdf") for d in extras["test"])
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install mineral-planner" in readme and "pip install -e ." in readme
@@ -66,3 +66,37 @@ def test_shell_completion_script_and_answers() -> None:
     options = planner_cli(env={"_PLANNER_COMPLETE": "complete_bash",
                                "COMP_WORDS": "planner solve --mip", "COMP_CWORD": "2"})
     assert "--mip-gap" in options.stdout.split()
+
+
+def test_every_run_time_import_is_a_declared_dependency() -> None:
+    # The test extras bring in more than a user installs (click came only through Dask, and
+    # `planner` crashed on a fresh install): every third-party module the package imports
+    # must belong to a distribution in the plain dependencies, except the optional extras'
+    # own modules, which are imported lazily where the extra is used.
+    import ast
+    import importlib.metadata as md
+    import re
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[\[<>=!~; ]", d, maxsplit=1)[0].lower().replace("_", "-")
+                for d in project["dependencies"]}
+    optional = {"dask": "cluster", "distributed": "cluster", "cbcbox": "cbc",
+                "s3fs": "fsspec's own", "gcsfs": "fsspec's own", "adlfs": "fsspec's own"}
+    owners = md.packages_distributions()
+    stdlib = sys.stdlib_module_names
+    missing: list[str] = []
+    for path in sorted((ROOT / "planner").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0
+                     and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in stdlib or top == "planner" or top in optional:
+                    continue
+                dists = {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+                if not dists & declared:
+                    missing.append(f"{path.relative_to(ROOT)}: {top}")
+    assert not missing, missing
+    assert not any(d.startswith("pulp[cbc]") for d in project["dependencies"])
+    assert project["optional-dependencies"]["cbc"] == ["pulp[cbc]>=3.3"]

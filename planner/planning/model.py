@@ -10,8 +10,9 @@ Two models live here:
 * :func:`solve_diet` is the generic diet problem over a user's own food table (minimise
   price or energy subject to nutrient bounds), also elastic for diagnosis.
 
-Solvers: HiGHS through PuLP (in-process, ``highspy``) by default, CBC (from the
-``pulp[cbc]`` extra, cbcbox) as the fallback. Every solve reports solver name, status,
+Solvers: HiGHS through PuLP (in-process, ``highspy``) by default; CBC (the optional
+``mineral-planner[cbc]`` extra, which installs cbcbox) when asked for, or as the fallback
+where it is installed. Every solve reports solver name, status,
 seconds and MIP gap.
 """
 
@@ -54,6 +55,9 @@ POOL_DISHES: Final = 3
 HIGHS_POOL_RETRY_NODES: Final = 10
 #: ... and, last, with its bounds elastic, with this many times as many.
 HIGHS_RETRY_NODES: Final = 20
+#: What ``--solver cbc`` says where CBC is not installed (it is an optional extra).
+CBC_MISSING: Final = ("--solver cbc: CBC is not installed; install it with "
+                      "pip install 'mineral-planner[cbc]' (HiGHS, the default, needs nothing)")
 #: SolverInfo.status of a solve stopped at a node, time or iteration limit before it found
 #: any solution: not proven infeasible.
 STOPPED: Final = "stopped"
@@ -652,6 +656,8 @@ def _solve(lp: pulp.LpProblem, options: SolverOptions, *, mip: bool) -> SolverIn
     for name in order:
         solver = _make_solver(name, options, mip)
         if solver is None:
+            if name == "cbc" and options.solver == "cbc":
+                raise SolverError(CBC_MISSING)
             errors.append(f"{name} not available")
             continue
         start = time.perf_counter()
