@@ -529,7 +529,7 @@ class _Around:
 
 def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[str] | None,
           plan: dict[str, Any], seed: int, strict_daily: bool, max_days: int,
-          data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
+          data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float | None,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
           around: _Around = _Around(), verbose: bool = False) -> None:
     if output is not None:  # a plan that could not be written is not made
@@ -553,7 +553,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
 
 def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | None,
              all_foods: bool, seed: int, strict_daily: bool, max_days: int, solver: Solver,
-             time_limit: float, mip_gap: float, around: _Around) -> WeekPlan:
+             time_limit: float | None, mip_gap: float, around: _Around) -> WeekPlan:
     """The plan :func:`_plan` asks for: a new one, one around a saved week or around food
     eaten, with progress on stderr."""
     from planner.planning.plan import plan_week
@@ -632,11 +632,12 @@ AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: th
                                            rich_help_panel=_MORE)]
 SolverOpt = Annotated[Solver, typer.Option(metavar="NAME", help="highs (default) or cbc.",
                                            show_default=False, rich_help_panel=_MORE)]
-TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
-                                             help="Solver time limit per day (default 10).",
-                                             show_default=False, rich_help_panel=_MORE)]
+TimeLimitOpt = Annotated[float | None, typer.Option(
+    "--time-limit", min=0.1, metavar="SECONDS",
+    help="A safety net: stop with an error if one solve takes longer (default: none; a "
+    "plan never depends on time).", show_default=False, rich_help_panel=_MORE)]
 GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="SHARE",
-                                       help="Stop at this relative MIP gap (default 0.1).",
+                                       help="Stop at this relative MIP gap (default 0.02).",
                                        show_default=False, rich_help_panel=_MORE)]
 BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
                                         help="Energy within this share of the need "
@@ -829,8 +830,9 @@ def solve(
     continuous: Annotated[bool, typer.Option(help="Allow fractional units.")] = False,
     fmt: Annotated[TableOrJson, _format_option("table or json")] =
     TableOrJson.table,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
-                                              help="Solver time limit.")] =
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, metavar="SECONDS",
+        help="A safety net: stop with an error if the solve takes longer.")] =
     DEFAULT_TIME_LIMIT,
     groups_file: Annotated[Path | None, typer.Option(
         "--groups", help="GROUPS.csv: group,foods,min,max (foods: ids split by ;), e.g. "

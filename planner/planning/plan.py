@@ -142,6 +142,7 @@ from planner.planning.diagnosis import (
     same_shortfalls,
     with_health_hint,
 )
+from planner.planning.dive import solve_day
 from planner.planning.model import (
     Bound,
     Count,
@@ -151,7 +152,6 @@ from planner.planning.model import (
     SolverInfo,
     UnitLimit,
     met,
-    solve_day,
     solve_diet,
 )
 from planner.planning.notes import b12_notes, plan_notes, sodium_notes

@@ -1,0 +1,131 @@
+"""The last resort for a day the dive (:mod:`planner.planning.dive`) cannot plan: the
+pooled integer search over every dish at once.
+
+Starting from the day's LP relaxation (its strict bounds already held):
+
+1. the integer model over a pool: the candidates the relaxation uses plus the cheapest few
+   per meal, per required count and per need, the richest few per hard minimum, and the
+   dishes the relaxation uses plus the cheapest few per meal;
+2. if the pool cannot meet a bound the relaxation met, or has no plan, every candidate;
+3. if that has none either, the strict bounds elastic again, so the miss is measured.
+
+Every run is held to a node count, never a time: the same model stops at the same point
+on any machine. A run that stops without a solution takes the next step; only an elastic
+model that stops without one is an error.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from planner.errors import SolverError
+from planner.planning.model import (
+    HIGHS_MAX_NODES,
+    STOPPED,
+    DayModel,
+    DayProblem,
+    DaySolution,
+    met,
+)
+
+#: Candidates kept per meal beyond those the LP relaxation uses (cheapest by item cost).
+POOL_PER_SLOT: Final = 8
+POOL_PER_NEED: Final = 3
+POOL_PER_BOUND: Final = 5
+#: Dishes per meal the integer pass may choose besides those the LP relaxation uses.
+POOL_DISHES: Final = 3
+#: A pool search that stops at its node limit without a solution is searched again with
+#: this many times as many nodes, before every candidate is tried ...
+POOL_RETRY_NODES: Final = 10
+#: ... and, last, the elastic model with this many times as many.
+ELASTIC_RETRY_NODES: Final = 20
+
+
+def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarray,
+           lp_met: list[str], strict: list[str]) -> DaySolution:
+    """Search the day's integer model over a pool, widening it and then freeing the strict
+    bounds as needed (the module docstring's steps). ``relaxed_*`` are the LP relaxation's
+    values, ``lp_met`` the bound sides it met and ``strict`` those held at 0 slack."""
+    problem = model.problem
+    n_dishes = len(problem.dishes)
+    model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
+    keep = pool(problem, relaxed_units)
+    dish_keep = dish_pool(problem, relaxed_dishes, keep)
+    model.allow(keep)
+    model.dishes(np.zeros(n_dishes), dish_keep.astype(float))
+    everything = np.ones(len(problem.food), dtype=bool)
+    info = model.run(mip=True)
+    if info.status == STOPPED:  # not proven infeasible: search the same pool further
+        info = model.run(mip=True, nodes=HIGHS_MAX_NODES * POOL_RETRY_NODES)
+    if info.status not in ("infeasible", STOPPED) and \
+            not all(met(v) for k, v in model.slack().items() if k in lp_met):
+        # The pool trapped the day: a bound the relaxation met is missed. Search every
+        # candidate, starting from this plan, and keep whichever is better.
+        pooled_values, pooled_cost = model.values(), model.objective()
+        model.allow(everything)
+        model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
+        wide = model.run(mip=True, start=pooled_values)
+        if wide.status in ("infeasible", STOPPED) or model.objective() > pooled_cost:
+            model.restore(pooled_values)
+        else:
+            info = wide
+    if info.status in ("infeasible", STOPPED):
+        model.allow(everything)
+        model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
+        info = model.run(mip=True)
+    if info.status in ("infeasible", STOPPED):
+        model.strict(strict, on=False)
+        info = model.run(mip=True)
+    if info.status == STOPPED:  # elastic bounds, yet no solution within the node limit
+        info = model.run(mip=True, nodes=HIGHS_MAX_NODES * ELASTIC_RETRY_NODES)
+    if info.status == STOPPED:
+        raise SolverError(f"the solver stopped at its node limit without finding a "
+                          f"solution after {model.runs} runs")
+    return model.solution(info)
+
+
+def dish_pool(problem: DayProblem, relaxed: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The dishes the integer pass may choose: those the LP uses and the cheapest
+    POOL_DISHES of each meal; the cheapest few foods of each of their required parts
+    join the food pool (``keep``, changed in place) so that each stays makeable."""
+    out = relaxed > 1e-6
+    cost = np.array([d.cost for d in problem.dishes])
+    slots = np.array([d.slot for d in problem.dishes], dtype=int)
+    for s in set(slots.tolist()):
+        members = np.flatnonzero(slots == s)
+        out[members[np.argsort(cost[members], kind="stable")[:POOL_DISHES]]] = True
+    item_cost = problem.item_cost
+    for k in np.flatnonzero(out):
+        for members, lo, _ in problem.dishes[int(k)].parts:
+            if lo > 0 and len(members):
+                m = np.asarray(members, dtype=int)
+                keep[m[np.argsort(item_cost[m], kind="stable")[:POOL_PER_NEED]]] = True
+    return out
+
+
+def pool(problem: DayProblem, relaxed: np.ndarray) -> np.ndarray:
+    """Candidates the integer pass may use: those the LP uses, the cheapest few per meal,
+    per required count and per need, the richest few per hard minimum, and every member
+    of a unit limit with a lower end (fixed and included foods)."""
+    keep = relaxed > 1e-6
+    cost = problem.item_cost
+    for s in range(len(problem.slot_names)):
+        members = np.flatnonzero(problem.slot == s)
+        keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_SLOT]]] = True
+    for c in problem.counts:
+        if c.lo > 0:
+            members = np.asarray(c.members, dtype=int)
+            keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_NEED]]] = True
+    for need in problem.needs:
+        members = np.asarray(need.needs, dtype=int)
+        if keep[np.asarray(need.trigger, dtype=int)].any():
+            keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_NEED]]] = True
+    for b in problem.bounds:  # the richest sources of every hard minimum
+        if b.hard and b.lo is not None and b.energy_coef is None:
+            keep[np.argsort(-b.coef, kind="stable")[:POOL_PER_BOUND]] = True
+    for limit in problem.limits:
+        if limit.lo is not None:
+            keep[np.asarray(limit.members, dtype=int)] = True
+    return keep
