@@ -545,6 +545,10 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
             _unnoted(targets)
         raise
     _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
+    if week.misses:  # the nearest plan: said on stderr whatever the format
+        typer.echo(f"warning: no plan meets every target; this is the nearest, and it "
+                   f"misses {plural(len(week.misses), 'target')} (the plan's first notes "
+                   "say which and by how much)", err=True)
     if not noted:  # a CSV has no place for the notes (kidney, potassium, vegan B12): stderr
         for note in week.notes:
             if note not in targets.warnings:  # said already

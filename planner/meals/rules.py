@@ -78,7 +78,7 @@ KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars
 #: A vegetable subgroup's weekly minimum is met within this many cup-eq.
 SUBGROUP_TOLERANCE: Final = 0.25
 SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains",
-                                  "count", "pct_energy", "fish_serving")
+                                  "count", "portions", "pct_energy", "fish_serving")
 CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
                                       "eats_fish", "fish_dga", "fish_advice_pregnancy",
                                       "fish_advice_child")
@@ -97,6 +97,22 @@ VEGETARIAN_DIETS: Final = ("vegetarian", "vegan")
 
 class RulesError(ValueError):
     """A rules table is malformed (a packaging bug, not user input)."""
+
+
+#: Above this energy requirement, portions that stand for "a normal serving" (a side at a
+#: meal, a main's largest portion, the catalogue's largest serving, beans and lentils in a
+#: day) grow in proportion to the need, up to LARGE_PORTIONS_MAX times: a very active adult
+#: eats larger servings rather than more different foods. 2,600 kcal is where the DGA
+#: patterns' largest everyday portions (portions.csv, side_portions.csv) end.
+LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
+LARGE_PORTIONS_MAX: Final = 1.5
+
+
+def large_portions(energy_kcal: float) -> float:
+    """How much larger than its everyday size a portion may be for this energy need (1 up
+    to :data:`LARGE_PORTIONS_FROM_KCAL`, then in proportion, at most
+    :data:`LARGE_PORTIONS_MAX`)."""
+    return min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
 
 
 @dataclass(frozen=True)
@@ -204,11 +220,12 @@ class Rules:
     def side_cap(self, role: str, slot: str, age: int, energy_kcal: float,
                  per_serving: Mapping[str, float]) -> float | None:
         """The most servings of one food (``per_serving``: its measures per serving) at
-        one meal, by :data:`SIDE_PORTIONS_FILE`; None when no rule sizes it."""
+        one meal, by :data:`SIDE_PORTIONS_FILE`, grown by :func:`large_portions` for a
+        large energy need; None when no rule sizes it."""
         caps = [rule.max / per_serving[rule.measure] for rule in self.sides
                 if rule.applies(role, slot, age, energy_kcal)
                 and per_serving.get(rule.measure, 0.0) > 0]
-        return min(caps) if caps else None
+        return min(caps) * large_portions(energy_kcal) if caps else None
 
     def pattern_for(self, energy_kcal: float, diet: str) -> Pattern:
         """The DGA pattern at the calorie level nearest ``energy_kcal`` (the vegetarian
@@ -225,7 +242,7 @@ class Rules:
         for rule in self.portions:
             if rule.role == role and rule.age_min <= age <= rule.age_max and \
                     rule.kcal_min <= energy_kcal <= rule.kcal_max:
-                return rule.min_oz_eq, rule.max_oz_eq
+                return rule.min_oz_eq, rule.max_oz_eq * large_portions(energy_kcal)
         return None
 
 
@@ -400,6 +417,10 @@ def rule_bounds(rule: DayRule, pattern: Pattern, fish_serving: float | None = No
     serving in oz (:func:`fish_serving_oz`; None: the rule does not apply)."""
     if rule.scale in ("count", "grains", "pct_energy"):
         return rule.min, rule.max
+    if rule.scale == "portions":  # everyday portions, grown for a large energy need
+        grow = large_portions(pattern.kcal)
+        return (None if rule.min is None else rule.min * grow,
+                None if rule.max is None else rule.max * grow)
     if rule.scale == "fish_serving":
         if fish_serving is None:
             return None

@@ -409,6 +409,9 @@ def week_document(week: WeekPlan) -> dict[str, Any]:
         "quality": None if week.quality is None else week.quality.as_dict(),
         "shopping_list": [s.as_dict() for s in week.shopping_list],
         "solver": week.solver.as_dict(),
+        "misses": [{"target": s.nutrient, "bound": s.bound, "value": round(s.target, 6),
+                    "missed_by": round(s.amount, 6), "days": list(s.days)}
+                   for s in week.misses],
         "notes": list(week.notes),
         "disclaimer": DISCLAIMER,
     }

@@ -10,12 +10,16 @@ dish choice. The dive makes that choice with the linear relaxation instead:
    :data:`TAKE_AT_ONCE` of it). Then, meal by meal, the most decided first: fix each of
    its :data:`TRY_DISHES` likeliest dishes in turn, solve the relaxation again (warm, a
    few milliseconds), and keep the one with the lowest cost; a dish whose relaxation is
-   infeasible (a strict bound it cannot meet) is passed over.
-3. With every dish fixed, an integer model over a small pool: the foods the last
-   relaxation uses plus the cheapest few of each part of each chosen dish, solved to
-   :data:`DIVE_GAP` within :data:`DIVE_NODES` nodes. If the pool misses a bound the
-   relaxation met, or has no plan, every food of the chosen dishes; then each meal in
-   turn swapped to its runner-up dish.
+   infeasible (a strict bound it cannot meet) is passed over. Where a later meal then
+   has no dish that works, the dive goes back and takes the next dish (depth first,
+   within :data:`DIVE_BUDGET` relaxations).
+3. With every dish fixed (a leaf of the dive), an integer model over a small pool: the
+   foods the last relaxation uses plus the cheapest few of each part of each chosen
+   dish, solved to the options' MIP gap within :data:`DIVE_NODES` nodes; if the pool
+   misses a bound the day's relaxation met, or has no plan, every food of the chosen
+   dishes. If neither plans the day, the dive takes another path: first those that
+   depart from the relaxation's choice at one meal, then at two (limited discrepancy
+   search), within :data:`DIVE_LEAVES` leaves.
 4. If none of that plans the day, the pooled search over every dish at once
    (:mod:`planner.planning.fallback`).
 
@@ -46,8 +50,14 @@ from planner.planning.model import (
 TAKE_AT_ONCE: Final = 0.95
 #: Dishes tried per meal that the relaxation has not decided (its likeliest ones).
 TRY_DISHES: Final = 3
-#: The integer model over the chosen dishes: relative gap and node limit.
-DIVE_GAP: Final = 0.02
+#: Relaxations the dive may solve for one day, and integer models over chosen dishes it
+#: may try, before it hands over to the fallback.
+DIVE_BUDGET: Final = 80
+DIVE_LEAVES: Final = 6
+#: Meals at which a path of the dive may depart from the relaxation's choice.
+MAX_DISCREPANCIES: Final = 2
+#: The integer model over the chosen dishes: its node limit (its gap is the options', 2 %
+#: by default).
 DIVE_NODES: Final = 200
 #: Foods kept per part of a chosen dish beyond those the relaxation uses (the cheapest).
 POOL_PER_PART: Final = 3
@@ -71,98 +81,118 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
     strict = [k for k in model.hard if slack[k] <= 1e-9]
     model.strict(strict)
     relaxed_units, relaxed_dishes = model.units(), model.dish_values()
-    if problem.dishes:
-        chosen = _dive(model)
-        if chosen is not None:
-            solution = _fill(model, chosen, lp_met)
-            if solution is not None:
-                return solution
-    else:
-        solution = _fill(model, {}, lp_met)
-        if solution is not None:
-            return solution
+    dive = _Dive(model, lp_met)
+    solution = dive.run()
+    if solution is not None:
+        return solution
+    model.allow(np.ones(len(problem.food), dtype=bool))
     return pooled(model, relaxed_units, relaxed_dishes, lp_met, strict)
 
 
-def _dive(model: DayModel) -> dict[int, int] | None:
-    """Fix one dish per meal, guided by the relaxation; return slot -> dish index, or
-    None when some meal has no dish the relaxation can make work."""
-    dishes = model.problem.dishes
-    slot_of = np.array([d.slot for d in dishes], dtype=int)
-    cost = np.array([d.cost for d in dishes])
-    lower, upper = np.zeros(len(dishes)), np.ones(len(dishes))
-    values = model.dish_values()
-    chosen: dict[int, int] = {}
-    for s in sorted(set(slot_of.tolist())):
-        ks = np.flatnonzero(slot_of == s)
-        top = int(ks[np.argmax(values[ks])])
-        if values[top] >= TAKE_AT_ONCE:
-            chosen[s] = top
-            lower[top] = 1.0
-    if chosen:
-        model.dishes(lower, upper)
-        if model.run(mip=False).status in ("infeasible", STOPPED):
-            return None
-        values = model.dish_values()
-    while len(chosen) < len(set(slot_of.tolist())):
-        open_ = [s for s in sorted(set(slot_of.tolist())) if s not in chosen]
-        s = max(open_, key=lambda x: (float(values[slot_of == x].max()), -x))
-        ks = np.flatnonzero(slot_of == s)
-        order = sorted(ks.tolist(), key=lambda k: (-round(float(values[k]), 9), cost[k], k))
-        best: tuple[float, int] | None = None
-        for k in order[:TRY_DISHES]:
-            lower[k] = 1.0
-            model.dishes(lower, upper)
-            info = model.run(mip=False)
-            lower[k] = 0.0
-            if info.status in ("infeasible", STOPPED):
-                continue
-            objective = model.objective()
-            if best is None or objective < best[0] - 1e-9:
-                best = (objective, k)
-        if best is None:
-            model.dishes(np.zeros(len(dishes)), upper)
-            return None
-        chosen[s] = best[1]
-        lower[best[1]] = 1.0
-        model.dishes(lower, upper)
-        if model.run(mip=False).status in ("infeasible", STOPPED):
-            return None
-        values = model.dish_values()
-    return chosen
+class _Dive:
+    """The depth-first dive over one day's dishes (the module docstring's steps 2-3):
+    relaxations within :data:`DIVE_BUDGET`, integer models at the leaves within
+    :data:`DIVE_LEAVES`."""
 
+    def __init__(self, model: DayModel, lp_met: list[str]) -> None:
+        self.model, self.lp_met = model, lp_met
+        dishes = model.problem.dishes
+        self.slot_of = np.array([d.slot for d in dishes], dtype=int)
+        self.slots = sorted(set(self.slot_of.tolist()))
+        self.lower = np.zeros(len(dishes))
+        self.relaxations = DIVE_BUDGET
+        self.leaves = DIVE_LEAVES
+        self.tried: set[frozenset[tuple[int, int]]] = set()
 
-def _fill(model: DayModel, chosen: dict[int, int], lp_met: list[str]
-          ) -> DaySolution | None:
-    """The foods and amounts of the chosen dishes: the integer model over a small pool,
-    then over every food of the dishes, then with one meal's dish swapped for its
-    runner-up. None if no plan meets every bound the relaxation met."""
-    problem = model.problem
-    relaxed = model.units()
-    everything = np.ones(len(problem.food), dtype=bool)
-    for keep in (_pool(problem, relaxed, chosen), everything):
-        model.allow(keep)
-        info = model.run(mip=True, gap=DIVE_GAP, nodes=DIVE_NODES)
-        if _good(model, info, lp_met):
-            return model.solution(info)
-    if not chosen:
+    def run(self) -> DaySolution | None:
+        """The day's plan, or None to hand over to the fallback. The dive's paths are
+        tried by limited discrepancy: first the relaxation's own choice at every meal,
+        then every path that departs from it at one meal, then at two."""
+        if not self.slots:  # no dishes: the integer model over the relaxation's pool
+            return self._leaf({})
+        values = self.model.dish_values()
+        at_once: dict[int, int] = {}
+        for s in self.slots:
+            ks = np.flatnonzero(self.slot_of == s)
+            top = int(ks[np.argmax(values[ks])])
+            if values[top] >= TAKE_AT_ONCE:
+                at_once[s] = top
+        for discrepancies in range(MAX_DISCREPANCIES + 1):
+            # the meals the relaxation has decided, fixed at once; departing from them
+            # (a discrepancy) dives from the bare relaxation instead
+            for start, cost in ((at_once, 0), ({}, 1)) if at_once else (({}, 0),):
+                if cost > discrepancies:
+                    continue
+                self.lower[:] = 0.0
+                self.lower[list(start.values())] = 1.0
+                if self.leaves <= 0 or self.relaxations <= 0 or not self._relax():
+                    continue
+                found = self._descend(dict(start), discrepancies - cost)
+                if found is not None:
+                    return found
         return None
-    dishes = problem.dishes
-    slot_of = np.array([d.slot for d in dishes], dtype=int)
-    values = model.dish_values()
-    for s in sorted(chosen):
-        ks = [k for k in np.flatnonzero(slot_of == s).tolist() if k != chosen[s]]
-        if not ks:
-            continue
-        runner = max(ks, key=lambda k: (round(float(values[k]), 9), -dishes[k].cost, -k))
-        lower = np.zeros(len(dishes))
-        for slot, k in chosen.items():
-            lower[runner if slot == s else k] = 1.0
-        model.dishes(lower, np.ones(len(dishes)))
-        info = model.run(mip=True, gap=DIVE_GAP, nodes=DIVE_NODES)
-        if _good(model, info, lp_met):
-            return model.solution(info)
-    return None
+
+    def _descend(self, chosen: dict[int, int], discrepancies: int) -> DaySolution | None:
+        """Fix the dish of the most decided open meal, then the next: each meal tries its
+        :data:`TRY_DISHES` likeliest dishes and goes on with the cheapest relaxation; with
+        ``discrepancies`` left, also with the others, in order. At a leaf (every meal's
+        dish fixed) the integer model decides. The relaxation with ``chosen`` fixed is
+        solved."""
+        open_ = [s for s in self.slots if s not in chosen]
+        if not open_:
+            return self._leaf(chosen)
+        dishes = self.model.problem.dishes
+        values = self.model.dish_values()
+        s = max(open_, key=lambda x: (float(values[self.slot_of == x].max()), -x))
+        ks = sorted(np.flatnonzero(self.slot_of == s).tolist(),
+                    key=lambda k: (-round(float(values[k]), 9), dishes[k].cost, k))
+        scored: list[tuple[float, int]] = []
+        for k in ks[:TRY_DISHES]:
+            if self.relaxations <= 0:
+                break
+            self.lower[k] = 1.0
+            if self._relax():
+                scored.append((self.model.objective(), k))
+            self.lower[k] = 0.0
+        order = [k for _, k in sorted(scored)] + ks[TRY_DISHES:]
+        for rank, k in enumerate(order):
+            if rank > discrepancies or self.relaxations <= 0 or self.leaves <= 0:
+                return None
+            self.lower[k] = 1.0
+            if self._relax():
+                found = self._descend({**chosen, s: k}, discrepancies - (rank > 0))
+                if found is not None:
+                    return found
+            self.lower[k] = 0.0
+        return None
+
+    def _relax(self) -> bool:
+        """Solve the relaxation with the dishes marked in ``lower`` fixed (one of the
+        budget); whether it has a solution."""
+        self.relaxations -= 1
+        self.model.dishes(self.lower, np.ones(len(self.lower)))
+        return self.model.run(mip=False).status not in ("infeasible", STOPPED)
+
+    def _leaf(self, chosen: dict[int, int]) -> DaySolution | None:
+        """The foods and amounts of the chosen dishes: the integer model over a small pool,
+        then over every food of the dishes (one of the leaves; a set of dishes already
+        tried is not tried again). None if neither meets every bound the day's relaxation
+        met."""
+        key = frozenset(chosen.items())
+        if key in self.tried:
+            return None
+        self.tried.add(key)
+        self.leaves -= 1
+        model, problem = self.model, self.model.problem
+        relaxed = model.units()
+        everything = np.ones(len(problem.food), dtype=bool)
+        for keep, method in ((_pool(problem, relaxed, chosen), "dive"),
+                             (everything, "dive-wide")):
+            model.allow(keep)
+            info = model.run(mip=True, nodes=DIVE_NODES)
+            if _good(model, info, self.lp_met):
+                return model.solution(info, method)
+        return None
 
 
 def _good(model: DayModel, info: SolverInfo, lp_met: list[str]) -> bool:

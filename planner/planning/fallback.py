@@ -30,6 +30,9 @@ from planner.planning.model import (
     met,
 )
 
+#: The relative MIP gap of these searches: wider than the dive's, as before the dive (the
+#: search over every dish at once is the slow one).
+POOLED_GAP: Final = 0.1
 #: Candidates kept per meal beyond those the LP relaxation uses (cheapest by item cost).
 POOL_PER_SLOT: Final = 8
 POOL_PER_NEED: Final = 3
@@ -50,15 +53,16 @@ def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarra
     values, ``lp_met`` the bound sides it met and ``strict`` those held at 0 slack."""
     problem = model.problem
     n_dishes = len(problem.dishes)
+    gap = max(POOLED_GAP, model.options.mip_gap)
     model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
     keep = pool(problem, relaxed_units)
     dish_keep = dish_pool(problem, relaxed_dishes, keep)
     model.allow(keep)
     model.dishes(np.zeros(n_dishes), dish_keep.astype(float))
     everything = np.ones(len(problem.food), dtype=bool)
-    info = model.run(mip=True)
+    info = model.run(mip=True, gap=gap)
     if info.status == STOPPED:  # not proven infeasible: search the same pool further
-        info = model.run(mip=True, nodes=HIGHS_MAX_NODES * POOL_RETRY_NODES)
+        info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * POOL_RETRY_NODES)
     if info.status not in ("infeasible", STOPPED) and \
             not all(met(v) for k, v in model.slack().items() if k in lp_met):
         # The pool trapped the day: a bound the relaxation met is missed. Search every
@@ -66,7 +70,7 @@ def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarra
         pooled_values, pooled_cost = model.values(), model.objective()
         model.allow(everything)
         model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
-        wide = model.run(mip=True, start=pooled_values)
+        wide = model.run(mip=True, gap=gap, start=pooled_values)
         if wide.status in ("infeasible", STOPPED) or model.objective() > pooled_cost:
             model.restore(pooled_values)
         else:
@@ -74,16 +78,16 @@ def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarra
     if info.status in ("infeasible", STOPPED):
         model.allow(everything)
         model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
-        info = model.run(mip=True)
+        info = model.run(mip=True, gap=gap)
     if info.status in ("infeasible", STOPPED):
         model.strict(strict, on=False)
-        info = model.run(mip=True)
+        info = model.run(mip=True, gap=gap)
     if info.status == STOPPED:  # elastic bounds, yet no solution within the node limit
-        info = model.run(mip=True, nodes=HIGHS_MAX_NODES * ELASTIC_RETRY_NODES)
+        info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * ELASTIC_RETRY_NODES)
     if info.status == STOPPED:
         raise SolverError(f"the solver stopped at its node limit without finding a "
                           f"solution after {model.runs} runs")
-    return model.solution(info)
+    return model.solution(info, "pooled")
 
 
 def dish_pool(problem: DayProblem, relaxed: np.ndarray, keep: np.ndarray) -> np.ndarray:

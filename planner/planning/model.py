@@ -39,6 +39,9 @@ from planner.planning.options import SolverOptions as SolverOptions
 #: Penalty per 1.0 of relative slack (a bound missed by 100 % of its value). Far above any
 #: preference term, so slack is used only when a bound cannot be met at all.
 ELASTIC_PENALTY: Final = 10_000.0
+#: Penalty per relative miss of a safety limit's upper side (an upper limit, a clinician's
+#: cap): far above any other bound's, so a day misses a minimum before it breaks a limit.
+SAFETY_PENALTY: Final = 100 * ELASTIC_PENALTY
 _TOLERANCE: Final = 1e-6
 HIGHS_CUT_POOL: Final = 100
 HIGHS_HEURISTIC_EFFORT: Final = 0.05
@@ -65,6 +68,9 @@ class SolverInfo:
     seconds: float
     mip_gap: float | None
     runs: int = 1  # solver runs (LP and MIP) behind this answer: a count, not a time
+    #: how a day was planned: "dive", "dive-wide" (every food of the chosen dishes),
+    #: or "pooled" (the fallback); "" for other models
+    method: str = ""
 
     @property
     def summary(self) -> str:
@@ -77,8 +83,10 @@ class SolverInfo:
         return f"feasible, gap {100 * self.mip_gap:.1f} %"
 
     def as_dict(self) -> dict[str, Any]:
+        """What a saved plan records of its solve: counts, never times, so the same
+        request gives byte-identical JSON on any machine (``seconds`` is for --verbose)."""
         return {"name": self.name, "status": self.status, "summary": self.summary,
-                "seconds": round(self.seconds, 3),
+                "runs": self.runs,
                 "mip_gap": None if self.mip_gap is None else round(self.mip_gap, 6)}
 
 
@@ -98,6 +106,9 @@ class Bound:
     scale: float = 1.0
     energy_coef: np.ndarray | None = None  # if set, lo/hi are fractions of sum(energy * x)
     hard: bool = True  # a miss of a hard bound is a failure; of a soft one, a compromise
+    #: a safety limit (an upper limit, a clinician's cap): its side ``hi`` costs
+    #: :data:`SAFETY_PENALTY` a relative miss, so every other bound gives way first
+    safety: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,11 +332,13 @@ class DayModel:
         """Bounds on the dish binaries: 1/1 fixes a dish, 0/0 rules it out."""
         self.backend.set_bounds(self.chosen, lower, upper)
 
-    def solution(self, info: SolverInfo) -> DaySolution:
-        """The last solution as a day's answer (units rounded to the chosen levels)."""
+    def solution(self, info: SolverInfo, method: str = "") -> DaySolution:
+        """The last solution as a day's answer (units rounded to the chosen levels);
+        ``method`` says which search found it."""
         values = np.rint(self.units()).astype(int)
         picked = [k for k, y in enumerate(self.chosen) if (y.varValue or 0.0) > 0.5]
-        info = SolverInfo(info.name, info.status, self.seconds, info.mip_gap, self.runs)
+        info = SolverInfo(info.name, info.status, self.seconds, info.mip_gap, self.runs,
+                          method)
         return DaySolution(values, self.slack(), info, self.objective(), picked)
 
 
@@ -604,7 +617,8 @@ def _add_bounds(lp: pulp.LpProblem, bounds: Sequence[Bound],
                 continue
             s = lp.add_variable(f"slack_{b.name}_{side}", 0)
             slacks[f"{b.name}:{side}"] = s
-            objective.append((s, ELASTIC_PENALTY))
+            objective.append((s, SAFETY_PENALTY if b.safety and side == "hi"
+                               else ELASTIC_PENALTY))
             sign = 1.0 if side == "lo" else -1.0
             total = _expr([*((v, float(c) * k) for i, c in enumerate(row) if c
                              for v, k in x[i]), (s, sign * b.scale)])

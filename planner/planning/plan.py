@@ -139,7 +139,7 @@ from planner.planning.diagnosis import (
     best_effort_notes,
     group_shortfalls,
     infeasible_error,
-    same_shortfalls,
+    miss_notes,
     with_health_hint,
 )
 from planner.planning.dive import solve_day
@@ -322,21 +322,16 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
 
     attempt = options
     limit = min(options.staple_max_days, WINDOW)
-    last_retry: _RetryWeek | None = None
-    last_short: list[Shortfall] | None = None
-    final = False  # a looser week changed nothing: this pass reports what it misses
+    retried = False  # the whole week is planned again at most once
     backtracks = [MAX_BACKTRACKS]
     while True:
         try:
             day_plans, infos, shortfalls, raised = _plan_days(
                 context, attempt, table, limit, hopeless,
-                week_retry=attempt.max_days < limit and not best_effort and not final,
+                week_retry=attempt.max_days < limit and not best_effort and not retried,
                 backtracks=backtracks)
-        except _RetryWeek as retry:
-            if retry.same(last_retry):
-                final = True  # the same day missed by as much: plan on and report it
-                continue
-            last_retry = retry
+        except _RetryWeek:
+            retried = True  # a miss the days before set up: the week one repeat looser
             attempt = replace(attempt, max_days=attempt.max_days + 1)
             if replanning is not None:
                 replanning(attempt.max_days)
@@ -348,21 +343,28 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
                 exc.shortfalls, exc.suggestions) from exc
-        if not shortfalls or best_effort:
+        if not shortfalls or best_effort or retried or impossible():
             break
-        if impossible():
-            raise with_health_hint(infeasible_error(impossible(), options, certain=True),
-                                    health)
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
-        unchanged = last_short is not None and same_shortfalls(shortfalls, last_short)
-        if first_day or attempt.max_days >= limit or final or unchanged:
-            raise with_health_hint(infeasible_error(shortfalls, options, certain=False), health)
-        last_short = shortfalls
+        if first_day or attempt.max_days >= limit:
+            break
         # a miss the days before set up (a week's vegetable subgroup, the week-average
-        # vitamin D or B12): the whole week again, every day one repeat looser
+        # vitamin D or B12): the whole week again, every day one repeat looser, once
+        retried = True
         attempt = replace(attempt, max_days=attempt.max_days + 1)
         if replanning is not None:
             replanning(attempt.max_days)
+    misses: tuple[Shortfall, ...] = ()
+    if shortfalls and not best_effort:
+        # a safety limit broken is no plan; any other miss is the nearest plan, said
+        unsafe = [s for s in shortfalls if s.bound == "max" and s.nutrient in applied
+                  and applied[s.nutrient].limit]
+        certain = bool(impossible()) and \
+            {s.nutrient for s in shortfalls} <= {s.nutrient for s in impossible()}
+        if unsafe or options.require_all:
+            raise with_health_hint(infeasible_error(unsafe or shortfalls, options,
+                                                    certain=certain), health)
+        misses = tuple(shortfalls)
     notes = plan_notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health
                    for note in rule.notes_for(targets.profile.age, targets.profile.life_stage))
@@ -396,6 +398,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if best_effort and shortfalls:
         notes = (*best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
+    elif misses:
+        notes = (*miss_notes(misses, options, impossible()), *notes)
+        waived = {(s.nutrient, s.bound) for s in misses}
     bought: dict[str, float] = {}
     for d in day_plans:
         for item in d.items:
@@ -404,7 +409,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     quality = None if catalogue.generic else plan_quality(day_plans, catalogue, table)
     week = WeekPlan(targets, applied, tuple(day_plans),
                     shopping_list(bought, catalogue.entries), _combine(infos), options, notes,
-                    pattern, quality)
+                    pattern, quality, misses)
     problems = verify_week(week, table, catalogue, rules, waived=waived)
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
@@ -513,11 +518,6 @@ class _RetryWeek(Exception):
         self.day = day
         self.missed = missed
 
-    def same(self, other: _RetryWeek | None) -> bool:
-        """Whether ``other`` (the pass before) ended on the same day with the same miss:
-        the looser week changed nothing there."""
-        return other is not None and other.day == self.day and \
-            abs(other.missed - self.missed) <= 1e-6 * max(1.0, self.missed)
 
 
 class _MealsBlocked(InfeasiblePlanError):
@@ -931,7 +931,8 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
         source = t.source
         if maximum is not None and maximum != t.max:
             source += f"; kept below {100 * options.ul_margin:.0f} % of the UL"
-        out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy)
+        limit = maximum is not None and (t.ul is not None or t.overridden)
+        out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy, limit)
     return out
 
 
@@ -1432,7 +1433,8 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
             bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale, hard=t.min_hard))
             info[f"{n}_min:lo"] = _BoundInfo(n, "min", t.min_hard, scale)
         if high is not None:
-            bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high))
+            bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high,
+                                safety=t.limit))
             info[f"{n}_max:hi"] = _BoundInfo(n, "max", True, t.max or high)
     return bounds, info
 
@@ -1474,7 +1476,7 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
                 if math.ceil(wanted - 1e-9) > history.in_block(day, "measure", rule.measure):
                     counts.append(Count(name, members, 1))
             continue
-        if rule.scale == "count":  # an amount with a plain limit (cups of milk)
+        if rule.scale in ("count", "portions"):  # a plain limit (cups of milk, legumes)
             limits.append(UnitLimit(name, np.arange(len(food)), coef, lo=lo, hi=hi))
             continue
         if rule.scale == "grains":  # whole grains at least a share of the day's grains
@@ -1621,7 +1623,8 @@ def _combine(infos: Sequence[SolverInfo]) -> SolverInfo:
     return SolverInfo(infos[0].name if len({i.name for i in infos}) == 1 else
                       "+".join(sorted({i.name for i in infos})),
                       "optimal" if statuses == {"optimal"} else "feasible",
-                      sum(i.seconds for i in infos), max(gaps) if gaps else None)
+                      sum(i.seconds for i in infos), max(gaps) if gaps else None,
+                      sum(i.runs for i in infos))
 
 
 # ------------------------------------------------------------------ what no day can reach

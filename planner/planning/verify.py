@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -99,19 +98,32 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
     dishes = load_dishes()
     age = week.targets.profile.age
     eer = week.targets["energy_kcal"].value or 0.0
+    # every food of the plan read once: its catalogue row, food-group measures per
+    # serving, largest portion for the person, role and serving step
+    planned = list(dict.fromkeys(i.food_id for d in week.days for m in d.meals
+                                 if not any(i.eaten for i in m.items) for i in m.items))
+    rows = entries.loc[planned]
+    per_serving = food_measures(rows, pd.Series(0.0, index=rows.index))
+    measure_rows = {f: {str(k): float(v) for k, v in r.items()}
+                    for f, r in zip(per_serving.index, per_serving.to_dict("records"),
+                                    strict=True)}
+    largest = most_servings(rows, age).to_dict()
+    role_of = rows["role"].astype(str).to_dict()
+    step_of = rows["step"].astype(float).to_dict()
     for d in week.days:
         for meal in d.meals:
             if any(i.eaten for i in meal.items):
                 continue  # what was eaten is not judged
             where = f"day {d.day} {meal.slot}"
-            foods = entries.loc[[i.food_id for i in meal.items]]
-            roles = [str(r) for r in foods["role"]]
+            ids = [i.food_id for i in meal.items]
+            foods = rows.loc[ids]
+            roles = [role_of[f] for f in ids]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
                                                                  rules.meals, caps[meal.slot])]
-            if len({i.food_id for i in meal.items}) != len(meal.items):
+            if len(set(ids)) != len(meal.items):
                 problems.append(f"{where}: a food twice in one meal")
-            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
-            served = measures.mul(np.array([i.servings for i in meal.items]), axis=0)
+            served = per_serving.loc[ids].mul(np.array([i.servings for i in meal.items]),
+                                              axis=0)
             dish = dishes.by_id(meal.dish_id)
             if dish is None or meal.slot not in dish.slots:
                 problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
@@ -119,17 +131,15 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                 problems.append(f"{where}: {'; '.join(dish.problems(foods, served))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
-            largest = most_servings(foods, age)
-            for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
-                role = str(entries.loc[item.food_id, "role"])
+            for item in meal.items:
+                role = role_of[item.food_id]
                 scale = 1.0 if role == "main" else large_portions(eer)
                 if item.servings > float(largest[item.food_id]) * scale + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
                                     "more than the catalogue's largest portion for the "
                                     "person")
-                most = rules.side_cap(str(entries.loc[item.food_id, "role"]), meal.slot, age,
-                                      eer, {str(k): float(v) for k, v in row.items()})
-                step = float(cast(float, entries.loc[item.food_id, "step"]))
+                most = rules.side_cap(role, meal.slot, age, eer, measure_rows[item.food_id])
+                step = step_of[item.food_id]
                 if most is not None and \
                         item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
