@@ -108,6 +108,17 @@ LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
 LARGE_PORTIONS_MAX: Final = 1.5
 
 
+def grown_servings(servings: float, step: float, energy_kcal: float) -> float:
+    """The most servings of a side (a catalogue food's largest portion, ``servings``)
+    for this energy need: grown by :func:`large_portions` and rounded to the food's
+    serving ``step`` (3 tsp of oil at 3,300 kcal: 3.8 -> 4 tsp), never below
+    ``servings``."""
+    scale = large_portions(energy_kcal)
+    if scale <= 1.0:
+        return servings
+    return max(servings, round(servings * scale / step) * step)
+
+
 def large_portions(energy_kcal: float) -> float:
     """How much larger than its everyday size a portion may be for this energy need (1 up
     to :data:`LARGE_PORTIONS_FROM_KCAL`, then in proportion, at most

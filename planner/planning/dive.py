@@ -174,10 +174,11 @@ class _Dive:
         return self.model.run(mip=False).status not in ("infeasible", STOPPED)
 
     def _leaf(self, chosen: dict[int, int]) -> DaySolution | None:
-        """The foods and amounts of the chosen dishes: the integer model over a small pool,
-        then over every food of the dishes (one of the leaves; a set of dishes already
-        tried is not tried again). None if neither meets every bound the day's relaxation
-        met."""
+        """The foods and amounts of the chosen dishes (one of the leaves; a set of dishes
+        already tried is not tried again): the integer model over a small pool; where the
+        pool has no plan, or misses a bound the day's relaxation met, every food of the
+        chosen dishes, keeping the better plan. None if the dishes have no plan within
+        the strict bounds."""
         key = frozenset(chosen.items())
         if key in self.tried:
             return None
@@ -185,19 +186,30 @@ class _Dive:
         self.leaves -= 1
         model, problem = self.model, self.model.problem
         relaxed = model.units()
-        everything = np.ones(len(problem.food), dtype=bool)
-        for keep, method in ((_pool(problem, relaxed, chosen), "dive"),
-                             (everything, "dive-wide")):
-            model.allow(keep)
-            info = model.run(mip=True, nodes=DIVE_NODES)
-            if _good(model, info, self.lp_met):
-                return model.solution(info, method)
-        return None
+        model.allow(_pool(problem, relaxed, chosen))
+        info = model.run(mip=True, nodes=DIVE_NODES)
+        found = _found(info)
+        if found and _meets(model, self.lp_met):
+            return model.solution(info, "dive")
+        best = (model.values(), model.objective(), info) if found else None
+        model.allow(np.ones(len(problem.food), dtype=bool))
+        wide = model.run(mip=True, nodes=DIVE_NODES,
+                         start=None if best is None else best[0])
+        if _found(wide) and (best is None or model.objective() <= best[1]):
+            return model.solution(wide, "dive-wide")
+        if best is None:
+            return None
+        model.restore(best[0])
+        return model.solution(best[2], "dive")
 
 
-def _good(model: DayModel, info: SolverInfo, lp_met: list[str]) -> bool:
-    return info.status not in ("infeasible", STOPPED) and \
-        all(met(v) for k, v in model.slack().items() if k in lp_met)
+def _found(info: SolverInfo) -> bool:
+    return info.status not in ("infeasible", STOPPED)
+
+
+def _meets(model: DayModel, bounds: list[str]) -> bool:
+    """Whether the last solution meets every one of these bound sides."""
+    return all(met(v) for k, v in model.slack().items() if k in bounds)
 
 
 def _pool(problem: DayProblem, relaxed: np.ndarray, chosen: dict[int, int]) -> np.ndarray:

@@ -123,6 +123,7 @@ from planner.meals.rules import (
     fish_note,
     fish_serving_oz,
     food_measures,
+    grown_servings,
     load_rules,
     meal_caps,
     protein_oz_per_serving,
@@ -168,7 +169,6 @@ from planner.planning.records import (
     PlanItem,
     PlanOptions,
     WeekPlan,
-    large_portions,
     nutrient_totals,
     plan_item,
 )
@@ -817,9 +817,9 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
     step = foods["step"].to_numpy(dtype=float)
     grams = foods["portion_grams"].to_numpy(dtype=float)
     role = foods["role"].to_numpy(dtype=str)
-    scale = large_portions(energy_kcal)
-    most = most_servings(foods, age).to_numpy(dtype=float) * np.where(role == "main", 1.0,
-                                                                       scale)
+    most = np.array([largest if r == "main" else grown_servings(largest, st, energy_kcal)
+                     for largest, r, st in zip(most_servings(foods, age).to_numpy(dtype=float),
+                                               role, step, strict=True)])
     per_unit: dict[str, np.ndarray] = {}
     unknown: dict[str, np.ndarray] = {}
     for n in NUTRIENT_NAMES:

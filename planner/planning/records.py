@@ -24,7 +24,6 @@ from planner.food.data import FoodTable
 from planner.food.nutrients import KEY_NUTRIENTS, NUTRIENT_NAMES
 from planner.meals.quality import Quality
 from planner.meals.rules import Pattern
-from planner.meals.rules import large_portions as large_portions  # re-exported
 from planner.meals.shopping import ShoppingLine
 from planner.person.targets import Targets
 from planner.planning.options import SolverOptions

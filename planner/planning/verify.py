@@ -21,6 +21,7 @@ from planner.meals.rules import (
     fish_problems,
     fish_serving_oz,
     food_measures,
+    grown_servings,
     meal_caps,
     meal_problems,
     unsuitable_fish,
@@ -30,7 +31,6 @@ from planner.planning.records import (
     MIN_BLOCK_FOR_WEEKLY,
     WINDOW,
     WeekPlan,
-    large_portions,
 )
 
 
@@ -133,13 +133,14 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                 problems.append(f"{where}: the meal has no dish name")
             for item in meal.items:
                 role = role_of[item.food_id]
-                scale = 1.0 if role == "main" else large_portions(eer)
-                if item.servings > float(largest[item.food_id]) * scale + 1e-6:
+                step = step_of[item.food_id]
+                most_for = float(largest[item.food_id]) if role == "main" else \
+                    grown_servings(float(largest[item.food_id]), step, eer)
+                if item.servings > most_for + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
                                     "more than the catalogue's largest portion for the "
                                     "person")
                 most = rules.side_cap(role, meal.slot, age, eer, measure_rows[item.food_id])
-                step = step_of[item.food_id]
                 if most is not None and \
                         item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
