@@ -165,7 +165,10 @@ def assert_food_groups(week: WeekPlan, catalogue: Catalogue) -> None:
         if (allowed["dairy_cup"] > 0).any():
             assert g["dairy"] >= pattern["dairy"][0] - eps, (number, g)
         assert g["protein"] <= 1.5 * pattern["protein"][0] + eps, (number, g)
-        assert g["beans"] <= 2 + eps and g["milk_cups"] <= 3 + eps and g["fish_mains"] <= 1
+        # beans and lentils: 2 cups a day, more in proportion above 2,600 kcal
+        legumes = 2 * large_portions(week.pattern.kcal) if week.pattern else 2
+        assert g["beans"] <= legumes + eps and g["milk_cups"] <= 3 + eps
+        assert g["fish_mains"] <= 1
     fish = ((allowed["role"] == "main") & allowed["category"].isin(["fish", "shellfish"])).any()
     greens = (allowed["role"] == "leafy_green").any()
     for start in range(0, len(days), 7):

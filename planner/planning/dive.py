@@ -109,7 +109,7 @@ class _Dive:
         tried by limited discrepancy: first the relaxation's own choice at every meal,
         then every path that departs from it at one meal, then at two."""
         if not self.slots:  # no dishes: the integer model over the relaxation's pool
-            return self._leaf({})
+            return self._leaf({}, {})
         values = self.model.dish_values()
         at_once: dict[int, int] = {}
         for s in self.slots:
@@ -117,6 +117,11 @@ class _Dive:
             top = int(ks[np.argmax(values[ks])])
             if values[top] >= TAKE_AT_ONCE:
                 at_once[s] = top
+        runner_up = {}  # the root relaxation's second choice in each meal
+        for s in self.slots:
+            ks = np.flatnonzero(self.slot_of == s)
+            if len(ks) > 1:
+                runner_up[s] = int(ks[np.argsort(-values[ks], kind="stable")[1]])
         for discrepancies in range(MAX_DISCREPANCIES + 1):
             # the meals the relaxation has decided, fixed at once; departing from them
             # (a discrepancy) dives from the bare relaxation instead
@@ -127,12 +132,14 @@ class _Dive:
                 self.lower[list(start.values())] = 1.0
                 if self.leaves <= 0 or self.relaxations <= 0 or not self._relax():
                     continue
-                found = self._descend(dict(start), discrepancies - cost)
+                alternatives = {s: runner_up[s] for s in start if s in runner_up}
+                found = self._descend(dict(start), discrepancies - cost, alternatives)
                 if found is not None:
                     return found
         return None
 
-    def _descend(self, chosen: dict[int, int], discrepancies: int) -> DaySolution | None:
+    def _descend(self, chosen: dict[int, int], discrepancies: int,
+                 alternatives: dict[int, int]) -> DaySolution | None:
         """Fix the dish of the most decided open meal, then the next: each meal tries its
         :data:`TRY_DISHES` likeliest dishes and goes on with the cheapest relaxation; with
         ``discrepancies`` left, also with the others, in order. At a leaf (every meal's
@@ -140,7 +147,7 @@ class _Dive:
         solved."""
         open_ = [s for s in self.slots if s not in chosen]
         if not open_:
-            return self._leaf(chosen)
+            return self._leaf(chosen, alternatives)
         dishes = self.model.problem.dishes
         values = self.model.dish_values()
         s = max(open_, key=lambda x: (float(values[self.slot_of == x].max()), -x))
@@ -160,7 +167,9 @@ class _Dive:
                 return None
             self.lower[k] = 1.0
             if self._relax():
-                found = self._descend({**chosen, s: k}, discrepancies - (rank > 0))
+                others = [x for x in order if x != k]
+                found = self._descend({**chosen, s: k}, discrepancies - (rank > 0),
+                                      {**alternatives, **({s: others[0]} if others else {})})
                 if found is not None:
                     return found
             self.lower[k] = 0.0
@@ -173,12 +182,15 @@ class _Dive:
         self.model.dishes(self.lower, np.ones(len(self.lower)))
         return self.model.run(mip=False).status not in ("infeasible", STOPPED)
 
-    def _leaf(self, chosen: dict[int, int]) -> DaySolution | None:
+    def _leaf(self, chosen: dict[int, int], alternatives: dict[int, int]
+              ) -> DaySolution | None:
         """The foods and amounts of the chosen dishes (one of the leaves; a set of dishes
         already tried is not tried again): the integer model over a small pool; where the
-        pool has no plan, or misses a bound the day's relaxation met, every food of the
-        chosen dishes, keeping the better plan. None if the dishes have no plan within
-        the strict bounds."""
+        pool has no plan, or misses a bound the day's relaxation met, the integer model
+        over every food of the chosen dishes and of each meal's ``alternatives`` (its next
+        dish: household portions may not reach exactly what the relaxation's fractions
+        do), keeping the better plan. None if neither has a plan within the strict
+        bounds."""
         key = frozenset(chosen.items())
         if key in self.tried:
             return None
@@ -193,6 +205,9 @@ class _Dive:
             return model.solution(info, "dive")
         best = (model.values(), model.objective(), info) if found else None
         model.allow(np.ones(len(problem.food), dtype=bool))
+        upper = np.zeros(len(self.lower))
+        upper[[*chosen.values(), *alternatives.values()]] = 1.0
+        model.dishes(np.zeros(len(self.lower)), upper)
         wide = model.run(mip=True, nodes=DIVE_NODES,
                          start=None if best is None else best[0])
         if _found(wide) and (best is None or model.objective() <= best[1]):

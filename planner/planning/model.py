@@ -109,6 +109,7 @@ class Bound:
     #: a safety limit (an upper limit, a clinician's cap): its side ``hi`` costs
     #: :data:`SAFETY_PENALTY` a relative miss, so every other bound gives way first
     safety: bool = False
+    weight: float = 1.0  # the penalty's multiple (a pace, which only spreads, costs less)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,9 @@ class DaySolution:
     info: SolverInfo
     objective: float
     dishes: Sequence[int] = ()  # indices into problem.dishes of the chosen dishes
+    #: the objective without the penalties of missed bounds: what the plan's choices cost
+    #: (items, repeats, dishes, energy off its target), to compare plans that miss alike
+    preference: float = 0.0
 
 
 class DayModel:
@@ -339,7 +343,12 @@ class DayModel:
         picked = [k for k, y in enumerate(self.chosen) if (y.varValue or 0.0) > 0.5]
         info = SolverInfo(info.name, info.status, self.seconds, info.mip_gap, self.runs,
                           method)
-        return DaySolution(values, self.slack(), info, self.objective(), picked)
+        terms = self.lp.objective
+        penalties = sum(float(terms.get(v, 0.0)) * (v.varValue or 0.0)
+                        for v in self.slacks.values())
+        objective = self.objective()
+        return DaySolution(values, self.slack(), info, objective, picked,
+                           objective - penalties)
 
 
 def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
@@ -618,7 +627,7 @@ def _add_bounds(lp: pulp.LpProblem, bounds: Sequence[Bound],
             s = lp.add_variable(f"slack_{b.name}_{side}", 0)
             slacks[f"{b.name}:{side}"] = s
             objective.append((s, SAFETY_PENALTY if b.safety and side == "hi"
-                               else ELASTIC_PENALTY))
+                               else ELASTIC_PENALTY * b.weight))
             sign = 1.0 if side == "lo" else -1.0
             total = _expr([*((v, float(c) * k) for i, c in enumerate(row) if c
                              for v, k in x[i]), (s, sign * b.scale)])

@@ -156,6 +156,7 @@ from planner.planning.model import (
     solve_diet,
 )
 from planner.planning.notes import b12_notes, plan_notes, sodium_notes
+from planner.planning.quotas import PACE_WEIGHT, capacity, quota
 from planner.planning.records import (
     B12_DAILY_SHARE,
     KCAL_PER_GRAM,
@@ -578,6 +579,35 @@ class _Context:
         choosable = self.data.entries.iloc[np.flatnonzero(self.data.fixed_day == 0)]
         return {(number, slot): cap for slot in SLOTS
                 for number, cap in meal_caps(self.rules.meals, slot, choosable).items()}
+
+    @functools.cached_property
+    def _capacities(self) -> dict[str, float]:
+        return {}
+
+    def capacity(self, name: str) -> float:
+        """The most of a nutrient or food-group measure one day can hold, generously
+        (:func:`planner.planning.quotas.capacity`): seafood comes in one main a day, a
+        nutrient stays within its cap. Worked out once a plan."""
+        if name not in self._capacities:
+            self._capacities[name] = self._capacity(name)
+        return self._capacities[name]
+
+    def _capacity(self, name: str) -> float:
+        data = self.data
+        choosable = data.fixed_day == 0
+        slots = [np.flatnonzero(choosable & np.array([slot in s for s in
+                                                      data.entries["meal_slots"]]))
+                 for slot in SLOTS]
+        most = np.array([max(lv) for lv in data.levels], dtype=float)
+        if name in data.measures:
+            if name in COUNT_MEASURES:
+                return 1.0
+            if name in ("protein_seafood", "seafood_good"):  # one fish main a day
+                return capacity(data.measures[name], most, [np.flatnonzero(choosable)], 1)
+            return capacity(data.measures[name], most, slots)
+        cap = self.applied[name].max if name in self.applied else None
+        return capacity(data.per_unit[name], most, slots, 2,
+                        math.inf if cap is None else cap)
 
     def available(self, rule: int, slot: str) -> int:
         """Foods the person may eat that meal rule ``rule`` could use in ``slot`` (its
@@ -1177,7 +1207,8 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     is_fixed = data.fixed_day[food] == day
     per = {n: v[food] for n, v in data.per_unit.items()}
     energy_lo, energy_hi = _energy_band(context, options, history, day, per)
-    bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi)
+    bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi,
+                                    context.capacity)
     reference = history.reference(day)
     for n in context.steady:
         if reference is not None:
@@ -1406,7 +1437,8 @@ def _energy_target(context: _Context, options: PlanOptions, history: _History, d
 
 def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, AppliedTarget],
                      options: PlanOptions, day: int, history: _History, energy_lo: float,
-                     energy_hi: float) -> tuple[list[Bound], dict[str, _BoundInfo]]:
+                     energy_hi: float, capacity: Callable[[str], float]
+                     ) -> tuple[list[Bound], dict[str, _BoundInfo]]:
     bounds: list[Bound] = []
     info: dict[str, _BoundInfo] = {}
     for n, t in applied.items():
@@ -1421,9 +1453,21 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
         if n == "energy_kcal":
             low, high = energy_lo, energy_hi
         elif low is not None and n in STORED and not options.strict_daily:
-            # running total through today must reach day x the daily minimum
-            low = max(0.0, (history.decided(day) + 1) * low + history.ahead.get((n, day), 0.0)
-                      - history.total(day, n))
+            # met on the plan's average: today's share of the plan's total (quotas.py),
+            # hard where the days after could not make it up, else a soft pace; a day
+            # sent back to be ahead (a later day could not catch up) must be that much
+            # ahead, hard
+            so_far, decided = history.total(day, n), history.decided(day)
+            ahead = history.ahead.get((n, day), 0.0)
+            share = quota(options.days * low, None, so_far, decided + 1, options.days,
+                          capacity(n))
+            if ahead > 0:
+                low = max(0.0, (decided + 1) * low + ahead - so_far)
+            else:
+                low = share.need or 0.0
+                if share.pace:
+                    bounds.append(Bound(f"{n}_pace", per[n], lo=share.pace, scale=t.min or 1.0,
+                                        hard=False, weight=PACE_WEIGHT))
             if n == "vitamin_b12_ug" and t.min:
                 floor = B12_DAILY_SHARE * t.min
                 bounds.append(Bound(f"{n}_daily_share", per[n], lo=floor, scale=t.min,
@@ -1494,23 +1538,23 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
                                             hi or 0.0)
             continue
         if rule.basis == "week":
-            so_far = history.in_block(day, "measure", rule.measure)
-            if lo is not None:
-                lo = (lo * block_len / WINDOW * (position - 1) / (block_len - 1) - so_far
-                      if block_len >= MIN_BLOCK_FOR_WEEKLY else None)
-                lo = lo if lo is not None and lo > 1e-9 else None
-            if hi is not None:
-                hi = max(0.0, hi - so_far)
-            if lo is not None and position < block_len and rule.hard:
-                # Before the block's last day a weekly minimum only sets the pace: a day
-                # that cannot keep it (short by a few hundredths of a cup-eq, once the
-                # variety rules have used up the kinds) passes the rest to the days after,
-                # whose pace includes it; the last day's share is hard, and the week is
-                # checked whole. Elastic at the full penalty, so it is kept where it can be.
-                pace = max(abs(lo), 0.5)
-                bounds.append(Bound(f"{name}_pace", coef, lo=lo, scale=pace, hard=False))
-                info[f"{name}_pace:lo"] = _BoundInfo(rule.measure, "min", False, pace, lo)
-                lo = None
+            # today's share of the block's amount (planning/quotas.py): what the days
+            # after cannot make up is hard, the even share a soft pace; likewise the
+            # block's maximum: what is left is hard, today's even share a soft pace
+            share = quota(lo * block_len / WINDOW if lo is not None and
+                          block_len >= MIN_BLOCK_FOR_WEEKLY else None,
+                          hi, history.in_block(day, "measure", rule.measure), position,
+                          block_len, context.capacity(rule.measure))
+            lo, hi = share.need, share.room
+            for side, value in (("lo", share.pace), ("hi", share.pace_max)):
+                if value is None:
+                    continue
+                pace = max(abs(value), 0.5)
+                bounds.append(Bound(f"{name}_pace", coef, lo=value if side == "lo" else None,
+                                    hi=value if side == "hi" else None, scale=pace,
+                                    hard=False, weight=PACE_WEIGHT))
+                info[f"{name}_pace:{side}"] = _BoundInfo(
+                    rule.measure, "min" if side == "lo" else "max", False, pace, value)
         if lo is None and hi is None:
             continue
         scale = max(abs(lo or 0.0), abs(hi or 0.0), 0.5)
