@@ -156,7 +156,7 @@ from planner.planning.model import (
     solve_diet,
 )
 from planner.planning.notes import b12_notes, plan_notes, sodium_notes
-from planner.planning.quotas import PACE_WEIGHT, capacity, quota
+from planner.planning.quotas import PACE_MAX_WEIGHT, PACE_WEIGHT, capacity, quota
 from planner.planning.records import (
     B12_DAILY_SHARE,
     KCAL_PER_GRAM,
@@ -1552,7 +1552,8 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
                 pace = max(abs(value), 0.5)
                 bounds.append(Bound(f"{name}_pace", coef, lo=value if side == "lo" else None,
                                     hi=value if side == "hi" else None, scale=pace,
-                                    hard=False, weight=PACE_WEIGHT))
+                                    hard=False, weight=PACE_WEIGHT if side == "lo"
+                                    else PACE_MAX_WEIGHT))
                 info[f"{name}_pace:{side}"] = _BoundInfo(
                     rule.measure, "min" if side == "lo" else "max", False, pace, value)
         if lo is None and hi is None:

@@ -13,8 +13,8 @@ day can hold (its *capacity*, from the foods the person may eat):
   than all on the last day: the block's amount through today (``total x day / days``)
   less what the days before brought;
 * ``room`` (hard): what is left of the block's maximum;
-* ``pace_max`` (soft): today's even share of the maximum, so that no early day takes the
-  room of the days after.
+* ``pace_max`` (soft, and cheaper than a pace toward a minimum): today's even share of
+  the maximum, so that no early day takes the room of the days after.
 
 These are the solution of the week's linear program with one variable per day and amount
 (spread each amount as evenly as the days' capacity allows), which has this closed form
@@ -32,10 +32,14 @@ from typing import Final
 
 import numpy as np
 
-#: A soft pace costs this share of a target's penalty per relative miss: far above any
-#: preference, so a day keeps its pace where it can, but below a real target's, so a pace
-#: never costs a day a target it could meet.
+#: A soft pace toward a minimum costs this share of a target's penalty per relative miss:
+#: far above any preference, so a day keeps its pace where it can, but below a real
+#: target's, so a pace never costs a day a target it could meet.
 PACE_WEIGHT: Final = 0.1
+#: A soft pace under a maximum costs less, about as much as a day's preferences: it only
+#: spreads an amount (a day may take a whole serving of fish or a big salad of greens, so
+#: long as the room left lets the days after have theirs).
+PACE_MAX_WEIGHT: Final = 0.01
 
 
 @dataclass(frozen=True)
