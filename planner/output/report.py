@@ -1035,7 +1035,8 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
              + (f"; {summary.skipped:,} done before (resumed)" if summary.skipped else "")
              + "."]
     if summary.short:
-        lines.append("Most often short among infeasible rows: " + ", ".join(
+        lines.append("Most often short among infeasible rows and plans with misses: "
+                     + ", ".join(
             f"{_short_name(n)} ({k})" for n, k in summary.short) + ".")
     for person, message in summary.invalid:
         lines.append(f"  {plain(person)}: {plain(message)}")
