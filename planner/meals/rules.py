@@ -23,6 +23,10 @@ Four small tables live beside this module; a new rule is a new row, not new code
     The most of one food of ``roles`` at one meal of ``slots`` (``*``: every meal), in a
     day-rule measure (grains oz-eq, vegetables or fruit cup-eq, cups of milk, dairy
     cup-eq), by age and energy requirement: a child eats child-size portions of everything.
+``meal_portions.csv``  the columns of ``side_portions.csv``
+    The most that all the foods of ``roles`` together bring to one meal, in a day-rule
+    measure: a child's breakfast holds at most 1 cup-eq of fruit, whether one fruit or
+    two.
 ``food_patterns.csv``  ``pattern, kcal, group, amount, per, unit, source``
     The USDA Healthy U.S.-Style (``us``) and Healthy Vegetarian (``vegetarian``) Dietary
     Patterns of the Dietary Guidelines for Americans 2020-2025 (Appendix 3, Tables A3-1 and
@@ -62,6 +66,7 @@ MEAL_RULES_FILE: Final = "meal_rules.csv"
 DAY_RULES_FILE: Final = "day_rules.csv"
 PORTIONS_FILE: Final = "portions.csv"
 SIDE_PORTIONS_FILE: Final = "side_portions.csv"
+MEAL_PORTIONS_FILE: Final = "meal_portions.csv"
 PATTERNS_FILE: Final = "food_patterns.csv"
 FISH_FILE: Final = "fish.csv"
 
@@ -227,6 +232,16 @@ class Rules:
     #: catalogue food id -> FDA/EPA mercury category (:data:`FISH_CHOICES`)
     fish: Mapping[str, str] = field(default_factory=dict)
     sides: tuple[SidePortion, ...] = ()
+    #: the most all foods of a role bring to one meal together (meal_portions.csv)
+    meal_totals: tuple[SidePortion, ...] = ()
+
+    def meal_total_caps(self, slot: str, age: int, energy_kcal: float
+                  ) -> list[SidePortion]:
+        """The rows of :data:`MEAL_PORTIONS_FILE` that hold at ``slot`` for this person
+        (each caps what all foods of its roles bring to the meal together)."""
+        return [rule for rule in self.meal_totals if slot in rule.slots
+                and rule.age_min <= age <= rule.age_max
+                and rule.kcal_min <= energy_kcal <= rule.kcal_max]
 
     def side_cap(self, role: str, slot: str, age: int, energy_kcal: float,
                  per_serving: Mapping[str, float]) -> float | None:
@@ -263,10 +278,12 @@ def load_rules(directory: Path | None = None) -> Rules:
     """Read the rule tables (default: the ones in this package)."""
     here = directory or Path(__file__).resolve().parent
     sides, fish = here / SIDE_PORTIONS_FILE, here / FISH_FILE
+    totals = here / MEAL_PORTIONS_FILE
     return Rules(_meal_rules(here / MEAL_RULES_FILE), _day_rules(here / DAY_RULES_FILE),
                  _portion_rules(here / PORTIONS_FILE), _patterns(here / PATTERNS_FILE),
                  _fish(fish) if fish.exists() else {},
-                 _side_portions(sides) if sides.is_file() else ())
+                 _side_portions(sides) if sides.is_file() else (),
+                 _side_portions(totals) if totals.is_file() else ())
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -327,7 +344,7 @@ def _side_portions(path: Path) -> tuple[SidePortion, ...]:
         slots = frozenset(SLOTS) if r["slots"] == "*" else frozenset(r["slots"].split())
         roles = frozenset(r["roles"].split())
         if not slots <= set(SLOTS) or not roles <= set(ROLES) or r["measure"] not in MEASURES:
-            raise RulesError(f"{SIDE_PORTIONS_FILE}: bad row {r}")
+            raise RulesError(f"{path.name}: bad row {r}")
         out.append(SidePortion(roles, slots, int(r["age_min"]), int(r["age_max"]),
                                float(r["kcal_min"]), float(r["kcal_max"]), r["measure"],
                                float(r["max"]), r["why"]))

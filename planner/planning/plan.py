@@ -310,7 +310,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        progress=progress, menu=menu, fish_group=group,
                        fish_serving=fish_serving_oz(targets.profile.age),
                        aimed_groups=frozenset(g for rule in health for g in rule.aimed_groups),
-                       asked_max_days=options.max_days)
+                       asked_max_days=options.max_days, age=targets.profile.age)
     @functools.cache
     def impossible() -> list[Shortfall]:
         """Targets no single day can reach, computed once, on the first miss."""
@@ -561,6 +561,7 @@ class _Context:
     aimed_groups: frozenset[str] = frozenset()
     #: the food-repeat limit the person asked for (or the default), before any raise
     asked_max_days: int = PlanOptions.max_days
+    age: int = 30  # the person's age (meal portions)
 
     @functools.cached_property
     def dish_fits(self) -> dict[str, list[np.ndarray]]:
@@ -1239,6 +1240,17 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
         info[f"energy_{name}:hi"] = _BoundInfo("energy_kcal", "max", False, energy_hi)
     meal_counts, needs = _meal_structure(context, food, slot, planned_slots)
     counts += meal_counts
+    if context.pattern is not None:  # what all foods of a role bring to a meal together
+        for s, name in enumerate(SLOTS):
+            if name not in planned_slots:
+                continue
+            for rule in context.rules.meal_total_caps(name, context.age, context.eer):
+                members = np.flatnonzero((slot == s) & np.isin(data.role[food],
+                                                               list(rule.roles)))
+                coef = data.measures[rule.measure][food[members]]
+                if len(members) and (coef > 0).any():
+                    limits.append(UnitLimit(f"meal_{rule.measure}_{name}", members, coef,
+                                            hi=rule.max))
     by_food: dict[int, list[int]] = {}
     for i, f in enumerate(food):
         base = int(data.base[f])

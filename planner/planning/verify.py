@@ -131,6 +131,12 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                 problems.append(f"{where}: {'; '.join(dish.problems(foods, served))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
+            for rule in rules.meal_total_caps(meal.slot, age, eer):
+                total = sum(measure_rows[i.food_id][rule.measure] * i.servings
+                            for i in meal.items if role_of[i.food_id] in rule.roles)
+                if total > rule.max + 1e-6:
+                    problems.append(f"{where}: {total:.3g} {rule.measure} together is more "
+                                    f"than {rule.max:g} ({rule.why})")
             for item in meal.items:
                 role = role_of[item.food_id]
                 step = step_of[item.food_id]
