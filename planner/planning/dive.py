@@ -59,15 +59,21 @@ MAX_DISCREPANCIES: Final = 2
 #: The integer model over the chosen dishes: its node limit (its gap is the options', 2 %
 #: by default).
 DIVE_NODES: Final = 200
+#: The gap of the one integer model of a day that cannot keep a safety limit (it only
+#: shows by how much).
+UNSAFE_GAP: Final = 0.5
 #: Foods kept per part of a chosen dish beyond those the relaxation uses (the cheapest).
 POOL_PER_PART: Final = 3
 #: Foods kept per hard minimum among the chosen dishes' (the richest).
 POOL_PER_BOUND: Final = 2
 
 
-def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> DaySolution:
+def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions(), *,
+              fallback: bool = True) -> DaySolution:
     """Plan one day (the module docstring's steps); raise :class:`SolverError` if the
-    solver fails or stops without any solution."""
+    solver fails or stops without any solution. Without ``fallback``, a day the dive
+    cannot plan is returned with status "stopped" (no units) rather than searched over
+    every dish at once: the caller has a cheaper change to try first."""
     model = DayModel(problem, options)
     relaxed = model.run(mip=False)
     if relaxed.status == STOPPED:
@@ -77,14 +83,24 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> 
         return DaySolution(np.zeros(len(problem.food), dtype=int), {}, SolverInfo(
             relaxed.name, "infeasible", model.seconds, None, model.runs), math.inf)
     slack = model.slack()
+    if any(slack[k] > 1e-9 for k in model.safety):
+        # Not even the relaxation keeps a safety limit (an upper limit, a clinician's
+        # cap): no plan of the day can, and the week has none. Any integer day shows by
+        # how much (at least what the relaxation misses it by).
+        info = model.run(mip=True, gap=UNSAFE_GAP)
+        if _found(info):
+            return model.solution(info, "unsafe")
     lp_met = [k for k, v in slack.items() if v <= 1e-9]
     strict = [k for k in model.hard if slack[k] <= 1e-9]
     model.strict(strict)
     relaxed_units, relaxed_dishes = model.units(), model.dish_values()
-    dive = _Dive(model, lp_met)
+    dive = _Dive(model, [k for k in lp_met if k not in model.paces])
     solution = dive.run()
     if solution is not None:
         return solution
+    if not fallback:
+        return DaySolution(np.zeros(len(problem.food), dtype=int), {}, SolverInfo(
+            relaxed.name, STOPPED, model.seconds, None, model.runs, "dive"), math.inf)
     model.allow(np.ones(len(problem.food), dtype=bool))
     return pooled(model, relaxed_units, relaxed_dishes, lp_met, strict)
 
@@ -95,6 +111,8 @@ class _Dive:
     :data:`DIVE_LEAVES`."""
 
     def __init__(self, model: DayModel, lp_met: list[str]) -> None:
+        """``lp_met``: the bounds (not paces) the day's relaxation met; a leaf that
+        misses one of them looks wider."""
         self.model, self.lp_met = model, lp_met
         dishes = model.problem.dishes
         self.slot_of = np.array([d.slot for d in dishes], dtype=int)

@@ -6,12 +6,13 @@ Starting from the day's LP relaxation (its strict bounds already held):
 1. the integer model over a pool: the candidates the relaxation uses plus the cheapest few
    per meal, per required count and per need, the richest few per hard minimum, and the
    dishes the relaxation uses plus the cheapest few per meal;
-2. if the pool cannot meet a bound the relaxation met, or has no plan, every candidate;
+2. if the pool has no plan, every candidate and dish;
 3. if that has none either, the strict bounds elastic again, so the miss is measured.
 
 Every run is held to a node count, never a time: the same model stops at the same point
 on any machine. A run that stops without a solution takes the next step; only an elastic
-model that stops without one is an error.
+model that stops without one is an error. A bound the relaxation met but the pool misses
+is a soft one (a pace): the plan is kept, its cost counted.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from planner.planning.model import (
     DayModel,
     DayProblem,
     DaySolution,
-    met,
 )
 
 #: The relative MIP gap of these searches: wider than the dive's, as before the dive (the
@@ -39,50 +39,32 @@ POOL_PER_NEED: Final = 3
 POOL_PER_BOUND: Final = 5
 #: Dishes per meal the integer pass may choose besides those the LP relaxation uses.
 POOL_DISHES: Final = 3
-#: A pool search that stops at its node limit without a solution is searched again with
-#: this many times as many nodes, before every candidate is tried ...
-POOL_RETRY_NODES: Final = 10
-#: ... and, last, the elastic model with this many times as many.
+#: The search over every candidate may take this many times the node limit ...
+WIDE_NODES: Final = 5
+#: ... and, last, the elastic model (bounds missed where no plan meets them) this many.
 ELASTIC_RETRY_NODES: Final = 20
 
 
 def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarray,
            lp_met: list[str], strict: list[str]) -> DaySolution:
     """Search the day's integer model over a pool, widening it and then freeing the strict
-    bounds as needed (the module docstring's steps). ``relaxed_*`` are the LP relaxation's
-    values, ``lp_met`` the bound sides it met and ``strict`` those held at 0 slack."""
+    bounds as needed (the module docstring's steps); at most three integer models.
+    ``relaxed_*`` are the LP relaxation's values, ``lp_met`` the bound sides it met and
+    ``strict`` those held at 0 slack."""
     problem = model.problem
     n_dishes = len(problem.dishes)
     gap = max(POOLED_GAP, model.options.mip_gap)
-    model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
     keep = pool(problem, relaxed_units)
     dish_keep = dish_pool(problem, relaxed_dishes, keep)
     model.allow(keep)
     model.dishes(np.zeros(n_dishes), dish_keep.astype(float))
-    everything = np.ones(len(problem.food), dtype=bool)
     info = model.run(mip=True, gap=gap)
-    if info.status == STOPPED:  # not proven infeasible: search the same pool further
-        info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * POOL_RETRY_NODES)
-    if info.status not in ("infeasible", STOPPED) and \
-            not all(met(v) for k, v in model.slack().items() if k in lp_met):
-        # The pool trapped the day: a bound the relaxation met is missed. Search every
-        # candidate, starting from this plan, and keep whichever is better.
-        pooled_values, pooled_cost = model.values(), model.objective()
-        model.allow(everything)
+    if info.status in ("infeasible", STOPPED):  # every candidate and dish
+        model.allow(np.ones(len(problem.food), dtype=bool))
         model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
-        wide = model.run(mip=True, gap=gap, start=pooled_values)
-        if wide.status in ("infeasible", STOPPED) or model.objective() > pooled_cost:
-            model.restore(pooled_values)
-        else:
-            info = wide
-    if info.status in ("infeasible", STOPPED):
-        model.allow(everything)
-        model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
-        info = model.run(mip=True, gap=gap)
-    if info.status in ("infeasible", STOPPED):
+        info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * WIDE_NODES)
+    if info.status in ("infeasible", STOPPED):  # no plan within the strict bounds
         model.strict(strict, on=False)
-        info = model.run(mip=True, gap=gap)
-    if info.status == STOPPED:  # elastic bounds, yet no solution within the node limit
         info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * ELASTIC_RETRY_NODES)
     if info.status == STOPPED:
         raise SolverError(f"the solver stopped at its node limit without finding a "

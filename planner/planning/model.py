@@ -69,7 +69,8 @@ class SolverInfo:
     mip_gap: float | None
     runs: int = 1  # solver runs (LP and MIP) behind this answer: a count, not a time
     #: how a day was planned: "dive", "dive-wide" (every food of the chosen dishes),
-    #: or "pooled" (the fallback); "" for other models
+    #: "pooled" (the fallback) or "unsafe" (no plan keeps a safety limit); "" for
+    #: other models
     method: str = ""
 
     @property
@@ -283,6 +284,12 @@ class DayModel:
         hard = {f"{b.name}:{side}" for b in problem.bounds if b.hard
                 for side in ("lo", "hi")}
         self.hard = [k for k in self.slacks if k in hard]
+        #: the sides of bounds that only pace a week's amount (weight under 1)
+        self.paces = {f"{b.name}:{side}" for b in problem.bounds if b.weight < 1
+                      for side in ("lo", "hi")}
+        #: the upper sides of safety limits (see :attr:`Bound.safety`)
+        self.safety = [f"{b.name}:hi" for b in problem.bounds
+                       if b.safety and f"{b.name}:hi" in self.slacks]
         self.seconds = 0.0  # solver time of every run so far
         self.runs = 0  # solver runs so far (LP and MIP)
 

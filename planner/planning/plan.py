@@ -145,6 +145,7 @@ from planner.planning.diagnosis import (
 )
 from planner.planning.dive import solve_day
 from planner.planning.model import (
+    STOPPED,
     Bound,
     Count,
     DayProblem,
@@ -668,12 +669,19 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         before: float | None = None  # this day's total miss at the lower limit
         while True:
             problem, bound_info = _day_problem(context, current, history, day, rng)
+            # where the variety rules may be what leaves a day without a plan, a looser
+            # repeat limit is tried before the slow search over every dish at once
+            looser = day > 1 and not context.best_effort and current.max_days < limit
             try:
-                solution = solve_day(problem, current.solver)
+                solution = solve_day(problem, current.solver, fallback=not looser)
             except SolverError as exc:
                 raise SolverError(f"could not plan day {day} of {options.days}: {exc}; "
-                                  "try another --seed, a longer --time-limit, --solver cbc "
-                                  "or looser --target limits") from exc
+                                  "try another --seed, a longer --time-limit or looser "
+                                  "--target limits") from exc
+            if solution.info.status == STOPPED:  # the dive found none: one repeat looser
+                current = replace(current, max_days=current.max_days + 1)
+                raised[day] = current.max_days
+                continue
             infos.append(solution.info)
             blocked = solution.info.status == "infeasible"
             hard = [] if blocked else [
@@ -701,6 +709,14 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             before = missed
             current = replace(current, max_days=current.max_days + 1)
             raised[day] = current.max_days  # the variety rules used up what the day needs
+        unsafe = [Shortfall(b.nutrient, "max", b.target or context.applied[b.nutrient].max
+                            or 0.0, slack * b.scale, (day,)) for b, slack in hard
+                  if b.side == "max" and b.nutrient in context.applied
+                  and context.applied[b.nutrient].limit]
+        if unsafe and not context.best_effort:
+            # a safety limit no plan of this day keeps, whatever the repeat limit: the
+            # week has no plan, said at once (no later day can make up for it)
+            raise infeasible_error(unsafe, options, certain=day == 1)
         if blocked:
             raise _MealsBlocked(
                 f"day {day}: the meal rules cannot be met with the foods allowed "
