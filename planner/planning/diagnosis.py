@@ -105,17 +105,6 @@ def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
                                (*error.suggestions, hint))
 
 
-def same_shortfalls(these: Sequence[Shortfall], those: Sequence[Shortfall]) -> bool:
-    """Whether two passes over the week missed the same targets by the same amounts (one
-    more repeat a week changed nothing that matters)."""
-    def key(s: Shortfall) -> tuple[str, str, tuple[int, ...]]:
-        return s.nutrient, s.bound, s.days
-    a, b = sorted(these, key=key), sorted(those, key=key)
-    return len(a) == len(b) and all(
-        key(x) == key(y) and abs(x.amount - y.amount) <= 1e-6 * max(1.0, abs(x.amount))
-        for x, y in zip(a, b, strict=True))
-
-
 def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
                 applied: Mapping[str, AppliedTarget], days: Sequence[DayPlan],
                 options: PlanOptions) -> list[Shortfall]:

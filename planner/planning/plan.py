@@ -4,10 +4,21 @@ Formulation
 -----------
 A joint integer model over a whole week with variety rules is slow (days are
 interchangeable, so the search is highly symmetric). The week is instead planned one day
-at a time, each day an exact mixed-integer model (:func:`planner.planning.model.solve_day`) that
-knows what earlier days chose. Cost grows linearly with the number of days. Week-level
-rules become running bounds on each day: by day *d* of a 7-day block, the week's share
-of a weekly amount must be reached.
+at a time, each day a mixed-integer model (:class:`planner.planning.model.DayModel`) that
+knows what earlier days chose, searched by the LP-guided dive of
+:mod:`planner.planning.dive` (the pooled search of :mod:`planner.planning.fallback` only
+as a last resort). Cost grows linearly with the number of days. Week-level amounts get
+each day's share from :mod:`planner.planning.quotas`: what the days after could not make
+up is hard, the even share a soft pace. Every search is held to counts (relaxations,
+nodes), never to time: the same request gives the same plan on any machine.
+
+Where no plan meets every target, the nearest plan is returned with each miss said
+(:attr:`WeekPlan.misses`, the first notes); a safety limit (an upper limit, a cap the
+user or a clinician set) is never broken: a week that cannot keep one has no plan
+(:class:`InfeasiblePlanError`). A day after the first that misses a daily target, or
+that the dive cannot plan, is planned again with the food-repeat limit one higher (the
+variety rules may have used up what it needs); the whole week is planned again, a
+repeat looser, at most once.
 
 Each day decides, for every allowed (food, meal slot) pair, a whole number of *units*
 (a unit is the food's ``step``: 1, 1/2, 1/3 or 1/4 of its household portion) among the
@@ -16,9 +27,9 @@ levels the person may eat it in. Grams follow from the portion. Rules:
 Nutrients (every bound elastic, so an impossible request is diagnosed, not crashed on)
   * magnesium, calcium, potassium: the daily ``min`` on every day;
   * vitamin D and B12 (stored by the body; the DRI is an average intake over time): by
-    default the running total through day *d* must reach *d* x the daily ``min``, which
-    lets a salmon day carry the next days and guarantees the week's average. With
-    ``strict_daily`` every day meets the ``min``;
+    default met on the plan's average; each day keeps an even pace (soft) and brings
+    what the days after could not make up (hard), so a salmon day carries the next days.
+    With ``strict_daily`` every day meets the ``min``;
   * every food-intake ``max`` on every day; a cap that is a Tolerable Upper Intake Level is
     kept below ``ul_margin`` (90 %) of it, so no day crowds a limit; the sodium CDRR holds
     as it is;
@@ -28,7 +39,7 @@ Nutrients (every bound elastic, so an impossible request is diagnosed, not crash
   * protein, fat and carbohydrate within their AMDR on every day;
   * any target the user overrode is a hard daily minimum too;
   * protein, fiber, iron, zinc, vitamin C and folate minimums are aimed for: elastic like
-    the rest, but a miss does not make a plan fail.
+    the rest, but a miss is not said as one.
 Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
   * what each meal is made of, in catalogue roles: breakfast a cereal, toast or eggs with
     milk, yogurt or cheese and fruit; lunch and dinner one main, at most one grain or
@@ -37,8 +48,11 @@ Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
   * meal energy shares: breakfast 15-35 %, lunch 20-40 %, dinner 25-45 %, snack <= 20 %;
   * a food is eaten at one meal a day, staples (milk, bread...) at up to two;
   * main-dish portions by age and energy need (``planner/meals/portions.csv``: 2-4 oz-eq for
-    children 9-13, 3-4 to 3-6 for teens and adults); above 2,600 kcal other portions may
-    grow with the need, up to 1.5x.
+    children 9-13, 3-4 to 3-6 for teens and adults); above 2,600 kcal every everyday
+    portion (sides, a main's largest, beans and lentils in a day) grows with the need, up
+    to 1.5x (:func:`planner.meals.rules.large_portions`);
+  * what all the foods of a role bring to one meal together
+    (``planner/meals/meal_portions.csv``: a child's meal at most 1 cup-eq of fruit).
 Food groups (``planner/meals/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
 vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the EER)
   * vegetables and fruit at least the pattern each day, grains near it with half whole,
