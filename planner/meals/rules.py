@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
@@ -550,11 +550,12 @@ def fish_rules(rules: Rules, allowed: pd.DataFrame, group: str) -> list[DayRule]
 
 def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd.DataFrame,
                   group: str, serving: float, pattern: Pattern, *, window: int,
-                  min_block: int) -> list[str]:
+                  min_block: int, waived: Collection[tuple[str, str]] = ()) -> list[str]:
     """What breaks the seafood rules in a plan, checked from the plan alone. ``days`` holds,
     per day, catalogue food id -> seafood oz-eq eaten; ``allowed`` are the foods the person
     may eat. A week rule's maximum holds in every block of ``window`` days; its minimum, in
-    proportion, in a block of at least ``min_block`` days (as the planner keeps them)."""
+    proportion, in a block of at least ``min_block`` days (as the planner keeps them), but
+    for the (measure, side) pairs ``waived``: misses the nearest plan says."""
     problems = []
     if group:
         for number, day in enumerate(days, 1):
@@ -580,7 +581,8 @@ def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd
             where = f"day {start + 1}" if end - start == 1 else f"days {start + 1}-{end}"
             if hi is not None and total > hi + 1e-6 * max(1.0, hi):
                 problems.append(f"{where}: {rule.measure} {total:.3g} oz > {hi:g} ({rule.why})")
-            if lo is not None and rule.basis == "week" and end - start >= min_block:
+            if lo is not None and rule.basis == "week" and end - start >= min_block and \
+                    (rule.measure, "min") not in waived:  # a miss the plan says
                 need = lo * (end - start) / window
                 if total < need - 1e-6 * max(1.0, need):
                     problems.append(f"{where}: {rule.measure} {total:.3g} oz < {need:.3g} "

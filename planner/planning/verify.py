@@ -83,11 +83,12 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
                                 f"{mean:.0f} kcal is not within "
                                 f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
     if catalogue is not None and rules is not None and not catalogue.generic:
-        problems += _verify_rules(week, catalogue, rules)
+        problems += _verify_rules(week, catalogue, rules, waived)
     return problems
 
 
-def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[str]:
+def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
+                  waived: Collection[tuple[str, str]] = ()) -> list[str]:
     """Meal rules, dishes and portions per meal, from the catalogue and the rule and dish
     tables alone: every meal a dish of the table with its required components, every
     food within its portion for the person's age and energy need."""
@@ -166,5 +167,5 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
             allowed = allowed.drop(index=unsuitable_fish(allowed, rules.fish))
         problems += fish_problems(seafood, rules, allowed, group,
                                   fish_serving_oz(profile.age), week.pattern, window=WINDOW,
-                                  min_block=MIN_BLOCK_FOR_WEEKLY)
+                                  min_block=MIN_BLOCK_FOR_WEEKLY, waived=waived)
     return problems
