@@ -188,7 +188,7 @@ def _above_9(fd: int) -> int:
 # What a reader would find wrong, measured after layout; returned as an object.
 MEASURE = r"""
 (() => {
-  const width = window.innerWidth, root = document.documentElement;
+  const root = document.documentElement, width = root.clientWidth;
   const shown = el => el.getClientRects().length > 0 &&
                       getComputedStyle(el).visibility !== "hidden";
   const name = el => el.tagName.toLowerCase() + (el.classList.length ? "." +
@@ -293,6 +293,37 @@ def test_the_page_fits_a_phone_and_a_desktop(page: Path, week7: WeekPlan, width:
     # the coverage chart is drawn: matplotlib's first bar colour (#1f77b4) is painted
     blue = np.all(np.abs(pixels - np.array([0x1F, 0x77, 0xB4]) / 255) < 0.02, axis=2)
     assert blue.sum() > 200
+
+
+def test_the_gap_report_fits_a_phone(bundled: FoodTable, catalogue: Catalogue,
+                                     tmp_path: Path) -> None:
+    from planner.log.foodlog import Entry
+    from planner.log.gaps import gap_report
+    from planner.output.report import format_gaps
+
+    monday = dt.date(2026, 11, 23)
+    entries = [Entry(1, monday, None, "11458", "spinach", 300.0, "", "", ""),
+               Entry(2, monday + dt.timedelta(days=2), None, "09040", "banana", 118.0, "", "",
+                     "")]
+    report = gap_report(entries, monday, monday + dt.timedelta(days=2),
+                        compute_targets(make_profile("female", 35)), bundled, catalogue,
+                        today=dt.date(2030, 1, 1))
+    page = tmp_path / "gaps.html"
+    page.write_text(format_gaps(report, "html"), encoding="utf-8")
+    browser = DevTools(tmp_path / "profile")
+    try:
+        browser.open(page.as_uri(), 390)
+        seen = browser.evaluate(MEASURE)
+    finally:
+        browser.close()
+    assert seen["width"] == 390 and seen["scrollWidth"] <= 390
+    assert seen["overflowing"] == seen["outside"] == seen["escaping"] == []
+    assert seen["broken"] == [] and seen["cut"] == []
+    assert [c["chart"] for c in seen["charts"]] == ["chart-gaps-narrow"]
+    label = seen["charts"][0]["label"]
+    calcium = report.line("calcium_mg")
+    assert label.startswith("Bar chart of what you ate of each key nutrient")
+    assert f"Calcium {calcium.percent:,.0f} %, short on 2 of 2 days" in label
 
 
 def test_page_renders_with_meals_and_charts(page: Path, week7: WeekPlan,
@@ -430,14 +461,34 @@ def test_the_grid_names_each_meals_dish_when_it_has_one(week7: WeekPlan) -> None
     assert "<span class=\"dish\">" not in format_week(unnamed, "html")  # no dish, no name
 
 
-@pytest.mark.parametrize("start", [START, None], ids=["dated", "numbered"])
+def crowded(week: WeekPlan) -> WeekPlan:
+    """``week`` with every lunch and dinner dish's name said twice: a week of long names."""
+    return replace(week, days=tuple(
+        replace(d, meals=tuple(replace(m, dish=f"{m.dish} and {m.dish}")
+                               if m.dish and m.slot in ("lunch", "dinner") else m
+                               for m in d.meals)) for d in week.days))
+
+
+def test_a_crowded_week_prints_its_grid_smaller(week7: WeekPlan) -> None:
+    from planner.output.report import GRID_PRINT_SIZES, week_grid
+
+    smaller = week_grid(crowded(week7))[0]["print_size"]
+    assert smaller < GRID_PRINT_SIZES[0] and smaller <= week_grid(week7)[0]["print_size"]
+    assert f'style="--print-size: {smaller}pt"' in format_week(crowded(week7), "html")
+    one_day = replace(week7, days=week7.days[:1])
+    assert week_grid(crowded(one_day))[0]["print_size"] == GRID_PRINT_SIZES[0]
+
+
+@pytest.mark.parametrize("case", ["dated", "numbered", "crowded"])
 def test_printed_week_grid_landscape_days_whole_shopping_list_alone(
-        week7: WeekPlan, start: dt.date | None, tmp_path: Path, artifacts: Path) -> None:
+        week7: WeekPlan, case: str, tmp_path: Path, artifacts: Path) -> None:
     from pypdf import PdfReader
 
+    start = None if case == "numbered" else START
     page = tmp_path / "week.html"
-    page.write_text(format_week(week7, "html", start=start), encoding="utf-8")
-    pdf = artifacts / f"week-print-{'dated' if start else 'numbered'}.pdf"
+    shown = crowded(week7) if case == "crowded" else week7
+    page.write_text(format_week(shown, "html", start=start), encoding="utf-8")
+    pdf = artifacts / f"week-print-{case}.pdf"
     result = chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
                       page.as_uri())
     assert result.returncode == 0 and pdf.exists(), result.stderr[-500:]
@@ -484,6 +535,6 @@ def test_a_long_plan_prints_one_grid_page_per_week(week7: WeekPlan) -> None:
     dated = week_grid(replace(week7, days=days), dt.date(2026, 12, 28))
     assert [b["heading"] for b in dated] == [
         "Monday 28 December 2026 to Sunday 3 January 2027: meals",
-        "Monday 4 to Wednesday 6 January: meals"]
+        "Monday 4 to Wednesday 6 January 2027: meals"]
     assert (dated[1]["rows"][0]["weekday"], dated[1]["rows"][0]["date"]) == \
-        ("Monday", "4 January")
+        ("Monday", "4 January 2027")  # a year other than the start's is said

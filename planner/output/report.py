@@ -429,13 +429,16 @@ def day_date(number: int, start: dt.date) -> dt.date:
     return start + dt.timedelta(days=number - 1)
 
 
-def day_name(number: int, start: dt.date | None = None, *, year: bool = False) -> str:
-    """What a report calls day ``number`` (1-based): "Monday 7 December" (with the year
-    when ``year``) for a plan starting on ``start``, "Day 3" without a start date. English
-    names, whatever the machine's locale."""
+def day_name(number: int, start: dt.date | None = None, *, year: bool | None = None) -> str:
+    """What a report calls day ``number`` (1-based): "Monday 7 December" for a plan
+    starting on ``start``, "Day 3" without a start date. The year is said when ``year``,
+    or (None) when it is not the start's: "Friday 1 January 2027". English names,
+    whatever the machine's locale."""
     if start is None:
         return f"Day {number}"
     date = day_date(number, start)
+    if year is None:
+        year = date.year != start.year
     return (f"{WEEKDAYS[date.weekday()]} {date.day} {MONTHS[date.month - 1]}"
             + (f" {date.year}" if year else ""))
 
@@ -459,18 +462,18 @@ def _span(first: int, last: int, start: dt.date | None) -> str:
     head = f"{WEEKDAYS[a.weekday()]} {a.day}"
     if (a.year, a.month) != (b.year, b.month):
         head += f" {MONTHS[a.month - 1]}" + (f" {a.year}" if a.year != b.year else "")
-    return f"{head} to {day_name(last, start, year=a.year != b.year)}"
+    return f"{head} to {day_name(last, start, year=True if a.year != b.year else None)}"
 
 
 def _title(week: WeekPlan, start: dt.date | None = None) -> str:
     p = week.targets.profile
     stage = "" if p.life_stage == "general" else f", {p.life_stage}"
-    days = "1 day" if week.options.days == 1 else f"{week.options.days} days"
-    when = "" if start is None else (
-        f" from {day_name(1, start, year=True)}" if week.options.days > 1 else
-        f" for {day_name(1, start, year=True)}")
-    return (f"Meal plan for a {p.age}-year-old {p.sex}{stage}, {week.options.diet}: "
-            f"{days}{when}")
+    if start is not None and week.options.days == 1:
+        days = day_name(1, start, year=True)  # "Monday 7 December 2026"
+    else:
+        days = "1 day" if week.options.days == 1 else f"{week.options.days} days"
+        days += "" if start is None else f" from {day_name(1, start, year=True)}"
+    return f"Meal plan for a {p.age}-year-old {p.sex}{stage}, {week.options.diet}: {days}"
 
 
 def _limits(week: WeekPlan, day: DayPlan) -> dict[str, str]:
@@ -785,15 +788,59 @@ def _units_kept(text: str) -> str:
     return _SHORT_NAME.sub("\\1" + _KEEP, _keep_units(text))
 
 
+def _range_breaks(text: str) -> Any:
+    """HTML for ``text`` with a line allowed to break after the dash of a range of numbers
+    ("1,000-<wbr>2,500 mg"), where a browser would not break."""
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"(?<=\d)-(?=\d)", "-<wbr>", str(escape(text))))
+
+
 #: Days in one printed grid page.
 GRID_DAYS: Final = 7
+#: Font sizes (pt) the printed grid may take, largest first: the largest whose rows fit
+#: the landscape page (:func:`grid_print_size`).
+GRID_PRINT_SIZES: Final = (8.5, 8.0, 7.5, 7.0)
+#: The printed grid's room for rows (pt): a landscape letter page less its margins, the
+#: title and the header row, and a little slack; its width, and each meal column's share
+#: (the template's print CSS).
+GRID_PRINT_HEIGHT: Final = 500.0
+GRID_PRINT_WIDTH: Final = 735.0
+GRID_PRINT_SHARES: Final = {"breakfast": 0.22, "lunch": 0.265, "dinner": 0.265,
+                            "snack": 0.16}
+
+
+def grid_print_size(rows: Sequence[dict[str, Any]], slots: Sequence[str]) -> float:
+    """The font size (pt) the printed grid of ``rows`` (:func:`week_grid`) takes: the
+    largest of :data:`GRID_PRINT_SIZES` whose estimated height fits the landscape page,
+    so that a week of long dishes and many foods stays on one page. Lines are estimated
+    from each cell's characters at an average glyph width (0.62 em bold for the dish,
+    0.56 em for the foods: DejaVu Sans, a wide face, errs on the side of more lines)."""
+
+    def height(size: float) -> float:
+        total = 0.0
+        for row in rows:
+            lines = [1]
+            for slot, cell in zip(slots, row["cells"], strict=True):
+                if not cell:
+                    continue
+                room = GRID_PRINT_WIDTH * GRID_PRINT_SHARES.get(slot, 0.25) - 6
+                dish = math.ceil(len(cell["dish"]) * 0.62 * size / room)
+                foods = math.ceil(len(" · ".join(cell["foods"])) * 0.56 * size / room)
+                lines.append(dish + foods)
+            total += max(lines) * 1.2 * size + 4  # line height 1.2; padding and border
+        return total
+
+    return next((size for size in GRID_PRINT_SIZES if height(size) <= GRID_PRINT_HEIGHT),
+                GRID_PRINT_SIZES[-1])
 
 
 def week_grid(week: WeekPlan, start: dt.date | None = None) -> list[dict[str, Any]]:
     """The printable grid: one block of up to :data:`GRID_DAYS` days, each a row with a
     cell per meal slot (the dish's name when the meal is a dish, and its foods in
     household amounts; None for a slot the day does not have). A row names its day:
-    ``weekday`` and ``date`` ("Monday", "7 December") from ``start``, else "Day 3" and ""."""
+    ``weekday`` and ``date`` ("Monday", "7 December") from ``start``, else "Day 3" and "";
+    ``print_size`` is the block's printed font size (:func:`grid_print_size`)."""
     slots: list[str] = []
     for d in week.days:
         for m in d.meals:
@@ -813,7 +860,8 @@ def week_grid(week: WeekPlan, start: dt.date | None = None) -> list[dict[str, An
                     "foods": [plain(i.text or i.name) for i in by_slot[slot].items]}
                 for slot in slots]})
         span = _span(chunk[0].day, chunk[-1].day, start)
-        blocks.append({"heading": f"{span}: meals", "slots": slots, "rows": rows})
+        blocks.append({"heading": f"{span}: meals", "slots": slots, "rows": rows,
+                       "print_size": grid_print_size(rows, slots)})
     return blocks
 
 
@@ -1329,20 +1377,25 @@ def _gaps_html(report: GapReport, closers: Sequence[str], sources: str) -> str:
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
+    env.filters["units_kept"] = _units_kept
+    env.filters["range_breaks"] = _range_breaks
     rows = _gap_rows(report)
     return env.get_template("gaps.html.j2").render(
         title=_gap_title(report), rows=[[c for i, c in enumerate(r) if i != 4] for r in rows],
-        chart=gap_chart_svg(report), closers=closers, notes=report.notes, sources=sources,
+        chart=gap_chart_svg(report), narrow_chart=gap_chart_svg(report, narrow=True),
+        closers=closers, notes=report.notes, sources=sources,
         disclaimer=DISCLAIMER, red_flags=RED_FLAGS)
 
 
-def gap_chart_svg(report: GapReport) -> str:
+def gap_chart_svg(report: GapReport, *, narrow: bool = False) -> str:
     """An inline SVG bar chart (matplotlib): each key nutrient's intake as a share of its
-    target, per logged day (minerals) or on the average (vitamin D and B12)."""
+    target, per logged day (minerals) or on the average (vitamin D and B12). ``narrow``:
+    drawn for a phone's width."""
     plt = _pyplot()
     lines = [x for x in report.lines if x.nutrient in KEY_NUTRIENTS and x.target]
-    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
-    labels = [f"{display_name(x.nutrient)}" + (" (average)" if x.basis == "average" else "")
+    figure, axes = _chart_figure(plt, narrow, (8, 3.2), (4.4, 4.2))
+    labels = [f"{display_name(x.nutrient)}" + (("\n" if narrow else " ") + "(average)"
+                                               if x.basis == "average" else "")
               for x in lines]
     values = [x.percent or 0.0 for x in lines]
     top = _axis_top(values)
@@ -1352,9 +1405,11 @@ def gap_chart_svg(report: GapReport) -> str:
     axes.set_xlim(0, top)
     axes.axvline(100, color="black", linewidth=1, linestyle="--")
     axes.invert_yaxis()
-    axes.set_xlabel("% of your daily target, mean of the logged days (dashed line: 100 %)")
-    axes.set_title("What you ate against your targets (red: short)")
-    return _svg(figure, gap_chart_alt(report), "gaps")
+    axes.set_xlabel(textwrap.fill("% of your daily target, mean of the logged days (dashed "
+                                  "line: 100 %)", 44 if narrow else 90))
+    axes.set_title(textwrap.fill("What you ate against your targets (red: short)",
+                                 34 if narrow else 90))
+    return _svg(figure, gap_chart_alt(report), "gaps-narrow" if narrow else "gaps")
 
 
 def gap_chart_alt(report: GapReport) -> str:
