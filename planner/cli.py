@@ -416,6 +416,22 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Add a footer 
                                           rich_help_panel=_OUT)]
 
 
+def _start_date(text: str) -> datetime.date:
+    """--start's value: an ISO date (2026-12-07) from year 1900 to 2999."""
+    try:
+        date = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text[:40]!r} is not a date like 2026-12-07") from None
+    if not 1900 <= date.year <= 2999:
+        raise typer.BadParameter(f"{date.isoformat()} is not between 1900 and 2999")
+    return date
+
+
+StartOpt = Annotated[datetime.date | None, typer.Option(
+    "--start", metavar="DATE", parser=_start_date, help="Date of day 1 (2026-12-07); "
+    "names the days.", show_default=False, rich_help_panel=_OUT)]
+
+
 def saved_profile_path() -> Path:
     """Where 'planner profile init' saves the default profile (the user's config dir)."""
     return Path(typer.get_app_dir("planner")) / "profile.toml"
@@ -531,7 +547,8 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           plan: dict[str, Any], seed: int, strict_daily: bool, max_days: int,
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
-          around: _Around = _Around(), verbose: bool = False) -> None:
+          around: _Around = _Around(), verbose: bool = False,
+          start: datetime.date | None = None) -> None:
     if output is not None:  # a plan that could not be written is not made
         check_output(output, force=force)
     settings = _settings(person, profile, target, **plan)
@@ -544,11 +561,28 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         if noted:
             _unnoted(targets)
         raise
-    _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
+    if start is None and around.keep is not None:  # a redone week keeps its dates
+        start = _saved_start(around.keep)
+    _emit(format_week(week, fmt, width=_width(output), verbose=verbose, start=start), output,
+          force)
     if not noted:  # a CSV has no place for the notes (kidney, potassium, vegan B12): stderr
         for note in week.notes:
             if note not in targets.warnings:  # said already
                 typer.echo(f"note: {note}", err=True)
+
+
+def _saved_start(path: Path) -> datetime.date | None:
+    """The start date a week saved as JSON carries (None when it has none)."""
+    import json
+
+    from planner.planning.replan import KEEP_FILE_CAP
+
+    text = read_text(path, limit=KEEP_FILE_CAP, error=PlanRequestError, what="saved week")
+    value = json.loads(text).get("start")
+    try:
+        return None if value is None else _start_date(str(value))
+    except typer.BadParameter as exc:
+        raise PlanRequestError(f"--keep {path}: start {exc.message}") from None
 
 
 def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | None,
@@ -668,7 +702,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
          fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
          WeekFormat.table,
-         output: OutputOpt = None, force: ForceOpt = False,
+         output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
          verbose: VerboseOpt = False) -> None:
     """Plan a week of meals that meets your targets, with a shopping list.
 
@@ -681,7 +715,8 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
                             "like": like, "dislike": dislike},
           seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
-          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose)
+          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose,
+          start)
 
 
 @app.command()
@@ -706,7 +741,7 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
         fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
         WeekFormat.table,
-        output: OutputOpt = None, force: ForceOpt = False,
+        output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
         verbose: VerboseOpt = False) -> None:
     """Plan one day of meals that meets your targets (vitamin D and B12 included), or the
     rest of today around what you ate (--ate, --from-log).
@@ -721,7 +756,7 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                             "like": like, "dislike": dislike},
           seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
           fmt.value, output, force,
-          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose)
+          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose, start)
 
 
 @app.command()

@@ -755,12 +755,15 @@ def test_day_around_what_was_eaten(run, tmp_path: Path) -> None:  # type: ignore
 
 def test_week_redo_keeps_the_rest(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     saved = tmp_path / "week.json"
-    r = run("week", "--sex", "female", "--age", "35", "--format", "json", "-o", str(saved))
+    r = run("week", "--sex", "female", "--age", "35", "--format", "json", "-o", str(saved),
+            "--start", "2026-12-07")
     assert r.exit_code == 0
     r = run("week", "--sex", "female", "--age", "35", "--keep", str(saved), "--redo",
             "day 3 dinner", "--format", "json")
     assert r.exit_code == 0, r.output
     before, after = json.loads(saved.read_text()), json.loads(r.stdout)
+    assert before["start"] == after["start"] == "2026-12-07"  # the redone week keeps dates
+    assert [d["date"] for d in after["days"]][2] == "2026-12-09"
     for d_before, d_after in zip(before["days"], after["days"], strict=True):
         for m_before, m_after in zip(d_before["meals"], d_after["meals"], strict=True):
             if (d_before["day"], m_before["slot"]) != (3, "dinner"):
@@ -776,6 +779,29 @@ def test_week_redo_keeps_the_rest(run, tmp_path: Path) -> None:  # type: ignore[
         r = run("week", "--sex", "female", *args)
         assert r.exit_code == 1, (args, r.output)
         assert message in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("2026-13-01", "'2026-13-01' is not a date like 2026-12-07"),
+    ("7 December", "'7 December' is not a date like 2026-12-07"),
+    ("", "'' is not a date like 2026-12-07"),
+    ("0026-12-07", "0026-12-07 is not between 1900 and 2999"),
+])
+@pytest.mark.parametrize("command", ["week", "day"])
+def test_a_start_that_is_not_a_date_is_one_line(run, command: str, value: str,  # type: ignore[no-untyped-def]
+                                                message: str) -> None:
+    r = run(command, "--sex", "female", "--age", "35", "--start", value)
+    assert r.exit_code == 2
+    assert message in r.stderr and r.stderr.startswith("error: ")
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.output
+
+
+def test_a_day_with_a_start_is_named_by_its_date(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("day", "--sex", "female", "--age", "35", "--start", "2026-12-07")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Meal plan for a 35-year-old female, omnivore: Monday 7 December 2026"
+    assert "Monday 7 December" in lines
 
 
 def test_likes_and_dislikes_are_saved_in_the_profile(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
