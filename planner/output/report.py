@@ -240,8 +240,9 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
         lines.append(f"Not yet plannable: {safety_error(missing)}.")
     lines += list(targets.warnings)
     if "energy_kcal" in targets.items and not targets["energy_kcal"].overridden:
-        lines.append(f"Energy: {EER_SOURCE}; {targets.energy_equation} (kcal/day; age in "
-                     "years, ht in cm, wt in kg).")
+        lines.append(f"Energy: {EER_SOURCE} {targets.energy_basis}; "
+                     f"{targets.energy_equation} (kcal/day; age in years, ht in cm, wt in "
+                     "kg).")
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)

@@ -180,6 +180,19 @@ def older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str
     return OLDER_B12_NOTE.format(source=source)
 
 
+def child_energy_note(targets: Targets) -> str:
+    """For a child or teen without a measured height or weight: whose size the energy
+    need stands on (the CDC 2000 median for the age), and how to give their own."""
+    energy = targets.items.get("energy_kcal")
+    if targets.profile.age >= 19 or not targets.energy_reference or energy is None \
+            or energy.overridden or energy.value is None:
+        return ""
+    pronoun = "her" if targets.profile.sex == "female" else "his"
+    return (f"Energy: {energy.value:,.0f} kcal a day, the NASEM 2023 EER "
+            f"{targets.energy_basis}; with {pronoun} own height and weight (--height, "
+            f"--weight) the number is {pronoun} own.")
+
+
 def iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -> str:
     """The vegetarian and vegan iron note (none for other diets, or without an RDA)."""
     if options.diet not in ("vegetarian", "vegan") or "iron_mg" not in targets or not days:
@@ -228,6 +241,9 @@ def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptio
         notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
     if profile.age < 18:
         notes.append(CHILD_NOTE)
+    energy = child_energy_note(targets)
+    if energy:
+        notes.append(energy)
     unknown: dict[str, set[str]] = {}  # food id -> key nutrients USDA does not report
     for d in days:
         for n in KEY_NUTRIENTS:
