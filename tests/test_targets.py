@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from planner.errors import ProfileError
 from planner.person.profile import Profile, make_profile, parse_override
+from planner.person.supplements import Supplement, parse_supplement
 from planner.person.targets import (
     age_group,
     compute_targets,
@@ -598,3 +599,67 @@ def test_a_target_over_ten_times_the_dri_is_warned_about_once() -> None:
 def test_override_min_above_max_is_rejected() -> None:
     with pytest.raises(ProfileError, match=r"calcium_mg: min 3000 is above max 2500"):
         compute_targets(make_profile("female", 40), [parse_override("calcium_mg=3000")])
+
+
+# ------------------------------------------------------------------ supplements (issue 35)
+
+def _taken(*texts: str) -> list[Supplement]:
+    out = [parse_supplement(t) for t in texts]
+    assert all(s is not None for s in out)
+    return [s for s in out if s is not None]
+
+
+def test_supplements_count_toward_the_minimum_and_the_total_cap() -> None:
+    t = compute_targets(make_profile("female", 40),
+                        supplements=_taken("magnesium=200mg", "vitamin_d=1000IU",
+                                           "calcium=600mg", "b12=500ug"))
+    # the targets stay the DRIs for food and supplements together
+    mg, d, ca, b12 = (t[n] for n in ("magnesium_mg", "vitamin_d_ug", "calcium_mg",
+                                     "vitamin_b12_ug"))
+    assert (mg.min, d.min, ca.min, b12.min) == (320, 15, 1000, 2.4)
+    # food brings the rest: 320 - 200, nothing of D (25 > 15), 1000 - 600, nothing of B12
+    assert (mg.food_min, d.food_min, ca.food_min, b12.food_min) == (120, 0, 400, 0)
+    # magnesium's UL (350 mg, supplements only) caps no food; the calcium and vitamin D
+    # ULs cover food and supplements: 90 % of 2,500 less 600, 90 % of 100 less 25
+    assert mg.food_max(0.9) is None
+    assert ca.food_max(0.9) == pytest.approx(2250 - 600)
+    assert d.food_max(0.9) == pytest.approx(90 - 25)
+    assert ca.food_max() == pytest.approx(2500 - 600)
+    assert t.as_dict()["targets"]["calcium_mg"]["supplement"] == 600
+    assert [s["text"] for s in t.as_dict()["supplements"]] == [
+        "magnesium 200 mg", "vitamin D 25 µg (1,000 IU)", "calcium 600 mg",
+        "vitamin B12 500 µg"]
+    assert t.warnings == ()
+
+
+def test_a_supplement_at_the_ul_leaves_food_its_rda_and_says_so() -> None:
+    t = compute_targets(make_profile("female", 40), supplements=_taken("vitamin_d=5000IU"))
+    d = t["vitamin_d_ug"]
+    assert d.supplement == 125 and d.food_min == 0
+    assert d.food_max(0.9) == 15  # food keeps up to the RDA; the total passes 100 µg
+    assert any("vitamin D supplements alone give 125 µg a day, above the upper limit of "
+               "100 µg" in w for w in t.warnings)
+
+
+def test_a_clinicians_limit_counts_supplements_too() -> None:
+    ckd = make_profile("male", 60, conditions=["ckd"])
+    limits = [parse_override(x) for x in ("potassium_mg.max=3000", "phosphorus_mg.max=1200",
+                                          "magnesium_mg.max=420")]
+    t = compute_targets(ckd, limits, supplements=_taken("magnesium=200mg"))
+    assert t["magnesium_mg"].food_max(0.9) == 220  # the limit is for all intake
+    with pytest.raises(ProfileError, match="at or over your limit of 420 mg"):
+        compute_targets(ckd, limits, supplements=_taken("magnesium=420mg"))
+
+
+def test_the_applied_targets_are_foods_share() -> None:
+    from planner.planning.plan import applied_targets
+    from planner.planning.records import PlanOptions
+
+    t = compute_targets(make_profile("female", 40),
+                        supplements=_taken("magnesium=200mg", "calcium=600mg"))
+    applied = applied_targets(t, PlanOptions())
+    assert (applied["magnesium_mg"].min, applied["magnesium_mg"].supplement) == (120, 200)
+    assert applied["calcium_mg"].max == pytest.approx(1650)
+    assert "supplements give 600 a day" in applied["calcium_mg"].source
+    plain = applied_targets(compute_targets(make_profile("female", 40)), PlanOptions())
+    assert (plain["calcium_mg"].min, plain["calcium_mg"].max) == (1000, 2250)

@@ -27,6 +27,7 @@ from planner.errors import ProfileError
 from planner.food.nutrients import NUTRIENT_NAMES, display_name, unit_label
 from planner.person.health import active_rules, is_adult
 from planner.person.profile import PA_CATEGORIES, Override, Profile
+from planner.person.supplements import Supplement, amounts, supplement_warnings
 
 DEFAULT_ENERGY_BAND: Final = 0.10
 
@@ -51,11 +52,45 @@ class Target:
     overridden: bool = False
     dri: Target | None = None  # for an overridden target: the DRI target it replaced
     health: str = ""  # why a health rule changed it ("no minimum with an ACE inhibitor")
+    #: what the person's supplements give of it a day; ``min`` and ``max`` stay the
+    #: bounds for food and supplements together
+    supplement: float = 0.0
+
+    @property
+    def food_min(self) -> float | None:
+        """The minimum food must bring: ``min`` less what supplements give (0 when they
+        give it all; None without a minimum)."""
+        return None if self.min is None else max(0.0, self.min - self.supplement)
+
+    def food_max(self, ul_margin: float = 1.0) -> float | None:
+        """The most food may bring a day. An upper limit (not one you set) is kept below
+        ``ul_margin`` of it, unless the minimum is above that; a cap is for food and
+        supplements together, so supplements take their share of it. Where they leave
+        food less than the RDA or AI of an upper limit, food keeps up to the RDA or AI:
+        the total then passes the limit whatever food does, and the warnings say so
+        (:func:`planner.person.supplements.supplement_warnings`, the plan's notes)."""
+        cap = self.max
+        if cap is None:
+            return None
+        at_ul = self.ul is not None and cap == self.ul and not self.overridden
+        if at_ul:
+            assert self.ul is not None
+            cap = self.ul * ul_margin
+            if self.min is not None and self.min > cap:
+                cap = self.ul
+        if not self.supplement:
+            return cap
+        room = cap - self.supplement
+        return max(room, self.min or 0.0) if at_ul else room
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"min": _num(self.min), "max": _num(self.max),
                                "ul": _num(self.ul), "ul_note": self.ul_note,
                                "kind": self.kind, "source": self.source}
+        if self.supplement:
+            out["supplement"] = _num(self.supplement)
+            out["food_min"] = _num(self.food_min)
+            out["food_max"] = _num(self.food_max())
         if self.value is not None:
             out["value"] = _num(self.value)
         if self.pct_energy is not None:
@@ -93,6 +128,8 @@ class Targets:
     energy_equation: str = ""  # the NASEM 2023 equation used, in words
     energy_basis: str = ""  # whom it is for, and the reference body where one filled a gap
     energy_reference: bool = False  # a reference height or weight filled a gap
+    #: supplements taken every day; each target's ``supplement`` is what they give of it
+    supplements: tuple[Supplement, ...] = ()
 
     def __getitem__(self, nutrient: str) -> Target:
         return self.items[nutrient]
@@ -134,7 +171,14 @@ class Targets:
                 out.append(f"warning: your {name} cap ({now}) is above the limit of "
                            f"{_num(dri.max):,} {unit_label(n)}; more than that can harm - do "
                            "this only on a clinician's advice")
+        out += supplement_warnings(self.supplements, self.supplement_uls())
         return tuple(out)
+
+    def supplement_uls(self) -> dict[str, float | None]:
+        """Each supplemented nutrient's upper limit for the person, in the supplement's
+        own measure (folate: µg of folic acid, whose UL it is)."""
+        return {s.nutrient: self.items[s.nutrient].ul if s.nutrient in self.items else None
+                for s in self.supplements}
 
     def as_dict(self) -> dict[str, Any]:
         return {"schema": "planner.targets/1", "profile": self.profile.as_dict(),
@@ -142,6 +186,7 @@ class Targets:
                            "equation": self.energy_equation,
                            "assumed": list(self.assumed)},
                 "targets": {n: t.as_dict() for n, t in self.items.items()},
+                "supplements": [s.as_dict() for s in self.supplements],
                 "overridden": list(self.overridden), "warnings": list(self.warnings)}
 
 
@@ -507,10 +552,15 @@ def estimated_energy_requirement(profile: Profile) -> float:
 # ------------------------------------------------------------------ targets
 
 def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
-                    energy_band: float = DEFAULT_ENERGY_BAND) -> Targets:
+                    energy_band: float = DEFAULT_ENERGY_BAND,
+                    supplements: Sequence[Supplement] = ()) -> Targets:
     """Return the person's daily targets, with user overrides applied and marked.
 
     ``energy_band`` is the allowed relative deviation from the EER (0.10 = +-10 %).
+    ``supplements`` are taken every day: each target's ``supplement`` says what they give
+    of it, toward its minimum and its cap (see :meth:`Target.food_max`). A supplement of
+    a nutrient without a target, or one that leaves no room under a limit you or a
+    clinician set, raises :class:`ProfileError`.
     """
     if not 0 <= energy_band < 1:
         raise ProfileError(f"energy band: {energy_band:g} must be between 0 and 1")
@@ -562,8 +612,29 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
                                    source=f"{items[n].source}; no minimum with {rule.label}: "
                                           "your clinician's limit applies")
     ordered = {n: items[n] for n in NUTRIENT_NAMES if n in items}
-    return Targets(profile, _apply(ordered, overrides, energy_band), energy.assumed,
-                   energy.equation, energy.basis, energy.reference_body)
+    applied = _with_supplements(_apply(ordered, overrides, energy_band), supplements)
+    return Targets(profile, applied, energy.assumed, energy.equation, energy.basis,
+                   energy.reference_body, tuple(supplements))
+
+
+def _with_supplements(items: dict[str, Target], supplements: Sequence[Supplement]
+                      ) -> dict[str, Target]:
+    """Each target with what the supplements give of it."""
+    given = amounts(supplements)
+    for n, amount in given.items():
+        if n not in items:
+            raise ProfileError(f"supplement: planner has no target for "
+                               f"{display_name(n).lower()}, so it cannot count it")
+        t = items[n]
+        items[n] = replace(t, supplement=amount)
+        cap = t.max
+        if cap is not None and (t.overridden or t.health) and amount >= cap:
+            unit = unit_label(n)
+            raise ProfileError(f"supplement: your supplements give {_num(amount):,} {unit} "
+                               f"of {display_name(n).lower()} a day, at or over your limit "
+                               f"of {_num(cap):,} {unit}, leaving nothing for food: ask "
+                               "the clinician who set the limit")
+    return items
 
 
 def _apply(items: dict[str, Target], overrides: Sequence[Override],
