@@ -105,3 +105,17 @@ def test_life_stage_notes_read_within_a_sentence_each(stage: str) -> None:
     targets = compute_targets(make_profile("female", 25, stage))
     for note in life_stage_notes([_day(1, choline_mg=300.0)], targets):
         assert note.endswith(".") and "\n" not in note
+
+
+def test_units_and_the_b12_advice_after_50_with_supplements() -> None:
+    taken = [s for s in (parse_supplement("vitamin_d=1000IU"), parse_supplement("b12=500ug"),
+                         parse_supplement("folic_acid=400ug")) if s is not None]
+    targets = compute_targets(make_profile("female", 60), supplements=taken)
+    notes = supplement_notes([_day(1)], targets, applied_targets(targets, PlanOptions()))
+    assert "Vitamin D: 1 µg is 40 IU (NIH ODS Vitamin D fact sheet). Folic acid counts " \
+           "toward folate as 1.7 µg DFE per µg, as taken with food (NIH ODS Folate fact " \
+           "sheet)." in notes
+    from planner.planning.notes import older_b12_note
+
+    assert "Your B12 supplement (500 µg a day) follows that advice" in older_b12_note(
+        (2.0, {}), targets)

@@ -171,7 +171,11 @@ def older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str
         return ""
     total, added = b12
     share = sum(added.values()) / total if total > 0 else 0.0
-    if share >= LABEL_SHARE:
+    taken = targets["vitamin_b12_ug"].supplement
+    if taken:
+        source = (f"Your B12 supplement ({taken:,.4g} µg a day) follows that advice; "
+                  f"{100 * share:.0f} % of the plan's food B12 comes from fortified foods.")
+    elif share >= LABEL_SHARE:
         source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods "
                   f"({and_list(sorted(added, key=lambda n: -added[n]))}).")
     else:
@@ -202,7 +206,8 @@ def iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -
     iron = targets["iron_mg"]
     if iron.kind != "RDA" or not iron.min or iron.overridden:
         return ""
-    mean = sum(d.totals.get("iron_mg", 0.0) for d in days) / len(days)
+    # food and any iron supplement together (the 1.8 times is for all iron eaten)
+    mean = sum(d.totals.get("iron_mg", 0.0) for d in days) / len(days) + iron.supplement
     need = VEGETARIAN_IRON_FACTOR * iron.min
     if iron.ul is not None and need >= iron.ul:
         return VEGETARIAN_IRON_HIGH_NOTE.format(diet=options.diet, ul=iron.ul, rda=iron.min,
@@ -286,6 +291,12 @@ MINERAL_LABEL_NOTE: Final = (
     "the compound: a 325 mg ferrous sulfate tablet has 65 mg of iron (NIH ODS Iron fact "
     "sheet).")
 MINERALS: Final = ("magnesium", "calcium", "iron", "zinc")
+#: How a supplement's label amount becomes the target's unit, with the source.
+UNIT_NOTES: Final = {
+    "vitamin_d": "Vitamin D: 1 µg is 40 IU (NIH ODS Vitamin D fact sheet).",
+    "folic_acid": "Folic acid counts toward folate as 1.7 µg DFE per µg, as taken with "
+                  "food (NIH ODS Folate fact sheet).",
+}
 
 
 def supplement_notes(days: Sequence[DayPlan], targets: Targets,
@@ -312,6 +323,10 @@ def supplement_notes(days: Sequence[DayPlan], targets: Targets,
              + (f"; food brings the rest: {and_list(shares)}." if shares else ".")]
     if any(s.kind in MINERALS for s in supplements):
         notes.append(MINERAL_LABEL_NOTE)
+    units = [text for kind, text in UNIT_NOTES.items()
+             if any(s.kind == kind for s in supplements)]
+    if units:
+        notes.append(" ".join(units))
     for n in dict.fromkeys(s.nutrient for s in supplements):
         t = targets.items.get(n)
         kinds = [s for s in supplements if s.nutrient == n]
