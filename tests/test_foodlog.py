@@ -623,3 +623,26 @@ def test_log_add_takes_supplements_as_words_or_flags(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "more than 3,500 mg" in result.output
     with FoodLog(env["PLANNER_LOG"]) as log:  # nothing of the refused ones was added
         assert [s.id for s in log.supplements()] == [6, 8, 9]
+
+
+def test_two_writers_moving_a_log_to_schema_2_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = _schema_1_log(tmp_path)
+    writer = (
+        "import datetime as dt, sys\n"
+        "from planner.log.foodlog import FoodLog\n"
+        "from planner.food.intake import Eaten\n"
+        "from planner.person.supplements import Supplement\n"
+        "for i in range(15):\n"
+        "    with FoodLog(sys.argv[1], 'add') as log:\n"
+        "        log.add_logged([Eaten('09040', 'banana', 100.0, 'x', sys.argv[2])],\n"
+        "                       [Supplement('zinc', 1.0 + i, '', sys.argv[2])],\n"
+        "                       dt.date(2026, 11, 28))\n")
+    processes = [subprocess.Popen([sys.executable, "-c", writer, str(path), name])
+                 for name in ("shell one", "shell two")]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+    with FoodLog(path) as log:
+        foods, taken = log.entries(), log.supplements()
+    assert len(foods) == 4 + 30 and len(taken) == 30 and _version(path) == 2
+    numbers = [e.id for e in foods] + [s.id for s in taken]
+    assert len(set(numbers)) == len(numbers)  # one sequence, no number given twice
+    assert sorted(s.said for s in taken).count("shell two") == 15
