@@ -911,3 +911,20 @@ def test_profile_init_saves_supplements_and_targets_use_them(run, tmp_path: Path
     assert [s["text"] for s in doc["supplements"]] == ["vitamin B12 500 µg"]
     doc = json.loads(run("targets", "--supplement", "b12=none", "--format", "json").stdout)
     assert doc["supplements"] == []
+
+
+def test_the_rest_of_the_day_counts_the_days_logged_supplements(run, tmp_path: Path  # type: ignore[no-untyped-def]
+                                                                ) -> None:
+    env = {"PLANNER_LOG": str(tmp_path / "log.sqlite3")}
+    r = run("log", "add", "breakfast: 1 cup cooked oatmeal; magnesium citrate 150 mg",
+            env=env)
+    assert r.exit_code == 0, r.output
+    # the logged magnesium takes the place of the usual 300 mg; vitamin D stays
+    r = run("day", "--sex", "female", "--age", "40", "--from-log", "--supplement",
+            "magnesium=300mg", "--supplement", "vitamin_d=1000IU", "--format", "json",
+            env=env)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [s["text"] for s in doc["supplements"]] == ["vitamin D 25 µg (1,000 IU)",
+                                                       "magnesium citrate 150 mg"]
+    assert doc["targets"]["magnesium_mg"]["supplement"] == 150
