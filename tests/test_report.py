@@ -251,7 +251,7 @@ def test_supplements_are_counted_and_shown_in_every_format(supplemented: WeekPla
     markdown = format_week(week, "markdown")
     assert markdown.count("| supplements | folic acid 400 µg") == 2
     html = format_week(week, "html")
-    assert html.count("<th>Supplements</th><td>folic acid 400 µg") == 2
+    assert html.count("<th scope=\"row\">Supplements</th><td>folic acid 400 µg") == 2
     doc = json.loads(format_week(week, "json"))
     assert doc["schema"] == "planner.week/2"  # extended: a week without supplements reads
     assert [s["name"] for s in doc["supplements"]] == ["folic_acid", "iron", "vitamin_d",

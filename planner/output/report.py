@@ -1054,10 +1054,10 @@ def coverage_chart_alt(week: WeekPlan, start: dt.date | None = None) -> str:
     span = _span(week.days[0].day, week.days[-1].day, start)
     parts = []
     for n in KEY_NUTRIENTS:
-        if n not in week.applied or not week.applied[n].min:
+        if n not in week.applied or not week.target_min(n):
             continue
-        target = week.applied[n].min or 1.0
-        daily = [100 * d.totals[n] / target for d in week.days]
+        target = week.target_min(n) or 1.0  # food and supplements together
+        daily = [100 * week.intake(d, n) / target for d in week.days]
         average = 100 * week_average(week, n) / target
         text = f"{display_name(n)} {_percents(daily)}"
         if len(daily) > 1:
