@@ -79,7 +79,7 @@ from planner.words import plural
 if TYPE_CHECKING:  # pandas, the food table and the solver load only for commands that use them
     from planner.food.catalogue import Catalogue
     from planner.food.data import FoodTable
-    from planner.log.foodlog import Entry
+    from planner.log.foodlog import Entry, SupplementEntry
     from planner.planning.records import WeekPlan
 
 
@@ -370,6 +370,9 @@ MedicineOpt = Annotated[list[str] | None, typer.Option(
     rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
     "--target", metavar="NAME=VALUE", help="e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
+SupplementOpt = Annotated[list[str] | None, typer.Option(
+    "--supplement", metavar="NAME=AMOUNT", help="Taken daily, e.g. magnesium=200mg, "
+    "vitamin_d=1000IU (repeatable).", rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     rich_help_panel=_PLAN)]
@@ -462,9 +465,10 @@ def _person(sex: str | None, age: int | None, life_stage: str | None = None,
 
 
 def _settings(person: dict[str, Any], profile_file: Path | None, target: list[str] | None,
-              **plan: Any) -> Settings:
+              supplement: list[str] | None = None, **plan: Any) -> Settings:
     settings = resolve_settings({**person, **plan}, profile_file=profile_file,
-                                saved_file=saved_profile_path(), targets=target or ())
+                                saved_file=saved_profile_path(), targets=target or (),
+                                supplements=supplement or ())
     for notice in settings.notices:  # an old profile file is read, and said so
         typer.echo(notice, err=True)
     return settings
@@ -475,7 +479,8 @@ def _targets(settings: Settings, energy_band: float = 0.10, *, noted: bool = Fal
     """The person's targets; warnings about overrides below a DRI go to stderr when the
     output may go to a file, unless it is ``noted``: a plan says them in its notes, and
     saying them on stderr too printed each twice (see :func:`_unnoted`)."""
-    targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band)
+    targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band,
+                              supplements=settings.supplements)
     if not sys.stdout.isatty() and not noted:  # say it where a person reads
         for warning in targets.warnings:
             typer.echo(warning, err=True)
@@ -552,6 +557,8 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
     if output is not None:  # a plan that could not be written is not made
         check_output(output, force=force)
     settings = _settings(person, profile, target, **plan)
+    if around.from_log:  # supplements logged that day take the place of the usual ones
+        settings = _with_logged_supplements(settings, around)
     noted = fmt != "csv"  # every other format has the plan's notes, warnings among them
     targets = _targets(settings, energy_band, noted=noted)
     try:
@@ -583,6 +590,21 @@ def _saved_start(path: Path) -> datetime.date | None:
         return None if value is None else _start_date(str(value))
     except typer.BadParameter as exc:
         raise PlanRequestError(f"--keep {path}: start {exc.message}") from None
+
+
+def _with_logged_supplements(settings: Settings, around: _Around) -> Settings:
+    """The settings with the supplements the log holds for --date counted: each takes
+    the place of the profile's of its kind (:func:`planner.log.gaps.day_supplements`)."""
+    from dataclasses import replace
+
+    from planner.log.gaps import day_supplements
+
+    date = parse_date(around.date)
+    with FoodLog(log_path(around.log), "read") as food_log:
+        logged = food_log.supplements(date, date)
+    if not logged:
+        return settings
+    return replace(settings, supplements=day_supplements(settings.supplements, logged))
 
 
 def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | None,
@@ -685,6 +707,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          pre_pregnancy_weight: PreWeightOpt = None, postpartum_months: PostpartumOpt = None,
          condition: ConditionOpt = None, medicine: MedicineOpt = None,
          profile: ProfileFile = None, target: TargetOpt = None,
+         supplement: SupplementOpt = None,
          days: Annotated[int, typer.Option(min=1, max=366, metavar="DAYS",
                                            help="Days to plan, 1-366 (default 7).",
                                            show_default=False, rich_help_panel=_PLAN)] = 7,
@@ -713,7 +736,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine,
                         (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
-                            "like": like, "dislike": dislike},
+                            "like": like, "dislike": dislike, "supplement": supplement},
           seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
           energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose,
           start)
@@ -725,7 +748,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         pregnancy_week: WeekOpt = None, trimester: TrimesterOpt = None,
         pre_pregnancy_weight: PreWeightOpt = None, postpartum_months: PostpartumOpt = None,
         condition: ConditionOpt = None, medicine: MedicineOpt = None,
-        profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
+        profile: ProfileFile = None, target: TargetOpt = None,
+        supplement: SupplementOpt = None, diet: DietOpt = None,
         exclude: ExcludeOpt = None, include: IncludeOpt = None, like: LikeOpt = None,
         dislike: DislikeOpt = None, seed: SeedOpt = 0,
         ate: Annotated[str | None, typer.Option(
@@ -753,7 +777,7 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     _plan(1, _person(sex, age, life_stage, weight, height, activity, condition, medicine,
                      (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
-                            "like": like, "dislike": dislike},
+                            "like": like, "dislike": dislike, "supplement": supplement},
           seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
           fmt.value, output, force,
           _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose, start)
@@ -832,7 +856,7 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             postpartum_months: PostpartumOpt = None,
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
-            energy_band: BandOpt = 0.10,
+            supplement: SupplementOpt = None, energy_band: BandOpt = 0.10,
             fmt: Annotated[TableOrJson, _format_option("table or json")] =
             TableOrJson.table) -> None:
     """Show your daily nutrient targets from the Dietary Reference Intakes.
@@ -843,7 +867,7 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     """
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine, (pregnancy_week, trimester, pre_pregnancy_weight,
-                                            postpartum_months)), profile, target)
+                                            postpartum_months)), profile, target, supplement)
     # the table and the JSON both list the warnings: not on stderr as well
     typer.echo(format_targets(_targets(settings, energy_band, noted=True), fmt.value,
                               width=_width()), nl=False)
@@ -1190,6 +1214,7 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
                  trimester: TrimesterOpt = None, pre_pregnancy_weight: PreWeightOpt = None,
                  postpartum_months: PostpartumOpt = None, condition: ConditionOpt = None,
                  medicine: MedicineOpt = None, target: TargetOpt = None,
+                 supplement: SupplementOpt = None,
                  diet: DietOpt = None, exclude: ExcludeOpt = None,
                  include: IncludeOpt = None, like: LikeOpt = None, dislike: DislikeOpt = None,
                  path: Annotated[Path | None, typer.Option(metavar="FILE",
@@ -1208,7 +1233,7 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
                        (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
              "diet": diet, "exclude": exclude, "include": include, "like": like,
              "dislike": dislike}
-    settings = resolve_settings(flags, targets=target or ())
+    settings = resolve_settings(flags, targets=target or (), supplements=supplement or ())
     _targets(settings)  # reject bad overrides now, and warn about risky ones
     catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
     check_plan_options(catalogue, PlanOptions(diet=settings.diet or "omnivore",
@@ -1248,36 +1273,60 @@ class LogFormat(StrEnum):
 
 @log_app.command("add")
 def log_add(
-    food: Annotated[str, typer.Argument(help="What you ate: '1 cup cooked oatmeal; 1 medium "
-                                        "banana; 150 g cooked sockeye salmon' (measures, "
-                                        "grams or ounces; 'lunch:' places what follows).")],
+    food: Annotated[str | None, typer.Argument(
+        help="What you ate: '1 cup cooked oatmeal; 1 medium banana; 150 g cooked sockeye "
+        "salmon' (measures, grams or ounces; 'lunch:' places what follows); supplements "
+        "too: 'magnesium glycinate 200 mg'.")] = None,
+    supplement: Annotated[list[str] | None, typer.Option(
+        "--supplement", metavar="NAME=AMOUNT", help="A supplement taken that day, e.g. "
+        "magnesium=200mg (repeatable).")] = None,
     date: DateOpt = None, meal: MealOpt = None, log: LogOpt = None,
     data_dir: DataOption = None,
 ) -> None:
-    """Add what you ate to the food log (all items or none).
+    """Add what you ate, and supplements you took, to the food log (all items or none).
 
     Example: planner log add "1 cup cooked oatmeal; 1 medium banana" --meal breakfast
+
+    Supplements: planner log add "magnesium glycinate 200 mg" (or --supplement
+    magnesium=200mg)
     """
-    from planner.food.intake import parse_eaten
+    from planner.log.foodlog import split_logged
+    from planner.person.supplements import parse_supplements
 
     day = parse_date(date)
-    table, catalogue = _tables(data_dir)
-    items = parse_eaten(food, table, catalogue, meal)
+    food_text, taken = split_logged(food or "")
+    given, removed = parse_supplements(supplement or (), "--supplement")
+    if removed:
+        raise PlanRequestError("--supplement NAME=none: the log keeps what was taken; "
+                               "'planner log remove N' removes an entry")
+    taken += given
+    items: list[Any] = []
+    if food_text.strip() or not taken:
+        if food is None and not taken:
+            raise PlanRequestError("log add: give what you ate (\"1 medium banana\") or "
+                                   "a supplement (--supplement magnesium=200mg)")
+        from planner.food.intake import parse_eaten
+
+        table, catalogue = _tables(data_dir)
+        items = parse_eaten(food_text, table, catalogue, meal)
     path = log_path(log)
     with FoodLog(path, "add") as food_log:
-        added = food_log.add(items, day)
+        added, supplements = food_log.add_logged(items, taken, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
                    + with_amount(entry.text, f"{entry.grams:,.0f} g"))
+    for s in supplements:
+        typer.echo(f"added #{s.id} {day.isoformat()} supplement: {s.text}")
 
 
 def _logged(date: str | None, week: bool, log: Path | None
-            ) -> tuple[datetime.date, datetime.date, list[Entry]]:
-    """The log's entries for --date (default today), or the 7 days ending on it."""
+            ) -> tuple[datetime.date, datetime.date, list[Entry], list[SupplementEntry]]:
+    """The log's food entries and supplements for --date (default today), or the 7 days
+    ending on it."""
     end = parse_date(date)
     start = end - datetime.timedelta(days=6) if week else end
     with FoodLog(log_path(log), "read") as food_log:
-        return start, end, food_log.entries(start, end)
+        return start, end, food_log.entries(start, end), food_log.supplements(start, end)
 
 
 @log_app.command("show")
@@ -1293,11 +1342,11 @@ def log_show(date: DateOpt = None,
     """
     from planner.output.report import format_log
 
-    start, end, entries = _logged(date, week, log)
-    table = _tables(data_dir)[0] if fmt == LogFormat.table else None
+    start, end, entries, supplements = _logged(date, week, log)
+    table = _tables(data_dir)[0] if fmt == LogFormat.table and entries else None
     span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
-    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width()),
-               nl=False)
+    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width(),
+                          supplements=supplements), nl=False)
 
 
 @log_app.command("remove")
@@ -1310,8 +1359,9 @@ def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#)
     """
     with FoodLog(log_path(log), "write") as food_log:
         removed = food_log.remove(entry)
-    typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {removed.meal or '-'}: "
-               f"{removed.text}")
+    where = getattr(removed, "meal", None) or ("supplement" if hasattr(removed, "form")
+                                               else "-")
+    typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {where}: {removed.text}")
 
 
 @log_app.command("export")
@@ -1327,8 +1377,8 @@ def log_export(fmt: Annotated[LogFormat, _format_option("csv or json")]
     if fmt == LogFormat.table:
         raise PlanRequestError("export: --format csv or json")
     with FoodLog(log_path(log), "read") as food_log:
-        entries = food_log.entries()
-    _emit(format_log(entries, None, fmt.value), output, force)
+        entries, supplements = food_log.entries(), food_log.supplements()
+    _emit(format_log(entries, None, fmt.value, supplements=supplements), output, force)
 
 
 @log_app.command("path")
@@ -1351,7 +1401,8 @@ class GapFormat(StrEnum):
 def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
          condition: ConditionOpt = None, medicine: MedicineOpt = None,
-         profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
+         profile: ProfileFile = None, target: TargetOpt = None,
+         supplement: SupplementOpt = None, diet: DietOpt = None,
          exclude: ExcludeOpt = None, dislike: DislikeOpt = None, date: DateOpt = None,
          week: Annotated[bool, typer.Option("--week", help="The 7 days ending on --date.",
                                             rich_help_panel=_PLAN)] = False,
@@ -1367,14 +1418,14 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     from planner.output.report import format_gaps
 
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
-                                 medicine), profile, target, diet=diet, exclude=exclude,
-                         dislike=dislike)
+                                 medicine), profile, target, supplement, diet=diet,
+                         exclude=exclude, dislike=dislike)
     targets = _targets(settings)
-    start, end, entries = _logged(date, week, log)
+    start, end, entries, supplements = _logged(date, week, log)
     table, catalogue = _tables(data_dir)
     report = gap_report(entries, start, end, targets, table, catalogue,
                         diet=settings.diet or "omnivore", exclude=settings.exclude,
-                        dislike=settings.dislike)
+                        dislike=settings.dislike, supplements=supplements)
     _emit(format_gaps(report, fmt.value, width=_width(output)), output, force)
 
 

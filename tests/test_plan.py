@@ -371,8 +371,16 @@ def test_a_day_that_cannot_catch_up_on_vitamin_d_sends_the_day_before_back(
     portions of milk and eggs could not bring the week's vitamin D up to 15 ug a day. The
     week was once planned again and again with looser repeat limits, and failed. The day
     before now plans again to be ahead by the miss (and the day before it, if need be):
-    days are planned again within the one pass, and every running total keeps pace."""
+    days are planned again within the one pass, and every running total keeps pace.
+    The scenario was found on the 144 cm / 37 kg reference body every child of 9-13 had
+    then (IOM 2005); she keeps it here, since a girl of 12 now gets the CDC 2000 median
+    for her age, and no seed of hers sends a day back (issue 35)."""
+    import planner.person.targets as targets_module
     import planner.planning.plan as plan
+
+    monkeypatch.setattr(targets_module, "reference_body",
+                        lambda sex, age: targets_module.ReferenceBody(
+                            144.0, 37.0, targets_module.REFERENCE_BODY_SOURCE))
 
     order: list[int] = []
     real = plan._day_problem

@@ -3,7 +3,9 @@ width, one pair of parentheses, a meal's dish, a one-day plan's food groups."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 from dataclasses import replace
@@ -16,12 +18,14 @@ from planner.food.catalogue import Catalogue
 from planner.food.data import FoodTable
 from planner.log.foodlog import Entry
 from planner.output.report import (
+    coverage,
     day_name,
     format_log,
     format_week,
     household,
     pack,
     shown_group_rows,
+    supplement_text,
     text_table,
     week_document,
     with_amount,
@@ -208,3 +212,69 @@ def test_every_format_names_the_days_from_the_start(one_day: WeekPlan) -> None:
     plain = week_document(one_day)
     assert plain["start"] is None and plain["days"][0]["date"] is None
     assert "Day 1" in format_week(one_day, width=80).splitlines()  # no start: numbered
+# ------------------------------------------------------------------ supplements (issue 35)
+
+@pytest.fixture(scope="module")
+def supplemented(bundled: FoodTable, catalogue: Catalogue) -> WeekPlan:
+    """Two days for a pregnant woman of 30 taking a prenatal's folic acid, iron and
+    vitamin D and 250 mg of magnesium."""
+    from planner.person.supplements import parse_supplement
+
+    taken = [parse_supplement(t) for t in ("folic_acid=400ug", "iron=27mg",
+                                           "vitamin d3 600 IU", "magnesium=250mg")]
+    targets = compute_targets(make_profile("female", 30, "pregnancy", pregnancy_week=20),
+                              supplements=[s for s in taken if s is not None])
+    return plan_week(bundled, catalogue, targets, PlanOptions(days=2))
+
+
+def test_supplements_are_counted_and_shown_in_every_format(supplemented: WeekPlan,
+                                                           bundled: FoodTable,
+                                                           catalogue: Catalogue) -> None:
+    from planner.meals.rules import load_rules
+    from planner.planning.verify import verify_week
+
+    week = supplemented
+    assert verify_week(week, bundled, catalogue, load_rules()) == []
+    assert supplement_text(week) == ("folic acid 400 µg, iron 27 mg, vitamin D3 15 µg "
+                                     "(600 IU), magnesium 250 mg")
+    for day in week.days:  # food's share of the targets, and the rest from supplements
+        food = day.totals["magnesium_mg"]
+        assert food >= 350 - 250 - 1e-6  # the pregnancy RDA is 350 mg
+        assert coverage(week, day)["magnesium_mg"] == pytest.approx((food + 250) / 350)
+    text = format_week(week, "table", width=80)
+    assert text.count("\n  Supplements folic acid 400 µg") == 2  # one line each day
+    assert "Mg 350 mg (250 mg from supplements)" in text.replace("\n  ", " ")
+    assert all(len(x) <= 80 for x in text.splitlines())
+    assert "Your supplements (folic acid 400 µg," in text.replace("\n", " ")
+    assert "Mineral amounts are the element a Supplement Facts label lists" in \
+        text.replace("\n", " ")
+    markdown = format_week(week, "markdown")
+    assert markdown.count("| supplements | folic acid 400 µg") == 2
+    html = format_week(week, "html").replace("\u00a0", " ")  # numbers kept with units
+    assert html.count("<th scope=\"row\">Supplements</th><td>folic acid 400 µg") == 2
+    doc = json.loads(format_week(week, "json"))
+    assert doc["schema"] == "planner.week/2"  # extended: a week without supplements reads
+    assert [s["name"] for s in doc["supplements"]] == ["folic_acid", "iron", "vitamin_d",
+                                                       "magnesium"]
+    day = doc["days"][0]
+    assert day["supplements"] == {"folate_dfe_ug": 680, "iron_mg": 27, "vitamin_d_ug": 15,
+                                  "magnesium_mg": 250}
+    assert day["intake"]["magnesium_mg"] == pytest.approx(day["totals"]["magnesium_mg"] + 250)
+    mg = doc["targets"]["magnesium_mg"]
+    assert (mg["min"], mg["supplement"], mg["total_min"]) == (100, 250, 350)
+    rows = list(csv.DictReader(io.StringIO(format_week(week, "csv"))))
+    taken = [r for r in rows if r["slot"] == "supplement"]
+    assert len(taken) == 8 and {r["magnesium_mg"] for r in taken} == {"", "250"}
+    day1 = [r for r in rows if r["day"] == "1"]
+    assert sum(float(r["magnesium_mg"] or 0) for r in day1) == pytest.approx(
+        week.days[0].totals["magnesium_mg"] + 250, rel=1e-5)
+
+
+def test_a_week_without_supplements_has_empty_supplement_fields(one_day: WeekPlan) -> None:
+    week = one_day
+    doc = json.loads(format_week(week, "json"))
+    assert doc["supplements"] == [] and doc["days"][0]["supplements"] == {}
+    assert doc["days"][0]["intake"] == {}
+    assert "supplement" not in doc["targets"]["magnesium_mg"]
+    assert "Supplements" not in format_week(week, "table")
+    assert "supplement" not in format_week(week, "csv")

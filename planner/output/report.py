@@ -23,12 +23,13 @@ from planner.limits import strip_bidi
 from planner.person.advice import DOCTOR, Advice
 from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.profile import PA_CATEGORIES
+from planner.person.supplements import supplements_line
 from planner.person.targets import EER_SOURCE, Targets
 from planner.words import plural
 
 if TYPE_CHECKING:  # types only: a report of targets or advice loads no pandas or solver
     from planner.food.data import FoodTable
-    from planner.log.foodlog import Entry
+    from planner.log.foodlog import Entry, SupplementEntry
     from planner.log.gaps import GapLine, GapReport
     from planner.planning.batch import BatchSummary
     from planner.planning.diet import DietResult
@@ -222,11 +223,19 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
             note = t.ul_note
         else:
             note = ""
+        if t.supplement:
+            note = "; ".join(x for x in (f"{amount(t.supplement, name)} from supplements",
+                                         note) if x)
         rows.append([display_name(name) + (" (key)" if name in KEY_NUTRIENTS else "") + mark,
                      amount(t.min, name), amount(t.max, name), t.kind, note])
     table = text_table(["nutrient", "min / day", "max / day", "kind", "note"], rows,
                        right=[False, True, True, False, False], width=width)
     lines = [head, "", table, ""]
+    if targets.supplements:
+        lines.append(f"Supplements: {supplement_text_of(targets)} a day count toward these "
+                     "targets, and toward an upper limit that covers food and supplements "
+                     "together (calcium, vitamin D, iron, zinc); mineral amounts are the "
+                     "element a Supplement Facts label lists (NIH ODS).")
     if targets.overridden:
         lines.append("* overridden by you: " + ", ".join(targets.overridden))
     profile = targets.profile
@@ -240,8 +249,9 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
         lines.append(f"Not yet plannable: {safety_error(missing)}.")
     lines += list(targets.warnings)
     if "energy_kcal" in targets.items and not targets["energy_kcal"].overridden:
-        lines.append(f"Energy: {EER_SOURCE}; {targets.energy_equation} (kcal/day; age in "
-                     "years, ht in cm, wt in kg).")
+        lines.append(f"Energy: {EER_SOURCE} {targets.energy_basis}; "
+                     f"{targets.energy_equation} (kcal/day; age in years, ht in cm, wt in "
+                     "kg).")
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)
@@ -319,12 +329,22 @@ def _eaten_mark(meal: Meal) -> str:
 
 
 def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
-    """Each key nutrient's day total as a share of its minimum (None without a minimum)."""
+    """Each key nutrient's day total, food and supplements together, as a share of its
+    minimum (None without a minimum)."""
     out: dict[str, float | None] = {}
     for n in KEY_NUTRIENTS:
-        target = week.applied.get(n)
-        out[n] = day.totals[n] / target.min if target is not None and target.min else None
+        minimum = week.target_min(n)
+        out[n] = week.intake(day, n) / minimum if minimum else None
     return out
+
+
+def supplement_text(week: WeekPlan) -> str:
+    """'magnesium glycinate 200 mg, vitamin D3 25 µg': a day's supplements ('' without)."""
+    return supplement_text_of(week.targets)
+
+
+def supplement_text_of(targets: Targets) -> str:
+    return supplements_line(targets.supplements)
 
 
 def _group_text(week: WeekPlan, day: DayPlan) -> str:
@@ -379,8 +399,14 @@ def _quality_line(week: WeekPlan) -> str:
 
 def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any]:
     """The ``planner.week/2`` JSON document; ``start`` (the first day's date, ISO, or
-    null) and each day's ``date`` name the days when a start date was given."""
+    null) and each day's ``date`` name the days when a start date was given. A day's
+    ``totals`` are its food; its ``supplements`` what the person's supplements give of
+    each nutrient and ``intake`` the two together (both empty without supplements); a
+    target's ``min`` and ``max`` are food's share, with ``supplement`` and
+    ``total_min``/``total_max`` where supplements give some (the schema is extended, not
+    changed: a week without supplements reads as before)."""
     pattern = week.pattern
+    supplements = week.supplements
     return {
         "schema": "planner.week/2",
         "start": None if start is None else start.isoformat(),
@@ -391,9 +417,13 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
                     "strict_daily": week.options.strict_daily,
                     "max_days": week.options.max_days},
         "targets": {n: {**t.as_dict(), **{k: v for k, v in week.targets[n].as_dict().items()
-                                          if k in ("overridden", "set_by", "replaced")}}
+                                          if k in ("overridden", "set_by", "replaced")},
+                        **({"total_min": _round_or_none(week.targets[n].min),
+                            "total_max": _round_or_none(week.targets[n].max)}
+                           if t.supplement else {})}
                     for n, t in week.applied.items()},
         "warnings": list(week.targets.warnings),
+        "supplements": [s.as_dict() for s in week.targets.supplements],
         "pattern": None if pattern is None else {
             "name": pattern.name, "kcal": pattern.kcal, "title": pattern.title,
             "source": pattern.source,
@@ -406,6 +436,8 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
                              "items": [i.as_dict() for i in m.items]}
                             for m in d.meals],
                   "totals": {n: round(d.totals[n], 6) for n in NUTRIENT_NAMES},
+                  "supplements": {n: round(v, 6) for n, v in supplements.items()},
+                  "intake": {n: round(week.intake(d, n), 6) for n in supplements},
                   "unknown": {n: list(v) for n, v in d.unknown.items()},
                   "food_groups": {g: round(v, 4) for g, v in d.groups.items()}}
                  for d in week.days],
@@ -416,6 +448,10 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
         "notes": list(week.notes),
         "disclaimer": DISCLAIMER,
     }
+
+
+def _round_or_none(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
@@ -482,7 +518,7 @@ def _limits(week: WeekPlan, day: DayPlan) -> dict[str, str]:
     out = {}
     for n, t in week.targets.items.items():
         if t.overridden and t.max is not None:
-            out[n] = (f"{SHORT.get(n, display_name(n))} {day.totals.get(n, 0.0):,.0f} of "
+            out[n] = (f"{SHORT.get(n, display_name(n))} {week.intake(day, n):,.0f} of "
                       f"max {amount(t.max, n)}")
     return out
 
@@ -501,11 +537,14 @@ def _target_line(week: WeekPlan) -> str:
     bits = []
     for n in KEY_NUTRIENTS:
         t = week.applied.get(n)
-        if t is not None and t.min is not None:
-            basis = " (week avg)" if t.basis == "week_average" else ""
+        minimum = week.target_min(n)
+        if t is not None and minimum is not None:
+            basis = "week avg" if t.basis == "week_average" else ""
             mine = week.targets[n].replaced_text(unit_label(n))
-            bits.append(f"{SHORT[n]} {amount(t.min, n)}{basis}"
-                        + (f" ({mine})" if mine else ""))
+            taken = (f"{amount(t.supplement, n)} from supplements"
+                     if t.supplement else "")
+            said = "; ".join(x for x in (basis, taken, mine) if x)
+            bits.append(f"{SHORT[n]} {amount(minimum, n)}" + (f" ({said})" if said else ""))
         elif t is not None and t.max is not None and week.targets[n].overridden:
             # a clinician's limit alone (kidney disease: potassium and magnesium)
             bits.append(f"{SHORT[n]} max {amount(t.max, n)} "
@@ -580,6 +619,9 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
         lines.append(day_name(day.day, start))
         for meal in day.meals:
             lines += _meal_lines(meal, width, label)
+        if week.targets.supplements:  # the same every day, said on each day it counts
+            lines += pack([s.text for s in week.targets.supplements], width,
+                          "  Supplements ", " " * (label + 3), ", ")
         lines += pack(_coverage_parts(week, day), width, f"  {'Coverage':<{label}}",
                       " " * (label + 2), " | ")
         if day.groups and week.pattern is not None:
@@ -589,7 +631,7 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     if len(week.days) > 1:
         averages = []
         for n in KEY_NUTRIENTS:
-            minimum = week.applied[n].min if n in week.applied else None
+            minimum = week.target_min(n)
             if minimum:
                 averages.append(f"{SHORT[n]} {100 * week_average(week, n) / minimum:.0f} %")
         lines += [*pack(averages, width, "Average over the plan: ", "  ", ", "), ""]
@@ -640,6 +682,8 @@ def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None 
             for item in meal.items:
                 lines.append(f"| {meal.slot}{' (eaten)' if item.eaten else ''} | "
                              f"{_md(household(item))} |")
+        if week.targets.supplements:
+            lines.append(f"| supplements | {_md(supplement_text(week))} |")
         shares = [share for share in coverage(week, day).values()]
         lines += ["", "| " + " | ".join(display_name(n) for n in KEY_NUTRIENTS)
                   + " | energy |", "|" + "---|" * (len(KEY_NUTRIENTS) + 1),
@@ -716,14 +760,24 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def _week_csv(week: WeekPlan) -> str:
+    """One row per food; a day's supplements follow its foods, one row each (slot
+    ``supplement``, role ``supplement``, no food id), so a day's rows add up to what it
+    gives."""
+    rows: list[list[object]] = []
+    for day in week.days:
+        rows += [[day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
+                  item.name, item.text, item.role, f"{item.servings:g}", item.portion,
+                  f"{item.grams:g}",
+                  *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal")),
+                  "yes" if item.eaten else ""]
+                 for meal in day.meals for item in meal.items]
+        rows += [[day.day, "supplement", "", "", "", s.kind, s.text, "supplement", "", "",
+                  "", *(f"{s.nutrient_amount:.6g}" if n == s.nutrient else ""
+                        for n in (*KEY_NUTRIENTS, "energy_kcal")), ""]
+                 for s in week.targets.supplements]
     return csv_text(
         ["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "text", "role", "servings",
-         "usda_measure", "grams", *KEY_NUTRIENTS, "energy_kcal", "eaten"],
-        ([day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
-          item.name, item.text, item.role, f"{item.servings:g}", item.portion,
-          f"{item.grams:g}", *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal")),
-          "yes" if item.eaten else ""]
-         for day in week.days for meal in day.meals for item in meal.items))
+         "usda_measure", "grams", *KEY_NUTRIENTS, "energy_kcal", "eaten"], rows)
 
 
 def _item_amount(item: PlanItem, nutrient: str) -> str:
@@ -748,6 +802,7 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
                           for n, v in coverage(week, d).items()},
              "groups": _group_text(week, d) if d.groups and week.pattern is not None else "",
              "limits": "; ".join(_limits(week, d).values()),
+             "supplements": supplement_text(week),
              "energy": round(d.totals["energy_kcal"])} for d in week.days]
     sections: dict[str, list[Any]] = {}
     for line in week.shopping_list:
@@ -869,11 +924,11 @@ def _averaged_note(week: WeekPlan) -> str:
     """Which nutrients the plan meets on the week's average, and their averages."""
     from planner.planning.summary import week_average
 
-    averaged = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min
+    averaged = [n for n in KEY_NUTRIENTS if n in week.applied and week.target_min(n)
                 and week.applied[n].basis == "week_average"]
     if not averaged:
         return ""
-    parts = [f"{display_name(n)} {100 * week_average(week, n) / (week.applied[n].min or 1):,.0f}"
+    parts = [f"{display_name(n)} {100 * week_average(week, n) / (week.target_min(n) or 1):,.0f}"
              " %" for n in averaged]
     return (f"{' and '.join(display_name(n) for n in averaged)} are stored by the body, so "
             "the plan meets them on the week's average (NIH ODS), not every day: in the chart "
@@ -999,10 +1054,10 @@ def coverage_chart_alt(week: WeekPlan, start: dt.date | None = None) -> str:
     span = _span(week.days[0].day, week.days[-1].day, start)
     parts = []
     for n in KEY_NUTRIENTS:
-        if n not in week.applied or not week.applied[n].min:
+        if n not in week.applied or not week.target_min(n):
             continue
-        target = week.applied[n].min or 1.0
-        daily = [100 * d.totals[n] / target for d in week.days]
+        target = week.target_min(n) or 1.0  # food and supplements together
+        daily = [100 * week.intake(d, n) / target for d in week.days]
         average = 100 * week_average(week, n) / target
         text = f"{display_name(n)} {_percents(daily)}"
         if len(daily) > 1:
@@ -1032,15 +1087,15 @@ def coverage_chart_svg(week: WeekPlan, start: dt.date | None = None, *,
     from planner.planning.summary import week_average
 
     plt = _pyplot()
-    nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min]
+    nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.target_min(n)]
     figure, axes = _chart_figure(plt, narrow, (8, 3.8), (4.4, 5.0))
     width = 0.8 / max(len(nutrients), 1)
     days = [d.day for d in week.days]
     average_x = len(days) + 1
     series = []
     for n in nutrients:
-        target = week.applied[n].min or 1.0
-        daily = [100 * d.totals[n] / target for d in week.days]
+        target = week.target_min(n) or 1.0
+        daily = [100 * week.intake(d, n) / target for d in week.days]
         series.append((n, daily, 100 * week_average(week, n) / target))
     top = _axis_top([v for _, daily, avg in series for v in (*daily, avg)])
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -1428,29 +1483,40 @@ def gap_chart_alt(report: GapReport) -> str:
 
 
 def format_log(entries: Sequence[Entry], table: FoodTable | None, fmt: str = "table",
-               title: str = "", *, width: int = DEFAULT_WIDTH) -> str:
+               title: str = "", *, width: int = DEFAULT_WIDTH,
+               supplements: Sequence[SupplementEntry] = ()) -> str:
     """Logged entries as a table grouped by date and meal (with energy from the food
-    table; within ``width`` columns), or json or csv."""
+    table; within ``width`` columns), or json or csv. Supplements logged on a day follow
+    its foods (meal ``supplement``); the JSON has them under ``supplements``, the CSV as
+    rows with ``amount`` and ``unit``."""
     if fmt == "json":
-        return to_json({"schema": "planner.log/1", "entries": [e.as_dict() for e in entries]})
+        return to_json({"schema": "planner.log/1", "entries": [e.as_dict() for e in entries],
+                        "supplements": [s.as_dict() for s in supplements]})
     if fmt == "csv":
+        rows: list[list[object]] = [
+            [e.id, e.date.isoformat(), e.meal or "", e.food_id, e.name, f"{e.grams:g}",
+             e.text, e.said, e.added_at, "", ""] for e in entries]
+        rows += [[s.id, s.date.isoformat(), "supplement", "", s.name, "", s.text, s.said,
+                  s.added_at, f"{s.amount:g}", s.as_dict()["unit"]] for s in supplements]
+        rows.sort(key=lambda r: (str(r[1]), int(cast(int, r[0]))))
         return csv_text(["id", "date", "meal", "food_id", "name", "grams", "text", "said",
-                         "added_at"],
-                        ([e.id, e.date.isoformat(), e.meal or "", e.food_id, e.name,
-                          f"{e.grams:g}", e.text, e.said, e.added_at] for e in entries))
-    if not entries:
+                         "added_at", "amount", "unit"], rows)
+    if not entries and not supplements:
         return fit([f"{title or 'Food log'}: nothing logged"], width)
     lines = [title] if title else []
-    for date in sorted({e.date for e in entries}):
+    for date in sorted({e.date for e in entries} | {s.date for s in supplements}):
         day = [e for e in entries if e.date == date]
+        taken = [s for s in supplements if s.date == date]
         energies = [_energy(e, table) for e in day]
         energy = sum(k for k in energies if k is not None)
         about = "at least" if None in energies else "about"  # unknown is not zero
-        lines.append(f"{date.isoformat()} ({plural(len(day), 'entry', 'entries')}, "
-                     f"{about} {energy:,.0f} kcal)")
+        count = len(day) + len(taken)
+        lines.append(f"{date.isoformat()} ({plural(count, 'entry', 'entries')}"
+                     + (f", {about} {energy:,.0f} kcal)" if day else ")"))
         rows = [[f"#{e.id}", e.meal or "-", e.text, f"{e.grams:,.0f} g",
                  "?" if k is None else f"{k:,.0f} kcal"]
                 for e, k in zip(day, energies, strict=True)]
+        rows += [[f"#{s.id}", "supplement", s.text, "-", "-"] for s in taken]
         lines.append(text_table(["id", "meal", "food", "weight", "energy"], rows,
                                 right=[True, False, False, True, True], width=width))
         lines.append("")
