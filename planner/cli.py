@@ -79,7 +79,7 @@ from planner.words import plural
 if TYPE_CHECKING:  # pandas, the food table and the solver load only for commands that use them
     from planner.food.catalogue import Catalogue
     from planner.food.data import FoodTable
-    from planner.log.foodlog import Entry
+    from planner.log.foodlog import Entry, SupplementEntry
     from planner.planning.records import WeekPlan
 
 
@@ -370,6 +370,9 @@ MedicineOpt = Annotated[list[str] | None, typer.Option(
     rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
     "--target", metavar="NAME=VALUE", help="e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
+SupplementOpt = Annotated[list[str] | None, typer.Option(
+    "--supplement", metavar="NAME=AMOUNT", help="Taken daily, e.g. magnesium=200mg, "
+    "vitamin_d=1000IU (repeatable).", rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     rich_help_panel=_PLAN)]
@@ -416,6 +419,22 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Add a footer 
                                           rich_help_panel=_OUT)]
 
 
+def _start_date(text: str) -> datetime.date:
+    """--start's value: an ISO date (2026-12-07) from year 1900 to 2999."""
+    try:
+        date = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text[:40]!r} is not a date like 2026-12-07") from None
+    if not 1900 <= date.year <= 2999:
+        raise typer.BadParameter(f"{date.isoformat()} is not between 1900 and 2999")
+    return date
+
+
+StartOpt = Annotated[datetime.date | None, typer.Option(
+    "--start", metavar="DATE", parser=_start_date, help="Date of day 1 (2026-12-07); "
+    "names the days.", show_default=False, rich_help_panel=_OUT)]
+
+
 def saved_profile_path() -> Path:
     """Where 'planner profile init' saves the default profile (the user's config dir)."""
     return Path(typer.get_app_dir("planner")) / "profile.toml"
@@ -446,9 +465,10 @@ def _person(sex: str | None, age: int | None, life_stage: str | None = None,
 
 
 def _settings(person: dict[str, Any], profile_file: Path | None, target: list[str] | None,
-              **plan: Any) -> Settings:
+              supplement: list[str] | None = None, **plan: Any) -> Settings:
     settings = resolve_settings({**person, **plan}, profile_file=profile_file,
-                                saved_file=saved_profile_path(), targets=target or ())
+                                saved_file=saved_profile_path(), targets=target or (),
+                                supplements=supplement or ())
     for notice in settings.notices:  # an old profile file is read, and said so
         typer.echo(notice, err=True)
     return settings
@@ -459,7 +479,8 @@ def _targets(settings: Settings, energy_band: float = 0.10, *, noted: bool = Fal
     """The person's targets; warnings about overrides below a DRI go to stderr when the
     output may go to a file, unless it is ``noted``: a plan says them in its notes, and
     saying them on stderr too printed each twice (see :func:`_unnoted`)."""
-    targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band)
+    targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band,
+                              supplements=settings.supplements)
     if not sys.stdout.isatty() and not noted:  # say it where a person reads
         for warning in targets.warnings:
             typer.echo(warning, err=True)
@@ -531,10 +552,13 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           plan: dict[str, Any], seed: int, strict_daily: bool, max_days: int,
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float | None,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
-          around: _Around = _Around(), verbose: bool = False) -> None:
+          around: _Around = _Around(), verbose: bool = False,
+          start: datetime.date | None = None) -> None:
     if output is not None:  # a plan that could not be written is not made
         check_output(output, force=force)
     settings = _settings(person, profile, target, **plan)
+    if around.from_log:  # supplements logged that day take the place of the usual ones
+        settings = _with_logged_supplements(settings, around)
     noted = fmt != "csv"  # every other format has the plan's notes, warnings among them
     targets = _targets(settings, energy_band, noted=noted)
     try:
@@ -544,7 +568,10 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         if noted:
             _unnoted(targets)
         raise
-    _emit(format_week(week, fmt, width=_width(output), verbose=verbose), output, force)
+    if start is None and around.keep is not None:  # a redone week keeps its dates
+        start = _saved_start(around.keep)
+    _emit(format_week(week, fmt, width=_width(output), verbose=verbose, start=start), output,
+          force)
     if week.misses:  # the nearest plan: said on stderr whatever the format
         typer.echo(f"warning: no plan meets every target; this is the nearest, and it "
                    f"misses {plural(len(week.misses), 'target')} (the plan's first notes "
@@ -553,6 +580,35 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         for note in week.notes:
             if note not in targets.warnings:  # said already
                 typer.echo(f"note: {note}", err=True)
+
+
+def _saved_start(path: Path) -> datetime.date | None:
+    """The start date a week saved as JSON carries (None when it has none)."""
+    import json
+
+    from planner.planning.replan import KEEP_FILE_CAP
+
+    text = read_text(path, limit=KEEP_FILE_CAP, error=PlanRequestError, what="saved week")
+    value = json.loads(text).get("start")
+    try:
+        return None if value is None else _start_date(str(value))
+    except typer.BadParameter as exc:
+        raise PlanRequestError(f"--keep {path}: start {exc.message}") from None
+
+
+def _with_logged_supplements(settings: Settings, around: _Around) -> Settings:
+    """The settings with the supplements the log holds for --date counted: each takes
+    the place of the profile's of its kind (:func:`planner.log.gaps.day_supplements`)."""
+    from dataclasses import replace
+
+    from planner.log.gaps import day_supplements
+
+    date = parse_date(around.date)
+    with FoodLog(log_path(around.log), "read") as food_log:
+        logged = food_log.supplements(date, date)
+    if not logged:
+        return settings
+    return replace(settings, supplements=day_supplements(settings.supplements, logged))
 
 
 def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | None,
@@ -656,6 +712,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          pre_pregnancy_weight: PreWeightOpt = None, postpartum_months: PostpartumOpt = None,
          condition: ConditionOpt = None, medicine: MedicineOpt = None,
          profile: ProfileFile = None, target: TargetOpt = None,
+         supplement: SupplementOpt = None,
          days: Annotated[int, typer.Option(min=1, max=366, metavar="DAYS",
                                            help="Days to plan, 1-366 (default 7).",
                                            show_default=False, rich_help_panel=_PLAN)] = 7,
@@ -673,7 +730,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
          fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
          WeekFormat.table,
-         output: OutputOpt = None, force: ForceOpt = False,
+         output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
          verbose: VerboseOpt = False) -> None:
     """Plan a week of meals that meets your targets, with a shopping list.
 
@@ -684,9 +741,10 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     _plan(days, _person(sex, age, life_stage, weight, height, activity, condition, medicine,
                         (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
-                            "like": like, "dislike": dislike},
+                            "like": like, "dislike": dislike, "supplement": supplement},
           seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
-          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose)
+          energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose,
+          start)
 
 
 @app.command()
@@ -695,7 +753,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         pregnancy_week: WeekOpt = None, trimester: TrimesterOpt = None,
         pre_pregnancy_weight: PreWeightOpt = None, postpartum_months: PostpartumOpt = None,
         condition: ConditionOpt = None, medicine: MedicineOpt = None,
-        profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
+        profile: ProfileFile = None, target: TargetOpt = None,
+        supplement: SupplementOpt = None, diet: DietOpt = None,
         exclude: ExcludeOpt = None, include: IncludeOpt = None, like: LikeOpt = None,
         dislike: DislikeOpt = None, seed: SeedOpt = 0,
         ate: Annotated[str | None, typer.Option(
@@ -711,7 +770,7 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         mip_gap: GapOpt = DEFAULT_MIP_GAP, energy_band: BandOpt = 0.10,
         fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
         WeekFormat.table,
-        output: OutputOpt = None, force: ForceOpt = False,
+        output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
         verbose: VerboseOpt = False) -> None:
     """Plan one day of meals that meets your targets (vitamin D and B12 included), or the
     rest of today around what you ate (--ate, --from-log).
@@ -723,10 +782,10 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     _plan(1, _person(sex, age, life_stage, weight, height, activity, condition, medicine,
                      (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
           profile, target, {"diet": diet, "exclude": exclude, "include": include,
-                            "like": like, "dislike": dislike},
+                            "like": like, "dislike": dislike, "supplement": supplement},
           seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
           fmt.value, output, force,
-          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose)
+          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose, start)
 
 
 @app.command()
@@ -802,7 +861,7 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             postpartum_months: PostpartumOpt = None,
             condition: ConditionOpt = None, medicine: MedicineOpt = None,
             profile: ProfileFile = None, target: TargetOpt = None,
-            energy_band: BandOpt = 0.10,
+            supplement: SupplementOpt = None, energy_band: BandOpt = 0.10,
             fmt: Annotated[TableOrJson, _format_option("table or json")] =
             TableOrJson.table) -> None:
     """Show your daily nutrient targets from the Dietary Reference Intakes.
@@ -813,7 +872,7 @@ def targets(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     """
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine, (pregnancy_week, trimester, pre_pregnancy_weight,
-                                            postpartum_months)), profile, target)
+                                            postpartum_months)), profile, target, supplement)
     # the table and the JSON both list the warnings: not on stderr as well
     typer.echo(format_targets(_targets(settings, energy_band, noted=True), fmt.value,
                               width=_width()), nl=False)
@@ -1161,6 +1220,7 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
                  trimester: TrimesterOpt = None, pre_pregnancy_weight: PreWeightOpt = None,
                  postpartum_months: PostpartumOpt = None, condition: ConditionOpt = None,
                  medicine: MedicineOpt = None, target: TargetOpt = None,
+                 supplement: SupplementOpt = None,
                  diet: DietOpt = None, exclude: ExcludeOpt = None,
                  include: IncludeOpt = None, like: LikeOpt = None, dislike: DislikeOpt = None,
                  path: Annotated[Path | None, typer.Option(metavar="FILE",
@@ -1179,7 +1239,7 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
                        (pregnancy_week, trimester, pre_pregnancy_weight, postpartum_months)),
              "diet": diet, "exclude": exclude, "include": include, "like": like,
              "dislike": dislike}
-    settings = resolve_settings(flags, targets=target or ())
+    settings = resolve_settings(flags, targets=target or (), supplements=supplement or ())
     _targets(settings)  # reject bad overrides now, and warn about risky ones
     catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
     check_plan_options(catalogue, PlanOptions(diet=settings.diet or "omnivore",
@@ -1219,36 +1279,60 @@ class LogFormat(StrEnum):
 
 @log_app.command("add")
 def log_add(
-    food: Annotated[str, typer.Argument(help="What you ate: '1 cup cooked oatmeal; 1 medium "
-                                        "banana; 150 g cooked sockeye salmon' (measures, "
-                                        "grams or ounces; 'lunch:' places what follows).")],
+    food: Annotated[str | None, typer.Argument(
+        help="What you ate: '1 cup cooked oatmeal; 1 medium banana; 150 g cooked sockeye "
+        "salmon' (measures, grams or ounces; 'lunch:' places what follows); supplements "
+        "too: 'magnesium glycinate 200 mg'.")] = None,
+    supplement: Annotated[list[str] | None, typer.Option(
+        "--supplement", metavar="NAME=AMOUNT", help="A supplement taken that day, e.g. "
+        "magnesium=200mg (repeatable).")] = None,
     date: DateOpt = None, meal: MealOpt = None, log: LogOpt = None,
     data_dir: DataOption = None,
 ) -> None:
-    """Add what you ate to the food log (all items or none).
+    """Add what you ate, and supplements you took, to the food log (all items or none).
 
     Example: planner log add "1 cup cooked oatmeal; 1 medium banana" --meal breakfast
+
+    Supplements: planner log add "magnesium glycinate 200 mg" (or --supplement
+    magnesium=200mg)
     """
-    from planner.food.intake import parse_eaten
+    from planner.log.foodlog import split_logged
+    from planner.person.supplements import parse_supplements
 
     day = parse_date(date)
-    table, catalogue = _tables(data_dir)
-    items = parse_eaten(food, table, catalogue, meal)
+    food_text, taken = split_logged(food or "")
+    given, removed = parse_supplements(supplement or (), "--supplement")
+    if removed:
+        raise PlanRequestError("--supplement NAME=none: the log keeps what was taken; "
+                               "'planner log remove N' removes an entry")
+    taken += given
+    items: list[Any] = []
+    if food_text.strip() or not taken:
+        if food is None and not taken:
+            raise PlanRequestError("log add: give what you ate (\"1 medium banana\") or "
+                                   "a supplement (--supplement magnesium=200mg)")
+        from planner.food.intake import parse_eaten
+
+        table, catalogue = _tables(data_dir)
+        items = parse_eaten(food_text, table, catalogue, meal)
     path = log_path(log)
     with FoodLog(path, "add") as food_log:
-        added = food_log.add(items, day)
+        added, supplements = food_log.add_logged(items, taken, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
                    + with_amount(entry.text, f"{entry.grams:,.0f} g"))
+    for s in supplements:
+        typer.echo(f"added #{s.id} {day.isoformat()} supplement: {s.text}")
 
 
 def _logged(date: str | None, week: bool, log: Path | None
-            ) -> tuple[datetime.date, datetime.date, list[Entry]]:
-    """The log's entries for --date (default today), or the 7 days ending on it."""
+            ) -> tuple[datetime.date, datetime.date, list[Entry], list[SupplementEntry]]:
+    """The log's food entries and supplements for --date (default today), or the 7 days
+    ending on it."""
     end = parse_date(date)
     start = end - datetime.timedelta(days=6) if week else end
     with FoodLog(log_path(log), "read") as food_log:
-        return start, end, food_log.entries(start, end)
+        return start, end, food_log.entries(start, end), food_log.supplements(start, end)
 
 
 @log_app.command("show")
@@ -1264,11 +1348,11 @@ def log_show(date: DateOpt = None,
     """
     from planner.output.report import format_log
 
-    start, end, entries = _logged(date, week, log)
-    table = _tables(data_dir)[0] if fmt == LogFormat.table else None
+    start, end, entries, supplements = _logged(date, week, log)
+    table = _tables(data_dir)[0] if fmt == LogFormat.table and entries else None
     span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
-    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width()),
-               nl=False)
+    typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width(),
+                          supplements=supplements), nl=False)
 
 
 @log_app.command("remove")
@@ -1281,8 +1365,9 @@ def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#)
     """
     with FoodLog(log_path(log), "write") as food_log:
         removed = food_log.remove(entry)
-    typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {removed.meal or '-'}: "
-               f"{removed.text}")
+    where = getattr(removed, "meal", None) or ("supplement" if hasattr(removed, "form")
+                                               else "-")
+    typer.echo(f"removed #{removed.id} {removed.date.isoformat()} {where}: {removed.text}")
 
 
 @log_app.command("export")
@@ -1298,8 +1383,8 @@ def log_export(fmt: Annotated[LogFormat, _format_option("csv or json")]
     if fmt == LogFormat.table:
         raise PlanRequestError("export: --format csv or json")
     with FoodLog(log_path(log), "read") as food_log:
-        entries = food_log.entries()
-    _emit(format_log(entries, None, fmt.value), output, force)
+        entries, supplements = food_log.entries(), food_log.supplements()
+    _emit(format_log(entries, None, fmt.value, supplements=supplements), output, force)
 
 
 @log_app.command("path")
@@ -1322,7 +1407,8 @@ class GapFormat(StrEnum):
 def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
          condition: ConditionOpt = None, medicine: MedicineOpt = None,
-         profile: ProfileFile = None, target: TargetOpt = None, diet: DietOpt = None,
+         profile: ProfileFile = None, target: TargetOpt = None,
+         supplement: SupplementOpt = None, diet: DietOpt = None,
          exclude: ExcludeOpt = None, dislike: DislikeOpt = None, date: DateOpt = None,
          week: Annotated[bool, typer.Option("--week", help="The 7 days ending on --date.",
                                             rich_help_panel=_PLAN)] = False,
@@ -1338,14 +1424,14 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
     from planner.output.report import format_gaps
 
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
-                                 medicine), profile, target, diet=diet, exclude=exclude,
-                         dislike=dislike)
+                                 medicine), profile, target, supplement, diet=diet,
+                         exclude=exclude, dislike=dislike)
     targets = _targets(settings)
-    start, end, entries = _logged(date, week, log)
+    start, end, entries, supplements = _logged(date, week, log)
     table, catalogue = _tables(data_dir)
     report = gap_report(entries, start, end, targets, table, catalogue,
                         diet=settings.diet or "omnivore", exclude=settings.exclude,
-                        dislike=settings.dislike)
+                        dislike=settings.dislike, supplements=supplements)
     _emit(format_gaps(report, fmt.value, width=_width(output)), output, force)
 
 

@@ -755,12 +755,15 @@ def test_day_around_what_was_eaten(run, tmp_path: Path) -> None:  # type: ignore
 
 def test_week_redo_keeps_the_rest(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     saved = tmp_path / "week.json"
-    r = run("week", "--sex", "female", "--age", "35", "--format", "json", "-o", str(saved))
+    r = run("week", "--sex", "female", "--age", "35", "--format", "json", "-o", str(saved),
+            "--start", "2026-12-07")
     assert r.exit_code == 0
     r = run("week", "--sex", "female", "--age", "35", "--keep", str(saved), "--redo",
             "day 3 dinner", "--format", "json")
     assert r.exit_code == 0, r.output
     before, after = json.loads(saved.read_text()), json.loads(r.stdout)
+    assert before["start"] == after["start"] == "2026-12-07"  # the redone week keeps dates
+    assert [d["date"] for d in after["days"]][2] == "2026-12-09"
     for d_before, d_after in zip(before["days"], after["days"], strict=True):
         for m_before, m_after in zip(d_before["meals"], d_after["meals"], strict=True):
             if (d_before["day"], m_before["slot"]) != (3, "dinner"):
@@ -776,6 +779,29 @@ def test_week_redo_keeps_the_rest(run, tmp_path: Path) -> None:  # type: ignore[
         r = run("week", "--sex", "female", *args)
         assert r.exit_code == 1, (args, r.output)
         assert message in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("2026-13-01", "'2026-13-01' is not a date like 2026-12-07"),
+    ("7 December", "'7 December' is not a date like 2026-12-07"),
+    ("", "'' is not a date like 2026-12-07"),
+    ("0026-12-07", "0026-12-07 is not between 1900 and 2999"),
+])
+@pytest.mark.parametrize("command", ["week", "day"])
+def test_a_start_that_is_not_a_date_is_one_line(run, command: str, value: str,  # type: ignore[no-untyped-def]
+                                                message: str) -> None:
+    r = run(command, "--sex", "female", "--age", "35", "--start", value)
+    assert r.exit_code == 2
+    assert message in r.stderr and r.stderr.startswith("error: ")
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.output
+
+
+def test_a_day_with_a_start_is_named_by_its_date(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("day", "--sex", "female", "--age", "35", "--start", "2026-12-07")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Meal plan for a 35-year-old female, omnivore: Monday 7 December 2026"
+    assert "Monday 7 December" in lines
 
 
 def test_likes_and_dislikes_are_saved_in_the_profile(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -839,3 +865,66 @@ def test_old_saved_profile_is_read_with_a_notice(run, tmp_path: Path) -> None:  
     r = run("targets", "--format", "json")
     assert "schema" not in r.stderr
     assert json.loads(r.stdout)["profile"]["postpartum_months"] == 8
+
+
+# ------------------------------------------------------------------ supplements (issue 35)
+
+def test_targets_with_supplements(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("targets", "--sex", "female", "--age", "40", "--supplement",
+            "magnesium glycinate=200mg", "--supplement", "vitamin_d=1000IU",
+            env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    assert "200 mg from supplements" in r.stdout and "25.0 µg from supplements" in r.stdout
+    assert "Supplements: magnesium glycinate 200 mg, vitamin D 25 µg (1,000 IU) a day" in \
+        r.stdout.replace("\n", " ")
+    doc = json.loads(run("targets", "--sex", "female", "--age", "40", "--supplement",
+                         "magnesium=400mg", "--format", "json").stdout)
+    assert doc["targets"]["magnesium_mg"]["supplement"] == 400
+    assert any("above the upper limit of 350 mg for supplements and medicines" in w
+               for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--supplement", "selenium=55ug"], "error: --supplement: unknown supplement 'selenium'"),
+    (["--supplement", "magnesium=200"], "give a unit: mg, µg or IU"),
+    (["--supplement", "magnesium=-1mg"], "a negative amount"),
+    (["--supplement", "vitamin_d=400000IU"], "more than 1,000 µg"),
+    (["--supplement", "magnesium"], "is not NAME=AMOUNT"),
+])
+def test_a_bad_supplement_is_one_line_and_exit_1(run, args: list[str], message: str  # type: ignore[no-untyped-def]
+                                                  ) -> None:
+    for command in (["targets"], ["week", "--days", "1"], ["day"], ["gaps"],
+                    ["profile", "init"]):
+        r = run(*command, "--sex", "female", "--age", "40", *args)
+        assert r.exit_code == 1, (command, r.output)
+        assert r.output.count("\n") == 1 and message in r.output
+        assert "Traceback" not in r.output
+
+
+def test_profile_init_saves_supplements_and_targets_use_them(run, tmp_path: Path  # type: ignore[no-untyped-def]
+                                                             ) -> None:
+    r = run("profile", "init", "--sex", "male", "--age", "60", "--supplement", "b12=500ug")
+    assert r.exit_code == 0, r.output
+    saved = (tmp_path / "config" / "planner" / "profile.toml").read_text()
+    assert '[supplements]\n"vitamin_b12" = "500 ug"' in saved
+    doc = json.loads(run("targets", "--format", "json").stdout)
+    assert [s["text"] for s in doc["supplements"]] == ["vitamin B12 500 µg"]
+    doc = json.loads(run("targets", "--supplement", "b12=none", "--format", "json").stdout)
+    assert doc["supplements"] == []
+
+
+def test_the_rest_of_the_day_counts_the_days_logged_supplements(run, tmp_path: Path  # type: ignore[no-untyped-def]
+                                                                ) -> None:
+    env = {"PLANNER_LOG": str(tmp_path / "log.sqlite3")}
+    r = run("log", "add", "breakfast: 1 cup cooked oatmeal; magnesium citrate 150 mg",
+            env=env)
+    assert r.exit_code == 0, r.output
+    # the logged magnesium takes the place of the usual 300 mg; vitamin D stays
+    r = run("day", "--sex", "female", "--age", "40", "--from-log", "--supplement",
+            "magnesium=300mg", "--supplement", "vitamin_d=1000IU", "--format", "json",
+            env=env)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [s["text"] for s in doc["supplements"]] == ["vitamin D 25 µg (1,000 IU)",
+                                                       "magnesium citrate 150 mg"]
+    assert doc["targets"]["magnesium_mg"]["supplement"] == 150

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.errors import LogError
 from planner.food.intake import Eaten
-from planner.log.foodlog import SCHEMA_VERSION, FoodLog, parse_date
+from planner.log.foodlog import CREATED_VERSION, FoodLog, parse_date
 
 DAY = dt.date(2026, 11, 28)
 
@@ -47,7 +47,7 @@ def test_add_show_remove(tmp_path: Path) -> None:
             log.remove(added[0].id)
     with sqlite3.connect(path) as db:  # the schema is versioned; a plain rollback journal
         assert db.execute("SELECT version FROM schema_version").fetchall() == [
-            (SCHEMA_VERSION,)]
+            (CREATED_VERSION,)]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     db.close()
     assert sorted(os.listdir(path.parent)) == ["log.sqlite3"]
@@ -504,3 +504,145 @@ def test_a_foreign_database_with_a_cut_off_write_is_not_even_rolled_back(
         with pytest.raises(LogError, match="not a planner food log"):
             FoodLog(path, access)  # type: ignore[arg-type]
         assert _snapshot(tmp_path) == before  # its journal is still there to roll back
+
+
+# ------------------------------------------------------------------ supplements (issue 35)
+
+SCHEMA_1 = Path(__file__).parent / "data" / "log_schema1.sqlite3"
+
+
+def _schema_1_log(tmp_path: Path) -> Path:
+    """A copy of a log the planner before supplements wrote (schema 1): foods on two days,
+    entry 4 removed, so the next number is 6."""
+    path = tmp_path / "log.sqlite3"
+    shutil.copyfile(SCHEMA_1, path)
+    return path
+
+
+def _version(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT version FROM schema_version").fetchone()[0])
+
+
+def test_a_schema_1_log_is_read_as_it_is(tmp_path: Path) -> None:
+    path = _schema_1_log(tmp_path)
+    before = path.read_bytes()
+    with FoodLog(path) as log:
+        assert [(e.id, e.food_id) for e in log.entries()] == [
+            (1, "08121"), (2, "09040"), (3, "15239"), (5, "09003")]
+        assert log.supplements() == []
+    with FoodLog(path, "add") as log:  # opening to add changes nothing by itself
+        assert len(log.entries()) == 4
+    assert path.read_bytes() == before
+
+
+def test_the_first_supplement_moves_a_schema_1_log_to_schema_2_keeping_every_entry(
+        tmp_path: Path) -> None:
+    path = _schema_1_log(tmp_path)
+    from planner.person.supplements import parse_supplement
+
+    magnesium = parse_supplement("magnesium glycinate 200 mg")
+    assert magnesium is not None
+    with FoodLog(path, "add") as log:
+        foods, taken = log.add_logged([_eaten()], [magnesium], DAY)
+    assert [f.id for f in foods] == [6] and [s.id for s in taken] == [7]  # one sequence
+    assert _version(path) == 2
+    with FoodLog(path, "add") as log:
+        assert [e.id for e in log.add([_eaten()], DAY)] == [8]  # never a supplement's
+        assert [(e.id, e.food_id) for e in log.entries()][:4] == [
+            (1, "08121"), (2, "09040"), (3, "15239"), (5, "09003")]
+        (s,) = log.supplements()
+        assert (s.id, s.name, s.form, s.amount, s.text) == (
+            7, "magnesium", "glycinate", 200.0, "magnesium glycinate 200 mg")
+        assert s.supplement.nutrient_amount == 200
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with FoodLog(path, "write") as log:  # numbers name one thing: a supplement too
+        assert log.remove(7).text == "magnesium glycinate 200 mg"
+        with pytest.raises(LogError, match="no entry 7"):
+            log.remove(7)
+        assert log.remove(8).food_id == "09040"
+    with FoodLog(path, "add") as log:
+        from planner.person.supplements import Supplement
+
+        assert [s.id for s in log.add_supplements([Supplement("zinc", 8)], DAY)] == [9]
+
+
+def test_a_failed_supplement_write_leaves_a_schema_1_log_as_it_was(tmp_path: Path) -> None:
+    path = _schema_1_log(tmp_path)
+    before = path.read_bytes()
+    from planner.person.supplements import Supplement
+
+    with FoodLog(path, "add") as log, pytest.raises(LogError):
+        # a bad row fails the CHECK after the schema moved, inside the same transaction
+        log.add_supplements([Supplement("zinc", 8), Supplement("zinc", -1)], DAY)
+    assert path.read_bytes() == before and _version(path) == 1
+
+
+def test_schema_2_with_other_objects_or_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = _schema_1_log(tmp_path)
+    with contextlib.closing(sqlite3.connect(path)) as db:  # says 2, lacks the table
+        db.execute("UPDATE schema_version SET version = 2")
+        db.commit()
+    before = path.read_bytes()
+    with pytest.raises(LogError, match="not a planner food log"):
+        FoodLog(path)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE schema_version SET version = 3")
+        db.commit()
+    with pytest.raises(LogError, match="made by a newer planner"):
+        FoodLog(path)
+    assert path.stat().st_size == len(before)
+
+
+def test_log_add_takes_supplements_as_words_or_flags(tmp_path: Path) -> None:
+    env = {"PLANNER_LOG": str(_schema_1_log(tmp_path)), "COLUMNS": "80"}
+    runner = CliRunner()
+    result = runner.invoke(app, ["log", "add", "magnesium glycinate 200 mg", "--date",
+                                 "2026-11-28"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output == "added #6 2026-11-28 supplement: magnesium glycinate 200 mg\n"
+    result = runner.invoke(app, ["log", "add", "breakfast: vitamin d3 1000 IU; 1 medium "
+                                 "banana", "--supplement", "b12=500ug", "--date",
+                                 "2026-11-28"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "added #7 2026-11-28 breakfast: 1 medium banana (118 g)",
+        "added #8 2026-11-28 supplement: vitamin D3 25 µg (1,000 IU)",
+        "added #9 2026-11-28 supplement: vitamin B12 500 µg"]
+    shown = runner.invoke(app, ["log", "show", "--date", "2026-11-28"], env=env).output
+    assert "#6  supplement  magnesium glycinate 200 mg" in shown
+    exported = runner.invoke(app, ["log", "export", "--format", "json"], env=env).output
+    assert '"supplement": "vitamin_b12"' in exported
+    for bad, message in (("iodine 150 ug", "planner does not count iodine"),
+                         ("magnesium 200", "give a unit: mg, µg or IU"),
+                         ("magnesium -5 mg", "a negative amount")):
+        result = runner.invoke(app, ["log", "add", "--supplement", bad], env=env)
+        assert result.exit_code == 1 and message in result.output, result.output
+    result = runner.invoke(app, ["log", "add", "magnesium 90000 mg"], env=env)
+    assert result.exit_code == 1 and "more than 3,500 mg" in result.output
+    with FoodLog(env["PLANNER_LOG"]) as log:  # nothing of the refused ones was added
+        assert [s.id for s in log.supplements()] == [6, 8, 9]
+
+
+def test_two_writers_moving_a_log_to_schema_2_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = _schema_1_log(tmp_path)
+    writer = (
+        "import datetime as dt, sys\n"
+        "from planner.log.foodlog import FoodLog\n"
+        "from planner.food.intake import Eaten\n"
+        "from planner.person.supplements import Supplement\n"
+        "for i in range(15):\n"
+        "    with FoodLog(sys.argv[1], 'add') as log:\n"
+        "        log.add_logged([Eaten('09040', 'banana', 100.0, 'x', sys.argv[2])],\n"
+        "                       [Supplement('zinc', 1.0 + i, '', sys.argv[2])],\n"
+        "                       dt.date(2026, 11, 28))\n")
+    processes = [subprocess.Popen([sys.executable, "-c", writer, str(path), name])
+                 for name in ("shell one", "shell two")]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+    with FoodLog(path) as log:
+        foods, taken = log.entries(), log.supplements()
+    assert len(foods) == 4 + 30 and len(taken) == 30 and _version(path) == 2
+    numbers = [e.id for e in foods] + [s.id for s in taken]
+    assert len(set(numbers)) == len(numbers)  # one sequence, no number given twice
+    assert sorted(s.said for s in taken).count("shell two") == 15

@@ -137,3 +137,51 @@ def test_the_gap_chart_labels_a_bar_past_its_axis(bundled: FoodTable, catalogue:
     b12 = next(x for x in report.lines if x.nutrient == "vitamin_b12_ug")
     assert b12.percent is not None and b12.percent > CHART_CAP
     assert f"{b12.percent:,.0f} %" in gap_chart_svg(report)
+
+
+# ------------------------------------------------------------------ supplements (issue 35)
+
+def test_logged_and_usual_supplements_count_with_the_food(bundled: FoodTable,
+                                                          catalogue: Catalogue) -> None:
+    from planner.log.foodlog import SupplementEntry
+    from planner.person.supplements import parse_supplement
+
+    usual = [s for s in (parse_supplement("magnesium=200mg"),
+                         parse_supplement("vitamin_d=1000IU")) if s is not None]
+    targets = compute_targets(make_profile("female", 35), supplements=usual)
+    tuesday = MONDAY + dt.timedelta(days=1)
+    entries = [_entry(1, MONDAY, "09040", 118.0), _entry(2, tuesday, "09040", 118.0)]
+    # Tuesday's logged magnesium takes the place of the profile's; vitamin D stays
+    logged = [SupplementEntry(3, tuesday, "magnesium", "citrate", 400.0,
+                              "magnesium citrate 400 mg", "magnesium citrate 400 mg", "")]
+    report = gap_report(entries, MONDAY, tuesday, targets, bundled, catalogue,
+                        today=dt.date(2030, 1, 1), supplements=logged)
+    banana = _amount(bundled, "magnesium_mg", "09040", 118)
+    magnesium = report.line("magnesium_mg")
+    assert dict(magnesium.per_day) == pytest.approx({MONDAY: banana + 200,
+                                                     tuesday: banana + 400})
+    assert magnesium.short_days == (MONDAY,)  # 200 mg and a banana fall short of 320
+    d = report.line("vitamin_d_ug")
+    assert d.intake == pytest.approx(25 + _amount(bundled, "vitamin_d_ug", "09040", 118))
+    assert not d.short_days
+    assert [s.text for s in report.supplements[tuesday]] == [
+        "vitamin D 25 µg (1,000 IU)", "magnesium citrate 400 mg"]
+    notes = " ".join(report.notes)
+    assert "takes the place of your profile's of the same kind" in notes
+    # 400 mg of supplemental magnesium passes its 350 mg UL (NIH ODS)
+    assert "magnesium supplements give 400 mg a day, above the upper limit of 350 mg" in notes
+    doc = format_gaps(report, "json")
+    assert '"text": "magnesium citrate 400 mg"' in doc
+
+
+def test_a_total_over_the_ul_is_an_over_day(bundled: FoodTable, catalogue: Catalogue) -> None:
+    from planner.person.supplements import parse_supplement
+
+    calcium = parse_supplement("calcium=2400mg")
+    assert calcium is not None
+    targets = compute_targets(make_profile("female", 35), supplements=[calcium])
+    entries = [_entry(1, MONDAY, "01079", 244.0)]  # a cup of 2 % milk: about 290 mg
+    report = gap_report(entries, MONDAY, MONDAY, targets, bundled, catalogue,
+                        today=dt.date(2030, 1, 1))
+    line = report.line("calcium_mg")
+    assert line.cap == 2500 and line.over_days == (MONDAY,)  # food and supplement together

@@ -408,6 +408,18 @@ def _days_planned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return order
 
 
+def _girl_of_12_on_the_old_body(monkeypatch: pytest.MonkeyPatch) -> Targets:
+    """The gluten-free girl of 12 the backtrack was found on, with the 144 cm / 37 kg
+    reference body every child of 9-13 had then (IOM 2005): she now gets the CDC 2000
+    median for her age (issue 35)."""
+    import planner.person.targets as targets_module
+
+    monkeypatch.setattr(targets_module, "reference_body",
+                        lambda sex, age: targets_module.ReferenceBody(
+                            144.0, 37.0, targets_module.REFERENCE_BODY_SOURCE))
+    return compute_targets(make_profile("female", 12))
+
+
 def test_a_day_that_cannot_catch_up_on_vitamin_d_sends_the_day_before_back(
         bundled: FoodTable, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
     """A gluten-free girl of 12 (seed 8): her fish days came first, and by day 7 a child's
@@ -421,7 +433,7 @@ def test_a_day_that_cannot_catch_up_on_vitamin_d_sends_the_day_before_back(
     monkeypatch.setattr(plan, "PACE_WEIGHT", 0.0)
     monkeypatch.setattr(plan._Context, "capacity", lambda self, name: math.inf)
     order = _days_planned(monkeypatch)
-    targets = compute_targets(make_profile("female", 12))
+    targets = _girl_of_12_on_the_old_body(monkeypatch)
     week = plan_week(bundled, catalogue, targets, PlanOptions(exclude=("gluten",), seed=8))
     assert any(b < a for a, b in itertools.pairwise(order))  # a day was sent back
     assert_meets(week, bundled, targets, misses=True)  # (the seafood has no pace either)
@@ -432,7 +444,7 @@ def test_a_day_that_cannot_catch_up_on_vitamin_d_sends_the_day_before_back(
 def test_the_weeks_quotas_keep_vitamin_d_on_pace_without_going_back(
         bundled: FoodTable, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
     order = _days_planned(monkeypatch)
-    targets = compute_targets(make_profile("female", 12))
+    targets = _girl_of_12_on_the_old_body(monkeypatch)
     week = plan_week(bundled, catalogue, targets, PlanOptions(exclude=("gluten",), seed=8))
     assert order == sorted(order)  # no day planned after a later one
     assert_meets(week, bundled, targets)

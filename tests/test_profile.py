@@ -136,3 +136,43 @@ def test_changing_life_stage_by_flag_drops_the_saved_pregnancy_week(tmp_path: Pa
                          saved_file=saved)
     assert s.profile.life_stage == "lactation" and s.profile.pregnancy_week is None
     assert resolve_settings({}, saved_file=saved).profile.pregnancy_week == 30
+
+
+# ------------------------------------------------------------------ supplements (issue 35)
+
+def test_supplements_round_trip_through_the_profile(tmp_path: Path) -> None:
+    settings = resolve_settings({"sex": "female", "age": 52},
+                                supplements=["magnesium glycinate=200mg", "vitamin_d=1000IU",
+                                             "b12=500ug"])
+    path = tmp_path / "profile.toml"
+    text = profile_toml(settings)
+    assert 'schema = "planner.profile/3"' in text  # named, so older planners refuse it
+    assert '[supplements]\n"magnesium glycinate" = "200 mg"\n"vitamin_d" = "25 ug"\n' in text
+    path.write_text(text)
+    again = resolve_settings({}, profile_file=path)
+    assert [(s.kind, s.amount, s.form) for s in again.supplements] == [
+        ("magnesium", 200, "glycinate"), ("vitamin_d", 25, ""), ("vitamin_b12", 500, "")]
+    # a flag replaces the file's of its kind; NAME=none drops it
+    flagged = resolve_settings({}, profile_file=path, supplements=["magnesium=100mg"])
+    assert [(s.kind, s.amount) for s in flagged.supplements] == [
+        ("vitamin_d", 25), ("vitamin_b12", 500), ("magnesium", 100)]
+    dropped = resolve_settings({}, profile_file=path, supplements=["vitamin_d=none"])
+    assert [s.kind for s in dropped.supplements] == ["magnesium", "vitamin_b12"]
+    # a profile without supplements is written as before
+    plain = profile_toml(resolve_settings({"sex": "female", "age": 52}))
+    assert 'schema = "planner.profile/2"' in plain and "[supplements]" not in plain
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('[supplements]\nmagnesium = 200\n', "write the amount with its unit in quotes"),
+    ('[supplements]\nselenium = "55 ug"\n', "unknown supplement 'selenium'"),
+    ('[supplements]\nmagnesium = "-5 mg"\n', "a negative amount"),
+    ('[supplements]\nmagnesium = "none"\n', "leave the line out of the file"),
+    ('supplements = "magnesium"\n', r"\[supplements\] must be a table"),
+])
+def test_bad_supplements_in_a_profile_file(tmp_path: Path, table: str, message: str) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text('schema = "planner.profile/3"\nsex = "female"\nage = 40\n' + table)
+    with pytest.raises(ProfileError, match=message) as info:
+        resolve_settings({}, profile_file=path)
+    assert str(path) in str(info.value)

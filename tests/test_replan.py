@@ -195,6 +195,24 @@ def test_redo_refuses_a_week_planned_with_iom_2005_energy(
         redo_week(bundled, catalogue, targets, read_saved_week(path), [Redo(3, "dinner")])
 
 
+def test_redo_refuses_a_week_planned_with_other_supplements(
+        bundled: FoodTable, catalogue: Catalogue, week: WeekPlan, saved,  # type: ignore[no-untyped-def]
+        tmp_path: Path) -> None:
+    from planner.person.supplements import parse_supplement
+
+    magnesium = parse_supplement("magnesium=200mg")
+    assert magnesium is not None
+    taking = compute_targets(make_profile("female", 35), supplements=[magnesium])
+    with pytest.raises(PlanRequestError, match=r"planned with other supplements \(none, not "
+                                               r"magnesium 200\)"):
+        redo_week(bundled, catalogue, taking, saved, [Redo(3, "dinner")])
+    document = week_document(week)  # a week saved before supplements: none, as it is
+    del document["supplements"]
+    path = tmp_path / "before.json"
+    path.write_text(json.dumps(document))
+    assert read_saved_week(path).supplements == ()
+
+
 @pytest.mark.parametrize(("text", "redo"), [("day 3 dinner", Redo(3, "dinner")),
                                             ("Day 5", Redo(5)), ("3 lunch", Redo(3, "lunch")),
                                             ("day 2, snack", Redo(2, "snack"))])

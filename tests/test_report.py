@@ -3,32 +3,47 @@ width, one pair of parentheses, a meal's dish, a one-day plan's food groups."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from planner.food.catalogue import Catalogue
 from planner.food.data import FoodTable
 from planner.log.foodlog import Entry
 from planner.output.report import (
+    coverage,
+    day_name,
     format_log,
     format_week,
     household,
     pack,
     shown_group_rows,
+    supplement_text,
     text_table,
+    week_document,
     with_amount,
 )
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import compute_targets
 from planner.planning.plan import plan_week
-from planner.planning.records import PlanOptions
+from planner.planning.records import PlanOptions, WeekPlan
 from planner.planning.summary import group_rows
 
 DAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def one_day(bundled: FoodTable, catalogue: Catalogue) -> WeekPlan:
+    """One day for a woman of 35, planned once for the module's tests that read it."""
+    return plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
+                     PlanOptions(days=1))
 
 
 def _entry(number: int, food_id: str, grams: float) -> Entry:
@@ -91,10 +106,8 @@ def test_pack_breaks_between_items_and_keeps_the_separator() -> None:
                      "             2 cups Cheerios (56 g)"]
 
 
-def test_a_meal_that_is_a_dish_prints_its_name_then_its_foods(bundled: FoodTable,
-                                                               catalogue: Catalogue) -> None:
-    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
-                     PlanOptions(days=1))
+def test_a_meal_that_is_a_dish_prints_its_name_then_its_foods(one_day: WeekPlan) -> None:
+    week = one_day
     day = week.days[0]
     dinner = next(m for m in day.meals if m.slot == "dinner")
     named = replace(dinner, dish="Baked salmon with sweet potato and sauteed kale")
@@ -113,10 +126,8 @@ def test_a_meal_that_is_a_dish_prints_its_name_then_its_foods(bundled: FoodTable
     assert max(len(line) for line in format_week(week, width=160).splitlines()) > 80
 
 
-def test_a_one_day_plan_reports_one_days_food_groups(bundled: FoodTable,
-                                                     catalogue: Catalogue) -> None:
-    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
-                     PlanOptions(days=1))
+def test_a_one_day_plan_reports_one_days_food_groups(one_day: WeekPlan) -> None:
+    week = one_day
     for fmt in ("table", "markdown"):
         text = format_week(week, fmt, width=200)
         groups = [line for line in text.splitlines() if "cup-eq" in line or "oz-eq" in line]
@@ -129,8 +140,8 @@ def test_a_one_day_plan_reports_one_days_food_groups(bundled: FoodTable,
     assert "%" in text and not re.search(r"\d%", text.replace("1% milk", ""))  # "151 %"
 
 
-def test_a_limit_you_set_is_shown_against_each_day(bundled: FoodTable,
-                                                   catalogue: Catalogue) -> None:
+def test_a_limit_you_set_is_shown_against_each_day(bundled: FoodTable, catalogue: Catalogue,
+                                                   one_day: WeekPlan) -> None:
     # a clinician's limits once showed as "K -" and phosphorus not at all
     targets = compute_targets(make_profile("female", 35),
                               [parse_override("phosphorus_mg.max=1600")])
@@ -144,9 +155,7 @@ def test_a_limit_you_set_is_shown_against_each_day(bundled: FoodTable,
     assert shown in " ".join(format_week(week).split())
     assert f"Within your limits: {shown}" in format_week(week, "markdown")
     assert f"<th>Within your limits</th><td>{shown}</td>" in format_week(week, "html")
-    default = compute_targets(make_profile("female", 35))
-    assert "of max" not in format_week(plan_week(bundled, catalogue, default,
-                                                 PlanOptions(days=1)))
+    assert "of max" not in format_week(one_day)  # no limit of yours, none shown
 
 
 def test_seafood_is_reported_against_the_fish_advice_where_it_applies(
@@ -166,13 +175,106 @@ def test_seafood_is_reported_against_the_fish_advice_where_it_applies(
                 if r.group == "protein_seafood").pattern in (None, 0)
 
 
-def test_the_diet_quality_line_says_its_sodium_is_before_added_salt(
-        bundled: FoodTable, catalogue: Catalogue) -> None:
+def test_the_diet_quality_line_says_its_sodium_is_before_added_salt(one_day: WeekPlan) -> None:
     # a dietitian's read: "HEI 100 of 100" read as a promise, though the sodium note expects
     # the cook to salt the unsalted USDA foods
-    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
-                     PlanOptions(days=1))
     for fmt in ("text", "markdown"):
-        flat = " ".join(format_week(week, fmt).split())
+        flat = " ".join(format_week(one_day, fmt).split())
         line = flat[flat.index("Healthy Eating Index (HEI-2020)"):]
         assert line.index("before salt added in cooking") < line.index("US average")
+
+
+# ------------------------------------------------------------------ days named by date
+
+def test_a_day_is_named_by_its_weekday_and_date_from_the_start() -> None:
+    start = dt.date(2026, 12, 7)  # a Monday
+    assert [day_name(d, start) for d in (1, 2, 7, 8)] == [
+        "Monday 7 December", "Tuesday 8 December", "Sunday 13 December",
+        "Monday 14 December"]
+    assert day_name(1, start, year=True) == "Monday 7 December 2026"
+    new_year = dt.date(2026, 12, 30)
+    assert day_name(3, new_year) == "Friday 1 January 2027"  # not the start's year: said
+    assert day_name(29, dt.date(2028, 2, 1)) == "Tuesday 29 February"  # a leap year
+    assert day_name(3) == "Day 3"
+
+
+def test_every_format_names_the_days_from_the_start(one_day: WeekPlan) -> None:
+    start = dt.date(2026, 12, 7)
+    text = format_week(one_day, width=80, start=start)
+    lines = text.splitlines()
+    assert lines[0] == "Meal plan for a 35-year-old female, omnivore: Monday 7 December 2026"
+    assert "Monday 7 December" in lines and "Day 1" not in lines
+    assert max(len(line) for line in lines) <= 80
+    markdown = format_week(one_day, "markdown", start=start)
+    assert "\n## Monday 7 December\n" in markdown and "## Day 1" not in markdown
+    document = json.loads(format_week(one_day, "json", start=start))
+    assert document["start"] == "2026-12-07" and document["days"][0]["date"] == "2026-12-07"
+    plain = week_document(one_day)
+    assert plain["start"] is None and plain["days"][0]["date"] is None
+    assert "Day 1" in format_week(one_day, width=80).splitlines()  # no start: numbered
+# ------------------------------------------------------------------ supplements (issue 35)
+
+@pytest.fixture(scope="module")
+def supplemented(bundled: FoodTable, catalogue: Catalogue) -> WeekPlan:
+    """Two days for a pregnant woman of 30 taking a prenatal's folic acid, iron and
+    vitamin D and 250 mg of magnesium."""
+    from planner.person.supplements import parse_supplement
+
+    taken = [parse_supplement(t) for t in ("folic_acid=400ug", "iron=27mg",
+                                           "vitamin d3 600 IU", "magnesium=250mg")]
+    targets = compute_targets(make_profile("female", 30, "pregnancy", pregnancy_week=20),
+                              supplements=[s for s in taken if s is not None])
+    return plan_week(bundled, catalogue, targets, PlanOptions(days=2))
+
+
+def test_supplements_are_counted_and_shown_in_every_format(supplemented: WeekPlan,
+                                                           bundled: FoodTable,
+                                                           catalogue: Catalogue) -> None:
+    from planner.meals.rules import load_rules
+    from planner.planning.verify import verify_week
+
+    week = supplemented
+    assert verify_week(week, bundled, catalogue, load_rules()) == []
+    assert supplement_text(week) == ("folic acid 400 µg, iron 27 mg, vitamin D3 15 µg "
+                                     "(600 IU), magnesium 250 mg")
+    for day in week.days:  # food's share of the targets, and the rest from supplements
+        food = day.totals["magnesium_mg"]
+        assert food >= 350 - 250 - 1e-6  # the pregnancy RDA is 350 mg
+        assert coverage(week, day)["magnesium_mg"] == pytest.approx((food + 250) / 350)
+    text = format_week(week, "table", width=80)
+    assert text.count("\n  Supplements folic acid 400 µg") == 2  # one line each day
+    assert "Mg 350 mg (250 mg from supplements)" in text.replace("\n  ", " ")
+    assert all(len(x) <= 80 for x in text.splitlines())
+    assert "Your supplements (folic acid 400 µg," in text.replace("\n", " ")
+    assert "Mineral amounts are the element a Supplement Facts label lists" in \
+        text.replace("\n", " ")
+    markdown = format_week(week, "markdown")
+    assert markdown.count("| supplements | folic acid 400 µg") == 2
+    html = format_week(week, "html").replace("\u00a0", " ")  # numbers kept with units
+    assert html.count("<th scope=\"row\">Supplements</th><td>folic acid 400 µg") == 2
+    doc = json.loads(format_week(week, "json"))
+    assert doc["schema"] == "planner.week/2"  # extended: a week without supplements reads
+    assert [s["name"] for s in doc["supplements"]] == ["folic_acid", "iron", "vitamin_d",
+                                                       "magnesium"]
+    day = doc["days"][0]
+    assert day["supplements"] == {"folate_dfe_ug": 680, "iron_mg": 27, "vitamin_d_ug": 15,
+                                  "magnesium_mg": 250}
+    assert day["intake"]["magnesium_mg"] == pytest.approx(day["totals"]["magnesium_mg"] + 250)
+    mg = doc["targets"]["magnesium_mg"]
+    assert (mg["min"], mg["supplement"], mg["total_min"]) == (100, 250, 350)
+    rows = list(csv.DictReader(io.StringIO(format_week(week, "csv"))))
+    taken = [r for r in rows if r["slot"] == "supplement"]
+    assert len(taken) == 8 and {r["magnesium_mg"] for r in taken} == {"", "250"}
+    day1 = [r for r in rows if r["day"] == "1"]
+    assert sum(float(r["magnesium_mg"] or 0) for r in day1) == pytest.approx(
+        week.days[0].totals["magnesium_mg"] + 250, rel=1e-5)
+
+
+def test_a_week_without_supplements_has_empty_supplement_fields(one_day: WeekPlan) -> None:
+    week = one_day
+    doc = json.loads(format_week(week, "json"))
+    assert doc["supplements"] == [] and doc["days"][0]["supplements"] == {}
+    assert doc["days"][0]["intake"] == {}
+    assert "supplement" not in doc["targets"]["magnesium_mg"]
+    assert "Supplements" not in format_week(week, "table")
+    assert "supplement" not in format_week(week, "csv")

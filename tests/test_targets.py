@@ -4,6 +4,7 @@ table (shared/reference/dri.csv), one row per life-stage group for the five key 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -11,8 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.errors import ProfileError
-from planner.person.profile import make_profile, parse_override
-from planner.person.targets import age_group, compute_targets, estimated_energy_requirement
+from planner.person.profile import Profile, make_profile, parse_override
+from planner.person.supplements import Supplement, parse_supplement
+from planner.person.targets import (
+    age_group,
+    compute_targets,
+    energy_requirement,
+    estimated_energy_requirement,
+    growth_energy,
+    reference_body,
+)
 
 KEY_DRI = [
     ('magnesium_mg', 'male', 11, 'general', 240, 'RDA', 350),
@@ -190,14 +199,14 @@ def test_protein_rda_per_kg_when_weight_given() -> None:
 # kcal/day = intercept + a * age (y) + h * height (cm) + w * weight (kg) [+ growth, ...].
 EER_CASES = [
     # children 9-18: TEE + energy cost of growth (boys 25 / girls 30 at 9-13, 20 at 14-18)
-    ("girl 10 low, reference 144 cm 37 kg", dict(sex="female", age=10),
-     -297.54 - 22.25 * 10 + 12.77 * 144 + 14.73 * 37 + 30),
+    ("girl 10 low, CDC 2000 median 140.8 cm 35.0 kg", dict(sex="female", age=10),
+     -297.54 - 22.25 * 10 + 12.77 * 140.8 + 14.73 * 35.0 + 30),
     ("boy 12 active", dict(sex="male", age=12, activity="active", weight_kg=40,
                            height_cm=150),
      -388.19 + 3.68 * 12 + 12.66 * 150 + 20.46 * 40 + 25),
-    ("boy 15 sedentary, reference 174 cm 61 kg", dict(sex="male", age=15,
-                                                      activity="sedentary"),
-     -447.51 + 3.68 * 15 + 13.01 * 174 + 13.15 * 61 + 20),
+    ("boy 15 sedentary, CDC 2000 median 172.0 cm 58.7 kg", dict(sex="male", age=15,
+                                                                activity="sedentary"),
+     -447.51 + 3.68 * 15 + 13.01 * 172.0 + 13.15 * 58.7 + 20),
     ("girl 16 very active", dict(sex="female", age=16, activity="very_active",
                                  weight_kg=55, height_cm=165),
      -709.59 - 22.25 * 16 + 18.22 * 165 + 14.25 * 55 + 20),
@@ -257,9 +266,9 @@ EER_CASES = [
         sex="female", age=32, life_stage="lactation", postpartum_months=9,
         activity="sedentary", weight_kg=62, height_cm=165),
      584.90 - 7.01 * 32 + 5.72 * 165 + 11.71 * 62 + 380),
-    ("lactating 16, 2 months, low, reference 163 cm 54 kg", dict(
+    ("lactating 16, 2 months, low, CDC 2000 median 162.8 cm 54.6 kg", dict(
         sex="female", age=16, life_stage="lactation", postpartum_months=2),
-     -297.54 - 22.25 * 16 + 12.77 * 163 + 14.73 * 54 + 20 + 540 - 140),
+     -297.54 - 22.25 * 16 + 12.77 * 162.8 + 14.73 * 54.6 + 20 + 540 - 140),
 ]
 
 
@@ -271,10 +280,130 @@ def test_eer_matches_the_nasem_2023_equations(case: str, kwargs: dict[str, Any],
 
 
 def test_issue_figures_for_reference_bodies() -> None:
-    # woman 35 sedentary and girl 16 low active on the DRI reference bodies (issue 18)
+    # woman 35 sedentary on the IOM 2005 reference body (issue 18); girl 16 low active on
+    # the CDC 2000 median for 16 (issue 35): -297.54 - 356 + 2078.956 + 804.258 + 20
     assert round(estimated_energy_requirement(
         make_profile("female", 35, activity="sedentary"))) == 1939
-    assert round(estimated_energy_requirement(make_profile("female", 16))) == 2243
+    assert round(estimated_energy_requirement(make_profile("female", 16))) == 2250
+
+
+# Children and teens without a measured size: the NASEM 2023 low-active equation for
+# children 3-18 (Table 5-15) with the CDC 2000 growth-chart median height and weight for
+# the child's sex and year of age, taken at the middle of the year (growth_medians.csv).
+#   girls: -297.54 - 22.25 age + 12.77 ht + 14.73 wt + growth (15 at 3-8, 30 at 9-13,
+#          20 at 14-18)
+#   boys:    19.12 +  3.68 age +  8.62 ht + 20.28 wt + growth (20 at 3, 15 at 4-8,
+#          25 at 9-13, 20 at 14-18)
+REFERENCE_CHILD_EERS = [
+    # girl 3, 97.4 cm 14.8 kg: -297.54 - 66.75 + 1243.798 + 218.004 + 15
+    ("female", 3, 97.4, 14.8, 1112.512),
+    # girl 6, 118.2 cm 21.5 kg: -297.54 - 133.5 + 1509.414 + 316.695 + 15
+    ("female", 6, 118.2, 21.5, 1410.069),
+    # girl 9, 135.4 cm 30.9 kg: -297.54 - 200.25 + 1729.058 + 455.157 + 30
+    ("female", 9, 135.4, 30.9, 1716.425),
+    # girl 11, 147.5 cm 39.4 kg: -297.54 - 244.75 + 1883.575 + 580.362 + 30
+    ("female", 11, 147.5, 39.4, 1951.647),
+    # girl 13, 159.1 cm 47.7 kg: -297.54 - 289.25 + 2031.707 + 702.621 + 30
+    ("female", 13, 159.1, 47.7, 2177.538),
+    # girl 16, 162.8 cm 54.6 kg: -297.54 - 356 + 2078.956 + 804.258 + 20
+    ("female", 16, 162.8, 54.6, 2249.674),
+    # boy 3, 98.7 cm 15.2 kg: 19.12 + 11.04 + 850.794 + 308.256 + 20
+    ("male", 3, 98.7, 15.2, 1209.21),
+    # boy 6, 118.6 cm 21.9 kg: 19.12 + 22.08 + 1022.332 + 444.132 + 15
+    ("male", 6, 118.6, 21.9, 1522.664),
+    # boy 9, 136.1 cm 30.2 kg: 19.12 + 33.12 + 1173.182 + 612.456 + 25
+    ("male", 9, 136.1, 30.2, 1862.878),
+    # boy 11, 146.1 cm 38.1 kg: 19.12 + 40.48 + 1259.382 + 772.668 + 25
+    ("male", 11, 146.1, 38.1, 2116.65),
+    # boy 13, 160.0 cm 48.3 kg: 19.12 + 47.84 + 1379.2 + 979.524 + 25
+    ("male", 13, 160.0, 48.3, 2450.684),
+    # boy 16, 174.6 cm 62.9 kg: 19.12 + 58.88 + 1505.052 + 1275.612 + 20
+    ("male", 16, 174.6, 62.9, 2878.664),
+]
+
+
+@pytest.mark.parametrize(("sex", "age", "height", "weight", "expected"),
+                         REFERENCE_CHILD_EERS,
+                         ids=[f"{c[0]} {c[1]}" for c in REFERENCE_CHILD_EERS])
+def test_child_eer_on_the_cdc_2000_median_for_age(sex: str, age: int, height: float,
+                                                  weight: float, expected: float) -> None:
+    # 3 and 6 are under planner's profiles (9 and over: the DRI table, food patterns and
+    # portions start there), so the energy function is called with a Profile directly
+    energy = energy_requirement(Profile(sex, age))  # type: ignore[arg-type]
+    assert energy.kcal == pytest.approx(expected)
+    body = reference_body(sex, age)
+    assert (body.height_cm, body.weight_kg) == (height, weight)
+    pronoun = "her" if sex == "female" else "his"
+    child = "girl" if sex == "female" else "boy"
+    assert energy.basis == (f"for a {child} of {age} with the CDC 2000 median height and "
+                            f"weight for {pronoun} age, {height:.0f} cm and {weight:.0f} kg")
+    if age >= 9:  # the same number through the profile and the targets
+        t = compute_targets(make_profile(sex, age))
+        assert t["energy_kcal"].value == pytest.approx(expected)
+        assert energy.basis in t["energy_kcal"].source
+
+
+# The CDC 2000 growth-chart data files (statage.csv, wtage.csv; CDC/NCHS "Percentile Data
+# Files with LMS Values") list each month at its midpoint; the table takes the 50th
+# percentile at the middle of the year of age, the mean of the two rows around it:
+# (sex, age, P50 stature at 12 age + 5.5 and + 6.5 months, P50 weight at the same)
+CDC_P50_ROWS = [
+    ("female", 3, (97.08337211, 97.6484807), (14.72064045, 14.88121352)),
+    ("male", 3, (98.3990283, 99.00254338), (15.16078454, 15.31940246)),
+    ("female", 9, (135.2162826, 135.634186), (30.71490093, 31.0403221)),
+    ("male", 9, (135.9096813, 136.3342577), (30.03602021, 30.31770417)),
+    ("female", 16, (162.7421168, 162.7718741), (54.50920717, 54.61223603)),
+    ("male", 16, (174.4854344, 174.6309856), (62.72809362, 63.03227756)),
+]
+
+
+@pytest.mark.parametrize(("sex", "age", "stature", "weight"), CDC_P50_ROWS)
+def test_growth_medians_are_the_cdc_2000_p50_at_mid_year(
+        sex: str, age: int, stature: tuple[float, float], weight: tuple[float, float]
+) -> None:
+    body = reference_body(sex, age)
+    assert body.height_cm == round(sum(stature) / 2, 1)
+    assert body.weight_kg == round(sum(weight) / 2, 1)
+    assert "CDC 2000" in body.source
+
+
+def test_growth_energy_bands_follow_nasem_2023() -> None:
+    # NASEM 2023 Table 5-15 (Health Canada's DRI tables): energy cost of growth, kcal/day
+    expected = {("male", 3): 20, ("male", 4): 15, ("male", 8): 15, ("male", 9): 25,
+                ("male", 13): 25, ("male", 14): 20, ("male", 18): 20,
+                ("female", 3): 15, ("female", 8): 15, ("female", 9): 30,
+                ("female", 13): 30, ("female", 14): 20, ("female", 18): 20}
+    for (sex, age), kcal in expected.items():
+        assert growth_energy(sex, age)[0] == kcal
+
+
+def test_the_girl_of_9_no_longer_gets_more_than_the_girl_of_10() -> None:
+    # issue 35: ages 9-13 shared one 144 cm / 37 kg body, so a girl of 9 got 1,916 kcal
+    # and the 2,000 kcal pattern; now 1,716 kcal and the 1,800 kcal pattern
+    from planner.meals.rules import load_rules
+
+    def eers(sex: str, ages: range) -> list[float]:
+        return [compute_targets(make_profile(sex, age))["energy_kcal"].value or 0.0
+                for age in ages]
+
+    # each year of growth needs more, up to 13 for girls (the equation's -22.25 kcal a
+    # year takes over once girls stop growing) and every year to 18 for boys
+    assert all(a < b for a, b in itertools.pairwise(eers("female", range(9, 14))))
+    assert all(a < b for a, b in itertools.pairwise(eers("male", range(9, 19))))
+    girl9 = compute_targets(make_profile("female", 9))["energy_kcal"].value
+    assert girl9 is not None and round(girl9) == 1716
+    assert load_rules().pattern_for(girl9, "omnivore").kcal == 1800
+
+
+def test_reference_body_fills_only_the_gap() -> None:
+    t = compute_targets(make_profile("male", 12, height_cm=150))
+    assert t.energy_basis == "for a boy of 12 with the CDC 2000 median weight for his age, 43 kg"
+    assert t["energy_kcal"].value == pytest.approx(19.12 + 3.68 * 12 + 8.62 * 150
+                                                   + 20.28 * 43.0 + 25)
+    measured = compute_targets(make_profile("female", 9, weight_kg=28, height_cm=133))
+    assert measured.energy_basis == "for a girl of 9"
+    with pytest.raises(ProfileError, match="start at 3 years"):
+        energy_requirement(Profile("female", 2))  # type: ignore[arg-type]
 
 
 def test_pregnancy_without_week_assumes_second_trimester_loudly() -> None:
@@ -303,7 +432,8 @@ def test_energy_target_names_nasem_2023_and_the_equation() -> None:
     t = compute_targets(make_profile("female", 30, "pregnancy", pregnancy_week=24))
     energy = t["energy_kcal"]
     assert energy.source.startswith("NASEM 2023")
-    assert "IOM 2005 DRI reference height" in energy.source
+    assert ("for a woman of 30 with the IOM 2005 reference height and weight for a woman, "
+            "163 cm and 57 kg") in energy.source
     assert "9.16 week" in t.energy_equation
     doc = t.as_dict()
     assert doc["energy"]["source"].startswith("NASEM 2023")
@@ -469,3 +599,67 @@ def test_a_target_over_ten_times_the_dri_is_warned_about_once() -> None:
 def test_override_min_above_max_is_rejected() -> None:
     with pytest.raises(ProfileError, match=r"calcium_mg: min 3000 is above max 2500"):
         compute_targets(make_profile("female", 40), [parse_override("calcium_mg=3000")])
+
+
+# ------------------------------------------------------------------ supplements (issue 35)
+
+def _taken(*texts: str) -> list[Supplement]:
+    out = [parse_supplement(t) for t in texts]
+    assert all(s is not None for s in out)
+    return [s for s in out if s is not None]
+
+
+def test_supplements_count_toward_the_minimum_and_the_total_cap() -> None:
+    t = compute_targets(make_profile("female", 40),
+                        supplements=_taken("magnesium=200mg", "vitamin_d=1000IU",
+                                           "calcium=600mg", "b12=500ug"))
+    # the targets stay the DRIs for food and supplements together
+    mg, d, ca, b12 = (t[n] for n in ("magnesium_mg", "vitamin_d_ug", "calcium_mg",
+                                     "vitamin_b12_ug"))
+    assert (mg.min, d.min, ca.min, b12.min) == (320, 15, 1000, 2.4)
+    # food brings the rest: 320 - 200, nothing of D (25 > 15), 1000 - 600, nothing of B12
+    assert (mg.food_min, d.food_min, ca.food_min, b12.food_min) == (120, 0, 400, 0)
+    # magnesium's UL (350 mg, supplements only) caps no food; the calcium and vitamin D
+    # ULs cover food and supplements: 90 % of 2,500 less 600, 90 % of 100 less 25
+    assert mg.food_max(0.9) is None
+    assert ca.food_max(0.9) == pytest.approx(2250 - 600)
+    assert d.food_max(0.9) == pytest.approx(90 - 25)
+    assert ca.food_max() == pytest.approx(2500 - 600)
+    assert t.as_dict()["targets"]["calcium_mg"]["supplement"] == 600
+    assert [s["text"] for s in t.as_dict()["supplements"]] == [
+        "magnesium 200 mg", "vitamin D 25 µg (1,000 IU)", "calcium 600 mg",
+        "vitamin B12 500 µg"]
+    assert t.warnings == ()
+
+
+def test_a_supplement_at_the_ul_leaves_food_its_rda_and_says_so() -> None:
+    t = compute_targets(make_profile("female", 40), supplements=_taken("vitamin_d=5000IU"))
+    d = t["vitamin_d_ug"]
+    assert d.supplement == 125 and d.food_min == 0
+    assert d.food_max(0.9) == 15  # food keeps up to the RDA; the total passes 100 µg
+    assert any("vitamin D supplements alone give 125 µg a day, above the upper limit of "
+               "100 µg" in w for w in t.warnings)
+
+
+def test_a_clinicians_limit_counts_supplements_too() -> None:
+    ckd = make_profile("male", 60, conditions=["ckd"])
+    limits = [parse_override(x) for x in ("potassium_mg.max=3000", "phosphorus_mg.max=1200",
+                                          "magnesium_mg.max=420")]
+    t = compute_targets(ckd, limits, supplements=_taken("magnesium=200mg"))
+    assert t["magnesium_mg"].food_max(0.9) == 220  # the limit is for all intake
+    with pytest.raises(ProfileError, match="at or over your limit of 420 mg"):
+        compute_targets(ckd, limits, supplements=_taken("magnesium=420mg"))
+
+
+def test_the_applied_targets_are_foods_share() -> None:
+    from planner.planning.plan import applied_targets
+    from planner.planning.records import PlanOptions
+
+    t = compute_targets(make_profile("female", 40),
+                        supplements=_taken("magnesium=200mg", "calcium=600mg"))
+    applied = applied_targets(t, PlanOptions())
+    assert (applied["magnesium_mg"].min, applied["magnesium_mg"].supplement) == (120, 200)
+    assert applied["calcium_mg"].max == pytest.approx(1650)
+    assert "supplements give 600 a day" in applied["calcium_mg"].source
+    plain = applied_targets(compute_targets(make_profile("female", 40)), PlanOptions())
+    assert (plain["calcium_mg"].min, plain["calcium_mg"].max) == (1000, 2250)

@@ -49,6 +49,42 @@ class Nutrient:
         return self.sources[0].fdc_id
 
 
+#: International units per µg, where a nutrient is also measured in IU: 1 µg of vitamin D
+#: (D2 or D3) is 40 IU (NIH ODS Vitamin D fact sheet; IOM 2011). Used once, where an
+#: amount comes in (USDA's IU column, a supplement's label).
+IU_PER_UG: Final[Mapping[str, float]] = {"vitamin_d_ug": 40.0}
+#: Micrograms per unit of mass.
+_UG_PER: Final[Mapping[str, float]] = {"g": 1e6, "mg": 1e3, "ug": 1.0}
+
+
+def amount_in(value: float, unit: str, nutrient: str) -> float:
+    """``value`` of ``unit`` (g, mg, µg / ug / mcg, or IU where :data:`IU_PER_UG` has the
+    nutrient) in the unit of the canonical ``nutrient`` (``magnesium_mg``: mg).
+
+    Raises ValueError naming the units that fit, for a unit that does not (IU of
+    magnesium, kcal of calcium)."""
+    target = BY_NAME[nutrient].unit
+    given = normalise_unit(unit)
+    if given == "IU":
+        if nutrient not in IU_PER_UG:
+            raise ValueError(f"IU does not measure {display_name_lower(nutrient)}; "
+                             f"use {_mass_units(target)}")
+        micrograms = value / IU_PER_UG[nutrient]
+    elif given in _UG_PER:
+        micrograms = value * _UG_PER[given]
+    else:
+        extra = " or IU" if nutrient in IU_PER_UG else ""
+        raise ValueError(f"{unit!r} is not a unit of {display_name_lower(nutrient)}; use "
+                         f"{_mass_units(target)}{extra}")
+    if target not in _UG_PER:
+        raise ValueError(f"{display_name_lower(nutrient)} is not measured by mass")
+    return micrograms / _UG_PER[target]
+
+
+def _mass_units(canonical: str) -> str:
+    return "mg or g" if canonical in ("mg", "g") else "µg (mcg) or mg"
+
+
 def _n(name: str, display: str, *sources: Source) -> Nutrient:
     unit = name.rsplit("_", 1)[1]
     ceiling = {
@@ -92,7 +128,8 @@ NUTRIENTS: Final[tuple[Nutrient, ...]] = (
     _n("vitamin_a_iu", "Vitamin A (IU)", S("318", 1104, "IU")),
     _n("vitamin_c_mg", "Vitamin C", S("401", 1162, "mg")),
     # 1 ug vitamin D = 40 IU; SR and FDC report both, as separate nutrients.
-    _n("vitamin_d_ug", "Vitamin D", S("328", 1114, "ug"), S("324", 1110, "IU", 1 / 40)),
+    _n("vitamin_d_ug", "Vitamin D", S("328", 1114, "ug"),
+       S("324", 1110, "IU", 1 / IU_PER_UG["vitamin_d_ug"])),
     _n("vitamin_e_mg", "Vitamin E", S("323", 1109, "mg")),
     _n("vitamin_k_ug", "Vitamin K", S("430", 1185, "ug")),
     _n("thiamin_mg", "Thiamin", S("404", 1165, "mg")),

@@ -22,6 +22,13 @@ rollback of its journal is not done to the original by a reader.
 An entry stores the food id and grams, not nutrient values: totals are computed from the
 food table in use, so a refreshed table corrects old entries, and a food the table lacks
 is reported as unknown, never counted as zero.
+
+Supplements (schema 2) are kept in their own table, by name, form and amount (in the
+supplement's unit: mg, or µg of vitamin D, B12 or folic acid), and numbered with the food
+entries (one sequence, so ``log remove 12`` names one thing). A log starts at schema 1,
+which planner versions without supplements read too; the first supplement added moves it
+to schema 2 in the same transaction (two new objects, nothing else touched), so a log
+without supplements stays readable by them.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -41,12 +49,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from planner.errors import LogError
+from planner.person.supplements import (
+    BY_KIND,
+    Supplement,
+    looks_like_supplement,
+    parse_supplement,
+)
 
 if TYPE_CHECKING:  # the log is read and written without pandas (planner log is light)
     from planner.food.intake import Eaten
 
 LOG_FILE: Final = "log.sqlite3"
-SCHEMA_VERSION: Final = 1
+#: The newest schema this planner reads: 2 adds the supplements table.
+SCHEMA_VERSION: Final = 2
+#: The schema a new log starts at (foods only); a log moves to 2 with its first supplement.
+CREATED_VERSION: Final = 1
 APPLICATION_ID: Final = 0x504C4E52  # "PLNR": marks the file as planner's
 BUSY_TIMEOUT_S: Final = 30.0
 #: SQLite waits for a lock in C, where Ctrl-C cannot reach it: it waits this long at a
@@ -67,13 +84,33 @@ _SCHEMA: Final = (
 )""",
     "CREATE INDEX entries_by_date ON entries (date, id)",
 )
-#: What each planner object in a log looks like (sqlite_master rows), and nothing else.
-_OBJECTS: Final = frozenset({
+#: Schema 2: supplements, numbered from the food entries' sequence (no AUTOINCREMENT of
+#: their own), and the amount in the supplement's unit.
+_SUPPLEMENT_SCHEMA: Final = (
+    """CREATE TABLE supplements (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    name TEXT NOT NULL,
+    form TEXT NOT NULL,
+    amount REAL NOT NULL CHECK (amount > 0),
+    text TEXT NOT NULL,
+    said TEXT NOT NULL,
+    added_at TEXT NOT NULL
+)""",
+    "CREATE INDEX supplements_by_date ON supplements (date, id)",
+)
+#: What each planner object in a log looks like (sqlite_master rows), and nothing else,
+#: by schema version.
+_OBJECTS_V1: Final = frozenset({
     ("table", "schema_version", _SCHEMA[0]),
     ("table", "entries", _SCHEMA[1]),
     ("index", "entries_by_date", _SCHEMA[2]),
     ("table", "sqlite_sequence", "CREATE TABLE sqlite_sequence(name,seq)"),
 })
+_OBJECTS: Final = {1: _OBJECTS_V1,
+                   2: _OBJECTS_V1 | {("table", "supplements", _SUPPLEMENT_SCHEMA[0]),
+                                     ("index", "supplements_by_date",
+                                      _SUPPLEMENT_SCHEMA[1])}}
 #: SQLite errors of a read-only connection that only a writing one could get past.
 _NEEDS_WRITE: Final = frozenset({"SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY",
                                  "SQLITE_CANTOPEN", "SQLITE_READONLY_CANTINIT",
@@ -134,6 +171,60 @@ class Entry:
                 "text": self.text, "said": self.said, "added_at": self.added_at}
 
 
+@dataclass(frozen=True)
+class SupplementEntry:
+    """One logged supplement: ``amount`` of the supplement's unit (mg, µg) on ``date``."""
+
+    id: int
+    date: dt.date
+    name: str  # a supplement kind: magnesium, vitamin_d, ...
+    form: str
+    amount: float
+    text: str  # "magnesium glycinate 200 mg"
+    said: str
+    added_at: str
+
+    @property
+    def supplement(self) -> Supplement:
+        return Supplement(self.name, self.amount, self.form, self.said)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "date": self.date.isoformat(), "supplement": self.name,
+                "form": self.form or None, "amount": round(self.amount, 6),
+                "unit": "µg" if BY_KIND[self.name].unit == "ug" else "mg",
+                "text": self.text, "said": self.said, "added_at": self.added_at}
+
+
+#: The meals a food entry may name (the ``entries.meal`` CHECK).
+MEALS: Final = ("breakfast", "lunch", "dinner", "snack")
+_LABEL: Final = re.compile(r"^\s*([A-Za-z]+)\s*:\s*(.*)$")
+
+
+def split_logged(text: str) -> tuple[str, list[Supplement]]:
+    """What ``planner log add`` was given, as (the food text, the supplements in it). An
+    item (between ``;`` or new lines) that names a supplement planner knows, or one it
+    does not count, with an amount in mg, µg or IU ("magnesium glycinate 200 mg") is a
+    supplement, read by :func:`planner.person.supplements.parse_supplement` (an
+    unknown form or a bad amount is its one-line error); every other item, meal labels
+    included, stays for the food reader."""
+    foods: list[str] = []
+    supplements: list[Supplement] = []
+    for part in re.split(r"[;\n]", text):
+        label = _LABEL.match(part)
+        item = label.group(2) if label and label.group(1).lower() in MEALS else part
+        if item.strip() and looks_like_supplement(item):
+            parsed = parse_supplement(item, "supplement")
+            if parsed is not None:
+                supplements.append(parsed)
+            if label and label.group(1).lower() in MEALS:
+                foods.append(f"{label.group(1)}:")  # the label still places what follows
+            continue
+        foods.append(part)
+    kept = [f.strip() for f in foods if f.strip()]
+    labels_only = all(f.endswith(":") and f[:-1].strip().lower() in MEALS for f in kept)
+    return ("" if labels_only else "; ".join(kept)), supplements
+
+
 def parse_date(text: str | None, today: dt.date | None = None) -> dt.date:
     """An ISO date (``2026-11-28``), ``today`` or ``yesterday``; default today."""
     today = today or dt.date.today()
@@ -166,6 +257,7 @@ class FoodLog:
         self._snapshot: tempfile.TemporaryDirectory[str] | None = None
         self._db: sqlite3.Connection | None = None
         self._db, self._snapshot = _open(self.path, access)
+        self._version = 0 if self._db is None else _check(self.path, self._db)
 
     def __enter__(self) -> FoodLog:
         return self
@@ -194,7 +286,7 @@ class FoodLog:
         except sqlite3.OperationalError as exc:
             raise LogError(f"{self.path}: {_problem(exc)}; nothing was changed") from None
         try:
-            _check(self.path, db)
+            self._version = _check(self.path, db)
             yield db
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -213,47 +305,115 @@ class FoodLog:
             ) -> list[Entry]:
         """Add every item (all or nothing) on ``date``; an item's own meal label wins over
         ``meal``."""
+        return self.add_logged(items, (), date, meal)[0]
+
+    def add_supplements(self, supplements: Sequence[Supplement], date: dt.date
+                        ) -> list[SupplementEntry]:
+        """Add every supplement (all or nothing) on ``date``."""
+        return self.add_logged((), supplements, date)[1]
+
+    def add_logged(self, items: Sequence[Eaten], supplements: Sequence[Supplement],
+                   date: dt.date, meal: str | None = None
+                   ) -> tuple[list[Entry], list[SupplementEntry]]:
+        """Add foods and supplements in one transaction (all or nothing). The first
+        supplement moves a log at schema 1 to schema 2 in the same transaction; each
+        supplement gets the next number of the food entries' sequence, which then counts
+        it, so a number is never given twice."""
         if self.access != "add":
             raise LogError(f"{self.path}: not opened for adding")  # a bug, not input
         added_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         rows = [(date.isoformat(), item.meal or meal, item.food_id, item.name, item.grams,
                  item.text, item.said, added_at) for item in items]
         ids = []
+        taken: list[SupplementEntry] = []
         with self._write() as db:
             for row in rows:
                 cursor = _run(self.path, db, "INSERT INTO entries (date, meal, food_id, name, "
                               "grams, text, said, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               row)
                 ids.append(int(cursor.lastrowid or 0))
-        return [Entry(i, date, r[1], r[2], r[3], r[4], r[5], r[6], added_at)
-                for i, r in zip(ids, rows, strict=True)]
+            if supplements:
+                taken = self._insert_supplements(db, supplements, date, added_at)
+        return ([Entry(i, date, r[1], r[2], r[3], r[4], r[5], r[6], added_at)
+                 for i, r in zip(ids, rows, strict=True)], taken)
 
-    def remove(self, entry_id: int) -> Entry:
-        """Remove entry ``entry_id``; LogError when there is none (an absent log has none
-        and is not created)."""
+    def _insert_supplements(self, db: sqlite3.Connection, supplements: Sequence[Supplement],
+                            date: dt.date, added_at: str) -> list[SupplementEntry]:
+        if self._version < 2:
+            for statement in _SUPPLEMENT_SCHEMA:
+                _run(self.path, db, statement)
+            _run(self.path, db, "UPDATE schema_version SET version = 2")
+            self._version = 2
+        top = max(int(row[0] or 0) for row in _run(
+            self.path, db, "SELECT seq FROM sqlite_sequence WHERE name = 'entries' "
+            "UNION ALL SELECT max(id) FROM entries UNION ALL SELECT max(id) FROM "
+            "supplements").fetchall())
+        out = []
+        for number, s in enumerate(supplements, start=top + 1):
+            _run(self.path, db, "INSERT INTO supplements (id, date, name, form, amount, text, "
+                 "said, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (number, date.isoformat(), s.kind, s.form, s.amount, s.text, s.said,
+                  added_at))
+            out.append(SupplementEntry(number, date, s.kind, s.form, s.amount, s.text, s.said,
+                                       added_at))
+        last = out[-1].id
+        if _run(self.path, db, "UPDATE sqlite_sequence SET seq = ? WHERE name = 'entries'",
+                (last,)).rowcount == 0:
+            _run(self.path, db, "INSERT INTO sqlite_sequence (name, seq) VALUES ('entries', ?)",
+                 (last,))
+        return out
+
+    def remove(self, entry_id: int) -> Entry | SupplementEntry:
+        """Remove entry ``entry_id`` (a food or a supplement); LogError when there is none
+        (an absent log has none and is not created)."""
         if not 1 <= entry_id <= MAX_ENTRY_ID or self._db is None:
             raise LogError(f"no entry {entry_id} in the food log (see 'planner log show')")
         with self._write() as db:
-            found = self._select(db, "WHERE id = ?", (entry_id,))
+            found: list[Entry] | list[SupplementEntry] = self._select(
+                db, "WHERE id = ?", (entry_id,))
+            table = "entries"
+            if not found and self._version >= 2:
+                found = self._select_supplements(db, "WHERE id = ?", (entry_id,))
+                table = "supplements"
             if not found:
                 raise LogError(f"no entry {entry_id} in the food log (see 'planner log show')")
-            _run(self.path, db, "DELETE FROM entries WHERE id = ?", (entry_id,))
+            _run(self.path, db, f"DELETE FROM {table} WHERE id = ?", (entry_id,))
         return found[0]
+
+    def supplements(self, start: dt.date | None = None, end: dt.date | None = None
+                    ) -> list[SupplementEntry]:
+        """Supplements logged from ``start`` to ``end`` (inclusive; None: unbounded),
+        oldest first; none in a log at schema 1."""
+        if self._db is None or self._version < 2:
+            return []
+        clause, args = _between(start, end)
+        return self._select_supplements(self._db, clause, args)
+
+    def _select_supplements(self, db: sqlite3.Connection, clause: str,
+                            args: tuple[Any, ...]) -> list[SupplementEntry]:
+        cursor = _run(self.path, db, "SELECT id, date, name, form, amount, text, said, "
+                      f"added_at FROM supplements {clause} ORDER BY date, id", args)
+        out = []
+        for row in cursor.fetchall():
+            try:
+                if row[2] not in BY_KIND:
+                    raise ValueError(row[2])
+                out.append(SupplementEntry(int(row[0]), dt.date.fromisoformat(row[1]),
+                                           str(row[2]), str(row[3]), float(row[4]),
+                                           str(row[5]), str(row[6]), str(row[7])))
+            except (TypeError, ValueError):
+                raise LogError(f"{self.path}: entry {row[0]} is damaged or names a "
+                               "supplement this planner does not know; the log was not "
+                               "changed") from None
+        return out
 
     def entries(self, start: dt.date | None = None, end: dt.date | None = None
                 ) -> list[Entry]:
         """Entries from ``start`` to ``end`` (inclusive; None: unbounded), oldest first."""
         if self._db is None:  # no log yet: nothing logged
             return []
-        where, args = [], []
-        if start is not None:
-            where.append("date >= ?")
-            args.append(start.isoformat())
-        if end is not None:
-            where.append("date <= ?")
-            args.append(end.isoformat())
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
-        return self._select(self._db, clause, tuple(args))
+        clause, args = _between(start, end)
+        return self._select(self._db, clause, args)
 
     def _select(self, db: sqlite3.Connection, clause: str, args: tuple[Any, ...]
                 ) -> list[Entry]:
@@ -269,6 +429,18 @@ class FoodLog:
                 raise LogError(f"{self.path}: entry {row[0]} is damaged; the log was not "
                                "changed") from None
         return out
+
+
+def _between(start: dt.date | None, end: dt.date | None) -> tuple[str, tuple[Any, ...]]:
+    """A WHERE clause and its arguments for dates from ``start`` to ``end``."""
+    where, args = [], []
+    if start is not None:
+        where.append("date >= ?")
+        args.append(start.isoformat())
+    if end is not None:
+        where.append("date <= ?")
+        args.append(end.isoformat())
+    return ("WHERE " + " AND ".join(where)) if where else "", tuple(args)
 
 
 def _patient(db: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
@@ -424,7 +596,7 @@ def _create(path: Path) -> sqlite3.Connection:
                 for statement in _SCHEMA:
                     db.execute(statement)
                 db.execute("INSERT INTO schema_version (version) VALUES (?)",
-                           (SCHEMA_VERSION,))
+                           (CREATED_VERSION,))
             _patient(db, "COMMIT")
         except (OSError, sqlite3.DatabaseError) as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -442,19 +614,21 @@ def _objects(db: sqlite3.Connection) -> set[tuple[str, str, str]]:
             _patient(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_master")}
 
 
-def _check(path: Path, db: sqlite3.Connection) -> None:
-    """LogError unless the database is a planner log: its application id, no user
-    version, exactly the planner's tables and index (no views, triggers or other tables),
-    and a schema version this planner reads. Only reads."""
+def _check(path: Path, db: sqlite3.Connection) -> int:
+    """The log's schema version; LogError unless the database is a planner log: its
+    application id, no user version, a schema version this planner reads and exactly
+    that version's tables and indexes (no views, triggers or other tables). Only reads."""
     try:
         application_id = int(_patient(db, "PRAGMA application_id").fetchone()[0])
         user_version = int(_patient(db, "PRAGMA user_version").fetchone()[0])
         objects = _objects(db)
     except sqlite3.DatabaseError as exc:
         raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
-    if application_id != APPLICATION_ID or user_version != 0 or objects != _OBJECTS:
-        raise LogError(f"{path}: an SQLite database, but not a planner food log; it was left "
-                       "as it is (choose another file with --log)")
+    not_ours = LogError(f"{path}: an SQLite database, but not a planner food log; it was "
+                        "left as it is (choose another file with --log)")
+    if application_id != APPLICATION_ID or user_version != 0 or \
+            ("table", "schema_version", _SCHEMA[0]) not in objects:
+        raise not_ours
     try:
         row = _patient(db, "SELECT max(version) FROM schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
@@ -465,3 +639,6 @@ def _check(path: Path, db: sqlite3.Connection) -> None:
     if version > SCHEMA_VERSION:
         raise LogError(f"{path}: made by a newer planner (schema {version}; this one reads "
                        f"{SCHEMA_VERSION}); upgrade planner")
+    if version not in _OBJECTS or objects != set(_OBJECTS[version]):
+        raise not_ours
+    return version

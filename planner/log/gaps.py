@@ -11,13 +11,19 @@ For each nutrient short, the foods that close the gap in one ordinary portion (t
 catalogue's household portion) within the person's diet and exclusions, everyday foods
 first; foods the person dislikes last. Calcium bound by oxalate (spinach) is not offered
 for a calcium gap (about 5 % is absorbed; NIH ODS).
+
+Supplements count with the food: the ones the profile (or ``--supplement``) says are
+taken every day on every logged day, and the ones logged on a day; a supplement logged on
+a day takes the place of the profile's of the same kind that day (the log is what was
+taken). An upper limit for food and supplements together (calcium, vitamin D, iron,
+zinc) is judged on the total; magnesium's, for supplements only, on the supplements.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from planner.errors import LogError
@@ -25,7 +31,8 @@ from planner.food.catalogue import Catalogue, matching_foods
 from planner.food.data import FoodTable
 from planner.food.intake import nutrient_amounts
 from planner.food.nutrients import KEY_NUTRIENTS, display_name
-from planner.log.foodlog import Entry
+from planner.log.foodlog import Entry, SupplementEntry
+from planner.person.supplements import Supplement, amounts, supplement_warnings
 from planner.person.targets import Targets
 from planner.planning.suggest import POORLY_ABSORBED, rank_foods
 from planner.words import plural
@@ -92,17 +99,31 @@ class GapReport:
     targets: Targets
     not_in_table: tuple[str, ...] = ()  # logged food ids the food table lacks
     notes: tuple[str, ...] = ()
+    #: the supplements counted on each logged day (the profile's and the logged ones)
+    supplements: Mapping[dt.date, tuple[Supplement, ...]] = field(default_factory=dict)
 
     def line(self, nutrient: str) -> GapLine:
         return next(x for x in self.lines if x.nutrient == nutrient)
 
 
+def day_supplements(usual: Sequence[Supplement], logged: Sequence[SupplementEntry]
+                    ) -> tuple[Supplement, ...]:
+    """A day's supplements: the ones logged that day, and the usual ones (the profile's)
+    of every kind not logged that day."""
+    kinds = {s.name for s in logged}
+    return (*(s for s in usual if s.kind not in kinds), *(s.supplement for s in logged))
+
+
 def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: Targets,
                table: FoodTable, catalogue: Catalogue, *, diet: str = "omnivore",
                exclude: Sequence[str] = (), dislike: Sequence[str] = (),
-               today: dt.date | None = None) -> GapReport:
-    """Compare the ``entries`` logged from ``start`` to ``end`` with ``targets``.
-    ``today`` (default: the date today) is a day not over yet, and the report says so."""
+               today: dt.date | None = None,
+               supplements: Sequence[SupplementEntry] = ()) -> GapReport:
+    """Compare the ``entries`` logged from ``start`` to ``end`` with ``targets``, the
+    supplements logged and the profile's (``targets.supplements``) counted with the food
+    (see the module docstring). ``today`` (default: the date today) is a day not over
+    yet, and the report says so. A day with only supplements logged is not a logged day:
+    what was eaten is unknown."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     by_day: dict[dt.date, list[tuple[str, float]]] = {}
     for e in entries:
@@ -117,9 +138,13 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
     totals: dict[dt.date, dict[str, float]] = {}
     unknown: dict[str, set[str]] = {}
     missing: set[str] = set()
+    taken = {day: day_supplements(targets.supplements,
+                                  [s for s in supplements if s.date == day])
+             for day in logged}
     for day in logged:
-        amounts, unknowns = nutrient_amounts(by_day[day], table, nutrients)
-        totals[day] = amounts
+        food, unknowns = nutrient_amounts(by_day[day], table, nutrients)
+        extra = amounts(taken[day])
+        totals[day] = {n: v + extra.get(n, 0.0) for n, v in food.items()}
         missing.update(unknowns.pop("", ()))
         for n, foods in unknowns.items():
             unknown.setdefault(n, set()).update(foods)
@@ -169,8 +194,31 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
     if any(line.unknown for line in lines):
         notes.append("Some logged foods have no USDA value for a nutrient; those intakes are "
                      "lower bounds (marked ≥).")
+    notes += _supplement_notes(taken, targets)
     return GapReport(start, end, logged, empty, sum(len(v) for v in by_day.values()),
-                     tuple(lines), targets, tuple(sorted(missing)), tuple(notes))
+                     tuple(lines), targets, tuple(sorted(missing)), tuple(notes), taken)
+
+
+def _supplement_notes(taken: Mapping[dt.date, tuple[Supplement, ...]], targets: Targets
+                      ) -> list[str]:
+    """What supplements were counted, and any that pass an upper limit by themselves."""
+    if not any(taken.values()):
+        return []
+    texts = {day: ", ".join(s.text for s in sups) for day, sups in taken.items()}
+    same = len(set(texts.values())) == 1
+    if same:
+        counted = f"{next(iter(texts.values()))} a day on every logged day"
+    else:
+        counted = "; ".join(f"{day.isoformat()}: {text or 'none'}"
+                            for day, text in texts.items())
+    notes = [f"Supplements are counted with the food ({counted}); one logged on a day "
+             "takes the place of your profile's of the same kind that day."]
+    uls = {n: t.ul for n, t in targets.items.items()}
+    for sups in taken.values():
+        for warning in supplement_warnings(sups, uls):
+            if warning not in notes:
+                notes.append(warning)
+    return notes
 
 
 def _closers(nutrient: str, gap: float, table: FoodTable, catalogue: Catalogue,
@@ -230,5 +278,7 @@ def gap_document(report: GapReport) -> dict[str, Any]:
                             for c in line.closers]}
             for line in report.lines},
         "not_in_food_table": list(report.not_in_table),
+        "supplements": {d.isoformat(): [s.as_dict() for s in sups]
+                        for d, sups in report.supplements.items()},
         "notes": list(report.notes),
     }

@@ -6,6 +6,7 @@ Nothing here computes nutrition; it only lays out what the library returned.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -22,12 +23,13 @@ from planner.limits import strip_bidi
 from planner.person.advice import DOCTOR, Advice
 from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.profile import PA_CATEGORIES
+from planner.person.supplements import supplements_line
 from planner.person.targets import EER_SOURCE, Targets
 from planner.words import plural
 
 if TYPE_CHECKING:  # types only: a report of targets or advice loads no pandas or solver
     from planner.food.data import FoodTable
-    from planner.log.foodlog import Entry
+    from planner.log.foodlog import Entry, SupplementEntry
     from planner.log.gaps import GapLine, GapReport
     from planner.planning.batch import BatchSummary
     from planner.planning.diet import DietResult
@@ -221,11 +223,19 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
             note = t.ul_note
         else:
             note = ""
+        if t.supplement:
+            note = "; ".join(x for x in (f"{amount(t.supplement, name)} from supplements",
+                                         note) if x)
         rows.append([display_name(name) + (" (key)" if name in KEY_NUTRIENTS else "") + mark,
                      amount(t.min, name), amount(t.max, name), t.kind, note])
     table = text_table(["nutrient", "min / day", "max / day", "kind", "note"], rows,
                        right=[False, True, True, False, False], width=width)
     lines = [head, "", table, ""]
+    if targets.supplements:
+        lines.append(f"Supplements: {supplement_text_of(targets)} a day count toward these "
+                     "targets, and toward an upper limit that covers food and supplements "
+                     "together (calcium, vitamin D, iron, zinc); mineral amounts are the "
+                     "element a Supplement Facts label lists (NIH ODS).")
     if targets.overridden:
         lines.append("* overridden by you: " + ", ".join(targets.overridden))
     profile = targets.profile
@@ -239,8 +249,9 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
         lines.append(f"Not yet plannable: {safety_error(missing)}.")
     lines += list(targets.warnings)
     if "energy_kcal" in targets.items and not targets["energy_kcal"].overridden:
-        lines.append(f"Energy: {EER_SOURCE}; {targets.energy_equation} (kcal/day; age in "
-                     "years, ht in cm, wt in kg).")
+        lines.append(f"Energy: {EER_SOURCE} {targets.energy_basis}; "
+                     f"{targets.energy_equation} (kcal/day; age in years, ht in cm, wt in "
+                     "kg).")
     lines.append("Sources: NASEM/IOM Dietary Reference Intakes (see --format json for each "
                  "value's source); NIH ODS fact sheets.")
     lines.append(DISCLAIMER)
@@ -318,12 +329,22 @@ def _eaten_mark(meal: Meal) -> str:
 
 
 def coverage(week: WeekPlan, day: DayPlan) -> dict[str, float | None]:
-    """Each key nutrient's day total as a share of its minimum (None without a minimum)."""
+    """Each key nutrient's day total, food and supplements together, as a share of its
+    minimum (None without a minimum)."""
     out: dict[str, float | None] = {}
     for n in KEY_NUTRIENTS:
-        target = week.applied.get(n)
-        out[n] = day.totals[n] / target.min if target is not None and target.min else None
+        minimum = week.target_min(n)
+        out[n] = week.intake(day, n) / minimum if minimum else None
     return out
+
+
+def supplement_text(week: WeekPlan) -> str:
+    """'magnesium glycinate 200 mg, vitamin D3 25 µg': a day's supplements ('' without)."""
+    return supplement_text_of(week.targets)
+
+
+def supplement_text_of(targets: Targets) -> str:
+    return supplements_line(targets.supplements)
 
 
 def _group_text(week: WeekPlan, day: DayPlan) -> str:
@@ -376,11 +397,19 @@ def _quality_line(week: WeekPlan) -> str:
             + ". The US average is about 58 (USDA).")
 
 
-def week_document(week: WeekPlan) -> dict[str, Any]:
-    """The ``planner.week/2`` JSON document."""
+def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any]:
+    """The ``planner.week/2`` JSON document; ``start`` (the first day's date, ISO, or
+    null) and each day's ``date`` name the days when a start date was given. A day's
+    ``totals`` are its food; its ``supplements`` what the person's supplements give of
+    each nutrient and ``intake`` the two together (both empty without supplements); a
+    target's ``min`` and ``max`` are food's share, with ``supplement`` and
+    ``total_min``/``total_max`` where supplements give some (the schema is extended, not
+    changed: a week without supplements reads as before)."""
     pattern = week.pattern
+    supplements = week.supplements
     return {
         "schema": "planner.week/2",
+        "start": None if start is None else start.isoformat(),
         "profile": week.targets.profile.as_dict(),
         "options": {"days": week.options.days, "diet": week.options.diet,
                     "exclude": list(week.options.exclude),
@@ -388,20 +417,27 @@ def week_document(week: WeekPlan) -> dict[str, Any]:
                     "strict_daily": week.options.strict_daily,
                     "max_days": week.options.max_days},
         "targets": {n: {**t.as_dict(), **{k: v for k, v in week.targets[n].as_dict().items()
-                                          if k in ("overridden", "set_by", "replaced")}}
+                                          if k in ("overridden", "set_by", "replaced")},
+                        **({"total_min": _round_or_none(week.targets[n].min),
+                            "total_max": _round_or_none(week.targets[n].max)}
+                           if t.supplement else {})}
                     for n, t in week.applied.items()},
         "warnings": list(week.targets.warnings),
+        "supplements": [s.as_dict() for s in week.targets.supplements],
         "pattern": None if pattern is None else {
             "name": pattern.name, "kcal": pattern.kcal, "title": pattern.title,
             "source": pattern.source,
             "amounts": {g: {"amount": a, "per": per, "unit": unit}
                         for g, (a, per, unit) in pattern.amounts.items()}},
         "days": [{"day": d.day,
+                  "date": None if start is None else day_date(d.day, start).isoformat(),
                   "meals": [{"slot": m.slot, **({"dish": m.dish, "dish_id": m.dish_id}
                                                     if m.dish else {}),
                              "items": [i.as_dict() for i in m.items]}
                             for m in d.meals],
                   "totals": {n: round(d.totals[n], 6) for n in NUTRIENT_NAMES},
+                  "supplements": {n: round(v, 6) for n, v in supplements.items()},
+                  "intake": {n: round(week.intake(d, n), 6) for n in supplements},
                   "unknown": {n: list(v) for n, v in d.unknown.items()},
                   "food_groups": {g: round(v, 4) for g, v in d.groups.items()}}
                  for d in week.days],
@@ -417,11 +453,66 @@ def week_document(week: WeekPlan) -> dict[str, Any]:
     }
 
 
-def _title(week: WeekPlan) -> str:
+def _round_or_none(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                   "Sunday")
+MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December")
+
+
+def day_date(number: int, start: dt.date) -> dt.date:
+    """The date of day ``number`` (1-based) of a plan whose first day is ``start``."""
+    return start + dt.timedelta(days=number - 1)
+
+
+def day_name(number: int, start: dt.date | None = None, *, year: bool | None = None) -> str:
+    """What a report calls day ``number`` (1-based): "Monday 7 December" for a plan
+    starting on ``start``, "Day 3" without a start date. The year is said when ``year``,
+    or (None) when it is not the start's: "Friday 1 January 2027". English names,
+    whatever the machine's locale."""
+    if start is None:
+        return f"Day {number}"
+    date = day_date(number, start)
+    if year is None:
+        year = date.year != start.year
+    return (f"{WEEKDAYS[date.weekday()]} {date.day} {MONTHS[date.month - 1]}"
+            + (f" {date.year}" if year else ""))
+
+
+def _short_day(number: int, start: dt.date | None) -> str:
+    """A chart's tick: "Mon 7" (a new month: "Tue 1 Dec"), or "Day 3"."""
+    if start is None:
+        return f"Day {number}"
+    date = day_date(number, start)
+    month = f" {MONTHS[date.month - 1][:3]}" if date.day == 1 or number == 1 else ""
+    return f"{WEEKDAYS[date.weekday()][:3]} {date.day}{month}"
+
+
+def _span(first: int, last: int, start: dt.date | None) -> str:
+    """Days ``first`` to ``last``: "Days 1-7", or "Monday 7 to Sunday 13 December"."""
+    if start is None:
+        return f"Day {first}" if first == last else f"Days {first}-{last}"
+    if first == last:
+        return day_name(first, start)
+    a, b = day_date(first, start), day_date(last, start)
+    head = f"{WEEKDAYS[a.weekday()]} {a.day}"
+    if (a.year, a.month) != (b.year, b.month):
+        head += f" {MONTHS[a.month - 1]}" + (f" {a.year}" if a.year != b.year else "")
+    return f"{head} to {day_name(last, start, year=True if a.year != b.year else None)}"
+
+
+def _title(week: WeekPlan, start: dt.date | None = None) -> str:
     p = week.targets.profile
     stage = "" if p.life_stage == "general" else f", {p.life_stage}"
-    days = "1 day" if week.options.days == 1 else f"{week.options.days} days"
-    return (f"Meal plan for a {p.age}-year-old {p.sex}{stage}, {week.options.diet}: {days}")
+    if start is not None and week.options.days == 1:
+        days = day_name(1, start, year=True)  # "Monday 7 December 2026"
+    else:
+        days = "1 day" if week.options.days == 1 else f"{week.options.days} days"
+        days += "" if start is None else f" from {day_name(1, start, year=True)}"
+    return f"Meal plan for a {p.age}-year-old {p.sex}{stage}, {week.options.diet}: {days}"
 
 
 def _limits(week: WeekPlan, day: DayPlan) -> dict[str, str]:
@@ -430,7 +521,7 @@ def _limits(week: WeekPlan, day: DayPlan) -> dict[str, str]:
     out = {}
     for n, t in week.targets.items.items():
         if t.overridden and t.max is not None:
-            out[n] = (f"{SHORT.get(n, display_name(n))} {day.totals.get(n, 0.0):,.0f} of "
+            out[n] = (f"{SHORT.get(n, display_name(n))} {week.intake(day, n):,.0f} of "
                       f"max {amount(t.max, n)}")
     return out
 
@@ -449,11 +540,14 @@ def _target_line(week: WeekPlan) -> str:
     bits = []
     for n in KEY_NUTRIENTS:
         t = week.applied.get(n)
-        if t is not None and t.min is not None:
-            basis = " (week avg)" if t.basis == "week_average" else ""
+        minimum = week.target_min(n)
+        if t is not None and minimum is not None:
+            basis = "week avg" if t.basis == "week_average" else ""
             mine = week.targets[n].replaced_text(unit_label(n))
-            bits.append(f"{SHORT[n]} {amount(t.min, n)}{basis}"
-                        + (f" ({mine})" if mine else ""))
+            taken = (f"{amount(t.supplement, n)} from supplements"
+                     if t.supplement else "")
+            said = "; ".join(x for x in (basis, taken, mine) if x)
+            bits.append(f"{SHORT[n]} {amount(minimum, n)}" + (f" ({said})" if said else ""))
         elif t is not None and t.max is not None and week.targets[n].overridden:
             # a clinician's limit alone (kidney disease: potassium and magnesium)
             bits.append(f"{SHORT[n]} max {amount(t.max, n)} "
@@ -504,29 +598,33 @@ def solver_line(week: WeekPlan) -> str:
 
 
 def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDTH,
-                verbose: bool = False) -> str:
+                verbose: bool = False, start: dt.date | None = None) -> str:
     """Render a plan as table (terminal text within ``width`` columns), markdown, json, csv
     (one row per item) or html. ``verbose`` adds the solver's report as a footer line (JSON
-    always carries it)."""
+    always carries it). With ``start``, the first day's date, days are named by weekday
+    and date ("Monday 7 December") rather than numbered."""
     from planner.planning.summary import week_average
 
     if fmt == "json":
-        return to_json(week_document(week))
+        return to_json(week_document(week, start))
     if fmt == "csv":
         return _week_csv(week)
     if fmt == "markdown":
-        return _week_markdown(week, verbose)
+        return _week_markdown(week, verbose, start)
     if fmt == "html":
-        return _week_html(week, verbose)
-    lines = [*wrap(_title(week), width), *wrap(_target_line(week), width, "  ", "")]
+        return _week_html(week, verbose, start)
+    lines = [*wrap(_title(week, start), width), *wrap(_target_line(week), width, "  ", "")]
     if week.pattern is not None:
         lines += wrap(_pattern_line(week), width)
     lines.append("")
     label = 11  # "  Breakfast " and the like: the column the foods start in
     for day in week.days:
-        lines.append(f"Day {day.day}")
+        lines.append(day_name(day.day, start))
         for meal in day.meals:
             lines += _meal_lines(meal, width, label)
+        if week.targets.supplements:  # the same every day, said on each day it counts
+            lines += pack([s.text for s in week.targets.supplements], width,
+                          "  Supplements ", " " * (label + 3), ", ")
         lines += pack(_coverage_parts(week, day), width, f"  {'Coverage':<{label}}",
                       " " * (label + 2), " | ")
         if day.groups and week.pattern is not None:
@@ -536,7 +634,7 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     if len(week.days) > 1:
         averages = []
         for n in KEY_NUTRIENTS:
-            minimum = week.applied[n].min if n in week.applied else None
+            minimum = week.target_min(n)
             if minimum:
                 averages.append(f"{SHORT[n]} {100 * week_average(week, n) / minimum:.0f} %")
         lines += [*pack(averages, width, "Average over the plan: ", "  ", ", "), ""]
@@ -574,18 +672,21 @@ def _meal_lines(meal: Meal, width: int, label: int) -> list[str]:
             *(pack(foods, width, indent, indent) if foods else [])]
 
 
-def _week_markdown(week: WeekPlan, verbose: bool = False) -> str:
-    lines = [f"# {_title(week)}", "", _target_line(week), ""]
+def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None = None
+                   ) -> str:
+    lines = [f"# {_title(week, start)}", "", _target_line(week), ""]
     if week.pattern is not None:
         lines += [_pattern_line(week), ""]
     for day in week.days:
-        lines += [f"## Day {day.day}", "", "| meal | food |", "|---|---|"]
+        lines += [f"## {day_name(day.day, start)}", "", "| meal | food |", "|---|---|"]
         for meal in day.meals:
             if meal.dish:
                 lines.append(f"| {meal.slot} | **{_md(meal.dish)}** |")
             for item in meal.items:
                 lines.append(f"| {meal.slot}{' (eaten)' if item.eaten else ''} | "
                              f"{_md(household(item))} |")
+        if week.targets.supplements:
+            lines.append(f"| supplements | {_md(supplement_text(week))} |")
         shares = [share for share in coverage(week, day).values()]
         lines += ["", "| " + " | ".join(display_name(n) for n in KEY_NUTRIENTS)
                   + " | energy |", "|" + "---|" * (len(KEY_NUTRIENTS) + 1),
@@ -662,14 +763,24 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def _week_csv(week: WeekPlan) -> str:
+    """One row per food; a day's supplements follow its foods, one row each (slot
+    ``supplement``, role ``supplement``, no food id), so a day's rows add up to what it
+    gives."""
+    rows: list[list[object]] = []
+    for day in week.days:
+        rows += [[day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
+                  item.name, item.text, item.role, f"{item.servings:g}", item.portion,
+                  f"{item.grams:g}",
+                  *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal")),
+                  "yes" if item.eaten else ""]
+                 for meal in day.meals for item in meal.items]
+        rows += [[day.day, "supplement", "", "", "", s.kind, s.text, "supplement", "", "",
+                  "", *(f"{s.nutrient_amount:.6g}" if n == s.nutrient else ""
+                        for n in (*KEY_NUTRIENTS, "energy_kcal")), ""]
+                 for s in week.targets.supplements]
     return csv_text(
         ["day", "slot", "food_id", "ndb_number", "fdc_id", "name", "text", "role", "servings",
-         "usda_measure", "grams", *KEY_NUTRIENTS, "energy_kcal", "eaten"],
-        ([day.day, meal.slot, item.food_id, item.ndb_number or "", item.fdc_id or "",
-          item.name, item.text, item.role, f"{item.servings:g}", item.portion,
-          f"{item.grams:g}", *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal")),
-          "yes" if item.eaten else ""]
-         for day in week.days for meal in day.meals for item in meal.items))
+         "usda_measure", "grams", *KEY_NUTRIENTS, "energy_kcal", "eaten"], rows)
 
 
 def _item_amount(item: PlanItem, nutrient: str) -> str:
@@ -677,14 +788,16 @@ def _item_amount(item: PlanItem, nutrient: str) -> str:
     return "" if value is None else f"{value:.6g}"
 
 
-def _week_html(week: WeekPlan, verbose: bool = False) -> str:
+def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = None) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
+    env.filters["amount_kept"] = _amount_kept
+    env.filters["units_kept"] = _units_kept
     template = env.get_template("week.html.j2")
-    days = [{"day": d.day,
+    days = [{"day": d.day, "name": day_name(d.day, start),
              "meals": [{"slot": m.slot, "dish": m.dish,
                         "foods": [household(i) for i in m.items],
                         "eaten": bool(_eaten_mark(m))} for m in d.meals],
@@ -692,48 +805,121 @@ def _week_html(week: WeekPlan, verbose: bool = False) -> str:
                           for n, v in coverage(week, d).items()},
              "groups": _group_text(week, d) if d.groups and week.pattern is not None else "",
              "limits": "; ".join(_limits(week, d).values()),
+             "supplements": supplement_text(week),
              "energy": round(d.totals["energy_kcal"])} for d in week.days]
     sections: dict[str, list[Any]] = {}
     for line in week.shopping_list:
         sections.setdefault(line.section, []).append(line)
     rows = shown_group_rows(week)
-    return template.render(title=_title(week), targets=_target_line(week),
-                           pattern=_pattern_line(week), days=days, sections=sections,
-                           notes=week.notes, disclaimer=DISCLAIMER, red_flags=RED_FLAGS,
-                           chart=coverage_chart_svg(week), groups=rows,
-                           group_chart=food_group_chart_svg(rows) if rows else "",
-                           quality_line=_quality_line(week),
-                           solver=week.solver if verbose else None,
-                           grid=week_grid(week), averaged=_averaged_note(week))
+    first, last = week.days[0].day, week.days[-1].day
+    return template.render(
+        title=_title(week, start), targets=_target_line(week), pattern=_pattern_line(week),
+        days=days, sections=sections, notes=week.notes, disclaimer=DISCLAIMER,
+        red_flags=RED_FLAGS, sources=WEEK_SOURCES,
+        charts={"coverage": coverage_chart_svg(week, start),
+                "coverage_narrow": coverage_chart_svg(week, start, narrow=True),
+                "groups": food_group_chart_svg(rows) if rows else "",
+                "groups_narrow": food_group_chart_svg(rows, narrow=True) if rows else ""},
+        groups=rows, quality_line=_quality_line(week),
+        solver=solver_line(week) if verbose else "", grid=week_grid(week, start),
+        dated=start is not None, averaged=_averaged_note(week),
+        shopping_for=_span(first, last, start) if start is not None else
+        ("" if first == last else f"days {first}-{last}"),
+        shopping_count=plural(len(week.shopping_list), "line"))
+
+
+_AMOUNT: Final = re.compile(r"^([\d½¼¾⅓⅔⅛][\d.,/½¼¾⅓⅔⅛]*) (?=\S)")
+
+
+def _amount_kept(text: str) -> str:
+    """A food with its amount and unit joined by a no-break space ("1½ cups"), so that a
+    line never ends between a number and its unit."""
+    return _AMOUNT.sub("\\1\u00a0", text, count=1)
+
+
+_SHORT_NAME: Final = re.compile(r"\b([A-Z][a-z0-9]{0,2}) (?=\d)")  # "Mg 168 %", "B12 309 %"
+
+
+def _units_kept(text: str) -> str:
+    """Numbers kept with their units ("86 g", "140 %") and a short name with its number
+    ("Mg 168 %") by no-break spaces, so that a line never ends between them."""
+    return _SHORT_NAME.sub("\\1" + _KEEP, _keep_units(text))
+
+
+def _range_breaks(text: str) -> Any:
+    """HTML for ``text`` with a line allowed to break after the dash of a range of numbers
+    ("1,000-<wbr>2,500 mg"), where a browser would not break."""
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"(?<=\d)-(?=\d)", "-<wbr>", str(escape(text))))
 
 
 #: Days in one printed grid page.
 GRID_DAYS: Final = 7
+#: Font sizes (pt) the printed grid may take, largest first: the largest whose rows fit
+#: the landscape page (:func:`grid_print_size`).
+GRID_PRINT_SIZES: Final = (8.5, 8.0, 7.5, 7.0)
+#: The printed grid's room for rows (pt): a landscape letter page less its margins, the
+#: title and the header row, and a little slack; its width, and each meal column's share
+#: (the template's print CSS).
+GRID_PRINT_HEIGHT: Final = 500.0
+GRID_PRINT_WIDTH: Final = 735.0
+GRID_PRINT_SHARES: Final = {"breakfast": 0.22, "lunch": 0.265, "dinner": 0.265,
+                            "snack": 0.16}
 
 
-def week_grid(week: WeekPlan) -> list[dict[str, Any]]:
+def grid_print_size(rows: Sequence[dict[str, Any]], slots: Sequence[str]) -> float:
+    """The font size (pt) the printed grid of ``rows`` (:func:`week_grid`) takes: the
+    largest of :data:`GRID_PRINT_SIZES` whose estimated height fits the landscape page,
+    so that a week of long dishes and many foods stays on one page. Lines are estimated
+    from each cell's characters at an average glyph width (0.62 em bold for the dish,
+    0.56 em for the foods: DejaVu Sans, a wide face, errs on the side of more lines)."""
+
+    def height(size: float) -> float:
+        total = 0.0
+        for row in rows:
+            lines = [1]
+            for slot, cell in zip(slots, row["cells"], strict=True):
+                if not cell:
+                    continue
+                room = GRID_PRINT_WIDTH * GRID_PRINT_SHARES.get(slot, 0.25) - 6
+                dish = math.ceil(len(cell["dish"]) * 0.62 * size / room)
+                foods = math.ceil(len(" · ".join(cell["foods"])) * 0.56 * size / room)
+                lines.append(dish + foods)
+            total += max(lines) * 1.2 * size + 4  # line height 1.2; padding and border
+        return total
+
+    return next((size for size in GRID_PRINT_SIZES if height(size) <= GRID_PRINT_HEIGHT),
+                GRID_PRINT_SIZES[-1])
+
+
+def week_grid(week: WeekPlan, start: dt.date | None = None) -> list[dict[str, Any]]:
     """The printable grid: one block of up to :data:`GRID_DAYS` days, each a row with a
     cell per meal slot (the dish's name when the meal is a dish, and its foods in
-    household amounts; None for a slot the day does not have)."""
+    household amounts; None for a slot the day does not have). A row names its day:
+    ``weekday`` and ``date`` ("Monday", "7 December") from ``start``, else "Day 3" and "";
+    ``print_size`` is the block's printed font size (:func:`grid_print_size`)."""
     slots: list[str] = []
     for d in week.days:
         for m in d.meals:
             if m.slot not in slots:
                 slots.append(m.slot)
     blocks = []
-    for start in range(0, len(week.days), GRID_DAYS):
-        chunk = week.days[start:start + GRID_DAYS]
+    for first in range(0, len(week.days), GRID_DAYS):
+        chunk = week.days[first:first + GRID_DAYS]
         rows = []
         for d in chunk:
             by_slot = {m.slot: m for m in d.meals}
-            rows.append({"day": d.day, "cells": [
+            weekday, _, date = day_name(d.day, start).partition(" ") if start else \
+                (day_name(d.day), "", "")
+            rows.append({"day": d.day, "weekday": weekday, "date": date, "cells": [
                 None if slot not in by_slot else {
                     "dish": by_slot[slot].dish, "eaten": bool(_eaten_mark(by_slot[slot])),
                     "foods": [plain(i.text or i.name) for i in by_slot[slot].items]}
                 for slot in slots]})
-        first, last = chunk[0].day, chunk[-1].day
-        span = f"Day {first}" if first == last else f"Days {first}-{last}"
-        blocks.append({"heading": f"{span}: meals", "slots": slots, "rows": rows})
+        span = _span(chunk[0].day, chunk[-1].day, start)
+        blocks.append({"heading": f"{span}: meals", "slots": slots, "rows": rows,
+                       "print_size": grid_print_size(rows, slots)})
     return blocks
 
 
@@ -741,11 +927,11 @@ def _averaged_note(week: WeekPlan) -> str:
     """Which nutrients the plan meets on the week's average, and their averages."""
     from planner.planning.summary import week_average
 
-    averaged = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min
+    averaged = [n for n in KEY_NUTRIENTS if n in week.applied and week.target_min(n)
                 and week.applied[n].basis == "week_average"]
     if not averaged:
         return ""
-    parts = [f"{display_name(n)} {100 * week_average(week, n) / (week.applied[n].min or 1):,.0f}"
+    parts = [f"{display_name(n)} {100 * week_average(week, n) / (week.target_min(n) or 1):,.0f}"
              " %" for n in averaged]
     return (f"{' and '.join(display_name(n) for n in averaged)} are stored by the body, so "
             "the plan meets them on the week's average (NIH ODS), not every day: in the chart "
@@ -754,29 +940,43 @@ def _averaged_note(week: WeekPlan) -> str:
 
 
 def _pyplot() -> Any:
-    """matplotlib's pyplot drawing SVG with text kept as text (searchable, accessible) and
-    stable element ids."""
+    """matplotlib's pyplot drawing SVG with text kept as text (searchable, accessible)."""
     import matplotlib
 
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
 
     plt.rcParams["svg.fonttype"] = "none"
-    plt.rcParams["svg.hashsalt"] = "planner"
     return plt
 
 
-def _svg(figure: Any) -> str:
-    """The figure as an inline ``<svg>`` element, without a date (the same plan gives the
-    same bytes)."""
+def _svg(figure: Any, alt: str, name: str) -> str:
+    """The figure as an inline ``<svg>`` element: its alt text (what the chart shows, in
+    words) as the image's accessible name, nothing drawn cut at the edge (the canvas
+    grows to hold every label), no date (the same plan gives the same bytes), and element
+    ids unique to ``name`` so that several charts can share a page."""
     import matplotlib.pyplot as plt
 
     figure.tight_layout()
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    with plt.rc_context({"svg.hashsalt": "planner"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.06,
+                       metadata={"Date": None, "Creator": None})
     plt.close(figure)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    svg = _SVG_ID.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", svg[svg.index("<svg"):])
+    return (f'<svg role="img" aria-label="{html.escape(plain(alt))}" class="chart-{name}"'
+            + svg[len("<svg"):])
+
+
+# An element id in matplotlib's SVG, or a reference to one (clip paths, hatches, markers)
+_SVG_ID: Final = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+def _chart_figure(plt: Any, narrow: bool, wide: tuple[float, float],
+                  tall: tuple[float, float]) -> tuple[Any, Any]:
+    """A figure and its axes: ``wide`` inches for a page, ``tall`` for a phone's column."""
+    return cast(tuple[Any, Any], plt.subplots(figsize=tall if narrow else wide, dpi=100))
 
 
 #: Where a chart's axis stops (% of target or pattern); a longer bar is drawn to the axis
@@ -805,45 +1005,100 @@ def _label_overflow(axes: Any, positions: Sequence[float], values: Sequence[floa
                           color="#111")
 
 
-def food_group_chart_svg(rows: Sequence[GroupRow]) -> str:
+def _percents(values: Sequence[float]) -> str:
+    """'95 %' or '95-140 %': a range of shares of a target, in words."""
+    low, high = round(min(values)), round(max(values))
+    return f"{low:,} %" if low == high else f"{low:,}-{high:,} %"
+
+
+def food_group_chart_alt(rows: Sequence[GroupRow]) -> str:
+    """The food-group chart in words, as its alt text: each group's share of the pattern
+    and which groups are under it."""
+    shown = [r for r in rows if r.pattern]
+    shares = [(r.label, 100 * r.plan / (r.pattern or 1.0)) for r in shown]
+    under = [f"{label} ({share:,.0f} %)" for label, share in shares if round(share) < 100]
+    return ("Bar chart of each food group as a share of the Dietary Guidelines pattern's "
+            "amount, where 100 % is the pattern: "
+            + "; ".join(f"{label} {share:,.0f} %" for label, share in shares) + ". "
+            + (f"Under the pattern: {', '.join(under)}." if under else
+               "Every group meets the pattern or more."))
+
+
+def food_group_chart_svg(rows: Sequence[GroupRow], *, narrow: bool = False) -> str:
     """An inline SVG bar chart (matplotlib) of each food group as a share of the pattern;
-    a bar past the axis end (:data:`CHART_CAP`) carries its value."""
+    a bar past the axis end (:data:`CHART_CAP`) carries its value. ``narrow``: drawn for
+    a phone's width (labels wrapped, taller)."""
     plt = _pyplot()
     shown = [r for r in rows if r.pattern]
-    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
-    labels = [f"{r.label} ({r.unit}/{r.per})" for r in shown]
+    figure, axes = _chart_figure(plt, narrow, (8, 3.2), (4.4, 6.0))
+    labels = [f"{textwrap.fill(r.label, 18, break_on_hyphens=False)}\n({r.unit}/{r.per})"
+              if narrow else f"{r.label} ({r.unit}/{r.per})" for r in shown]
     values = [100 * r.plan / (r.pattern or 1.0) for r in shown]
     top = _axis_top(values)
-    axes.barh(labels, [min(v, top) for v in values], color="#4a7fb0")
+    axes.barh(range(len(values)), [min(v, top) for v in values], color="#4a7fb0")
+    axes.set_yticks(range(len(values)), labels)
     _label_overflow(axes, range(len(values)), values, top, horizontal=True)
     axes.set_xlim(0, top)
     axes.axvline(100, color="black", linewidth=1, linestyle="--")
     axes.invert_yaxis()
-    axes.set_xlabel("% of the DGA pattern amount (dashed line: 100 %; longer bars are "
-                    "labelled with their value)")
+    axes.set_xlabel(textwrap.fill("% of the DGA pattern amount (dashed line: 100 %; longer "
+                                  "bars are labelled with their value)", 44 if narrow else 90))
     axes.set_title("Food groups against the pattern")
     axes.tick_params(axis="y", labelsize="small")
-    return _svg(figure)
+    return _svg(figure, food_group_chart_alt(rows), "groups-narrow" if narrow else "groups")
 
 
-def coverage_chart_svg(week: WeekPlan) -> str:
+def coverage_chart_alt(week: WeekPlan, start: dt.date | None = None) -> str:
+    """The coverage chart in words, as its alt text: for each key nutrient the range of
+    its daily shares of the target, its average, and the days it falls short of a daily
+    target."""
+    from planner.planning.summary import week_average
+
+    span = _span(week.days[0].day, week.days[-1].day, start)
+    parts = []
+    for n in KEY_NUTRIENTS:
+        if n not in week.applied or not week.target_min(n):
+            continue
+        target = week.target_min(n) or 1.0  # food and supplements together
+        daily = [100 * week.intake(d, n) / target for d in week.days]
+        average = 100 * week_average(week, n) / target
+        text = f"{display_name(n)} {_percents(daily)}"
+        if len(daily) > 1:
+            text += f", {average:,.0f} % on average"
+        if week.applied[n].basis == "week_average":
+            text += " (judged on the average)"
+        else:
+            short = [day_name(d.day, start) for d, v in zip(week.days, daily, strict=True)
+                     if round(v) < 100]
+            text += f", under the target on {', '.join(short)}" if short else \
+                (", at or above the target every day" if len(daily) > 1 else "")
+        parts.append(text)
+    what = ("on each day and on the average of " + span if len(week.days) > 1 else
+            "on " + span)
+    return (f"Bar chart of each key nutrient as a share of its daily target, where 100 % "
+            f"is the target, {what}: " + "; ".join(parts) + ".")
+
+
+def coverage_chart_svg(week: WeekPlan, start: dt.date | None = None, *,
+                       narrow: bool = False) -> str:
     """An inline SVG bar chart (matplotlib) of each day's coverage of the key nutrients,
     and of the week's average. A nutrient judged on the week's average (vitamin D and B12
-    unless --strict-daily) has light, hatched daily bars, marked as such in the legend; its solid
-    bar is the week's average, the one its target applies to. Bars past the axis end
-    (:data:`CHART_CAP`) carry their value."""
+    unless --strict-daily) has light, hatched daily bars, marked as such in the legend; its
+    solid bar is the week's average, the one its target applies to. Bars past the axis end
+    (:data:`CHART_CAP`) carry their value. Days are named from ``start`` when given;
+    ``narrow``: drawn for a phone's width."""
     from planner.planning.summary import week_average
 
     plt = _pyplot()
-    nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.applied[n].min]
-    figure, axes = plt.subplots(figsize=(8, 3.8), dpi=100)
+    nutrients = [n for n in KEY_NUTRIENTS if n in week.applied and week.target_min(n)]
+    figure, axes = _chart_figure(plt, narrow, (8, 3.8), (4.4, 5.0))
     width = 0.8 / max(len(nutrients), 1)
     days = [d.day for d in week.days]
     average_x = len(days) + 1
     series = []
     for n in nutrients:
-        target = week.applied[n].min or 1.0
-        daily = [100 * d.totals[n] / target for d in week.days]
+        target = week.target_min(n) or 1.0
+        daily = [100 * week.intake(d, n) / target for d in week.days]
         series.append((n, daily, 100 * week_average(week, n) / target))
     top = _axis_top([v for _, daily, avg in series for v in (*daily, avg)])
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -863,13 +1118,18 @@ def coverage_chart_svg(week: WeekPlan) -> str:
     axes.set_ylim(0, top)
     axes.axhline(100, color="black", linewidth=1, linestyle="--")
     axes.axvline(len(days) + 0.5, color="#999", linewidth=0.8)
-    axes.set_xticks([*days, average_x], [*(f"Day {d}" for d in days), "Week avg"],
-                    fontsize="small" if len(days) > 7 else None)
+    ticks = [_short_day(d, start) for d in days]
+    if narrow or len(days) > 7:  # two lines a tick: "Mon\n7", "Day\n3"
+        ticks = [t.replace(" ", "\n", 1) for t in ticks]
+    axes.set_xticks([*days, average_x], [*ticks, "Week\navg" if narrow else "Week avg"],
+                    fontsize="x-small" if narrow or len(days) > 7 else None)
     axes.set_ylabel("% of target")
-    axes.set_title("Coverage of the key nutrients (dashed line: 100 %)")
-    axes.legend(fontsize="x-small", ncols=2, loc="upper center",
-                bbox_to_anchor=(0.5, -0.12), frameon=False)
-    return _svg(figure)
+    axes.set_title(textwrap.fill("Coverage of the key nutrients (dashed line: 100 %)",
+                                 34 if narrow else 90))
+    axes.legend(fontsize="small", ncols=1 if narrow else 2, loc="upper center",
+                bbox_to_anchor=(0.5, -0.16 if narrow else -0.12), frameon=False)
+    return _svg(figure, coverage_chart_alt(week, start),
+                "coverage-narrow" if narrow else "coverage")
 
 
 # ------------------------------------------------------------------ foods and explain
@@ -1176,20 +1436,25 @@ def _gaps_html(report: GapReport, closers: Sequence[str], sources: str) -> str:
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
+    env.filters["units_kept"] = _units_kept
+    env.filters["range_breaks"] = _range_breaks
     rows = _gap_rows(report)
     return env.get_template("gaps.html.j2").render(
         title=_gap_title(report), rows=[[c for i, c in enumerate(r) if i != 4] for r in rows],
-        chart=gap_chart_svg(report), closers=closers, notes=report.notes, sources=sources,
+        chart=gap_chart_svg(report), narrow_chart=gap_chart_svg(report, narrow=True),
+        closers=closers, notes=report.notes, sources=sources,
         disclaimer=DISCLAIMER, red_flags=RED_FLAGS)
 
 
-def gap_chart_svg(report: GapReport) -> str:
+def gap_chart_svg(report: GapReport, *, narrow: bool = False) -> str:
     """An inline SVG bar chart (matplotlib): each key nutrient's intake as a share of its
-    target, per logged day (minerals) or on the average (vitamin D and B12)."""
+    target, per logged day (minerals) or on the average (vitamin D and B12). ``narrow``:
+    drawn for a phone's width."""
     plt = _pyplot()
     lines = [x for x in report.lines if x.nutrient in KEY_NUTRIENTS and x.target]
-    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
-    labels = [f"{display_name(x.nutrient)}" + (" (average)" if x.basis == "average" else "")
+    figure, axes = _chart_figure(plt, narrow, (8, 3.2), (4.4, 4.2))
+    labels = [f"{display_name(x.nutrient)}" + (("\n" if narrow else " ") + "(average)"
+                                               if x.basis == "average" else "")
               for x in lines]
     values = [x.percent or 0.0 for x in lines]
     top = _axis_top(values)
@@ -1199,35 +1464,63 @@ def gap_chart_svg(report: GapReport) -> str:
     axes.set_xlim(0, top)
     axes.axvline(100, color="black", linewidth=1, linestyle="--")
     axes.invert_yaxis()
-    axes.set_xlabel("% of your daily target, mean of the logged days (dashed line: 100 %)")
-    axes.set_title("What you ate against your targets (red: short)")
-    return _svg(figure)
+    axes.set_xlabel(textwrap.fill("% of your daily target, mean of the logged days (dashed "
+                                  "line: 100 %)", 44 if narrow else 90))
+    axes.set_title(textwrap.fill("What you ate against your targets (red: short)",
+                                 34 if narrow else 90))
+    return _svg(figure, gap_chart_alt(report), "gaps-narrow" if narrow else "gaps")
+
+
+def gap_chart_alt(report: GapReport) -> str:
+    """The gap chart in words, as its alt text: each key nutrient's intake as a share of
+    its target, and how often it was short."""
+    parts = []
+    for line in report.lines:
+        if line.nutrient not in KEY_NUTRIENTS or not line.target:
+            continue
+        status = _gap_status(line, len(report.logged))
+        parts.append(f"{display_name(line.nutrient)} {line.percent or 0:,.0f} %"
+                     + (f", {status}" if status else ""))
+    return ("Bar chart of what you ate of each key nutrient as a share of your daily "
+            "target, where 100 % is the target, on the mean of the logged days: "
+            + "; ".join(parts) + ".")
 
 
 def format_log(entries: Sequence[Entry], table: FoodTable | None, fmt: str = "table",
-               title: str = "", *, width: int = DEFAULT_WIDTH) -> str:
+               title: str = "", *, width: int = DEFAULT_WIDTH,
+               supplements: Sequence[SupplementEntry] = ()) -> str:
     """Logged entries as a table grouped by date and meal (with energy from the food
-    table; within ``width`` columns), or json or csv."""
+    table; within ``width`` columns), or json or csv. Supplements logged on a day follow
+    its foods (meal ``supplement``); the JSON has them under ``supplements``, the CSV as
+    rows with ``amount`` and ``unit``."""
     if fmt == "json":
-        return to_json({"schema": "planner.log/1", "entries": [e.as_dict() for e in entries]})
+        return to_json({"schema": "planner.log/1", "entries": [e.as_dict() for e in entries],
+                        "supplements": [s.as_dict() for s in supplements]})
     if fmt == "csv":
+        rows: list[list[object]] = [
+            [e.id, e.date.isoformat(), e.meal or "", e.food_id, e.name, f"{e.grams:g}",
+             e.text, e.said, e.added_at, "", ""] for e in entries]
+        rows += [[s.id, s.date.isoformat(), "supplement", "", s.name, "", s.text, s.said,
+                  s.added_at, f"{s.amount:g}", s.as_dict()["unit"]] for s in supplements]
+        rows.sort(key=lambda r: (str(r[1]), int(cast(int, r[0]))))
         return csv_text(["id", "date", "meal", "food_id", "name", "grams", "text", "said",
-                         "added_at"],
-                        ([e.id, e.date.isoformat(), e.meal or "", e.food_id, e.name,
-                          f"{e.grams:g}", e.text, e.said, e.added_at] for e in entries))
-    if not entries:
+                         "added_at", "amount", "unit"], rows)
+    if not entries and not supplements:
         return fit([f"{title or 'Food log'}: nothing logged"], width)
     lines = [title] if title else []
-    for date in sorted({e.date for e in entries}):
+    for date in sorted({e.date for e in entries} | {s.date for s in supplements}):
         day = [e for e in entries if e.date == date]
+        taken = [s for s in supplements if s.date == date]
         energies = [_energy(e, table) for e in day]
         energy = sum(k for k in energies if k is not None)
         about = "at least" if None in energies else "about"  # unknown is not zero
-        lines.append(f"{date.isoformat()} ({plural(len(day), 'entry', 'entries')}, "
-                     f"{about} {energy:,.0f} kcal)")
+        count = len(day) + len(taken)
+        lines.append(f"{date.isoformat()} ({plural(count, 'entry', 'entries')}"
+                     + (f", {about} {energy:,.0f} kcal)" if day else ")"))
         rows = [[f"#{e.id}", e.meal or "-", e.text, f"{e.grams:,.0f} g",
                  "?" if k is None else f"{k:,.0f} kcal"]
                 for e, k in zip(day, energies, strict=True)]
+        rows += [[f"#{s.id}", "supplement", s.text, "-", "-"] for s in taken]
         lines.append(text_table(["id", "meal", "food", "weight", "energy"], rows,
                                 right=[True, False, False, True, True], width=width))
         lines.append("")

@@ -25,6 +25,10 @@ Profile file::
     [targets]
     magnesium_mg = 400          # raise the minimum
     sodium_mg = { max = 2000 }  # or set a bound
+
+    [supplements]               # taken every day (planner/person/supplements.py)
+    magnesium = "200 mg"
+    "vitamin_d d3" = "25 ug"    # a name may carry its form; "1000 IU" works too
 """
 
 from __future__ import annotations
@@ -40,6 +44,13 @@ from planner.files import KIB, read_text
 from planner.food.nutrients import BY_NAME, suggest, unit_label
 from planner.limits import MAX_MAGNITUDE, load_toml
 from planner.person.health import check_keys
+from planner.person.supplements import (
+    Supplement,
+    merge_supplements,
+    parse_supplements,
+    supplement_table,
+    supplements_from_mapping,
+)
 
 Sex = Literal["female", "male"]
 LifeStage = Literal["general", "pregnancy", "lactation"]
@@ -57,8 +68,12 @@ DEFAULT_ACTIVITY: Final[Activity] = "low"
 #: Gestational weeks of each trimester (1-13, 14-27, 28-42).
 TRIMESTER_WEEKS: Final = {1: (1, 13), 2: (14, 27), 3: (28, 42)}
 #: What ``planner profile init`` writes; a file without it was saved by planner before
-#: energy came from the NASEM 2023 equations (or written by hand).
+#: energy came from the NASEM 2023 equations (or written by hand). A profile with a
+#: ``[supplements]`` table is written as ``planner.profile/3``, which planner versions
+#: that do not count supplements refuse by name; one without is written as before.
 PROFILE_SCHEMA: Final = "planner.profile/2"
+SUPPLEMENTS_SCHEMA: Final = "planner.profile/3"
+READ_SCHEMAS: Final = (PROFILE_SCHEMA, SUPPLEMENTS_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -323,21 +338,24 @@ def read_profile_file(path: str | Path) -> dict[str, Any]:
                        "written by hand): energy targets now come from the NASEM 2023 "
                        "equations, not IOM 2005, so plans differ from earlier ones; run "
                        "'planner profile init' again to save it in the current format")
-    elif schema != PROFILE_SCHEMA:
-        raise ProfileError(f"{file}: profile schema {schema!r} is not {PROFILE_SCHEMA!r} "
-                           "(saved by another planner version): save it again with "
-                           "'planner profile init'")
-    unknown = sorted(set(data) - set(PROFILE_KEYS) - set(PLAN_KEYS) - {"targets"})
+    elif schema not in READ_SCHEMAS:
+        raise ProfileError(f"{file}: profile schema {schema!r} is not one of "
+                           f"{', '.join(map(repr, READ_SCHEMAS))} (saved by another planner "
+                           "version): save it again with 'planner profile init'")
+    tables = ("targets", "supplements")
+    unknown = sorted(set(data) - set(PROFILE_KEYS) - set(PLAN_KEYS) - set(tables))
     if unknown:
         raise ProfileError(f"{file}: unknown key {unknown[0]!r} (known: "
-                           f"{', '.join((*PROFILE_KEYS, *PLAN_KEYS, 'targets'))})")
-    if "targets" in data and not isinstance(data["targets"], Mapping):
-        raise ProfileError(f"{file}: [targets] must be a table")
+                           f"{', '.join((*PROFILE_KEYS, *PLAN_KEYS, *tables))})")
+    for table in tables:
+        if table in data and not isinstance(data[table], Mapping):
+            raise ProfileError(f"{file}: [{table}] must be a table")
     for key in LIST_KEYS:
         if key in data and not (isinstance(data[key], list)
                                 and all(isinstance(v, str) for v in data[key])):
             raise ProfileError(f"{file}: {key} must be a list of names")
     data["overrides"] = overrides_from_mapping(data.pop("targets", {}), str(file))
+    data["supplements"] = supplements_from_mapping(data.pop("supplements", {}), str(file))
     data["notices"] = notices
     return data
 
@@ -359,11 +377,13 @@ class Settings:
     like: tuple[str, ...] = ()  # soft preferences (exclude is the hard one)
     dislike: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()  # about the profile file, for stderr (an old format)
+    supplements: tuple[Supplement, ...] = ()  # taken every day
 
 
 def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | None = None,
                      saved_file: str | Path | None = None,
-                     targets: Sequence[str] = ()) -> Settings:
+                     targets: Sequence[str] = (), supplements: Sequence[str] = ()
+                     ) -> Settings:
     """Merge a profile from flags over a file over the saved profile and validate it.
 
     ``flags`` maps profile and plan keys (``sex``, ``age``, ..., ``diet``, ``exclude``,
@@ -371,7 +391,9 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     is ``--profile``; when it is None the saved profile at ``saved_file`` is used if it
     exists. Exclusions and
     inclusions from the file and the flags add up; overrides from ``targets``
-    (``NAME=VALUE`` texts) apply after the file's.
+    (``NAME=VALUE`` texts) apply after the file's. ``supplements`` (``NAME=AMOUNT``
+    texts) replace the file's of the same kind (several of one kind add up: two
+    products); ``NAME=none`` drops the file's.
     """
     base: dict[str, Any] = {}
     origin = "flags"
@@ -405,8 +427,10 @@ def resolve_settings(flags: Mapping[str, Any], *, profile_file: str | Path | Non
     # a flag wins over the file: --like liver takes liver off a saved dislike list
     like = tuple(x for x in like if x not in (flags.get("dislike") or ()))
     dislike = tuple(x for x in dislike if x not in (flags.get("like") or ()))
+    given, removed = parse_supplements(supplements)
+    taken = merge_supplements(base.get("supplements", ()), given, removed)
     return Settings(profile, overrides, diet, exclude, include, origin, like, dislike,
-                    tuple(base.get("notices", ())))
+                    tuple(base.get("notices", ())), taken)
 
 
 def _toml_number(value: float) -> str:
@@ -424,8 +448,9 @@ def profile_toml(settings: Settings) -> str:
     import json
 
     p = settings.profile
+    schema = SUPPLEMENTS_SCHEMA if settings.supplements else PROFILE_SCHEMA
     lines = ["# planner profile: general nutrition settings, not medical advice", "",
-             f"schema = {json.dumps(PROFILE_SCHEMA)}"]
+             f"schema = {json.dumps(schema)}"]
     # a trimester derived from the week is not written: the week says it
     term = None if p.pregnancy_week is not None else p.trimester
     for key, value in (("sex", p.sex), ("age", p.age), ("life_stage", p.life_stage),
@@ -452,4 +477,8 @@ def profile_toml(settings: Settings) -> str:
             else:
                 lines.append(f"{name} = {{ " + ", ".join(f"{b} = {v}" for b, v in
                                                         bounds.items()) + " }")
+    if settings.supplements:
+        lines += ["", "[supplements]"]
+        lines += [f"{json.dumps(key)} = {json.dumps(value)}"
+                  for key, value in supplement_table(settings.supplements)]
     return "\n".join(lines) + "\n"

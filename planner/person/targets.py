@@ -27,6 +27,7 @@ from planner.errors import ProfileError
 from planner.food.nutrients import NUTRIENT_NAMES, display_name, unit_label
 from planner.person.health import active_rules, is_adult
 from planner.person.profile import PA_CATEGORIES, Override, Profile
+from planner.person.supplements import Supplement, amounts, supplement_warnings
 
 DEFAULT_ENERGY_BAND: Final = 0.10
 
@@ -51,11 +52,45 @@ class Target:
     overridden: bool = False
     dri: Target | None = None  # for an overridden target: the DRI target it replaced
     health: str = ""  # why a health rule changed it ("no minimum with an ACE inhibitor")
+    #: what the person's supplements give of it a day; ``min`` and ``max`` stay the
+    #: bounds for food and supplements together
+    supplement: float = 0.0
+
+    @property
+    def food_min(self) -> float | None:
+        """The minimum food must bring: ``min`` less what supplements give (0 when they
+        give it all; None without a minimum)."""
+        return None if self.min is None else max(0.0, self.min - self.supplement)
+
+    def food_max(self, ul_margin: float = 1.0) -> float | None:
+        """The most food may bring a day. An upper limit (not one you set) is kept below
+        ``ul_margin`` of it, unless the minimum is above that; a cap is for food and
+        supplements together, so supplements take their share of it. Where they leave
+        food less than the RDA or AI of an upper limit, food keeps up to the RDA or AI:
+        the total then passes the limit whatever food does, and the warnings say so
+        (:func:`planner.person.supplements.supplement_warnings`, the plan's notes)."""
+        cap = self.max
+        if cap is None:
+            return None
+        at_ul = self.ul is not None and cap == self.ul and not self.overridden
+        if at_ul:
+            assert self.ul is not None
+            cap = self.ul * ul_margin
+            if self.min is not None and self.min > cap:
+                cap = self.ul
+        if not self.supplement:
+            return cap
+        room = cap - self.supplement
+        return max(room, self.min or 0.0) if at_ul else room
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"min": _num(self.min), "max": _num(self.max),
                                "ul": _num(self.ul), "ul_note": self.ul_note,
                                "kind": self.kind, "source": self.source}
+        if self.supplement:
+            out["supplement"] = _num(self.supplement)
+            out["food_min"] = _num(self.food_min)
+            out["food_max"] = _num(self.food_max())
         if self.value is not None:
             out["value"] = _num(self.value)
         if self.pct_energy is not None:
@@ -91,6 +126,10 @@ class Targets:
     #: what the energy equations had to assume (a pregnancy week...), said with warnings
     assumed: tuple[str, ...] = ()
     energy_equation: str = ""  # the NASEM 2023 equation used, in words
+    energy_basis: str = ""  # whom it is for, and the reference body where one filled a gap
+    energy_reference: bool = False  # a reference height or weight filled a gap
+    #: supplements taken every day; each target's ``supplement`` is what they give of it
+    supplements: tuple[Supplement, ...] = ()
 
     def __getitem__(self, nutrient: str) -> Target:
         return self.items[nutrient]
@@ -132,13 +171,22 @@ class Targets:
                 out.append(f"warning: your {name} cap ({now}) is above the limit of "
                            f"{_num(dri.max):,} {unit_label(n)}; more than that can harm - do "
                            "this only on a clinician's advice")
+        out += supplement_warnings(self.supplements, self.supplement_uls())
         return tuple(out)
+
+    def supplement_uls(self) -> dict[str, float | None]:
+        """Each supplemented nutrient's upper limit for the person, in the supplement's
+        own measure (folate: µg of folic acid, whose UL it is)."""
+        return {s.nutrient: self.items[s.nutrient].ul if s.nutrient in self.items else None
+                for s in self.supplements}
 
     def as_dict(self) -> dict[str, Any]:
         return {"schema": "planner.targets/1", "profile": self.profile.as_dict(),
-                "energy": {"source": EER_SOURCE, "equation": self.energy_equation,
+                "energy": {"source": EER_SOURCE, "basis": self.energy_basis,
+                           "equation": self.energy_equation,
                            "assumed": list(self.assumed)},
                 "targets": {n: t.as_dict() for n, t in self.items.items()},
+                "supplements": [s.as_dict() for s in self.supplements],
                 "overridden": list(self.overridden), "warnings": list(self.warnings)}
 
 
@@ -226,13 +274,52 @@ def dri_nutrients() -> tuple[str, ...]:
 
 # ------------------------------------------------------------------ energy
 
-# Reference heights (m) and weights (kg) of the DRI reports (IOM 2005, Table 1), used
-# when the profile gives none: (sex, first year of group) -> (height_m, weight_kg).
-_REFERENCE_BODY: Final[Mapping[tuple[str, int], tuple[float, float]]] = {
-    ("male", 9): (1.44, 36.0), ("male", 14): (1.74, 61.0), ("male", 19): (1.77, 70.0),
-    ("female", 9): (1.44, 37.0), ("female", 14): (1.63, 54.0), ("female", 19): (1.63, 57.0),
-}
+#: Reference heights (m) and weights (kg) of adults 19+ in the DRI reports (IOM 2005,
+#: Table 1), used when the profile gives none: sex -> (height_m, weight_kg).
+_ADULT_BODY: Final[Mapping[str, tuple[float, float]]] = {
+    "male": (1.77, 70.0), "female": (1.63, 57.0)}
 REFERENCE_BODY_SOURCE: Final = "IOM 2005 DRI reference height and weight"
+#: Children and teens 3-18 without a measured height or weight: the CDC 2000 growth-chart
+#: median (50th percentile) for their sex and year of age, at the middle of the year
+#: (``growth_medians.csv``, written by ``scripts/growth_medians.py``).
+GROWTH_MEDIANS_SOURCE: Final = ("CDC 2000 growth charts, 50th percentile of stature-for-age "
+                                "and weight-for-age (statage.csv, wtage.csv) at the middle "
+                                "of the year of age")
+#: The ages the NASEM 2023 equations for children cover (3-18.99 years).
+CHILD_EQUATION_AGES: Final = (3, 18)
+
+
+@dataclass(frozen=True)
+class ReferenceBody:
+    """The height and weight the EER equations use for a person who gives none."""
+
+    height_cm: float
+    weight_kg: float
+    source: str  # GROWTH_MEDIANS_SOURCE or REFERENCE_BODY_SOURCE
+
+
+def _growth_medians() -> dict[tuple[str, int], tuple[float, float]]:
+    """(sex, age) -> (height_cm, weight_kg) from ``growth_medians.csv``."""
+    path = Path(__file__).with_name("growth_medians.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(row["sex"], int(row["age"])): (float(row["height_cm"]),
+                                                float(row["weight_kg"]))
+                for row in csv.DictReader(handle)}
+
+
+def reference_body(sex: str, age: int) -> ReferenceBody:
+    """The CDC 2000 median height and weight for a child's or teen's sex and year of age
+    (3-18), or the IOM 2005 reference body of an adult (19+)."""
+    if age >= 19:
+        height_m, weight = _ADULT_BODY[sex]
+        return ReferenceBody(height_m * 100, weight, REFERENCE_BODY_SOURCE)
+    medians = _growth_medians()
+    if (sex, age) not in medians:
+        raise ProfileError(f"age: no reference height and weight for age {age} (the "
+                           f"growth medians cover {CHILD_EQUATION_AGES[0]}-18)")
+    height, weight = medians[(sex, age)]
+    return ReferenceBody(height, weight, GROWTH_MEDIANS_SOURCE)
+
 
 # NASEM 2023 total-energy-expenditure equations, kcal/day =
 #   intercept + a * age (y) + h * height (cm) + w * weight (kg),
@@ -260,10 +347,23 @@ _CHILD_TEE: Final[Mapping[tuple[str, str], tuple[float, float, float, float]]] =
     ("female", "active"): (-189.55, -22.25, 11.74, 18.34),
     ("female", "very_active"): (-709.59, -22.25, 18.22, 14.25),
 }
-#: Energy cost of growth, kcal/day (NASEM 2023 Table 5-5): (sex, first year of group).
+#: Energy cost of growth, kcal/day (NASEM 2023 Table 5-15, as Health Canada's DRI tables
+#: give it): (sex, first year of the band) -> kcal; a band runs to the next one's start.
+#: Boys 3: 20, 4-8: 15, 9-13: 25, 14-18: 20; girls 3-8: 15, 9-13: 30, 14-18: 20.
 GROWTH_ENERGY: Final[Mapping[tuple[str, int], float]] = {
-    ("male", 9): 25.0, ("female", 9): 30.0, ("male", 14): 20.0, ("female", 14): 20.0,
+    ("male", 3): 20.0, ("male", 4): 15.0, ("male", 9): 25.0, ("male", 14): 20.0,
+    ("female", 3): 15.0, ("female", 9): 30.0, ("female", 14): 20.0,
 }
+
+
+def growth_energy(sex: str, age: int) -> tuple[float, str]:
+    """The energy cost of growth (kcal/day) at ``age`` and its band ("ages 9-13")."""
+    starts = sorted(first for s, first in GROWTH_ENERGY if s == sex)
+    first = max(a for a in starts if a <= age)
+    later = [a for a in starts if a > first]
+    last = later[0] - 1 if later else CHILD_EQUATION_AGES[1]
+    band = f"age {first}" if first == last else f"ages {first}-{last}"
+    return GROWTH_ENERGY[(sex, first)], band
 # Pregnancy, 2nd and 3rd trimesters (NASEM 2023): intercept + a * age + h * height (cm)
 # + w * pre-pregnancy weight (kg) + 9.16 * gestational week, plus tissue deposition.
 _PREGNANCY_TEE: Final[Mapping[str, tuple[float, float, float, float]]] = {
@@ -293,15 +393,57 @@ class EnergyRequirement:
     equation: str  # e.g. "women 19+, low active: 575.77 - 7.01 age + 6.60 ht + 12.14 wt"
     assumed: tuple[str, ...] = ()  # said loudly wherever the targets go
     reference_body: bool = False
+    #: whom the number is for, and the body it stands on where the profile gives none:
+    #: "for a girl of 9 with the CDC 2000 median height and weight for her age, 135 cm
+    #: and 31 kg"
+    basis: str = ""
 
 
-def body_size(profile: Profile) -> tuple[float, float, bool]:
-    """Return (height_m, weight_kg, is_reference) for the EER, filling gaps from DRI references."""
-    first = 9 if profile.age < 14 else 14 if profile.age < 19 else 19
-    ref_height, ref_weight = _REFERENCE_BODY[(profile.sex, first)]
-    height = profile.height_cm / 100 if profile.height_cm else ref_height
-    weight = profile.weight_kg if profile.weight_kg else ref_weight
-    return height, weight, profile.height_cm is None or profile.weight_kg is None
+@dataclass(frozen=True)
+class BodySize:
+    """The height and weight the EER equations use; ``reference`` is the reference body
+    a gap was filled from (None: the profile gave both)."""
+
+    height_cm: float
+    weight_kg: float
+    reference: ReferenceBody | None
+    height_given: bool
+    weight_given: bool
+
+    def basis(self, sex: str, age: int, *, weight_given: bool | None = None) -> str:
+        """Whom the EER is for and what filled a gap, in words: "for a girl of 9 with
+        the CDC 2000 median height and weight for her age, 135 cm and 31 kg".
+        ``weight_given`` overrides whether the weight was the person's own (a
+        pre-pregnancy weight stands in for it)."""
+        child = age < 19
+        noun = {("female", True): "girl", ("male", True): "boy",
+                ("female", False): "woman", ("male", False): "man"}[(sex, child)]
+        who = f"for a {noun} of {age}"
+        ref = self.reference
+        own_weight = self.weight_given if weight_given is None else weight_given
+        filled = [part for part, given in (("height", self.height_given),
+                                           ("weight", own_weight)) if not given]
+        if ref is None or not filled:
+            return who
+        pronoun = "her" if sex == "female" else "his"
+        if ref.source == GROWTH_MEDIANS_SOURCE:
+            median, whose = "the CDC 2000 median", f"for {pronoun} age"
+        else:
+            median, whose = "the IOM 2005 reference", f"for a {noun}"
+        amounts = {"height": f"{ref.height_cm:.0f} cm", "weight": f"{ref.weight_kg:.0f} kg"}
+        return (f"{who} with {median} {' and '.join(filled)} {whose}, "
+                + " and ".join(amounts[f] for f in filled))
+
+
+def body_size(profile: Profile) -> BodySize:
+    """The height and weight for the EER: the profile's, with a gap filled from the
+    reference body for the person's sex and age (:func:`reference_body`)."""
+    given_h, given_w = profile.height_cm, profile.weight_kg
+    ref = None if given_h is not None and given_w is not None else \
+        reference_body(profile.sex, profile.age)
+    height = given_h if given_h is not None else ref.height_cm  # type: ignore[union-attr]
+    weight = given_w if given_w is not None else ref.weight_kg  # type: ignore[union-attr]
+    return BodySize(height, weight, ref, given_h is not None, given_w is not None)
 
 
 def _tee(coef: tuple[float, float, float, float], age: float, height_cm: float,
@@ -320,25 +462,36 @@ def energy_requirement(profile: Profile) -> EnergyRequirement:
     """Return the EER from the NASEM 2023 "Dietary Reference Intakes for Energy" equations.
 
     Adults 19+: TEE by sex and activity category (age in years, height in cm, weight in
-    kg). Children 9-18: the 3-18 equations plus the energy cost of growth (boys 25 and
-    girls 30 kcal/day at 9-13, 20 at 14-18). Pregnancy: the nonpregnant EER in the 1st
-    trimester; in the 2nd and 3rd the pregnancy equation with the pre-pregnancy weight
-    and the gestational week, plus tissue deposition by pre-pregnancy BMI (300, 200, 150
-    or -50 kcal/day). Lactation: the nonpregnant EER plus the energy in milk minus what
-    the mother's weight loss supplies (0-6 months +540 - 140, 7-12 months +380).
-    Missing height or weight fall back to the DRI reference body for the age group; a
-    pregnancy without a week or trimester assumes the 2nd trimester (week 20), lactation
-    without months postpartum the first 6 months, and both say so in ``assumed``.
+    kg). Children 3-18: the 3-18 equations plus the energy cost of growth (boys 20 at 3,
+    15 at 4-8, 25 at 9-13 and 20 at 14-18; girls 15 at 3-8, 30 at 9-13 and 20 at 14-18
+    kcal/day); planner's profiles start at 9, but the function covers 3-18. Pregnancy:
+    the nonpregnant EER in the 1st trimester; in the 2nd and 3rd the pregnancy equation
+    with the pre-pregnancy weight and the gestational week, plus tissue deposition by
+    pre-pregnancy BMI (300, 200, 150 or -50 kcal/day). Lactation: the nonpregnant EER
+    plus the energy in milk minus what the mother's weight loss supplies (0-6 months
+    +540 - 140, 7-12 months +380). Missing height or weight fall back to the CDC 2000
+    growth-chart median for the child's sex and year of age (3-18;
+    :func:`reference_body`), or the IOM 2005 reference body of an adult; a pregnancy
+    without a week or trimester assumes the 2nd trimester (week 20), lactation without
+    months postpartum the first 6 months, and both say so in ``assumed``.
     """
-    height_m, weight, reference = body_size(profile)
-    height = height_m * 100
     age, sex, level = profile.age, profile.sex, profile.activity
+    if age < CHILD_EQUATION_AGES[0]:
+        raise ProfileError(f"age: the NASEM 2023 equations planner uses start at "
+                           f"{CHILD_EQUATION_AGES[0]} years (got {age})")
+    body = body_size(profile)
+    height, weight = body.height_cm, body.weight_kg
+    height_m = height / 100
+    reference = body.reference is not None
+    basis = body.basis(sex, age)
     category = PA_CATEGORIES[level]
     assumed: list[str] = []
     stage = profile.life_stage
     if stage == "pregnancy":
         if profile.pre_pregnancy_weight_kg is not None:
             weight = profile.pre_pregnancy_weight_kg
+            basis = body.basis(sex, age, weight_given=True)
+            reference = not body.height_given
         elif profile.weight_kg is not None:
             assumed.append("energy: no pre-pregnancy weight given (--pre-pregnancy-weight); "
                            f"your weight now ({profile.weight_kg:g} kg) stands in for it, "
@@ -364,17 +517,18 @@ def energy_requirement(profile: Profile) -> EnergyRequirement:
             return EnergyRequirement(
                 kcal, f"pregnancy, trimester {trimester}, week {week}, {category}: "
                 f"{_terms(coef)} + 9.16 week + {deposition:g} deposition (pre-pregnancy "
-                f"BMI {bmi:.1f}); wt is pre-pregnancy weight", tuple(assumed), reference)
+                f"BMI {bmi:.1f}); wt is pre-pregnancy weight", tuple(assumed), reference,
+                basis)
     adult = age >= 19
     coef = (_ADULT_TEE if adult else _CHILD_TEE)[(sex, level)]
     kcal = _tee(coef, age, height, weight)
     who = ("men" if sex == "male" else "women") + " 19+" if adult else \
-        ("boys" if sex == "male" else "girls") + f" {'9-13' if age < 14 else '14-18'}"
+        ("boys" if sex == "male" else "girls") + " 3-18"
     equation = f"{who}, {category}: {_terms(coef)}"
     if not adult:
-        growth = GROWTH_ENERGY[(sex, 9 if age < 14 else 14)]
+        growth, band = growth_energy(sex, age)
         kcal += growth
-        equation += f" + {growth:g} growth"
+        equation += f" + {growth:g} growth ({band})"
     if stage == "pregnancy":
         equation = f"pregnancy, trimester 1 (the nonpregnant EER): {equation}"
     elif stage == "lactation":
@@ -387,7 +541,7 @@ def energy_requirement(profile: Profile) -> EnergyRequirement:
         kcal += milk - loss
         equation = (f"lactation, {period} months postpartum: {equation} + {milk:g} milk"
                     + (f" - {loss:g} weight loss" if loss else ""))
-    return EnergyRequirement(kcal, equation, tuple(assumed), reference)
+    return EnergyRequirement(kcal, equation, tuple(assumed), reference, basis)
 
 
 def estimated_energy_requirement(profile: Profile) -> float:
@@ -398,10 +552,15 @@ def estimated_energy_requirement(profile: Profile) -> float:
 # ------------------------------------------------------------------ targets
 
 def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
-                    energy_band: float = DEFAULT_ENERGY_BAND) -> Targets:
+                    energy_band: float = DEFAULT_ENERGY_BAND,
+                    supplements: Sequence[Supplement] = ()) -> Targets:
     """Return the person's daily targets, with user overrides applied and marked.
 
     ``energy_band`` is the allowed relative deviation from the EER (0.10 = +-10 %).
+    ``supplements`` are taken every day: each target's ``supplement`` says what they give
+    of it, toward its minimum and its cap (see :meth:`Target.food_max`). A supplement of
+    a nutrient without a target, or one that leaves no room under a limit you or a
+    clinician set, raises :class:`ProfileError`.
     """
     if not 0 <= energy_band < 1:
         raise ProfileError(f"energy band: {energy_band:g} must be between 0 and 1")
@@ -412,8 +571,7 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
     eer = energy.kcal
     items["energy_kcal"] = Target(
         "energy_kcal", eer * (1 - energy_band), eer * (1 + energy_band), "EER",
-        f"{EER_SOURCE}; {energy.equation}"
-        + (f" ({REFERENCE_BODY_SOURCE} where not given)" if energy.reference_body else ""),
+        f"{EER_SOURCE} {energy.basis}; {energy.equation}",
         ul_note=f"band +-{energy_band * 100:g} % around the EER of {eer:,.0f} kcal",
         value=eer)
     child = profile.age < 19
@@ -454,8 +612,29 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
                                    source=f"{items[n].source}; no minimum with {rule.label}: "
                                           "your clinician's limit applies")
     ordered = {n: items[n] for n in NUTRIENT_NAMES if n in items}
-    return Targets(profile, _apply(ordered, overrides, energy_band), energy.assumed,
-                   energy.equation)
+    applied = _with_supplements(_apply(ordered, overrides, energy_band), supplements)
+    return Targets(profile, applied, energy.assumed, energy.equation, energy.basis,
+                   energy.reference_body, tuple(supplements))
+
+
+def _with_supplements(items: dict[str, Target], supplements: Sequence[Supplement]
+                      ) -> dict[str, Target]:
+    """Each target with what the supplements give of it."""
+    given = amounts(supplements)
+    for n, amount in given.items():
+        if n not in items:
+            raise ProfileError(f"supplement: planner has no target for "
+                               f"{display_name(n).lower()}, so it cannot count it")
+        t = items[n]
+        items[n] = replace(t, supplement=amount)
+        cap = t.max
+        if cap is not None and (t.overridden or t.health) and amount >= cap:
+            unit = unit_label(n)
+            raise ProfileError(f"supplement: your supplements give {_num(amount):,} {unit} "
+                               f"of {display_name(n).lower()} a day, at or over your limit "
+                               f"of {_num(cap):,} {unit}, leaving nothing for food: ask "
+                               "the clinician who set the limit")
+    return items
 
 
 def _apply(items: dict[str, Target], overrides: Sequence[Override],

@@ -373,9 +373,9 @@ def records(result: PersonResult) -> dict[str, list[dict[str, Any]]]:
         person["solver_seconds"] = 0.0 if result.shared else round(week.solver.seconds, 4)
         person["solver"] = week.solver.summary
         for n in KEY_NUTRIENTS:
-            t = week.applied.get(n)
-            person[f"coverage_{n}"] = round(100 * week_average(week, n) / t.min, 2) \
-                if t is not None and t.min else None
+            minimum = week.target_min(n)
+            person[f"coverage_{n}"] = round(100 * week_average(week, n) / minimum, 2) \
+                if minimum else None
         person["energy_kcal_mean"] = round(week_average(week, "energy_kcal"), 1)
         person["hei"] = None if week.quality is None else round(week.quality.total, 2)
         for row in group_rows(week):

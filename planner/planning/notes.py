@@ -17,8 +17,10 @@ from typing import Final
 import pandas as pd
 
 from planner.food.catalogue import Catalogue
-from planner.food.nutrients import KEY_NUTRIENTS, display_name, display_name_lower
+from planner.food.nutrients import KEY_NUTRIENTS, display_name, display_name_lower, unit_label
 from planner.meals.rules import Pattern
+from planner.person.supplements import amounts as supplement_amounts
+from planner.person.supplements import supplements_line
 from planner.person.targets import Targets
 from planner.planning.records import (
     B12_DAILY_SHARE,
@@ -169,7 +171,11 @@ def older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str
         return ""
     total, added = b12
     share = sum(added.values()) / total if total > 0 else 0.0
-    if share >= LABEL_SHARE:
+    taken = targets["vitamin_b12_ug"].supplement
+    if taken:
+        source = (f"Your B12 supplement ({taken:,.4g} µg a day) follows that advice; "
+                  f"{100 * share:.0f} % of the plan's food B12 comes from fortified foods.")
+    elif share >= LABEL_SHARE:
         source = (f"In this plan {100 * share:.0f} % of it comes from fortified foods "
                   f"({and_list(sorted(added, key=lambda n: -added[n]))}).")
     else:
@@ -180,6 +186,19 @@ def older_b12_note(b12: tuple[float, dict[str, float]], targets: Targets) -> str
     return OLDER_B12_NOTE.format(source=source)
 
 
+def child_energy_note(targets: Targets) -> str:
+    """For a child or teen without a measured height or weight: whose size the energy
+    need stands on (the CDC 2000 median for the age), and how to give their own."""
+    energy = targets.items.get("energy_kcal")
+    if targets.profile.age >= 19 or not targets.energy_reference or energy is None \
+            or energy.overridden or energy.value is None:
+        return ""
+    pronoun = "her" if targets.profile.sex == "female" else "his"
+    return (f"Energy: {energy.value:,.0f} kcal a day, the NASEM 2023 EER "
+            f"{targets.energy_basis}; with {pronoun} own height and weight (--height, "
+            f"--weight) the number is {pronoun} own.")
+
+
 def iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -> str:
     """The vegetarian and vegan iron note (none for other diets, or without an RDA)."""
     if options.diet not in ("vegetarian", "vegan") or "iron_mg" not in targets or not days:
@@ -187,7 +206,8 @@ def iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -
     iron = targets["iron_mg"]
     if iron.kind != "RDA" or not iron.min or iron.overridden:
         return ""
-    mean = sum(d.totals.get("iron_mg", 0.0) for d in days) / len(days)
+    # food and any iron supplement together (the 1.8 times is for all iron eaten)
+    mean = sum(d.totals.get("iron_mg", 0.0) for d in days) / len(days) + iron.supplement
     need = VEGETARIAN_IRON_FACTOR * iron.min
     if iron.ul is not None and need >= iron.ul:
         return VEGETARIAN_IRON_HIGH_NOTE.format(diet=options.diet, ul=iron.ul, rda=iron.min,
@@ -197,6 +217,135 @@ def iron_note(days: Sequence[DayPlan], options: PlanOptions, targets: Targets) -
              "(ferritin)")
     return VEGETARIAN_IRON_NOTE.format(diet=options.diet, need=need, rda=iron.min,
                                        mean=mean, meets=meets)
+
+
+# ------------------------------------------------------------------ pregnancy, breastfeeding
+
+#: Folic acid before and in early pregnancy: CDC advises 400 µg a day from a supplement or
+#: fortified food, besides the folate in food, for anyone who could become pregnant; the
+#: USPSTF (2023 reaffirmation, JAMA 330:454) a daily supplement of 400-800 µg, from at
+#: least a month before conception through the first 2-3 months of pregnancy.
+FOLIC_ACID_UG: Final = 400
+FOLIC_ACID_USPSTF_UG: Final = (400, 800)
+FOLIC_ACID_NOTE: Final = (
+    "Folic acid: {cdc} µg a day from a supplement or fortified foods, besides the folate in "
+    "food, for anyone who could become pregnant; it matters most from a month before "
+    "conception through the first 2-3 months (CDC; USPSTF 2023 recommends a daily "
+    "supplement of {low}-{high} µg). {given}")
+#: Iodine in pregnancy and breastfeeding: the American Thyroid Association (2006, 2017)
+#: and the American Academy of Pediatrics (2014) advise a supplement of 150 µg a day
+#: (NIH ODS Iodine fact sheet).
+IODINE_SUPPLEMENT_UG: Final = 150
+IODINE_NOTE: Final = (
+    "Iodine: the American Thyroid Association and the American Academy of Pediatrics "
+    "advise a supplement with {ug} µg of iodine a day in pregnancy and while "
+    "breastfeeding (NIH ODS Iodine fact sheet). planner does not count iodine (USDA "
+    "reports it for few foods), and not every prenatal vitamin has it: check the label.")
+#: Choline adequate intakes (IOM 1998 DRI; NIH ODS Choline fact sheet), mg a day.
+CHOLINE_AI_MG: Final = {"pregnancy": 450, "lactation": 550}
+CHOLINE_NOTE: Final = (
+    "Choline: the adequate intake is {ai} mg a day {when} (IOM 1998 DRI; NIH ODS Choline "
+    "fact sheet); this plan's foods give {amount} mg a day on average. Most prenatal "
+    "vitamins have little or no choline; eggs, meat, fish, dairy and soybeans have the "
+    "most.")
+PRENATAL_NOTE: Final = (
+    "A prenatal vitamin is usual {when} (CDC): what it gives is on its Supplement Facts "
+    "label, and your clinician says which to take. Give planner the nutrients it counts "
+    "(--supplement folic_acid=400ug, iron=27mg, vitamin_d=15ug, as the label says) and "
+    "the plan counts them.")
+
+
+def life_stage_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
+    """For pregnancy and breastfeeding: folic acid, iodine and choline, which food alone
+    does not settle, and that a prenatal vitamin is usual, each with its source. No dose
+    beyond the cited public advice."""
+    stage = targets.profile.life_stage
+    if stage not in CHOLINE_AI_MG or not days:
+        return ()
+    when = "in pregnancy" if stage == "pregnancy" else "while breastfeeding"
+    folic = sum(s.amount for s in targets.supplements if s.kind == "folic_acid")
+    if folic:
+        given = (f"Your supplements give {folic:,.0f} µg of folic acid "
+                 f"({1.7 * folic:,.0f} µg DFE), counted toward folate.")
+    else:
+        folate = sum(d.totals.get("folate_dfe_ug", 0.0) for d in days) / len(days)
+        given = (f"This plan's {folate:,.0f} µg DFE of folate a day comes from food; "
+                 "--supplement folic_acid=... counts a supplement's.")
+    choline = sum(d.totals.get("choline_mg", 0.0) for d in days) / len(days)
+    unknown = any(d.unknown.get("choline_mg") for d in days)
+    notes = [FOLIC_ACID_NOTE.format(cdc=FOLIC_ACID_UG, low=FOLIC_ACID_USPSTF_UG[0],
+                                    high=FOLIC_ACID_USPSTF_UG[1], given=given),
+             IODINE_NOTE.format(ug=IODINE_SUPPLEMENT_UG),
+             CHOLINE_NOTE.format(ai=CHOLINE_AI_MG[stage], when=when,
+                                 amount=("at least " if unknown else "") + f"{choline:,.0f}"),
+             PRENATAL_NOTE.format(when="before and during pregnancy" if stage == "pregnancy"
+                                  else "while breastfeeding too")]
+    return tuple(notes)
+
+
+# ------------------------------------------------------------------ supplements
+
+#: NIH ODS Iron fact sheet: a label lists the element; 325 mg of ferrous sulfate has 65 mg.
+MINERAL_LABEL_NOTE: Final = (
+    "Mineral amounts are the element a Supplement Facts label lists, not the weight of "
+    "the compound: a 325 mg ferrous sulfate tablet has 65 mg of iron (NIH ODS Iron fact "
+    "sheet).")
+MINERALS: Final = ("magnesium", "calcium", "iron", "zinc")
+#: How a supplement's label amount becomes the target's unit, with the source.
+UNIT_NOTES: Final = {
+    "vitamin_d": "Vitamin D: 1 µg is 40 IU (NIH ODS Vitamin D fact sheet).",
+    "folic_acid": "Folic acid counts toward folate as 1.7 µg DFE per µg, as taken with "
+                  "food (NIH ODS Folate fact sheet).",
+}
+
+
+def supplement_notes(days: Sequence[DayPlan], targets: Targets,
+                     applied: Mapping[str, AppliedTarget]) -> tuple[str, ...]:
+    """What the person's supplements count for, and where food and supplements together
+    pass an upper limit for all sources (calcium, vitamin D, iron, zinc), naming it with
+    its source. (A supplement over an upper limit for supplements alone, magnesium's
+    350 mg, is in the targets' warnings.)"""
+    supplements = targets.supplements
+    if not supplements or not days:
+        return ()
+    shares = []
+    for n in dict.fromkeys(s.nutrient for s in supplements):
+        t = targets.items.get(n)
+        a = applied.get(n)
+        if t is None or t.min is None or a is None or a.min is None:
+            continue
+        unit = unit_label(n)
+        basis = " on the week's average" if a.basis == "week_average" else ""
+        food = f"{a.min:,.4g} {unit}" if a.min else "none"
+        shares.append(f"{food} of {display_name_lower(n)}'s {t.min:,.4g} {unit}{basis}")
+    notes = [f"Your supplements ({supplements_line(supplements)} a day) count toward "
+             "each day's targets"
+             + (f"; food brings the rest: {and_list(shares)}." if shares else ".")]
+    if any(s.kind in MINERALS for s in supplements):
+        notes.append(MINERAL_LABEL_NOTE)
+    units = [text for kind, text in UNIT_NOTES.items()
+             if any(s.kind == kind for s in supplements)]
+    if units:
+        notes.append(" ".join(units))
+    for n in dict.fromkeys(s.nutrient for s in supplements):
+        t = targets.items.get(n)
+        kinds = [s for s in supplements if s.nutrient == n]
+        if t is None or t.ul is None or t.max is None or kinds[0].info.ul_supplements_only:
+            continue
+        given = sum(s.nutrient_amount for s in kinds)
+        over = [(d.day, d.totals[n] + given) for d in days if d.totals[n] + given > t.ul]
+        if not over or given >= t.ul:  # the supplements alone: the targets' warning
+            continue
+        unit = unit_label(n)
+        amounts = [v for _, v in over]
+        span = (f"{min(amounts):,.4g}" + (f"-{max(amounts):,.4g}" if len(over) > 1 else "")
+                + f" {unit}")
+        notes.append(f"warning: {display_name_lower(n)} from food and supplements comes to "
+                     f"{span} a day on {which_days([d for d, _ in over], len(days))}, above "
+                     f"the upper limit of {t.ul:,.4g} {unit} for all sources "
+                     f"({kinds[0].info.source}); your supplements give {given:,.4g} {unit} "
+                     "of it; take that much only as a clinician advises.")
+    return tuple(notes)
 
 
 def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptions,
@@ -221,6 +370,8 @@ def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptio
         older = older_b12_note(sources["vitamin_b12_ug"], targets)
         if older:
             notes.append(older)
+    notes.extend(supplement_notes(days, targets, applied))
+    notes.extend(life_stage_notes(days, targets))
     profile = targets.profile
     potassium = applied.get("potassium_mg")
     if (not profile.conditions and not profile.medicines and potassium is not None
@@ -228,6 +379,9 @@ def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptio
         notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
     if profile.age < 18:
         notes.append(CHILD_NOTE)
+    energy = child_energy_note(targets)
+    if energy:
+        notes.append(energy)
     unknown: dict[str, set[str]] = {}  # food id -> key nutrients USDA does not report
     for d in days:
         for n in KEY_NUTRIENTS:
@@ -242,9 +396,12 @@ def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptio
     if pattern is None:
         notes.append("Whole-table plans have no meal roles or food-group equivalents: the "
                      "meal structure and food-group rules do not apply.")
+    given = supplement_amounts(targets.supplements)
     capped = [display_name_lower(n) for n, t in applied.items()
               if t.max is not None and targets[n].ul is not None
-              and t.max < (targets[n].max or math.inf)]
+              and t.max < (targets[n].max or math.inf)
+              and all(d.totals[n] + given.get(n, 0.0)  # food and supplements together
+                      <= options.ul_margin * (targets[n].ul or 0.0) + 1e-6 for d in days)]
     if capped:  # "calcium ... and vitamin D"
         notes.append(f"Every day stays below {100 * options.ul_margin:.0f} % of the upper "
                      f"limit for {and_list(capped)}.")

@@ -981,19 +981,19 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
     for n, t in targets.items.items():
         hard = n in STORED or n in DAILY_MIN or n == "energy_kcal" or t.overridden
         basis = "week_average" if n in STORED and not options.strict_daily else "daily"
-        minimum = t.min if hard or n in SOFT_MIN else None
-        maximum = t.max
-        if maximum is not None and t.ul is not None and maximum == t.ul and not t.overridden:
-            maximum = t.ul * options.ul_margin  # no day crowds an upper limit
-            if minimum is not None and minimum > maximum:
-                maximum = t.ul
+        # food's share: supplements give the rest (Target.food_min, Target.food_max)
+        minimum = t.food_min if hard or n in SOFT_MIN else None
+        maximum = t.food_max(options.ul_margin)  # no day crowds an upper limit
         if minimum is None and maximum is None and t.pct_energy is None:
             continue  # e.g. the sodium AI: salt is added in cooking, not planned
         source = t.source
-        if maximum is not None and maximum != t.max:
+        if maximum is not None and maximum != t.food_max():
             source += f"; kept below {100 * options.ul_margin:.0f} % of the UL"
+        if t.supplement:
+            source += f"; food's share, supplements give {t.supplement:,.4g} a day"
         limit = maximum is not None and (t.ul is not None or t.overridden)
-        out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy, limit)
+        out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy,
+                               t.supplement, limit)
     return out
 
 

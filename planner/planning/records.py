@@ -25,6 +25,7 @@ from planner.food.nutrients import KEY_NUTRIENTS, NUTRIENT_NAMES
 from planner.meals.quality import Quality
 from planner.meals.rules import Pattern
 from planner.meals.shopping import ShoppingLine
+from planner.person.supplements import amounts as supplement_amounts
 from planner.person.targets import Targets
 from planner.planning.options import SolverOptions
 
@@ -151,6 +152,8 @@ class AppliedTarget:
     min_hard: bool
     source: str
     pct_energy: tuple[float, float] | None = None
+    #: what supplements give a day: ``min`` and ``max`` are then food's share
+    supplement: float = 0.0
     #: the max is a safety limit (a Tolerable Upper Intake Level or a cap the user or a
     #: clinician set): a plan that cannot keep it is no plan, whereas a missed minimum is
     #: a plan with a warning
@@ -164,6 +167,8 @@ class AppliedTarget:
                                "source": self.source}
         if self.pct_energy is not None:
             out["pct_energy"] = list(self.pct_energy)
+        if self.supplement:
+            out["supplement"] = _round(self.supplement)
         if self.limit:
             out["max_is_limit"] = True
         return out
@@ -194,6 +199,25 @@ class WeekPlan:
 
     def group_average(self, group: str) -> float:
         return sum(d.groups.get(group, 0.0) for d in self.days) / len(self.days)
+
+    @property
+    def supplements(self) -> dict[str, float]:
+        """What the person's supplements give a day, per nutrient (the same every day;
+        empty without any). A day's ``totals`` are its food; :meth:`intake` adds these."""
+        return supplement_amounts(self.targets.supplements)
+
+    def intake(self, day: DayPlan, nutrient: str) -> float:
+        """A day's food and supplements together, of one nutrient."""
+        return day.totals[nutrient] + self.supplements.get(nutrient, 0.0)
+
+    def target_min(self, nutrient: str) -> float | None:
+        """The minimum food and supplements together meet (the applied target's, with
+        the supplements' share added back; None without a minimum)."""
+        applied = self.applied.get(nutrient)
+        if applied is None or applied.min is None:
+            return None
+        target = self.targets.items.get(nutrient)
+        return target.min if applied.supplement and target is not None else applied.min
 
 
 def _round(value: float | None) -> float | None:

@@ -144,6 +144,9 @@ class SavedWeek:
     targets: Mapping[str, Any]
     #: per day: slot -> [(food id, servings, eaten, grams as saved)]
     days: tuple[Mapping[str, tuple[SavedItem, ...]], ...]
+    #: the supplements it counted, as "magnesium 200" (a week saved before supplements
+    #: were counted has none)
+    supplements: tuple[str, ...] = ()
 
 
 #: One saved item: food id, servings, eaten, and the grams the file says (None if absent).
@@ -190,9 +193,20 @@ def read_saved_week(path: str | Path) -> SavedWeek:
                                      document["targets"])
         if not all(isinstance(x, dict) for x in (profile, options, targets)) or not days:
             raise ValueError("profile, options, targets or days")
+        taken = document.get("supplements", [])
+        if not isinstance(taken, list):
+            raise ValueError("supplements")
+        supplements = tuple(sorted(_supplement_key(str(s["name"]), s["amount"])
+                                   for s in taken))
     except (KeyError, TypeError, ValueError) as exc:
         raise PlanRequestError(f"--keep {where}: not a complete saved week ({exc})") from None
-    return SavedWeek(where, profile, options, targets, tuple(days))
+    return SavedWeek(where, profile, options, targets, tuple(days), supplements)
+
+
+def _supplement_key(name: str, amount: Any) -> str:
+    """'magnesium 200': a supplement as a saved week and this run compare it."""
+    value = bounded_number(amount, "supplement amount", 0, 1e9, ValueError)
+    return f"{name[:40]} {round(float(value), 6):g}"
 
 
 def _saved_item(item: Any, where: str) -> SavedItem:
@@ -276,6 +290,13 @@ def _check_same_person(saved: SavedWeek, targets: Targets, options: PlanOptions)
             raise PlanRequestError(f"--keep {saved.path} was planned for another profile "
                                    f"({key} {theirs!r}, not {value!r}): plan a new week, or "
                                    "use that profile")
+    mine_taken = tuple(sorted(_supplement_key(s.kind, s.amount)
+                              for s in targets.supplements))
+    if mine_taken != saved.supplements:
+        said = ", ".join(saved.supplements) or "none"
+        raise PlanRequestError(f"--keep {saved.path} was planned with other supplements "
+                               f"({said}, not {', '.join(mine_taken) or 'none'}): plan a "
+                               "new week, or use the same --supplement options")
     energy = saved.targets.get("energy_kcal")
     if isinstance(energy, dict) and str(energy.get("source", "")).startswith(
             "IOM 2005 DRIs for Energy"):

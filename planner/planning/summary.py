@@ -16,7 +16,8 @@ from planner.planning.records import WeekPlan
 
 
 def week_average(week: WeekPlan, nutrient: str) -> float:
-    return sum(d.totals[nutrient] for d in week.days) / len(week.days)
+    """A nutrient's daily average over the plan, food and supplements together."""
+    return sum(week.intake(d, nutrient) for d in week.days) / len(week.days)
 
 
 #: FDA/EPA Advice about Eating Fish: 2-3 servings a week in pregnancy and breastfeeding,

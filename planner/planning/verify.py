@@ -26,6 +26,7 @@ from planner.meals.rules import (
     meal_problems,
     unsuitable_fish,
 )
+from planner.person.supplements import amounts as supplement_amounts
 from planner.planning.records import (
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
@@ -73,6 +74,8 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
             average = sum(d.totals[n] for d in days) / len(days)
             if average < t.min * (1 - tolerance):
                 problems.append(f"{n} average {average:.4g} < min {t.min:g}")
+    if week.targets.supplements:
+        problems += _verify_supplements(week, table, tolerance, waived)
     eer = week.targets["energy_kcal"].value
     if eer and not {("energy_kcal", "min"), ("energy_kcal", "max")} & set(waived):
         for start in range(0, len(days), WINDOW):
@@ -84,6 +87,45 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
                                 f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
     if catalogue is not None and rules is not None and not catalogue.generic:
         problems += _verify_rules(week, catalogue, rules, waived)
+    return problems
+
+
+def _verify_supplements(week: WeekPlan, table: FoodTable, tolerance: float,
+                        waived: Collection[tuple[str, str]]) -> list[str]:
+    """Food and supplements together against the person's targets (not food's share of
+    them): every hard minimum met (daily, or on the average where the plan averages it),
+    and no cap passed unless the supplements alone leave food less than the RDA or AI
+    under it (the warnings then say the total passes it). The supplements' amounts are
+    taken from the targets' supplement list, independently of the applied bounds."""
+    problems = []
+    given = supplement_amounts(week.targets.supplements)
+    for n, amount in given.items():
+        t = week.targets.items.get(n)
+        applied = week.applied.get(n)
+        if t is None or applied is None:
+            problems.append(f"{n}: a supplement with no target")
+            continue
+        if abs(applied.supplement - amount) > tolerance * max(1.0, amount):
+            problems.append(f"{n}: the plan counted {applied.supplement:.6g} from "
+                            f"supplements, they give {amount:.6g}")
+        intakes = []
+        for d in week.days:
+            grams = np.array([i.grams for i in d.items])
+            values = np.nan_to_num(table.foods.loc[[i.food_id for i in d.items], n]
+                                   .to_numpy(float))
+            intakes.append(float(values @ grams / 100.0) + amount)
+        slack = tolerance * max(1.0, t.min or 1.0)
+        if t.min is not None and applied.min_hard and (n, "min") not in waived:
+            judged = [sum(intakes) / len(intakes)] if applied.basis == "week_average" \
+                else intakes
+            if min(judged) < t.min - slack:
+                problems.append(f"{n}: food and supplements {min(judged):.4g} < min "
+                                f"{t.min:g}")
+        if t.max is not None and (n, "max") not in waived:
+            room = amount + (t.food_max() or 0.0)  # the floor: food keeps its RDA
+            if max(intakes) > max(t.max, room) + slack:
+                problems.append(f"{n}: food and supplements {max(intakes):.4g} > max "
+                                f"{t.max:g}")
     return problems
 
 
