@@ -849,13 +849,21 @@ class _Data:
     #: empty: no caps beyond ``levels``
     slot_cap: np.ndarray = field(default_factory=lambda: np.zeros((0, len(SLOTS))))
 
+    @functools.cached_property
+    def _levels_at(self) -> dict[tuple[int, int], list[int]]:
+        return {}
+
     def levels_at(self, row: int, slot: int) -> list[int]:
-        """The units row ``row`` may be served in at meal ``slot``."""
-        levels = self.levels[row]
-        if row >= len(self.slot_cap):
-            return levels
-        cap = self.slot_cap[row, slot]
-        return [k for k in levels if k <= cap] or [min(levels)]
+        """The units row ``row`` may be served in at meal ``slot`` (worked out once)."""
+        key = (row, slot)
+        found = self._levels_at.get(key)
+        if found is None:
+            levels = self.levels[row]
+            if row < len(self.slot_cap):
+                cap = self.slot_cap[row, slot]
+                levels = [k for k in levels if k <= cap] or [min(levels)]
+            found = self._levels_at[key] = levels
+        return found
 
     def subset(self, index: np.ndarray) -> _Data:
         """The rows ``index`` of a table without fixed rows."""
@@ -1626,7 +1634,8 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
             if not rule.applies_to(name) or name not in planned:
                 continue
             in_slot = slot == s
-            matching = in_slot & np.array([rule.matches(r) for r in roles], dtype=bool)
+            matching = in_slot & (True if rule.roles is None else
+                                  np.isin(roles, list(rule.roles)))
             members = np.flatnonzero(matching)
             label = f"meal{number}_{name}"
             if rule.needs:
