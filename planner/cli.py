@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import difflib
+import inspect
 import math
 import os
 import shlex
@@ -29,7 +30,7 @@ import typer.core
 from planner.dirs import DATA_ENV, LOG_ENV
 from planner.dirs import config_dir as user_config_dir
 from planner.dirs import data_dir as user_data_dir
-from planner.entry import interrupted, raise_if_pressed, unwinding_itself
+from planner.entry import interrupted, prompting, raise_if_pressed, unwinding_itself
 from planner.errors import (
     FetchError,
     OutputError,
@@ -52,6 +53,7 @@ from planner.output.report import (
     format_targets,
     format_week,
     with_amount,
+    wrap,
 )
 from planner.person.advice import (
     ANSWERS_CAP,
@@ -247,8 +249,38 @@ def _given(args: list[str], opts: Sequence[str]) -> str | None:
 
 def _fail(message: str, code: int) -> None:
     with contextlib.suppress(OSError):  # stderr gone too: the exit code must say it
-        typer.echo(f"error: {message}", err=True)
+        _say(f"error: {message}")
     sys.exit(code)
+
+
+def _say(text: str) -> None:
+    """A note, warning or error on stderr: at a terminal wrapped between words to its
+    width (a person reads it there); elsewhere (a log file, a pipe) one line each."""
+    typer.echo(_for_stderr(text), err=True)
+
+
+def _for_stderr(text: str) -> str:
+    """``text`` as :func:`_say` prints it."""
+    stream = sys.stderr
+    try:
+        terminal = stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        terminal = False
+    if not terminal:
+        return text
+    return "\n".join(line for part in text.split("\n")
+                     for line in wrap(part, _stderr_width()))
+
+
+def _stderr_width() -> int:
+    """The columns of the terminal stderr is on: COLUMNS, else the terminal's own."""
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return max(MIN_WIDTH, int(given))
+    try:
+        return max(MIN_WIDTH, os.get_terminal_size(sys.stderr.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        return DEFAULT_WIDTH
 
 
 def _silence_stdout() -> None:
@@ -447,7 +479,7 @@ def log_path(given: Path | None = None) -> Path:
         return given
     path, note = default_log(user_data_dir(), user_config_dir())
     if note:
-        typer.echo(note, err=True)
+        _say(note)
     return path
 
 
@@ -470,33 +502,34 @@ def _settings(person: dict[str, Any], profile_file: Path | None, target: list[st
                                 saved_file=saved_profile_path(), targets=target or (),
                                 supplements=supplement or ())
     for notice in settings.notices:  # an old profile file is read, and said so
-        typer.echo(notice, err=True)
+        _say(notice)
     return settings
 
 
 def _targets(settings: Settings, energy_band: float = 0.10, *, noted: bool = False
              ) -> Targets:
-    """The person's targets; warnings about overrides below a DRI go to stderr when the
-    output may go to a file, unless it is ``noted``: a plan says them in its notes, and
-    saying them on stderr too printed each twice (see :func:`_unnoted`)."""
+    """The person's targets. Their warnings (an override below a DRI, an assumed pregnancy
+    week) are said once: on stderr when the output has no place for them, unless it is
+    ``noted`` (a plan's notes and the targets report carry them); when the noted output
+    goes to a file or a pipe, an assumption is said on stderr too, where the person is."""
     targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band,
                               supplements=settings.supplements)
-    if not sys.stdout.isatty() and not noted:  # say it where a person reads
+    if not noted:
         for warning in targets.warnings:
-            typer.echo(warning, err=True)
-    else:  # an assumed pregnancy week is said even when the output has no place for it
+            _say(warning)
+    elif not sys.stdout.isatty():
         for assumed in targets.assumed:
-            typer.echo(assumed, err=True)
+            _say(assumed)
     return targets
 
 
 def _unnoted(targets: Targets) -> None:
     """The warnings a plan would have noted, on stderr, when there is no plan to note
     them (as :func:`_targets` says them for output that has no notes)."""
-    if not sys.stdout.isatty():
-        for warning in targets.warnings:
-            if warning not in targets.assumed:  # said already
-                typer.echo(warning, err=True)
+    said = () if sys.stdout.isatty() else targets.assumed
+    for warning in targets.warnings:
+        if warning not in said:
+            _say(warning)
 
 
 def _width(output: Path | None = None) -> int:
@@ -513,7 +546,7 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
         typer.echo(text, nl=False)
         return
     written = write_output(output, text.encode("utf-8"), force=force)
-    typer.echo(f"wrote {written}", err=True)
+    _say(f"wrote {written}")
 
 
 @contextmanager
@@ -575,7 +608,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
     if not noted:  # a CSV has no place for the notes (kidney, potassium, vegan B12): stderr
         for note in week.notes:
             if note not in targets.warnings:  # said already
-                typer.echo(f"note: {note}", err=True)
+                _say(f"note: {note}")
 
 
 def _saved_start(path: Path) -> datetime.date | None:
@@ -826,7 +859,7 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
 
 
 @app.command()
-def explain(food: Annotated[str, typer.Argument(help="A food name or id, "
+def explain(food: Annotated[str, typer.Argument(metavar="FOOD", help="A food name or id, "
                                                 "e.g. 'cooked spinach' or 11457.")],
             sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
@@ -977,7 +1010,7 @@ def advice(
     if stdin is not None and not stdin.closed and stdin.isatty() and not no_input:
         asked: dict[str, bool | None] = {}
         for key in collected.missing():
-            asked[key] = ask(key, input, typer.echo)  # Enter alone is not a "no"
+            asked[key] = ask(key, _read_line, typer.echo)  # Enter alone is not a "no"
             if key in RED_FLAGS and asked[key]:
                 break  # one red flag is enough: see a doctor
         collected = collected.merged(asked)
@@ -991,8 +1024,7 @@ def advice(
         saved_profile_path().is_file()
     if not known and sys.stdin.isatty() and not no_input and \
             not any(collected.get(k) for k in RED_FLAGS):  # for a plan command that runs
-        sex = typer.prompt("Your sex for the DRIs (female or male)", type=str).strip()
-        age = typer.prompt("Your age in years", type=int)
+        sex, age = _ask_person()
         known = True
     person = None
     if known:
@@ -1002,16 +1034,42 @@ def advice(
                nl=False)
 
 
+def _read_line(prompt: str) -> str:
+    """A line typed at the terminal after ``prompt``, which is wrapped between words to the
+    terminal's width (the terminal would cut a word at its edge); EOFError at Ctrl-D."""
+    *above, last = wrap(prompt, _width()) or [""]
+    for line in above:
+        typer.echo(line)
+    with prompting():
+        return input(last + " " if prompt.endswith(" ") else last)
+
+
+def _ask_person() -> tuple[str, int]:
+    """Sex and age asked at the terminal, for a plan command that runs; asked again until
+    they are an answer."""
+    def asked(question: str) -> str:
+        try:
+            return _read_line(question).strip()
+        except EOFError:
+            typer.echo("")  # end the prompt's line: the error gets a line of its own
+            raise ProfileError("no answer: input ended; give --sex and --age") from None
+    sex = asked("Your sex for the DRIs (female or male): ").lower()
+    while sex not in ("female", "male"):
+        sex = asked("Please answer female or male: ").lower()
+    age = asked("Your age in years: ")
+    while not age.isdigit():
+        age = asked("Please give your age as a whole number of years: ")
+    return sex, int(age)
+
+
 @app.command()
 def batch(
-    people: Annotated[Path, typer.Argument(help="People table, CSV or Parquet: id, sex, age "
-                                           "and optional life_stage, weight, height, "
-                                           "activity, diet, exclude, include, like, "
-                                           "dislike, conditions, medicines (lists split "
-                                           "by ;), days, seed, pregnancy_week, trimester, "
-                                           "pre_pregnancy_weight, postpartum_months, "
-                                           "target.<nutrient>, target.<nutrient>.max.",
-                                           dir_okay=False)],
+    people: Annotated[Path, typer.Argument(
+        metavar="PEOPLE", help="People table, CSV or Parquet: id, sex, age and optional "
+        "life_stage, weight, height, activity, diet, exclude, include, like, dislike, "
+        "conditions, medicines (lists split by ;), days, seed, pregnancy_week, trimester, "
+        "pre_pregnancy_weight, postpartum_months, target.<nutrient>, "
+        "target.<nutrient>.max.", dir_okay=False)],
     out: Annotated[str, typer.Option("--out", metavar="DIR",
                                      help="Output folder (new, empty, or this "
                                      "batch's with --resume); a path every worker can "
@@ -1045,8 +1103,8 @@ def batch(
             summary = run_batch(frame, out, data_dir=data, workers=workers,
                                 scheduler=scheduler, resume=resume, progress=progress)
     except KeyboardInterrupt:
-        typer.echo(f"error: interrupted; finished people are saved in {out}: run again "
-                   "with --resume to continue", err=True)
+        _say(f"error: interrupted; finished people are saved in {out}: run again with "
+             "--resume to continue")
         raise typer.Exit(130) from None
     typer.echo(format_batch(summary, out, fmt.value, width=_width()), nl=False)
 
@@ -1110,44 +1168,50 @@ def _finite(low: float, *, strict: bool = False) -> Any:
 
 @app.command()
 def fetch(
-    out: Annotated[Path, typer.Option("--out", help="Data folder to write: new, empty, or "
-                                      "one an earlier refresh wrote (any other folder is "
-                                      "refused, nothing changed).")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Data folder to write: "
+                                      "new, empty, or one an earlier refresh wrote (any "
+                                      "other folder is refused, nothing changed).")],
     api_key: Annotated[str | None, typer.Option(
-        "--api-key", help="FDC API key (default: $FDC_API_KEY, else DEMO_KEY).",
+        "--api-key", metavar="KEY", help="FDC API key (default: $FDC_API_KEY, else "
+        "DEMO_KEY).",
         show_default=False)] = None,
     base_url: Annotated[str | None, typer.Option(
-        "--base-url", help="FDC API base URL (default https://api.nal.usda.gov/fdc).",
+        "--base-url", metavar="URL", help="FDC API base URL (default: USDA's).",
         show_default=False)] = None,
     data_type: Annotated[list[DataType] | None, typer.Option(
-        "--data-type", help="Data type to fetch (repeatable; default: both).")] = None,
+        "--data-type", metavar="TYPE", help="Foundation or 'SR Legacy' (repeatable; "
+        "default: both).")] = None,
     ids_from: Annotated[Path | None, typer.Option(
-        "--ids-from", help="Refresh only these foods: a CSV with food_id or fdc_id (e.g. "
-        "datasets/recommended_foods.csv) or one id per line; 'catalogue' for the bundled "
-        "catalogue's foods.", dir_okay=False)] = None,
+        "--ids-from", metavar="FILE", help="Refresh only these foods: 'catalogue' (the "
+        "bundled catalogue's), a CSV with a food_id or fdc_id column, or one id a line.",
+        dir_okay=False)] = None,
     timeout: Annotated[float, typer.Option(
-        callback=_finite(0, strict=True), help="Connect timeout and longest wait for "
-        "data, seconds.")] = 30.0,
+        metavar="SECONDS", callback=_finite(0, strict=True), help="Connect timeout and "
+        "longest wait for data (default 30).", show_default=False)] = 30.0,
     deadline: Annotated[float | None, typer.Option(
-        callback=_finite(0, strict=True), help="Longest the whole refresh may take, "
-        "seconds, retries and waits included; progress is cached (default: no limit).",
-        show_default=False)] = None,
+        metavar="SECONDS", callback=_finite(0, strict=True), help="Longest the whole "
+        "refresh may take, retries and waits included; progress is cached (default: no "
+        "limit).", show_default=False)] = None,
     attempt_deadline: Annotated[float | None, typer.Option(
-        "--attempt-deadline", callback=_finite(0, strict=True), help="Longest one request "
-        "may take in all, seconds, however slowly the server drips its answer (default 3 x "
-        "--timeout).", show_default=False)] = None,
-    max_retries: Annotated[int, typer.Option("--max-retries", min=0, max=50,
-                                             help="Retries on errors, 429 and 5xx.")] = 5,
-    backoff: Annotated[float, typer.Option(callback=_finite(0), help="First retry wait, "
-                                           "seconds; doubles each retry.")] = 1.0,
-    max_wait: Annotated[float, typer.Option("--max-wait", callback=_finite(0),
-                                            help="Longest Retry-After to wait through, "
-                                            "seconds.")] = 120.0,
+        "--attempt-deadline", metavar="SECONDS", callback=_finite(0, strict=True),
+        help="Longest one request may take in all, however slowly the server drips its "
+        "answer (default 3 x --timeout).", show_default=False)] = None,
+    max_retries: Annotated[int, typer.Option("--max-retries", min=0, max=50, metavar="COUNT",
+                                             help="Retries on errors, 429 and 5xx (0-50, "
+                                             "default 5).", show_default=False)] = 5,
+    backoff: Annotated[float, typer.Option(metavar="SECONDS", callback=_finite(0),
+                                           help="First retry wait; doubles each retry "
+                                           "(default 1).", show_default=False)] = 1.0,
+    max_wait: Annotated[float, typer.Option("--max-wait", metavar="SECONDS",
+                                            callback=_finite(0), help="Longest Retry-After "
+                                            "to wait through (default 120).",
+                                            show_default=False)] = 120.0,
     cache: Annotated[Path | None, typer.Option(
-        "--cache", help="Resume cache folder, new or empty (default: one for --out in "
-        "your cache directory).", show_default=False)] = None,
-    page_size: Annotated[int, typer.Option("--page-size", min=1, max=200,
-                                           help="Foods per list page.")] = 200,
+        "--cache", metavar="DIR", help="Resume cache folder, new or empty (default: one "
+        "for --out in your cache directory).", show_default=False)] = None,
+    page_size: Annotated[int, typer.Option("--page-size", min=1, max=200, metavar="COUNT",
+                                           help="Foods per list page (1-200, default "
+                                           "200).", show_default=False)] = 200,
     keep_cache: Annotated[bool, typer.Option("--keep-cache", help="Keep the cache after "
                                              "a successful refresh.")] = False,
 ) -> None:
@@ -1174,8 +1238,8 @@ def fetch(
 
     key, demo = api_key_from(api_key)
     if demo:
-        typer.echo("warning: no FDC_API_KEY; using DEMO_KEY, which allows only a few "
-                   "requests an hour", err=True)
+        _say("warning: no FDC_API_KEY; using DEMO_KEY, which allows only a few requests "
+             "an hour")
     if ids_from is not None and str(ids_from) == "catalogue" and not ids_from.exists():
         ids_from = bundled_dir() / "recommended_foods.csv"
     options = FetchOptions(
@@ -1193,8 +1257,8 @@ def fetch(
         with progress_bars(sys.stderr.isatty()) as bars:
             summary = fetch_food_data(options, bars)
     except KeyboardInterrupt:
-        typer.echo(f"error: interrupted; {out} unchanged, progress kept in the cache (run "
-                   "again to resume)", err=True)
+        _say(f"error: interrupted; {out} unchanged, progress kept in the cache (run again "
+             "to resume)")
         raise typer.Exit(130) from None
     except PlannerError as exc:  # the key never reaches a message
         raise FetchError(redact(str(exc), key)) from None
@@ -1274,9 +1338,9 @@ class LogFormat(StrEnum):
 @log_app.command("add")
 def log_add(
     food: Annotated[str | None, typer.Argument(
-        help="What you ate: '1 cup cooked oatmeal; 1 medium banana; 150 g cooked sockeye "
-        "salmon' (measures, grams or ounces; 'lunch:' places what follows); supplements "
-        "too: 'magnesium glycinate 200 mg'.")] = None,
+        metavar="FOOD", help="What you ate: '1 cup cooked oatmeal; 1 medium banana; 150 g "
+        "cooked sockeye salmon' (measures, grams or ounces; 'lunch:' places what follows); "
+        "supplements too: 'magnesium glycinate 200 mg'.")] = None,
     supplement: Annotated[list[str] | None, typer.Option(
         "--supplement", metavar="NAME=AMOUNT", help="A supplement taken that day, e.g. "
         "magnesium=200mg (repeatable).")] = None,
@@ -1350,8 +1414,8 @@ def log_show(date: DateOpt = None,
 
 
 @log_app.command("remove")
-def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#) from "
-                                                    "'planner log show'.")],
+def log_remove(entry: Annotated[int, typer.Argument(
+                   metavar="ENTRY", help="The entry's number (#) from 'planner log show'.")],
                log: LogOpt = None) -> None:
     """Remove one entry from the food log.
 
@@ -1442,6 +1506,25 @@ def _root(version: Annotated[bool, typer.Option(
         "--version", callback=_print_version, is_eager=True,
         help="Print planner's version and exit.")] = False) -> None:
     """Mineral-rich foods and weekly meal plans that meet the Dietary Reference Intakes."""
+
+
+def _unwrapped(doc: str) -> str:
+    """A docstring as --help prose: paragraphs kept, the source's line breaks within a
+    paragraph joined (Rich prints a single newline as a line break, so a paragraph wrapped
+    at 100 columns in the source came out ragged at 80)."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+def _help_from_docstrings(*apps: typer.Typer) -> None:
+    """Every command's help is its docstring, unwrapped (see :func:`_unwrapped`)."""
+    for each in apps:
+        for info in each.registered_commands:
+            if info.help is None and info.callback is not None and info.callback.__doc__:
+                info.help = _unwrapped(info.callback.__doc__)
+
+
+_help_from_docstrings(app, profile_app, log_app)
 
 
 def main(args: Sequence[str] | None = None) -> None:
