@@ -156,3 +156,26 @@ def test_every_command_an_error_suggests_runs(cli: Callable[..., Any],
         words = shlex.split(command)[1:]
         r = cli(*words)
         assert r.exit_code == 0, (command, suggested[command], r.output)
+
+
+def test_foods_names_each_food_once_and_keeps_whole_words(cli: Callable[..., Any]) -> None:
+    """The README's ranking at 80 columns: a row a line, the food named once (in its
+    portion), counts with thousands separators, and the whole table's long USDA names
+    wrapped between words, never cut."""
+    r = cli("foods", "--rich-in", "magnesium", "--diet", "vegan", "--top", "15", "--per",
+            "100kcal")
+    assert r.exit_code == 0, r.output
+    rows = [line for line in r.stdout.splitlines() if re.match(r"^\s*\d+\s{2}\S", line)]
+    assert len(rows) == 15 and _longest(r.stdout) <= 80
+    assert "1 cup cooked Swiss chard" in r.stdout
+    assert not any(line.count("chard") > 1 for line in rows)  # not "cooked Swiss chard
+    # 1 cup cooked Swiss chard"
+    whole = cli("foods", "--rich-in", "magnesium", "--all", "--top", "12",
+                "--format", "json")
+    names = [f["name"] for f in __import__("json").loads(whole.stdout)["foods"]]
+    table = cli("foods", "--rich-in", "magnesium", "--all", "--top", "12")
+    assert re.search(r"whole table, \d,\d{3} foods considered", table.stdout)
+    assert _longest(table.stdout) <= 80
+    words = set(table.stdout.split())
+    for name in names:  # every word of each name, none cut off
+        assert set(name.split()) <= words, (name, set(name.split()) - words)

@@ -315,7 +315,7 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
     has = first["grams"].notna()
     desc = np.where(has, first["amount"].map(lambda a: f"{a:g}") + " " + first["description"],
                     "100 g")
-    names = foods["description"].str.slice(0, 60)
+    names = foods["description"]  # whole: a name cut at 60 characters lost "salt"
     say = pd.Series(desc, index=foods.index, dtype=str).str.replace(r"^\s*\d+(?:\.\d+)?\s*", "",
                                                          regex=True) + " " + names
     entries = pd.DataFrame({

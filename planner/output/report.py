@@ -1141,13 +1141,15 @@ def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAU
     n = ranking.nutrient
     marks = {fid: "*" * (k + 1) for k, fid in enumerate(ranking.food_notes)}
     absorbed = ranking.absorbable  # absorbed calcium is shown with its fraction, no % RDA
-    rows = [[i + 1, f.name + marks.get(f.food_id, ""), f.portion, amount(f.per_portion, n),
+    # the portion names the food ("1 cup cooked Swiss chard"): one column, not the name
+    # twice, so that a row fits a line at 80 columns
+    rows = [[i + 1, f.portion + marks.get(f.food_id, ""), amount(f.per_portion, n),
              (f"{100 * (f.absorption or 0):.0f} %" if absorbed else
               "-" if f.target_share is None else f"{100 * f.target_share:.0f} %"),
              amount(f.per_100g, n),
              "-" if f.per_100kcal is None else amount(f.per_100kcal, n)]
             for i, f in enumerate(ranking.foods)]
-    headers = ["#", "food", "portion", "per portion", "absorbed %" if absorbed else
+    headers = ["#", "food, one portion", "per portion", "absorbed %" if absorbed else
                "% target", "per 100 g", "per 100 kcal"]
     if fmt == "csv":
         return csv_text(
@@ -1164,7 +1166,7 @@ def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAU
     basis = {"serving": "per portion", "100g": "per 100 g", "100kcal": "per 100 kcal"}
     what = f"absorbable {display_name(n).lower()}" if ranking.absorbable else display_name(n)
     head = (f"Foods richest in {what} {basis[ranking.per]} "
-            f"({ranking.source}, {ranking.considered} foods considered)")
+            f"({ranking.source}, {ranking.considered:,} foods considered)")
     extra = [*ranking.notes, *(f"{marks[fid]} {text}" for fid, text in
                                ranking.food_notes.items())]
     note = (f"{plural(ranking.unknown, 'food')} "
@@ -1181,7 +1183,7 @@ def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAU
         lines += ["| " + " | ".join(_md(str(c)) for c in r) + " |" for r in rows]
         lines += ["", target, note, *(_md(x) for x in extra), "", f"*{DISCLAIMER}*"]
         return "\n".join(line for line in lines if line is not None) + "\n"
-    table = text_table(headers, rows, right=[True, False, False, True, True, True, True],
+    table = text_table(headers, rows, right=[True, False, True, True, True, True],
                        width=width)
     lines = [head, "", table, ""] + [t for t in (target, note) if t] + extra + [DISCLAIMER]
     return fit(lines, width)
