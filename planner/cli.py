@@ -551,12 +551,11 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
 
 @contextmanager
 def _working(message: str) -> Iterator[Progress]:
-    """Progress on stderr while the solver works: ``message`` on a terminal at once, and
+    """Progress on stderr while a command works: ``message`` on a terminal at once, and
     what the work reports (see :mod:`planner.output.progress`)."""
     raise_if_pressed()  # the imports are done: a Ctrl-C they swallowed stops here
     with Progress(sys.stderr, sys.stderr.isatty()) as progress:
-        if progress.live:
-            progress.say(message)
+        progress.status(message)
         yield progress
 
 
@@ -605,6 +604,9 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         start = _saved_start(around.keep)
     _emit(format_week(week, fmt, width=_width(output), verbose=verbose, start=start), output,
           force)
+    if around.redo and output is None:  # say where the new week is: nowhere yet
+        _say(f"note: the new week is printed, not saved: add --format json --output FILE to "
+             f"keep it (--output {around.keep} --force replaces the week you kept)")
     if not noted:  # a CSV has no place for the notes (kidney, potassium, vegan B12): stderr
         for note in week.notes:
             if note not in targets.warnings:  # said already
@@ -648,39 +650,41 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
     from planner.planning.plan import plan_week
     from planner.planning.records import PlanOptions
 
-    table, catalogue = _tables(data_dir, all_foods)
     options = PlanOptions(days=days, diet=settings.diet or "omnivore",
                           exclude=settings.exclude, include=settings.include, seed=seed,
                           strict_daily=strict_daily, max_days=max_days,
                           like=settings.like, dislike=settings.dislike,
                           solver=SolverOptions(solver=solver.value, time_limit=time_limit,
                                                mip_gap=mip_gap))
-    if around.keep is not None or around.redo:
-        from planner.planning.replan import parse_redo, read_saved_week, redo_week
+    redoing = around.keep is not None or bool(around.redo)
+    if redoing and (around.keep is None or not around.redo):
+        raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
+                               "'day 3 dinner'")
+    with _working("reading the food data...") as progress:
+        table, catalogue = _tables(data_dir, all_foods)
+        shown = DayProgress(progress)
 
-        if around.keep is None or not around.redo:
-            raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
-                                   "'day 3 dinner'")
-        redo = [parse_redo(r) for r in around.redo]
-        saved = read_saved_week(around.keep)
-        with _working("Planning again..."):
-            week = redo_week(table, catalogue, targets, saved, redo, options)
-    elif around.ate is not None or around.from_log:
-        from planner.planning.replan import fill_day
+        def planning(day: int, of: int) -> None:
+            raise_if_pressed()
+            shown.day(day, of)
+        if redoing:
+            from planner.planning.replan import parse_redo, read_saved_week, redo_week
 
-        eaten = _eaten(around, table, catalogue)
-        with _working("Planning the rest of the day..."):
-            week = fill_day(table, catalogue, targets, eaten, options)
-    else:
-        with _working(f"Planning {plural(days, 'day')}...") as progress:
-            shown = DayProgress(progress)
+            assert around.keep is not None
+            redo = [parse_redo(r) for r in around.redo]
+            saved = read_saved_week(around.keep)
+            progress.status("planning again: " + ", ".join(around.redo) + "...")
+            return redo_week(table, catalogue, targets, saved, redo, options,
+                             progress=planning, replanning=shown.again)
+        if around.ate is not None or around.from_log:
+            from planner.planning.replan import fill_day
 
-            def planning(day: int, of: int) -> None:
-                raise_if_pressed()
-                shown.day(day, of)
-            week = plan_week(table, catalogue, targets, options, progress=planning,
-                             replanning=shown.again)
-    return week
+            eaten = _eaten(around, table, catalogue)
+            progress.status("planning the rest of the day...")
+            return fill_day(table, catalogue, targets, eaten, options, progress=planning)
+        progress.status(f"planning {plural(days, 'day')}...")
+        return plan_week(table, catalogue, targets, options, progress=planning,
+                         replanning=shown.again)
 
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
@@ -850,11 +854,12 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
                                      condition, medicine), profile, target, diet=diet,
                              exclude=exclude)
     targets = None if settings is None else _targets(settings)
-    table, catalogue = _tables(data_dir, all_foods)
     use_diet = (settings.diet if settings else diet) or "omnivore"
-    ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
-                         diet=use_diet, exclude=settings.exclude if settings else
-                         tuple(exclude or ()), top=top, absorbable=absorbable)
+    with _working("reading the food data..."):
+        table, catalogue = _tables(data_dir, all_foods)
+        ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
+                             diet=use_diet, exclude=settings.exclude if settings else
+                             tuple(exclude or ()), top=top, absorbable=absorbable)
     _emit(format_foods(ranking, fmt.value, width=_width(output)), output, force)
 
 
@@ -876,8 +881,10 @@ def explain(food: Annotated[str, typer.Argument(metavar="FOOD", help="A food nam
 
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine), profile, target)
-    table, catalogue = _tables(data_dir)
-    result = explain_food(table, catalogue, _targets(settings), food)
+    targets = _targets(settings)
+    with _working("reading the food data..."):
+        table, catalogue = _tables(data_dir)
+        result = explain_food(table, catalogue, targets, food)
     typer.echo(format_explain(result, fmt.value, width=_width()), nl=False)
 
 
@@ -940,9 +947,11 @@ def solve(
     from planner.planning.diet import read_foods_csv, read_groups_csv, read_targets_csv, solve_table
 
     groups = () if groups_file is None else read_groups_csv(groups_file)
-    result = solve_table(read_foods_csv(foods_file), read_targets_csv(targets_file),
-                         objective=objective.value, continuous=continuous, groups=groups,
-                         options=SolverOptions(time_limit=time_limit, mip_gap=mip_gap))
+    foods_read, targets_read = read_foods_csv(foods_file), read_targets_csv(targets_file)
+    with _working("solving..."):
+        result = solve_table(foods_read, targets_read, objective=objective.value,
+                             continuous=continuous, groups=groups,
+                             options=SolverOptions(time_limit=time_limit, mip_gap=mip_gap))
     typer.echo(format_solve(result, fmt.value), nl=False)
 
 
@@ -1143,9 +1152,11 @@ def data(data_dir: DataOption = None) -> None:
     """
     from planner.food.data import coverage, load_foods
 
-    table = load_foods(data_dir)
+    with _working("reading the food data..."):
+        table = load_foods(data_dir)
+        covered = coverage(table.foods)
     typer.echo(f"{table.origin}: {len(table.foods):,} foods, {len(table.portions):,} portions")
-    for row in coverage(table.foods).itertuples(index=False):
+    for row in covered.itertuples(index=False):
         typer.echo(f"  {row.nutrient:<18} {row.known:>6,} known  {row.percent:5.1f} %")
 
 
@@ -1232,7 +1243,6 @@ def fetch(
         api_key_from,
         fetch_food_data,
         format_summary,
-        progress_bars,
         redact,
     )
 
@@ -1254,8 +1264,9 @@ def fetch(
 
     previous = signal.signal(signal.SIGTERM, terminated)
     try:
-        with progress_bars(sys.stderr.isatty()) as bars:
-            summary = fetch_food_data(options, bars)
+        with _working(f"connecting to FoodData Central at {options.base_url}...") as shown:
+            summary = fetch_food_data(options, shown.counter,
+                                      lambda text: shown.note(redact(text, key)))
     except KeyboardInterrupt:
         _say(f"error: interrupted; {out} unchanged, progress kept in the cache (run again "
              "to resume)")
@@ -1299,7 +1310,8 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
              "dislike": dislike}
     settings = resolve_settings(flags, targets=target or (), supplements=supplement or ())
     _targets(settings)  # reject bad overrides now, and warn about risky ones
-    catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
+    with _working("reading the food data..."):
+        catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
     check_plan_options(catalogue, PlanOptions(diet=settings.diet or "omnivore",
                                               exclude=settings.exclude,
                                               include=settings.include))
@@ -1371,8 +1383,9 @@ def log_add(
                                    "a supplement (--supplement magnesium=200mg)")
         from planner.food.intake import parse_eaten
 
-        table, catalogue = _tables(data_dir)
-        items = parse_eaten(food_text, table, catalogue, meal)
+        with _working("reading the food data..."):
+            table, catalogue = _tables(data_dir)
+            items = parse_eaten(food_text, table, catalogue, meal)
     path = log_path(log)
     with FoodLog(path, "add") as food_log:
         added, supplements = food_log.add_logged(items, taken, day)
@@ -1407,7 +1420,10 @@ def log_show(date: DateOpt = None,
     from planner.output.report import format_log
 
     start, end, entries, supplements = _logged(date, week, log)
-    table = _tables(data_dir)[0] if fmt == LogFormat.table and entries else None
+    table = None
+    if fmt == LogFormat.table and entries:
+        with _working("reading the food data..."):
+            table = _tables(data_dir)[0]
     span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
     typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width(),
                           supplements=supplements), nl=False)
@@ -1486,10 +1502,11 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                          exclude=exclude, dislike=dislike)
     targets = _targets(settings)
     start, end, entries, supplements = _logged(date, week, log)
-    table, catalogue = _tables(data_dir)
-    report = gap_report(entries, start, end, targets, table, catalogue,
-                        diet=settings.diet or "omnivore", exclude=settings.exclude,
-                        dislike=settings.dislike, supplements=supplements)
+    with _working("reading the food data..."):
+        table, catalogue = _tables(data_dir)
+        report = gap_report(entries, start, end, targets, table, catalogue,
+                            diet=settings.diet or "omnivore", exclude=settings.exclude,
+                            dislike=settings.dislike, supplements=supplements)
     _emit(format_gaps(report, fmt.value, width=_width(output)), output, force)
 
 

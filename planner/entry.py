@@ -19,6 +19,7 @@ WATCHDOG_S: Final = 3.0
 _watching = [True]  # off once a command unwinds a Ctrl-C itself (batch saves its parts)
 _pressed = [False]
 _mid_line = [False]  # a prompt waits on the terminal: the cursor is after its text
+_live_line = [False]  # a progress line is drawn on the terminal (the cursor hidden)
 
 
 def main() -> None:
@@ -44,8 +45,12 @@ def interrupted() -> None:
     then (writes are atomic, temporary files go in ``finally``)."""
     import os
 
-    with contextlib.suppress(OSError, ValueError):  # after a prompt's "^C", a line of its own
-        sys.stderr.write(("\n" if _mid_line[0] else "") + "error: interrupted\n")
+    # after a prompt's "^C", a line of its own; over a progress line that nobody cleared
+    # (the watchdog ends the process from another thread), the line cleared and the
+    # cursor shown again
+    start = "\n" if _mid_line[0] else "\r\x1b[2K\x1b[?25h" if _live_line[0] else ""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(start + "error: interrupted\n")
         sys.stderr.flush()
     with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
@@ -65,6 +70,11 @@ def prompting() -> Iterator[None]:
         _mid_line[0] = False
         raise
     _mid_line[0] = False
+
+
+def showing_live_line(shown: bool) -> None:
+    """Whether a progress line is drawn on the terminal now (see :func:`interrupted`)."""
+    _live_line[0] = shown
 
 
 def _on_ctrl_c(number: int, frame: Any) -> None:
