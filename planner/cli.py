@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 
+from planner.completion import COMPLETE_VAR
 from planner.dirs import DATA_ENV, LOG_ENV
 from planner.dirs import config_dir as user_config_dir
 from planner.dirs import data_dir as user_data_dir
@@ -39,8 +40,9 @@ from planner.errors import (
     ProfileError,
 )
 from planner.files import check_output, read_input, read_text, write_output
+from planner.food.diets import DIETS
 from planner.limits import clean_lines
-from planner.log.foodlog import FoodLog, default_log, parse_date
+from planner.log.foodlog import FoodLog, default_log, parse_date, repeats
 from planner.output.progress import DayProgress, Progress
 from planner.output.report import (
     DEFAULT_WIDTH,
@@ -66,9 +68,16 @@ from planner.person.advice import (
     ask,
     read_answers_file,
 )
-from planner.person.health import CONDITIONS
+from planner.person.health import CONDITIONS, MEDICINES
 from planner.person.health import check_key as check_health_key
-from planner.person.profile import PROFILE_CAP, Settings, profile_toml, resolve_settings
+from planner.person.profile import (
+    ACTIVITIES,
+    LIFE_STAGES,
+    PROFILE_CAP,
+    Settings,
+    profile_toml,
+    resolve_settings,
+)
 from planner.person.targets import Targets, compute_targets
 from planner.planning.options import (
     DEFAULT_MIP_GAP,
@@ -76,7 +85,7 @@ from planner.planning.options import (
     SOLVE_MIP_GAP,
     SolverOptions,
 )
-from planner.words import plural
+from planner.words import and_list, plural
 
 if TYPE_CHECKING:  # pandas, the food table and the solver load only for commands that use them
     from planner.food.catalogue import Catalogue
@@ -98,6 +107,29 @@ class _Commands(typer.core.TyperGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             raise _Interrupted() from exc
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str,
+                               complete_var: str | None = None) -> None:
+        """Answer a completion request from a shell script (``_PLANNER_COMPLETE`` set):
+        the words that fit, or none. Odd variables (``COMP_CWORD=abc``, no
+        ``COMP_WORDS``) or anything else that goes wrong give no words and exit 0: a
+        completion is never an error in the middle of someone's command line."""
+        instruction = os.environ.get(COMPLETE_VAR)
+        if not instruction:
+            return
+        if instruction == "complete_bash":  # bash says which word is being completed
+            words, cword = os.environ.get("COMP_WORDS"), os.environ.get("COMP_CWORD", "")
+            if words is None or not cword.isdigit() or int(cword) > len(words.split()):
+                sys.exit(0)
+        from typer._completion_classes import completion_init
+
+        completion_init()  # Typer's bash, zsh and fish protocols
+        try:
+            super()._main_shell_completion(ctx_args, prog_name, COMPLETE_VAR)
+        except SystemExit:
+            raise
+        except BaseException:  # nothing may reach the shell's prompt
+            sys.exit(0)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:  # Typer turns Ctrl-C while parsing into a silent exit 130 too
@@ -309,7 +341,7 @@ typer.core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
     lambda self, ctx: None)  # an argument's name is its placeholder (FOOD)
 
 
-app = typer.Typer(cls=_Commands, add_completion=True, no_args_is_help=True,
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   help="Mineral-rich foods and weekly meal plans that meet the Dietary "
                        "Reference Intakes. General nutrition information, not medical "
@@ -359,6 +391,28 @@ class Solver(StrEnum):
     cbc = "cbc"
 
 
+def _offer(*words: str) -> Any:
+    """A completion for an option's value: ``words`` that start with what is typed."""
+    def complete(incomplete: str) -> list[str]:
+        return [w for w in words if w.startswith(incomplete)]
+    return complete
+
+
+def _nutrient_words() -> list[str]:
+    """What --rich-in takes, for completion: the plain names ('magnesium', 'vitamin_d')
+    first, then the names with their units ('magnesium_mg')."""
+    from planner.food.nutrients import NUTRIENTS
+
+    names = [n.name for n in NUTRIENTS]
+    plain = [n.rsplit("_", 1)[0] for n in names]
+    once = [p for p in plain if plain.count(p) == 1]
+    return once + names
+
+
+def _complete_nutrient(incomplete: str) -> list[str]:
+    return [w for w in _nutrient_words() if w.startswith(incomplete)]
+
+
 _PROFILE = "Profile"
 _PLAN = "Plan"
 _MORE = "Advanced"
@@ -369,12 +423,13 @@ ProfileFile = Annotated[Path | None, typer.Option(
     "--profile", metavar="FILE", help="A profile file (default: saved).",
     dir_okay=False, rich_help_panel=_PROFILE)]
 SexOpt = Annotated[str | None, typer.Option(metavar="SEX", help="female or male.",
+                                            autocompletion=_offer("female", "male"),
                                             rich_help_panel=_PROFILE)]
 AgeOpt = Annotated[int | None, typer.Option(metavar="YEARS", help="Age in years, 9 or over.",
                                             rich_help_panel=_PROFILE)]
 StageOpt = Annotated[str | None, typer.Option(
     "--life-stage", metavar="STAGE", help="general, pregnancy or lactation.",
-    rich_help_panel=_PROFILE)]
+    autocompletion=_offer(*LIFE_STAGES), rich_help_panel=_PROFILE)]
 WeightOpt = Annotated[float | None, typer.Option("--weight", metavar="KG",
                                                  help="Body weight in kg.",
                                                  rich_help_panel=_PROFILE)]
@@ -382,7 +437,7 @@ HeightOpt = Annotated[float | None, typer.Option("--height", metavar="CM", help=
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
     metavar="LEVEL", help="sedentary/low/active/very_active: NASEM 2023 PA levels.",
-    rich_help_panel=_PROFILE)]
+    autocompletion=_offer(*ACTIVITIES), rich_help_panel=_PROFILE)]
 WeekOpt = Annotated[int | None, typer.Option(
     "--pregnancy-week", metavar="WEEK", help="Week of pregnancy, 1-42.", rich_help_panel=_PROFILE)]
 TrimesterOpt = Annotated[int | None, typer.Option(
@@ -396,10 +451,10 @@ PostpartumOpt = Annotated[int | None, typer.Option(
     rich_help_panel=_PROFILE)]
 ConditionOpt = Annotated[list[str] | None, typer.Option(
     "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + " (repeatable).",
-    rich_help_panel=_PROFILE)]
+    autocompletion=_offer(*CONDITIONS), rich_help_panel=_PROFILE)]
 MedicineOpt = Annotated[list[str] | None, typer.Option(
     "--medicine", metavar="NAME", help="e.g. warfarin, ppi (repeatable).",
-    rich_help_panel=_PROFILE)]
+    autocompletion=_offer(*MEDICINES), rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
     "--target", metavar="NAME=VALUE", help="e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
 SupplementOpt = Annotated[list[str] | None, typer.Option(
@@ -407,7 +462,7 @@ SupplementOpt = Annotated[list[str] | None, typer.Option(
     "vitamin_d=1000IU (repeatable).", rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
-    rich_help_panel=_PLAN)]
+    autocompletion=_offer(*DIETS), rich_help_panel=_PLAN)]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
     "--exclude", metavar="FOOD", help="Leave out a food, a category or tag (fortified, "
     "uv_exposed) or an allergen (dairy, egg, fish, peanuts...); repeatable.",
@@ -823,7 +878,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 @app.command()
 def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
                                                help="Nutrient, e.g. "
-                                               "magnesium_mg, calcium, vitamin_d, b12.")],
+                                               "magnesium_mg, calcium, vitamin_d, b12.",
+                                               autocompletion=_complete_nutrient)],
           per: Annotated[Per, typer.Option(metavar="BASIS", help="Rank per serving, 100g or "
                                            "100kcal.")] = Per.serving,
           top: Annotated[int, typer.Option(min=1, max=500, metavar="COUNT",
@@ -992,13 +1048,14 @@ def advice(
     fmt: Annotated[AdviceFormat, _format_option("table, markdown or json")]
     = AdviceFormat.table,
 ) -> None:
-    """A short check for muscle twitches and cramps, then the matching plan.
+    """A short check for muscle twitches and cramps, then the command that plans for it.
 
     Red-flag signs first (they mean: see a doctor), then kidney disease and medicines that
     change a mineral-rich plan, common causes, the nutrients to emphasise and the planner
-    week command to run. Answers come from flags, --answers FILE or standard input (one yes
-    or no a line, in the order asked); in a terminal it asks, and a red-flag, kidney or
-    medicine question takes only yes or no (Enter alone asks again). A red-flag question
+    week command to run: the check prints that command, it plans nothing itself.
+    Answers come from flags, --answers FILE or standard input (one yes or no a line, in
+    the order asked); in a terminal it asks, and a red-flag, kidney or medicine question
+    takes only yes or no (Enter alone asks again). A red-flag question
     nobody answered is an error, never a "no".
 
     Example: planner advice --no-weakness --no-wasting --no-swallowing --no-spreading
@@ -1388,12 +1445,21 @@ def log_add(
             items = parse_eaten(food_text, table, catalogue, meal)
     path = log_path(log)
     with FoodLog(path, "add") as food_log:
+        before = food_log.entries(day, day)
         added, supplements = food_log.add_logged(items, taken, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
                    + with_amount(entry.text, f"{entry.grams:,.0f} g"))
     for s in supplements:
         typer.echo(f"added #{s.id} {day.isoformat()} supplement: {s.text}")
+    twice = repeats(added, before)
+    if twice:  # the same breakfast logged twice is a mistake more often than a meal
+        new = and_list(f"#{e.id}" for e, _ in twice)
+        removes = "; ".join(f"planner log remove {e.id}" for e, _ in twice)
+        _say(f"note: {new} {'repeats' if len(twice) == 1 else 'repeat'} "
+             f"{and_list(f'#{e.id}' for _, e in twice)}, logged before for the same "
+             f"meal; if you ate it once, take the new "
+             f"{'entry' if len(twice) == 1 else 'entries'} out: {removes}")
 
 
 def _logged(date: str | None, week: bool, log: Path | None
@@ -1518,10 +1584,36 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _install_completion(value: bool) -> None:
+    if value:
+        from planner.completion import current_shell, install
+
+        for line in install(current_shell()):
+            typer.echo(line)
+        typer.echo("Tab completion works in shells started from now on.")
+        raise typer.Exit()
+
+
+def _show_completion(value: bool) -> None:
+    if value:
+        from planner.completion import current_shell, script
+
+        typer.echo(script(current_shell()), nl=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(version: Annotated[bool, typer.Option(
         "--version", callback=_print_version, is_eager=True,
-        help="Print planner's version and exit.")] = False) -> None:
+        help="Print planner's version and exit.")] = False,
+          install_completion: Annotated[bool, typer.Option(
+              "--install-completion", callback=_install_completion, is_eager=True,
+              help="Add tab completion for your shell ($SHELL: bash, zsh or fish): a "
+              "script in its completion folder.")] = False,
+          show_completion: Annotated[bool, typer.Option(
+              "--show-completion", callback=_show_completion, is_eager=True,
+              help="Print the completion script for your shell, to install it "
+              "yourself.")] = False) -> None:
     """Mineral-rich foods and weekly meal plans that meet the Dietary Reference Intakes."""
 
 

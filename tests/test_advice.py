@@ -119,3 +119,50 @@ def test_terminal_ctrl_d_is_a_one_line_error_not_a_no(tmp_path: Path) -> None:
     errors = [line for line in out.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "input ended" in errors[0]
     assert "Traceback" not in out and QUESTIONS["wasting"] not in out
+
+
+# ------------------------------------------------------------------ an answers file
+
+def test_a_list_of_conditions_or_medicines_answers_every_question_of_its_kind(
+        tmp_path: Path) -> None:
+    from planner.person.advice import Answers, advise, read_answers_file
+    from planner.person.health import CONDITIONS, MEDICINES
+
+    file = tmp_path / "answers.toml"
+    file.write_text("weakness = false\nwasting = false\nswallowing = false\n"
+                    "spreading = false\npersistent = false\nconditions = []\n"
+                    'medicines = ["ppi"]\n')
+    answers = read_answers_file(file)
+    assert all(answers[k] is False for k in CONDITIONS)  # [] is "none", not "not asked"
+    assert answers["ppi"] is True and all(answers[k] is False for k in MEDICINES
+                                          if k != "ppi")
+    advice = advise(Answers(answers))
+    assert not set(CONDITIONS) & set(advice.unanswered)
+    assert not set(MEDICINES) & set(advice.unanswered)
+    file.write_text('ckd = true\nconditions = ["kidney_stones"]\n')
+    with pytest.raises(ProfileError, match="ckd = true contradicts conditions"):
+        read_answers_file(file)
+    file.write_text('kidney_stones = true\nconditions = ["kidney_stones"]\n')
+    assert read_answers_file(file)["kidney_stones"] is True
+
+
+def test_the_examples_answers_file_answers_every_question() -> None:
+    """The README's answers file: 'planner advice --answers examples/answers.toml' leaves
+    nothing unanswered (it was read as 18 unanswered questions)."""
+    from planner.person.advice import QUESTIONS, Answers, advise, read_answers_file
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "answers.toml"
+    answers = read_answers_file(path)
+    assert set(answers) == set(QUESTIONS)
+    assert advise(Answers(answers)).unanswered == ()
+
+
+def test_the_check_says_it_prints_the_command_that_plans() -> None:
+    from planner.output.report import format_advice
+    from planner.person.advice import Answers, advise
+
+    advice = advise(Answers({**dict.fromkeys(RED_FLAGS, False), "sweating": True}))
+    for fmt in ("table", "markdown"):
+        text = " ".join(format_advice(advice, fmt).split())
+        assert "Commands to run next: a week planned for these answers" in text
+        assert "this check plans nothing itself" in text

@@ -1248,11 +1248,15 @@ def format_advice(advice: Advice, fmt: str = "table", *, width: int = DEFAULT_WI
                      advice.factors or ("none of the usual triggers reported",))
     lines += section("Nutrients to emphasise",
                      [f"{display_name(n)}: {why}" for n, why in advice.emphasis.items()])
+    # the check plans nothing itself: it says so, and prints the commands that do
+    run = ("Commands to run next: a week planned for these answers"
+           + (", and the foods richest in the nutrients to emphasise"
+              if len(advice.commands) > 1 else "")
+           + " (this check plans nothing itself)")
     if markdown:
-        lines += section("A week of meals that meets your targets",
-                         advice.commands, code=True)
+        lines += section(run, advice.commands, code=True)
     elif advice.commands:
-        lines += ["", "A week of meals that meets your targets:"]
+        lines += ["", run + ":"]
         for command in advice.commands:
             lines += shell_lines(plain(command), width, "  - ", "      ")
     if advice.unanswered:
@@ -1271,9 +1275,21 @@ def format_advice(advice: Advice, fmt: str = "table", *, width: int = DEFAULT_WI
 def shell_lines(command: str, width: int = DEFAULT_WIDTH, first: str = "",
                 indent: str = "    ") -> list[str]:
     """A shell command within ``width`` columns, continued with backslashes so that it
-    still runs when copied: broken between words, never inside one."""
-    lines = wrap(command, width - 2, indent, first)
-    return [line + " \\" for line in lines[:-1]] + lines[-1:]
+    still runs when copied: broken between words, never inside one. A trailing comment
+    ("   # for a 35-year-old woman") is never continued with a backslash (the next line
+    would run as a command): what does not fit goes on lines of its own, each a comment."""
+    code, mark, comment = command.partition("   # ")
+    lines = wrap(code, width - 2, indent, first)
+    lines = [line + " \\" for line in lines[:-1]] + lines[-1:]
+    if mark:
+        words = comment.split()
+        last = lines[-1] + "   #"
+        while words and len(last) + 1 + len(words[0]) <= width:
+            last += " " + words.pop(0)
+        lines[-1] = last
+        if words:
+            lines += wrap(" ".join(words), width, indent + "# ")
+    return lines
 
 
 # ------------------------------------------------------------------ batch
@@ -1298,7 +1314,8 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
             f"{_short_name(n)} ({k})" for n, k in summary.short) + ".")
     for person, message in summary.invalid:
         lines.append(f"  {plain(person)}: {plain(message)}")
-    lines.append(f"Results: {out}/people, {out}/days, {out}/items (Parquet).")
+    base = out.rstrip("/") or out  # "team-plans/": not team-plans//people
+    lines.append(f"Results: {base}/people, {base}/days, {base}/items (Parquet).")
     return fit(lines, width)
 
 
