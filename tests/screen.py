@@ -55,3 +55,75 @@ def render(text: str, width: int = 80) -> list[str]:
     while shown and not shown[-1]:
         shown.pop()
     return shown
+
+
+class Terminal:
+    """A command running in a pseudo-terminal of ``columns`` x 24, which is its
+    controlling terminal (so that Ctrl-C typed at it interrupts it, as at a real one)."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], columns: int = 80) -> None:
+        import fcntl
+        import os
+        import pty
+        import struct
+        import subprocess
+        import termios
+
+        self.fd, child = pty.openpty()
+        fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+
+        def controlling() -> None:
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen(argv, stdin=child, stdout=child, stderr=child,
+                                        env=env, close_fds=True, preexec_fn=controlling)
+        os.close(child)
+        self.seen = b""
+        self.columns = columns
+
+    def until(self, text: str, times: int = 1, timeout: float = 60.0) -> str:
+        """Read until ``text`` was shown ``times`` times in all (or the terminal closed)."""
+        import os
+        import select
+        import time
+
+        end = time.monotonic() + timeout
+        while self.seen.count(text.encode()) < times and time.monotonic() < end:
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.seen += chunk
+        return self.text
+
+    def type(self, keys: str) -> None:
+        import os
+
+        os.write(self.fd, keys.encode())
+
+    def finish(self, timeout: float = 120.0) -> int:
+        """Read what is left; the exit code."""
+        import os
+
+        self.until("\x00never", timeout=timeout)
+        code = self.process.wait(timeout=timeout)
+        os.close(self.fd)
+        return code
+
+    @property
+    def text(self) -> str:
+        return self.seen.decode(errors="replace")
+
+    def lines(self) -> list[str]:
+        """The lines the program wrote (colours and cursor moves removed); a line longer
+        than the terminal was not wrapped by the program."""
+        plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", self.text)
+        return [part.split("\r")[-1] for part in plain.replace("\r\n", "\n").split("\n")]
+
+    def screen(self) -> list[str]:
+        return render(self.text, self.columns)

@@ -166,3 +166,51 @@ def test_the_check_says_it_prints_the_command_that_plans() -> None:
         text = " ".join(format_advice(advice, fmt).split())
         assert "Commands to run next: a week planned for these answers" in text
         assert "this check plans nothing itself" in text
+
+
+# ------------------------------------------------------------------ an 80-column terminal
+
+def _advice_at_80(tmp_path: Path, *args: str):  # type: ignore[no-untyped-def]
+    from screen import Terminal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "COLUMNS"))}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "c"), TERM="xterm",
+               PYTHONPATH=os.getcwd())
+    env.pop("PLANNER_DATA", None)
+    return Terminal([sys.executable, "-m", "planner", "advice", *args], env)
+
+
+def test_prompts_wrap_between_words_and_ctrl_c_ends_on_a_line_of_its_own(
+        tmp_path: Path) -> None:
+    """The ARB question is longer than 80 columns: it wraps before 'losartan)?', not
+    inside it ('losarta / n)?'); Ctrl-C at the next prompt prints its one line below the
+    '^C' the terminal echoed."""
+    run = _advice_at_80(tmp_path)
+    asked = list(QUESTIONS).index("arb") + 1
+    for k in range(asked):
+        run.until("[y/n]: ", times=k + 1)
+        if k < asked - 1:
+            run.type("n\r")
+    run.type("\x03")  # Ctrl-C
+    assert run.finish() == 130
+    lines = run.lines()
+    assert all(len(line) <= 80 for line in lines), [x for x in lines if len(x) > 80]
+    arb = [line for line in lines if "losartan" in line]
+    assert arb and arb[0].startswith("losartan)? [y/n]:")  # the word whole, on the next line
+    screen = run.screen()
+    assert screen[-1] == "error: interrupted" and screen[-2].endswith("[y/n]: ^C")
+
+
+def test_sex_and_age_are_asked_again_until_they_are_answers(tmp_path: Path) -> None:
+    answers = Path(__file__).resolve().parent.parent / "examples" / "answers.toml"
+    run = _advice_at_80(tmp_path, "--answers", str(answers))
+    run.until("(female or male): ")
+    run.type("f\r")
+    run.until("Please answer female or male: ")
+    run.type("Female\r")
+    run.until("Your age in years: ")
+    run.type("thirty\r")
+    run.until("whole number of years: ")
+    run.type("52\r")
+    assert run.finish() == 0
+    assert "planner week --sex female --age 52" in run.text
