@@ -246,3 +246,16 @@ def test_a_batch_into_a_pipe_says_how_it_starts_in_a_plain_line(tmp_path: Path) 
     assert all(re.fullmatch(r"\d of 2 people planned(, about \d+ s left)?", x)
                for x in lines[1:])
     assert "\x1b" not in err.decode() and "\r" not in err.decode()
+
+
+def test_an_interrupt_that_ends_the_process_clears_a_drawn_line() -> None:
+    """The watchdog ends a process whose Ctrl-C a library swallowed from another thread,
+    with a progress line still drawn: its one line replaces the progress line, and the
+    cursor Rich hid is shown again."""
+    code = ("from planner.entry import interrupted, showing_live_line\n"
+            "showing_live_line(True)\ninterrupted()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 130
+    said = result.stderr.decode()  # bytes: text mode would read the \r as a newline
+    assert said == "\r\x1b[2K\x1b[?25herror: interrupted\n"
+    assert render("⠋ planning day 3 of 7  0:00:04" + said) == ["error: interrupted"]
