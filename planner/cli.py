@@ -436,21 +436,21 @@ WeightOpt = Annotated[float | None, typer.Option("--weight", metavar="KG",
 HeightOpt = Annotated[float | None, typer.Option("--height", metavar="CM", help="Height in cm.",
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
-    metavar="LEVEL", help="sedentary/low/active/very_active: NASEM 2023 PA levels.",
+    metavar="LEVEL", help="sedentary/low/active/very_active.",
     autocompletion=_offer(*ACTIVITIES), rich_help_panel=_PROFILE)]
 WeekOpt = Annotated[int | None, typer.Option(
     "--pregnancy-week", metavar="WEEK", help="Week of pregnancy, 1-42.", rich_help_panel=_PROFILE)]
 TrimesterOpt = Annotated[int | None, typer.Option(
-    "--trimester", metavar="N", help="Trimester 1-3, if the week is unknown.",
+    "--trimester", metavar="N", help="Trimester 1-3 (week unknown).",
     rich_help_panel=_PROFILE)]
 PreWeightOpt = Annotated[float | None, typer.Option(
     "--pre-pregnancy-weight", metavar="KG", help="Weight before the pregnancy.",
     rich_help_panel=_PROFILE)]
 PostpartumOpt = Annotated[int | None, typer.Option(
-    "--postpartum-months", metavar="MONTHS", help="Breastfeeding: months since birth.",
+    "--postpartum-months", metavar="MONTHS", help="Months since birth (lactation).",
     rich_help_panel=_PROFILE)]
 ConditionOpt = Annotated[list[str] | None, typer.Option(
-    "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + " (repeatable).",
+    "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + "; repeatable.",
     autocompletion=_offer(*CONDITIONS), rich_help_panel=_PROFILE)]
 MedicineOpt = Annotated[list[str] | None, typer.Option(
     "--medicine", metavar="NAME", help="e.g. warfarin, ppi (repeatable).",
@@ -458,8 +458,8 @@ MedicineOpt = Annotated[list[str] | None, typer.Option(
 TargetOpt = Annotated[list[str] | None, typer.Option(
     "--target", metavar="NAME=VALUE", help="e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
 SupplementOpt = Annotated[list[str] | None, typer.Option(
-    "--supplement", metavar="NAME=AMOUNT", help="Taken daily, e.g. magnesium=200mg, "
-    "vitamin_d=1000IU (repeatable).", rich_help_panel=_PROFILE)]
+    "--supplement", metavar="NAME=AMOUNT", help="Daily, e.g. magnesium=200mg.",
+    rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
     autocompletion=_offer(*DIETS), rich_help_panel=_PLAN)]
@@ -486,8 +486,8 @@ MealOpt = Annotated[str | None, typer.Option(
     "--meal", metavar="MEAL", help="breakfast, lunch, dinner or snack (for food without "
     "'lunch:').", rich_help_panel=_PLAN)]
 DataOption = Annotated[Path | None, typer.Option(
-    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data directory (e.g. from "
-    "'planner fetch').", show_envvar=False, rich_help_panel=_MORE)]
+    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data folder (e.g. from planner "
+    "fetch).", show_envvar=False, rich_help_panel=_MORE)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", help="Write to this file instead of the terminal.",
     dir_okay=False, rich_help_panel=_OUT)]
@@ -775,8 +775,8 @@ StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Vitamin D and B
 MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7, metavar="DAYS",
                                          help="Days a food may appear in 7 (default 3).",
                                          show_default=False, rich_help_panel=_MORE)]
-AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: the whole "
-                                           "food table, generic portions.",
+AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: every food, "
+                                           "generic portions.",
                                            rich_help_panel=_MORE)]
 SolverOpt = Annotated[Solver, typer.Option(metavar="NAME", help="highs (default) or cbc.",
                                            show_default=False, rich_help_panel=_MORE)]
@@ -787,7 +787,7 @@ GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="S
                                        help="Stop at this relative MIP gap (default 0.1).",
                                        show_default=False, rich_help_panel=_MORE)]
 BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
-                                        help="Energy within this share of the need "
+                                        help="Energy band around the need "
                                         "(default 0.1).", show_default=False,
                                         rich_help_panel=_MORE)]
 
