@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import difflib
+import inspect
 import math
 import os
 import shlex
@@ -26,10 +27,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 
+from planner.completion import COMPLETE_VAR
 from planner.dirs import DATA_ENV, LOG_ENV
 from planner.dirs import config_dir as user_config_dir
 from planner.dirs import data_dir as user_data_dir
-from planner.entry import interrupted, raise_if_pressed, unwinding_itself
+from planner.entry import interrupted, prompting, raise_if_pressed, unwinding_itself
 from planner.errors import (
     FetchError,
     OutputError,
@@ -38,8 +40,9 @@ from planner.errors import (
     ProfileError,
 )
 from planner.files import check_output, read_input, read_text, write_output
+from planner.food.diets import DIETS
 from planner.limits import clean_lines
-from planner.log.foodlog import FoodLog, default_log, parse_date
+from planner.log.foodlog import FoodLog, default_log, parse_date, repeats
 from planner.output.progress import DayProgress, Progress
 from planner.output.report import (
     DEFAULT_WIDTH,
@@ -52,6 +55,7 @@ from planner.output.report import (
     format_targets,
     format_week,
     with_amount,
+    wrap,
 )
 from planner.person.advice import (
     ANSWERS_CAP,
@@ -64,9 +68,16 @@ from planner.person.advice import (
     ask,
     read_answers_file,
 )
-from planner.person.health import CONDITIONS
+from planner.person.health import CONDITIONS, MEDICINES
 from planner.person.health import check_key as check_health_key
-from planner.person.profile import PROFILE_CAP, Settings, profile_toml, resolve_settings
+from planner.person.profile import (
+    ACTIVITIES,
+    LIFE_STAGES,
+    PROFILE_CAP,
+    Settings,
+    profile_toml,
+    resolve_settings,
+)
 from planner.person.targets import Targets, compute_targets
 from planner.planning.options import (
     DEFAULT_MIP_GAP,
@@ -74,7 +85,7 @@ from planner.planning.options import (
     SOLVE_MIP_GAP,
     SolverOptions,
 )
-from planner.words import plural
+from planner.words import and_list, plural
 
 if TYPE_CHECKING:  # pandas, the food table and the solver load only for commands that use them
     from planner.food.catalogue import Catalogue
@@ -96,6 +107,29 @@ class _Commands(typer.core.TyperGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             raise _Interrupted() from exc
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str,
+                               complete_var: str | None = None) -> None:
+        """Answer a completion request from a shell script (``_PLANNER_COMPLETE`` set):
+        the words that fit, or none. Odd variables (``COMP_CWORD=abc``, no
+        ``COMP_WORDS``) or anything else that goes wrong give no words and exit 0: a
+        completion is never an error in the middle of someone's command line."""
+        instruction = os.environ.get(COMPLETE_VAR)
+        if not instruction:
+            return
+        if instruction == "complete_bash":  # bash says which word is being completed
+            words, cword = os.environ.get("COMP_WORDS"), os.environ.get("COMP_CWORD", "")
+            if words is None or not cword.isdigit() or int(cword) > len(words.split()):
+                sys.exit(0)
+        from typer._completion_classes import completion_init
+
+        completion_init()  # Typer's bash, zsh and fish protocols
+        try:
+            super()._main_shell_completion(ctx_args, prog_name, COMPLETE_VAR)
+        except SystemExit:
+            raise
+        except BaseException:  # nothing may reach the shell's prompt
+            sys.exit(0)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:  # Typer turns Ctrl-C while parsing into a silent exit 130 too
@@ -247,8 +281,38 @@ def _given(args: list[str], opts: Sequence[str]) -> str | None:
 
 def _fail(message: str, code: int) -> None:
     with contextlib.suppress(OSError):  # stderr gone too: the exit code must say it
-        typer.echo(f"error: {message}", err=True)
+        _say(f"error: {message}")
     sys.exit(code)
+
+
+def _say(text: str) -> None:
+    """A note, warning or error on stderr: at a terminal wrapped between words to its
+    width (a person reads it there); elsewhere (a log file, a pipe) one line each."""
+    typer.echo(_for_stderr(text), err=True)
+
+
+def _for_stderr(text: str) -> str:
+    """``text`` as :func:`_say` prints it."""
+    stream = sys.stderr
+    try:
+        terminal = stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        terminal = False
+    if not terminal:
+        return text
+    return "\n".join(line for part in text.split("\n")
+                     for line in wrap(part, _stderr_width()))
+
+
+def _stderr_width() -> int:
+    """The columns of the terminal stderr is on: COLUMNS, else the terminal's own."""
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return max(MIN_WIDTH, int(given))
+    try:
+        return max(MIN_WIDTH, os.get_terminal_size(sys.stderr.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        return DEFAULT_WIDTH
 
 
 def _silence_stdout() -> None:
@@ -277,7 +341,7 @@ typer.core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
     lambda self, ctx: None)  # an argument's name is its placeholder (FOOD)
 
 
-app = typer.Typer(cls=_Commands, add_completion=True, no_args_is_help=True,
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   help="Mineral-rich foods and weekly meal plans that meet the Dietary "
                        "Reference Intakes. General nutrition information, not medical "
@@ -327,6 +391,28 @@ class Solver(StrEnum):
     cbc = "cbc"
 
 
+def _offer(*words: str) -> Any:
+    """A completion for an option's value: ``words`` that start with what is typed."""
+    def complete(incomplete: str) -> list[str]:
+        return [w for w in words if w.startswith(incomplete)]
+    return complete
+
+
+def _nutrient_words() -> list[str]:
+    """What --rich-in takes, for completion: the plain names ('magnesium', 'vitamin_d')
+    first, then the names with their units ('magnesium_mg')."""
+    from planner.food.nutrients import NUTRIENTS
+
+    names = [n.name for n in NUTRIENTS]
+    plain = [n.rsplit("_", 1)[0] for n in names]
+    once = [p for p in plain if plain.count(p) == 1]
+    return once + names
+
+
+def _complete_nutrient(incomplete: str) -> list[str]:
+    return [w for w in _nutrient_words() if w.startswith(incomplete)]
+
+
 _PROFILE = "Profile"
 _PLAN = "Plan"
 _MORE = "Advanced"
@@ -337,45 +423,46 @@ ProfileFile = Annotated[Path | None, typer.Option(
     "--profile", metavar="FILE", help="A profile file (default: saved).",
     dir_okay=False, rich_help_panel=_PROFILE)]
 SexOpt = Annotated[str | None, typer.Option(metavar="SEX", help="female or male.",
+                                            autocompletion=_offer("female", "male"),
                                             rich_help_panel=_PROFILE)]
 AgeOpt = Annotated[int | None, typer.Option(metavar="YEARS", help="Age in years, 9 or over.",
                                             rich_help_panel=_PROFILE)]
 StageOpt = Annotated[str | None, typer.Option(
     "--life-stage", metavar="STAGE", help="general, pregnancy or lactation.",
-    rich_help_panel=_PROFILE)]
+    autocompletion=_offer(*LIFE_STAGES), rich_help_panel=_PROFILE)]
 WeightOpt = Annotated[float | None, typer.Option("--weight", metavar="KG",
                                                  help="Body weight in kg.",
                                                  rich_help_panel=_PROFILE)]
 HeightOpt = Annotated[float | None, typer.Option("--height", metavar="CM", help="Height in cm.",
                                                  rich_help_panel=_PROFILE)]
 ActivityOpt = Annotated[str | None, typer.Option(
-    metavar="LEVEL", help="sedentary/low/active/very_active: NASEM 2023 PA levels.",
-    rich_help_panel=_PROFILE)]
+    metavar="LEVEL", help="sedentary/low/active/very_active.",
+    autocompletion=_offer(*ACTIVITIES), rich_help_panel=_PROFILE)]
 WeekOpt = Annotated[int | None, typer.Option(
     "--pregnancy-week", metavar="WEEK", help="Week of pregnancy, 1-42.", rich_help_panel=_PROFILE)]
 TrimesterOpt = Annotated[int | None, typer.Option(
-    "--trimester", metavar="N", help="Trimester 1-3, if the week is unknown.",
+    "--trimester", metavar="N", help="Trimester 1-3 (week unknown).",
     rich_help_panel=_PROFILE)]
 PreWeightOpt = Annotated[float | None, typer.Option(
     "--pre-pregnancy-weight", metavar="KG", help="Weight before the pregnancy.",
     rich_help_panel=_PROFILE)]
 PostpartumOpt = Annotated[int | None, typer.Option(
-    "--postpartum-months", metavar="MONTHS", help="Breastfeeding: months since birth.",
+    "--postpartum-months", metavar="MONTHS", help="Months since birth (lactation).",
     rich_help_panel=_PROFILE)]
 ConditionOpt = Annotated[list[str] | None, typer.Option(
-    "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + " (repeatable).",
-    rich_help_panel=_PROFILE)]
+    "--condition", metavar="NAME", help=" or ".join(CONDITIONS) + "; repeatable.",
+    autocompletion=_offer(*CONDITIONS), rich_help_panel=_PROFILE)]
 MedicineOpt = Annotated[list[str] | None, typer.Option(
     "--medicine", metavar="NAME", help="e.g. warfarin, ppi (repeatable).",
-    rich_help_panel=_PROFILE)]
+    autocompletion=_offer(*MEDICINES), rich_help_panel=_PROFILE)]
 TargetOpt = Annotated[list[str] | None, typer.Option(
     "--target", metavar="NAME=VALUE", help="e.g. magnesium_mg=400.", rich_help_panel=_PROFILE)]
 SupplementOpt = Annotated[list[str] | None, typer.Option(
-    "--supplement", metavar="NAME=AMOUNT", help="Taken daily, e.g. magnesium=200mg, "
-    "vitamin_d=1000IU (repeatable).", rich_help_panel=_PROFILE)]
+    "--supplement", metavar="NAME=AMOUNT", help="Daily, e.g. magnesium=200mg.",
+    rich_help_panel=_PROFILE)]
 DietOpt = Annotated[str | None, typer.Option(
     metavar="DIET", help="omnivore (default), pescatarian, vegetarian or vegan.",
-    rich_help_panel=_PLAN)]
+    autocompletion=_offer(*DIETS), rich_help_panel=_PLAN)]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
     "--exclude", metavar="FOOD", help="Leave out a food, a category or tag (fortified, "
     "uv_exposed) or an allergen (dairy, egg, fish, peanuts...); repeatable.",
@@ -399,8 +486,8 @@ MealOpt = Annotated[str | None, typer.Option(
     "--meal", metavar="MEAL", help="breakfast, lunch, dinner or snack (for food without "
     "'lunch:').", rich_help_panel=_PLAN)]
 DataOption = Annotated[Path | None, typer.Option(
-    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data directory (e.g. from "
-    "'planner fetch').", show_envvar=False, rich_help_panel=_MORE)]
+    "--data", envvar=DATA_ENV, metavar="DIR", help="A food data folder (e.g. from planner "
+    "fetch).", show_envvar=False, rich_help_panel=_MORE)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", help="Write to this file instead of the terminal.",
     dir_okay=False, rich_help_panel=_OUT)]
@@ -447,7 +534,7 @@ def log_path(given: Path | None = None) -> Path:
         return given
     path, note = default_log(user_data_dir(), user_config_dir())
     if note:
-        typer.echo(note, err=True)
+        _say(note)
     return path
 
 
@@ -470,33 +557,34 @@ def _settings(person: dict[str, Any], profile_file: Path | None, target: list[st
                                 saved_file=saved_profile_path(), targets=target or (),
                                 supplements=supplement or ())
     for notice in settings.notices:  # an old profile file is read, and said so
-        typer.echo(notice, err=True)
+        _say(notice)
     return settings
 
 
 def _targets(settings: Settings, energy_band: float = 0.10, *, noted: bool = False
              ) -> Targets:
-    """The person's targets; warnings about overrides below a DRI go to stderr when the
-    output may go to a file, unless it is ``noted``: a plan says them in its notes, and
-    saying them on stderr too printed each twice (see :func:`_unnoted`)."""
+    """The person's targets. Their warnings (an override below a DRI, an assumed pregnancy
+    week) are said once: on stderr when the output has no place for them, unless it is
+    ``noted`` (a plan's notes and the targets report carry them); when the noted output
+    goes to a file or a pipe, an assumption is said on stderr too, where the person is."""
     targets = compute_targets(settings.profile, settings.overrides, energy_band=energy_band,
                               supplements=settings.supplements)
-    if not sys.stdout.isatty() and not noted:  # say it where a person reads
+    if not noted:
         for warning in targets.warnings:
-            typer.echo(warning, err=True)
-    else:  # an assumed pregnancy week is said even when the output has no place for it
+            _say(warning)
+    elif not sys.stdout.isatty():
         for assumed in targets.assumed:
-            typer.echo(assumed, err=True)
+            _say(assumed)
     return targets
 
 
 def _unnoted(targets: Targets) -> None:
     """The warnings a plan would have noted, on stderr, when there is no plan to note
     them (as :func:`_targets` says them for output that has no notes)."""
-    if not sys.stdout.isatty():
-        for warning in targets.warnings:
-            if warning not in targets.assumed:  # said already
-                typer.echo(warning, err=True)
+    said = () if sys.stdout.isatty() else targets.assumed
+    for warning in targets.warnings:
+        if warning not in said:
+            _say(warning)
 
 
 def _width(output: Path | None = None) -> int:
@@ -513,17 +601,16 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
         typer.echo(text, nl=False)
         return
     written = write_output(output, text.encode("utf-8"), force=force)
-    typer.echo(f"wrote {written}", err=True)
+    _say(f"wrote {written}")
 
 
 @contextmanager
 def _working(message: str) -> Iterator[Progress]:
-    """Progress on stderr while the solver works: ``message`` on a terminal at once, and
+    """Progress on stderr while a command works: ``message`` on a terminal at once, and
     what the work reports (see :mod:`planner.output.progress`)."""
     raise_if_pressed()  # the imports are done: a Ctrl-C they swallowed stops here
     with Progress(sys.stderr, sys.stderr.isatty()) as progress:
-        if progress.live:
-            progress.say(message)
+        progress.status(message)
         yield progress
 
 
@@ -572,14 +659,17 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         start = _saved_start(around.keep)
     _emit(format_week(week, fmt, width=_width(output), verbose=verbose, start=start), output,
           force)
+    if around.redo and output is None:  # say where the new week is: nowhere yet
+        _say(f"note: the new week is printed, not saved: add --format json --output FILE to "
+             f"keep it (--output {around.keep} --force replaces the week you kept)")
     if week.misses:  # the nearest plan: said on stderr whatever the format
-        typer.echo(f"warning: no plan meets every target; this is the nearest, and it "
-                   f"misses {plural(len(week.misses), 'target')} (the plan's first notes "
-                   "say which and by how much)", err=True)
+        _say(f"warning: no plan meets every target; this is the nearest, and it misses "
+             f"{plural(len(week.misses), 'target')} (the plan's first notes say which and "
+             "by how much)")
     if not noted:  # a CSV has no place for the notes (kidney, potassium, vegan B12): stderr
         for note in week.notes:
             if note not in targets.warnings:  # said already
-                typer.echo(f"note: {note}", err=True)
+                _say(f"note: {note}")
 
 
 def _saved_start(path: Path) -> datetime.date | None:
@@ -619,39 +709,41 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
     from planner.planning.plan import plan_week
     from planner.planning.records import PlanOptions
 
-    table, catalogue = _tables(data_dir, all_foods)
     options = PlanOptions(days=days, diet=settings.diet or "omnivore",
                           exclude=settings.exclude, include=settings.include, seed=seed,
                           strict_daily=strict_daily, max_days=max_days,
                           like=settings.like, dislike=settings.dislike,
                           solver=SolverOptions(solver=solver.value, time_limit=time_limit,
                                                mip_gap=mip_gap))
-    if around.keep is not None or around.redo:
-        from planner.planning.replan import parse_redo, read_saved_week, redo_week
+    redoing = around.keep is not None or bool(around.redo)
+    if redoing and (around.keep is None or not around.redo):
+        raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
+                               "'day 3 dinner'")
+    with _working("reading the food data...") as progress:
+        table, catalogue = _tables(data_dir, all_foods)
+        shown = DayProgress(progress)
 
-        if around.keep is None or not around.redo:
-            raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
-                                   "'day 3 dinner'")
-        redo = [parse_redo(r) for r in around.redo]
-        saved = read_saved_week(around.keep)
-        with _working("Planning again..."):
-            week = redo_week(table, catalogue, targets, saved, redo, options)
-    elif around.ate is not None or around.from_log:
-        from planner.planning.replan import fill_day
+        def planning(day: int, of: int) -> None:
+            raise_if_pressed()
+            shown.day(day, of)
+        if redoing:
+            from planner.planning.replan import parse_redo, read_saved_week, redo_week
 
-        eaten = _eaten(around, table, catalogue)
-        with _working("Planning the rest of the day..."):
-            week = fill_day(table, catalogue, targets, eaten, options)
-    else:
-        with _working(f"Planning {plural(days, 'day')}...") as progress:
-            shown = DayProgress(progress)
+            assert around.keep is not None
+            redo = [parse_redo(r) for r in around.redo]
+            saved = read_saved_week(around.keep)
+            progress.status("planning again: " + ", ".join(around.redo) + "...")
+            return redo_week(table, catalogue, targets, saved, redo, options,
+                             progress=planning, replanning=shown.again)
+        if around.ate is not None or around.from_log:
+            from planner.planning.replan import fill_day
 
-            def planning(day: int, of: int) -> None:
-                raise_if_pressed()
-                shown.day(day, of)
-            week = plan_week(table, catalogue, targets, options, progress=planning,
-                             replanning=shown.again)
-    return week
+            eaten = _eaten(around, table, catalogue)
+            progress.status("planning the rest of the day...")
+            return fill_day(table, catalogue, targets, eaten, options, progress=planning)
+        progress.status(f"planning {plural(days, 'day')}...")
+        return plan_week(table, catalogue, targets, options, progress=planning,
+                         replanning=shown.again)
 
 
 def _eaten(around: _Around, table: FoodTable, catalogue: Catalogue) -> list[Any]:
@@ -687,8 +779,8 @@ StrictOpt = Annotated[bool, typer.Option("--strict-daily", help="Vitamin D and B
 MaxDaysOpt = Annotated[int, typer.Option("--max-days", min=1, max=7, metavar="DAYS",
                                          help="Days a food may appear in 7 (default 3).",
                                          show_default=False, rich_help_panel=_MORE)]
-AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: the whole "
-                                           "food table, generic portions.",
+AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: every food, "
+                                           "generic portions.",
                                            rich_help_panel=_MORE)]
 SolverOpt = Annotated[Solver, typer.Option(metavar="NAME", help="highs (default) or cbc.",
                                            show_default=False, rich_help_panel=_MORE)]
@@ -700,7 +792,7 @@ GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="S
                                        help="Stop at this relative MIP gap (default 0.02).",
                                        show_default=False, rich_help_panel=_MORE)]
 BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
-                                        help="Energy within this share of the need "
+                                        help="Energy band around the need "
                                         "(default 0.1).", show_default=False,
                                         rich_help_panel=_MORE)]
 
@@ -791,7 +883,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
 @app.command()
 def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
                                                help="Nutrient, e.g. "
-                                               "magnesium_mg, calcium, vitamin_d, b12.")],
+                                               "magnesium_mg, calcium, vitamin_d, b12.",
+                                               autocompletion=_complete_nutrient)],
           per: Annotated[Per, typer.Option(metavar="BASIS", help="Rank per serving, 100g or "
                                            "100kcal.")] = Per.serving,
           top: Annotated[int, typer.Option(min=1, max=500, metavar="COUNT",
@@ -822,16 +915,17 @@ def foods(rich_in: Annotated[str, typer.Option("--rich-in", metavar="NUTRIENT",
                                      condition, medicine), profile, target, diet=diet,
                              exclude=exclude)
     targets = None if settings is None else _targets(settings)
-    table, catalogue = _tables(data_dir, all_foods)
     use_diet = (settings.diet if settings else diet) or "omnivore"
-    ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
-                         diet=use_diet, exclude=settings.exclude if settings else
-                         tuple(exclude or ()), top=top, absorbable=absorbable)
+    with _working("reading the food data..."):
+        table, catalogue = _tables(data_dir, all_foods)
+        ranking = rank_foods(table, catalogue, targets, rich_in, per=per.value,
+                             diet=use_diet, exclude=settings.exclude if settings else
+                             tuple(exclude or ()), top=top, absorbable=absorbable)
     _emit(format_foods(ranking, fmt.value, width=_width(output)), output, force)
 
 
 @app.command()
-def explain(food: Annotated[str, typer.Argument(help="A food name or id, "
+def explain(food: Annotated[str, typer.Argument(metavar="FOOD", help="A food name or id, "
                                                 "e.g. 'cooked spinach' or 11457.")],
             sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
             weight: WeightOpt = None, height: HeightOpt = None, activity: ActivityOpt = None,
@@ -848,8 +942,10 @@ def explain(food: Annotated[str, typer.Argument(help="A food name or id, "
 
     settings = _settings(_person(sex, age, life_stage, weight, height, activity, condition,
                                  medicine), profile, target)
-    table, catalogue = _tables(data_dir)
-    result = explain_food(table, catalogue, _targets(settings), food)
+    targets = _targets(settings)
+    with _working("reading the food data..."):
+        table, catalogue = _tables(data_dir)
+        result = explain_food(table, catalogue, targets, food)
     typer.echo(format_explain(result, fmt.value, width=_width()), nl=False)
 
 
@@ -913,9 +1009,11 @@ def solve(
     from planner.planning.diet import read_foods_csv, read_groups_csv, read_targets_csv, solve_table
 
     groups = () if groups_file is None else read_groups_csv(groups_file)
-    result = solve_table(read_foods_csv(foods_file), read_targets_csv(targets_file),
-                         objective=objective.value, continuous=continuous, groups=groups,
-                         options=SolverOptions(time_limit=time_limit, mip_gap=mip_gap))
+    foods_read, targets_read = read_foods_csv(foods_file), read_targets_csv(targets_file)
+    with _working("solving..."):
+        result = solve_table(foods_read, targets_read, objective=objective.value,
+                             continuous=continuous, groups=groups,
+                             options=SolverOptions(time_limit=time_limit, mip_gap=mip_gap))
     typer.echo(format_solve(result, fmt.value), nl=False)
 
 
@@ -956,13 +1054,14 @@ def advice(
     fmt: Annotated[AdviceFormat, _format_option("table, markdown or json")]
     = AdviceFormat.table,
 ) -> None:
-    """A short check for muscle twitches and cramps, then the matching plan.
+    """A short check for muscle twitches and cramps, then the command that plans for it.
 
     Red-flag signs first (they mean: see a doctor), then kidney disease and medicines that
     change a mineral-rich plan, common causes, the nutrients to emphasise and the planner
-    week command to run. Answers come from flags, --answers FILE or standard input (one yes
-    or no a line, in the order asked); in a terminal it asks, and a red-flag, kidney or
-    medicine question takes only yes or no (Enter alone asks again). A red-flag question
+    week command to run: the check prints that command, it plans nothing itself.
+    Answers come from flags, --answers FILE or standard input (one yes or no a line, in
+    the order asked); in a terminal it asks, and a red-flag, kidney or medicine question
+    takes only yes or no (Enter alone asks again). A red-flag question
     nobody answered is an error, never a "no".
 
     Example: planner advice --no-weakness --no-wasting --no-swallowing --no-spreading
@@ -983,7 +1082,7 @@ def advice(
     if stdin is not None and not stdin.closed and stdin.isatty() and not no_input:
         asked: dict[str, bool | None] = {}
         for key in collected.missing():
-            asked[key] = ask(key, input, typer.echo)  # Enter alone is not a "no"
+            asked[key] = ask(key, _read_line, typer.echo)  # Enter alone is not a "no"
             if key in RED_FLAGS and asked[key]:
                 break  # one red flag is enough: see a doctor
         collected = collected.merged(asked)
@@ -997,8 +1096,7 @@ def advice(
         saved_profile_path().is_file()
     if not known and sys.stdin.isatty() and not no_input and \
             not any(collected.get(k) for k in RED_FLAGS):  # for a plan command that runs
-        sex = typer.prompt("Your sex for the DRIs (female or male)", type=str).strip()
-        age = typer.prompt("Your age in years", type=int)
+        sex, age = _ask_person()
         known = True
     person = None
     if known:
@@ -1008,16 +1106,42 @@ def advice(
                nl=False)
 
 
+def _read_line(prompt: str) -> str:
+    """A line typed at the terminal after ``prompt``, which is wrapped between words to the
+    terminal's width (the terminal would cut a word at its edge); EOFError at Ctrl-D."""
+    *above, last = wrap(prompt, _width()) or [""]
+    for line in above:
+        typer.echo(line)
+    with prompting():
+        return input(last + " " if prompt.endswith(" ") else last)
+
+
+def _ask_person() -> tuple[str, int]:
+    """Sex and age asked at the terminal, for a plan command that runs; asked again until
+    they are an answer."""
+    def asked(question: str) -> str:
+        try:
+            return _read_line(question).strip()
+        except EOFError:
+            typer.echo("")  # end the prompt's line: the error gets a line of its own
+            raise ProfileError("no answer: input ended; give --sex and --age") from None
+    sex = asked("Your sex for the DRIs (female or male): ").lower()
+    while sex not in ("female", "male"):
+        sex = asked("Please answer female or male: ").lower()
+    age = asked("Your age in years: ")
+    while not age.isdigit():
+        age = asked("Please give your age as a whole number of years: ")
+    return sex, int(age)
+
+
 @app.command()
 def batch(
-    people: Annotated[Path, typer.Argument(help="People table, CSV or Parquet: id, sex, age "
-                                           "and optional life_stage, weight, height, "
-                                           "activity, diet, exclude, include, like, "
-                                           "dislike, conditions, medicines (lists split "
-                                           "by ;), days, seed, pregnancy_week, trimester, "
-                                           "pre_pregnancy_weight, postpartum_months, "
-                                           "target.<nutrient>, target.<nutrient>.max.",
-                                           dir_okay=False)],
+    people: Annotated[Path, typer.Argument(
+        metavar="PEOPLE", help="People table, CSV or Parquet: id, sex, age and optional "
+        "life_stage, weight, height, activity, diet, exclude, include, like, dislike, "
+        "conditions, medicines (lists split by ;), days, seed, pregnancy_week, trimester, "
+        "pre_pregnancy_weight, postpartum_months, target.<nutrient>, "
+        "target.<nutrient>.max.", dir_okay=False)],
     out: Annotated[str, typer.Option("--out", metavar="DIR",
                                      help="Output folder (new, empty, or this "
                                      "batch's with --resume); a path every worker can "
@@ -1051,8 +1175,8 @@ def batch(
             summary = run_batch(frame, out, data_dir=data, workers=workers,
                                 scheduler=scheduler, resume=resume, progress=progress)
     except KeyboardInterrupt:
-        typer.echo(f"error: interrupted; finished people are saved in {out}: run again "
-                   "with --resume to continue", err=True)
+        _say(f"error: interrupted; finished people are saved in {out}: run again with "
+             "--resume to continue")
         raise typer.Exit(130) from None
     typer.echo(format_batch(summary, out, fmt.value, width=_width()), nl=False)
 
@@ -1091,9 +1215,11 @@ def data(data_dir: DataOption = None) -> None:
     """
     from planner.food.data import coverage, load_foods
 
-    table = load_foods(data_dir)
+    with _working("reading the food data..."):
+        table = load_foods(data_dir)
+        covered = coverage(table.foods)
     typer.echo(f"{table.origin}: {len(table.foods):,} foods, {len(table.portions):,} portions")
-    for row in coverage(table.foods).itertuples(index=False):
+    for row in covered.itertuples(index=False):
         typer.echo(f"  {row.nutrient:<18} {row.known:>6,} known  {row.percent:5.1f} %")
 
 
@@ -1116,44 +1242,50 @@ def _finite(low: float, *, strict: bool = False) -> Any:
 
 @app.command()
 def fetch(
-    out: Annotated[Path, typer.Option("--out", help="Data folder to write: new, empty, or "
-                                      "one an earlier refresh wrote (any other folder is "
-                                      "refused, nothing changed).")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Data folder to write: "
+                                      "new, empty, or one an earlier refresh wrote (any "
+                                      "other folder is refused, nothing changed).")],
     api_key: Annotated[str | None, typer.Option(
-        "--api-key", help="FDC API key (default: $FDC_API_KEY, else DEMO_KEY).",
+        "--api-key", metavar="KEY", help="FDC API key (default: $FDC_API_KEY, else "
+        "DEMO_KEY).",
         show_default=False)] = None,
     base_url: Annotated[str | None, typer.Option(
-        "--base-url", help="FDC API base URL (default https://api.nal.usda.gov/fdc).",
+        "--base-url", metavar="URL", help="FDC API base URL (default: USDA's).",
         show_default=False)] = None,
     data_type: Annotated[list[DataType] | None, typer.Option(
-        "--data-type", help="Data type to fetch (repeatable; default: both).")] = None,
+        "--data-type", metavar="TYPE", help="Foundation or 'SR Legacy' (repeatable; "
+        "default: both).")] = None,
     ids_from: Annotated[Path | None, typer.Option(
-        "--ids-from", help="Refresh only these foods: a CSV with food_id or fdc_id (e.g. "
-        "datasets/recommended_foods.csv) or one id per line; 'catalogue' for the bundled "
-        "catalogue's foods.", dir_okay=False)] = None,
+        "--ids-from", metavar="FILE", help="Refresh only these foods: 'catalogue' (the "
+        "bundled catalogue's), a CSV with a food_id or fdc_id column, or one id a line.",
+        dir_okay=False)] = None,
     timeout: Annotated[float, typer.Option(
-        callback=_finite(0, strict=True), help="Connect timeout and longest wait for "
-        "data, seconds.")] = 30.0,
+        metavar="SECONDS", callback=_finite(0, strict=True), help="Connect timeout and "
+        "longest wait for data (default 30).", show_default=False)] = 30.0,
     deadline: Annotated[float | None, typer.Option(
-        callback=_finite(0, strict=True), help="Longest the whole refresh may take, "
-        "seconds, retries and waits included; progress is cached (default: no limit).",
-        show_default=False)] = None,
+        metavar="SECONDS", callback=_finite(0, strict=True), help="Longest the whole "
+        "refresh may take, retries and waits included; progress is cached (default: no "
+        "limit).", show_default=False)] = None,
     attempt_deadline: Annotated[float | None, typer.Option(
-        "--attempt-deadline", callback=_finite(0, strict=True), help="Longest one request "
-        "may take in all, seconds, however slowly the server drips its answer (default 3 x "
-        "--timeout).", show_default=False)] = None,
-    max_retries: Annotated[int, typer.Option("--max-retries", min=0, max=50,
-                                             help="Retries on errors, 429 and 5xx.")] = 5,
-    backoff: Annotated[float, typer.Option(callback=_finite(0), help="First retry wait, "
-                                           "seconds; doubles each retry.")] = 1.0,
-    max_wait: Annotated[float, typer.Option("--max-wait", callback=_finite(0),
-                                            help="Longest Retry-After to wait through, "
-                                            "seconds.")] = 120.0,
+        "--attempt-deadline", metavar="SECONDS", callback=_finite(0, strict=True),
+        help="Longest one request may take in all, however slowly the server drips its "
+        "answer (default 3 x --timeout).", show_default=False)] = None,
+    max_retries: Annotated[int, typer.Option("--max-retries", min=0, max=50, metavar="COUNT",
+                                             help="Retries on errors, 429 and 5xx (0-50, "
+                                             "default 5).", show_default=False)] = 5,
+    backoff: Annotated[float, typer.Option(metavar="SECONDS", callback=_finite(0),
+                                           help="First retry wait; doubles each retry "
+                                           "(default 1).", show_default=False)] = 1.0,
+    max_wait: Annotated[float, typer.Option("--max-wait", metavar="SECONDS",
+                                            callback=_finite(0), help="Longest Retry-After "
+                                            "to wait through (default 120).",
+                                            show_default=False)] = 120.0,
     cache: Annotated[Path | None, typer.Option(
-        "--cache", help="Resume cache folder, new or empty (default: one for --out in "
-        "your cache directory).", show_default=False)] = None,
-    page_size: Annotated[int, typer.Option("--page-size", min=1, max=200,
-                                           help="Foods per list page.")] = 200,
+        "--cache", metavar="DIR", help="Resume cache folder, new or empty (default: one "
+        "for --out in your cache directory).", show_default=False)] = None,
+    page_size: Annotated[int, typer.Option("--page-size", min=1, max=200, metavar="COUNT",
+                                           help="Foods per list page (1-200, default "
+                                           "200).", show_default=False)] = 200,
     keep_cache: Annotated[bool, typer.Option("--keep-cache", help="Keep the cache after "
                                              "a successful refresh.")] = False,
 ) -> None:
@@ -1174,14 +1306,13 @@ def fetch(
         api_key_from,
         fetch_food_data,
         format_summary,
-        progress_bars,
         redact,
     )
 
     key, demo = api_key_from(api_key)
     if demo:
-        typer.echo("warning: no FDC_API_KEY; using DEMO_KEY, which allows only a few "
-                   "requests an hour", err=True)
+        _say("warning: no FDC_API_KEY; using DEMO_KEY, which allows only a few requests "
+             "an hour")
     if ids_from is not None and str(ids_from) == "catalogue" and not ids_from.exists():
         ids_from = bundled_dir() / "recommended_foods.csv"
     options = FetchOptions(
@@ -1196,11 +1327,12 @@ def fetch(
 
     previous = signal.signal(signal.SIGTERM, terminated)
     try:
-        with progress_bars(sys.stderr.isatty()) as bars:
-            summary = fetch_food_data(options, bars)
+        with _working(f"connecting to FoodData Central at {options.base_url}...") as shown:
+            summary = fetch_food_data(options, shown.counter,
+                                      lambda text: shown.note(redact(text, key)))
     except KeyboardInterrupt:
-        typer.echo(f"error: interrupted; {out} unchanged, progress kept in the cache (run "
-                   "again to resume)", err=True)
+        _say(f"error: interrupted; {out} unchanged, progress kept in the cache (run again "
+             "to resume)")
         raise typer.Exit(130) from None
     except PlannerError as exc:  # the key never reaches a message
         raise FetchError(redact(str(exc), key)) from None
@@ -1241,7 +1373,8 @@ def profile_init(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = 
              "dislike": dislike}
     settings = resolve_settings(flags, targets=target or (), supplements=supplement or ())
     _targets(settings)  # reject bad overrides now, and warn about risky ones
-    catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
+    with _working("reading the food data..."):
+        catalogue = _tables(None)[1]  # and unknown diets, exclusions and foods
     check_plan_options(catalogue, PlanOptions(diet=settings.diet or "omnivore",
                                               exclude=settings.exclude,
                                               include=settings.include))
@@ -1280,9 +1413,9 @@ class LogFormat(StrEnum):
 @log_app.command("add")
 def log_add(
     food: Annotated[str | None, typer.Argument(
-        help="What you ate: '1 cup cooked oatmeal; 1 medium banana; 150 g cooked sockeye "
-        "salmon' (measures, grams or ounces; 'lunch:' places what follows); supplements "
-        "too: 'magnesium glycinate 200 mg'.")] = None,
+        metavar="FOOD", help="What you ate: '1 cup cooked oatmeal; 1 medium banana; 150 g "
+        "cooked sockeye salmon' (measures, grams or ounces; 'lunch:' places what follows); "
+        "supplements too: 'magnesium glycinate 200 mg'.")] = None,
     supplement: Annotated[list[str] | None, typer.Option(
         "--supplement", metavar="NAME=AMOUNT", help="A supplement taken that day, e.g. "
         "magnesium=200mg (repeatable).")] = None,
@@ -1313,16 +1446,26 @@ def log_add(
                                    "a supplement (--supplement magnesium=200mg)")
         from planner.food.intake import parse_eaten
 
-        table, catalogue = _tables(data_dir)
-        items = parse_eaten(food_text, table, catalogue, meal)
+        with _working("reading the food data..."):
+            table, catalogue = _tables(data_dir)
+            items = parse_eaten(food_text, table, catalogue, meal)
     path = log_path(log)
     with FoodLog(path, "add") as food_log:
+        before = food_log.entries(day, day)
         added, supplements = food_log.add_logged(items, taken, day)
     for entry in added:
         typer.echo(f"added #{entry.id} {day.isoformat()} {entry.meal or '(no meal)'}: "
                    + with_amount(entry.text, f"{entry.grams:,.0f} g"))
     for s in supplements:
         typer.echo(f"added #{s.id} {day.isoformat()} supplement: {s.text}")
+    twice = repeats(added, before)
+    if twice:  # the same breakfast logged twice is a mistake more often than a meal
+        new = and_list(f"#{e.id}" for e, _ in twice)
+        removes = "; ".join(f"planner log remove {e.id}" for e, _ in twice)
+        _say(f"note: {new} {'repeats' if len(twice) == 1 else 'repeat'} "
+             f"{and_list(f'#{e.id}' for _, e in twice)}, logged before for the same "
+             f"meal; if you ate it once, take the new "
+             f"{'entry' if len(twice) == 1 else 'entries'} out: {removes}")
 
 
 def _logged(date: str | None, week: bool, log: Path | None
@@ -1349,15 +1492,18 @@ def log_show(date: DateOpt = None,
     from planner.output.report import format_log
 
     start, end, entries, supplements = _logged(date, week, log)
-    table = _tables(data_dir)[0] if fmt == LogFormat.table and entries else None
+    table = None
+    if fmt == LogFormat.table and entries:
+        with _working("reading the food data..."):
+            table = _tables(data_dir)[0]
     span = end.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
     typer.echo(format_log(entries, table, fmt.value, f"Food log, {span}", width=_width(),
                           supplements=supplements), nl=False)
 
 
 @log_app.command("remove")
-def log_remove(entry: Annotated[int, typer.Argument(help="The entry's number (#) from "
-                                                    "'planner log show'.")],
+def log_remove(entry: Annotated[int, typer.Argument(
+                   metavar="ENTRY", help="The entry's number (#) from 'planner log show'.")],
                log: LogOpt = None) -> None:
     """Remove one entry from the food log.
 
@@ -1428,10 +1574,11 @@ def gaps(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                          exclude=exclude, dislike=dislike)
     targets = _targets(settings)
     start, end, entries, supplements = _logged(date, week, log)
-    table, catalogue = _tables(data_dir)
-    report = gap_report(entries, start, end, targets, table, catalogue,
-                        diet=settings.diet or "omnivore", exclude=settings.exclude,
-                        dislike=settings.dislike, supplements=supplements)
+    with _working("reading the food data..."):
+        table, catalogue = _tables(data_dir)
+        report = gap_report(entries, start, end, targets, table, catalogue,
+                            diet=settings.diet or "omnivore", exclude=settings.exclude,
+                            dislike=settings.dislike, supplements=supplements)
     _emit(format_gaps(report, fmt.value, width=_width(output)), output, force)
 
 
@@ -1443,11 +1590,56 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _install_completion(value: bool) -> None:
+    if value:
+        from planner.completion import current_shell, install
+
+        for line in install(current_shell()):
+            typer.echo(line)
+        typer.echo("Tab completion works in shells started from now on.")
+        raise typer.Exit()
+
+
+def _show_completion(value: bool) -> None:
+    if value:
+        from planner.completion import current_shell, script
+
+        typer.echo(script(current_shell()), nl=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(version: Annotated[bool, typer.Option(
         "--version", callback=_print_version, is_eager=True,
-        help="Print planner's version and exit.")] = False) -> None:
+        help="Print planner's version and exit.")] = False,
+          install_completion: Annotated[bool, typer.Option(
+              "--install-completion", callback=_install_completion, is_eager=True,
+              help="Add tab completion for your shell ($SHELL: bash, zsh or fish): a "
+              "script in its completion folder.")] = False,
+          show_completion: Annotated[bool, typer.Option(
+              "--show-completion", callback=_show_completion, is_eager=True,
+              help="Print the completion script for your shell, to install it "
+              "yourself.")] = False) -> None:
     """Mineral-rich foods and weekly meal plans that meet the Dietary Reference Intakes."""
+
+
+def _unwrapped(doc: str) -> str:
+    """A docstring as --help prose: paragraphs kept, the source's line breaks within a
+    paragraph joined (Rich prints a single newline as a line break, so a paragraph wrapped
+    at 100 columns in the source came out ragged at 80)."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+def _help_from_docstrings(*apps: typer.Typer) -> None:
+    """Every command's help is its docstring, unwrapped (see :func:`_unwrapped`)."""
+    for each in apps:
+        for info in each.registered_commands:
+            if info.help is None and info.callback is not None and info.callback.__doc__:
+                info.help = _unwrapped(info.callback.__doc__)
+
+
+_help_from_docstrings(app, profile_app, log_app)
 
 
 def main(args: Sequence[str] | None = None) -> None:

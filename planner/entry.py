@@ -11,12 +11,15 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any, Final
 
 #: Seconds after a Ctrl-C that nobody acted on before the process ends anyway.
 WATCHDOG_S: Final = 3.0
 _watching = [True]  # off once a command unwinds a Ctrl-C itself (batch saves its parts)
 _pressed = [False]
+_mid_line = [False]  # a prompt waits on the terminal: the cursor is after its text
+_live_line = [False]  # a progress line is drawn on the terminal (the cursor hidden)
 
 
 def main() -> None:
@@ -42,12 +45,36 @@ def interrupted() -> None:
     then (writes are atomic, temporary files go in ``finally``)."""
     import os
 
+    # after a prompt's "^C", a line of its own; over a progress line that nobody cleared
+    # (the watchdog ends the process from another thread), the line cleared and the
+    # cursor shown again
+    start = "\n" if _mid_line[0] else "\r\x1b[2K\x1b[?25h" if _live_line[0] else ""
     with contextlib.suppress(OSError, ValueError):
-        sys.stderr.write("error: interrupted\n")
+        sys.stderr.write(start + "error: interrupted\n")
         sys.stderr.flush()
     with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
     os._exit(130)
+
+
+@contextlib.contextmanager
+def prompting() -> Iterator[None]:
+    """While a prompt waits for a line at the terminal: a Ctrl-C then says its one line
+    below the prompt, not after the "^C" the terminal echoed on the prompt's line."""
+    _mid_line[0] = True
+    try:
+        yield
+    except KeyboardInterrupt:  # the line stays open until interrupted() ends it
+        raise
+    except BaseException:
+        _mid_line[0] = False
+        raise
+    _mid_line[0] = False
+
+
+def showing_live_line(shown: bool) -> None:
+    """Whether a progress line is drawn on the terminal now (see :func:`interrupted`)."""
+    _live_line[0] = shown
 
 
 def _on_ctrl_c(number: int, frame: Any) -> None:

@@ -27,3 +27,9 @@ def which_days(days: Sequence[int], of: int) -> str:
     if len(days) == of and of > 1:
         return "every day"
     return ("day " if len(days) == 1 else "days ") + and_list(map(str, days))
+
+
+def span(low: float, high: float, spec: str = ",.0f") -> str:
+    """'44-73', or '52' when both ends print alike: a range with equal ends is one number."""
+    lo, hi = format(low, spec), format(high, spec)
+    return lo if lo == hi else f"{lo}-{hi}"

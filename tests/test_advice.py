@@ -119,3 +119,98 @@ def test_terminal_ctrl_d_is_a_one_line_error_not_a_no(tmp_path: Path) -> None:
     errors = [line for line in out.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "input ended" in errors[0]
     assert "Traceback" not in out and QUESTIONS["wasting"] not in out
+
+
+# ------------------------------------------------------------------ an answers file
+
+def test_a_list_of_conditions_or_medicines_answers_every_question_of_its_kind(
+        tmp_path: Path) -> None:
+    from planner.person.advice import Answers, advise, read_answers_file
+    from planner.person.health import CONDITIONS, MEDICINES
+
+    file = tmp_path / "answers.toml"
+    file.write_text("weakness = false\nwasting = false\nswallowing = false\n"
+                    "spreading = false\npersistent = false\nconditions = []\n"
+                    'medicines = ["ppi"]\n')
+    answers = read_answers_file(file)
+    assert all(answers[k] is False for k in CONDITIONS)  # [] is "none", not "not asked"
+    assert answers["ppi"] is True and all(answers[k] is False for k in MEDICINES
+                                          if k != "ppi")
+    advice = advise(Answers(answers))
+    assert not set(CONDITIONS) & set(advice.unanswered)
+    assert not set(MEDICINES) & set(advice.unanswered)
+    file.write_text('ckd = true\nconditions = ["kidney_stones"]\n')
+    with pytest.raises(ProfileError, match="ckd = true contradicts conditions"):
+        read_answers_file(file)
+    file.write_text('kidney_stones = true\nconditions = ["kidney_stones"]\n')
+    assert read_answers_file(file)["kidney_stones"] is True
+
+
+def test_the_examples_answers_file_answers_every_question() -> None:
+    """The README's answers file: 'planner advice --answers examples/answers.toml' leaves
+    nothing unanswered (it was read as 18 unanswered questions)."""
+    from planner.person.advice import QUESTIONS, Answers, advise, read_answers_file
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "answers.toml"
+    answers = read_answers_file(path)
+    assert set(answers) == set(QUESTIONS)
+    assert advise(Answers(answers)).unanswered == ()
+
+
+def test_the_check_says_it_prints_the_command_that_plans() -> None:
+    from planner.output.report import format_advice
+    from planner.person.advice import Answers, advise
+
+    advice = advise(Answers({**dict.fromkeys(RED_FLAGS, False), "sweating": True}))
+    for fmt in ("table", "markdown"):
+        text = " ".join(format_advice(advice, fmt).split())
+        assert "Commands to run next: a week planned for these answers" in text
+        assert "this check plans nothing itself" in text
+
+
+# ------------------------------------------------------------------ an 80-column terminal
+
+def _advice_at_80(tmp_path: Path, *args: str):  # type: ignore[no-untyped-def]
+    from screen import Terminal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "COLUMNS"))}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "c"), TERM="xterm",
+               PYTHONPATH=os.getcwd())
+    env.pop("PLANNER_DATA", None)
+    return Terminal([sys.executable, "-m", "planner", "advice", *args], env)
+
+
+def test_prompts_wrap_between_words_and_ctrl_c_ends_on_a_line_of_its_own(
+        tmp_path: Path) -> None:
+    """The ARB question is longer than 80 columns: it wraps before 'losartan)?', not
+    inside it ('losarta / n)?'); Ctrl-C at the next prompt prints its one line below the
+    '^C' the terminal echoed."""
+    run = _advice_at_80(tmp_path)
+    asked = list(QUESTIONS).index("arb") + 1
+    for k in range(asked):
+        run.until("[y/n]: ", times=k + 1)
+        if k < asked - 1:
+            run.type("n\r")
+    run.type("\x03")  # Ctrl-C
+    assert run.finish() == 130
+    lines = run.lines()
+    assert all(len(line) <= 80 for line in lines), [x for x in lines if len(x) > 80]
+    arb = [line for line in lines if "losartan" in line]
+    assert arb and arb[0].startswith("losartan)? [y/n]:")  # the word whole, on the next line
+    screen = run.screen()
+    assert screen[-1] == "error: interrupted" and screen[-2].endswith("[y/n]: ^C")
+
+
+def test_sex_and_age_are_asked_again_until_they_are_answers(tmp_path: Path) -> None:
+    answers = Path(__file__).resolve().parent.parent / "examples" / "answers.toml"
+    run = _advice_at_80(tmp_path, "--answers", str(answers))
+    run.until("(female or male): ")
+    run.type("f\r")
+    run.until("Please answer female or male: ")
+    run.type("Female\r")
+    run.until("Your age in years: ")
+    run.type("thirty\r")
+    run.until("whole number of years: ")
+    run.type("52\r")
+    assert run.finish() == 0
+    assert "planner week --sex female --age 52" in run.text

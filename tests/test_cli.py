@@ -761,6 +761,8 @@ def test_week_redo_keeps_the_rest(run, tmp_path: Path) -> None:  # type: ignore[
     r = run("week", "--sex", "female", "--age", "35", "--keep", str(saved), "--redo",
             "day 3 dinner", "--format", "json")
     assert r.exit_code == 0, r.output
+    assert f"not saved: add --format json --output FILE to keep it (--output {saved} " \
+        "--force replaces the week you kept)" in r.stderr
     before, after = json.loads(saved.read_text()), json.loads(r.stdout)
     assert before["start"] == after["start"] == "2026-12-07"  # the redone week keeps dates
     assert [d["date"] for d in after["days"]][2] == "2026-12-09"
@@ -768,6 +770,12 @@ def test_week_redo_keeps_the_rest(run, tmp_path: Path) -> None:  # type: ignore[
         for m_before, m_after in zip(d_before["meals"], d_after["meals"], strict=True):
             if (d_before["day"], m_before["slot"]) != (3, "dinner"):
                 assert m_before == m_after
+    again = tmp_path / "week-2.json"
+    r = run("week", "--sex", "female", "--age", "35", "--keep", str(saved), "--redo",
+            "day 3 dinner", "--format", "json", "--output", str(again))
+    assert r.exit_code == 0 and r.stderr.endswith(f"wrote {again}\n"), r.output
+    assert "not saved" not in r.stderr
+    assert json.loads(again.read_text())["days"] == after["days"]
     for args, message in [
         (["--age", "36", "--keep", str(saved), "--redo", "day 1"],
          "planned for another profile (age 35, not 36)"),

@@ -930,3 +930,53 @@ def test_a_folder_where_a_data_file_should_be_is_refused_untouched(
     assert sorted(p.name for p in old_data.parent.iterdir()
                   if p.name.startswith(".fdc-data.old")) == []
     assert fdc.log == []  # refused before a single request
+
+
+# ------------------------------------------------------------------ what a person sees
+
+def test_an_unreachable_server_says_each_retry_while_it_waits(tmp_path: Path) -> None:
+    """Offline, a refresh is not silence then an error: once the waiting passes the quiet
+    start (2 s), each retry says what failed and how long it waits, even in a pipe."""
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+         "http://127.0.0.1:9", "--max-retries", "3", "--backoff", "1", "--timeout", "1"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "FDC_API_KEY": KEY})
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("error: cannot reach FDC at http://127.0.0.1:9")
+    assert lines[:-1] == ["FDC: Connection refused; retry 3 of 3 in 4 s"]  # retries 1-2:
+    # within the first 2 s
+
+
+def test_a_refresh_at_a_terminal_shows_its_steps_and_clears_them(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
+    import pty
+
+    from screen import render
+
+    fdc.faults.append(("/v1/foods", lambda r: Response("down", status=503)))
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+         httpserver.url_for("/").rstrip("/"), "--page-size", "3", "--backoff", "0.01",
+         "--max-retries", "2", "--timeout", "2"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=child,
+        env={**os.environ, "FDC_API_KEY": KEY, "COLUMNS": "80"})
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert process.wait(timeout=120) == 0
+    text = seen.decode()
+    for step in ("connecting to FoodData Central at http://", "listing SR Legacy foods, pages",
+                 "FDC: HTTP 503; retry 1 of 2", "downloading foods: 9 of 9", "writing "):
+        assert step in text, step
+    assert render(text) == []  # the line is gone when the summary prints
+    assert KEY not in text

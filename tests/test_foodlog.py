@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.errors import LogError
 from planner.food.intake import Eaten
-from planner.log.foodlog import CREATED_VERSION, FoodLog, parse_date
+from planner.log.foodlog import CREATED_VERSION, FoodLog, parse_date, repeats
 
 DAY = dt.date(2026, 11, 28)
 
@@ -51,6 +51,26 @@ def test_add_show_remove(tmp_path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     db.close()
     assert sorted(os.listdir(path.parent)) == ["log.sqlite3"]
+
+
+def test_the_same_meal_logged_twice_is_found_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    with FoodLog(path, "add") as log:
+        first = log.add([_eaten(meal="breakfast"), _eaten("08121", 234.0, "breakfast")], DAY)
+        again = log.add([_eaten(meal="breakfast"), _eaten("08121", 234.0, "breakfast")], DAY)
+        lunch = log.add([_eaten(meal="lunch"), _eaten(grams=59.0, meal="breakfast")], DAY)
+    assert repeats(again, first) == list(zip(again, first, strict=True))
+    assert repeats(lunch, first + again) == []  # another meal, another amount: new food
+    assert repeats(first, []) == []
+    runner = CliRunner()
+    args = ["log", "add", "1 cup cooked oatmeal; 1 medium banana", "--meal", "breakfast",
+            "--log", str(tmp_path / "cli.sqlite3"), "--date", DAY.isoformat()]
+    assert runner.invoke(app, args).stderr == ""
+    twice = runner.invoke(app, args)
+    assert twice.exit_code == 0
+    assert twice.stderr == ("note: #3 and #4 repeat #1 and #2, logged before for the same "
+                            "meal; if you ate it once, take the new entries out: planner "
+                            "log remove 3; planner log remove 4\n")
 
 
 def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Packaging basics: the version, shell completion, the typed marker, the distribution
-name, the console script."""
+name, the console script, and what the sdist and the wheel carry (built offline here)."""
 
 from __future__ import annotations
 
@@ -100,3 +100,52 @@ def test_every_run_time_import_is_a_declared_dependency() -> None:
     assert not missing, missing
     assert not any(d.startswith("pulp[cbc]") for d in project["dependencies"])
     assert project["optional-dependencies"]["cbc"] == ["pulp[cbc]>=3.3"]
+
+
+def _build(kind: str, out: Path) -> Path:
+    """Build the ``sdist`` or ``wheel`` offline with the build backend itself (hatchling,
+    as pip would call it); the file built."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import sys, hatchling.build as b; "
+                               f"print(b.build_{kind}(sys.argv[1]))", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out / result.stdout.strip().splitlines()[-1]
+
+
+def test_the_source_release_carries_what_a_user_needs_and_no_ci_or_git_files(
+        tmp_path: Path) -> None:
+    import tarfile
+
+    with tarfile.open(_build("sdist", tmp_path)) as sdist:
+        names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
+    for needed in ("LICENSE", "README.md", "pyproject.toml", "planner/cli.py",
+                   "planner/py.typed", "datasets/foods.csv.gz", "tests/test_readme.py",
+                   "tests/data/solve_foods.csv", "scripts/readme_sample.py"):
+        assert needed in names, needed
+    assert {f"examples/{p.name}" for p in (ROOT / "examples").iterdir()} <= names
+    assert not [n for n in names if n.startswith((".ci", ".git")) or "__pycache__" in n
+                or n.endswith(".pyc")], "CI, git or cache files in the sdist"
+
+
+def test_the_wheel_carries_the_license_and_the_metadata_of_a_published_project(
+        tmp_path: Path) -> None:
+    import email
+    import zipfile
+
+    with zipfile.ZipFile(_build("wheel", tmp_path)) as wheel:
+        names = set(wheel.namelist())
+        info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = email.message_from_bytes(wheel.read(f"{info}/METADATA"))
+        license_text = wheel.read(f"{info}/licenses/LICENSE").decode()
+    assert license_text == (ROOT / "LICENSE").read_text() and "MIT License" in license_text
+    assert {"planner/py.typed", "planner/datasets/foods.csv.gz",
+            "planner/meals/dishes.csv"} <= names
+    assert not [n for n in names if n.startswith(("tests/", "examples/", "scripts/"))]
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata["Author"] or metadata["Author-email"]
+    urls = dict(u.split(", ", 1) for u in metadata.get_all("Project-URL"))
+    assert {"Homepage", "Source", "Issues", "Documentation"} <= set(urls)
+    classifiers = metadata.get_all("Classifier")
+    assert "Environment :: Console" in classifiers and "Typing :: Typed" in classifiers
+    assert "Programming Language :: Python :: 3.11" in classifiers

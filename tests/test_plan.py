@@ -531,6 +531,8 @@ def test_a_plan_with_twice_the_fiber_ai_says_to_build_up_to_it(
     assert note.startswith("Fiber comes to 47-61 g a day, more than twice the adequate "
                            "intake of 25 g (IOM 2005 DRI")
     assert "over a few weeks" in note
+    same = [replace(d, totals={**d.totals, "fiber_g": 52.2}) for d in days]
+    assert fiber_note(same, targets).startswith("Fiber comes to 52 g a day, more")  # not 52-52
     under = [replace(d, totals={**d.totals, "fiber_g": 49.0}) for d in days]
     assert fiber_note(under, targets) == ""
     mean = sum(d.totals["fiber_g"] for d in default_week.days) / len(default_week.days)

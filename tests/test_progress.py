@@ -12,7 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from planner.output.progress import EVERY_S, QUIET_S, DayProgress, Progress, bar
+from screen import render
+
+from planner.output.progress import EVERY_S, QUIET_S, DayProgress, Progress
 
 
 class Clock:
@@ -64,17 +66,56 @@ def test_start_up_is_said_at_once_even_in_a_pipe() -> None:
     assert stream.getvalue() == "planning 30 people: starting 2 workers\n"
 
 
-def test_a_terminal_gets_one_line_rewritten_and_cleared() -> None:
-    stream = io.StringIO()
+class Terminal(io.StringIO):
+    """A stream that stands for a terminal: what was drawn is kept, and :meth:`frames`
+    lists the texts the progress line showed, in order."""
+
+    def frames(self) -> list[str]:
+        seen: list[str] = []
+        for part in re.split(r"\r|\n", self.getvalue()):
+            text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", part)
+            text = re.sub(r"^\W\s+", "", text.strip())  # the spinner
+            text = re.sub(r"\s*[━╸╺]*\s*\d+:\d\d:\d\d$", "", text).strip()  # bar, clock
+            if text and (not seen or seen[-1] != text):
+                seen.append(text)
+        return seen
+
+
+def test_a_terminal_gets_one_line_rewritten_then_cleared() -> None:
+    stream = Terminal()
     with Progress(stream, live=True, clock=Clock()) as progress:
         progress.say("starting 2 workers...")
         progress.update(3, 12, "3 of 12 people planned")
-    text = stream.getvalue()
-    assert "\n" not in text
-    assert text.startswith("\rstarting 2 workers...\x1b[K")
-    assert f"\r{bar(3, 12)} 3 of 12 people planned\x1b[K" in text
-    assert text.endswith("\r\x1b[K")  # cleared for the report
-    assert bar(3, 12) == "[███░░░░░░░░░]"
+        drawn = render(stream.getvalue())
+        assert drawn[-1].endswith("0:00:00") and "3 of 12 people planned" in drawn[-1]
+        assert len(drawn) == 1  # one line, rewritten in place
+        assert progress.shown
+    assert not progress.shown
+    assert stream.frames() == ["starting 2 workers...", "3 of 12 people planned"]
+    assert render(stream.getvalue()) == []  # cleared for the report
+    assert stream.getvalue().endswith("\x1b[2K") and "\x1b[?25h" in stream.getvalue()
+    quiet = Terminal()
+    Progress(quiet, live=True).status("reading the food data...")  # a terminal only
+    piped = io.StringIO()
+    Progress(piped, live=False).status("reading the food data...")
+    assert piped.getvalue() == "" and "reading the food data" in quiet.getvalue()
+
+
+def test_a_count_says_how_far_it_has_got() -> None:
+    stream = Terminal()
+    with Progress(stream, live=True, clock=Clock()) as progress:
+        step = progress.counter("downloading foods", 3)
+        for _ in range(3):
+            step()
+    assert stream.frames() == ["downloading foods", "downloading foods: 1 of 3",
+                               "downloading foods: 2 of 3", "downloading foods: 3 of 3"]
+    piped, clock = io.StringIO(), Clock()
+    pages = Progress(piped, live=False, clock=clock).counter("listing SR Legacy foods, pages", 0)
+    for _ in range(12):  # a page a second: quiet for 2 s, then a line every 5 s
+        clock.now += 1.0
+        pages()
+    assert piped.getvalue().splitlines() == ["listing SR Legacy foods, pages: 5",
+                                             "listing SR Legacy foods, pages: 10"]
 
 
 def test_a_week_planned_again_says_so_and_its_days_do_not_repeat_the_first_pass() -> None:
@@ -100,29 +141,22 @@ def test_a_week_planned_again_says_so_and_its_days_do_not_repeat_the_first_pass(
     days.day(1, 7)
     assert stream.getvalue().endswith("re-planning the week (pass 3): foods may now repeat "
                                       "on up to 5 days of 7\n")
-    live = io.StringIO()
+    live = Terminal()
     going_back = DayProgress(Progress(live, live=True, clock=Clock()))
     for day in (1, 2, 3, 2, 3, 4):  # day 3 sent day 2 back to get ahead on vitamin D
         going_back.day(day, 7)
-    shown = [part.removesuffix("\x1b[K") for part in live.getvalue().split("\r")[1:]]
-    assert [line.split("] ")[1] for line in shown] == [
-        "planning day 1 of 7", "planning day 2 of 7", "planning day 3 of 7",
-        "planning day 2 of 7 again", "planning day 3 of 7 again", "planning day 4 of 7"]
     going_back.again(4)
     going_back.day(1, 7)
     going_back.day(1, 7)  # the last pass plans on to report a miss
-    assert live.getvalue().endswith("re-planning day 1 of 7 (pass 2)\x1b[K\r"
-                                    f"{bar(0, 7)} planning day 1 of 7 again (pass 2)\x1b[K")
-    live = io.StringIO()
-    on_screen = DayProgress(Progress(live, live=True, clock=Clock()))
-    on_screen.day(3, 7)
-    on_screen.again(4)
-    on_screen.day(1, 7)
-    assert live.getvalue().endswith(f"\r{bar(0, 7)} re-planning day 1 of 7 (pass 2)\x1b[K")
-    # on a terminal the news keeps a line of its own: the live line is cleared, the text
-    # ends with a newline, and the next day's line starts below it
-    assert (f"\r\x1b[Kre-planning the week (pass 2): foods may now repeat on up to 4 days "
-            f"of 7\n\r{bar(0, 7)} re-planning day 1") in live.getvalue()
+    going_back.progress.close()
+    assert live.frames() == [
+        "planning day 1 of 7", "planning day 2 of 7", "planning day 3 of 7",
+        "planning day 2 of 7 again", "planning day 3 of 7 again", "planning day 4 of 7",
+        "re-planning the week (pass 2): foods may now repeat on up to 4 days of 7",
+        "re-planning day 1 of 7 (pass 2)", "planning day 1 of 7 again (pass 2)"]
+    # on a terminal the news keeps a line of its own, above the (cleared) progress line
+    assert render(live.getvalue()) == [
+        "re-planning the week (pass 2): foods may now repeat on up to 4 days of 7"]
 
 
 def _week(stderr: int, tmp_path: Path, days: str) -> subprocess.Popen[bytes]:
@@ -152,8 +186,8 @@ def test_a_plan_on_a_terminal_shows_the_day_being_planned(tmp_path: Path) -> Non
     assert process.wait(timeout=120) == 0
     text = seen.decode()
     for day in (1, 2, 3):
-        assert f"planning day {day} of 3\x1b[K" in text
-    assert text.endswith("\r\x1b[K")
+        assert f"planning day {day} of 3 " in text
+    assert render(text) == []  # cleared: the report (here in a file) starts on a clean line
 
 
 def test_a_plan_into_a_pipe_writes_plain_lines_only(tmp_path: Path) -> None:
@@ -198,9 +232,9 @@ def test_a_batch_on_a_terminal_says_it_is_starting_then_counts_people(tmp_path: 
     os.close(child)
     text = _read_terminal(main)
     assert process.wait(timeout=300) == 0
-    assert "\rplanning 2 people: starting 2 workers...\x1b[K" in text
-    assert f"{bar(1, 2)} 1 of 2 people planned" in text
-    assert f"{bar(2, 2)} 2 of 2 people planned" in text
+    assert "planning 2 people: starting 2 workers..." in text
+    assert "1 of 2 people planned" in text and "2 of 2 people planned" in text
+    assert render(text) == []
 
 
 def test_a_batch_into_a_pipe_says_how_it_starts_in_a_plain_line(tmp_path: Path) -> None:
@@ -212,3 +246,16 @@ def test_a_batch_into_a_pipe_says_how_it_starts_in_a_plain_line(tmp_path: Path) 
     assert all(re.fullmatch(r"\d of 2 people planned(, about \d+ s left)?", x)
                for x in lines[1:])
     assert "\x1b" not in err.decode() and "\r" not in err.decode()
+
+
+def test_an_interrupt_that_ends_the_process_clears_a_drawn_line() -> None:
+    """The watchdog ends a process whose Ctrl-C a library swallowed from another thread,
+    with a progress line still drawn: its one line replaces the progress line, and the
+    cursor Rich hid is shown again."""
+    code = ("from planner.entry import interrupted, showing_live_line\n"
+            "showing_live_line(True)\ninterrupted()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 130
+    said = result.stderr.decode()  # bytes: text mode would read the \r as a newline
+    assert said == "\r\x1b[2K\x1b[?25herror: interrupted\n"
+    assert render("⠋ planning day 3 of 7  0:00:04" + said) == ["error: interrupted"]

@@ -1,11 +1,11 @@
 """The README is true: every planner command in its code blocks runs, in order, as a new
-user would type it, in a fresh home on the bundled data; the Python snippet runs; the
-sample week is what its command prints.
+user would type it in a source checkout, in a fresh home on the bundled data, with the
+example files of ``examples/``; the Python snippet runs; the sample week is what its
+command prints (the quick start's week, planned once for both).
 
 A command fails the test when it exits non-zero, unless its line says which code it
 exits with (``# exits 3``). Lines this machine cannot run are listed in :data:`SKIP` with
-the reason; files the examples read come from the README's own ``# file: NAME`` blocks;
-what the test prepares itself is in :data:`PREPARED`.
+the reason; what the test prepares itself is in :data:`PREPARED`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ README: Final = ROOT / "README.md"
 SKIP: Final = {
     "planner fetch --out fdc-data --ids-from catalogue":
         "needs USDA FoodData Central (network and an API key); tests/test_fetch.py runs "
-        "it against a local server",
+        "it against a local server, and PREPARED stands in for what it writes",
     "planner batch people.parquet --out /shared/plans --scheduler tcp://HOST:8786":
         "needs a Dask cluster (tests/test_batch.py runs one on this machine)",
 }
@@ -72,6 +73,20 @@ def is_planner(segment: str) -> bool:
     return segment.startswith(("planner ", "python -m planner ")) or segment == "planner"
 
 
+def shell_lines(body: str) -> list[str]:
+    """A shell block's lines, a line ending in a backslash joined to the next, as the
+    shell reads them."""
+    joined: list[str] = []
+    pending = ""
+    for line in body.splitlines():
+        if line.rstrip().endswith("\\") and not line.lstrip().startswith("#"):
+            pending += line.rstrip()[:-1] + " "
+            continue
+        joined.append(pending + line)
+        pending = ""
+    return joined + ([pending] if pending else [])
+
+
 def readme_commands(text: str) -> list[tuple[str, int]]:
     """The planner commands of the README's shell blocks, in order, each with the exit
     code its line promises: a line's ``# comment`` is dropped, ``&&`` splits a line, and
@@ -80,7 +95,7 @@ def readme_commands(text: str) -> list[tuple[str, int]]:
     for language, body in code_blocks(text):
         if language not in ("", "sh", "bash", "console"):
             continue
-        for line in body.splitlines():
+        for line in shell_lines(body):
             stripped = line.strip()
             if not stripped or stripped.startswith("$"):
                 continue
@@ -92,17 +107,6 @@ def readme_commands(text: str) -> list[tuple[str, int]]:
                 if is_planner(part):
                     commands.append((part, code))
     return commands
-
-
-def readme_files(text: str) -> dict[str, str]:
-    """The example files the README shows: blocks whose first line is ``# file: NAME``."""
-    files = {}
-    for _, body in code_blocks(text):
-        first, _, rest = body.partition("\n")
-        match = re.fullmatch(r"# file: (\S+)", first.strip())
-        if match:
-            files[match.group(1)] = rest
-    return files
 
 
 TEXT: Final = README.read_text(encoding="utf-8")
@@ -119,15 +123,21 @@ def test_the_readme_has_the_commands_this_test_knows() -> None:
                    if c not in SKIP), "a placeholder like SEX or YEARS in a command"
 
 
+EXAMPLES: Final = ROOT / "examples"
+#: What each command printed, by its argv, when it ran in a home with no saved profile
+#: (the quick start's week is the sample week's command: planned once for both tests).
+RAN: dict[tuple[str, ...], subprocess.CompletedProcess[str]] = {}
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder the commands run in, with the README's files and :data:`PREPARED`."""
+    """The folder the commands run in: a copy of the checkout's ``examples/`` (the README's
+    files, as they are) and :data:`PREPARED`, with a fresh home beside them."""
     from planner.food.data import load_foods, write_dataset
 
     work = tmp_path_factory.mktemp("readme")
     (work / "home").mkdir()
-    for name, body in readme_files(TEXT).items():
-        (work / name).write_text(body, encoding="utf-8")
+    shutil.copytree(EXAMPLES, work / "examples")
     write_dataset(work / "fdc-data", load_foods(), source="bundled SR28, for the README "
                   "test", writer="planner.food.fetch")
     return work
@@ -138,17 +148,37 @@ def run_in(workdir: Path, argv: list[str], stdin: str = "") -> subprocess.Comple
                           input=stdin, capture_output=True, text=True, timeout=600)
 
 
+def _profile_saved(home: Path) -> bool:
+    return (home / ".config" / "planner" / "profile.toml").exists()
+
+
 @pytest.mark.parametrize(("command", "code"), COMMANDS, ids=[c for c, _ in COMMANDS])
 def test_readme_command_runs(workdir: Path, command: str, code: int) -> None:
     if command in SKIP:
         pytest.skip(SKIP[command])
-    result = run_in(workdir, SAMPLE.command_argv(command), STDIN.get(command, ""))
+    argv = SAMPLE.command_argv(command)
+    fresh = not _profile_saved(workdir / "home")
+    result = run_in(workdir, argv, STDIN.get(command, ""))
+    if fresh:
+        RAN[tuple(argv[1:])] = result
     assert result.returncode == code, (
         f"{command!r} exited {result.returncode}, the README says {code}: "
         f"{result.stderr.strip()[-600:]}")
     assert "Traceback" not in result.stderr
     if code == 0:
         assert result.stdout or "wrote" in result.stderr, "printed nothing"
+    # following the README never logs a meal twice (the note would say so)
+    assert "logged before for the same meal" not in result.stderr
+
+
+def test_the_examples_are_real_files_the_readme_names() -> None:
+    """The README points at examples/ and shows no file to copy by hand (a block whose
+    '# file: NAME' line, copied with it, broke the CSV); every example is named, and
+    every examples/ path the README names is there."""
+    assert not re.search(r"^\s*# file:", TEXT, re.M)
+    named = set(re.findall(r"examples/([\w.-]+)", TEXT))
+    present = {p.name for p in EXAMPLES.iterdir()}
+    assert named == present, (named ^ present)
 
 
 def test_readme_python_snippet_runs(workdir: Path) -> None:
@@ -162,10 +192,13 @@ def test_readme_python_snippet_runs(workdir: Path) -> None:
 
 def test_readme_sample_week_is_what_its_command_prints(tmp_path: Path) -> None:
     """Fails after a change to the week's output until ``python scripts/readme_sample.py``
-    rewrites the README's block."""
+    rewrites the README's block. The quick start plans the same week in a fresh home:
+    its output is used when that test ran first."""
     _, _, command, expected = SAMPLE.sample_block(TEXT)
     assert is_planner(command)
-    printed = SAMPLE.run(command, tmp_path, SAMPLE.clean_env(tmp_path))
+    ran = RAN.get(tuple(SAMPLE.command_argv(command)[1:]))
+    printed = ran.stdout if ran is not None and ran.returncode == 0 else \
+        SAMPLE.run(command, tmp_path, SAMPLE.clean_env(tmp_path))
     assert SAMPLE.normalise(printed) == SAMPLE.normalise(expected), (
         "README.md's sample week is out of date: run python scripts/readme_sample.py")
 
@@ -179,7 +212,8 @@ def test_advice_without_a_person_ends_with_a_command_that_runs(tmp_path: Path) -
     result = planner("advice", "--no-weakness", "--no-wasting", "--no-swallowing",
                      "--no-spreading", "--no-persistent", "--no-input")
     assert result.returncode == 0, result.stderr
-    joined = result.stdout.replace("\\\n", " ")  # a long command wraps with a backslash
+    # a long command wraps with a backslash; its comment goes on in comment lines
+    joined = re.sub(r"\n\s+# ", " ", result.stdout.replace("\\\n", " "))
     weeks = [" ".join(line.strip().removeprefix("- ").split()) for line in joined.splitlines()
              if line.strip().startswith("- planner week")]
     assert weeks and "SEX" not in weeks[0] and "YEARS" not in weeks[0]

@@ -24,6 +24,7 @@ from planner.output.report import (
     format_week,
     household,
     pack,
+    shell_lines,
     shown_group_rows,
     supplement_text,
     text_table,
@@ -278,3 +279,22 @@ def test_a_week_without_supplements_has_empty_supplement_fields(one_day: WeekPla
     assert "supplement" not in doc["targets"]["magnesium_mg"]
     assert "Supplements" not in format_week(week, "table")
     assert "supplement" not in format_week(week, "csv")
+
+
+
+
+def test_a_wrapped_command_still_runs_when_copied_and_its_comment_stays_a_comment() -> None:
+    command = ("planner week --sex female --age 35 --condition ckd --target "
+               "potassium_mg.max=YOUR_LIMIT   # for a 35-year-old woman: give your own sex "
+               "and age")
+    lines = shell_lines(command, 50, "  - ", "      ")
+    assert all(len(line) <= 50 for line in lines)
+    code = [line for line in lines if "#" not in line]
+    assert all(line.endswith(" \\") for line in code)  # continued
+    comment = lines[len(code):]
+    assert comment[0].startswith("      potassium_mg.max=YOUR_LIMIT   #")
+    assert all(line.startswith("      # ") for line in comment[1:])  # a comment, not a command
+    assert not any(line.endswith("\\") for line in comment)
+    joined = " ".join(line.strip().removeprefix("- ").removesuffix("\\").strip()
+                      .removeprefix("# ") for line in lines)
+    assert " ".join(joined.split()) == " ".join(command.split())

@@ -55,6 +55,7 @@ import pandas as pd
 
 from planner.errors import DatasetError, PlanRequestError
 from planner.food.data import FoodTable, bundled_dir
+from planner.food.diets import DIETS
 
 CATALOGUE_FILE: Final = "recommended_foods.csv"
 CATEGORIES: Final[tuple[str, ...]] = (
@@ -75,7 +76,6 @@ SECTIONS: Final[tuple[str, ...]] = ("produce", "bakery", "meat & seafood", "dair
                                     "frozen", "pantry", "cereal")
 ALLERGENS: Final[tuple[str, ...]] = (
     "dairy", "egg", "fish", "shellfish", "tree_nuts", "peanuts", "soy", "gluten", "sesame")
-DIETS: Final[tuple[str, ...]] = ("omnivore", "pescatarian", "vegetarian", "vegan")
 SLOTS: Final[tuple[str, ...]] = ("breakfast", "lunch", "dinner", "snack")
 TAGS: Final[tuple[str, ...]] = ("fortified", "staple", "fatty_fish", "uv_exposed")
 COLUMNS: Final[tuple[str, ...]] = (
@@ -315,7 +315,7 @@ def generic_catalogue(table: FoodTable, slots: Sequence[str] = SLOTS) -> Catalog
     has = first["grams"].notna()
     desc = np.where(has, first["amount"].map(lambda a: f"{a:g}") + " " + first["description"],
                     "100 g")
-    names = foods["description"].str.slice(0, 60)
+    names = foods["description"]  # whole: a name cut at 60 characters lost "salt"
     say = pd.Series(desc, index=foods.index, dtype=str).str.replace(r"^\s*\d+(?:\.\d+)?\s*", "",
                                                          regex=True) + " " + names
     entries = pd.DataFrame({

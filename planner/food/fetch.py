@@ -31,7 +31,6 @@ import re
 import shutil
 import socket
 import stat
-import sys
 import tempfile
 import threading
 import time
@@ -166,12 +165,25 @@ class _Retry(Retry):
 
     max_wait: float = 120.0
     run_end: float | None = None  # the run's deadline (monotonic); no wait goes past it
+    say: Callable[[str], None] | None = None  # told of each retry before its wait
 
     def new(self, **kw: Any) -> _Retry:
         retry = super().new(**kw)
         retry.max_wait = self.max_wait
         retry.run_end = self.run_end
+        retry.say = self.say
         return retry
+
+    def sleep(self, response: Any = None) -> None:
+        if self.say is not None and self.history:
+            after = self.get_retry_after(response) if response is not None else None
+            wait = after if after is not None else self.get_backoff_time()
+            last = self.history[-1]
+            why = (f"HTTP {last.status}" if last.status else
+                   _network_reason(last.error) if last.error else "no answer")
+            done = len(self.history)
+            self.say(retry_text(why, done, done + (self.total or 0), wait))
+        super().sleep(response)
 
     def get_backoff_time(self) -> float:
         return float(min(super().get_backoff_time(), _left(self.run_end)))
@@ -269,9 +281,18 @@ class _DeadlineAdapter(HTTPAdapter):
             "https": type("_TLSPool", (HTTPSConnectionPool,), {"ConnectionCls": https})}
 
 
-def make_session(options: FetchOptions, run_end: float | None = None) -> requests.Session:
+def retry_text(why: str, attempt: int, attempts: int, wait: float) -> str:
+    """What a retry says while it waits: 'FDC: Name or service not known; retry 2 of 5 in
+    2 s'."""
+    return (f"FDC: {why}; retry {attempt} of {attempts}"
+            + (f" in {wait:,.0f} s" if wait >= 0.5 else ""))
+
+
+def make_session(options: FetchOptions, run_end: float | None = None,
+                 say: Callable[[str], None] | None = None) -> requests.Session:
     """A session with retries on connection errors, read timeouts, 429 and 5xx, and a
-    deadline on every attempt; no attempt or wait lasts past ``run_end`` (monotonic)."""
+    deadline on every attempt; no attempt or wait lasts past ``run_end`` (monotonic).
+    ``say`` is told of each retry before its wait."""
     retry = _Retry(total=options.max_retries, connect=options.max_retries,
                    read=options.max_retries, status=options.max_retries, redirect=0,
                    backoff_factor=options.backoff, backoff_max=max(options.backoff * 32, 1.0),
@@ -280,6 +301,7 @@ def make_session(options: FetchOptions, run_end: float | None = None) -> request
                    raise_on_redirect=False)
     retry.max_wait = options.max_wait
     retry.run_end = run_end
+    retry.say = say
     _guard_logs()
     session = requests.Session()
     adapter = _DeadlineAdapter(_Watchdog(options.attempt_limit, run_end), max_retries=retry)
@@ -301,11 +323,13 @@ class _Client:
     in the query string, and must never be sent to another host.
     """
 
-    def __init__(self, options: FetchOptions) -> None:
+    def __init__(self, options: FetchOptions, say: Callable[[str], None] | None = None
+                 ) -> None:
         self.options = options
+        self.say = say
         self.run_end = (time.monotonic() + options.deadline if options.deadline is not None
                         else None)
-        self.session = make_session(options, self.run_end)
+        self.session = make_session(options, self.run_end, say)
         adapter = self.session.get_adapter("https://")
         assert isinstance(adapter, _DeadlineAdapter)
         self.watchdog = adapter.watchdog
@@ -329,8 +353,12 @@ class _Client:
                     raise FetchError(self._late(path, attempt) if self.watchdog.expired >
                                      expired else f"FDC broke off its answer to {path} "
                                      f"({exc}) {attempt} times") from None
-                time.sleep(min(self.options.backoff * 2 ** (attempt - 1),
-                               max(self.options.backoff * 32, 1.0), _left(self.run_end)))
+                wait = min(self.options.backoff * 2 ** (attempt - 1),
+                           max(self.options.backoff * 32, 1.0), _left(self.run_end))
+                if self.say is not None:
+                    self.say(retry_text(f"answer to {path} broken off ({exc})", attempt,
+                                        self.options.max_retries, wait))
+                time.sleep(wait)
                 continue
             except FetchError:
                 raise
@@ -599,13 +627,15 @@ def read_ids(path: Path) -> _Wanted:
 # ------------------------------------------------------------------ the refresh
 
 def fetch_food_data(options: FetchOptions,
-                    progress: Callable[[str, int], Any] | None = None) -> FetchSummary:
+                    progress: Callable[[str, int], Any] | None = None,
+                    say: Callable[[str], None] | None = None) -> FetchSummary:
     """Download, convert, validate and atomically install a data directory.
 
     ``out`` must be new, empty, or a folder an earlier refresh wrote (its manifest says so)
     holding nothing else; anything else is refused before a byte is written. A lock file
     beside ``out`` keeps two refreshes from writing it at once. ``progress(label, total)``
-    may return a callable advanced by one per step; the script passes a progress bar.
+    may return a callable advanced by one per step; ``say(text)`` hears what is happening
+    (a retry and its wait); the command passes its progress line.
     Raises :class:`FetchError` (nothing written) on any failure, OS errors included.
     """
     check_options(options)
@@ -617,7 +647,7 @@ def fetch_food_data(options: FetchOptions,
         out.parent.mkdir(parents=True, exist_ok=True)
         with _locked(out):
             check_replaceable(out)  # again: another refresh may have finished meanwhile
-            return _refresh(options, out, progress)
+            return _refresh(options, out, progress, say)
     except OSError as exc:
         where, why = Path(exc.filename or out), exc.strerror or reason(exc)
         if isinstance(exc, FileExistsError | NotADirectoryError):
@@ -636,10 +666,10 @@ def default_cache(out: Path) -> Path:
     return cache_dir() / "fetch" / f"{name}-{digest}"
 
 
-def _refresh(options: FetchOptions, out: Path,
-             progress: Callable[[str, int], Any] | None) -> FetchSummary:
+def _refresh(options: FetchOptions, out: Path, progress: Callable[[str, int], Any] | None,
+             say: Callable[[str], None] | None) -> FetchSummary:
     cache = _Cache(options.cache or default_cache(out))
-    client = _Client(options)
+    client = _Client(options, say)
     wanted = read_ids(options.ids_from) if options.ids_from else None
     listed, invalid = _enumerate(client, cache, options, wanted, progress)
     fdc_ids, not_returned = _resolve(listed, wanted)
@@ -647,6 +677,8 @@ def _refresh(options: FetchOptions, out: Path,
     invalid += bad
     if not items:
         raise FetchError("FDC returned no usable foods; nothing written")
+    if say is not None:
+        say(f"writing {out}...")
     try:
         table = foods_from_fdc_json(items, origin=f"FDC {options.base_url}")
     except DatasetError as exc:
@@ -758,7 +790,7 @@ def _enumerate(client: _Client, cache: _Cache, options: FetchOptions, wanted: _W
     entries: list[dict[str, Any]] = []
     invalid = 0
     for data_type in types:
-        step = progress(f"listing {data_type}", 0) if progress else None
+        step = progress(f"listing {data_type} foods, pages", 0) if progress else None
         number = 1
         while True:
             path = cache.page(data_type, number)
@@ -915,27 +947,6 @@ def format_summary(summary: FetchSummary) -> str:
                      "nutrient data: "
                      + ", ".join(summary.skipped[:20]))
     return "\n".join(lines) + "\n"
-
-
-@contextmanager
-def progress_bars(enabled: bool) -> Iterator[Callable[[str, int], Callable[[], None]] | None]:
-    """Rich progress bars on stderr when ``enabled`` (an interactive terminal)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=Console(stderr=True), transient=True) as bars:
-        def start(label: str, total: int) -> Callable[[], None]:
-            task = bars.add_task(label, total=total or None)
-            return lambda: bars.advance(task)
-        yield start
-
-
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
 
 
 def api_key_from(value: str | None, environ: Mapping[str, str] = os.environ

@@ -225,6 +225,22 @@ def split_logged(text: str) -> tuple[str, list[Supplement]]:
     return ("" if labels_only else "; ".join(kept)), supplements
 
 
+def repeats(added: Sequence[Entry], before: Sequence[Entry]) -> list[tuple[Entry, Entry]]:
+    """(new entry, the earlier one it repeats) for each of ``added`` that logs what one of
+    ``before`` already does: the same day, meal, food and amount (the same breakfast
+    logged twice). Each earlier entry is matched once."""
+    left = list(before)
+    pairs = []
+    for entry in added:
+        same = next((e for e in left if (e.date, e.meal, e.food_id) ==
+                     (entry.date, entry.meal, entry.food_id)
+                     and abs(e.grams - entry.grams) < 0.05), None)
+        if same is not None:
+            left.remove(same)
+            pairs.append((entry, same))
+    return pairs
+
+
 def parse_date(text: str | None, today: dt.date | None = None) -> dt.date:
     """An ISO date (``2026-11-28``), ``today`` or ``yesterday``; default today."""
     today = today or dt.date.today()

@@ -1144,13 +1144,15 @@ def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAU
     n = ranking.nutrient
     marks = {fid: "*" * (k + 1) for k, fid in enumerate(ranking.food_notes)}
     absorbed = ranking.absorbable  # absorbed calcium is shown with its fraction, no % RDA
-    rows = [[i + 1, f.name + marks.get(f.food_id, ""), f.portion, amount(f.per_portion, n),
+    # the portion names the food ("1 cup cooked Swiss chard"): one column, not the name
+    # twice, so that a row fits a line at 80 columns
+    rows = [[i + 1, f.portion + marks.get(f.food_id, ""), amount(f.per_portion, n),
              (f"{100 * (f.absorption or 0):.0f} %" if absorbed else
               "-" if f.target_share is None else f"{100 * f.target_share:.0f} %"),
              amount(f.per_100g, n),
              "-" if f.per_100kcal is None else amount(f.per_100kcal, n)]
             for i, f in enumerate(ranking.foods)]
-    headers = ["#", "food", "portion", "per portion", "absorbed %" if absorbed else
+    headers = ["#", "food, one portion", "per portion", "absorbed %" if absorbed else
                "% target", "per 100 g", "per 100 kcal"]
     if fmt == "csv":
         return csv_text(
@@ -1167,7 +1169,7 @@ def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAU
     basis = {"serving": "per portion", "100g": "per 100 g", "100kcal": "per 100 kcal"}
     what = f"absorbable {display_name(n).lower()}" if ranking.absorbable else display_name(n)
     head = (f"Foods richest in {what} {basis[ranking.per]} "
-            f"({ranking.source}, {ranking.considered} foods considered)")
+            f"({ranking.source}, {ranking.considered:,} foods considered)")
     extra = [*ranking.notes, *(f"{marks[fid]} {text}" for fid, text in
                                ranking.food_notes.items())]
     note = (f"{plural(ranking.unknown, 'food')} "
@@ -1184,7 +1186,7 @@ def format_foods(ranking: FoodRanking, fmt: str = "table", *, width: int = DEFAU
         lines += ["| " + " | ".join(_md(str(c)) for c in r) + " |" for r in rows]
         lines += ["", target, note, *(_md(x) for x in extra), "", f"*{DISCLAIMER}*"]
         return "\n".join(line for line in lines if line is not None) + "\n"
-    table = text_table(headers, rows, right=[True, False, False, True, True, True, True],
+    table = text_table(headers, rows, right=[True, False, True, True, True, True],
                        width=width)
     lines = [head, "", table, ""] + [t for t in (target, note) if t] + extra + [DISCLAIMER]
     return fit(lines, width)
@@ -1249,11 +1251,15 @@ def format_advice(advice: Advice, fmt: str = "table", *, width: int = DEFAULT_WI
                      advice.factors or ("none of the usual triggers reported",))
     lines += section("Nutrients to emphasise",
                      [f"{display_name(n)}: {why}" for n, why in advice.emphasis.items()])
+    # the check plans nothing itself: it says so, and prints the commands that do
+    run = ("Commands to run next: a week planned for these answers"
+           + (", and the foods richest in the nutrients to emphasise"
+              if len(advice.commands) > 1 else "")
+           + " (this check plans nothing itself)")
     if markdown:
-        lines += section("A week of meals that meets your targets",
-                         advice.commands, code=True)
+        lines += section(run, advice.commands, code=True)
     elif advice.commands:
-        lines += ["", "A week of meals that meets your targets:"]
+        lines += ["", run + ":"]
         for command in advice.commands:
             lines += shell_lines(plain(command), width, "  - ", "      ")
     if advice.unanswered:
@@ -1272,9 +1278,21 @@ def format_advice(advice: Advice, fmt: str = "table", *, width: int = DEFAULT_WI
 def shell_lines(command: str, width: int = DEFAULT_WIDTH, first: str = "",
                 indent: str = "    ") -> list[str]:
     """A shell command within ``width`` columns, continued with backslashes so that it
-    still runs when copied: broken between words, never inside one."""
-    lines = wrap(command, width - 2, indent, first)
-    return [line + " \\" for line in lines[:-1]] + lines[-1:]
+    still runs when copied: broken between words, never inside one. A trailing comment
+    ("   # for a 35-year-old woman") is never continued with a backslash (the next line
+    would run as a command): what does not fit goes on lines of its own, each a comment."""
+    code, mark, comment = command.partition("   # ")
+    lines = wrap(code, width - 2, indent, first)
+    lines = [line + " \\" for line in lines[:-1]] + lines[-1:]
+    if mark:
+        words = comment.split()
+        last = lines[-1] + "   #"
+        while words and len(last) + 1 + len(words[0]) <= width:
+            last += " " + words.pop(0)
+        lines[-1] = last
+        if words:
+            lines += wrap(" ".join(words), width, indent + "# ")
+    return lines
 
 
 # ------------------------------------------------------------------ batch
@@ -1300,7 +1318,8 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
             f"{_short_name(n)} ({k})" for n, k in summary.short) + ".")
     for person, message in summary.invalid:
         lines.append(f"  {plain(person)}: {plain(message)}")
-    lines.append(f"Results: {out}/people, {out}/days, {out}/items (Parquet).")
+    base = out.rstrip("/") or out  # "team-plans/": not team-plans//people
+    lines.append(f"Results: {base}/people, {base}/days, {base}/items (Parquet).")
     return fit(lines, width)
 
 

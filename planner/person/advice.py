@@ -156,7 +156,10 @@ def answers_from_lines(lines: Sequence[str], keys: Sequence[str]) -> dict[str, b
 
 def read_answers_file(path: Path) -> dict[str, bool | None]:
     """Answers from a TOML or JSON file: ``weakness = false`` (or ``"no"``), and optional
-    ``conditions = [...]`` and ``medicines = [...]`` lists meaning "yes" to those."""
+    ``conditions = [...]`` and ``medicines = [...]`` lists: a list answers every question
+    of its kind, "yes" for what it names and "no" for the rest (``conditions = []``: no
+    kidney disease, no kidney stones). A question the file also answers by name keeps
+    that answer, and one that contradicts the list is an error."""
     text = read_text(path, limit=ANSWERS_CAP, error=ProfileError, what="answers file")
     invalid = "not valid TOML or JSON"
     document = load_json(text, str(path), ProfileError, invalid=invalid) \
@@ -165,13 +168,14 @@ def read_answers_file(path: Path) -> dict[str, bool | None]:
     if not isinstance(document, dict):
         raise ProfileError(f"{path}: expected a table of answers")
     out: dict[str, bool | None] = {}
+    listed: dict[str, bool] = {}
     for key, value in document.items():
         if key in ("conditions", "medicines"):
             known = CONDITIONS if key == "conditions" else MEDICINES
             if not isinstance(value, list) or not all(isinstance(v, str) and v in known
                                                       for v in value):
                 raise ProfileError(f"{path}: {key} must be a list of {', '.join(known)}")
-            out.update(dict.fromkeys(value, True))
+            listed.update({k: k in value for k in known})
             continue
         if key not in QUESTIONS:
             raise ProfileError(f"{path}: unknown question {key!r} (known: "
@@ -182,6 +186,12 @@ def read_answers_file(path: Path) -> dict[str, bool | None]:
             out[key] = parse_answer(value, key)
         else:
             raise ProfileError(f"{path}: {key} must be true/false or \"yes\"/\"no\"")
+    for key, value in listed.items():
+        if out.get(key) is not None and out[key] != value:
+            kind = "conditions" if key in CONDITIONS else "medicines"
+            raise ProfileError(f"{path}: {key} = {str(out[key]).lower()} contradicts "
+                               f"{kind} = [...]")
+        out[key] = value
     return out
 
 

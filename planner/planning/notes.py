@@ -30,7 +30,7 @@ from planner.planning.records import (
     DayPlan,
     PlanOptions,
 )
-from planner.words import and_list, plural, which_days
+from planner.words import and_list, plural, span, which_days
 
 #: Every plan that aims potassium at the DRI for a person who named no condition or medicine.
 POTASSIUM_CAUTION: Final = (
@@ -61,7 +61,7 @@ VEGAN_IODINE_NOTE: Final = (
 #: threshold; IOM 2005 sets an AI for fiber and no upper limit).
 FIBER_HIGH_FACTOR: Final = 2.0
 FIBER_HIGH_NOTE: Final = (
-    "Fiber comes to {lo:.0f}-{hi:.0f} g a day, more than twice the adequate intake of {ai:.0f} g "
+    "Fiber comes to {amount} g a day, more than twice the adequate intake of {ai:.0f} g "
     "(IOM 2005 DRI, which sets no upper limit): the beans, whole grains and vegetables that "
     "bring the minerals bring it too. If you eat much less fiber now, move to this over a few "
     "weeks and drink plenty of fluids, which eases gas and bloating.")
@@ -75,7 +75,7 @@ def fiber_note(days: Sequence[DayPlan], targets: Targets) -> str:
     grams = [d.totals.get("fiber_g", 0.0) for d in days]
     if sum(grams) / len(grams) < FIBER_HIGH_FACTOR * fiber.min:
         return ""
-    return FIBER_HIGH_NOTE.format(lo=min(grams), hi=max(grams), ai=fiber.min)
+    return FIBER_HIGH_NOTE.format(amount=span(min(grams), max(grams)), ai=fiber.min)
 
 
 #: IOM 2001 DRI (Vitamin A, ... Iron ...), as the NIH ODS Iron fact sheet gives it: iron
@@ -445,8 +445,7 @@ def sodium_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
     which = which_days([d.day for d in low], len(days))
     return (f"{which[:1].upper()}{which[1:]} "
             f"{'has' if len(low) == 1 or len(low) == len(days) else 'have'} "
-            f"{min(amounts):,.0f}"
-            + (f"-{max(amounts):,.0f}" if len(low) > 1 else "")
+            f"{span(min(amounts), max(amounts))}"
             + f" mg of sodium, under the adequate intake of {sodium.min:,.0f} mg: the foods "
             + ("are unsalted in the data. With kidney disease keep sodium under 2,300 mg a "
                "day (KDOQI 2020) and ask your clinician before adding salt; avoid salt "

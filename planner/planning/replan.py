@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, cast
@@ -79,8 +79,10 @@ def _missing(value: Any) -> bool:
 
 def fill_day(table: FoodTable, catalogue: Catalogue, targets: Targets,
              eaten: Sequence[Eaten], options: PlanOptions = PlanOptions(),
-             rules: Rules | None = None, default_meal: str = "breakfast") -> WeekPlan:
-    """Plan the rest of today around ``eaten`` (see the module docstring)."""
+             rules: Rules | None = None, default_meal: str = "breakfast", *,
+             progress: Callable[[int, int], None] | None = None) -> WeekPlan:
+    """Plan the rest of today around ``eaten`` (see the module docstring); ``progress``
+    as for :func:`~planner.planning.plan.plan_week`."""
     if not eaten:
         raise PlanRequestError("nothing eaten given: use 'planner day' to plan a whole day")
     fixed = [Fixed(1, e.meal or default_meal, eaten_item(e, table, catalogue))
@@ -91,7 +93,7 @@ def fill_day(table: FoodTable, catalogue: Catalogue, targets: Targets,
                                "snack are eaten")
     options = replace(options, days=1, strict_daily=True)
     week = plan_week(table, catalogue, targets, options, rules, fixed=fixed,
-                     plan_slots={1: left}, best_effort=True)
+                     plan_slots={1: left}, best_effort=True, progress=progress)
     said = {f.slot for f in fixed}
     unplaced = [e for e in eaten if e.meal is None]
     notes = [f"Planned around what you ate ({', '.join(s for s in SLOTS if s in said)}): "
@@ -230,8 +232,11 @@ def _saved_item(item: Any, where: str) -> SavedItem:
 
 def redo_week(table: FoodTable, catalogue: Catalogue, targets: Targets, saved: SavedWeek,
               redo: Sequence[Redo], options: PlanOptions = PlanOptions(),
-              rules: Rules | None = None) -> WeekPlan:
-    """Plan the ``redo`` meals of ``saved`` again; keep every other meal as it is."""
+              rules: Rules | None = None, *,
+              progress: Callable[[int, int], None] | None = None,
+              replanning: Callable[[int], None] | None = None) -> WeekPlan:
+    """Plan the ``redo`` meals of ``saved`` again; keep every other meal as it is.
+    ``progress`` and ``replanning`` as for :func:`~planner.planning.plan.plan_week`."""
     if not redo:
         raise PlanRequestError("redo: name a meal to plan again, e.g. --redo 'day 3 dinner'")
     days = len(saved.days)
@@ -253,7 +258,8 @@ def redo_week(table: FoodTable, catalogue: Catalogue, targets: Targets, saved: S
                       for f, s, e, g in items]
     plan_slots = {d: frozenset(planned.get(d, ())) for d in range(1, days + 1)}
     week = plan_week(table, catalogue, targets, options, rules, fixed=fixed,
-                     plan_slots=plan_slots, avoid=avoid)
+                     plan_slots=plan_slots, avoid=avoid, progress=progress,
+                     replanning=replanning)
     what = ", ".join(str(r) for r in sorted(set(redo), key=lambda r: (r.day, r.slot or "")))
     return replace(week, notes=(f"Planned again: {what}; every other meal is kept from "
                                 f"{saved.path}.", *week.notes))
