@@ -188,7 +188,7 @@ def test_resume_after_a_stop_plans_each_person_exactly_once(people_file: Path,
     assert sorted(ids) == sorted(people["id"])  # each person exactly once
     assert not orphan.exists() and not leftover.exists()
     items = read_results(str(out), "items")
-    assert set(items["id"]) == {"woman", "boy", "mother"}
+    assert set(items["id"]) == {"woman", "boy", "mother", "no-b12"}  # no-b12: the nearest
     assert (items.groupby(["id", "day", "slot", "food_id"]).size() == 1).all()
 
 
