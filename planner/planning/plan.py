@@ -176,6 +176,7 @@ from planner.planning.records import (
     B12_DAILY_SHARE,
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
+    MOST_ENERGY_MISSED,
     STORED,
     WINDOW,
     AppliedTarget,
@@ -727,9 +728,15 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                             or 0.0, slack * b.scale, (day,)) for b, slack in hard
                   if b.side == "max" and b.nutrient in context.applied
                   and context.applied[b.nutrient].limit]
+        # a day far short of energy is no meal plan either: eating it is losing weight
+        energy = context.applied["energy_kcal"]
+        unsafe += [Shortfall("energy_kcal", "min", energy.min or 0.0, slack * b.scale,
+                             (day,)) for b, slack in hard
+                   if b.nutrient == "energy_kcal" and b.side == "min"
+                   and slack * b.scale > MOST_ENERGY_MISSED * context.eer]
         if unsafe and not context.best_effort:
-            # a safety limit no plan of this day keeps, whatever the repeat limit: the
-            # week has no plan, said at once (no later day can make up for it)
+            # a safety limit no plan of this day keeps, whatever the repeat limit, or
+            # energy far short: the week has no plan, said at once
             raise infeasible_error(unsafe, options, certain=day == 1)
         if blocked:
             raise _MealsBlocked(

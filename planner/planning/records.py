@@ -39,6 +39,10 @@ KCAL_PER_GRAM: Final[Mapping[str, float]] = {"protein_g": 4.0, "fat_g": 9.0,
 #: RDA: absorption from one large dose is limited (IOM 1998; NIH ODS), so it is spread.
 B12_DAILY_SHARE: Final = 0.5
 WINDOW: Final = 7  # days over which variety limits and weekly rules count
+#: The nearest plan may leave a day short of its energy band by at most this share of the
+#: energy need (about 80 % of the need with the default +-10 % band); a day further short
+#: is no plan: eating it would be losing weight, not eating to a plan.
+MOST_ENERGY_MISSED: Final = 0.1
 #: A trailing block shorter than this many days does not carry weekly minimums (a
 #: three-day plan need not hold a week's seafood).
 MIN_BLOCK_FOR_WEEKLY: Final = 4
