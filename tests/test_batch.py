@@ -106,7 +106,7 @@ def test_a_dask_cluster_gives_the_same_plans_as_the_serial_path(people_file: Pat
     serial = tmp_path / "serial"
     run_batch(people, str(serial), workers=1)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:  # no fixed port to clash
         summary = run_batch(people, str(tmp_path / "cluster"),
                             scheduler=cluster.scheduler_address)
     assert summary.where.startswith("Dask cluster at tcp://")

@@ -226,14 +226,12 @@ def test_a_protein_warning_is_said_once_in_the_plans_notes(run) -> None:  # type
     csv_out = run(*args, "--format", "csv")  # no notes in a CSV: stderr says it
     assert csv_out.exit_code == 0, csv_out.output
     assert csv_out.output.count(warning) == 1 and warning in csv_out.stderr
-    # a cap of 41 g under a 40 g floor: the plan keeps the cap and misses what it must
-    # (energy); the warning is still said once
-    capped = run(*args, "--target", "protein_g.max=41")
-    assert capped.exit_code == 0, capped.output
-    assert " ".join(capped.output.split()).count(warning) == 1
-    assert "Not met:" in capped.stdout
-    assert capped.stderr.startswith("warning: no plan meets every target; this is the "
-                                    "nearest")
+    # a cap of 41 g: the plan keeps it (a limit you set) and the day falls far short of
+    # energy, so there is no plan; the warning is still said once, on stderr
+    failed = run(*args, "--target", "protein_g.max=41")
+    assert failed.exit_code == 3, failed.output
+    assert failed.output.count(warning) == 1 and failed.stderr.startswith(warning)
+    assert "Energy (needs " in failed.stderr
     for fmt in ("table", "json"):  # targets lists its warnings, piped or not: once
         shown = run("targets", "--sex", "female", "--age", "70", "--target",
                     "protein_g.min=40", "--format", fmt)
