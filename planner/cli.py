@@ -637,7 +637,7 @@ class _Around:
 
 def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[str] | None,
           plan: dict[str, Any], seed: int, strict_daily: bool, max_days: int,
-          data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float,
+          data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float | None,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
           around: _Around = _Around(), verbose: bool = False,
           start: datetime.date | None = None) -> None:
@@ -662,6 +662,10 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
     if around.redo and output is None:  # say where the new week is: nowhere yet
         _say(f"note: the new week is printed, not saved: add --format json --output FILE to "
              f"keep it (--output {around.keep} --force replaces the week you kept)")
+    if week.misses:  # the nearest plan: said on stderr whatever the format
+        _say(f"warning: no plan meets every target; this is the nearest, and it misses "
+             f"{plural(len(week.misses), 'target')} (the plan's first notes say which and "
+             "by how much)")
     if not noted:  # a CSV has no place for the notes (kidney, potassium, vegan B12): stderr
         for note in week.notes:
             if note not in targets.warnings:  # said already
@@ -699,7 +703,7 @@ def _with_logged_supplements(settings: Settings, around: _Around) -> Settings:
 
 def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | None,
              all_foods: bool, seed: int, strict_daily: bool, max_days: int, solver: Solver,
-             time_limit: float, mip_gap: float, around: _Around) -> WeekPlan:
+             time_limit: float | None, mip_gap: float, around: _Around) -> WeekPlan:
     """The plan :func:`_plan` asks for: a new one, one around a saved week or around food
     eaten, with progress on stderr."""
     from planner.planning.plan import plan_week
@@ -780,11 +784,12 @@ AllFoodsOpt = Annotated[bool, typer.Option("--all-foods", help="Experimental: ev
                                            rich_help_panel=_MORE)]
 SolverOpt = Annotated[Solver, typer.Option(metavar="NAME", help="highs (default) or cbc.",
                                            show_default=False, rich_help_panel=_MORE)]
-TimeLimitOpt = Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
-                                             help="Solver time limit per day (default 10).",
-                                             show_default=False, rich_help_panel=_MORE)]
+TimeLimitOpt = Annotated[float | None, typer.Option(
+    "--time-limit", min=0.1, metavar="SECONDS",
+    help="A safety net: stop with an error if one solve takes longer (default: none; a "
+    "plan never depends on time).", show_default=False, rich_help_panel=_MORE)]
 GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="SHARE",
-                                       help="Stop at this relative MIP gap (default 0.1).",
+                                       help="Stop at this relative MIP gap (default 0.02).",
                                        show_default=False, rich_help_panel=_MORE)]
 BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
                                         help="Energy band around the need "
@@ -984,8 +989,9 @@ def solve(
     continuous: Annotated[bool, typer.Option(help="Allow fractional units.")] = False,
     fmt: Annotated[TableOrJson, _format_option("table or json")] =
     TableOrJson.table,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, metavar="SECONDS",
-                                              help="Solver time limit.")] =
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, metavar="SECONDS",
+        help="A safety net: stop with an error if the solve takes longer.")] =
     DEFAULT_TIME_LIMIT,
     groups_file: Annotated[Path | None, typer.Option(
         "--groups", help="GROUPS.csv: group,foods,min,max (foods: ids split by ;), e.g. "

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import resource
@@ -43,7 +44,8 @@ CASES: dict[str, str] = {
     "week-process": "`planner week` as a process (interpreter start and imports included)",
     "start": "`planner --version` as a process (the lightest start)",
     "gap": "objective of each planned day against its proven optimum (gap 0), --gap-people",
-    "pool": "weeks of --pool-people people at each --pool-sizes foods per meal in the pool",
+    "people": "a week for each of --sample-people varied people, one after another",
+    "steady": "the default week as a process, alone and beside two busy loops: same JSON?",
     "batch": "planner batch of --people varied people on every core",
     "batch-serial": "the same batch in one process",
     "batch-process": "one `planner week` process per person (--sample people)",
@@ -106,8 +108,10 @@ def _run_case(name: str, runs: int, people: int, sample: int) -> dict[str, Any]:
         return _run_batch_case(name, runs, people, sample)
     if name == "gap":
         return _run_gap_case(people)
-    if name == "pool":
-        return _run_pool_case(people, POOL_SIZES)
+    if name == "people":
+        return _run_people_case(people)
+    if name == "steady":
+        return _run_steady_case(runs)
     work = _case(name)
     times, cpu, load = [], [], []
     for _ in range(runs):
@@ -132,23 +136,25 @@ def _run_gap_case(count: int) -> dict[str, Any]:
     from planner.food.data import load_foods
     from planner.meals.rules import load_rules
     from planner.planning.batch import plan_person
-    from planner.planning.model import SolverOptions, solve_day
+    from planner.planning.model import DayModel, SolverOptions
 
     table = load_foods()
     catalogue, rules = load_catalogue(table), load_rules()
     gaps: list[float] = []
     seconds = [0.0, 0.0]
+    solve = plan.solve_day  # type: ignore[attr-defined]
 
     def both(problem: Any, options: SolverOptions = SolverOptions()) -> Any:
         start = time.perf_counter()
-        planned = solve_day(problem, options)
+        planned = solve(problem, options)
         seconds[0] += time.perf_counter() - start
         start = time.perf_counter()
-        exact = solve_day(problem, SolverOptions(options.solver, 60.0, 0.0))
+        exact = DayModel(problem, SolverOptions(options.solver, mip_gap=0.0))
+        info = exact.run(mip=True, nodes=1_000_000)
         seconds[1] += time.perf_counter() - start
-        if planned.info.status != "infeasible" and exact.info.status == "optimal":
-            gaps.append((planned.objective - exact.objective) / max(abs(exact.objective),
-                                                                      1e-9))
+        if planned.info.status != "infeasible" and info.status == "optimal":
+            best = exact.objective()
+            gaps.append((planned.objective - best) / max(abs(best), 1e-9))
         return planned
 
     plan.__dict__["solve_day"] = both  # every day's model goes through both solves
@@ -167,16 +173,11 @@ def _run_gap_case(count: int) -> dict[str, Any]:
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-#: Pool sizes the pool case compares (foods per meal the integer model starts from).
-POOL_SIZES: list[int] = [4, 8, 12]
-
-
-def _run_pool_case(count: int, sizes: list[int]) -> dict[str, Any]:
-    """Plan a week for each of ``count`` sample people with each pool size (the foods per
-    meal the integer model starts from, ``model.POOL_PER_SLOT``); per size, the CPU time
-    of each week and the sum of its days' objectives (each day's model depends on the
-    days before, so whole weeks are compared)."""
-    import planner.planning.model as model
+def _run_people_case(count: int) -> dict[str, Any]:
+    """Plan a week for each of ``count`` sample people, one after another in this process;
+    per person: the outcome, CPU seconds, the misses of the nearest plan, the HEI, whether
+    a repeat limit was raised, and the cost of its choices (the days' objectives without
+    the penalties of missed bounds). Runs on any planner revision (see --against)."""
     import planner.planning.plan as plan
     from planner.food.catalogue import load_catalogue
     from planner.food.data import load_foods
@@ -185,58 +186,73 @@ def _run_pool_case(count: int, sizes: list[int]) -> dict[str, Any]:
 
     table = load_foods()
     catalogue, rules = load_catalogue(table), load_rules()
-    solve, build = model.solve_day, plan._day_problem
-    day = [0]
-    objective: dict[int, float] = {}  # day -> its last solve's objective (the one kept)
+    solve = plan.solve_day  # type: ignore[attr-defined]
+    spent = [0.0]
 
-    def built(context: Any, options: Any, history: Any, number: int, rng: Any) -> Any:
-        day[0] = number
-        return build(context, options, history, number, rng)
-
-    def counted(problem: Any, options: Any = model.SolverOptions()) -> Any:
-        solution = solve(problem, options)
-        objective[day[0]] = solution.objective
+    def counted(problem: Any, options: Any = None) -> Any:
+        solution = solve(problem) if options is None else solve(problem, options)
+        if math.isfinite(solution.objective):
+            # an older planner's objective counts every miss at its one penalty
+            spent[0] += getattr(solution, "preference", solution.objective - 10_000.0
+                                * sum(solution.slack.values()))
         return solution
 
     plan.__dict__["solve_day"] = counted
-    plan.__dict__["_day_problem"] = built
-    people = sample_people(count)
-    out: dict[str, Any] = {"case": "pool", "runs": 1, "people": count, "sizes": {}}
-    for size in sizes:
-        model.__dict__["POOL_PER_SLOT"] = size
-        weeks = []
-        for person in people:
-            objective.clear()
-            start = _cpu()
-            result = plan_person(person, table, catalogue, rules)
-            weeks.append({"id": person["id"], "status": result.status,
-                          "cpu_s": _cpu() - start, "objective": sum(objective.values())})
-        out["sizes"][str(size)] = weeks
-    cpu = [w["cpu_s"] for ws in out["sizes"].values() for w in ws]
-    out.update(median_s=statistics.median(cpu), min_s=min(cpu), max_s=max(cpu),
-               cpu_s=sum(cpu), load=os.getloadavg()[0],
-               peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    return out
+    weeks: list[dict[str, Any]] = []
+    for person in sample_people(count):
+        spent[0] = 0.0
+        start = _cpu()
+        result = plan_person(person, table, catalogue, rules)
+        week = result.week
+        weeks.append({
+            "id": person["id"], "status": result.status, "cpu_s": _cpu() - start,
+            "misses": len(getattr(week, "misses", ())) if week is not None else None,
+            "hei": None if week is None or week.quality is None else week.quality.total,
+            "raised": week is not None and any("may repeat on up to" in n
+                                               for n in week.notes),
+            "objective": spent[0] if week is not None else None,
+            "message": result.message[:160]})
+    cpu = [float(w["cpu_s"]) for w in weeks]
+    return {"case": "people", "runs": 1, "people": count, "weeks": weeks,
+            "median_s": statistics.median(cpu), "min_s": min(cpu), "max_s": max(cpu),
+            "cpu_s": sum(cpu), "load": os.getloadavg()[0],
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def pool_summary(sizes: dict[str, list[dict[str, Any]]], base: str) -> list[str]:
-    """Per pool size: median CPU a week, weeks planned, and the objective against ``base``
-    on the weeks both planned (median and worst change, weeks better and worse)."""
-    ref = {w["id"]: w for w in sizes[base]}
-    lines = []
-    for size, weeks in sizes.items():
-        planned = [w for w in weeks if w["status"] == "ok"]
-        both = [(w, ref[w["id"]]) for w in planned if ref[w["id"]]["status"] == "ok"]
-        change = sorted((w["objective"] - r["objective"]) / max(abs(r["objective"]), 1e-9)
-                        for w, r in both)
-        worse = sum(1 for c in change if c > 1e-6)
-        better = sum(1 for c in change if c < -1e-6)
-        lines.append(
-            f"pool {size:>2} foods a meal: {len(planned)} of {len(weeks)} weeks planned, "
-            f"median CPU {statistics.median(w['cpu_s'] for w in weeks):.2f} s a week "
-            f"(total {sum(w['cpu_s'] for w in weeks):.0f} s); objective vs {base}: median "
-            f"{100 * statistics.median(change or [0.0]):+.2f} %, worst "
-            f"{100 * max(change or [0.0]):+.1f} %, {worse} worse, {better} better")
+def people_summary(weeks: list[dict[str, Any]], label: str) -> str:
+    """One line of the people case: planned, misses, CPU, HEI, raised limits."""
+    planned = [w for w in weeks if w["status"] == "ok"]
+    missing = [w for w in planned if w["misses"]]
+    cpu = sorted(w["cpu_s"] for w in weeks)
+    hei = [w["hei"] for w in planned if w["hei"] is not None]
+    return (f"{label}: {len(planned)} of {len(weeks)} planned ({len(missing)} with misses), "
+            f"CPU median {statistics.median(cpu):.2f} s, worst {cpu[-1]:.1f} s, total "
+            f"{sum(cpu):.0f} s; HEI median {statistics.median(hei or [0.0]):.1f}; "
+            f"raised repeat limits {sum(1 for w in planned if w['raised'])}")
+
+
+def people_table(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> list[str]:
+    """Person by person, this revision against the one given with --against."""
+    lines = ["| person | old: outcome, CPU, objective, HEI, raised | "
+             "new: outcome, CPU, objective, HEI, raised |", "|---|---|---|"]
+
+    def cell(w: dict[str, Any]) -> str:
+        if w["status"] != "ok":
+            return f"{w['status']}, {w['cpu_s']:.1f} s"
+        misses = f" ({w['misses']} missed)" if w["misses"] else ""
+        return (f"ok{misses}, {w['cpu_s']:.1f} s, {w['objective']:.1f}, "
+                f"{w['hei']:.1f}, {'raised' if w['raised'] else '-'}")
+    for a, b in zip(old, new, strict=True):
+        lines.append(f"| {a['id']} | {cell(a)} | {cell(b)} |")
+    both = [(a, b) for a, b in zip(old, new, strict=True)
+            if a["status"] == b["status"] == "ok"]
+    if both:
+        change = [(b["objective"] - a["objective"]) / max(abs(a["objective"]), 1e-9)
+                  for a, b in both]
+        lines.append(f"objective on the {len(both)} weeks both planned: median "
+                     f"{100 * statistics.median(change):+.1f} %, "
+                     f"{sum(1 for c in change if c < 0)} lower, "
+                     f"{sum(1 for c in change if c > 0)} higher")
     return lines
 
 
@@ -332,6 +348,76 @@ def _case(name: str) -> Callable[[], object]:
     return cases[name]()
 
 
+def _run_steady_case(runs: int) -> dict[str, Any]:
+    """The default week planned as a process ``runs`` times alone and ``runs`` times beside
+    two busy loops (one a core); whether every run printed byte-identical JSON. No part of
+    planning may depend on time, so a loaded machine must give the same plan."""
+    command = [sys.executable, "-m", "planner", "week", "--sex", "female", "--age", "35",
+               "--format", "json"]
+    outputs: list[bytes] = []
+    times: list[float] = []
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, XDG_CONFIG_HOME=home)
+        for busy in (0, 2):
+            loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                     for _ in range(busy)]
+            try:
+                for _ in range(runs):
+                    start = time.perf_counter()
+                    done = subprocess.run(command, capture_output=True, env=env, check=True)
+                    times.append(time.perf_counter() - start)
+                    outputs.append(done.stdout)
+            finally:
+                for loop in loops:
+                    loop.kill()
+                    loop.wait()
+    return {"case": "steady", "runs": len(outputs), "median_s": statistics.median(times),
+            "min_s": min(times), "max_s": max(times), "cpu_s": 0.0,
+            "identical": len(set(outputs)) == 1, "load": os.getloadavg()[0],
+            "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def _inner(args: argparse.Namespace, name: str, where: str | None = None
+           ) -> dict[str, Any]:
+    """Run one case in a fresh process: of this checkout, or of the planner at ``where``
+    (a checkout of another revision; this script's cases run against its code)."""
+    env = dict(os.environ)
+    if where is not None:
+        env["PYTHONPATH"] = where + os.pathsep + env.get("PYTHONPATH", "")
+    out = subprocess.run([sys.executable, __file__, "--inner", name, "--runs",
+                          str(args.runs), "--people", str(args.people), "--sample",
+                          str(args.sample), "--gap-people", str(args.gap_people),
+                          "--sample-people", str(args.sample_people)],
+                         check=True, capture_output=True, text=True, env=env,
+                         cwd=where or os.getcwd())
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _report(name: str, result: dict[str, Any], label: str = "") -> None:
+    print(f"{name + label:<14} median {result['median_s']:7.3f} s  (min "
+          f"{result['min_s']:.3f}, max {result['max_s']:.3f}, {result['runs']} runs)  "
+          f"CPU {result['cpu_s']:.3f} s  load {result['load']:.2f}  "
+          f"peak {result['peak_mb']:6.0f} MB  - {CASES[name]}")
+    if name == "gap":
+        print(f"{'':<14} {result['days']} days of {result['people']} people: objective "
+              f"above the optimum by {100 * result['mean_gap']:.2f} % on average "
+              f"(median {100 * result['median_gap']:.2f} %, 90th percentile "
+              f"{100 * result['p90_gap']:.2f} %, worst {100 * result['max_gap']:.2f} %);"
+              f" planning {result['median_s']:.1f} s, proving {result['exact_s']:.1f} s")
+    if name == "people":
+        print(f"{'':<14} {people_summary(result['weeks'], label.strip() or 'this')}")
+    if name == "steady":
+        print(f"{'':<14} {'identical' if result['identical'] else 'DIFFERENT'} JSON in "
+              f"{result['runs']} runs, half of them beside two busy loops")
+    if name in BATCH_CASES:
+        print(f"{'':<14} {result['per_minute']:7.1f} plans per minute "
+              f"({result['people']} people: "
+              + ", ".join(f"{n} {k}" for k, n in result["statuses"].items() if n)
+              + f"); largest child process peak {result['worker_peak_mb']:.0f} MB; "
+              f"CPU {result['cpu_per_plan_s']:.2f} s a plan")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="planner benchmarks")
     parser.add_argument("cases", nargs="*", default=list(CASES), help="cases to run")
@@ -343,58 +429,51 @@ def main(argv: list[str] | None = None) -> int:
                         help="people planned one process each in batch-process (default 20)")
     parser.add_argument("--gap-people", type=int, default=20,
                         help="people whose weeks the gap case checks (default 20)")
-    parser.add_argument("--pool-people", type=int, default=50,
-                        help="people whose weeks the pool case plans (default 50)")
-    parser.add_argument("--pool-sizes", default=",".join(map(str, POOL_SIZES)),
-                        help="foods per meal in the pool, compared (default 4,8,12)")
+    parser.add_argument("--sample-people", type=int, default=50,
+                        help="people whose weeks the people case plans (default 50)")
+    parser.add_argument("--against", metavar="REV",
+                        help="also run each case on this git revision (e.g. HEAD~5), in a "
+                        "temporary checkout, and compare")
     parser.add_argument("--inner", help=argparse.SUPPRESS)  # run one case in this process
     args = parser.parse_args(argv)
-    POOL_SIZES[:] = [int(v) for v in args.pool_sizes.split(",")]
     if args.inner:
-        people = {"gap": args.gap_people, "pool": args.pool_people}.get(args.inner,
-                                                                        args.people)
+        people = {"gap": args.gap_people, "people": args.sample_people}.get(args.inner,
+                                                                           args.people)
         print(json.dumps(_run_case(args.inner, args.runs, people, args.sample)))
         return 0
-    results = []
     for name in args.cases:
         if name not in CASES:
             parser.error(f"unknown case {name!r}; choose from {', '.join(CASES)}")
-        out = subprocess.run([sys.executable, __file__, "--inner", name, "--runs",
-                              str(args.runs), "--people", str(args.people), "--sample",
-                              str(args.sample), "--gap-people", str(args.gap_people),
-                              "--pool-people", str(args.pool_people), "--pool-sizes",
-                              args.pool_sizes],
-                             check=True, capture_output=True, text=True)
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        results.append(result)
-        print(f"{name:<14} median {result['median_s']:7.3f} s  (min {result['min_s']:.3f}, "
-              f"max {result['max_s']:.3f}, {result['runs']} runs)  CPU {result['cpu_s']:.3f} s"
-              f"  load {result['load']:.2f}  peak {result['peak_mb']:6.0f} MB"
-              f"  - {CASES[name]}")
-        if name == "gap":
-            print(f"{'':<14} {result['days']} days of {result['people']} people: objective "
-                  f"above the optimum by {100 * result['mean_gap']:.2f} % on average "
-                  f"(median {100 * result['median_gap']:.2f} %, 90th percentile "
-                  f"{100 * result['p90_gap']:.2f} %, worst {100 * result['max_gap']:.2f} %);"
-                  f" planning {result['median_s']:.1f} s, proving {result['exact_s']:.1f} s")
-        if name == "pool":
-            from planner.planning.model import POOL_PER_SLOT
-            base = str(POOL_PER_SLOT) if str(POOL_PER_SLOT) in result["sizes"] else \
-                next(iter(result["sizes"]))
-            for line in pool_summary(result["sizes"], base):
-                print(f"{'':<14} {line}")
-        if name in BATCH_CASES:
-            print(f"{'':<14} {result['per_minute']:7.1f} plans per minute "
-                  f"({result['people']} people: "
-                  + ", ".join(f"{n} {k}" for k, n in result["statuses"].items() if n)
-                  + f"); largest child process peak {result['worker_peak_mb']:.0f} MB; "
-                  f"CPU {result['cpu_per_plan_s']:.2f} s a plan")
-    by_case = {r["case"]: r for r in results}
+    other = None
+    if args.against:
+        other = tempfile.mkdtemp(prefix="planner-against-")
+        archive = subprocess.run(["git", "archive", args.against], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", other], input=archive, check=True)
+    results = []
+    try:
+        for name in args.cases:
+            before = None
+            if other is not None:
+                before = _inner(args, name, other)
+                before["revision"] = args.against
+                results.append(before)
+                _report(name, before, f" ({args.against})")
+            result = _inner(args, name)
+            results.append(result)
+            _report(name, result, " (this)" if other is not None else "")
+            if name == "people" and before is not None:
+                for line in people_table(result["weeks"], before["weeks"]):
+                    print(line)
+    finally:
+        if other is not None:
+            shutil.rmtree(other, ignore_errors=True)
+    by_case = {r["case"]: r for r in results if "revision" not in r}
     if "batch" in by_case:
-        for other in ("batch-serial", "batch-process"):
-            if other in by_case:
-                ratio = by_case["batch"]["per_minute"] / by_case[other]["per_minute"]
-                print(f"batch vs {other}: {ratio:.2f}x the plans per minute")
+        for name in ("batch-serial", "batch-process"):
+            if name in by_case:
+                ratio = by_case["batch"]["per_minute"] / by_case[name]["per_minute"]
+                print(f"batch vs {name}: {ratio:.2f}x the plans per minute")
     if args.json:
         print(json.dumps(results, indent=2))
     return 0

@@ -58,9 +58,11 @@ def test_plan_many_gives_one_result_per_row_and_never_stops(people_file: Path) -
     results = {r.id: r for r in plan_many(read_people(people_file))}
     assert list(results) == ["woman", "boy", "mother", "no-b12", "child", "keto"]
     assert {k: r.status for k, r in results.items()} == {
-        "woman": "ok", "boy": "ok", "mother": "ok", "no-b12": "infeasible",
+        "woman": "ok", "boy": "ok", "mother": "ok", "no-b12": "missed",
         "child": "invalid", "keto": "invalid"}
-    assert "vitamin_b12_ug" in results["no-b12"].short
+    assert "vitamin_b12_ug" in results["no-b12"].short  # the nearest plan, short of B12
+    assert results["no-b12"].week is not None and results["no-b12"].week.misses
+    assert results["no-b12"].message.startswith("Not met: vitamin b12 short by ")
     assert results["child"].message.startswith("age: 5 is under 9")
     assert results["keto"].message.startswith("diet: 'keto' is not one of")
     week = results["boy"].week
@@ -72,14 +74,16 @@ def test_plan_many_gives_one_result_per_row_and_never_stops(people_file: Path) -
 def test_run_batch_writes_parquet_tables(people_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = run_batch(read_people(people_file), str(out), workers=1)
-    assert dict(summary.counts) == {"ok": 3, "infeasible": 1, "invalid": 2, "error": 0}
+    assert dict(summary.counts) == {"ok": 3, "missed": 1, "infeasible": 0, "invalid": 2,
+                                    "error": 0}
     assert summary.short[0][0] == "vitamin_b12_ug"
     people = read_results(str(out)).set_index("id")
     assert set(people.index) == {"woman", "boy", "mother", "no-b12", "child", "keto"}
     assert people.loc["woman", "status"] == "ok" and people.loc["woman", "hei"] >= 90
     assert people.loc["woman", "coverage_magnesium_mg"] >= 100
     days = read_results(str(out), "days")
-    assert len(days) == 6 and {"magnesium_mg", "vitamin_b12_ug"} <= set(days.columns)
+    # the nearest plan (no-b12) is written too: 4 people of 2 days
+    assert len(days) == 8 and {"magnesium_mg", "vitamin_b12_ug"} <= set(days.columns)
     items = read_results(str(out), "items")
     # every day total is the sum of its items, recomputed from the food table
     from planner.food.data import load_foods
@@ -102,11 +106,12 @@ def test_a_dask_cluster_gives_the_same_plans_as_the_serial_path(people_file: Pat
     serial = tmp_path / "serial"
     run_batch(people, str(serial), workers=1)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:  # no fixed port to clash
         summary = run_batch(people, str(tmp_path / "cluster"),
                             scheduler=cluster.scheduler_address)
     assert summary.where.startswith("Dask cluster at tcp://")
-    assert dict(summary.counts) == {"ok": 3, "infeasible": 1, "invalid": 2, "error": 0}
+    assert dict(summary.counts) == {"ok": 3, "missed": 1, "infeasible": 0, "invalid": 2,
+                                    "error": 0}
     pd.testing.assert_frame_equal(_items(serial), _items(tmp_path / "cluster"))
     status = read_results(str(tmp_path / "cluster")).set_index("id")["status"]
     assert status.to_dict() == read_results(str(serial)).set_index("id")["status"].to_dict()
@@ -183,7 +188,7 @@ def test_resume_after_a_stop_plans_each_person_exactly_once(people_file: Path,
     assert sorted(ids) == sorted(people["id"])  # each person exactly once
     assert not orphan.exists() and not leftover.exists()
     items = read_results(str(out), "items")
-    assert set(items["id"]) == {"woman", "boy", "mother"}
+    assert set(items["id"]) == {"woman", "boy", "mother", "no-b12"}  # no-b12: the nearest
     assert (items.groupby(["id", "day", "slot", "food_id"]).size() == 1).all()
 
 
@@ -226,7 +231,8 @@ def test_parquet_input_and_the_cli(people_file: Path, tmp_path: Path) -> None:
                             "--workers", "1", "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert doc["counts"] == {"ok": 3, "infeasible": 1, "invalid": 2, "error": 0}
+    assert doc["counts"] == {"ok": 3, "missed": 1, "infeasible": 0, "invalid": 2,
+                                    "error": 0}
     assert doc["plans_per_minute"] > 0 and doc["invalid"][0][0] == "child"
 
 
@@ -855,3 +861,14 @@ def test_a_request_is_what_is_planned_not_how_it_is_written() -> None:
     assert request_key(row) != request_key({**row, "exclude": "dairy"})
     bad = {**row, "age": "3"}  # invalid: each row its own request
     assert request_key(bad) != request_key({**bad, "id": "b"})
+
+
+def test_a_limit_no_plan_can_keep_makes_the_row_infeasible(tmp_path: Path) -> None:
+    # the nearest plan may miss a minimum (the row is "missed"), never a safety limit:
+    # a potassium cap no meal can keep is no plan, with the limit named
+    path = tmp_path / "people.csv"
+    path.write_text("id,sex,age,days,target.potassium_mg,target.potassium_mg.max\n"
+                    "low-k,female,40,1,100,400\n")
+    (result,) = plan_many(read_people(path))
+    assert result.status == "infeasible" and result.week is None, result.message
+    assert "potassium_mg" in result.short and "limit 400 mg" in result.message

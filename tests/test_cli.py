@@ -226,9 +226,12 @@ def test_a_protein_warning_is_said_once_in_the_plans_notes(run) -> None:  # type
     csv_out = run(*args, "--format", "csv")  # no notes in a CSV: stderr says it
     assert csv_out.exit_code == 0, csv_out.output
     assert csv_out.output.count(warning) == 1 and warning in csv_out.stderr
-    failed = run(*args, "--target", "protein_g.max=41")  # no plan, no notes: stderr
+    # a cap of 41 g: the plan keeps it (a limit you set) and the day falls far short of
+    # energy, so there is no plan; the warning is still said once, on stderr
+    failed = run(*args, "--target", "protein_g.max=41")
     assert failed.exit_code == 3, failed.output
     assert failed.output.count(warning) == 1 and failed.stderr.startswith(warning)
+    assert "Energy (needs " in failed.stderr
     for fmt in ("table", "json"):  # targets lists its warnings, piped or not: once
         shown = run("targets", "--sex", "female", "--age", "70", "--target",
                     "protein_g.min=40", "--format", fmt)
@@ -319,8 +322,6 @@ def test_an_output_that_cannot_be_written_is_refused_before_planning(
      "error: --per: 'cup' is not one of serving, 100g, 100kcal"),
     (["explain", "milk", "--sex", "female", "--age", "40"], 1, "error: food 'milk' is "
                                                                "ambiguous"),
-    (["week", "--sex", "female", "--age", "35", "--diet", "vegan", "--exclude", "fortified"],
-     3, "error: no plan can meet these targets with the foods allowed: Vitamin B12"),
 ])
 def test_bad_input_gives_one_line_and_the_right_exit_code(  # type: ignore[no-untyped-def]
         run, args: list[str], code: int, message: str) -> None:
@@ -330,6 +331,32 @@ def test_bad_input_gives_one_line_and_the_right_exit_code(  # type: ignore[no-un
     assert stderr.startswith(message), r.stderr
     assert stderr.count("\n") == 1
     assert "Traceback" not in r.output
+
+
+def test_a_limit_no_plan_can_keep_is_exit_3_naming_it(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("week", "--sex", "female", "--age", "35", "--days", "1", "--target",
+            "potassium_mg=100", "--target", "potassium_mg.max=400")
+    assert r.exit_code == 3, r.output
+    warning, error = _without_progress(r.stderr).splitlines()
+    assert warning.startswith("warning: your Potassium target (100 mg) is below the DRI")
+    assert error.startswith("error: no plan can meet these targets with the foods allowed: "
+                            "Potassium (limit 400 mg) over by ")
+    assert r.stdout == "" and "Traceback" not in r.output
+
+
+def test_the_nearest_plan_is_printed_with_its_misses_said_and_exit_0(run) -> None:  # type: ignore[no-untyped-def]
+    # a vegan without fortified foods: no food she allows has vitamin B12
+    r = run("week", "--sex", "female", "--age", "35", "--days", "2", "--diet", "vegan",
+            "--exclude", "fortified")
+    assert r.exit_code == 0, r.output
+    assert "Not met: vitamin b12 short by" in " ".join(r.stdout.split())
+    assert _without_progress(r.stderr).startswith(
+        "warning: no plan meets every target; this is the nearest, and it misses 1 target")
+    shown = run("week", "--sex", "female", "--age", "35", "--days", "2", "--diet", "vegan",
+                "--exclude", "fortified", "--format", "json")
+    misses = json.loads(shown.stdout)["misses"]
+    assert [m["target"] for m in misses] == ["vitamin_b12_ug"] and misses[0]["days"] == []
+    assert misses[0]["missed_by"] > 1.0
 
 
 def _without_progress(stderr: str) -> str:

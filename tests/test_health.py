@@ -134,10 +134,12 @@ def test_kidney_disease_with_tight_limits_plans_or_names_the_limits_in_conflict(
         week = plan_week(bundled, catalogue, targets, PlanOptions(days=7))
     except InfeasiblePlanError as error:
         assert error.exit_code == 3
+        # a clinician's limit no day keeps, or a day the limits leave far short of energy
         over = {s.nutrient for s in error.shortfalls if s.bound == "max"}
-        assert over & set(limits), error.shortfalls  # a clinician's limit is named
-        assert all(display_name(n) in str(error) for n in over)
-        assert "limit" in str(error) and "renal dietitian" in str(error)
+        short = {s.nutrient for s in error.shortfalls if s.bound == "min"}
+        assert over & set(limits) or short == {"energy_kcal"}, error.shortfalls
+        assert all(display_name(n) in str(error) for n in over | short)
+        assert "limits" in str(error) and "renal dietitian" in str(error)
         return
     for n, limit in limits.items():
         assert max(_day_totals(week, bundled, n)) <= limit + 1e-6
@@ -250,9 +252,11 @@ def test_the_cli_plans_or_diagnoses_tight_kidney_limits_without_a_traceback(
         "--target", "magnesium_mg.max=350"])
     assert result.exit_code in (0, 3), result.output
     assert "Traceback" not in result.output and "status" not in result.output.lower()
-    if result.exit_code == 3:
+    if result.exit_code == 3:  # a limit named, or the energy the limits leave out of reach
         assert "limit 800 mg" in result.output or "limit 2000 mg" in result.output or \
-            "limit 350 mg" in result.output, result.output
+            "limit 350 mg" in result.output or "Energy (needs " in result.output, \
+            result.output
+        assert "renal dietitian" in result.output
 
 
 def test_kidney_disease_keeps_calcium_at_the_kdoqi_range_for_adults_only() -> None:

@@ -86,8 +86,10 @@ def page(week7: WeekPlan, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def flat(text: str) -> str:
-    """PDF or DOM text with ligatures undone and whitespace collapsed, for comparing."""
-    return " ".join(text.replace("\ufb01", "fi").replace("\ufb02", "fl").split())
+    """PDF or DOM text with ligatures undone and whitespace collapsed, for comparing; a
+    line broken after a hyphen ("dry-" / "roasted") is joined again."""
+    joined = " ".join(text.replace("\ufb01", "fi").replace("\ufb02", "fl").split())
+    return re.sub(r"(?<=[a-z])- (?=[a-z])", "-", joined)
 
 
 # ------------------------------------------------------------------ measured in the browser

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from planner.planning.dive import solve_day
 from planner.planning.model import (
     Bound,
     Count,
@@ -15,7 +16,6 @@ from planner.planning.model import (
     Need,
     SolverOptions,
     UnitLimit,
-    solve_day,
     solve_diet,
 )
 

@@ -76,7 +76,8 @@ def test_portion_ranges_by_age_and_energy(rules) -> None:  # type: ignore[no-unt
     assert rules.portion_range("main", 10, 1800) == (2, 3)
     assert rules.portion_range("main", 10, 2200) == (2, 4)
     assert rules.portion_range("main", 35, 1900) == (3, 4)
-    assert rules.portion_range("main", 35, 3000) == (3, 6)
+    # above 2,600 kcal the largest main grows with the need (large_portions)
+    assert rules.portion_range("main", 35, 3000) == pytest.approx((3, 6 * 3000 / 2600))
     assert rules.portion_range("vegetable", 35, 2000) is None
 
 

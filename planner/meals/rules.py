@@ -23,6 +23,10 @@ Four small tables live beside this module; a new rule is a new row, not new code
     The most of one food of ``roles`` at one meal of ``slots`` (``*``: every meal), in a
     day-rule measure (grains oz-eq, vegetables or fruit cup-eq, cups of milk, dairy
     cup-eq), by age and energy requirement: a child eats child-size portions of everything.
+``meal_portions.csv``  the columns of ``side_portions.csv``
+    The most that all the foods of ``roles`` together bring to one meal, in a day-rule
+    measure: a child's breakfast holds at most 1 cup-eq of fruit, whether one fruit or
+    two.
 ``food_patterns.csv``  ``pattern, kcal, group, amount, per, unit, source``
     The USDA Healthy U.S.-Style (``us``) and Healthy Vegetarian (``vegetarian``) Dietary
     Patterns of the Dietary Guidelines for Americans 2020-2025 (Appendix 3, Tables A3-1 and
@@ -48,7 +52,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
@@ -62,6 +66,7 @@ MEAL_RULES_FILE: Final = "meal_rules.csv"
 DAY_RULES_FILE: Final = "day_rules.csv"
 PORTIONS_FILE: Final = "portions.csv"
 SIDE_PORTIONS_FILE: Final = "side_portions.csv"
+MEAL_PORTIONS_FILE: Final = "meal_portions.csv"
 PATTERNS_FILE: Final = "food_patterns.csv"
 FISH_FILE: Final = "fish.csv"
 
@@ -78,7 +83,7 @@ KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars
 #: A vegetable subgroup's weekly minimum is met within this many cup-eq.
 SUBGROUP_TOLERANCE: Final = 0.25
 SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains",
-                                  "count", "pct_energy", "fish_serving")
+                                  "count", "portions", "pct_energy", "fish_serving")
 CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
                                       "eats_fish", "fish_dga", "fish_advice_pregnancy",
                                       "fish_advice_child")
@@ -97,6 +102,33 @@ VEGETARIAN_DIETS: Final = ("vegetarian", "vegan")
 
 class RulesError(ValueError):
     """A rules table is malformed (a packaging bug, not user input)."""
+
+
+#: Above this energy requirement, portions that stand for "a normal serving" (a side at a
+#: meal, a main's largest portion, the catalogue's largest serving, beans and lentils in a
+#: day) grow in proportion to the need, up to LARGE_PORTIONS_MAX times: a very active adult
+#: eats larger servings rather than more different foods. 2,600 kcal is where the DGA
+#: patterns' largest everyday portions (portions.csv, side_portions.csv) end.
+LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
+LARGE_PORTIONS_MAX: Final = 1.5
+
+
+def grown_servings(servings: float, step: float, energy_kcal: float) -> float:
+    """The most servings of a side (a catalogue food's largest portion, ``servings``)
+    for this energy need: grown by :func:`large_portions` and rounded to the food's
+    serving ``step`` (3 tsp of oil at 3,300 kcal: 3.8 -> 4 tsp), never below
+    ``servings``."""
+    scale = large_portions(energy_kcal)
+    if scale <= 1.0:
+        return servings
+    return max(servings, round(servings * scale / step) * step)
+
+
+def large_portions(energy_kcal: float) -> float:
+    """How much larger than its everyday size a portion may be for this energy need (1 up
+    to :data:`LARGE_PORTIONS_FROM_KCAL`, then in proportion, at most
+    :data:`LARGE_PORTIONS_MAX`)."""
+    return min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
 
 
 @dataclass(frozen=True)
@@ -200,15 +232,26 @@ class Rules:
     #: catalogue food id -> FDA/EPA mercury category (:data:`FISH_CHOICES`)
     fish: Mapping[str, str] = field(default_factory=dict)
     sides: tuple[SidePortion, ...] = ()
+    #: the most all foods of a role bring to one meal together (meal_portions.csv)
+    meal_totals: tuple[SidePortion, ...] = ()
+
+    def meal_total_caps(self, slot: str, age: int, energy_kcal: float
+                  ) -> list[SidePortion]:
+        """The rows of :data:`MEAL_PORTIONS_FILE` that hold at ``slot`` for this person
+        (each caps what all foods of its roles bring to the meal together)."""
+        return [rule for rule in self.meal_totals if slot in rule.slots
+                and rule.age_min <= age <= rule.age_max
+                and rule.kcal_min <= energy_kcal <= rule.kcal_max]
 
     def side_cap(self, role: str, slot: str, age: int, energy_kcal: float,
                  per_serving: Mapping[str, float]) -> float | None:
         """The most servings of one food (``per_serving``: its measures per serving) at
-        one meal, by :data:`SIDE_PORTIONS_FILE`; None when no rule sizes it."""
+        one meal, by :data:`SIDE_PORTIONS_FILE`, grown by :func:`large_portions` for a
+        large energy need; None when no rule sizes it."""
         caps = [rule.max / per_serving[rule.measure] for rule in self.sides
                 if rule.applies(role, slot, age, energy_kcal)
                 and per_serving.get(rule.measure, 0.0) > 0]
-        return min(caps) if caps else None
+        return min(caps) * large_portions(energy_kcal) if caps else None
 
     def pattern_for(self, energy_kcal: float, diet: str) -> Pattern:
         """The DGA pattern at the calorie level nearest ``energy_kcal`` (the vegetarian
@@ -225,7 +268,7 @@ class Rules:
         for rule in self.portions:
             if rule.role == role and rule.age_min <= age <= rule.age_max and \
                     rule.kcal_min <= energy_kcal <= rule.kcal_max:
-                return rule.min_oz_eq, rule.max_oz_eq
+                return rule.min_oz_eq, rule.max_oz_eq * large_portions(energy_kcal)
         return None
 
 
@@ -235,10 +278,12 @@ def load_rules(directory: Path | None = None) -> Rules:
     """Read the rule tables (default: the ones in this package)."""
     here = directory or Path(__file__).resolve().parent
     sides, fish = here / SIDE_PORTIONS_FILE, here / FISH_FILE
+    totals = here / MEAL_PORTIONS_FILE
     return Rules(_meal_rules(here / MEAL_RULES_FILE), _day_rules(here / DAY_RULES_FILE),
                  _portion_rules(here / PORTIONS_FILE), _patterns(here / PATTERNS_FILE),
                  _fish(fish) if fish.exists() else {},
-                 _side_portions(sides) if sides.is_file() else ())
+                 _side_portions(sides) if sides.is_file() else (),
+                 _side_portions(totals) if totals.is_file() else ())
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -299,7 +344,7 @@ def _side_portions(path: Path) -> tuple[SidePortion, ...]:
         slots = frozenset(SLOTS) if r["slots"] == "*" else frozenset(r["slots"].split())
         roles = frozenset(r["roles"].split())
         if not slots <= set(SLOTS) or not roles <= set(ROLES) or r["measure"] not in MEASURES:
-            raise RulesError(f"{SIDE_PORTIONS_FILE}: bad row {r}")
+            raise RulesError(f"{path.name}: bad row {r}")
         out.append(SidePortion(roles, slots, int(r["age_min"]), int(r["age_max"]),
                                float(r["kcal_min"]), float(r["kcal_max"]), r["measure"],
                                float(r["max"]), r["why"]))
@@ -400,6 +445,10 @@ def rule_bounds(rule: DayRule, pattern: Pattern, fish_serving: float | None = No
     serving in oz (:func:`fish_serving_oz`; None: the rule does not apply)."""
     if rule.scale in ("count", "grains", "pct_energy"):
         return rule.min, rule.max
+    if rule.scale == "portions":  # everyday portions, grown for a large energy need
+        grow = large_portions(pattern.kcal)
+        return (None if rule.min is None else rule.min * grow,
+                None if rule.max is None else rule.max * grow)
     if rule.scale == "fish_serving":
         if fish_serving is None:
             return None
@@ -501,11 +550,12 @@ def fish_rules(rules: Rules, allowed: pd.DataFrame, group: str) -> list[DayRule]
 
 def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd.DataFrame,
                   group: str, serving: float, pattern: Pattern, *, window: int,
-                  min_block: int) -> list[str]:
+                  min_block: int, waived: Collection[tuple[str, str]] = ()) -> list[str]:
     """What breaks the seafood rules in a plan, checked from the plan alone. ``days`` holds,
     per day, catalogue food id -> seafood oz-eq eaten; ``allowed`` are the foods the person
     may eat. A week rule's maximum holds in every block of ``window`` days; its minimum, in
-    proportion, in a block of at least ``min_block`` days (as the planner keeps them)."""
+    proportion, in a block of at least ``min_block`` days (as the planner keeps them), but
+    for the (measure, side) pairs ``waived``: misses the nearest plan says."""
     problems = []
     if group:
         for number, day in enumerate(days, 1):
@@ -531,7 +581,8 @@ def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd
             where = f"day {start + 1}" if end - start == 1 else f"days {start + 1}-{end}"
             if hi is not None and total > hi + 1e-6 * max(1.0, hi):
                 problems.append(f"{where}: {rule.measure} {total:.3g} oz > {hi:g} ({rule.why})")
-            if lo is not None and rule.basis == "week" and end - start >= min_block:
+            if lo is not None and rule.basis == "week" and end - start >= min_block and \
+                    (rule.measure, "min") not in waived:  # a miss the plan says
                 need = lo * (end - start) / window
                 if total < need - 1e-6 * max(1.0, need):
                     problems.append(f"{where}: {rule.measure} {total:.3g} oz < {need:.3g} "

@@ -445,6 +445,9 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
         "quality": None if week.quality is None else week.quality.as_dict(),
         "shopping_list": [s.as_dict() for s in week.shopping_list],
         "solver": week.solver.as_dict(),
+        "misses": [{"target": s.nutrient, "bound": s.bound, "value": round(s.target, 6),
+                    "missed_by": round(s.amount, 6), "days": list(s.days)}
+                   for s in week.misses],
         "notes": list(week.notes),
         "disclaimer": DISCLAIMER,
     }
@@ -1310,7 +1313,8 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
              + (f"; {summary.skipped:,} done before (resumed)" if summary.skipped else "")
              + "."]
     if summary.short:
-        lines.append("Most often short among infeasible rows: " + ", ".join(
+        lines.append("Most often short among infeasible rows and plans with misses: "
+                     + ", ".join(
             f"{_short_name(n)} ({k})" for n, k in summary.short) + ".")
     for person, message in summary.invalid:
         lines.append(f"  {plain(person)}: {plain(message)}")

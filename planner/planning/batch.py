@@ -10,7 +10,8 @@ Parquet parts under ``out``::
     out/batch.json              what the batch is (format, batch id, input checksum, rows)
     out/items/part-<batch>-<key>.parquet   id, day, slot, food_id, name, servings, grams
     out/days/part-<batch>-<key>.parquet    id, day, one column per nutrient total
-    out/people/part-<batch>-<key>.parquet  id, status (ok, infeasible, invalid, error),
+    out/people/part-<batch>-<key>.parquet  id, status (ok, missed, infeasible, invalid,
+                                   error),
                                    message, solver seconds, key-nutrient coverage, HEI,
                                    food groups
 
@@ -91,7 +92,10 @@ COLUMNS: Final = ("id", "sex", "age", "life_stage", "weight", "height", "activit
                   "seed", "pregnancy_week", "trimester", "pre_pregnancy_weight",
                   "postpartum_months")
 LIST_COLUMNS: Final = ("exclude", "include", "like", "dislike", "conditions", "medicines")
-STATUSES: Final = ("ok", "infeasible", "invalid", "error")
+#: ok: a plan meeting every target; missed: the nearest plan, which misses some (written,
+#: with what it misses in ``short``); infeasible: no plan (a safety limit); invalid: a bad
+#: row; error: the solver failed.
+STATUSES: Final = ("ok", "missed", "infeasible", "invalid", "error")
 #: People per chunk at most (a chunk is one task and one set of parts).
 CHUNK: Final = 20
 #: Chunks per worker at least, so that the last chunks finish close together (plans take
@@ -127,8 +131,9 @@ _BATCH_ID: Final = re.compile(r"[0-9a-f]{12}")
 
 @dataclass(frozen=True)
 class PersonResult:
-    """One row's outcome. ``week`` is set when ``status`` is ok; ``short`` names the
-    nutrients or food groups a diagnosis found short (infeasible rows)."""
+    """One row's outcome. ``week`` is set when ``status`` is ok or missed; ``short`` names
+    the nutrients or food groups a diagnosis found short (infeasible rows) or the nearest
+    plan misses (missed rows)."""
 
     id: str
     status: str
@@ -303,6 +308,10 @@ def plan_person(row: Mapping[str, str], table: FoodTable, catalogue: Catalogue,
     except PlannerError as exc:
         status = "error" if isinstance(exc, SolverError) else "invalid"
         return PersonResult(person, status, str(exc), None, (),
+                            time.perf_counter() - start, key)
+    if week.misses:  # the nearest plan: written, with what it misses
+        short = tuple(dict.fromkeys(s.nutrient for s in week.misses))
+        return PersonResult(person, "missed", week.notes[0], week, short,
                             time.perf_counter() - start, key)
     return PersonResult(person, "ok", "", week, (), time.perf_counter() - start, key)
 
@@ -1012,7 +1021,7 @@ def summarize(rows: Iterable[Mapping[str, Any]], skipped: int, seconds: float, w
     for row in rows:
         counts[str(row["status"])] += 1
         requests.add(str(row.get("request") or row["id"]))
-        if row["status"] == "infeasible":
+        if row["status"] in ("infeasible", "missed"):
             short.update(n for n in str(row.get("short") or "").split(";") if n)
         if row["status"] in ("invalid", "error") and len(invalid) < 5:
             invalid.append((str(row["id"]), str(row["message"])))

@@ -47,6 +47,50 @@ def best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],
     return tuple(out)
 
 
+#: Food-group measures a week holds as a whole (their misses are the week's, not a day's).
+WEEKLY_MEASURES: Final = frozenset({"veg_dark_green", "veg_red_orange", "veg_starchy",
+                                    "veg_other", "veg_beans", "protein_seafood",
+                                    "seafood_good", "leafy_green_days"})
+
+
+def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
+               impossible: Sequence[Shortfall] = ()) -> tuple[str, ...]:
+    """One line per target the nearest plan misses (no plan meets them all), first among
+    the notes, then what would help: "Not met: energy short by 88 kcal (3 %) on day 2
+    (needs 2961 kcal)". ``impossible`` are the targets no single day can reach with the
+    foods allowed."""
+    out = []
+    beyond = {s.nutrient for s in impossible}
+    for s in misses:
+        label, unit = measure_label(s.nutrient)
+        unit = "% of energy" if s.bound.startswith("pct") else unit
+        share = (f" ({100 * s.amount / s.target:.0f} %)" if s.target > 0 and not
+                 s.bound.startswith("pct") and s.amount / s.target >= 0.005 else "")
+        if not s.days:
+            where = "a day on average"
+        elif s.nutrient in WEEKLY_MEASURES:
+            where = "over the week" if len(s.days) == 1 else \
+                f"over the weeks ending on days {', '.join(map(str, s.days))}"
+        elif len(s.days) == options.days and options.days > 1:
+            where = "every day"
+        elif len(s.days) == 1:
+            where = f"on day {s.days[0]}"
+        else:
+            where = f"on days {', '.join(map(str, s.days[:7]))}" + \
+                ("..." if len(s.days) > 7 else "")
+        verb, limit = (("short by", "needs") if s.bound in ("min", "pct_min") else
+                       ("over by", "limit"))
+        why = ("no food you allow can bring it up" if s.nutrient in beyond else
+               "no plan found meets it within the meal and variety rules")
+        out.append(f"Not met: {label.lower()} {verb} {figure(s.amount)} {unit}{share} "
+                   f"{where} ({limit} {figure(s.target)} {unit}); {why}."
+                   .replace("  ", " "))
+    fixes = suggest_fixes(misses, options)
+    if fixes:
+        out.append("To meet every target: " + "; ".join(fixes) + ".")
+    return tuple(out)
+
+
 def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
                       ) -> InfeasiblePlanError:
     """A diagnosis under a clinician's mineral limits also says why: planner's foods are
@@ -59,17 +103,6 @@ def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
             "meals within them")
     return InfeasiblePlanError(f"{error}; {hint}", error.shortfalls,
                                (*error.suggestions, hint))
-
-
-def same_shortfalls(these: Sequence[Shortfall], those: Sequence[Shortfall]) -> bool:
-    """Whether two passes over the week missed the same targets by the same amounts (one
-    more repeat a week changed nothing that matters)."""
-    def key(s: Shortfall) -> tuple[str, str, tuple[int, ...]]:
-        return s.nutrient, s.bound, s.days
-    a, b = sorted(these, key=key), sorted(those, key=key)
-    return len(a) == len(b) and all(
-        key(x) == key(y) and abs(x.amount - y.amount) <= 1e-6 * max(1.0, abs(x.amount))
-        for x, y in zip(a, b, strict=True))
 
 
 def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import numpy as np
@@ -39,6 +39,9 @@ from planner.planning.options import SolverOptions as SolverOptions
 #: Penalty per 1.0 of relative slack (a bound missed by 100 % of its value). Far above any
 #: preference term, so slack is used only when a bound cannot be met at all.
 ELASTIC_PENALTY: Final = 10_000.0
+#: Penalty per relative miss of a safety limit's upper side (an upper limit, a clinician's
+#: cap): far above any other bound's, so a day misses a minimum before it breaks a limit.
+SAFETY_PENALTY: Final = 100 * ELASTIC_PENALTY
 _TOLERANCE: Final = 1e-6
 HIGHS_CUT_POOL: Final = 100
 HIGHS_HEURISTIC_EFFORT: Final = 0.05
@@ -47,14 +50,6 @@ HIGHS_HEURISTIC_EFFORT: Final = 0.05
 #: limit, unlike a time limit, stops at the same point on any machine, so plans stay
 #: reproducible.
 HIGHS_MAX_NODES: Final = 100
-#: Dishes per meal the integer pass may choose besides those the LP relaxation uses.
-POOL_DISHES: Final = 3
-#: A day whose model stops at the node limit without a solution (tight clinician's limits
-#: leave few integer plans: kidney disease) is searched again with this many times as many
-#: nodes over the same candidates, before all candidates are tried ...
-HIGHS_POOL_RETRY_NODES: Final = 10
-#: ... and, last, with its bounds elastic, with this many times as many.
-HIGHS_RETRY_NODES: Final = 20
 #: What ``--solver cbc`` says where CBC is not installed (it is an optional extra).
 CBC_MISSING: Final = ("--solver cbc: CBC is not installed; install it with "
                       "pip install 'mineral-planner[cbc]' (HiGHS, the default, needs nothing)")
@@ -72,6 +67,11 @@ class SolverInfo:
     status: str
     seconds: float
     mip_gap: float | None
+    runs: int = 1  # solver runs (LP and MIP) behind this answer: a count, not a time
+    #: how a day was planned: "dive", "dive-wide" (every food of the chosen dishes),
+    #: "pooled" (the fallback) or "unsafe" (no plan keeps a safety limit); "" for
+    #: other models
+    method: str = ""
 
     @property
     def summary(self) -> str:
@@ -84,8 +84,10 @@ class SolverInfo:
         return f"feasible, gap {100 * self.mip_gap:.1f} %"
 
     def as_dict(self) -> dict[str, Any]:
+        """What a saved plan records of its solve: counts, never times, so the same
+        request gives byte-identical JSON on any machine (``seconds`` is for --verbose)."""
         return {"name": self.name, "status": self.status, "summary": self.summary,
-                "seconds": round(self.seconds, 3),
+                "runs": self.runs,
                 "mip_gap": None if self.mip_gap is None else round(self.mip_gap, 6)}
 
 
@@ -105,6 +107,10 @@ class Bound:
     scale: float = 1.0
     energy_coef: np.ndarray | None = None  # if set, lo/hi are fractions of sum(energy * x)
     hard: bool = True  # a miss of a hard bound is a failure; of a soft one, a compromise
+    #: a safety limit (an upper limit, a clinician's cap): its side ``hi`` costs
+    #: :data:`SAFETY_PENALTY` a relative miss, so every other bound gives way first
+    safety: bool = False
+    weight: float = 1.0  # the penalty's multiple (a pace, which only spreads, costs less)
 
 
 @dataclass(frozen=True)
@@ -193,145 +199,163 @@ class DaySolution:
     info: SolverInfo
     objective: float
     dishes: Sequence[int] = ()  # indices into problem.dishes of the chosen dishes
+    #: the objective without the penalties of missed bounds: what the plan's choices cost
+    #: (items, repeats, dishes, energy off its target), to compare plans that miss alike
+    preference: float = 0.0
 
 
-def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions()) -> DaySolution:
-    """Build and solve one day's model; raise :class:`SolverError` if no solution is found.
+class DayModel:
+    """One day's model, built once through PuLP and handed to the solver, then searched by
+    changing bounds between runs (:mod:`planner.planning.dive` and
+    :mod:`planner.planning.fallback` decide what to change; nothing is rebuilt).
 
     Each candidate's amount is a choice among its levels, one binary per level with at most
     one chosen. This "multiple choice" form has the tightest possible LP relaxation per
-    candidate (an item's fixed cost cannot be spread over a fraction of a unit), which makes
-    the integer search several times faster than an integer amount linked to a use
-    indicator.
+    candidate (an item's fixed cost cannot be spread over a fraction of a unit). Every
+    nutrient bound is elastic (a slack column at :data:`ELASTIC_PENALTY`); a bound can be
+    made *strict* (its slack held at 0) once the search knows it can be met.
     """
-    n = len(problem.food)
-    lp = pulp.LpProblem("day", pulp.LpMinimize)
-    levels = [[(lp.add_variable(f"z{i}_{k}", 0, 1, cat="Binary"), float(k))
-               for k in problem.levels[i]] for i in range(n)]
-    used = [[(z, 1.0) for z, _ in lv] for lv in levels]  # y_i = sum of levels
-    objective: list[tuple[Any, float]] = []
-    for i in range(n):
-        if len(levels[i]) > 1:
-            lp += _expr(used[i]) <= 1, f"one_level{i}"
-        for z, _ in levels[i]:
-            objective.append((z, float(problem.item_cost[i])))
-    slacks = _add_bounds(lp, problem.bounds, levels, objective)
 
-    def units(members: Iterable[int], weight: np.ndarray | None = None) -> Any:
-        return _expr((z, k * (1.0 if weight is None else float(weight[j])))
-                     for j, i in enumerate(members) for z, k in levels[int(i)])
+    def __init__(self, problem: DayProblem, options: SolverOptions) -> None:
+        self.problem, self.options = problem, options
+        n = len(problem.food)
+        lp = pulp.LpProblem("day", pulp.LpMinimize)
+        levels = [[(lp.add_variable(f"z{i}_{k}", 0, 1, cat="Binary"), float(k))
+                   for k in problem.levels[i]] for i in range(n)]
+        used = [[(z, 1.0) for z, _ in lv] for lv in levels]  # y_i = sum of levels
+        objective: list[tuple[Any, float]] = []
+        for i in range(n):
+            if len(levels[i]) > 1:
+                lp += _expr(used[i]) <= 1, f"one_level{i}"
+            for z, _ in levels[i]:
+                objective.append((z, float(problem.item_cost[i])))
+        self.slacks = _add_bounds(lp, problem.bounds, levels, objective)
 
-    def items(members: Iterable[int]) -> Any:
-        return _expr(term for i in members for term in used[int(i)])
+        def units(members: Iterable[int], weight: np.ndarray | None = None) -> Any:
+            return _expr((z, k * (1.0 if weight is None else float(weight[j])))
+                         for j, i in enumerate(members) for z, k in levels[int(i)])
 
-    for c in problem.counts:
-        if c.lo > 0:
-            lp += items(c.members) >= c.lo, f"count_{c.name}_lo"
-        if c.hi is not None and c.hi < len(c.members):
-            if c.overrun_cost > 0:
-                over = lp.add_variable(f"over_{c.name}", 0)
-                objective.append((over, c.overrun_cost))
-                lp += _expr([*(t for i in c.members for t in used[int(i)]), (over, -1.0)]) \
-                    <= c.hi, f"count_{c.name}_hi"
-            else:
-                lp += items(c.members) <= c.hi, f"count_{c.name}_hi"
-    for need in problem.needs:
-        for t in need.trigger:
-            lp += _expr([*used[int(t)], *((z, -1.0) for i in need.needs
-                                          for z, _ in levels[int(i)])]) <= 0, \
-                f"need_{need.name}_{int(t)}"
-    for limit in problem.limits:
-        expr = units(limit.members, limit.coef)
-        if limit.lo is not None:
-            lp += expr >= limit.lo, f"limit_{limit.name}_lo"
-        if limit.hi is not None:
-            lp += expr <= limit.hi, f"limit_{limit.name}_hi"
-    for name, groups in problem.exclusive:
-        marks = []
-        for g, members in enumerate(groups):
-            mark = lp.add_variable(f"x_{name}_{g}", 0, 1)
-            marks.append((mark, 1.0))
-            for i in members:
-                lp += _expr([*used[int(i)], (mark, -1.0)]) <= 0, f"x_{name}_{g}_{int(i)}"
-        lp += _expr(marks) <= 1, f"exclusive_{name}"
-    chosen = _add_dishes(lp, problem.dishes, levels, problem.slot, objective)
-    if problem.energy_target:
-        over = lp.add_variable("energy_over", 0)
-        under = lp.add_variable("energy_under", 0)
-        lp += _expr([*((z, k * float(problem.energy[i])) for i in range(n)
-                       for z, k in levels[i]), (over, -1.0), (under, 1.0)]) == \
-            problem.energy_target, "energy_target"
-        weight = problem.energy_weight / problem.energy_target
-        objective += [(over, weight), (under, weight)]
-    lp += _expr(objective)
+        def items(members: Iterable[int]) -> Any:
+            return _expr(term for i in members for term in used[int(i)])
 
-    def amounts() -> np.ndarray:
-        return np.array([sum(k * (z.varValue or 0.0) for z, k in lv) for lv in levels])
+        for c in problem.counts:
+            if c.lo > 0:
+                lp += items(c.members) >= c.lo, f"count_{c.name}_lo"
+            if c.hi is not None and c.hi < len(c.members):
+                if c.overrun_cost > 0:
+                    over = lp.add_variable(f"over_{c.name}", 0)
+                    objective.append((over, c.overrun_cost))
+                    lp += _expr([*(t for i in c.members for t in used[int(i)]),
+                                 (over, -1.0)]) <= c.hi, f"count_{c.name}_hi"
+                else:
+                    lp += items(c.members) <= c.hi, f"count_{c.name}_hi"
+        for need in problem.needs:
+            for t in need.trigger:
+                lp += _expr([*used[int(t)], *((z, -1.0) for i in need.needs
+                                              for z, _ in levels[int(i)])]) <= 0, \
+                    f"need_{need.name}_{int(t)}"
+        for limit in problem.limits:
+            expr = units(limit.members, limit.coef)
+            if limit.lo is not None:
+                lp += expr >= limit.lo, f"limit_{limit.name}_lo"
+            if limit.hi is not None:
+                lp += expr <= limit.hi, f"limit_{limit.name}_hi"
+        for name, groups in problem.exclusive:
+            marks = []
+            for g, members in enumerate(groups):
+                mark = lp.add_variable(f"x_{name}_{g}", 0, 1)
+                marks.append((mark, 1.0))
+                for i in members:
+                    lp += _expr([*used[int(i)], (mark, -1.0)]) <= 0, \
+                        f"x_{name}_{g}_{int(i)}"
+            lp += _expr(marks) <= 1, f"exclusive_{name}"
+        self.chosen = _add_dishes(lp, problem.dishes, levels, problem.slot, objective)
+        if problem.energy_target:
+            over = lp.add_variable("energy_over", 0)
+            under = lp.add_variable("energy_under", 0)
+            lp += _expr([*((z, k * float(problem.energy[i])) for i in range(n)
+                           for z, k in levels[i]), (over, -1.0), (under, 1.0)]) == \
+                problem.energy_target, "energy_target"
+            weight = problem.energy_weight / problem.energy_target
+            objective += [(over, weight), (under, weight)]
+        lp += _expr(objective)
+        self.lp, self.levels = lp, levels
+        self.backend = _backend(lp, options)
+        hard = {f"{b.name}:{side}" for b in problem.bounds if b.hard
+                for side in ("lo", "hi")}
+        self.hard = [k for k in self.slacks if k in hard]
+        #: the sides of bounds that only pace a week's amount (weight under 1)
+        self.paces = {f"{b.name}:{side}" for b in problem.bounds if b.weight < 1
+                      for side in ("lo", "hi")}
+        #: the upper sides of safety limits (see :attr:`Bound.safety`)
+        self.safety = [f"{b.name}:hi" for b in problem.bounds
+                       if b.safety and f"{b.name}:hi" in self.slacks]
+        self.seconds = 0.0  # solver time of every run so far
+        self.runs = 0  # solver runs so far (LP and MIP)
 
-    # 1. LP relaxation. A hard bound the LP meets is made strict (its slack fixed at 0):
-    #    otherwise a tiny miss can hide inside the MIP gap.
-    # 2. Integer model over a restricted pool: the candidates the LP uses plus the cheapest
-    #    few per slot, per required count and the richest per hard minimum.
-    # 3. If that is infeasible, the integer model over every candidate; if that is too,
-    #    the strict bounds become elastic again so the miss can be measured. A run that
-    #    stops at its node or time limit without a solution ("stopped", not proven
-    #    infeasible) takes the same steps, first searching its pool with more nodes, and
-    #    last the elastic model with many more; only if that stops too is it an error.
-    backend = _backend(lp, options)
-    relaxed = backend.run(mip=False)
-    seconds = relaxed.seconds
-    if relaxed.status == STOPPED:
-        raise SolverError(f"the solver stopped on the linear relaxation after "
-                          f"{relaxed.seconds:.1f} s without a solution")
-    if relaxed.status == "infeasible":
-        return DaySolution(np.zeros(n, dtype=int), {}, SolverInfo(
-            relaxed.name, "infeasible", seconds, None), math.inf)
-    hard = {f"{b.name}:{side}" for b in problem.bounds if b.hard for side in ("lo", "hi")}
-    strict = [slacks[k] for k, v in slacks.items()
-              if k in hard and (v.varValue or 0.0) <= 1e-9]
-    lp_met = [v for v in slacks.values() if (v.varValue or 0.0) <= 1e-9]
-    backend.set_upper(strict, 0.0)
-    keep = _pool(problem, amounts())
-    dish_keep = _dish_pool(problem, np.array([y.varValue or 0.0 for y in chosen]), keep)
-    outside = [z for j in np.flatnonzero(~keep) for z, _ in levels[j]]
-    outside += [chosen[k] for k in np.flatnonzero(~dish_keep)]
-    backend.set_upper(outside, 0.0)
-    info = backend.run(mip=True)
-    if info.status == STOPPED:  # not proven infeasible: search the same pool further
-        seconds += info.seconds
-        info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_POOL_RETRY_NODES)
-    if info.status not in ("infeasible", STOPPED) and \
-            any((v.varValue or 0.0) > _TOLERANCE for v in lp_met):
-        # The pool trapped the day: a bound the relaxation met is missed. Search every
-        # candidate, starting from this plan, and keep whichever is better.
-        seconds += info.seconds
-        pooled = backend.solution()
-        backend.set_upper(outside, 1.0)
-        wide = backend.run(mip=True, start=pooled[0])
-        if wide.status in ("infeasible", STOPPED) or backend.solution()[1] > pooled[1]:
-            backend.restore(pooled[0])
-            info = SolverInfo(info.name, info.status, wide.seconds, info.mip_gap)
-        else:
-            info = wide
-    if info.status in ("infeasible", STOPPED):
-        seconds += info.seconds
-        backend.set_upper(outside, 1.0)
-        info = backend.run(mip=True)
-    if info.status in ("infeasible", STOPPED):
-        seconds += info.seconds
-        backend.set_upper(strict, None)
-        info = backend.run(mip=True)
-    if info.status == STOPPED:  # elastic bounds, yet no solution within the node limit
-        seconds += info.seconds
-        info = backend.run(mip=True, nodes=HIGHS_MAX_NODES * HIGHS_RETRY_NODES)
-    if info.status == STOPPED:
-        raise SolverError(f"the solver stopped at its node or time limit without finding a "
-                          f"solution after {seconds + info.seconds:.1f} s")
-    slack = {k: max(0.0, v.varValue or 0.0) for k, v in slacks.items()}
-    info = SolverInfo(info.name, info.status, info.seconds + seconds, info.mip_gap)
-    values = np.rint(amounts()).astype(int)
-    picked = [k for k, y in enumerate(chosen) if (y.varValue or 0.0) > 0.5]
-    return DaySolution(values, slack, info, float(pulp.value(lp.objective) or 0.0), picked)
+    # ---- running
+    def run(self, *, mip: bool, nodes: int | None = None, gap: float | None = None,
+            start: Sequence[float] | None = None) -> SolverInfo:
+        """Solve the model as its bounds stand now (``gap``: this run's relative MIP gap,
+        else the options'; ``nodes``: this run's node limit, else :data:`HIGHS_MAX_NODES`;
+        ``start``: a solution to start from, as :meth:`values` gives)."""
+        info = self.backend.run(mip=mip, nodes=nodes, gap=gap, start=start)
+        self.seconds += info.seconds
+        self.runs += 1
+        return info
+
+    # ---- reading the last solution
+    def units(self) -> np.ndarray:
+        """Units per candidate in the last solution (fractional after an LP run)."""
+        return np.array([sum(k * (z.varValue or 0.0) for z, k in lv) for lv in self.levels])
+
+    def dish_values(self) -> np.ndarray:
+        """Per dish option, its value in the last solution (0-1)."""
+        return np.array([y.varValue or 0.0 for y in self.chosen])
+
+    def slack(self) -> dict[str, float]:
+        """Relative miss per elastic bound side ("name:lo"), 0 where met."""
+        return {k: max(0.0, v.varValue or 0.0) for k, v in self.slacks.items()}
+
+    def objective(self) -> float:
+        return self.backend.solution()[1]
+
+    def values(self) -> list[float]:
+        """Every column's value, for :meth:`restore` or a ``start``."""
+        return self.backend.solution()[0]
+
+    def restore(self, values: Sequence[float]) -> None:
+        self.backend.restore(values)
+
+    # ---- changing bounds
+    def strict(self, keys: Iterable[str], on: bool = True) -> None:
+        """Hold the slack of these bound sides at 0 (``on``) or free it again."""
+        self.backend.set_upper([self.slacks[k] for k in keys], 0.0 if on else None)
+
+    def allow(self, keep: np.ndarray) -> None:
+        """Only the candidates marked in ``keep`` may be used (the others' levels are held
+        at 0); every call replaces the last."""
+        self.backend.set_upper([z for lv in self.levels for z, _ in lv], 1.0)
+        self.backend.set_upper([z for j in np.flatnonzero(~keep) for z, _ in self.levels[j]],
+                               0.0)
+
+    def dishes(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Bounds on the dish binaries: 1/1 fixes a dish, 0/0 rules it out."""
+        self.backend.set_bounds(self.chosen, lower, upper)
+
+    def solution(self, info: SolverInfo, method: str = "") -> DaySolution:
+        """The last solution as a day's answer (units rounded to the chosen levels);
+        ``method`` says which search found it."""
+        values = np.rint(self.units()).astype(int)
+        picked = [k for k, y in enumerate(self.chosen) if (y.varValue or 0.0) > 0.5]
+        info = SolverInfo(info.name, info.status, self.seconds, info.mip_gap, self.runs,
+                          method)
+        terms = self.lp.objective
+        penalties = sum(float(terms.get(v, 0.0)) * (v.varValue or 0.0)
+                        for v in self.slacks.values())
+        objective = self.objective()
+        return DaySolution(values, self.slack(), info, objective, picked,
+                           objective - penalties)
 
 
 def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
@@ -389,9 +413,15 @@ class _PulpBackend:
         for v in variables:
             v.upBound = value
 
-    def run(self, *, mip: bool, nodes: int | None = None,
+    def set_bounds(self, variables: Sequence[Any], lower: np.ndarray, upper: np.ndarray
+                   ) -> None:
+        for v, lo, hi in zip(variables, lower, upper, strict=True):
+            v.lowBound, v.upBound = float(lo), float(hi)
+
+    def run(self, *, mip: bool, nodes: int | None = None, gap: float | None = None,
             start: Sequence[float] | None = None) -> SolverInfo:
-        return _solve(self.lp, self.options, mip=mip)  # PuLP's CBC takes no start here
+        options = self.options if gap is None else replace(self.options, mip_gap=gap)
+        return _solve(self.lp, options, mip=mip)  # PuLP's CBC takes no start here
 
     def solution(self) -> tuple[list[float], float]:
         """The current values of every variable and the objective."""
@@ -434,7 +464,8 @@ class _HighsBackend:
         model = highspy.HighsLp()
         model.num_col_ = len(self.variables)
         model.num_row_ = len(row_lo)
-        model.col_cost_ = np.array([cost.get(j, 0.0) for j in range(len(self.variables))])
+        self.cost = np.array([cost.get(j, 0.0) for j in range(len(self.variables))])
+        model.col_cost_ = self.cost
         model.col_lower_ = np.array([-inf if v.lowBound is None else float(v.lowBound)
                                      for v in self.variables])
         model.col_upper_ = np.array([inf if v.upBound is None else float(v.upBound)
@@ -472,20 +503,28 @@ class _HighsBackend:
             upper = np.full(len(cols), self.highspy.kHighsInf if value is None else value)
             self.highs.changeColsBounds(len(cols), cols, lower, upper)
 
+    def set_bounds(self, variables: Sequence[Any], lower: np.ndarray, upper: np.ndarray
+                   ) -> None:
+        for v, lo, hi in zip(variables, lower, upper, strict=True):
+            v.lowBound, v.upBound = float(lo), float(hi)
+        cols = np.array([self.column[id(v)] for v in variables], dtype=np.int32)
+        if len(cols):
+            self.highs.changeColsBounds(len(cols), cols, np.asarray(lower, dtype=float),
+                                        np.asarray(upper, dtype=float))
+
     def solution(self) -> tuple[list[float], float]:
         """The current values of every column and the objective."""
         values = [v.varValue or 0.0 for v in self.variables]
-        cost = self.highs.getLp().col_cost_
-        return values, float(np.dot(cost, values))
+        return values, float(np.dot(self.cost, values))
 
     def restore(self, values: Sequence[float]) -> None:
         for v, x in zip(self.variables, values, strict=True):
             v.varValue = x
 
-    def run(self, *, mip: bool, nodes: int | None = None,
+    def run(self, *, mip: bool, nodes: int | None = None, gap: float | None = None,
             start: Sequence[float] | None = None) -> SolverInfo:
-        """Solve; ``nodes`` raises the branch-and-bound node limit for this run only;
-        ``start`` (a value per column) is a solution to start the search from."""
+        """Solve; ``nodes`` and ``gap`` set the node limit and the relative MIP gap for
+        this run only; ``start`` (a value per column) is a solution to start from."""
         highspy = self.highspy
         if mip != self.mip and len(self.integer):
             kind = highspy.HighsVarType.kInteger if mip else highspy.HighsVarType.kContinuous
@@ -500,13 +539,19 @@ class _HighsBackend:
         begin = time.perf_counter()
         if nodes is not None:
             self.highs.setOptionValue("mip_max_nodes", nodes)
+        if gap is not None:
+            self.highs.setOptionValue("mip_rel_gap", float(gap))
         try:
             self.highs.run()
         finally:
             if nodes is not None:
                 self.highs.setOptionValue("mip_max_nodes", HIGHS_MAX_NODES)
+            if gap is not None:
+                self.highs.setOptionValue("mip_rel_gap", float(self.options.mip_gap))
         seconds = time.perf_counter() - begin
         status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            raise SolverError(time_limit_error(self.options))
         info = self.highs.getInfo()
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
         if status == highspy.HighsModelStatus.kInfeasible or not has_solution:
@@ -514,9 +559,8 @@ class _HighsBackend:
                           highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 return SolverInfo("HiGHS", "infeasible", seconds, None)
             if status in (highspy.HighsModelStatus.kSolutionLimit,
-                          highspy.HighsModelStatus.kTimeLimit,
                           highspy.HighsModelStatus.kIterationLimit):
-                # stopped at the node, time or iteration limit before finding a solution:
+                # stopped at the node or iteration limit before finding a solution:
                 # not proven infeasible, so the caller may widen or relax the model
                 return SolverInfo("HiGHS", STOPPED, seconds, None)
             raise SolverError(f"HiGHS could not solve the model "
@@ -548,7 +592,8 @@ def _backend(lp: pulp.LpProblem, options: SolverOptions) -> _PulpBackend | _High
 def _highs_options(options: SolverOptions) -> dict[str, Any]:
     # A small cut pool: these models are tiny, and HiGHS's default pool (10,000 cuts)
     # spends most of the time separating cuts (measured: 1.9 s -> 1.2 s a week).
-    return {"output_flag": False, "time_limit": float(options.time_limit),
+    limit = {} if options.time_limit is None else {"time_limit": float(options.time_limit)}
+    return {"output_flag": False, **limit,
             "mip_rel_gap": float(options.mip_gap), "threads": 1,
             "mip_pool_soft_limit": HIGHS_CUT_POOL,
             "mip_heuristic_effort": HIGHS_HEURISTIC_EFFORT,
@@ -556,54 +601,6 @@ def _highs_options(options: SolverOptions) -> dict[str, Any]:
             # RENS rarely improves these models' first solutions and costs ~20 % of a day
             # (measured on 14 day models: 7.3 s -> 6.0 s, the same objectives)
             "mip_heuristic_run_rens": False}
-
-
-#: Candidates kept per slot beyond those the LP relaxation uses (cheapest by item cost).
-POOL_PER_SLOT: Final = 8
-POOL_PER_NEED: Final = 3
-POOL_PER_BOUND: Final = 5
-
-
-def _dish_pool(problem: DayProblem, relaxed: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """The dishes the integer pass may choose: those the LP uses and the cheapest
-    POOL_DISHES of each meal; the cheapest few foods of each of their required parts
-    join the food pool (``keep``, changed in place) so that each stays makeable."""
-    out = relaxed > 1e-6
-    cost = np.array([d.cost for d in problem.dishes])
-    slots = np.array([d.slot for d in problem.dishes], dtype=int)
-    for s in set(slots.tolist()):
-        members = np.flatnonzero(slots == s)
-        out[members[np.argsort(cost[members], kind="stable")[:POOL_DISHES]]] = True
-    item_cost = problem.item_cost
-    for k in np.flatnonzero(out):
-        for members, lo, _ in problem.dishes[int(k)].parts:
-            if lo > 0 and len(members):
-                m = np.asarray(members, dtype=int)
-                keep[m[np.argsort(item_cost[m], kind="stable")[:POOL_PER_NEED]]] = True
-    return out
-
-
-def _pool(problem: DayProblem, relaxed: np.ndarray) -> np.ndarray:
-    keep = relaxed > 1e-6
-    cost = problem.item_cost
-    for s in range(len(problem.slot_names)):
-        members = np.flatnonzero(problem.slot == s)
-        keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_SLOT]]] = True
-    for c in problem.counts:
-        if c.lo > 0:
-            members = np.asarray(c.members, dtype=int)
-            keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_NEED]]] = True
-    for need in problem.needs:
-        members = np.asarray(need.needs, dtype=int)
-        if keep[np.asarray(need.trigger, dtype=int)].any():
-            keep[members[np.argsort(cost[members], kind="stable")[:POOL_PER_NEED]]] = True
-    for b in problem.bounds:  # the richest sources of every hard minimum
-        if b.hard and b.lo is not None and b.energy_coef is None:
-            keep[np.argsort(-b.coef, kind="stable")[:POOL_PER_BOUND]] = True
-    for limit in problem.limits:
-        if limit.lo is not None:
-            keep[np.asarray(limit.members, dtype=int)] = True
-    return keep
 
 
 def _expr(terms: Iterable[tuple[Any, float]]) -> Any:
@@ -636,7 +633,8 @@ def _add_bounds(lp: pulp.LpProblem, bounds: Sequence[Bound],
                 continue
             s = lp.add_variable(f"slack_{b.name}_{side}", 0)
             slacks[f"{b.name}:{side}"] = s
-            objective.append((s, ELASTIC_PENALTY))
+            objective.append((s, SAFETY_PENALTY if b.safety and side == "hi"
+                               else ELASTIC_PENALTY * b.weight))
             sign = 1.0 if side == "lo" else -1.0
             total = _expr([*((v, float(c) * k) for i, c in enumerate(row) if c
                              for v, k in x[i]), (s, sign * b.scale)])
@@ -668,6 +666,8 @@ def _solve(lp: pulp.LpProblem, options: SolverOptions, *, mip: bool) -> SolverIn
             errors.append(f"{name}: {exc}")
             continue
         seconds = time.perf_counter() - start
+        if options.time_limit is not None and seconds >= 0.99 * options.time_limit:
+            raise SolverError(time_limit_error(options))
         status = pulp.LpStatus.get(lp.status, "Undefined")
         has_solution = lp.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         if status == "Optimal" or has_solution:
@@ -682,8 +682,7 @@ def _solve(lp: pulp.LpProblem, options: SolverOptions, *, mip: bool) -> SolverIn
             return SolverInfo("HiGHS" if name == "highs" else "CBC", "infeasible", seconds,
                               None)
         errors.append(f"{'HiGHS' if name == 'highs' else 'CBC'} stopped without a solution "
-                      f"({status.lower()}) after {seconds:.1f} s, time limit "
-                      f"{options.time_limit:g} s")
+                      f"({status.lower()}) after {seconds:.1f} s")
     raise SolverError("the solver found no solution: " + "; ".join(errors))
 
 
@@ -705,6 +704,14 @@ def _quiet_stdout() -> Iterator[None]:
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
+
+
+def time_limit_error(options: SolverOptions) -> str:
+    """The one line for a solve that reached the user's safety-net time limit: an error,
+    never a plan that would depend on the machine's speed."""
+    return (f"a solve reached --time-limit {options.time_limit:g} s and was stopped; "
+            "without the limit the plan is the same on any machine, so remove it or set "
+            "a longer one")
 
 
 def _make_solver(name: str, options: SolverOptions, mip: bool) -> Any:

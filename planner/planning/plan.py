@@ -4,10 +4,21 @@ Formulation
 -----------
 A joint integer model over a whole week with variety rules is slow (days are
 interchangeable, so the search is highly symmetric). The week is instead planned one day
-at a time, each day an exact mixed-integer model (:func:`planner.planning.model.solve_day`) that
-knows what earlier days chose. Cost grows linearly with the number of days. Week-level
-rules become running bounds on each day: by day *d* of a 7-day block, the week's share
-of a weekly amount must be reached.
+at a time, each day a mixed-integer model (:class:`planner.planning.model.DayModel`) that
+knows what earlier days chose, searched by the LP-guided dive of
+:mod:`planner.planning.dive` (the pooled search of :mod:`planner.planning.fallback` only
+as a last resort). Cost grows linearly with the number of days. Week-level amounts get
+each day's share from :mod:`planner.planning.quotas`: what the days after could not make
+up is hard, the even share a soft pace. Every search is held to counts (relaxations,
+nodes), never to time: the same request gives the same plan on any machine.
+
+Where no plan meets every target, the nearest plan is returned with each miss said
+(:attr:`WeekPlan.misses`, the first notes); a safety limit (an upper limit, a cap the
+user or a clinician set) is never broken: a week that cannot keep one has no plan
+(:class:`InfeasiblePlanError`). A day after the first that misses a daily target, or
+that the dive cannot plan, is planned again with the food-repeat limit one higher (the
+variety rules may have used up what it needs); the whole week is planned again, a
+repeat looser, at most once.
 
 Each day decides, for every allowed (food, meal slot) pair, a whole number of *units*
 (a unit is the food's ``step``: 1, 1/2, 1/3 or 1/4 of its household portion) among the
@@ -16,9 +27,9 @@ levels the person may eat it in. Grams follow from the portion. Rules:
 Nutrients (every bound elastic, so an impossible request is diagnosed, not crashed on)
   * magnesium, calcium, potassium: the daily ``min`` on every day;
   * vitamin D and B12 (stored by the body; the DRI is an average intake over time): by
-    default the running total through day *d* must reach *d* x the daily ``min``, which
-    lets a salmon day carry the next days and guarantees the week's average. With
-    ``strict_daily`` every day meets the ``min``;
+    default met on the plan's average; each day keeps an even pace (soft) and brings
+    what the days after could not make up (hard), so a salmon day carries the next days.
+    With ``strict_daily`` every day meets the ``min``;
   * every food-intake ``max`` on every day; a cap that is a Tolerable Upper Intake Level is
     kept below ``ul_margin`` (90 %) of it, so no day crowds a limit; the sodium CDRR holds
     as it is;
@@ -28,7 +39,7 @@ Nutrients (every bound elastic, so an impossible request is diagnosed, not crash
   * protein, fat and carbohydrate within their AMDR on every day;
   * any target the user overrode is a hard daily minimum too;
   * protein, fiber, iron, zinc, vitamin C and folate minimums are aimed for: elastic like
-    the rest, but a miss does not make a plan fail.
+    the rest, but a miss is not said as one.
 Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
   * what each meal is made of, in catalogue roles: breakfast a cereal, toast or eggs with
     milk, yogurt or cheese and fruit; lunch and dinner one main, at most one grain or
@@ -37,8 +48,11 @@ Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
   * meal energy shares: breakfast 15-35 %, lunch 20-40 %, dinner 25-45 %, snack <= 20 %;
   * a food is eaten at one meal a day, staples (milk, bread...) at up to two;
   * main-dish portions by age and energy need (``planner/meals/portions.csv``: 2-4 oz-eq for
-    children 9-13, 3-4 to 3-6 for teens and adults); above 2,600 kcal other portions may
-    grow with the need, up to 1.5x.
+    children 9-13, 3-4 to 3-6 for teens and adults); above 2,600 kcal every everyday
+    portion (sides, a main's largest, beans and lentils in a day) grows with the need, up
+    to 1.5x (:func:`planner.meals.rules.large_portions`);
+  * what all the foods of a role bring to one meal together
+    (``planner/meals/meal_portions.csv``: a child's meal at most 1 cup-eq of fruit).
 Food groups (``planner/meals/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
 vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the EER)
   * vegetables and fruit at least the pattern each day, grains near it with half whole,
@@ -123,6 +137,7 @@ from planner.meals.rules import (
     fish_note,
     fish_serving_oz,
     food_measures,
+    grown_servings,
     load_rules,
     meal_caps,
     protein_oz_per_serving,
@@ -139,10 +154,12 @@ from planner.planning.diagnosis import (
     best_effort_notes,
     group_shortfalls,
     infeasible_error,
-    same_shortfalls,
+    miss_notes,
     with_health_hint,
 )
+from planner.planning.dive import solve_day
 from planner.planning.model import (
+    STOPPED,
     Bound,
     Count,
     DayProblem,
@@ -151,14 +168,15 @@ from planner.planning.model import (
     SolverInfo,
     UnitLimit,
     met,
-    solve_day,
     solve_diet,
 )
 from planner.planning.notes import b12_notes, plan_notes, sodium_notes
+from planner.planning.quotas import PACE_MAX_WEIGHT, PACE_WEIGHT, capacity, quota
 from planner.planning.records import (
     B12_DAILY_SHARE,
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
+    MOST_ENERGY_MISSED,
     STORED,
     WINDOW,
     AppliedTarget,
@@ -168,7 +186,6 @@ from planner.planning.records import (
     PlanItem,
     PlanOptions,
     WeekPlan,
-    large_portions,
     nutrient_totals,
     plan_item,
 )
@@ -309,7 +326,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        progress=progress, menu=menu, fish_group=group,
                        fish_serving=fish_serving_oz(targets.profile.age),
                        aimed_groups=frozenset(g for rule in health for g in rule.aimed_groups),
-                       asked_max_days=options.max_days)
+                       asked_max_days=options.max_days, age=targets.profile.age)
     @functools.cache
     def impossible() -> list[Shortfall]:
         """Targets no single day can reach, computed once, on the first miss."""
@@ -322,21 +339,16 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
 
     attempt = options
     limit = min(options.staple_max_days, WINDOW)
-    last_retry: _RetryWeek | None = None
-    last_short: list[Shortfall] | None = None
-    final = False  # a looser week changed nothing: this pass reports what it misses
+    retried = False  # the whole week is planned again at most once
     backtracks = [MAX_BACKTRACKS]
     while True:
         try:
             day_plans, infos, shortfalls, raised = _plan_days(
                 context, attempt, table, limit, hopeless,
-                week_retry=attempt.max_days < limit and not best_effort and not final,
+                week_retry=attempt.max_days < limit and not best_effort and not retried,
                 backtracks=backtracks)
-        except _RetryWeek as retry:
-            if retry.same(last_retry):
-                final = True  # the same day missed by as much: plan on and report it
-                continue
-            last_retry = retry
+        except _RetryWeek:
+            retried = True  # a miss the days before set up: the week one repeat looser
             attempt = replace(attempt, max_days=attempt.max_days + 1)
             if replanning is not None:
                 replanning(attempt.max_days)
@@ -348,21 +360,28 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
                 exc.shortfalls, exc.suggestions) from exc
-        if not shortfalls or best_effort:
+        if not shortfalls or best_effort or retried or impossible():
             break
-        if impossible():
-            raise with_health_hint(infeasible_error(impossible(), options, certain=True),
-                                    health)
         first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
-        unchanged = last_short is not None and same_shortfalls(shortfalls, last_short)
-        if first_day or attempt.max_days >= limit or final or unchanged:
-            raise with_health_hint(infeasible_error(shortfalls, options, certain=False), health)
-        last_short = shortfalls
+        if first_day or attempt.max_days >= limit:
+            break
         # a miss the days before set up (a week's vegetable subgroup, the week-average
-        # vitamin D or B12): the whole week again, every day one repeat looser
+        # vitamin D or B12): the whole week again, every day one repeat looser, once
+        retried = True
         attempt = replace(attempt, max_days=attempt.max_days + 1)
         if replanning is not None:
             replanning(attempt.max_days)
+    misses: tuple[Shortfall, ...] = ()
+    if shortfalls and not best_effort:
+        # a safety limit broken is no plan; any other miss is the nearest plan, said
+        unsafe = [s for s in shortfalls if s.bound == "max" and s.nutrient in applied
+                  and applied[s.nutrient].limit]
+        certain = bool(impossible()) and \
+            {s.nutrient for s in shortfalls} <= {s.nutrient for s in impossible()}
+        if unsafe or options.require_all:
+            raise with_health_hint(infeasible_error(unsafe or shortfalls, options,
+                                                    certain=certain), health)
+        misses = tuple(shortfalls)
     notes = plan_notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health
                    for note in rule.notes_for(targets.profile.age, targets.profile.life_stage))
@@ -396,6 +415,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if best_effort and shortfalls:
         notes = (*best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
+    elif misses:
+        notes = (*miss_notes(misses, options, impossible()), *notes)
+        waived = {(s.nutrient, s.bound) for s in misses}
     bought: dict[str, float] = {}
     for d in day_plans:
         for item in d.items:
@@ -404,7 +426,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     quality = None if catalogue.generic else plan_quality(day_plans, catalogue, table)
     week = WeekPlan(targets, applied, tuple(day_plans),
                     shopping_list(bought, catalogue.entries), _combine(infos), options, notes,
-                    pattern, quality)
+                    pattern, quality, misses)
     problems = verify_week(week, table, catalogue, rules, waived=waived)
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
@@ -513,11 +535,6 @@ class _RetryWeek(Exception):
         self.day = day
         self.missed = missed
 
-    def same(self, other: _RetryWeek | None) -> bool:
-        """Whether ``other`` (the pass before) ended on the same day with the same miss:
-        the looser week changed nothing there."""
-        return other is not None and other.day == self.day and \
-            abs(other.missed - self.missed) <= 1e-6 * max(1.0, self.missed)
 
 
 class _MealsBlocked(InfeasiblePlanError):
@@ -560,6 +577,7 @@ class _Context:
     aimed_groups: frozenset[str] = frozenset()
     #: the food-repeat limit the person asked for (or the default), before any raise
     asked_max_days: int = PlanOptions.max_days
+    age: int = 30  # the person's age (meal portions)
 
     @functools.cached_property
     def dish_fits(self) -> dict[str, list[np.ndarray]]:
@@ -578,6 +596,35 @@ class _Context:
         choosable = self.data.entries.iloc[np.flatnonzero(self.data.fixed_day == 0)]
         return {(number, slot): cap for slot in SLOTS
                 for number, cap in meal_caps(self.rules.meals, slot, choosable).items()}
+
+    @functools.cached_property
+    def _capacities(self) -> dict[str, float]:
+        return {}
+
+    def capacity(self, name: str) -> float:
+        """The most of a nutrient or food-group measure one day can hold, generously
+        (:func:`planner.planning.quotas.capacity`): seafood comes in one main a day, a
+        nutrient stays within its cap. Worked out once a plan."""
+        if name not in self._capacities:
+            self._capacities[name] = self._capacity(name)
+        return self._capacities[name]
+
+    def _capacity(self, name: str) -> float:
+        data = self.data
+        choosable = data.fixed_day == 0
+        slots = [np.flatnonzero(choosable & np.array([slot in s for s in
+                                                      data.entries["meal_slots"]]))
+                 for slot in SLOTS]
+        most = np.array([max(lv) for lv in data.levels], dtype=float)
+        if name in data.measures:
+            if name in COUNT_MEASURES:
+                return 1.0
+            if name in ("protein_seafood", "seafood_good"):  # one fish main a day
+                return capacity(data.measures[name], most, [np.flatnonzero(choosable)], 1)
+            return capacity(data.measures[name], most, slots)
+        cap = self.applied[name].max if name in self.applied else None
+        return capacity(data.per_unit[name], most, slots, 2,
+                        math.inf if cap is None else cap)
 
     def available(self, rule: int, slot: str) -> int:
         """Foods the person may eat that meal rule ``rule`` could use in ``slot`` (its
@@ -637,12 +684,19 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         before: float | None = None  # this day's total miss at the lower limit
         while True:
             problem, bound_info = _day_problem(context, current, history, day, rng)
+            # where the variety rules may be what leaves a day without a plan, a looser
+            # repeat limit is tried before the slow search over every dish at once
+            looser = day > 1 and not context.best_effort and current.max_days < limit
             try:
-                solution = solve_day(problem, current.solver)
+                solution = solve_day(problem, current.solver, fallback=not looser)
             except SolverError as exc:
                 raise SolverError(f"could not plan day {day} of {options.days}: {exc}; "
-                                  "try another --seed, a longer --time-limit, --solver cbc "
-                                  "or looser --target limits") from exc
+                                  "try another --seed, a longer --time-limit or looser "
+                                  "--target limits") from exc
+            if solution.info.status == STOPPED:  # the dive found none: one repeat looser
+                current = replace(current, max_days=current.max_days + 1)
+                raised[day] = current.max_days
+                continue
             infos.append(solution.info)
             blocked = solution.info.status == "infeasible"
             hard = [] if blocked else [
@@ -670,6 +724,20 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             before = missed
             current = replace(current, max_days=current.max_days + 1)
             raised[day] = current.max_days  # the variety rules used up what the day needs
+        unsafe = [Shortfall(b.nutrient, "max", b.target or context.applied[b.nutrient].max
+                            or 0.0, slack * b.scale, (day,)) for b, slack in hard
+                  if b.side == "max" and b.nutrient in context.applied
+                  and context.applied[b.nutrient].limit]
+        # a day far short of energy is no meal plan either: eating it is losing weight
+        energy = context.applied["energy_kcal"]
+        unsafe += [Shortfall("energy_kcal", "min", energy.min or 0.0, slack * b.scale,
+                             (day,)) for b, slack in hard
+                   if b.nutrient == "energy_kcal" and b.side == "min"
+                   and slack * b.scale > MOST_ENERGY_MISSED * context.eer]
+        if unsafe and not context.best_effort:
+            # a safety limit no plan of this day keeps, whatever the repeat limit, or
+            # energy far short: the week has no plan, said at once
+            raise infeasible_error(unsafe, options, certain=day == 1)
         if blocked:
             raise _MealsBlocked(
                 f"day {day}: the meal rules cannot be met with the foods allowed "
@@ -788,13 +856,21 @@ class _Data:
     #: empty: no caps beyond ``levels``
     slot_cap: np.ndarray = field(default_factory=lambda: np.zeros((0, len(SLOTS))))
 
+    @functools.cached_property
+    def _levels_at(self) -> dict[tuple[int, int], list[int]]:
+        return {}
+
     def levels_at(self, row: int, slot: int) -> list[int]:
-        """The units row ``row`` may be served in at meal ``slot``."""
-        levels = self.levels[row]
-        if row >= len(self.slot_cap):
-            return levels
-        cap = self.slot_cap[row, slot]
-        return [k for k in levels if k <= cap] or [min(levels)]
+        """The units row ``row`` may be served in at meal ``slot`` (worked out once)."""
+        key = (row, slot)
+        found = self._levels_at.get(key)
+        if found is None:
+            levels = self.levels[row]
+            if row < len(self.slot_cap):
+                cap = self.slot_cap[row, slot]
+                levels = [k for k in levels if k <= cap] or [min(levels)]
+            found = self._levels_at[key] = levels
+        return found
 
     def subset(self, index: np.ndarray) -> _Data:
         """The rows ``index`` of a table without fixed rows."""
@@ -817,9 +893,9 @@ def _prepare(table: FoodTable, foods: pd.DataFrame, rules: Rules, age: int,
     step = foods["step"].to_numpy(dtype=float)
     grams = foods["portion_grams"].to_numpy(dtype=float)
     role = foods["role"].to_numpy(dtype=str)
-    scale = large_portions(energy_kcal)
-    most = most_servings(foods, age).to_numpy(dtype=float) * np.where(role == "main", 1.0,
-                                                                       scale)
+    most = np.array([largest if r == "main" else grown_servings(largest, st, energy_kcal)
+                     for largest, r, st in zip(most_servings(foods, age).to_numpy(dtype=float),
+                                               role, step, strict=True)])
     per_unit: dict[str, np.ndarray] = {}
     unknown: dict[str, np.ndarray] = {}
     for n in NUTRIENT_NAMES:
@@ -930,8 +1006,9 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
             source += f"; kept below {100 * options.ul_margin:.0f} % of the UL"
         if t.supplement:
             source += f"; food's share, supplements give {t.supplement:,.4g} a day"
+        limit = maximum is not None and (t.ul is not None or t.overridden)
         out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy,
-                               t.supplement)
+                               t.supplement, limit)
     return out
 
 
@@ -1176,7 +1253,8 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     is_fixed = data.fixed_day[food] == day
     per = {n: v[food] for n, v in data.per_unit.items()}
     energy_lo, energy_hi = _energy_band(context, options, history, day, per)
-    bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi)
+    bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi,
+                                    context.capacity)
     reference = history.reference(day)
     for n in context.steady:
         if reference is not None:
@@ -1207,6 +1285,17 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
         info[f"energy_{name}:hi"] = _BoundInfo("energy_kcal", "max", False, energy_hi)
     meal_counts, needs = _meal_structure(context, food, slot, planned_slots)
     counts += meal_counts
+    if context.pattern is not None:  # what all foods of a role bring to a meal together
+        for s, name in enumerate(SLOTS):
+            if name not in planned_slots:
+                continue
+            for rule in context.rules.meal_total_caps(name, context.age, context.eer):
+                members = np.flatnonzero((slot == s) & np.isin(data.role[food],
+                                                               list(rule.roles)))
+                coef = data.measures[rule.measure][food[members]]
+                if len(members) and (coef > 0).any():
+                    limits.append(UnitLimit(f"meal_{rule.measure}_{name}", members, coef,
+                                            hi=rule.max))
     by_food: dict[int, list[int]] = {}
     for i, f in enumerate(food):
         base = int(data.base[f])
@@ -1405,7 +1494,8 @@ def _energy_target(context: _Context, options: PlanOptions, history: _History, d
 
 def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, AppliedTarget],
                      options: PlanOptions, day: int, history: _History, energy_lo: float,
-                     energy_hi: float) -> tuple[list[Bound], dict[str, _BoundInfo]]:
+                     energy_hi: float, capacity: Callable[[str], float]
+                     ) -> tuple[list[Bound], dict[str, _BoundInfo]]:
     bounds: list[Bound] = []
     info: dict[str, _BoundInfo] = {}
     for n, t in applied.items():
@@ -1420,9 +1510,21 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
         if n == "energy_kcal":
             low, high = energy_lo, energy_hi
         elif low is not None and n in STORED and not options.strict_daily:
-            # running total through today must reach day x the daily minimum
-            low = max(0.0, (history.decided(day) + 1) * low + history.ahead.get((n, day), 0.0)
-                      - history.total(day, n))
+            # met on the plan's average: today's share of the plan's total (quotas.py),
+            # hard where the days after could not make it up, else a soft pace; a day
+            # sent back to be ahead (a later day could not catch up) must be that much
+            # ahead, hard
+            so_far, decided = history.total(day, n), history.decided(day)
+            ahead = history.ahead.get((n, day), 0.0)
+            share = quota(options.days * low, None, so_far, decided + 1, options.days,
+                          capacity(n))
+            if ahead > 0:
+                low = max(0.0, (decided + 1) * low + ahead - so_far)
+            else:
+                low = share.need or 0.0
+                if share.pace:
+                    bounds.append(Bound(f"{n}_pace", per[n], lo=share.pace, scale=t.min or 1.0,
+                                        hard=False, weight=PACE_WEIGHT))
             if n == "vitamin_b12_ug" and t.min:
                 floor = B12_DAILY_SHARE * t.min
                 bounds.append(Bound(f"{n}_daily_share", per[n], lo=floor, scale=t.min,
@@ -1432,7 +1534,8 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
             bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale, hard=t.min_hard))
             info[f"{n}_min:lo"] = _BoundInfo(n, "min", t.min_hard, scale)
         if high is not None:
-            bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high))
+            bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high,
+                                safety=t.limit))
             info[f"{n}_max:hi"] = _BoundInfo(n, "max", True, t.max or high)
     return bounds, info
 
@@ -1474,7 +1577,7 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
                 if math.ceil(wanted - 1e-9) > history.in_block(day, "measure", rule.measure):
                     counts.append(Count(name, members, 1))
             continue
-        if rule.scale == "count":  # an amount with a plain limit (cups of milk)
+        if rule.scale in ("count", "portions"):  # a plain limit (cups of milk, legumes)
             limits.append(UnitLimit(name, np.arange(len(food)), coef, lo=lo, hi=hi))
             continue
         if rule.scale == "grains":  # whole grains at least a share of the day's grains
@@ -1492,23 +1595,24 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
                                             hi or 0.0)
             continue
         if rule.basis == "week":
-            so_far = history.in_block(day, "measure", rule.measure)
-            if lo is not None:
-                lo = (lo * block_len / WINDOW * (position - 1) / (block_len - 1) - so_far
-                      if block_len >= MIN_BLOCK_FOR_WEEKLY else None)
-                lo = lo if lo is not None and lo > 1e-9 else None
-            if hi is not None:
-                hi = max(0.0, hi - so_far)
-            if lo is not None and position < block_len and rule.hard:
-                # Before the block's last day a weekly minimum only sets the pace: a day
-                # that cannot keep it (short by a few hundredths of a cup-eq, once the
-                # variety rules have used up the kinds) passes the rest to the days after,
-                # whose pace includes it; the last day's share is hard, and the week is
-                # checked whole. Elastic at the full penalty, so it is kept where it can be.
-                pace = max(abs(lo), 0.5)
-                bounds.append(Bound(f"{name}_pace", coef, lo=lo, scale=pace, hard=False))
-                info[f"{name}_pace:lo"] = _BoundInfo(rule.measure, "min", False, pace, lo)
-                lo = None
+            # today's share of the block's amount (planning/quotas.py): what the days
+            # after cannot make up is hard, the even share a soft pace; likewise the
+            # block's maximum: what is left is hard, today's even share a soft pace
+            share = quota(lo * block_len / WINDOW if lo is not None and
+                          block_len >= MIN_BLOCK_FOR_WEEKLY else None,
+                          hi, history.in_block(day, "measure", rule.measure), position,
+                          block_len, context.capacity(rule.measure))
+            lo, hi = share.need, share.room
+            for side, value in (("lo", share.pace), ("hi", share.pace_max)):
+                if value is None:
+                    continue
+                pace = max(abs(value), 0.5)
+                bounds.append(Bound(f"{name}_pace", coef, lo=value if side == "lo" else None,
+                                    hi=value if side == "hi" else None, scale=pace,
+                                    hard=False, weight=PACE_WEIGHT if side == "lo"
+                                    else PACE_MAX_WEIGHT))
+                info[f"{name}_pace:{side}"] = _BoundInfo(
+                    rule.measure, "min" if side == "lo" else "max", False, pace, value)
         if lo is None and hi is None:
             continue
         scale = max(abs(lo or 0.0), abs(hi or 0.0), 0.5)
@@ -1537,7 +1641,8 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
             if not rule.applies_to(name) or name not in planned:
                 continue
             in_slot = slot == s
-            matching = in_slot & np.array([rule.matches(r) for r in roles], dtype=bool)
+            matching = in_slot & (True if rule.roles is None else
+                                  np.isin(roles, list(rule.roles)))
             members = np.flatnonzero(matching)
             label = f"meal{number}_{name}"
             if rule.needs:
@@ -1621,7 +1726,8 @@ def _combine(infos: Sequence[SolverInfo]) -> SolverInfo:
     return SolverInfo(infos[0].name if len({i.name for i in infos}) == 1 else
                       "+".join(sorted({i.name for i in infos})),
                       "optimal" if statuses == {"optimal"} else "feasible",
-                      sum(i.seconds for i in infos), max(gaps) if gaps else None)
+                      sum(i.seconds for i in infos), max(gaps) if gaps else None,
+                      sum(i.runs for i in infos))
 
 
 # ------------------------------------------------------------------ what no day can reach

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import numpy as np
 import pandas as pd
 
+from planner.errors import Shortfall
 from planner.food.catalogue import portion_words
 from planner.food.data import FoodTable
 from planner.food.nutrients import KEY_NUTRIENTS, NUTRIENT_NAMES
@@ -37,12 +38,11 @@ KCAL_PER_GRAM: Final[Mapping[str, float]] = {"protein_g": 4.0, "fat_g": 9.0,
 #: With vitamin B12 met on the week's average, every day still aims for this share of the
 #: RDA: absorption from one large dose is limited (IOM 1998; NIH ODS), so it is spread.
 B12_DAILY_SHARE: Final = 0.5
-#: Above this energy requirement, side portions (not main dishes, sized by portions.csv)
-#: may grow in proportion, up to LARGE_PORTIONS_MAX times: a very active adult eats larger
-#: servings rather than more different foods.
-LARGE_PORTIONS_FROM_KCAL: Final = 2600.0
-LARGE_PORTIONS_MAX: Final = 1.5
 WINDOW: Final = 7  # days over which variety limits and weekly rules count
+#: The nearest plan may leave a day short of its energy band by at most this share of the
+#: energy need (about 80 % of the need with the default +-10 % band); a day further short
+#: is no plan: eating it would be losing weight, not eating to a plan.
+MOST_ENERGY_MISSED: Final = 0.1
 #: A trailing block shorter than this many days does not carry weekly minimums (a
 #: three-day plan need not hold a week's seafood).
 MIN_BLOCK_FOR_WEEKLY: Final = 4
@@ -66,6 +66,10 @@ class PlanOptions:
     like: tuple[str, ...] = ()  # foods to prefer (soft)
     dislike: tuple[str, ...] = ()  # foods to avoid when there is a choice (soft)
     solver: SolverOptions = field(default_factory=SolverOptions)
+    #: where no plan meets every target: raise InfeasiblePlanError (True) rather than
+    #: return the nearest plan with its misses said (False; a broken safety limit is
+    #: always an error)
+    require_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,10 @@ class AppliedTarget:
     pct_energy: tuple[float, float] | None = None
     #: what supplements give a day: ``min`` and ``max`` are then food's share
     supplement: float = 0.0
+    #: the max is a safety limit (a Tolerable Upper Intake Level or a cap the user or a
+    #: clinician set): a plan that cannot keep it is no plan, whereas a missed minimum is
+    #: a plan with a warning
+    limit: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"min": _round(self.min), "max": _round(self.max),
@@ -165,13 +173,17 @@ class AppliedTarget:
             out["pct_energy"] = list(self.pct_energy)
         if self.supplement:
             out["supplement"] = _round(self.supplement)
+        if self.limit:
+            out["max_is_limit"] = True
         return out
 
 
 @dataclass(frozen=True)
 class WeekPlan:
     """A verified plan: days, the bounds it meets, a shopping list, the food-group pattern
-    it follows, its diet quality and how it was solved."""
+    it follows, its diet quality and how it was solved. ``misses`` are the targets the
+    nearest plan still misses where no plan meets them all (empty for a plan that does);
+    the notes say each in words."""
 
     targets: Targets
     applied: Mapping[str, AppliedTarget]
@@ -182,6 +194,7 @@ class WeekPlan:
     notes: tuple[str, ...] = ()
     pattern: Pattern | None = None
     quality: Quality | None = None
+    misses: tuple[Shortfall, ...] = ()
 
     @property
     def unknown_count(self) -> int:
@@ -213,12 +226,6 @@ class WeekPlan:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def large_portions(energy_kcal: float) -> float:
-    """How much larger than the catalogue's largest portion a side may be for this energy
-    need (1 up to :data:`LARGE_PORTIONS_FROM_KCAL`, then in proportion)."""
-    return min(LARGE_PORTIONS_MAX, max(1.0, energy_kcal / LARGE_PORTIONS_FROM_KCAL))
 
 
 def plan_item(entries: pd.DataFrame, food_id: str, servings: float, table: FoodTable,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -22,6 +21,7 @@ from planner.meals.rules import (
     fish_problems,
     fish_serving_oz,
     food_measures,
+    grown_servings,
     meal_caps,
     meal_problems,
     unsuitable_fish,
@@ -32,7 +32,6 @@ from planner.planning.records import (
     MIN_BLOCK_FOR_WEEKLY,
     WINDOW,
     WeekPlan,
-    large_portions,
 )
 
 
@@ -87,7 +86,7 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
                                 f"{mean:.0f} kcal is not within "
                                 f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
     if catalogue is not None and rules is not None and not catalogue.generic:
-        problems += _verify_rules(week, catalogue, rules)
+        problems += _verify_rules(week, catalogue, rules, waived)
     return problems
 
 
@@ -130,7 +129,8 @@ def _verify_supplements(week: WeekPlan, table: FoodTable, tolerance: float,
     return problems
 
 
-def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[str]:
+def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
+                  waived: Collection[tuple[str, str]] = ()) -> list[str]:
     """Meal rules, dishes and portions per meal, from the catalogue and the rule and dish
     tables alone: every meal a dish of the table with its required components, every
     food within its portion for the person's age and energy need."""
@@ -141,19 +141,32 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
     dishes = load_dishes()
     age = week.targets.profile.age
     eer = week.targets["energy_kcal"].value or 0.0
+    # every food of the plan read once: its catalogue row, food-group measures per
+    # serving, largest portion for the person, role and serving step
+    planned = list(dict.fromkeys(i.food_id for d in week.days for m in d.meals
+                                 if not any(i.eaten for i in m.items) for i in m.items))
+    rows = entries.loc[planned]
+    per_serving = food_measures(rows, pd.Series(0.0, index=rows.index))
+    measure_rows = {f: {str(k): float(v) for k, v in r.items()}
+                    for f, r in zip(per_serving.index, per_serving.to_dict("records"),
+                                    strict=True)}
+    largest = most_servings(rows, age).to_dict()
+    role_of = rows["role"].astype(str).to_dict()
+    step_of = rows["step"].astype(float).to_dict()
     for d in week.days:
         for meal in d.meals:
             if any(i.eaten for i in meal.items):
                 continue  # what was eaten is not judged
             where = f"day {d.day} {meal.slot}"
-            foods = entries.loc[[i.food_id for i in meal.items]]
-            roles = [str(r) for r in foods["role"]]
+            ids = [i.food_id for i in meal.items]
+            foods = rows.loc[ids]
+            roles = [role_of[f] for f in ids]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
                                                                  rules.meals, caps[meal.slot])]
-            if len({i.food_id for i in meal.items}) != len(meal.items):
+            if len(set(ids)) != len(meal.items):
                 problems.append(f"{where}: a food twice in one meal")
-            measures = food_measures(foods, pd.Series(0.0, index=foods.index))
-            served = measures.mul(np.array([i.servings for i in meal.items]), axis=0)
+            served = per_serving.loc[ids].mul(np.array([i.servings for i in meal.items]),
+                                              axis=0)
             dish = dishes.by_id(meal.dish_id)
             if dish is None or meal.slot not in dish.slots:
                 problems.append(f"{where}: {meal.dish or 'the meal'} is no dish of the table")
@@ -161,17 +174,22 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
                 problems.append(f"{where}: {'; '.join(dish.problems(foods, served))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
-            largest = most_servings(foods, age)
-            for item, (_, row) in zip(meal.items, measures.iterrows(), strict=True):
-                role = str(entries.loc[item.food_id, "role"])
-                scale = 1.0 if role == "main" else large_portions(eer)
-                if item.servings > float(largest[item.food_id]) * scale + 1e-6:
+            for rule in rules.meal_total_caps(meal.slot, age, eer):
+                total = sum(measure_rows[i.food_id][rule.measure] * i.servings
+                            for i in meal.items if role_of[i.food_id] in rule.roles)
+                if total > rule.max + 1e-6:
+                    problems.append(f"{where}: {total:.3g} {rule.measure} together is more "
+                                    f"than {rule.max:g} ({rule.why})")
+            for item in meal.items:
+                role = role_of[item.food_id]
+                step = step_of[item.food_id]
+                most_for = float(largest[item.food_id]) if role == "main" else \
+                    grown_servings(float(largest[item.food_id]), step, eer)
+                if item.servings > most_for + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
                                     "more than the catalogue's largest portion for the "
                                     "person")
-                most = rules.side_cap(str(entries.loc[item.food_id, "role"]), meal.slot, age,
-                                      eer, {str(k): float(v) for k, v in row.items()})
-                step = float(cast(float, entries.loc[item.food_id, "step"]))
+                most = rules.side_cap(role, meal.slot, age, eer, measure_rows[item.food_id])
                 if most is not None and \
                         item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
@@ -191,5 +209,5 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules) -> list[st
             allowed = allowed.drop(index=unsuitable_fish(allowed, rules.fish))
         problems += fish_problems(seafood, rules, allowed, group,
                                   fish_serving_oz(profile.age), week.pattern, window=WINDOW,
-                                  min_block=MIN_BLOCK_FOR_WEEKLY)
+                                  min_block=MIN_BLOCK_FOR_WEEKLY, waived=waived)
     return problems
