@@ -52,7 +52,8 @@ def test_every_row_matches_the_food_table(catalogue: Catalogue, bundled: FoodTab
                            strict=True):
             labels.setdefault(f"{a:g} {d}", set()).add(g)
         weight = re.fullmatch(r"(\d+(?:\.\d+)?) oz", str(row["portion_description"]))
-        if weight and row["portion_description"] not in labels:  # a weight is its own measure: tofu and tempeh in ounces, as cooks say
+        # a weight is its own measure: tofu and tempeh in ounces, as cooks say
+        if weight and row["portion_description"] not in labels:
             assert row["portion_grams"] == pytest.approx(float(weight.group(1)) * 28.35,
                                                          abs=0.01), food_id
         else:

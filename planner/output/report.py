@@ -53,12 +53,13 @@ DEFAULT_WIDTH: Final = 80
 MIN_WIDTH: Final = 40
 
 # A space that keeps a number with its unit ("90 %", "1,000 mg") on one line when wrapping.
-_NUMBER_UNIT: Final = re.compile(r"(?<=\d) (?=%|(?:mg|µg|g|kg|kcal|oz|oz-eq|cup-eq|cm|s)\b)")
+_NUMBER_UNIT: Final = re.compile(r"(?<=\d) (?=%|°[CF]|(?:mg|µg|g|kg|kcal|oz|oz-eq|cup-eq|cm|s|"
+                                  r"min)\b)|(?<=°C) / (?=\d)")
 _KEEP: Final = "\u00a0"  # textwrap breaks only at ASCII whitespace
 
 
 def _keep_units(text: str) -> str:
-    return _NUMBER_UNIT.sub(_KEEP, text)
+    return _NUMBER_UNIT.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
 
 
 def wrap(text: str, width: int = DEFAULT_WIDTH, indent: str = "", first: str | None = None
@@ -433,7 +434,8 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
                   "date": None if start is None else day_date(d.day, start).isoformat(),
                   "meals": [{"slot": m.slot, **({"dish": m.dish, "dish_id": m.dish_id}
                                                     if m.dish else {}),
-                             "items": [i.as_dict() for i in m.items]}
+                             "items": [i.as_dict() for i in m.items],
+                             **({"method": m.method.as_dict()} if m.method else {})}
                             for m in d.meals],
                   "totals": {n: round(d.totals[n], 6) for n in NUTRIENT_NAMES},
                   "supplements": {n: round(v, 6) for n, v in supplements.items()},
@@ -595,11 +597,14 @@ def solver_line(week: WeekPlan) -> str:
 
 
 def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDTH,
-                verbose: bool = False, start: dt.date | None = None) -> str:
+                verbose: bool = False, start: dt.date | None = None, method: bool = True
+                ) -> str:
     """Render a plan as table (terminal text within ``width`` columns), markdown, json, csv
     (one row per item) or html. ``verbose`` adds the solver's report as a footer line (JSON
     always carries it). With ``start``, the first day's date, days are named by weekday
-    and date ("Monday 7 December") rather than numbered."""
+    and date ("Monday 7 December") rather than numbered. ``method`` (default) prints each
+    meal's method under it in text, markdown and HTML (JSON always carries it, CSV
+    never)."""
     from planner.planning.summary import week_average
 
     if fmt == "json":
@@ -607,9 +612,9 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     if fmt == "csv":
         return _week_csv(week)
     if fmt == "markdown":
-        return _week_markdown(week, verbose, start)
+        return _week_markdown(week, verbose, start, method)
     if fmt == "html":
-        return _week_html(week, verbose, start)
+        return _week_html(week, verbose, start, method)
     lines = [*wrap(_title(week, start), width), *wrap(_target_line(week), width, "  ", "")]
     if week.pattern is not None:
         lines += wrap(_pattern_line(week), width)
@@ -618,7 +623,7 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     for day in week.days:
         lines.append(day_name(day.day, start))
         for meal in day.meals:
-            lines += _meal_lines(meal, width, label)
+            lines += _meal_lines(meal, width, label, method)
         if week.targets.supplements:  # the same every day, said on each day it counts
             lines += pack([s.text for s in week.targets.supplements], width,
                           "  Supplements ", " " * (label + 3), ", ")
@@ -648,15 +653,16 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     lines.append(text_table(["to buy", "amount", "the plan uses"], _shopping_rows(week),
                             width=width))
     lines.append("")
-    for text in (*week.notes, WEEK_SOURCES, *([solver_line(week)] if verbose else []),
-                 DISCLAIMER, RED_FLAGS):
+    for text in (*week.notes, *_method_sources(week, method), WEEK_SOURCES,
+                 *([solver_line(week)] if verbose else []), DISCLAIMER, RED_FLAGS):
         lines += wrap(text, width)
     return "\n".join(lines) + "\n"
 
 
-def _meal_lines(meal: Meal, width: int, label: int) -> list[str]:
+def _meal_lines(meal: Meal, width: int, label: int, method: bool = True) -> list[str]:
     """A meal in the text report: its slot, then the dish's name with its foods and
-    household amounts on the lines under it, or (a meal that is not a dish) the foods."""
+    household amounts on the lines under it, or (a meal that is not a dish) the foods;
+    with ``method``, the dish's method in one paragraph under them."""
     head = f"  {meal.slot.capitalize():<{label}}"
     indent = " " * len(head)
     foods = [household(i) for i in meal.items]
@@ -665,12 +671,41 @@ def _meal_lines(meal: Meal, width: int, label: int) -> list[str]:
         if eaten and foods:
             foods[0] = eaten + foods[0]
         return pack(foods, width, head, indent) if foods else [head.rstrip()]
-    return [*wrap(eaten + meal.dish, width, indent, head),
-            *(pack(foods, width, indent, indent) if foods else [])]
+    lines = [*wrap(eaten + meal.dish, width, indent, head),
+             *(pack(foods, width, indent, indent) if foods else [])]
+    if method and meal.method is not None:
+        lines += wrap(method_text(meal, _KEEP), width, indent, indent)
+    return lines
 
 
-def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None = None
-                   ) -> str:
+def method_text(meal: Meal, space: str = " ") -> str:
+    """'Method (50 min, 10 active, oven 200 °C / 400 °F): 1. Simmer ... 2. Bake ...': a
+    meal's method in one paragraph ("" for a meal without one); ``space`` goes between a
+    step's number and its words (a no-break space keeps them on one line)."""
+    if meal.method is None:
+        return ""
+    steps = " ".join(f"{n}.{space}{plain(step)}" for n, step in enumerate(meal.method.steps, 1))
+    return f"Method ({meal.method.summary()}): {steps}"
+
+
+def _method_sources(week: WeekPlan, shown: bool) -> tuple[str, ...]:
+    """The line that names where the methods' safe temperatures come from, when a method
+    printed relies on one."""
+    if not shown or not any(m.method is not None and m.method.safe
+                            for d in week.days for m in d.meals):
+        return ()
+    return (METHOD_SOURCES,)
+
+
+#: Where the methods' temperatures and times come from (printed under a week with methods).
+METHOD_SOURCES: Final = ("Methods: safe internal temperatures are the USDA Food Safety and "
+                         "Inspection Service's safe minimum internal temperatures (a food "
+                         "thermometer in the thickest part); cooking times and water are "
+                         "typical package directions. Amounts serve one.")
+
+
+def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None = None,
+                   method: bool = True) -> str:
     lines = [f"# {_title(week, start)}", "", _target_line(week), ""]
     if week.pattern is not None:
         lines += [_pattern_line(week), ""]
@@ -682,6 +717,8 @@ def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None 
             for item in meal.items:
                 lines.append(f"| {meal.slot}{' (eaten)' if item.eaten else ''} | "
                              f"{_md(household(item))} |")
+            if method and meal.method is not None:
+                lines.append(f"| {meal.slot} | {_md(method_text(meal))} |")
         if week.targets.supplements:
             lines.append(f"| supplements | {_md(supplement_text(week))} |")
         shares = [share for share in coverage(week, day).values()]
@@ -706,7 +743,7 @@ def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None 
               "| section | to buy | amount | the plan uses |", "|---|---|---|---|"]
     lines += [f"| {_md(s.section)} | {_md(s.buy)} | {_md(s.quantity)} | {_md(s.uses)} |"
               for s in week.shopping_list]
-    lines += [""] + [f"> {_md(n)}" for n in week.notes]
+    lines += [""] + [f"> {_md(n)}" for n in (*week.notes, *_method_sources(week, method))]
     lines += ["", WEEK_SOURCES + (f" {solver_line(week)}" if verbose else ""), "",
               f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
     return "\n".join(lines)
@@ -785,7 +822,8 @@ def _item_amount(item: PlanItem, nutrient: str) -> str:
     return "" if value is None else f"{value:.6g}"
 
 
-def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = None) -> str:
+def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = None,
+               method: bool = True) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
@@ -797,7 +835,11 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
     days = [{"day": d.day, "name": day_name(d.day, start),
              "meals": [{"slot": m.slot, "dish": m.dish,
                         "foods": [household(i) for i in m.items],
-                        "eaten": bool(_eaten_mark(m))} for m in d.meals],
+                        "eaten": bool(_eaten_mark(m)),
+                        "method": None if m.method is None or not method else
+                        {"summary": m.method.summary(),
+                         "steps": [plain(step) for step in m.method.steps]}}
+                       for m in d.meals],
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
              "groups": _group_text(week, d) if d.groups and week.pattern is not None else "",
@@ -811,7 +853,8 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
     first, last = week.days[0].day, week.days[-1].day
     return template.render(
         title=_title(week, start), targets=_target_line(week), pattern=_pattern_line(week),
-        days=days, sections=sections, notes=week.notes, disclaimer=DISCLAIMER,
+        days=days, sections=sections, notes=(*week.notes, *_method_sources(week, method)),
+        disclaimer=DISCLAIMER,
         red_flags=RED_FLAGS, sources=WEEK_SOURCES,
         charts={"coverage": coverage_chart_svg(week, start),
                 "coverage_narrow": coverage_chart_svg(week, start, narrow=True),

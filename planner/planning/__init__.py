@@ -3,7 +3,8 @@
 Owns the optimisation models (:mod:`.model`, the only module that uses PuLP and HiGHS, with
 its defaults in :mod:`.options`), a plan's typed records and shared rule constants
 (:mod:`.records`), the weekly planner that schedules the days and builds each day's model
-(:mod:`.plan`), the notes a plan carries (:mod:`.notes`), why a plan cannot be made and
+(:mod:`.plan`), the notes a plan carries (:mod:`.notes`), each meal's name, method and
+seasonings (:mod:`.cooking`), why a plan cannot be made and
 what to try (:mod:`.diagnosis`), checking a plan independently of the solver
 (:mod:`.verify`), planning again around what was eaten or kept (:mod:`.replan`), what a week
 adds up to (:mod:`.summary`), food rankings (:mod:`.suggest`), the generic diet problem

@@ -113,6 +113,7 @@ from planner.food.nutrients import (
 )
 from planner.meals.dishes import Dish, Dishes, Portion, dish_of, load_dishes
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
+from planner.meals.recipes import load_recipes
 from planner.meals.rules import (
     COUNT_MEASURES,
     Pattern,
@@ -135,6 +136,7 @@ from planner.meals.rules import (
 from planner.meals.shopping import shopping_list
 from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.targets import Targets
+from planner.planning.cooking import cook_days, seasoning_note
 from planner.planning.diagnosis import (
     best_effort_notes,
     group_shortfalls,
@@ -397,6 +399,12 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         notes = (*best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
     bought: dict[str, float] = {}
+    if dishes is not None:  # each meal's name for its amounts, its method and seasonings
+        cooked = cook_days(day_plans, catalogue, table, options.diet, options.exclude,
+                           dishes, load_recipes())
+        day_plans = list(cooked.days)
+        bought.update(cooked.seasonings)
+        notes += tuple(n for n in (seasoning_note(cooked),) if n)
     for d in day_plans:
         for item in d.items:
             if not item.eaten:

@@ -22,6 +22,7 @@ from planner.food.catalogue import portion_words
 from planner.food.data import FoodTable
 from planner.food.nutrients import KEY_NUTRIENTS, NUTRIENT_NAMES
 from planner.meals.quality import Quality
+from planner.meals.recipes import Method
 from planner.meals.rules import Pattern
 from planner.meals.shopping import ShoppingLine
 from planner.person.supplements import amounts as supplement_amounts
@@ -103,12 +104,14 @@ class PlanItem:
 @dataclass(frozen=True)
 class Meal:
     """One meal of a day: its slot, its foods and, where the meal is a dish from the dish
-    table, the dish's name as the output prints it ("" for a meal that is not a dish)."""
+    table, the dish's name as the output prints it ("" for a meal that is not a dish) and
+    how to cook it (:mod:`planner.planning.cooking`; None for a meal that is no dish)."""
 
     slot: str
     items: tuple[PlanItem, ...]
     dish: str = ""
     dish_id: str = ""  # the row of planner/meals/dishes.csv ("" for a meal that is none)
+    method: Method | None = None
 
 
 @dataclass(frozen=True)
