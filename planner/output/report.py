@@ -406,6 +406,8 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
     target's ``min`` and ``max`` are food's share, with ``supplement`` and
     ``total_min``/``total_max`` where supplements give some (the schema is extended, not
     changed: a week without supplements reads as before)."""
+    from planner.meals.shopping import waste
+
     pattern = week.pattern
     supplements = week.supplements
     return {
@@ -446,6 +448,7 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
         "food_groups": [r.as_dict() for r in shown_group_rows(week)],
         "quality": None if week.quality is None else week.quality.as_dict(),
         "shopping_list": [s.as_dict() for s in week.shopping_list],
+        "shopping_waste": waste(week.shopping_list).as_dict(),
         "solver": week.solver.as_dict(),
         "notes": list(week.notes),
         "disclaimer": DISCLAIMER,
@@ -605,6 +608,7 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     and date ("Monday 7 December") rather than numbered. ``method`` (default) prints each
     meal's method under it in text, markdown and HTML (JSON always carries it, CSV
     never)."""
+    from planner.meals.shopping import waste
     from planner.planning.summary import week_average
 
     if fmt == "json":
@@ -652,6 +656,14 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     lines.append(f"Shopping list ({plural(len(week.shopping_list), 'line')})")
     lines.append(text_table(["to buy", "amount", "the plan uses"], _shopping_rows(week),
                             width=width))
+    left = [line for line in week.shopping_list if line.left_over]
+    if left:
+        lines += ["", "Left over: packs much larger than the week's use"]
+        lines.append(text_table(["to buy", "what is left"],
+                                [[f"  {line.buy}", line.left_over] for line in left],
+                                width=width))
+    if week.shopping_list:
+        lines += ["", *wrap(waste(week.shopping_list).words(), width)]
     lines.append("")
     for text in (*week.notes, *_method_sources(week, method), WEEK_SOURCES,
                  *([solver_line(week)] if verbose else []), DISCLAIMER, RED_FLAGS):
@@ -707,6 +719,8 @@ METHOD_SOURCES: Final = ("Methods: safe internal temperatures are the USDA Food 
 def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None = None,
                    method: bool = True) -> str:
     lines = [f"# {_title(week, start)}", "", _target_line(week), ""]
+    from planner.meals.shopping import waste
+
     if week.pattern is not None:
         lines += [_pattern_line(week), ""]
     for day in week.days:
@@ -743,6 +757,13 @@ def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None 
               "| section | to buy | amount | the plan uses |", "|---|---|---|---|"]
     lines += [f"| {_md(s.section)} | {_md(s.buy)} | {_md(s.quantity)} | {_md(s.uses)} |"
               for s in week.shopping_list]
+    left = [line for line in week.shopping_list if line.left_over]
+    if left:
+        lines += ["", "Left over: packs much larger than the week's use", "",
+                  "| to buy | what is left |", "|---|---|"]
+        lines += [f"| {_md(s.buy)} | {_md(s.left_over)} |" for s in left]
+    if week.shopping_list:
+        lines += ["", _md(waste(week.shopping_list).words())]
     lines += [""] + [f"> {_md(n)}" for n in (*week.notes, *_method_sources(week, method))]
     lines += ["", WEEK_SOURCES + (f" {solver_line(week)}" if verbose else ""), "",
               f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
@@ -826,6 +847,8 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
                method: bool = True) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    from planner.meals.shopping import waste
+
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
@@ -865,7 +888,8 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
         dated=start is not None, averaged=_averaged_note(week),
         shopping_for=_span(first, last, start) if start is not None else
         ("" if first == last else f"days {first}-{last}"),
-        shopping_count=plural(len(week.shopping_list), "line"))
+        shopping_count=plural(len(week.shopping_list), "line"),
+        waste=waste(week.shopping_list).words() if week.shopping_list else "")
 
 
 _AMOUNT: Final = re.compile(r"^([\d½¼¾⅓⅔⅛][\d.,/½¼¾⅓⅔⅛]*) (?=\S)")
