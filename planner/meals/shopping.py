@@ -36,6 +36,7 @@ from typing import Any, Final, cast
 import pandas as pd
 
 from planner.food.catalogue import SECTIONS, amount_text, cooks_units, measure_amount
+from planner.words import plural
 
 GRAMS_PER_POUND: Final = 453.6
 GRAMS_PER_EGG: Final = 50.0  # a large egg without its shell (USDA)
@@ -194,8 +195,9 @@ class Waste:
                 f"the plan uses: {_grams(self.left)} left over ({share:.0f} %), "
                 f"{_grams(self.perishable)} of it keeping less than a month once opened "
                 f"({KEEPING_SOURCE}). Pantry items that keep for months "
-                f"(spices, oils, vinegar, dry grains and the like, {self.pantry_lines} "
-                "lines) are not counted: buy them if you have none.")
+                f"(spices, oils, vinegar, dry grains and the like: "
+                f"{plural(self.pantry_lines, 'line')}) are not counted: buy them if you "
+                "have none.")
 
 
 def waste(lines: Sequence[ShoppingLine]) -> Waste:
