@@ -171,7 +171,10 @@ class Method:
                 "safe_temperatures": [s.as_dict() for s in self.safe]}
 
     def summary(self) -> str:
-        """'45 min, 10 active, oven 200 °C / 400 °F': the head of a printed method."""
+        """'45 min, 10 active, oven 200 °C / 400 °F': the head of a printed method ("" for
+        a method that takes no time: a handful of nuts)."""
+        if self.total_min == 0 and not self.oven:
+            return ""
         head = f"{self.total_min} min"
         if self.active_min < self.total_min:
             head += f", {self.active_min} active"

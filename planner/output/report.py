@@ -697,7 +697,8 @@ def method_text(meal: Meal, space: str = " ") -> str:
     if meal.method is None:
         return ""
     steps = " ".join(f"{n}.{space}{plain(step)}" for n, step in enumerate(meal.method.steps, 1))
-    return f"Method ({meal.method.summary()}): {steps}"
+    summary = meal.method.summary()
+    return f"Method{f' ({summary})' if summary else ''}: {steps}"
 
 
 def _method_sources(week: WeekPlan, shown: bool) -> tuple[str, ...]:
