@@ -134,8 +134,12 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
 
 
 def _cell_lines(text: str, width: int) -> list[str]:
-    """One table cell as lines of at most ``width`` characters, broken between words."""
-    lines = textwrap.wrap(_keep_units(text), max(width, 1), break_on_hyphens=False)
+    """One table cell as lines of at most ``width`` characters, broken between words; a
+    cell indented ("  canned chickpeas...") goes on two spaces further in."""
+    lead = text[:len(text) - len(text.lstrip(" "))]
+    hang = lead + "  " if lead and len(lead) + 8 < width else ""
+    lines = textwrap.wrap(_keep_units(text), max(width, 1), subsequent_indent=hang,
+                          break_on_hyphens=False)
     return [line.replace(_KEEP, " ") for line in lines] or [""]
 
 
