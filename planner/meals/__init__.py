@@ -7,7 +7,8 @@ and ``safe_temperatures.csv``), the meal, day and portion
 rules, the DGA food patterns and the FDA/EPA fish advice (:mod:`.rules`, with
 ``meal_rules.csv``, ``day_rules.csv``, ``portions.csv``, ``side_portions.csv``,
 ``food_patterns.csv`` and ``fish.csv`` beside it), food groups and the Healthy Eating
-Index (:mod:`.quality`) and the shopping list (:mod:`.shopping`).
+Index (:mod:`.quality`) and the shopping list (:mod:`.shopping`, with ``packs.csv``: the
+packs each purchase is sold in, and ``keeping.csv``: how long it keeps, USDA FoodKeeper).
 
 May import: :mod:`planner.errors`, :mod:`planner.files`, :mod:`planner.limits`,
 :mod:`planner.words`, :mod:`planner.food`.
