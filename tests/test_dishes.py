@@ -425,7 +425,8 @@ def test_every_meal_is_a_dish_with_its_required_parts(week: WeekPlan,
             dish = dishes.by_id(meal.dish_id)
             assert dish is not None and meal.slot in dish.slots, (day.day, meal.slot)
             assert dish.problems(rows) == [], (day.day, meal.slot, [i.text for i in meal.items])
-            assert meal.dish == dish.title(rows)
+            assert meal.dish == dish.title(rows, [i.servings for i in meal.items])
+            assert meal.method is not None and meal.method.steps  # and how to cook it
             assert dish_of(rows, [dish]) is dish
 
 

@@ -49,6 +49,7 @@ every column and its sources):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -483,7 +484,9 @@ def excluded_by(catalogue: Catalogue, exclude: Iterable[str]) -> dict[str, tuple
 
 def name_words(text: str) -> tuple[str, ...]:
     """The lower-case words of a food name, for whole-word matching."""
-    return tuple(re.findall(r"[a-z0-9%]+", text.lower()))
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+                     if not unicodedata.combining(c))  # "purée" is "puree", one word
+    return tuple(re.findall(r"[a-z0-9%]+", folded))
 
 
 def _word_in(word: str, words: Sequence[str]) -> bool:

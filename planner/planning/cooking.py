@@ -10,7 +10,7 @@ and the week says what they would add to its sodium, the nutrient they matter fo
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -35,12 +35,14 @@ class Cooked:
 
 
 def cook_days(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable,
-              diet: str, exclude: Sequence[str], dishes: Dishes, recipes: Recipes
-              ) -> Cooked:
+              diet: str, exclude: Sequence[str], dishes: Dishes, recipes: Recipes,
+              kept: Mapping[tuple[int, str], str] | None = None) -> Cooked:
     """Every dish meal of ``days`` with its name for its amounts and its method, for a
     person of ``diet`` and exclusions ``exclude`` (whose seasonings are theirs: no soy
     sauce with a soy allergy). A meal of food already eaten, or of foods from outside the
-    catalogue, is left as it is."""
+    catalogue, is left as it is. ``kept``: (day, slot) -> the dish a kept meal was saved
+    as; it stays that dish where its foods make it (the same foods can make a curry or a
+    bowl, and a kept meal is kept as it was)."""
     entries = catalogue.entries
     allowed = select(catalogue, diet, exclude, seasonings=True)
     extra: dict[str, float] = {}
@@ -50,7 +52,8 @@ def cook_days(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable,
         meals = []
         added = 0.0
         for meal in day.meals:
-            cooked, grams = _cook(meal, entries, allowed, dishes, recipes)
+            saved = (kept or {}).get((day.day, meal.slot), "")
+            cooked, grams = _cook(meal, entries, allowed, dishes, recipes, saved)
             meals.append(cooked)
             for food_id, g in grams.items():
                 extra[food_id] = extra.get(food_id, 0.0) + g
@@ -62,14 +65,18 @@ def cook_days(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable,
 
 
 def _cook(meal: Meal, entries: pd.DataFrame, allowed: pd.DataFrame, dishes: Dishes,
-          recipes: Recipes) -> tuple[Meal, dict[str, float]]:
-    """The meal named and with its method, and the grams of seasoning its items lack."""
+          recipes: Recipes, saved: str = "") -> tuple[Meal, dict[str, float]]:
+    """The meal named and with its method, and the grams of seasoning its items lack;
+    ``saved``: the dish it was saved as, kept if its foods make it."""
     dish = dishes.by_id(meal.dish_id) if meal.dish_id else None
     if dish is None or any(i.eaten or i.food_id not in entries.index for i in meal.items):
         return meal, {}
     seasoning = [i for i in meal.items if entries.at[i.food_id, "role"] == SEASONING]
     items = [i for i in meal.items if i not in seasoning]
     foods = entries.loc[[i.food_id for i in items]]
+    was = dishes.by_id(saved) if saved else None
+    if was is not None and meal.slot in was.slots and not was.problems(foods):
+        dish = was
     servings = [i.servings for i in items]
     chosen = seasoning_rows(dish, foods, allowed)
     method = meal_method(recipes, dish, foods, servings, chosen, allowed,
@@ -78,7 +85,8 @@ def _cook(meal: Meal, entries: pd.DataFrame, allowed: pd.DataFrame, dishes: Dish
     for row, s in ([] if seasoning else chosen):
         grams[row.food_id] = grams.get(row.food_id, 0.0) + \
             s * float(cast(float, allowed.at[row.food_id, "portion_grams"]))
-    return replace(meal, dish=dish.title(foods, servings), method=method), grams
+    return replace(meal, dish=dish.title(foods, servings), dish_id=dish.id,
+                   method=method), grams
 
 
 def seasoning_note(cooked: Cooked) -> str | None:

@@ -401,7 +401,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     bought: dict[str, float] = {}
     if dishes is not None:  # each meal's name for its amounts, its method and seasonings
         cooked = cook_days(day_plans, catalogue, table, options.diet, options.exclude,
-                           dishes, load_recipes())
+                           dishes, load_recipes(),
+                           {(f.day, f.slot): f.dish_id for f in fixed or () if f.dish_id})
         day_plans = list(cooked.days)
         bought.update(cooked.seasonings)
         notes += tuple(n for n in (seasoning_note(cooked),) if n)

@@ -118,11 +118,14 @@ class Meal:
 class Fixed:
     """A food that stays as it is on ``day`` at meal ``slot``: already eaten (from a log
     or ``--ate``), or kept from a saved week. It counts toward every target and rule of
-    its day and week, and its meal is not planned."""
+    its day and week, and its meal is not planned. ``dish_id``: the dish a kept meal was
+    saved as ("": none said), which it stays where its foods still make it (foods can
+    make two dishes: chickpeas, rice and kale are a curry or a bowl)."""
 
     day: int
     slot: str
     item: PlanItem
+    dish_id: str = ""
 
 
 @dataclass(frozen=True)
