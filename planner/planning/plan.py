@@ -697,6 +697,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             for n, amount in behind:
                 history.ahead[(n, back)] = history.ahead.get((n, back), 0.0) + amount
             for d in range(back, day):
+                if d in kept:  # a day whose meals are all kept is never planned again
+                    continue
                 history.forget(d)
                 plans.pop(d, None)
                 day_misses_of.pop(d, None)
