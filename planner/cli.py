@@ -504,6 +504,9 @@ def _format_option(choices: str) -> Any:
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Add a footer line with "
                                           "the solver's status, gap and time.",
                                           rich_help_panel=_OUT)]
+NoMethodOpt = Annotated[bool, typer.Option("--no-method", help="Leave out how to cook "
+                                           "each meal (JSON always has it).",
+                                           rich_help_panel=_OUT)]
 
 
 def _start_date(text: str) -> datetime.date:
@@ -640,7 +643,7 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
           data_dir: Path | None, all_foods: bool, solver: Solver, time_limit: float | None,
           mip_gap: float, energy_band: float, fmt: str, output: Path | None, force: bool,
           around: _Around = _Around(), verbose: bool = False,
-          start: datetime.date | None = None) -> None:
+          start: datetime.date | None = None, method: bool = True) -> None:
     if output is not None:  # a plan that could not be written is not made
         check_output(output, force=force)
     settings = _settings(person, profile, target, **plan)
@@ -657,8 +660,8 @@ def _plan(days: int, person: dict[str, Any], profile: Path | None, target: list[
         raise
     if start is None and around.keep is not None:  # a redone week keeps its dates
         start = _saved_start(around.keep)
-    _emit(format_week(week, fmt, width=_width(output), verbose=verbose, start=start), output,
-          force)
+    _emit(format_week(week, fmt, width=_width(output), verbose=verbose, start=start,
+                      method=method), output, force)
     if around.redo and output is None:  # say where the new week is: nowhere yet
         _say(f"note: the new week is printed, not saved: add --format json --output FILE to "
              f"keep it (--output {around.keep} --force replaces the week you kept)")
@@ -823,7 +826,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
          fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
          WeekFormat.table,
          output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
-         verbose: VerboseOpt = False) -> None:
+         verbose: VerboseOpt = False, no_method: NoMethodOpt = False) -> None:
     """Plan a week of meals that meets your targets, with a shopping list.
 
     Example: planner week --sex female --age 35 --diet vegetarian
@@ -836,7 +839,7 @@ def week(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                             "like": like, "dislike": dislike, "supplement": supplement},
           seed, strict_daily, max_days, data_dir, all_foods, solver, time_limit, mip_gap,
           energy_band, fmt.value, output, force, _Around(keep, tuple(redo or ())), verbose,
-          start)
+          start, not no_method)
 
 
 @app.command()
@@ -863,7 +866,7 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
         fmt: Annotated[WeekFormat, _format_option("table, markdown, json, csv or html")] =
         WeekFormat.table,
         output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
-        verbose: VerboseOpt = False) -> None:
+        verbose: VerboseOpt = False, no_method: NoMethodOpt = False) -> None:
     """Plan one day of meals that meets your targets (vitamin D and B12 included), or the
     rest of today around what you ate (--ate, --from-log).
 
@@ -877,7 +880,8 @@ def day(sex: SexOpt = None, age: AgeOpt = None, life_stage: StageOpt = None,
                             "like": like, "dislike": dislike, "supplement": supplement},
           seed, True, 3, data_dir, all_foods, solver, time_limit, mip_gap, energy_band,
           fmt.value, output, force,
-          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose, start)
+          _Around(ate=ate, from_log=from_log, date=date, meal=meal, log=log), verbose, start,
+          not no_method)
 
 
 @app.command()

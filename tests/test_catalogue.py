@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from planner.food.catalogue import (
     GROUP_COLUMNS,
     ROLES,
     Catalogue,
+    cooks_units,
     counted_groups,
     find_food,
     generic_catalogue,
     load_catalogue,
     most_servings,
+    portion_words,
     select,
 )
 from planner.food.data import FoodTable, bundled_dir, load_foods, write_dataset
@@ -50,8 +53,16 @@ def test_every_row_matches_the_food_table(catalogue: Catalogue, bundled: FoodTab
         for a, d, g in zip(measures["amount"], measures["description"], measures["grams"],
                            strict=True):
             labels.setdefault(f"{a:g} {d}", set()).add(g)
-        assert row["portion_grams"] in labels.get(row["portion_description"], ()), food_id
-        assert 2 <= row["portion_grams"] <= 500
+        weight = re.fullmatch(r"(\d+(?:\.\d+)?) oz", str(row["portion_description"]))
+        # a weight is its own measure: tofu and tempeh in ounces, as cooks say
+        if weight and row["portion_description"] not in labels:
+            assert row["portion_grams"] == pytest.approx(float(weight.group(1)) * 28.35,
+                                                         abs=0.01), food_id
+        else:
+            assert row["portion_grams"] in labels.get(row["portion_description"], ()), \
+                food_id
+        lowest = 0.5 if row["role"] == "seasoning" else 2  # a tsp of dried thyme: 1 g
+        assert lowest <= row["portion_grams"] <= 500
 
 
 def test_planner_nutrients_are_known_or_declared(catalogue: Catalogue,
@@ -322,3 +333,27 @@ def test_a_child_has_a_smaller_largest_portion_where_the_catalogue_says(
     frame.drop(columns="child_max_servings").to_csv(path, index=False)
     old = load_catalogue(bundled, path).entries
     assert (most_servings(old, 10) == old["max_servings"]).all()
+
+
+@pytest.mark.parametrize(("amount", "words", "said"), [
+    (3, "tsp olive oil", (1, "tbsp olive oil")),
+    (4.5, "tsp olive oil", (1.5, "tbsp olive oil")),
+    (4, "tsp olive oil", (4, "tsp olive oil")),  # 1⅓ tbsp is nobody's measure
+    (1.5, "tsp ground cumin", (1.5, "tsp ground cumin")),  # not "½ tbsp"
+    (4, "tbsp chopped onion", (0.25, "cup chopped onion")),
+    (8, "tbsp hummus", (0.5, "cup hummus")),
+    (12, "tsp x", (0.25, "cup x")),  # 12 tsp = 4 tbsp = ¼ cup
+    (2, "tbsp salsa", (2, "tbsp salsa")),
+    (2, "cups kale", (2, "cups kale")),
+])
+def test_amounts_are_said_in_a_cooks_measure(amount: float, words: str,
+                                            said: tuple[float, str]) -> None:
+    assert cooks_units(amount, words) == said
+
+
+def test_oil_tofu_and_tempeh_read_as_a_cook_measures_them(catalogue: Catalogue) -> None:
+    e = catalogue.entries
+    assert portion_words(e.loc["04053"], 3) == "1 tbsp olive oil"  # was "3 tsp"
+    assert portion_words(e.loc["16127"], 1.5) == "4½ oz soft tofu (calcium-set)"
+    assert portion_words(e.loc["16114"], 4 / 3) == "4 oz tempeh"  # was "1 cup tempeh"
+    assert portion_words(e.loc["11282"], 4) == "¼ cup chopped onion"

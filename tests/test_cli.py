@@ -187,13 +187,29 @@ def test_week_json_schema_holds(run, bundled, profile: list[str]) -> None:  # ty
             assert value == pytest.approx(again.get(n, 0.0), rel=1e-6, abs=1e-6), n
         for n in ("magnesium_mg", "calcium_mg", "potassium_mg"):
             assert day["totals"][n] >= doc["targets"][n]["min"] - 1e-6
-    listed = sum(s["eaten_grams"] for s in doc["shopping_list"])
+    ids = {i["food_id"] for d in doc["days"] for m in d["meals"] for i in m["items"]}
+    listed = sum(s["eaten_grams"] for s in doc["shopping_list"] if set(s["food_ids"]) <= ids)
     eaten = sum(i["grams"] for d in doc["days"] for m in d["meals"] for i in m["items"])
     assert listed == pytest.approx(eaten)
+    for day in doc["days"]:  # every dish meal says how to cook it
+        for meal in day["meals"]:
+            if meal.get("dish_id"):
+                method = meal["method"]
+                assert method["steps"] and method["servings"] == 1
+                assert 0 <= method["active_min"] <= method["total_min"]
+    waste = doc["shopping_waste"]
+    assert 0 <= waste["left_perishable_grams"] <= waste["left_grams"] <= waste["bought_grams"]
     assert doc["pattern"]["source"].startswith("DGA 2020-2025 Table A3-")
     assert 0 <= doc["quality"]["total"] <= 100 and len(doc["quality"]["components"]) == 13
     assert {g["group"] for g in doc["food_groups"]} >= {"vegetables", "fruits", "grains",
                                                         "dairy", "protein"}
+
+
+def test_a_day_with_and_without_its_methods(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("day", "--sex", "female", "--age", "35", "--no-method")
+    assert r.exit_code == 0, r.output
+    assert "Method" not in r.stdout  # neither a method nor the line naming their sources
+    assert "Shopping list" in r.stdout and "left over" in r.stdout
 
 
 def test_week_csv_markdown_and_day(run) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +19,17 @@ from planner.meals.dishes import (
     Component,
     Dish,
     DishError,
+    Dishes,
     Portion,
+    Seasoning,
+    check_seasonings,
     dish_of,
     dish_word,
     load_dishes,
+    portion_unit,
+    seasoning_items,
+    seasoning_rows,
+    servings_of,
 )
 from planner.meals.rules import food_measures, load_rules
 from planner.person.health import RULES
@@ -221,6 +229,160 @@ def test_meat_substitutes_and_plant_milks_are_for_those_who_want_them(
     assert "plant milk" not in set(potassium["kind"])
 
 
+# ------------------------------------------------------------------ seasonings
+
+SEASONS = pd.DataFrame(
+    [{"short_name": "chopped onion", "role": "seasoning", "kind": "onions", "category":
+      "seasonings", "tags": (), "portion_description": "1 tbsp chopped", "portion_grams": 10.0,
+      "step": 1.0, "max_servings": 6.0, "allergens": ()},
+     {"short_name": "reduced-sodium soy sauce", "role": "seasoning", "kind": "soy sauce",
+      "category": "seasonings", "tags": (), "portion_description": "1 tsp",
+      "portion_grams": 4.5, "step": 0.5, "max_servings": 6.0, "allergens": ("soy",)},
+     {"short_name": "tamari", "role": "seasoning", "kind": "soy sauce", "category":
+      "seasonings", "tags": (), "portion_description": "1 tsp", "portion_grams": 6.0,
+      "step": 0.5, "max_servings": 6.0, "allergens": ("soy",)},
+     {"short_name": "lime juice", "role": "seasoning", "kind": "limes", "category":
+      "seasonings", "tags": (), "portion_description": "1 lime yields", "portion_grams": 44.0,
+      "step": 0.25, "max_servings": 1.0, "allergens": ()},
+     {"short_name": "salsa", "role": "seasoning", "kind": "salsa", "category": "seasonings",
+      "tags": (), "portion_description": "2 tbsp", "portion_grams": 36.0, "step": 0.5,
+      "max_servings": 2.0, "allergens": ()}],
+    index=["on", "soy", "tam", "lime", "sal"])
+STIR = Dish("stir", frozenset({"dinner"}), "{filling} stir-fry",
+            (Component("filling", ("main",)),), "",
+            seasonings=(Seasoning("sauce", "soy", 2, "tsp", (), ""),
+                        Seasoning("sauce", "tam", 1, "tsp", (), ""),
+                        Seasoning("sauce", "lime", 0.25, "lime", (), ""),
+                        Seasoning("aromatic", "on", 0.25, "cup", (), ""),
+                        Seasoning("topping", "sal", 2, "tbsp", ("main.beans",), "")))
+
+
+def test_a_dish_is_cooked_with_the_first_seasoning_of_a_group_the_person_eats() -> None:
+    beans = TACO_FOODS.loc[["2"]]  # pinto beans: the salsa's condition holds
+    # 2 tsp of a 1 tsp portion; 1/4 cup of a tablespoon measure is 4 (16 tbsp a cup);
+    # 2 tbsp of salsa is one "2 tbsp" portion
+    assert seasoning_items(STIR, beans, SEASONS) == [("soy", 2.0), ("on", 4.0), ("sal", 1.0)]
+    assert seasoning_items(STIR, beans, SEASONS.drop(index="soy")) == \
+        [("tam", 1.0), ("on", 4.0), ("sal", 1.0)]  # no wheat: tamari
+    no_soy = SEASONS.drop(index=["soy", "tam"])
+    assert seasoning_items(STIR, beans, no_soy)[0] == ("lime", 0.25)  # of "1 lime yields"
+    salmon = TACO_FOODS.loc[["7"]]  # canned salmon: no salsa
+    assert [f for f, _ in seasoning_items(STIR, salmon, SEASONS)] == ["soy", "on"]
+    rows = seasoning_rows(STIR, beans, SEASONS)
+    assert [(r.group, s) for r, s in rows] == [("sauce", 2.0), ("aromatic", 4.0),
+                                               ("topping", 1.0)]
+
+
+def test_an_amount_in_a_unit_its_measure_cannot_say_is_not_a_seasoning() -> None:
+    assert servings_of(Seasoning("x", "on", 1, "pinch", (), ""), SEASONS.loc["on"]) is None
+    assert servings_of(Seasoning("x", "lime", 1, "tsp", (), ""), SEASONS.loc["lime"]) is None
+    assert servings_of(Seasoning("x", "on", 1, "cup", (), ""), SEASONS.loc["on"]) == 16
+    assert portion_unit("1 tsp, leaves") == "tsp" and portion_unit("0.25 cup") == "cup"
+
+
+def test_the_seasoning_checker_names_every_fault() -> None:
+    bad = replace(STIR, seasonings=(
+        Seasoning("a", "nothing", 1, "tsp", (), ""),       # not in the food table
+        Seasoning("b", "2", 1, "tsp", (), ""),             # a food, not a seasoning
+        Seasoning("c", "on", 1, "pinch", (), ""),          # no household measure
+        Seasoning("d", "soy", 0.3, "tsp", (), ""),         # not a whole half-teaspoon
+        Seasoning("e", "lime", 2, "lime", (), ""),         # more than its largest portion
+        Seasoning("f", "sal", 2, "tbsp", ("main.oxtail",), "")))  # no such food
+    entries = pd.concat([TACO_FOODS.assign(step=1.0, max_servings=1.0,
+                                           portion_description="1 cup"), SEASONS])
+    table = pd.DataFrame(index=[*entries.index])
+    problems = check_seasonings(Dishes((bad,), ()), entries, table)
+    assert len(problems) == 6, problems
+    for found in ("not in the food table", "not a seasoning of the catalogue",
+                  "no household measure says it", "not a whole number of its step",
+                  "more than its largest portion", "no catalogue food is 'main.oxtail'"):
+        assert any(found in p for p in problems), found
+
+
+def test_a_seasoning_table_row_that_makes_no_sense_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "dishes.csv").write_text("dish,slots,name,components,why\n"
+                                        "s,lunch,{veg} soup,veg:vegetable,x\n",
+                                        encoding="utf-8")
+    (tmp_path / "food_choices.csv").write_text("match,allowed_for,why\n", encoding="utf-8")
+    for row, message in (("t,a,,11215,1 clove,x", "unknown dish 't'"),
+                         ("s,a,,11215,a clove,x", "give a group, a food id and an amount"),
+                         ("s,a,main.#,11215,1 clove,x", "bad selector")):
+        (tmp_path / "seasonings.csv").write_text(
+            f"dish,group,when,food_id,amount,why\n{row}\n", encoding="utf-8")
+        with pytest.raises(DishError, match=message):
+            load_dishes(tmp_path)
+    (tmp_path / "seasonings.csv").unlink()  # a table without one: no seasonings
+    assert load_dishes(tmp_path).dishes[0].seasonings == ()
+
+
+def test_the_bundled_seasonings_are_catalogue_seasonings_in_household_measures(
+        catalogue: Catalogue, bundled: FoodTable) -> None:
+    dishes = load_dishes()
+    assert check_seasonings(dishes, catalogue.entries, bundled.foods) == []
+    by_dish = {d.id: {catalogue.entries.loc[s.food_id, "short_name"] for s in d.seasonings}
+               for d in dishes.dishes}
+    # the dishes the issue found uncookable from their list now have what makes them
+    assert "reduced-sodium soy sauce" in by_dish["stir_fry"]
+    assert "salsa" in by_dish["tacos"]
+    assert {"low-sodium chicken broth", "vegetable broth"} <= by_dish["soup"]
+    assert {"chopped onion", "garlic", "curry powder"} <= by_dish["curry"]
+    assert {"garlic", "tomato purée (no salt added)"} <= by_dish["pasta"]
+
+
+def test_seasonings_are_no_food_to_plan_but_come_with_their_dish(catalogue: Catalogue
+                                                                 ) -> None:
+    plain = select(catalogue, "omnivore", ())
+    assert "seasoning" not in set(plain["role"])
+    seasonings = select(catalogue, "vegan", ("soy",), seasonings=True)
+    assert set(seasonings["role"]) == {"seasoning"}
+    assert "16424" not in seasonings.index  # soy sauce left out with soy
+    assert "06970" not in seasonings.index  # chicken broth is not vegan
+    stir = load_dishes().by_id("stir_fry")
+    assert stir is not None
+    meal = catalogue.entries.loc[["16426", "20037", "11091", "11821", "04053"]]
+    assert stir.problems(pd.concat([meal, catalogue.entries.loc[["11215"]]])) == []
+
+
+# ------------------------------------------------------------------ names for amounts
+
+def test_the_name_agrees_with_the_amounts(catalogue: Catalogue) -> None:
+    dishes, e = load_dishes(), catalogue.entries
+    fruit = dishes.by_id("fruit")
+    assert fruit is not None
+    assert fruit.title(e.loc[["09421"]], [1]) == "Medjool date"
+    assert fruit.title(e.loc[["09421"]], [2]) == "Medjool dates"
+    assert fruit.title(e.loc[["09032"]], [0.5]) == "Dried apricots"  # measured in cups
+    assert fruit.title(e.loc[["09421"]]) == "Medjool dates"  # amounts not known: as named
+    # "a glass" is a cup; any other amount is said
+    assert fruit.title(e.loc[["09176", "01082"]], [1, 1]) == "Mango with a glass of 1% milk"
+    assert fruit.title(e.loc[["09176", "01082"]], [1, 1.5]) == \
+        "Mango with 1½ cups of 1% milk"
+    assert fruit.title(e.loc[["09176", "14639"]], [1, 0.5]) == \
+        "Mango with ½ cup of rice milk"  # worded in fl oz: 4 fl oz
+    bowl, snack = dishes.by_id("yogurt_bowl"), dishes.by_id("yogurt_snack")
+    assert bowl is not None and snack is not None
+    assert bowl.title(e.loc[["16252", "09050"]], [1, 1]) == "Soy yogurt with blueberries"
+    assert snack.title(e.loc[["01287"]], [1]) == "Greek yogurt"
+    assert [dish_word(n) for n in ("Raisin Bran cereal (fortified)",
+                                   "calcium and vitamin D fortified orange juice")] == \
+        ["Raisin Bran", "orange juice"]
+
+
+def test_the_dish_table_offers_only_what_its_parts_make(catalogue: Catalogue) -> None:
+    dishes, e = load_dishes(), catalogue.entries
+    tacos, eggs, plate, burger = (dishes.by_id(i) for i in ("tacos", "eggs_toast",
+                                                            "meat_plate", "burger"))
+    assert tacos is not None and eggs is not None and plate is not None and burger is not None
+    parts = {c.label: c for c in tacos.components}
+    assert parts["tortilla"].portion == Portion("grains", 2, None)  # tacos: two or more
+    assert {c.label: c for c in eggs.components}["eggs"].portion == Portion("protein", 2, None)
+    beef = e.loc[["23473"]]  # a lean ground beef patty
+    assert not plate.components[0].matches(beef).any()  # no patty beside a grain
+    assert burger.components[0].matches(beef).all()
+    sirloin = e.loc[["13455"]]
+    assert plate.components[0].matches(sirloin).all()
+
+
 # ------------------------------------------------------------------ whole weeks
 
 PEOPLE = [
@@ -263,7 +425,8 @@ def test_every_meal_is_a_dish_with_its_required_parts(week: WeekPlan,
             dish = dishes.by_id(meal.dish_id)
             assert dish is not None and meal.slot in dish.slots, (day.day, meal.slot)
             assert dish.problems(rows) == [], (day.day, meal.slot, [i.text for i in meal.items])
-            assert meal.dish == dish.title(rows)
+            assert meal.dish == dish.title(rows, [i.servings for i in meal.items])
+            assert meal.method is not None and meal.method.steps  # and how to cook it
             assert dish_of(rows, [dish]) is dish
 
 

@@ -26,6 +26,7 @@ FL_OZ = (28.0, 32.0)
 TBSP_OF_SEEDS = (6.0, 15.0)  # ground flaxseed 7 g (USDA), sesame 9 g, hemp 10 g
 TBSP = (4.0, 20.0)  # grated parmesan 5 g ... nut butters 16 g
 TSP = (1.5, 6.0)
+TSP_OF_HERBS = (0.5, 3.0)  # dried leaves: a tsp of thyme or oregano weighs 1 g (USDA)
 EGG = (40.0, 65.0)  # one large egg, as cooked (USDA: fried 46 g ... scrambled 61 g)
 DRINK_ROLES = ("milk_drink", "juice")
 VOLUMES = ("cup", "fl oz", "tbsp", "tsp")
@@ -84,7 +85,9 @@ def _problems_in_words(entries: pd.DataFrame, usda: pd.DataFrame) -> list[str]:
             low, high = TBSP_OF_SEEDS if e["category"] == "seeds" else TBSP
             if not low <= per_unit <= high:
                 problems.append(f"{where} a tbsp weighs {per_unit:.1f} g, not {low:g}-{high:g}")
-        elif shown == "tsp" and not TSP[0] <= per_unit <= TSP[1]:
+        elif shown == "tsp" and not (TSP_OF_HERBS if "dried" in str(e["short_name"])
+                                     and e["role"] == "seasoning" else TSP)[0] \
+                <= per_unit <= TSP[1]:
             problems.append(f"{where} a tsp weighs {per_unit:.1f} g")
         elif shown == "oz" and abs(per_unit - OZ_G) > 0.02 * OZ_G:
             problems.append(f"{where} an oz weighs {per_unit:.1f} g, not 28.35")

@@ -127,6 +127,27 @@ def test_a_meal_that_is_a_dish_prints_its_name_then_its_foods(one_day: WeekPlan)
     assert max(len(line) for line in format_week(week, width=160).splitlines()) > 80
 
 
+def test_each_dish_meal_prints_its_method_within_the_width(one_day: WeekPlan) -> None:
+    week = one_day
+    text = format_week(week, width=80)
+    lines = text.splitlines()
+    methods = [i for i, line in enumerate(lines)
+               if re.match(r" {13}Method( \(|:)", line)]
+    dished = [m for m in week.days[0].meals if m.method is not None]
+    assert len(methods) == len(dished) > 0
+    assert max(len(line) for line in lines) <= 80
+    assert "1. " in lines[methods[0]]  # numbered steps
+    assert not re.search(r"(^|\s)\d+\.$", text, re.M)  # a step number never ends a line
+    assert "USDA Food Safety and Inspection Service" in " ".join(text.split()) or \
+        not any(m.method.safe for m in dished if m.method)
+    assert "Method" not in format_week(week, width=80, method=False)
+    markdown = format_week(week, "markdown")
+    assert len(re.findall(r"\| Method( \(|:)", markdown)) == len(dished)
+    assert "| Method" not in format_week(week, "markdown", method=False)
+    html = format_week(week, "html")
+    assert html.count('<details class="method">') == len(dished)
+
+
 def test_a_one_day_plan_reports_one_days_food_groups(one_day: WeekPlan) -> None:
     week = one_day
     for fmt in ("table", "markdown"):

@@ -9,7 +9,11 @@ every column and its sources):
 ``short_name``           what a person calls it ("cooked spinach")
 ``category``             one of :data:`CATEGORIES` (usable as an exclusion)
 ``role``                 its part in a meal, one of :data:`ROLES` (the meal rules in
-                         ``planner/meals/meal_rules.csv`` are written in roles)
+                         ``planner/meals/meal_rules.csv`` are written in roles);
+                         ``seasoning`` (onion, garlic, spices, soy sauce, broth, salsa,
+                         vinegar...) is what a dish is cooked with, in the amounts its
+                         recipe says (``planner/meals/seasonings.csv``), never a food a
+                         meal is planned from: :func:`select` leaves it out unless asked
 ``kind``                 what a shopper buys it as ("cow's milk", "eggs", "salmon"); a week
                          uses one variety (``buy``) of each kind
 ``tags``                 ``fortified`` (nutrients added), ``staple`` (fine every day and at
@@ -17,7 +21,8 @@ every column and its sources):
                          UV light: vitamin D that varies by brand)
 ``meal_slots``           the meals it suits: breakfast, lunch, dinner, snack
 ``portion_description``  a household measure from the portions table ("1 cup", "3 oz")
-``portion_grams``        its weight in grams (from the same table)
+``portion_grams``        its weight in grams (from the same table), or a weight ("3 oz"
+                         of tofu: cooks weigh it)
 ``say_one``/``say_many`` the words after the amount, for one or more: "1 medium banana",
                          "2 medium bananas", "4 oz baked cod"
 ``max_servings``         the most servings of it in one meal
@@ -44,6 +49,7 @@ every column and its sources):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -60,11 +66,13 @@ from planner.food.diets import DIETS
 CATALOGUE_FILE: Final = "recommended_foods.csv"
 CATEGORIES: Final[tuple[str, ...]] = (
     "leafy_greens", "vegetables", "fruits", "nuts", "seeds", "grains", "legumes",
-    "dairy", "fortified", "fish", "shellfish", "eggs", "meat", "poultry", "oils")
+    "dairy", "fortified", "fish", "shellfish", "eggs", "meat", "poultry", "oils", "seasonings")
 ROLES: Final[tuple[str, ...]] = (
     "main", "grain", "starch", "bread", "vegetable", "leafy_green", "fruit", "juice",
     "milk_drink", "yogurt", "cheese", "cold_cereal", "hot_cereal", "egg_dish", "nuts_seeds",
-    "spread", "topping", "snack_grain", "oil")
+    "spread", "topping", "snack_grain", "oil", "seasoning")
+#: The role of what a dish is cooked with (not planned from; see :func:`select`).
+SEASONING: Final = "seasoning"
 #: Food-group equivalents per serving, in the units of the Dietary Guidelines for Americans
 #: 2020-2025 (cup-eq, oz-eq). Legumes are in ``veg_beans_cup``; they count as protein too
 #: (1 cup-eq = 4 oz-eq) where the HEI and the vegetarian pattern say so.
@@ -85,6 +93,8 @@ COLUMNS: Final[tuple[str, ...]] = (
     "buy_unit_grams", "raw_per_gram", "section", "calcium_absorption", "notes")
 #: A portion outside this range (grams) is almost certainly a data error.
 PLAUSIBLE_GRAMS: Final = (2.0, 500.0)
+#: ... except a seasoning's: a teaspoon of dried thyme weighs 1 g (USDA).
+PLAUSIBLE_SEASONING_GRAMS: Final = (0.5, 500.0)
 STEPS: Final = (Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(1))
 #: The ages ``child_max_servings`` applies to (the child rows of ``side_portions.csv``).
 CHILD_PORTION_AGES: Final = (9, 13)
@@ -219,8 +229,12 @@ def validate_catalogue(raw: pd.DataFrame, where: str) -> pd.DataFrame:
     _check(where, frame, "buy_unit_grams", unit_grams.notna() | (frame["buy_unit"] == ""),
            "needed with a buy_unit")
     frame["buy_unit_grams"] = unit_grams.astype(float)
-    _check(where, frame, "portion_grams", frame["portion_grams"].between(*PLAUSIBLE_GRAMS),
-           f"grams outside {PLAUSIBLE_GRAMS[0]:g}-{PLAUSIBLE_GRAMS[1]:g}")
+    seasoning = frame["role"] == SEASONING
+    _check(where, frame, "portion_grams",
+           frame["portion_grams"].between(*PLAUSIBLE_GRAMS)
+           | (seasoning & frame["portion_grams"].between(*PLAUSIBLE_SEASONING_GRAMS)),
+           f"grams outside {PLAUSIBLE_GRAMS[0]:g}-{PLAUSIBLE_GRAMS[1]:g} "
+           f"({PLAUSIBLE_SEASONING_GRAMS[0]:g} for a seasoning)")
     _check(where, frame, "max_servings", (frame["max_servings"] >= frame["step"] - 1e-9)
            & (frame["max_servings"] <= 6), "must be at least one step and at most 6")
     child = pd.to_numeric(frame["child_max_servings"].replace("", "nan"), errors="coerce")
@@ -364,21 +378,47 @@ def amount_text(value: float) -> str:
 
 def portion_words(entry: pd.Series, servings: float) -> str:
     """Household wording for an amount of a catalogue food: "1 medium banana", "½ cup
-    cooked spinach", "4 oz baked cod", "2 chicken thighs, skin removed"."""
+    cooked spinach", "4 oz baked cod", "2 chicken thighs, skin removed", in the unit a
+    cook measures with: "1 tbsp olive oil", not "3 tsp" (:func:`cooks_units`)."""
     amount = servings * measure_amount(str(entry["portion_description"]))
-    words = entry["say_one"] if amount <= 1 + 1e-9 else entry["say_many"]
+    words = str(entry["say_one"] if amount <= 1 + 1e-9 else entry["say_many"])
+    amount, words = cooks_units(amount, words)
     return f"{amount_text(amount)} {words}"
+
+
+#: Spoons in the next larger measure: (unit, per larger unit, larger unit's words for one
+#: and for more, the step the larger unit is counted in, the least of it worth saying).
+_LARGER: Final = (("tsp", 3.0, "tbsp", "tbsp", 0.5, 1.0),
+                  ("tbsp", 16.0, "cup", "cups", 0.25, 0.25))
+
+
+def cooks_units(amount: float, words: str) -> tuple[float, str]:
+    """An amount in the larger spoon or cup where it comes out even: 3 tsp -> 1 tbsp,
+    4½ tsp -> 1½ tbsp, 4 tbsp -> ¼ cup, 8 tbsp -> ½ cup ("4 tsp" stays: 1⅓ tbsp is
+    nobody's measure, and "1½ tsp" is not "½ tbsp"). ``words`` start with the unit ("tsp
+    olive oil")."""
+    for unit, per, one, many, step, least in _LARGER:
+        if not words.startswith(unit + " "):
+            continue
+        larger = amount / per
+        if larger >= least - 1e-9 and abs(larger / step - round(larger / step)) < 1e-6:
+            amount = larger
+            words = (one if amount <= 1 + 1e-9 else many) + words[len(unit):]
+    return amount, words
 
 
 # ------------------------------------------------------------------ selection
 
-def select(catalogue: Catalogue, diet: str = "omnivore", exclude: Iterable[str] = ()
-           ) -> pd.DataFrame:
+def select(catalogue: Catalogue, diet: str = "omnivore", exclude: Iterable[str] = (), *,
+           seasonings: bool = False) -> pd.DataFrame:
     """Return the entries a person may eat: fits ``diet`` and matches no exclusion.
 
     An exclusion is an allergen, a category, a tag (``fortified`` removes every fortified
     product, whatever its category), a food id or a short name. An unknown name raises
-    :class:`PlanRequestError` rather than being ignored.
+    :class:`PlanRequestError` rather than being ignored. Seasonings (role
+    :data:`SEASONING`) come with their dishes, not as foods to plan or rank: they are left
+    out unless ``seasonings`` (then only they are returned, for
+    :func:`planner.meals.dishes.seasoning_items`).
     """
     if diet not in DIETS:
         raise PlanRequestError(f"diet: {diet!r} is not one of {', '.join(DIETS)}")
@@ -389,6 +429,7 @@ def select(catalogue: Catalogue, diet: str = "omnivore", exclude: Iterable[str] 
                                "catalogue for a vegan, vegetarian or pescatarian plan")
     for name in exclude:
         keep &= ~exclusion_mask(catalogue, name)
+    keep &= (entries["role"] == SEASONING) == seasonings
     return entries[keep]
 
 
@@ -443,7 +484,9 @@ def excluded_by(catalogue: Catalogue, exclude: Iterable[str]) -> dict[str, tuple
 
 def name_words(text: str) -> tuple[str, ...]:
     """The lower-case words of a food name, for whole-word matching."""
-    return tuple(re.findall(r"[a-z0-9%]+", text.lower()))
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+                     if not unicodedata.combining(c))  # "purée" is "puree", one word
+    return tuple(re.findall(r"[a-z0-9%]+", folded))
 
 
 def _word_in(word: str, words: Sequence[str]) -> bool:

@@ -22,6 +22,20 @@ required component has a food, and no component has more than its maximum. The n
 a template: ``{label}`` is replaced by the foods that fill that component, and a part
 in ``[...]`` is left out when a component inside it is empty.
 
+The name reads as what is served when the amounts are known (:meth:`Dish.title` with
+``servings``): "Medjool date" for one date, "with 1½ cups of 1% milk" where "a glass"
+would not be a cup.
+
+``seasonings.csv`` says what each dish is cooked with, per serving: ``dish, group, when,
+food_id, amount, why``. ``amount`` is a household measure of the seasoning ("2 tsp", "1
+clove", "1/4 lemon", "1/4 cup"), in the unit of its catalogue portion (teaspoons,
+tablespoons and cups convert); ``when`` (optional) names selectors, as components do, of
+which the meal must hold a food ("main.beans": salsa on a potato with beans); rows of one
+``group`` are alternatives, the first whose ``when`` holds and whose food the person eats
+taken (reduced-sodium soy sauce, else wheat-free tamari, else lime). They are foods of
+the catalogue's role ``seasoning``: :func:`seasoning_items` gives a meal's, and
+:func:`check_seasonings` checks the table against the catalogue and the food table.
+
 ``food_choices.csv`` says which foods are for whom: a meat substitute or a plant milk
 belongs to vegetarian, vegan or dairy-free dishes, whole milk and chocolate milk only to
 people who ask for them (DGA 2020-2025: fat-free or low-fat dairy without added sugars
@@ -36,19 +50,25 @@ import csv
 import re
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
 
-from planner.food.catalogue import SLOTS
+from planner.food.catalogue import SEASONING, SLOTS, amount_text, measure_amount
 from planner.meals.rules import MEASURES
 from planner.words import and_list
 
 DISHES_FILE: Final = "dishes.csv"
 CHOICES_FILE: Final = "food_choices.csv"
+SEASONINGS_FILE: Final = "seasonings.csv"
+#: Teaspoons in one of each spoon or cup measure (a seasoning's amount and its catalogue
+#: portion may be in different ones: "1/4 cup" of an onion measured by the tablespoon).
+SPOONS: Final = {"tsp": 1.0, "tbsp": 3.0, "cup": 48.0}
+_AMOUNT = re.compile(r"^\s*(\d+(?:/\d+)?|\d*\.\d+)\s+([a-z]+)\s*$")
 _COMPONENT = re.compile(r"^\s*([a-z_]+)\s*:\s*([^:]+?)\s*(?::\s*(\d+)\s*-\s*(\d+))?"
                         r"\s*(?::\s*([a-z_]+)\s*=\s*([\d.]*)\s*-\s*([\d.]*))?\s*$")
 
@@ -102,10 +122,36 @@ class Component:
 
 
 @dataclass(frozen=True)
+class Seasoning:
+    """One row of ``seasonings.csv``: ``amount`` of ``unit`` ("2", "tsp") of the
+    seasoning ``food_id`` per serving of a dish, in alternative ``group``, when the meal
+    holds a food of one of the ``when`` selectors (empty: always)."""
+
+    group: str
+    food_id: str
+    amount: float
+    unit: str
+    when: tuple[str, ...]
+    why: str
+
+    def text(self) -> str:
+        """'2 tsp', '1/4 lemon': the amount as the table says it."""
+        return f"{Fraction(self.amount).limit_denominator(8)} {self.unit}"
+
+    def holds(self, meal_foods: pd.DataFrame) -> bool:
+        """Whether the meal's foods (catalogue rows) call for this row."""
+        if not self.when:
+            return True
+        columns = _columns(meal_foods)
+        return any(bool(columns.selector(s).any()) for s in self.when)
+
+
+@dataclass(frozen=True)
 class Dish:
     """A dish people cook: its id, the meals it is for, its name template and parts.
     Dishes of one ``family`` (fish tacos and bean or meat tacos: "tacos") count as one
-    dish for the variety rules (default: the dish's own id)."""
+    dish for the variety rules (default: the dish's own id). ``seasonings`` are the rows
+    of ``seasonings.csv`` for it (:func:`seasoning_items`)."""
 
     id: str
     slots: frozenset[str]
@@ -113,6 +159,7 @@ class Dish:
     components: tuple[Component, ...]
     why: str
     family: str = ""
+    seasonings: tuple[Seasoning, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.family:
@@ -139,6 +186,8 @@ class Dish:
         fits = self.fits(entries)
         out = []
         anywhere = np.any(fits, axis=0) if fits else np.zeros(len(entries), dtype=bool)
+        # what the dish is cooked with comes with it (seasonings.csv)
+        anywhere |= entries["role"].to_numpy(dtype=str) == SEASONING
         for name in entries.loc[~anywhere, "short_name"]:
             out.append(f"{name} is not part of {self.id}")
         for c, m in zip(self.components, fits, strict=True):
@@ -156,18 +205,36 @@ class Dish:
                                    f"({c.portion})")
         return out
 
-    def title(self, entries: pd.DataFrame) -> str:
+    def title(self, entries: pd.DataFrame, servings: Sequence[float] | None = None) -> str:
         """The dish's name for the foods ``entries`` (one row per food of the meal): each
-        component named by the foods that fill it, first come first served."""
+        component named by the foods that fill it, first come first served. With
+        ``servings`` (per row, in catalogue portions) the name agrees with the amounts: a
+        food counted one by one is named in the singular for one ("Medjool date"), and
+        "a glass of" a drink that is not one cup says how much ("1½ cups of 1% milk")."""
         fits = self.fits(entries)
         names = [dish_word(str(n)) for n in entries["short_name"]]
+        amounts = _amounts(entries, servings)
+        if amounts is not None:
+            names = [_counted(n, amounts[i], entries.iloc[i]) for i, n in enumerate(names)]
         taken: set[int] = set()
         filled: dict[str, list[str]] = {}
+        rows_of: dict[str, list[int]] = {}
         for c, m in zip(self.components, fits, strict=True):
             rows = [int(i) for i in np.flatnonzero(m) if int(i) not in taken]
             taken.update(rows)
             if rows:
                 filled[c.label] = [names[i] for i in rows]
+                rows_of[c.label] = rows
+
+        def glass(mm: re.Match[str]) -> str:
+            rows = rows_of.get(mm.group(1), [])
+            cups = None if amounts is None or len(rows) != 1 else \
+                _cups(amounts[rows[0]], entries.iloc[rows[0]])
+            if cups is None or abs(cups - 1) < 0.01:
+                return mm.group(0)
+            return f"{amount_text(cups)} {'cup' if cups <= 1 else 'cups'} of {{{mm.group(1)}}}"
+
+        template = re.sub(r"a glass of \{(\w+)\}", glass, self.name)
 
         def part(text: str) -> str:
             labels = re.findall(r"\{(\w+)\}", text)
@@ -175,7 +242,7 @@ class Dish:
                 return ""
             return re.sub(r"\{(\w+)\}", lambda mm: f"\x01{mm.group(1)}\x02", text)
 
-        text = re.sub(r"\[([^\]]*)\]", lambda mm: part(mm.group(1)), self.name)
+        text = re.sub(r"\[([^\]]*)\]", lambda mm: part(mm.group(1)), template)
         text = part(text) or re.sub(r"\{\w+\}", "", text)
 
         def series(mm: re.Match[str]) -> str:
@@ -197,6 +264,45 @@ class Dish:
 #: The nouns a dish's name ends its first part with, after a component that says what is
 #: in it ("{filling} tacos"): the component reads in the singular ("black bean tacos").
 DISH_NOUNS: Final = ("tacos", "soup", "curry", "sandwich", "stir-fry", "salad", "bowl")
+
+
+def _amounts(entries: pd.DataFrame, servings: Sequence[float] | None) -> list[float] | None:
+    """Per row, the amount in the words of its portion ("2" dates, "1.5" cups), or None
+    when the servings or the wording are not known."""
+    if servings is None or not {"portion_description", "say_one", "say_many"} <= \
+            set(entries.columns) or len(servings) != len(entries):
+        return None
+    return [float(s) * measure_amount(str(p))
+            for s, p in zip(servings, entries["portion_description"], strict=True)]
+
+
+def _counted(name: str, amount: float, entry: pd.Series) -> str:
+    """A food's name in the number its amount says: "Medjool dates" -> "Medjool date"
+    for one date, "guava" -> "guavas" for two; a food measured otherwise than by counting
+    it ("cup dried apricot halves", "cup mango pieces") keeps its name."""
+    one, many = str(entry["say_one"]).lower(), str(entry["say_many"]).lower()
+    if one == many:
+        return name
+    def says(words: str, text: str) -> bool:  # the wording ends with the noun: counted
+        text = re.sub(r"\s*\([^)]*\)", "", text).strip()
+        return re.search(rf"(^|\s){re.escape(words.lower())}$", text) is not None
+
+    if amount <= 1 + 1e-9:
+        single = _singular(name)
+        return single if single != name and says(single, one) else name
+    if says(name, one) and says(f"{name}s", many):
+        return f"{name}s"
+    return name
+
+
+def _cups(amount: float, entry: pd.Series) -> float | None:
+    """A drink's amount in cups, from its wording in cups or fluid ounces (8 to a cup)."""
+    words = str(entry["say_one"])
+    if words.startswith("cup "):
+        return amount
+    if words.startswith("fl oz "):
+        return amount / 8
+    return None
 
 
 def _singular(word: str) -> str:
@@ -305,13 +411,16 @@ def dish_word(short_name: str) -> str:
     "canned salmon"; the foods under the name still say them)."""
     text = re.sub(r"\s*\([^)]*\)", "", short_name)
     text = re.sub(r",.*$", "", text)
+    text = re.sub(r"^calcium and vitamin D fortified ", "", text)  # the label's words
     text = re.sub(r"\b(fortified|UV-exposed) ", "", text)
+    text = re.sub(r" cereal$", "", text)  # "Raisin Bran cereal" is Raisin Bran
     text = re.sub(r"^(cooked|roasted|roast|raw) ", "", text)
     text = re.sub(r" patty\b", "", text)
     # what the label says and a cook does not ("lean ground beef" -> "ground beef",
     # "tilapia fillet" -> "tilapia", "Atlantic salmon" -> "salmon")
-    text = re.sub(r"^(lean|firm|soft|pearled|part-skim|low-fat|certified|enriched|Atlantic|"
-                  r"Pacific|Alaska) ", "", text)
+    text = re.sub(r"^(lean|firm|soft|pearled|part-skim|low-fat|nonfat|certified|enriched|"
+                  r"Atlantic|Pacific|Alaska) ", "", text)
+    text = re.sub(r"\bplain (?=(soy )?yogurt)", "", text)  # "plain soy yogurt": soy yogurt
     text = re.sub(r"\b(light|pink) (?=tuna|salmon)", "", text)
     text = re.sub(r"(?<!vegetarian) fillet$| in (water|oil)\b| with bones\b", "", text)
     return text.strip()
@@ -399,9 +508,127 @@ def load_dishes(directory: Path | None = None) -> Dishes:
                            row.get("family", "")))
     if len({d.id for d in dishes}) != len(dishes):
         raise DishError(f"{DISHES_FILE}: duplicate dish id")
+    seasoned = _seasonings(here / SEASONINGS_FILE, {d.id for d in dishes})
+    dishes = [replace(d, seasonings=seasoned.get(d.id, ())) for d in dishes]
     choices = tuple(FoodChoice(r["match"], frozenset(r["allowed_for"].split()), r["why"])
                     for r in _rows(here / CHOICES_FILE))
     return Dishes(tuple(dishes), choices)
+
+
+def _seasonings(path: Path, dish_ids: set[str]) -> dict[str, tuple[Seasoning, ...]]:
+    """``seasonings.csv`` by dish (none: a table without the file, as a data directory
+    of an older planner has)."""
+    if not path.is_file():
+        return {}
+    out: dict[str, list[Seasoning]] = {}
+    for number, row in enumerate(_rows(path), start=2):
+        where = f"{path.name}: line {number}"
+        if row["dish"] not in dish_ids:
+            raise DishError(f"{where}: unknown dish {row['dish']!r}")
+        m = _AMOUNT.match(row["amount"])
+        if m is None or not row["group"] or not row["food_id"]:
+            raise DishError(f"{where}: give a group, a food id and an amount such as "
+                            f"'2 tsp' (got {row['amount']!r})")
+        amount = float(Fraction(m.group(1)))
+        if amount <= 0:
+            raise DishError(f"{where}: the amount must be more than 0")
+        when = tuple(w.strip() for w in row["when"].split("|") if w.strip())
+        if any(not re.fullmatch(r"[a-z_]+(\.[^#|]+)?(#\w+)?", w) for w in when):
+            raise DishError(f"{where}: bad selector in {row['when']!r}")
+        out.setdefault(row["dish"], []).append(
+            Seasoning(row["group"], row["food_id"], amount, _unit(m.group(2)), when,
+                      row["why"]))
+    return {d: tuple(rows) for d, rows in out.items()}
+
+
+def _unit(word: str) -> str:
+    """A measure's word in the singular: 'cloves' -> 'clove', 'cups' -> 'cup'."""
+    return word[:-1] if word.endswith("s") and word not in ("tbsp", "tsp") else word
+
+
+def portion_unit(portion: str) -> str:
+    """The unit a catalogue portion counts in: '1 tsp, leaves' -> 'tsp', '1 tbsp
+    chopped' -> 'tbsp', '1 lemon yields' -> 'lemon', '0.25 cup' -> 'cup'."""
+    words = re.sub(r"^\s*\d+(?:\.\d+)?\s*", "", portion).replace(",", " ").split()
+    return _unit(words[0]) if words else ""
+
+
+def servings_of(seasoning: Seasoning, entry: pd.Series) -> float | None:
+    """``seasoning``'s amount in servings of its catalogue portion (``entry``), or None
+    when its unit is not the portion's (nor a spoon or cup measure of a spoon or cup
+    portion)."""
+    portion = str(entry["portion_description"])
+    unit, per = portion_unit(portion), measure_amount(portion)
+    if seasoning.unit == unit:
+        return seasoning.amount / per
+    if seasoning.unit in SPOONS and unit in SPOONS:
+        return seasoning.amount * SPOONS[seasoning.unit] / (per * SPOONS[unit])
+    return None
+
+
+def seasoning_rows(dish: Dish, meal_foods: pd.DataFrame, seasonings: pd.DataFrame
+                   ) -> list[tuple[Seasoning, float]]:
+    """The rows of ``dish``'s seasonings a meal is cooked with, each with its servings of
+    the seasoning's catalogue portion: per group of alternatives, the first row whose
+    ``when`` the meal's foods ``meal_foods`` (catalogue rows) meet and whose food is among
+    ``seasonings`` (the catalogue's seasoning rows the person may eat:
+    ``select(catalogue, diet, exclude, seasonings=True)``). A group with none is left
+    out (a soy allergy: no soy sauce, and no lime unless the table offers it)."""
+    chosen: dict[str, tuple[Seasoning, float]] = {}
+    for row in dish.seasonings:
+        if row.group in chosen or row.food_id not in seasonings.index or \
+                not row.holds(meal_foods):
+            continue
+        servings = servings_of(row, cast(pd.Series, seasonings.loc[row.food_id]))
+        if servings is not None:
+            chosen[row.group] = (row, servings)
+    return list(chosen.values())
+
+
+def seasoning_items(dish: Dish, meal_foods: pd.DataFrame, seasonings: pd.DataFrame
+                    ) -> list[tuple[str, float]]:
+    """What ``dish`` is cooked with for the meal's foods ``meal_foods``, for one serving,
+    as (food id, servings of its catalogue portion); see :func:`seasoning_rows`. A food
+    in two groups is added up."""
+    out: dict[str, float] = {}
+    for row, servings in seasoning_rows(dish, meal_foods, seasonings):
+        out[row.food_id] = out.get(row.food_id, 0.0) + servings
+    return list(out.items())
+
+
+def check_seasonings(dishes: Dishes, entries: pd.DataFrame, foods: pd.DataFrame) -> list[str]:
+    """What is wrong with the seasoning table against the catalogue ``entries`` and the
+    food table's ``foods`` (indexed by food id): a food the food table lacks, one the
+    catalogue does not hold as a seasoning, an amount in a unit its household measure
+    cannot say, or not a whole number of the catalogue's step, or over its largest
+    portion; a ``when`` that no catalogue food meets. Empty when the table is sound."""
+    problems = []
+    for dish in dishes.dishes:
+        for row in dish.seasonings:
+            where = f"{dish.id}: {row.text()} of {row.food_id}"
+            if row.food_id not in foods.index:
+                problems.append(f"{where}: not in the food table")
+                continue
+            if row.food_id not in entries.index or \
+                    entries.at[row.food_id, "role"] != SEASONING:
+                problems.append(f"{where}: not a seasoning of the catalogue")
+                continue
+            entry = cast(pd.Series, entries.loc[row.food_id])
+            servings = servings_of(row, entry)
+            if servings is None:
+                problems.append(f"{where}: no household measure says it (the catalogue "
+                                f"measures it in {entry['portion_description']!r})")
+                continue
+            step = float(cast(float, entry["step"]))
+            if abs(servings / step - round(servings / step)) > 1e-6:
+                problems.append(f"{where}: not a whole number of its step ({step:g} of "
+                                f"{entry['portion_description']!r})")
+            if servings > float(cast(float, entry["max_servings"])) + 1e-9:
+                problems.append(f"{where}: more than its largest portion")
+            for selector in row.when:
+                if not _columns(entries).selector(selector).any():
+                    problems.append(f"{where}: no catalogue food is {selector!r}")
+    return problems
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -53,12 +53,13 @@ DEFAULT_WIDTH: Final = 80
 MIN_WIDTH: Final = 40
 
 # A space that keeps a number with its unit ("90 %", "1,000 mg") on one line when wrapping.
-_NUMBER_UNIT: Final = re.compile(r"(?<=\d) (?=%|(?:mg|µg|g|kg|kcal|oz|oz-eq|cup-eq|cm|s)\b)")
+_NUMBER_UNIT: Final = re.compile(r"(?<=\d) (?=%|°[CF]|(?:mg|µg|g|kg|kcal|oz|oz-eq|cup-eq|cm|s|"
+                                  r"min)\b)|(?<=°C) / (?=\d)")
 _KEEP: Final = "\u00a0"  # textwrap breaks only at ASCII whitespace
 
 
 def _keep_units(text: str) -> str:
-    return _NUMBER_UNIT.sub(_KEEP, text)
+    return _NUMBER_UNIT.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
 
 
 def wrap(text: str, width: int = DEFAULT_WIDTH, indent: str = "", first: str | None = None
@@ -133,8 +134,12 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
 
 
 def _cell_lines(text: str, width: int) -> list[str]:
-    """One table cell as lines of at most ``width`` characters, broken between words."""
-    lines = textwrap.wrap(_keep_units(text), max(width, 1), break_on_hyphens=False)
+    """One table cell as lines of at most ``width`` characters, broken between words; a
+    cell indented ("  canned chickpeas...") goes on two spaces further in."""
+    lead = text[:len(text) - len(text.lstrip(" "))]
+    hang = lead + "  " if lead and len(lead) + 8 < width else ""
+    lines = textwrap.wrap(_keep_units(text), max(width, 1), subsequent_indent=hang,
+                          break_on_hyphens=False)
     return [line.replace(_KEEP, " ") for line in lines] or [""]
 
 
@@ -405,6 +410,8 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
     target's ``min`` and ``max`` are food's share, with ``supplement`` and
     ``total_min``/``total_max`` where supplements give some (the schema is extended, not
     changed: a week without supplements reads as before)."""
+    from planner.meals.shopping import waste
+
     pattern = week.pattern
     supplements = week.supplements
     return {
@@ -433,7 +440,8 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
                   "date": None if start is None else day_date(d.day, start).isoformat(),
                   "meals": [{"slot": m.slot, **({"dish": m.dish, "dish_id": m.dish_id}
                                                     if m.dish else {}),
-                             "items": [i.as_dict() for i in m.items]}
+                             "items": [i.as_dict() for i in m.items],
+                             **({"method": m.method.as_dict()} if m.method else {})}
                             for m in d.meals],
                   "totals": {n: round(d.totals[n], 6) for n in NUTRIENT_NAMES},
                   "supplements": {n: round(v, 6) for n, v in supplements.items()},
@@ -444,6 +452,7 @@ def week_document(week: WeekPlan, start: dt.date | None = None) -> dict[str, Any
         "food_groups": [r.as_dict() for r in shown_group_rows(week)],
         "quality": None if week.quality is None else week.quality.as_dict(),
         "shopping_list": [s.as_dict() for s in week.shopping_list],
+        "shopping_waste": waste(week.shopping_list).as_dict(),
         "solver": week.solver.as_dict(),
         "misses": [{"target": s.nutrient, "bound": s.bound, "value": round(s.target, 6),
                     "missed_by": round(s.amount, 6), "days": list(s.days)}
@@ -598,11 +607,15 @@ def solver_line(week: WeekPlan) -> str:
 
 
 def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDTH,
-                verbose: bool = False, start: dt.date | None = None) -> str:
+                verbose: bool = False, start: dt.date | None = None, method: bool = True
+                ) -> str:
     """Render a plan as table (terminal text within ``width`` columns), markdown, json, csv
     (one row per item) or html. ``verbose`` adds the solver's report as a footer line (JSON
     always carries it). With ``start``, the first day's date, days are named by weekday
-    and date ("Monday 7 December") rather than numbered."""
+    and date ("Monday 7 December") rather than numbered. ``method`` (default) prints each
+    meal's method under it in text, markdown and HTML (JSON always carries it, CSV
+    never)."""
+    from planner.meals.shopping import waste
     from planner.planning.summary import week_average
 
     if fmt == "json":
@@ -610,9 +623,9 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     if fmt == "csv":
         return _week_csv(week)
     if fmt == "markdown":
-        return _week_markdown(week, verbose, start)
+        return _week_markdown(week, verbose, start, method)
     if fmt == "html":
-        return _week_html(week, verbose, start)
+        return _week_html(week, verbose, start, method)
     lines = [*wrap(_title(week, start), width), *wrap(_target_line(week), width, "  ", "")]
     if week.pattern is not None:
         lines += wrap(_pattern_line(week), width)
@@ -621,7 +634,7 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     for day in week.days:
         lines.append(day_name(day.day, start))
         for meal in day.meals:
-            lines += _meal_lines(meal, width, label)
+            lines += _meal_lines(meal, width, label, method)
         if week.targets.supplements:  # the same every day, said on each day it counts
             lines += pack([s.text for s in week.targets.supplements], width,
                           "  Supplements ", " " * (label + 3), ", ")
@@ -650,16 +663,25 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
     lines.append(f"Shopping list ({plural(len(week.shopping_list), 'line')})")
     lines.append(text_table(["to buy", "amount", "the plan uses"], _shopping_rows(week),
                             width=width))
+    left = [line for line in week.shopping_list if line.left_over]
+    if left:
+        lines += ["", "Left over: packs much larger than the week's use"]
+        lines.append(text_table(["to buy", "what is left"],
+                                [[f"  {line.buy}", line.left_over] for line in left],
+                                width=width))
+    if week.shopping_list:
+        lines += ["", *wrap(waste(week.shopping_list).words(), width)]
     lines.append("")
-    for text in (*week.notes, WEEK_SOURCES, *([solver_line(week)] if verbose else []),
-                 DISCLAIMER, RED_FLAGS):
+    for text in (*week.notes, *_method_sources(week, method), WEEK_SOURCES,
+                 *([solver_line(week)] if verbose else []), DISCLAIMER, RED_FLAGS):
         lines += wrap(text, width)
     return "\n".join(lines) + "\n"
 
 
-def _meal_lines(meal: Meal, width: int, label: int) -> list[str]:
+def _meal_lines(meal: Meal, width: int, label: int, method: bool = True) -> list[str]:
     """A meal in the text report: its slot, then the dish's name with its foods and
-    household amounts on the lines under it, or (a meal that is not a dish) the foods."""
+    household amounts on the lines under it, or (a meal that is not a dish) the foods;
+    with ``method``, the dish's method in one paragraph under them."""
     head = f"  {meal.slot.capitalize():<{label}}"
     indent = " " * len(head)
     foods = [household(i) for i in meal.items]
@@ -668,13 +690,45 @@ def _meal_lines(meal: Meal, width: int, label: int) -> list[str]:
         if eaten and foods:
             foods[0] = eaten + foods[0]
         return pack(foods, width, head, indent) if foods else [head.rstrip()]
-    return [*wrap(eaten + meal.dish, width, indent, head),
-            *(pack(foods, width, indent, indent) if foods else [])]
+    lines = [*wrap(eaten + meal.dish, width, indent, head),
+             *(pack(foods, width, indent, indent) if foods else [])]
+    if method and meal.method is not None:
+        lines += wrap(method_text(meal, _KEEP), width, indent, indent)
+    return lines
 
 
-def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None = None
-                   ) -> str:
+def method_text(meal: Meal, space: str = " ") -> str:
+    """'Method (50 min, 10 active, oven 200 °C / 400 °F): 1. Simmer ... 2. Bake ...': a
+    meal's method in one paragraph ("" for a meal without one); ``space`` goes between a
+    step's number and its words (a no-break space keeps them on one line)."""
+    if meal.method is None:
+        return ""
+    steps = " ".join(f"{n}.{space}{plain(step)}" for n, step in enumerate(meal.method.steps, 1))
+    summary = meal.method.summary()
+    return f"Method{f' ({summary})' if summary else ''}: {steps}"
+
+
+def _method_sources(week: WeekPlan, shown: bool) -> tuple[str, ...]:
+    """The line that names where the methods' safe temperatures come from, when a method
+    printed relies on one."""
+    if not shown or not any(m.method is not None and m.method.safe
+                            for d in week.days for m in d.meals):
+        return ()
+    return (METHOD_SOURCES,)
+
+
+#: Where the methods' temperatures and times come from (printed under a week with methods).
+METHOD_SOURCES: Final = ("Methods: safe internal temperatures are the USDA Food Safety and "
+                         "Inspection Service's safe minimum internal temperatures (a food "
+                         "thermometer in the thickest part); cooking times and water are "
+                         "typical package directions. Amounts serve one.")
+
+
+def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None = None,
+                   method: bool = True) -> str:
     lines = [f"# {_title(week, start)}", "", _target_line(week), ""]
+    from planner.meals.shopping import waste
+
     if week.pattern is not None:
         lines += [_pattern_line(week), ""]
     for day in week.days:
@@ -685,6 +739,8 @@ def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None 
             for item in meal.items:
                 lines.append(f"| {meal.slot}{' (eaten)' if item.eaten else ''} | "
                              f"{_md(household(item))} |")
+            if method and meal.method is not None:
+                lines.append(f"| {meal.slot} | {_md(method_text(meal))} |")
         if week.targets.supplements:
             lines.append(f"| supplements | {_md(supplement_text(week))} |")
         shares = [share for share in coverage(week, day).values()]
@@ -709,7 +765,14 @@ def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None 
               "| section | to buy | amount | the plan uses |", "|---|---|---|---|"]
     lines += [f"| {_md(s.section)} | {_md(s.buy)} | {_md(s.quantity)} | {_md(s.uses)} |"
               for s in week.shopping_list]
-    lines += [""] + [f"> {_md(n)}" for n in week.notes]
+    left = [line for line in week.shopping_list if line.left_over]
+    if left:
+        lines += ["", "Left over: packs much larger than the week's use", "",
+                  "| to buy | what is left |", "|---|---|"]
+        lines += [f"| {_md(s.buy)} | {_md(s.left_over)} |" for s in left]
+    if week.shopping_list:
+        lines += ["", _md(waste(week.shopping_list).words())]
+    lines += [""] + [f"> {_md(n)}" for n in (*week.notes, *_method_sources(week, method))]
     lines += ["", WEEK_SOURCES + (f" {solver_line(week)}" if verbose else ""), "",
               f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
     return "\n".join(lines)
@@ -788,8 +851,11 @@ def _item_amount(item: PlanItem, nutrient: str) -> str:
     return "" if value is None else f"{value:.6g}"
 
 
-def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = None) -> str:
+def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = None,
+               method: bool = True) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from planner.meals.shopping import waste
 
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
@@ -800,7 +866,11 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
     days = [{"day": d.day, "name": day_name(d.day, start),
              "meals": [{"slot": m.slot, "dish": m.dish,
                         "foods": [household(i) for i in m.items],
-                        "eaten": bool(_eaten_mark(m))} for m in d.meals],
+                        "eaten": bool(_eaten_mark(m)),
+                        "method": None if m.method is None or not method else
+                        {"summary": m.method.summary(),
+                         "steps": [plain(step) for step in m.method.steps]}}
+                       for m in d.meals],
              "coverage": {SHORT[n]: None if v is None else round(100 * v)
                           for n, v in coverage(week, d).items()},
              "groups": _group_text(week, d) if d.groups and week.pattern is not None else "",
@@ -814,7 +884,8 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
     first, last = week.days[0].day, week.days[-1].day
     return template.render(
         title=_title(week, start), targets=_target_line(week), pattern=_pattern_line(week),
-        days=days, sections=sections, notes=week.notes, disclaimer=DISCLAIMER,
+        days=days, sections=sections, notes=(*week.notes, *_method_sources(week, method)),
+        disclaimer=DISCLAIMER,
         red_flags=RED_FLAGS, sources=WEEK_SOURCES,
         charts={"coverage": coverage_chart_svg(week, start),
                 "coverage_narrow": coverage_chart_svg(week, start, narrow=True),
@@ -825,7 +896,8 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
         dated=start is not None, averaged=_averaged_note(week),
         shopping_for=_span(first, last, start) if start is not None else
         ("" if first == last else f"days {first}-{last}"),
-        shopping_count=plural(len(week.shopping_list), "line"))
+        shopping_count=plural(len(week.shopping_list), "line"),
+        waste=waste(week.shopping_list).words() if week.shopping_list else "")
 
 
 _AMOUNT: Final = re.compile(r"^([\d½¼¾⅓⅔⅛][\d.,/½¼¾⅓⅔⅛]*) (?=\S)")

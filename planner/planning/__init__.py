@@ -5,7 +5,8 @@ its defaults in :mod:`.options`), the day solver (:mod:`.dive`, an LP-guided div
 dishes, with :mod:`.fallback`'s search over every dish at once as its last resort), each
 day's share of the week's amounts (:mod:`.quotas`), a plan's typed records and shared rule
 constants (:mod:`.records`), the weekly planner that schedules the days and builds each
-day's model (:mod:`.plan`), the notes a plan carries (:mod:`.notes`), why a plan cannot be made and
+day's model (:mod:`.plan`), the notes a plan carries (:mod:`.notes`), each meal's name,
+method and seasonings (:mod:`.cooking`), why a plan cannot be made and
 what to try (:mod:`.diagnosis`), checking a plan independently of the solver
 (:mod:`.verify`), planning again around what was eaten or kept (:mod:`.replan`), what a week
 adds up to (:mod:`.summary`), food rankings (:mod:`.suggest`), the generic diet problem

@@ -127,6 +127,7 @@ from planner.food.nutrients import (
 )
 from planner.meals.dishes import Dish, Dishes, Portion, dish_of, load_dishes
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
+from planner.meals.recipes import load_recipes
 from planner.meals.rules import (
     COUNT_MEASURES,
     Pattern,
@@ -150,6 +151,7 @@ from planner.meals.rules import (
 from planner.meals.shopping import shopping_list
 from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.targets import Targets
+from planner.planning.cooking import cook_days, seasoning_note
 from planner.planning.diagnosis import (
     best_effort_notes,
     group_shortfalls,
@@ -419,6 +421,13 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         notes = (*miss_notes(misses, options, impossible()), *notes)
         waived = {(s.nutrient, s.bound) for s in misses}
     bought: dict[str, float] = {}
+    if dishes is not None:  # each meal's name for its amounts, its method and seasonings
+        cooked = cook_days(day_plans, catalogue, table, options.diet, options.exclude,
+                           dishes, load_recipes(),
+                           {(f.day, f.slot): f.dish_id for f in fixed or () if f.dish_id})
+        day_plans = list(cooked.days)
+        bought.update(cooked.seasonings)
+        notes += tuple(n for n in (seasoning_note(cooked),) if n)
     for d in day_plans:
         for item in d.items:
             if not item.eaten:
@@ -756,6 +765,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             for n, amount in behind:
                 history.ahead[(n, back)] = history.ahead.get((n, back), 0.0) + amount
             for d in range(back, day):
+                if d in kept:  # a day whose meals are all kept is never planned again
+                    continue
                 history.forget(d)
                 plans.pop(d, None)
                 day_misses_of.pop(d, None)

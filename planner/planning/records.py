@@ -23,6 +23,7 @@ from planner.food.catalogue import portion_words
 from planner.food.data import FoodTable
 from planner.food.nutrients import KEY_NUTRIENTS, NUTRIENT_NAMES
 from planner.meals.quality import Quality
+from planner.meals.recipes import Method
 from planner.meals.rules import Pattern
 from planner.meals.shopping import ShoppingLine
 from planner.person.supplements import amounts as supplement_amounts
@@ -107,23 +108,28 @@ class PlanItem:
 @dataclass(frozen=True)
 class Meal:
     """One meal of a day: its slot, its foods and, where the meal is a dish from the dish
-    table, the dish's name as the output prints it ("" for a meal that is not a dish)."""
+    table, the dish's name as the output prints it ("" for a meal that is not a dish) and
+    how to cook it (:mod:`planner.planning.cooking`; None for a meal that is no dish)."""
 
     slot: str
     items: tuple[PlanItem, ...]
     dish: str = ""
     dish_id: str = ""  # the row of planner/meals/dishes.csv ("" for a meal that is none)
+    method: Method | None = None
 
 
 @dataclass(frozen=True)
 class Fixed:
     """A food that stays as it is on ``day`` at meal ``slot``: already eaten (from a log
     or ``--ate``), or kept from a saved week. It counts toward every target and rule of
-    its day and week, and its meal is not planned."""
+    its day and week, and its meal is not planned. ``dish_id``: the dish a kept meal was
+    saved as ("": none said), which it stays where its foods still make it (foods can
+    make two dishes: chickpeas, rice and kale are a curry or a bowl)."""
 
     day: int
     slot: str
     item: PlanItem
+    dish_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,8 @@ class SavedWeek:
     #: the supplements it counted, as "magnesium 200" (a week saved before supplements
     #: were counted has none)
     supplements: tuple[str, ...] = ()
+    #: per day: slot -> the dish id it was saved as (absent: none said)
+    dishes: tuple[Mapping[str, str], ...] = ()
 
 
 #: One saved item: food id, servings, eaten, and the grams the file says (None if absent).
@@ -177,6 +179,7 @@ def read_saved_week(path: str | Path) -> SavedWeek:
                                f"not {WEEK_SCHEMA}: plan a new week with this planner")
     try:
         days = []
+        dishes: list[dict[str, str]] = []
         if len(document["days"]) > MAX_SAVED_DAYS:
             raise ValueError(f"more than {MAX_SAVED_DAYS} days")
         for number, day in enumerate(document["days"], start=1):
@@ -184,13 +187,20 @@ def read_saved_week(path: str | Path) -> SavedWeek:
                               whole=True) != number:
                 raise ValueError(f"day {day['day']} out of order")
             meals: dict[str, tuple[SavedItem, ...]] = {}
+            dished: dict[str, str] = {}
             for meal in day["meals"]:
                 slot = str(meal["slot"])[:40]
                 if slot not in SLOTS or slot in meals:
                     raise ValueError(f"day {number}: meal {slot!r}")
                 meals[slot] = tuple(_saved_item(i, f"day {number} {slot}")
                                     for i in meal["items"])
+                dish_id = meal.get("dish_id", "")
+                if not isinstance(dish_id, str) or len(dish_id) > 40:
+                    raise ValueError(f"day {number} {slot}: dish_id")
+                if dish_id:
+                    dished[slot] = dish_id
             days.append(meals)
+            dishes.append(dished)
         profile, options, targets = (document["profile"], document["options"],
                                      document["targets"])
         if not all(isinstance(x, dict) for x in (profile, options, targets)) or not days:
@@ -202,7 +212,8 @@ def read_saved_week(path: str | Path) -> SavedWeek:
                                    for s in taken))
     except (KeyError, TypeError, ValueError) as exc:
         raise PlanRequestError(f"--keep {where}: not a complete saved week ({exc})") from None
-    return SavedWeek(where, profile, options, targets, tuple(days), supplements)
+    return SavedWeek(where, profile, options, targets, tuple(days), supplements,
+                     tuple(dishes))
 
 
 def _supplement_key(name: str, amount: Any) -> str:
@@ -254,8 +265,9 @@ def redo_week(table: FoodTable, catalogue: Catalogue, targets: Targets, saved: S
             if slot in planned.get(number, ()):
                 avoid[(number, slot)] = tuple(f for f, _, _, _ in items)
                 continue
-            fixed += [Fixed(number, slot, _kept_item(f, s, e, g, table, catalogue, saved))
-                      for f, s, e, g in items]
+            dish_id = saved.dishes[number - 1].get(slot, "") if saved.dishes else ""
+            fixed += [Fixed(number, slot, _kept_item(f, s, e, g, table, catalogue, saved),
+                            dish_id) for f, s, e, g in items]
     plan_slots = {d: frozenset(planned.get(d, ())) for d in range(1, days + 1)}
     week = plan_week(table, catalogue, targets, options, rules, fixed=fixed,
                      plan_slots=plan_slots, avoid=avoid, progress=progress,
