@@ -71,9 +71,10 @@ POOL_PER_BOUND: Final = 2
 def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions(), *,
               fallback: bool = True) -> DaySolution:
     """Plan one day (the module docstring's steps); raise :class:`SolverError` if the
-    solver fails or stops without any solution. Without ``fallback``, a day the dive
-    cannot plan is returned with status "stopped" (no units) rather than searched over
-    every dish at once: the caller has a cheaper change to try first."""
+    solver fails or stops without any solution. Without ``fallback``, a day that neither
+    the dive nor the search over every dish can plan within the strict bounds is returned
+    with status "stopped" (no units) rather than planned with the bounds it misses: the
+    caller has another change to try first (a looser repeat limit)."""
     model = DayModel(problem, options)
     relaxed = model.run(mip=False)
     if relaxed.status == STOPPED:
@@ -98,11 +99,8 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions(), *,
     solution = dive.run()
     if solution is not None:
         return solution
-    if not fallback:
-        return DaySolution(np.zeros(len(problem.food), dtype=int), {}, SolverInfo(
-            relaxed.name, STOPPED, model.seconds, None, model.runs, "dive"), math.inf)
     model.allow(np.ones(len(problem.food), dtype=bool))
-    return pooled(model, relaxed_units, relaxed_dishes, lp_met, strict)
+    return pooled(model, relaxed_units, relaxed_dishes, lp_met, strict, elastic=fallback)
 
 
 class _Dive:

@@ -17,6 +17,7 @@ is a soft one (a pace): the plan is kept, its cost counted.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import numpy as np
@@ -28,6 +29,7 @@ from planner.planning.model import (
     DayModel,
     DayProblem,
     DaySolution,
+    SolverInfo,
 )
 
 #: The relative MIP gap of these searches: wider than the dive's, as before the dive (the
@@ -46,11 +48,13 @@ ELASTIC_RETRY_NODES: Final = 20
 
 
 def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarray,
-           lp_met: list[str], strict: list[str]) -> DaySolution:
+           lp_met: list[str], strict: list[str], *, elastic: bool = True) -> DaySolution:
     """Search the day's integer model over a pool, widening it and then freeing the strict
     bounds as needed (the module docstring's steps); at most three integer models.
     ``relaxed_*`` are the LP relaxation's values, ``lp_met`` the bound sides it met and
-    ``strict`` those held at 0 slack."""
+    ``strict`` those held at 0 slack. Without ``elastic``, a day with no plan within the
+    strict bounds is returned with status "stopped" (no units): the caller has another
+    change to try before a day that misses a target."""
     problem = model.problem
     n_dishes = len(problem.dishes)
     gap = max(POOLED_GAP, model.options.mip_gap)
@@ -62,7 +66,11 @@ def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarra
     if info.status in ("infeasible", STOPPED):  # every candidate and dish
         model.allow(np.ones(len(problem.food), dtype=bool))
         model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
-        info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * WIDE_NODES)
+        info = model.run(mip=True, gap=gap,
+                         nodes=HIGHS_MAX_NODES * (WIDE_NODES if elastic else 1))
+    if info.status in ("infeasible", STOPPED) and not elastic:
+        return DaySolution(np.zeros(len(problem.food), dtype=int), {}, SolverInfo(
+            info.name, STOPPED, model.seconds, None, model.runs, "pooled"), math.inf)
     if info.status in ("infeasible", STOPPED):  # no plan within the strict bounds
         model.strict(strict, on=False)
         info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * ELASTIC_RETRY_NODES)

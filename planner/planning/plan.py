@@ -223,13 +223,15 @@ STEADY: Final = 0.2
 STEADY_SLACK: Final = 20.0
 W_ENERGY: Final = 60.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
-#: cost, not a variable per purchase: purchase variables made each day 60 % slower.
-W_PURCHASE: Final = 1.2
+#: cost, not a variable per purchase: purchase variables made each day 60 % slower. With
+#: the week's amounts paced (quotas.py) a day leans harder on new foods; at 1.2 (and 6
+#: per line over the budget) a pregnant woman's week bought 52 foods, at these 39.
+W_PURCHASE: Final = 2.0
 #: A dish is served on at most this many days of any 7, never two days running.
 DISH_MAX_DAYS: Final = 2
 W_DISH_REPEAT: Final = 0.6  # per earlier day (in the last 6) the dish was served
 W_SAME_MEAL: Final = 0.4  # per earlier day (in the last 6) the food was in the same meal
-W_OVER_LIST: Final = 6.0  # per food beyond the shopping list's budget for the week
+W_OVER_LIST: Final = 20.0  # per food beyond the shopping list's budget for the week
 #: per food of a kind already on the asked number of days (--max-days) of the last 7: once
 #: the limit is raised to meet a target, a day takes the extra day of one or two kinds it
 #: needs, not of every kind it likes (measured on 20 sample people: kinds past 3 of 7,
@@ -678,6 +680,13 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
                                    data, table, context.catalogue, menu=context.menu)
     kept = set(plans)  # days with every meal kept: never planned, never forgotten
+    for day in range(1, options.days + 1):  # a day partly kept: its kept foods count
+        rows = np.flatnonzero(data.fixed_day == day)  # for variety on the days around it
+        if day not in kept and len(rows):
+            foods = np.zeros(len(data.ids), dtype=bool)
+            base = data.base[rows]
+            foods[base[base >= 0]] = True
+            history.kept[day] = foods
     started: dict[int, tuple[Mapping[str, Any], PlanOptions]] = {}  # day -> rng, options
     day_misses_of: dict[int, list[tuple[str, str, int, float, float]]] = {}
     backtracks = [MAX_BACKTRACKS] if backtracks is None else backtracks
@@ -694,7 +703,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         while True:
             problem, bound_info = _day_problem(context, current, history, day, rng)
             # where the variety rules may be what leaves a day without a plan, a looser
-            # repeat limit is tried before the slow search over every dish at once
+            # repeat limit is tried before a plan that misses a bound it could then meet
             looser = day > 1 and not context.best_effort and current.max_days < limit
             try:
                 solution = solve_day(problem, current.solver, fallback=not looser)
@@ -702,7 +711,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                 raise SolverError(f"could not plan day {day} of {options.days}: {exc}; "
                                   "try another --seed, a longer --time-limit or looser "
                                   "--target limits") from exc
-            if solution.info.status == STOPPED:  # the dive found none: one repeat looser
+            if solution.info.status == STOPPED:  # no plan meets the bounds: a repeat looser
                 current = replace(current, max_days=current.max_days + 1)
                 raised[day] = current.max_days
                 continue
@@ -1075,6 +1084,9 @@ class _History:
         #: (nutrient, day) -> how much of a week-averaged nutrient the running total must
         #: be ahead of its pace on that day: a later day missed by that much
         self.ahead: dict[tuple[str, int], float] = {}
+        #: day -> foods kept (eaten or saved) on a day still to plan: they count for
+        #: variety on the days around it before that day is planned
+        self.kept: dict[int, np.ndarray] = {}
 
     def forget(self, day: int) -> None:
         """Undo :meth:`record` of ``day`` (it is to be planned again)."""
@@ -1125,7 +1137,8 @@ class _History:
         ``day`` (planned in order: the previous 6 days). With ``group`` (a code per food,
         such as its kind), a day counts when any food of the same group is eaten: raw
         and cooked kale, or fried and poached eggs, are one food for variety."""
-        near = self._near(day)
+        near = sorted({*self._near(day), *(d for d in self.kept if d != day and
+                                           d not in self.days and abs(d - day) < WINDOW)})
         best = np.zeros(self.n, dtype=int)
         for first in range(day - WINDOW + 1, day + 1):
             days = [d for d in near if first <= d < first + WINDOW]
@@ -1134,7 +1147,7 @@ class _History:
         return best
 
     def _eaten(self, day: int, group: np.ndarray | None) -> np.ndarray:
-        eaten = self.days[day].eaten
+        eaten = self.days[day].eaten if day in self.days else self.kept[day]
         if group is None:
             return eaten
         hit = np.zeros(int(group.max()) + 1 if len(group) else 0, dtype=bool)
@@ -1152,7 +1165,7 @@ class _History:
         group eaten then (see :meth:`count_recent`)."""
         out = np.zeros(self.n, dtype=bool)
         for d in (day - 1, day + 1):
-            if d in self.days:
+            if d in self.days or d in self.kept:
                 out |= self._eaten(d, group)
         return out
 
