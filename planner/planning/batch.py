@@ -73,6 +73,7 @@ from planner.files import SMALL_FILE_CAP, TABLE_FILE_CAP, read_bytes
 from planner.food.catalogue import Catalogue, load_catalogue
 from planner.food.data import FoodTable, load_foods
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
+from planner.limits import escaped
 from planner.meals.rules import Rules, load_rules
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import compute_targets
@@ -518,11 +519,17 @@ def check_out(out: str) -> str:
     text = str(out)
     if not text.strip():
         raise OutputError("--out: empty; give the batch's folder (a new or empty one)")
-    if "\x00" in text or not text.isprintable():
-        raise OutputError(f"--out: {text!r} has a control character")
+    # a byte that is not UTF-8 reaches Python as a lone surrogate: a local name may hold
+    # one (Linux allows any byte but / and NUL), an object store's key may not
+    bytes_kept = re.sub("[\udc80-\udcff]", "", text)
+    if "\x00" in text or not bytes_kept.isprintable():
+        raise OutputError(f"--out: '{escaped(text)}' has a control character")
     import fsspec
 
     protocol = text.split("::")[0].split("://")[0] if "://" in text else "file"
+    if bytes_kept != text and protocol not in ("file", "local"):
+        raise OutputError(f"--out: '{escaped(text)}' is not UTF-8 text, which an object "
+                          "store's names must be")
     if protocol not in PROTOCOLS:
         raise OutputError(f"--out: {text}: {protocol}:// is not supported (a batch goes to a "
                           "local or shared folder, or an object store: s3://, gs://, "
