@@ -291,8 +291,9 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
         lines += ["", text_table(["group", "units", "min", "max", "foods"], group_rows,
                                  right=[False, True, True, True, False])]
     if result.unknown:
-        lines.append("* includes foods with no value for this nutrient (counted as 0): "
-                     + "; ".join(f"{n}: {', '.join(ids)}" for n, ids in result.unknown.items()))
+        lines.append(plain("* includes foods with no value for this nutrient (counted as 0): "
+                           + "; ".join(f"{n}: {', '.join(ids)}"
+                                       for n, ids in result.unknown.items())))
     return "\n".join(lines) + "\n"
 
 
