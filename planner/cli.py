@@ -96,7 +96,12 @@ from planner.person.profile import (
     profile_toml,
     resolve_settings,
 )
-from planner.person.targets import Targets, compute_targets
+from planner.person.targets import (
+    MAX_ENERGY_BAND,
+    MIN_ENERGY_BAND,
+    Targets,
+    compute_targets,
+)
 from planner.planning.options import (
     DEFAULT_MIP_GAP,
     DEFAULT_TIME_LIMIT,
@@ -817,6 +822,11 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
     if redoing and (around.keep is None or not around.redo):
         raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
                                "'day 3 dinner'")
+    saved = None
+    if around.keep is not None:  # a file refused costs no table loading
+        from planner.planning.replan import read_saved_week
+
+        saved = read_saved_week(around.keep)
     with _working("reading the food data...") as progress:
         table, catalogue = _tables(data_dir, all_foods)
         shown = DayProgress(progress)
@@ -824,12 +834,10 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
         def planning(day: int, of: int) -> None:
             raise_if_pressed()
             shown.day(day, of)
-        if redoing:
-            from planner.planning.replan import parse_redo, read_saved_week, redo_week
+        if saved is not None:
+            from planner.planning.replan import parse_redo, redo_week
 
-            assert around.keep is not None
             redo = [parse_redo(r) for r in around.redo]
-            saved = read_saved_week(around.keep)
             progress.status("planning again: " + ", ".join(around.redo) + "...")
             return redo_week(table, catalogue, targets, saved, redo, options,
                              progress=planning, replanning=shown.again)
@@ -889,8 +897,9 @@ TimeLimitOpt = Annotated[float | None, typer.Option(
 GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="SHARE",
                                        help="Stop at this relative MIP gap (default 0.02).",
                                        show_default=False, rich_help_panel=_MORE)]
-BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
-                                        help="Energy band around the need "
+BandOpt = Annotated[float, typer.Option("--energy-band", min=MIN_ENERGY_BAND,
+                                        max=MAX_ENERGY_BAND, metavar="SHARE",
+                                        help="Energy band around the need, 0.01-0.5 "
                                         "(default 0.1).", show_default=False,
                                         rich_help_panel=_MORE)]
 

@@ -21,6 +21,10 @@ that a hostile document is one line naming the field, never a ``RecursionError``
     the largest magnitude any field may have before its own range check (``1e999`` is
     infinite, ``10**400`` does not fit a float).
 
+``MAX_MEAL_ITEMS``
+    foods in one meal of a saved week (``--keep``): a planned meal has up to about 10,
+    one eaten meal up to 60 (what one ``log add`` takes); 10,000 kept the planner busy
+    for minutes with no output.
 ``FETCH_*_RANGE``
     the seconds ``planner fetch`` accepts for each of its waits (see below).
 
@@ -49,6 +53,12 @@ MAX_DEPTH: Final = 32
 MAX_STRING: Final = 10_000
 MAX_NUMBER_TEXT: Final = 40
 MAX_MAGNITUDE: Final = 1e15
+
+#: Foods in one meal of a saved week, at most (see the module docstring).
+MAX_MEAL_ITEMS: Final = 100
+#: Grams of one food eaten at once, at most: more is a typo (1500 g of salmon), not a
+#: meal; a log entry above it (a hand-edited log with 1e308 g) is a damaged entry.
+MAX_ITEM_GRAMS: Final = 3000.0
 
 #: Seconds ``planner fetch`` accepts, (lowest, highest) for each option. A wait for data or
 #: a connection of more than an hour, one attempt of more than a day or a refresh of more

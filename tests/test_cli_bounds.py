@@ -435,3 +435,27 @@ def test_ctrl_c_during_help_is_one_line_or_the_whole_help(tmp_path: Path,
     out, err = process.communicate(timeout=60)
     assert err in HELP_SHOWN and process.returncode == HELP_SHOWN[err], (err, out[:200])
     assert out == ("" if err else whole)
+
+
+def test_an_energy_band_below_one_percent_is_refused_at_once() -> None:
+    # a band of 0 searched for minutes, then said "short by 0.0967 kcal"
+    result = CliRunner().invoke(app, ["week", "--sex", "female", "--age", "30", "--days",
+                                      "2", "--energy-band", "0"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "error: --energy-band must be a number from 0.01 to 0.5, e.g. " \
+                            "--energy-band 0.1\n"
+    from planner.person.profile import make_profile
+    from planner.person.targets import compute_targets
+
+    with pytest.raises(ProfileError, match=r"energy band: 0.005 must be from 0.01 to 0.5"):
+        compute_targets(make_profile("female", 30), energy_band=0.005)
+
+
+def test_the_narrowest_energy_band_is_one_a_day_can_keep(tmp_path: Path) -> None:
+    result = _run("day", "--sex", "female", "--age", "35", "--energy-band", "0.01",
+                  "--format", "json", config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    band = plan["targets"]["energy_kcal"]
+    energy = plan["days"][0]["totals"]["energy_kcal"]
+    assert band["min"] <= energy <= band["max"] and band["max"] / band["min"] < 1.021

@@ -277,3 +277,17 @@ def test_a_food_id_with_a_terminal_escape_is_shown_without_it(tmp_path: Path) ->
     text = format_solve(solve_table(foods, targets))
     assert "\x1b" not in text
     assert "(counted as 0): calcium_mg: A [31mred" in text
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("foods", "id,name,price,protein_g,protein_g\nA,a,1,2,3\n"),
+    ("targets", "nutrient,min,max, min\nprotein_g,1,,2\n"),
+])
+def test_a_column_named_twice_is_named_not_renamed(tmp_path: Path, name: str,
+                                                   text: str) -> None:
+    # pandas read a second protein_g as 'protein_g.1': "unknown column protein_g.1"
+    path = write(tmp_path, f"{name}.csv", text)
+    with pytest.raises(DatasetError, match=r"column '(protein_g|min)' appears twice "
+                                           r"\(columns [24] and [45]\); name each column "
+                                           r"once"):
+        (read_foods_csv if name == "foods" else read_targets_csv)(path)

@@ -1119,3 +1119,47 @@ def test_an_empty_cache_folder_the_user_made_is_kept(httpserver: HTTPServer, fdc
     made = tmp_path / "new-cache"  # one the refresh made goes
     fetch_food_data(options(httpserver, tmp_path / "out2", cache=made))
     assert not made.exists()
+
+
+def test_a_list_page_longer_than_asked_is_refused_before_it_is_cached(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, user_cache: Path) -> None:
+    # a server sending 200,000 entries on every page paged on forever (1.4 GB of cache
+    # in ten minutes)
+    many = json.dumps([{"fdcId": 100 + i} for i in range(50)])
+    fdc.faults.append(("/v1/foods/list", lambda r: Response(
+        many, content_type="application/json")))
+    with pytest.raises(FetchError, match=r"^FDC list page 1 for Foundation has 50 foods, more "
+                                         r"than the 3 asked for; not FDC's answer, nothing "
+                                         r"written$"):
+        fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert not list(user_cache.rglob("*.json"))
+
+
+def test_a_list_that_never_ends_is_stopped(httpserver: HTTPServer, fdc: FakeFDC,
+                                           tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.food.fetch as fetch
+
+    monkeypatch.setattr(fetch, "MAX_LISTED", 9)
+    full = json.dumps([{"fdcId": 100 + i, "dataType": "Foundation"} for i in range(3)])
+    for _ in range(5):
+        fdc.faults.append(("/v1/foods/list", lambda r: Response(
+            full, content_type="application/json")))
+    with pytest.raises(FetchError, match=r"FDC kept listing Foundation foods past 9 \(it "
+                                         r"holds about 8,000\); stopped, nothing written"):
+        fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert len(fdc.requests_to("/v1/foods/list")) == 3
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_answer_broken_off_once_says_one_time(httpserver: HTTPServer, fdc: FakeFDC,
+                                                 tmp_path: Path) -> None:
+    def short(request: Request) -> Response:
+        response = Response("[1, 2, 3]", content_type="application/json")
+        response.headers["Content-Length"] = "50"  # promises more than it sends
+        return response
+    fdc.faults.append(("/v1/foods/list", short))
+    fdc.linger = 1.0
+    with pytest.raises(FetchError, match=r"FDC broke off its answer to /v1/foods/list "
+                                         r"\(.*\) 1 time$"):
+        fetch_food_data(options(httpserver, tmp_path / "out", max_retries=0, timeout=1.0))

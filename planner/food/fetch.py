@@ -88,6 +88,9 @@ MADE_HERE: Final = "folder made by planner fetch"
 MAX_BODY: Final = 64 * MIB  # a /v1/foods batch of 20 full foods is well under 1 MB
 MAX_REDIRECTS: Final = 5
 MAX_FDC_ID: Final = 10**10
+#: Foods a list of one data type may hold: FDC's Foundation and SR Legacy hold about 8,000
+#: together; a server that keeps sending full pages is stopped here, not at a full disk.
+MAX_LISTED: Final = 100_000
 
 
 @dataclass(frozen=True)
@@ -426,7 +429,7 @@ class _Client:
                 if attempt > self.options.max_retries:
                     raise FetchError(self._late(path, attempt) if self.watchdog.expired >
                                      expired else f"FDC broke off its answer to {path} "
-                                     f"({exc}) {attempt} times") from None
+                                     f"({exc}) {plural(attempt, 'time')}") from None
                 wait = min(self.options.backoff * 2 ** (attempt - 1),
                            max(self.options.backoff * 32, 1.0), _left(self.run_end))
                 if self.say is not None:
@@ -905,14 +908,22 @@ def _enumerate(client: _Client, cache: _Cache, options: FetchOptions, wanted: _W
         step = progress(f"listing {data_type} foods, pages", 0) if progress else None
         number = 1
         while True:
+            if (number - 1) * options.page_size >= MAX_LISTED:
+                raise FetchError(f"FDC kept listing {data_type} foods past {MAX_LISTED:,} "
+                                 "(it holds about 8,000); stopped, nothing written")
             path = cache.page(data_type, number)
             page = cache.read(path)
-            if not isinstance(page, list):
+            if not isinstance(page, list) or len(page) > options.page_size:
                 page = client.get("/v1/foods/list", {"dataType": data_type,
                                                      "pageSize": str(options.page_size),
                                                      "pageNumber": str(number)})
                 if not isinstance(page, list):
                     raise FetchError(f"FDC list page {number} for {data_type} is not a list")
+                if len(page) > options.page_size:  # and would be asked for again and again
+                    raise FetchError(f"FDC list page {number} for {data_type} has "
+                                     f"{len(page):,} foods, more than the "
+                                     f"{options.page_size} asked for; not FDC's answer, "
+                                     "nothing written")
                 cache.write(path, page)
             if step:
                 step()

@@ -261,6 +261,15 @@ def _bounds(file: Path, number: int, name: str, *values: Any) -> tuple[float | N
 def _read(file: Path) -> pd.DataFrame:
     text = read_text(file, limit=CSV_CAP, error=DatasetError)
     try:
+        # the header as written first: pandas renames a second protein_g to protein_g.1
+        header = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                             header=None, nrows=1, skipinitialspace=True)
+        seen: dict[str, int] = {}
+        for number, name in enumerate((str(n).strip() for n in header.iloc[0]), start=1):
+            if name in seen:
+                raise DatasetError(f"{file}: column {name!r} appears twice (columns "
+                                   f"{seen[name]} and {number}); name each column once")
+            seen[name] = number
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                            na_values=[""], skipinitialspace=True)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError,
