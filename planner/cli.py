@@ -334,6 +334,8 @@ def _stray_words(args: list[str], name: str | None, options: dict[str, Any], arg
         token = tokens[k]
         param = options.get(token.split("=", 1)[0])
         if token.startswith("-") and len(token) > 1:
+            if param is None and token != "--":  # an unknown option: the words after it
+                return None  # may be its value, so click's 'No such option' says it
             takes_value = param is not None and not (param.is_flag or param.count)
             take = 2 if takes_value and "=" not in token else 1
             rest += tokens[k:k + take]
@@ -376,11 +378,19 @@ def _given(args: list[str], opts: Sequence[str]) -> str | None:
     return value
 
 
+#: Characters of an error message printed at most: what it names is cut in the middle.
+MESSAGE_CAP = 1000
+
+
 def _fail(message: str, code: int) -> None:
     with contextlib.suppress(OSError):  # stderr gone too: the exit code must say it
         # one line whatever it names: a newline or a stray byte in a path is escaped (and
         # a byte that a repr() already wrote as \udcff is written as the byte, \xff)
         message = re.sub(r"\\udc([89a-f][0-9a-f])", r"\\x\1", escaped(message))
+        if len(message) > MESSAGE_CAP:  # a 10,000-character name is not read back whole
+            head, tail = MESSAGE_CAP * 2 // 3, MESSAGE_CAP // 3
+            message = (f"{message[:head]} [... {len(message) - head - tail:,} characters "
+                       f"left out ...] {message[-tail:]}")
         _say(f"error: {message}")
     sys.exit(code)
 
@@ -1276,7 +1286,7 @@ def batch(
     from planner.planning.batch import read_people, run_batch
 
     frame = read_people(people)
-    data = None if data_dir is None else str(data_dir.resolve())
+    data = None if data_dir is None else os.path.abspath(data_dir)  # for every worker
     unwinding_itself()  # a Ctrl-C now stops the workers and keeps what is done
     try:
         with _batch_progress(workers, scheduler) as progress:

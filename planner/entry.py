@@ -47,11 +47,12 @@ def main() -> None:
         # Typer builds the commands) or after it: the same one line
         interrupted()
     except SystemExit as done:
-        if _pressed[0]:  # a Ctrl-C that a library swallowed (while help was drawn, say):
-            # the process still ends as interrupted, with one line
-            if done.code != 130:  # a command that stops on Ctrl-C has said its line
-                interrupted()
-            _exit(130)
+        # a Ctrl-C that a library swallowed (while help was drawn, say): the process still
+        # ends as interrupted, with one line; a command that stops on Ctrl-C itself (exit
+        # 130, batch) has said its line, and ends normally: its workers' semaphores and
+        # files are released by the exit handlers
+        if _pressed[0] and done.code != 130:
+            interrupted()
         raise
     if _pressed[0]:
         interrupted()
@@ -100,16 +101,6 @@ def prompting() -> Iterator[None]:
 def showing_live_line(shown: bool) -> None:
     """Whether a progress line is drawn on the terminal now (see :func:`interrupted`)."""
     _live_line[0] = shown
-
-
-def _exit(code: int) -> None:
-    """End now with ``code``, after flushing what was printed (see :func:`interrupted`)."""
-    import os
-
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    os._exit(code)
 
 
 def _on_ctrl_c(number: int, frame: Any) -> None:

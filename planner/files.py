@@ -281,7 +281,11 @@ def _output_kind(path: Path, force: bool) -> tuple[Path, str, os.stat_result | N
     :class:`OutputError` for what may not be written."""
     target = path
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except RuntimeError:  # Python 3.11's word for a loop of links
+            raise OutputError(f"{path}: is a symbolic link that leads back to itself; give "
+                              "the real path") from None
         if not target.exists():
             raise OutputError(f"{path}: is a symbolic link to {target}, which does not "
                               "exist; give the real path")

@@ -22,9 +22,9 @@ that a hostile document is one line naming the field, never a ``RecursionError``
     infinite, ``10**400`` does not fit a float).
 
 ``MAX_MEAL_ITEMS``
-    foods in one meal of a saved week (``--keep``): a planned meal has up to about 10,
-    one eaten meal up to 60 (what one ``log add`` takes); 10,000 kept the planner busy
-    for minutes with no output.
+    foods in one meal of a saved week (``--keep``) or of what was eaten (``--ate``,
+    ``--from-log``): a planned meal has up to about 10, one eaten meal up to 60 (what one
+    ``log add`` takes); 10,000 kept the planner busy for minutes with no output.
 ``FETCH_*_RANGE``
     the seconds ``planner fetch`` accepts for each of its waits (see below).
 

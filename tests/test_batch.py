@@ -976,7 +976,7 @@ def test_an_out_folder_whose_name_is_not_utf8_is_written(tmp_path: Path) -> None
     out = tmp_path / "out\udcff"
     r = subprocess.run([sys.executable, "-m", "planner", "batch", str(path), "--out",
                         str(out), "--workers", "1"], capture_output=True, text=True,
-                       timeout=300, env={**os.environ,
+                       errors="surrogateescape", timeout=300, env={**os.environ,
                                          "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert r.returncode == 0, r.stderr  # said "has a control character"
     assert b"out\xff" in os.listdir(os.fsencode(tmp_path))

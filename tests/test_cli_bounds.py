@@ -459,3 +459,21 @@ def test_the_narrowest_energy_band_is_one_a_day_can_keep(tmp_path: Path) -> None
     band = plan["targets"]["energy_kcal"]
     energy = plan["days"][0]["totals"]["energy_kcal"]
     assert band["min"] <= energy <= band["max"] and band["max"] / band["min"] < 1.021
+
+
+def test_a_10000_character_name_is_cut_in_its_one_line_error() -> None:
+    result = CliRunner().invoke(app, ["explain", "x" * 10_000, "--sex", "female", "--age",
+                                      "30"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert len(result.stderr) < 1100 and "[... 9,0" in result.stderr
+    assert result.stderr.endswith("is not in the catalogue (planner's foods: 'planner foods "
+                                  "--rich-in magnesium --top 200')\n")
+
+
+def test_an_unknown_option_is_named_not_taken_for_a_stray_word() -> None:
+    # 'day --days 1' said: did you mean 'planner day --age 1 ... --days'?
+    result = CliRunner().invoke(app, ["day", "--sex", "female", "--age", "30", "--days",
+                                      "1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: No such option: --days (Possible options: ")
+    assert "--age 1" not in result.stderr

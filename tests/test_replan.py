@@ -375,3 +375,14 @@ def test_a_saved_week_of_the_wrong_shape_says_which_part(
     # said "string indices must be integers, not 'str'"
     with pytest.raises(PlanRequestError, match=r"not a complete saved week " + message):
         read_saved_week(_tampered(week, tmp_path, change))
+
+
+def test_a_meal_of_more_than_100_foods_eaten_is_refused(bundled: FoodTable,
+                                                        catalogue: Catalogue,
+                                                        targets: Targets) -> None:
+    # a log with 2,002 entries at breakfast planned for 100 s around 271,000 kcal
+    eaten = parse_eaten("1 medium banana", bundled, catalogue, "breakfast") * 101
+    with pytest.raises(PlanRequestError, match=r"^101 foods eaten at breakfast, more than "
+                                               r"the 100 a meal may have; check the food "
+                                               r"log for that day"):
+        fill_day(bundled, catalogue, targets, eaten)

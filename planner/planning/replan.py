@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,6 +86,12 @@ def fill_day(table: FoodTable, catalogue: Catalogue, targets: Targets,
     as for :func:`~planner.planning.plan.plan_week`."""
     if not eaten:
         raise PlanRequestError("nothing eaten given: use 'planner day' to plan a whole day")
+    meals = Counter(e.meal or default_meal for e in eaten)
+    slot, count = meals.most_common(1)[0]
+    if count > MAX_MEAL_ITEMS:  # as in a saved week: no meal anyone plans around
+        raise PlanRequestError(f"{count:,} foods eaten at {slot}, more than the "
+                               f"{MAX_MEAL_ITEMS} a meal may have; check the food log "
+                               "for that day ('planner log show')")
     fixed = [Fixed(1, e.meal or default_meal, eaten_item(e, table, catalogue))
              for e in eaten]
     left = meals_left([f.slot for f in fixed])
