@@ -1042,14 +1042,16 @@ def test_both_deadlines_stop_a_read_under_way_however_the_answer_ends(
 def test_credentials_in_the_base_url_are_masked_wherever_they_are_shown(
         httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
     secret = "hunter2-PASSWORD"
-    # unreachable: the error names the URL
+    # unreachable: the retries it says while it waits and the error name the URL
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), "--base-url",
-         f"http://user:{secret}@127.0.0.1:9/fdc", "--max-retries", "0"],
+         f"http://user:{secret}@127.0.0.1:9/fdc", "--max-retries", "3", "--backoff", "1",
+         "--timeout", "1"],
         capture_output=True, text=True, timeout=60, env={**os.environ, "FDC_API_KEY": KEY})
     assert result.returncode == 1
-    assert result.stderr == "error: cannot reach FDC at http://***@127.0.0.1:9/fdc " \
-                            "(Connection refused)\n"
+    assert secret not in result.stderr and "retry 3 of 3" in result.stderr
+    assert result.stderr.endswith("error: cannot reach FDC at http://***@127.0.0.1:9/fdc "
+                                  "(Connection refused)\n")
     # a URL that is no URL at all: refused before a request, masked all the same
     for bad in (f"user:{secret}@host", f"ftp://user:{secret}@host/",
                 f"http://user:{secret} x@[::1", f"http://user:{secret}@host:99999/"):
@@ -1069,14 +1071,19 @@ def test_credentials_in_the_base_url_are_masked_wherever_they_are_shown(
     logger = logging.getLogger("urllib3")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+    said: list[str] = []
+    fdc.faults.append(("/v1/foods", lambda r: Response("down", status=503)))  # a retry
     try:
-        summary = fetch_food_data(options(httpserver, tmp_path / "out", base_url=base))
+        summary = fetch_food_data(options(httpserver, tmp_path / "out", base_url=base),
+                                  None, said.append)
     finally:
         logger.removeHandler(handler)
         logger.setLevel(logging.NOTSET)
     assert summary.total == 9 and records
     written = b"".join(p.read_bytes() for p in (tmp_path / "out").iterdir())
-    shown = format_summary(summary) + load_foods(tmp_path / "out").origin + "".join(records)
+    assert any("retry 1 of 3" in line for line in said)
+    shown = (format_summary(summary) + load_foods(tmp_path / "out").origin + "".join(records)
+             + "".join(said))
     assert secret.encode() not in gzip_text(written) and secret not in shown
 
 

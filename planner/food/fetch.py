@@ -181,6 +181,7 @@ class _Retry(Retry):
 
     max_wait: float = 120.0
     run_end: float | None = None  # the run's deadline (monotonic); no wait goes past it
+    watchdog: _Watchdog | None = None  # its clock stops while a retry waits
     say: Callable[[str], None] | None = None  # told of each retry before its wait
 
     def new(self, **kw: Any) -> _Retry:
@@ -188,9 +189,12 @@ class _Retry(Retry):
         retry.max_wait = self.max_wait
         retry.run_end = self.run_end
         retry.say = self.say
+        retry.watchdog = self.watchdog
         return retry
 
     def sleep(self, response: Any = None) -> None:
+        if self.watchdog is not None:  # the failed attempt is over: its clock stops
+            self.watchdog.disarm()
         if self.run_end is not None and _left(self.run_end) <= 0:
             raise _RunOver()  # no retry starts after the run's deadline
         if self.say is not None and self.history:
@@ -380,7 +384,9 @@ def make_session(options: FetchOptions, run_end: float | None = None,
     retry.say = say
     _guard_logs()
     session = requests.Session()
-    adapter = _DeadlineAdapter(_Watchdog(options.attempt_limit, run_end), max_retries=retry)
+    watchdog = _Watchdog(options.attempt_limit, run_end)
+    retry.watchdog = watchdog
+    adapter = _DeadlineAdapter(watchdog, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
@@ -460,15 +466,16 @@ class _Client:
         timeout = max(min(self.options.timeout, _left(self.run_end)), 0.01)
         for _ in range(MAX_REDIRECTS + 1):
             self.requests += 1
-            try:
-                response = self.session.get(url, params=query, timeout=(timeout, timeout),
-                                            stream=True, allow_redirects=False)
-            except _RetryAfterTooLong as exc:
-                raise FetchError(
-                    f"FDC rate limit: the server asked to wait {exc.seconds:,.0f} s, more than "
-                    f"--max-wait {self.options.max_wait:g} s; progress is cached, run again "
-                    "later to resume") from None
-            try:
+            try:  # the attempt's clock stops when it ends, however it ends
+                try:
+                    response = self.session.get(url, params=query,
+                                                timeout=(timeout, timeout), stream=True,
+                                                allow_redirects=False)
+                except _RetryAfterTooLong as exc:
+                    raise FetchError(
+                        f"FDC rate limit: the server asked to wait {exc.seconds:,.0f} s, more "
+                        f"than --max-wait {self.options.max_wait:g} s; progress is cached, "
+                        "run again later to resume") from None
                 with response:
                     if not response.is_redirect:
                         self._check_status(response, path)
