@@ -11,13 +11,15 @@ import contextlib
 import datetime
 import difflib
 import inspect
+import io
 import math
 import os
+import re
 import shlex
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,12 +28,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
+from typer.models import CommandFunctionType
 
 from planner.completion import COMPLETE_VAR
 from planner.dirs import DATA_ENV, LOG_ENV
 from planner.dirs import config_dir as user_config_dir
 from planner.dirs import data_dir as user_data_dir
-from planner.entry import interrupted, prompting, raise_if_pressed, unwinding_itself
+from planner.entry import (
+    STARTED,
+    interrupted,
+    prompting,
+    raise_if_pressed,
+    unwinding_itself,
+)
 from planner.errors import (
     FetchError,
     OutputError,
@@ -41,7 +50,16 @@ from planner.errors import (
 )
 from planner.files import check_output, read_input, read_text, write_output
 from planner.food.diets import DIETS
-from planner.limits import clean_lines
+from planner.limits import (
+    FETCH_ATTEMPT_RANGE,
+    FETCH_BACKOFF_RANGE,
+    FETCH_DEADLINE_RANGE,
+    FETCH_MAX_WAIT_RANGE,
+    FETCH_TIMEOUT_RANGE,
+    check_utf8,
+    clean_lines,
+    escaped,
+)
 from planner.log.foodlog import FoodLog, default_log, parse_date, repeats
 from planner.output.progress import DayProgress, Progress
 from planner.output.report import (
@@ -78,7 +96,12 @@ from planner.person.profile import (
     profile_toml,
     resolve_settings,
 )
-from planner.person.targets import Targets, compute_targets
+from planner.person.targets import (
+    MAX_ENERGY_BAND,
+    MIN_ENERGY_BAND,
+    Targets,
+    compute_targets,
+)
 from planner.planning.options import (
     DEFAULT_MIP_GAP,
     DEFAULT_TIME_LIMIT,
@@ -99,8 +122,82 @@ class _Interrupted(Exception):
     130) to the one place that prints it."""
 
 
+#: Text options that name a file or folder without being a Path option (``batch --out``
+#: takes an fsspec URL too): like a Path, any bytes Linux allows may be in them.
+_NAME_OPTIONS = frozenset({"out"})
+
+
+def _check_text(ctx: Any) -> None:
+    """Refuse, before the command runs, a text option or argument holding bytes that are
+    not UTF-8 (``--exclude $'kale\\xff'``): no food name, date or key has them, and no
+    table, log or report can keep them. File names may (Linux allows any bytes): a Path
+    option's value is a Path, not text."""
+    for param in ctx.command.params:
+        if param.name in _NAME_OPTIONS:
+            continue
+        value = ctx.params.get(param.name)
+        for text in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(text, str):
+                name = param.opts[0] if param.param_type_name == "option" else \
+                    str(param.name).upper()
+                if param.name == "api_key":  # never shown, even in part
+                    if not text.isascii():
+                        raise PlannerError(f"{name}: not ASCII text; an FDC API key is "
+                                           "letters and digits")
+                    continue
+                check_utf8(text, name, PlannerError)
+
+
+class _WholeHelp(io.StringIO):
+    """Help drawn in memory and printed in one write, so that Ctrl-C while it is drawn
+    prints the one line and never half the help. It is a terminal when standard output is
+    (rich draws it as it would have)."""
+
+    def __init__(self, real: Any) -> None:
+        super().__init__()
+        self.real = real
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self.real.isatty())
+        except (AttributeError, ValueError, OSError):
+            return False
+
+
+def _whole_help(draw: Any, ctx: Any, formatter: Any) -> None:
+    buffer = _WholeHelp(sys.stdout)
+    with contextlib.redirect_stdout(buffer):
+        draw(ctx, formatter)
+    raise_if_pressed()  # a Ctrl-C that a module loaded meanwhile swallowed
+    formatter.write(buffer.getvalue())
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose text options are checked before it runs (:func:`_check_text`) and
+    whose help is printed whole."""
+
+    def invoke(self, ctx: Any) -> Any:
+        _check_text(ctx)
+        return super().invoke(ctx)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _whole_help(super().format_help, ctx, formatter)
+
+
+class _App(typer.Typer):
+    """Typer, with :class:`_Command` for every command."""
+
+    def command(self, name: str | None = None, *,
+                cls: type[typer.core.TyperCommand] | None = None, **kwargs: Any
+                ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or _Command, **kwargs)
+
+
 class _Commands(typer.core.TyperGroup):
     """The one place an exception becomes a line on stderr and an exit code."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _whole_help(super().format_help, ctx, formatter)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -237,6 +334,8 @@ def _stray_words(args: list[str], name: str | None, options: dict[str, Any], arg
         token = tokens[k]
         param = options.get(token.split("=", 1)[0])
         if token.startswith("-") and len(token) > 1:
+            if param is None and token != "--":  # an unknown option: the words after it
+                return None  # may be its value, so click's 'No such option' says it
             takes_value = param is not None and not (param.is_flag or param.count)
             take = 2 if takes_value and "=" not in token else 1
             rest += tokens[k:k + take]
@@ -279,8 +378,19 @@ def _given(args: list[str], opts: Sequence[str]) -> str | None:
     return value
 
 
+#: Characters of an error message printed at most: what it names is cut in the middle.
+MESSAGE_CAP = 1000
+
+
 def _fail(message: str, code: int) -> None:
     with contextlib.suppress(OSError):  # stderr gone too: the exit code must say it
+        # one line whatever it names: a newline or a stray byte in a path is escaped (and
+        # a byte that a repr() already wrote as \udcff is written as the byte, \xff)
+        message = re.sub(r"\\udc([89a-f][0-9a-f])", r"\\x\1", escaped(message))
+        if len(message) > MESSAGE_CAP:  # a 10,000-character name is not read back whole
+            head, tail = MESSAGE_CAP * 2 // 3, MESSAGE_CAP // 3
+            message = (f"{message[:head]} [... {len(message) - head - tail:,} characters "
+                       f"left out ...] {message[-tail:]}")
         _say(f"error: {message}")
     sys.exit(code)
 
@@ -341,15 +451,15 @@ typer.core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
     lambda self, ctx: None)  # an argument's name is its placeholder (FOOD)
 
 
-app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
+app = _App(cls=_Commands, add_completion=False, no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   help="Mineral-rich foods and weekly meal plans that meet the Dietary "
                        "Reference Intakes. General nutrition information, not medical "
                        "advice.")
-profile_app = typer.Typer(cls=_Commands, no_args_is_help=True,
+profile_app = _App(cls=_Commands, no_args_is_help=True,
                           help="Save or show the profile every command uses by default.")
 app.add_typer(profile_app, name="profile")
-log_app = typer.Typer(cls=_Commands, no_args_is_help=True,
+log_app = _App(cls=_Commands, no_args_is_help=True,
                       help="Keep a log of what you eat (a local SQLite file): add, show, "
                            "remove, export.")
 app.add_typer(log_app, name="log")
@@ -560,7 +670,7 @@ def _settings(person: dict[str, Any], profile_file: Path | None, target: list[st
                                 saved_file=saved_profile_path(), targets=target or (),
                                 supplements=supplement or ())
     for notice in settings.notices:  # an old profile file is read, and said so
-        _say(notice)
+        _say(escaped(notice))
     return settings
 
 
@@ -604,7 +714,7 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
         typer.echo(text, nl=False)
         return
     written = write_output(output, text.encode("utf-8"), force=force)
-    _say(f"wrote {written}")
+    _say(f"wrote {escaped(str(written))}")
 
 
 @contextmanager
@@ -722,6 +832,11 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
     if redoing and (around.keep is None or not around.redo):
         raise PlanRequestError("--keep and --redo go together: --keep week.json --redo "
                                "'day 3 dinner'")
+    saved = None
+    if around.keep is not None:  # a file refused costs no table loading
+        from planner.planning.replan import read_saved_week
+
+        saved = read_saved_week(around.keep)
     with _working("reading the food data...") as progress:
         table, catalogue = _tables(data_dir, all_foods)
         shown = DayProgress(progress)
@@ -729,12 +844,10 @@ def _planned(days: int, settings: Settings, targets: Targets, data_dir: Path | N
         def planning(day: int, of: int) -> None:
             raise_if_pressed()
             shown.day(day, of)
-        if redoing:
-            from planner.planning.replan import parse_redo, read_saved_week, redo_week
+        if saved is not None:
+            from planner.planning.replan import parse_redo, redo_week
 
-            assert around.keep is not None
             redo = [parse_redo(r) for r in around.redo]
-            saved = read_saved_week(around.keep)
             progress.status("planning again: " + ", ".join(around.redo) + "...")
             return redo_week(table, catalogue, targets, saved, redo, options,
                              progress=planning, replanning=shown.again)
@@ -794,8 +907,9 @@ TimeLimitOpt = Annotated[float | None, typer.Option(
 GapOpt = Annotated[float, typer.Option("--mip-gap", min=0.0, max=1.0, metavar="SHARE",
                                        help="Stop at this relative MIP gap (default 0.02).",
                                        show_default=False, rich_help_panel=_MORE)]
-BandOpt = Annotated[float, typer.Option("--energy-band", min=0.0, max=0.5, metavar="SHARE",
-                                        help="Energy band around the need "
+BandOpt = Annotated[float, typer.Option("--energy-band", min=MIN_ENERGY_BAND,
+                                        max=MAX_ENERGY_BAND, metavar="SHARE",
+                                        help="Energy band around the need, 0.01-0.5 "
                                         "(default 0.1).", show_default=False,
                                         rich_help_panel=_MORE)]
 
@@ -1172,15 +1286,15 @@ def batch(
     from planner.planning.batch import read_people, run_batch
 
     frame = read_people(people)
-    data = None if data_dir is None else str(data_dir.resolve())
+    data = None if data_dir is None else os.path.abspath(data_dir)  # for every worker
     unwinding_itself()  # a Ctrl-C now stops the workers and keeps what is done
     try:
         with _batch_progress(workers, scheduler) as progress:
             summary = run_batch(frame, out, data_dir=data, workers=workers,
                                 scheduler=scheduler, resume=resume, progress=progress)
     except KeyboardInterrupt:
-        _say(f"error: interrupted; finished people are saved in {out}: run again with "
-             "--resume to continue")
+        _say(f"error: interrupted; finished people are saved in {escaped(out)}: run again "
+             "with --resume to continue")
         raise typer.Exit(130) from None
     typer.echo(format_batch(summary, out, fmt.value, width=_width()), nl=False)
 
@@ -1232,16 +1346,18 @@ class DataType(StrEnum):
     sr_legacy = "SR Legacy"
 
 
-def _finite(low: float, *, strict: bool = False) -> Any:
-    """A click callback: refuse NaN, infinity and numbers below ``low`` (at ``low`` when
-    ``strict``) as usage errors."""
+def _seconds(bounds: tuple[float, float]) -> dict[str, Any]:
+    """Option settings for a number of seconds within ``bounds``: NaN, infinity, a
+    negative or an absurd number is a usage error naming the range, never an
+    OverflowError deep in a socket (a range alone lets NaN through)."""
+    low, high = bounds
+
     def check(value: float | None) -> float | None:
-        if value is not None and (not math.isfinite(value) or value < low or
-                                  (strict and value <= low)):
-            raise typer.BadParameter(f"{value!r} must be a finite number "
-                                     f"{'above' if strict else 'of at least'} {low:g}")
+        if value is not None and not (math.isfinite(value) and low <= value <= high):
+            raise typer.BadParameter(f"{value!r} must be a number of seconds from {low:g} "
+                                     f"to {high:,g}")
         return value
-    return check
+    return {"min": low, "max": high, "callback": check}
 
 
 @app.command()
@@ -1264,26 +1380,26 @@ def fetch(
         "bundled catalogue's), a CSV with a food_id or fdc_id column, or one id a line.",
         dir_okay=False)] = None,
     timeout: Annotated[float, typer.Option(
-        metavar="SECONDS", callback=_finite(0, strict=True), help="Connect timeout and "
+        metavar="SECONDS", **_seconds(FETCH_TIMEOUT_RANGE), help="Connect timeout and "
         "longest wait for data (default 30).", show_default=False)] = 30.0,
     deadline: Annotated[float | None, typer.Option(
-        metavar="SECONDS", callback=_finite(0, strict=True), help="Longest the whole "
+        metavar="SECONDS", **_seconds(FETCH_DEADLINE_RANGE), help="Longest the whole "
         "refresh may take, retries and waits included; progress is cached (default: no "
         "limit).", show_default=False)] = None,
     attempt_deadline: Annotated[float | None, typer.Option(
-        "--attempt-deadline", metavar="SECONDS", callback=_finite(0, strict=True),
+        "--attempt-deadline", metavar="SECONDS", **_seconds(FETCH_ATTEMPT_RANGE),
         help="Longest one request may take in all, however slowly the server drips its "
         "answer (default 3 x --timeout).", show_default=False)] = None,
     max_retries: Annotated[int, typer.Option("--max-retries", min=0, max=50, metavar="COUNT",
                                              help="Retries on errors, 429 and 5xx (0-50, "
                                              "default 5).", show_default=False)] = 5,
-    backoff: Annotated[float, typer.Option(metavar="SECONDS", callback=_finite(0),
+    backoff: Annotated[float, typer.Option(metavar="SECONDS", **_seconds(FETCH_BACKOFF_RANGE),
                                            help="First retry wait; doubles each retry "
                                            "(default 1).", show_default=False)] = 1.0,
     max_wait: Annotated[float, typer.Option("--max-wait", metavar="SECONDS",
-                                            callback=_finite(0), help="Longest Retry-After "
-                                            "to wait through (default 120).",
-                                            show_default=False)] = 120.0,
+                                            **_seconds(FETCH_MAX_WAIT_RANGE),
+                                            help="Longest Retry-After to wait through "
+                                            "(default 120).", show_default=False)] = 120.0,
     cache: Annotated[Path | None, typer.Option(
         "--cache", metavar="DIR", help="Resume cache folder, new or empty (default: one "
         "for --out in your cache directory).", show_default=False)] = None,
@@ -1310,6 +1426,7 @@ def fetch(
         api_key_from,
         fetch_food_data,
         format_summary,
+        masked,
         redact,
     )
 
@@ -1322,7 +1439,8 @@ def fetch(
     options = FetchOptions(
         api_key=key, out=out, base_url=base_url or DEFAULT_BASE_URL,
         data_types=tuple(t.value for t in data_type or DataType), ids_from=ids_from,
-        timeout=timeout, deadline=deadline, attempt_deadline=attempt_deadline,
+        timeout=timeout, deadline=deadline, started=STARTED,
+        attempt_deadline=attempt_deadline,
         max_retries=max_retries, backoff=backoff,
         max_wait=max_wait, cache=cache, keep_cache=keep_cache, page_size=page_size)
 
@@ -1331,12 +1449,13 @@ def fetch(
 
     previous = signal.signal(signal.SIGTERM, terminated)
     try:
-        with _working(f"connecting to FoodData Central at {options.base_url}...") as shown:
+        with _working(f"connecting to FoodData Central at {masked(options.base_url)}..."
+                      ) as shown:
             summary = fetch_food_data(options, shown.counter,
                                       lambda text: shown.note(redact(text, key)))
     except KeyboardInterrupt:
-        _say(f"error: interrupted; {out} unchanged, progress kept in the cache (run again "
-             "to resume)")
+        _say(f"error: interrupted; {escaped(str(out))} unchanged, progress kept in the "
+             "cache (run again to resume)")
         raise typer.Exit(130) from None
     except PlannerError as exc:  # the key never reaches a message
         raise FetchError(redact(str(exc), key)) from None

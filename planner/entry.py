@@ -6,6 +6,7 @@ moment; Ctrl-C during that moment must print one line, not a traceback.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import signal
 import sys
@@ -14,6 +15,9 @@ import time
 from collections.abc import Iterator
 from typing import Any, Final
 
+#: When the process started (``time.monotonic()``): ``planner fetch --deadline`` counts
+#: the whole command, start-up included.
+STARTED: Final = time.monotonic()
 #: Seconds after a Ctrl-C that nobody acted on before the process ends anyway.
 WATCHDOG_S: Final = 3.0
 _watching = [True]  # off once a command unwinds a Ctrl-C itself (batch saves its parts)
@@ -28,12 +32,34 @@ def main() -> None:
         signal.signal(signal.SIGINT, _on_ctrl_c)
     sys.unraisablehook = _unraisable
     try:
-        from planner.cli import main as run
+        try:
+            from planner.cli import main as run
 
-        run()
+            run()
+        finally:  # the command is done (its exit code set): a Ctrl-C while Python shuts
+            # down would end the process by SIGINT with no line. While threads are joined
+            # it says the one line and exits 130; from the exit handlers on (Python puts
+            # back the default, deadly, handler after them) it is ignored: all is done
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGINT, _late_ctrl_c)
+                atexit.register(signal.signal, signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:  # before the command line's own handler is in place (while
         # Typer builds the commands) or after it: the same one line
         interrupted()
+    except SystemExit as done:
+        # a Ctrl-C that a library swallowed (while help was drawn, say): the process still
+        # ends as interrupted, with one line; a command that stops on Ctrl-C itself (exit
+        # 130, batch) has said its line, and ends normally: its workers' semaphores and
+        # files are released by the exit handlers
+        if _pressed[0] and done.code != 130:
+            interrupted()
+        raise
+    if _pressed[0]:
+        interrupted()
+
+
+def _late_ctrl_c(number: int, frame: Any) -> None:
+    interrupted()
 
 
 def interrupted() -> None:

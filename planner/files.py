@@ -195,8 +195,10 @@ def atomic_write_bytes(target: Path, data: bytes, mode: int | None = None) -> No
 
 @contextlib.contextmanager
 def _temporary_beside(target: Path) -> Iterator[Path]:
-    # the name is cut so that the temporary name fits where the target's does (255 bytes)
-    stem = target.name.encode("utf-8")[:TEMP_NAME_STEM].decode("utf-8", "ignore")
+    # the name is cut so that the temporary name fits where the target's does (255 bytes);
+    # as the bytes the system has, so that a name that is not UTF-8 (Linux allows any
+    # byte but / and NUL) is kept as it is
+    stem = os.fsdecode(os.fsencode(target.name)[:TEMP_NAME_STEM])
     fd, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
@@ -279,7 +281,11 @@ def _output_kind(path: Path, force: bool) -> tuple[Path, str, os.stat_result | N
     :class:`OutputError` for what may not be written."""
     target = path
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except RuntimeError:  # Python 3.11's word for a loop of links
+            raise OutputError(f"{path}: is a symbolic link that leads back to itself; give "
+                              "the real path") from None
         if not target.exists():
             raise OutputError(f"{path}: is a symbolic link to {target}, which does not "
                               "exist; give the real path")

@@ -21,11 +21,21 @@ that a hostile document is one line naming the field, never a ``RecursionError``
     the largest magnitude any field may have before its own range check (``1e999`` is
     infinite, ``10**400`` does not fit a float).
 
+``MAX_MEAL_ITEMS``
+    foods in one meal of a saved week (``--keep``) or of what was eaten (``--ate``,
+    ``--from-log``): a planned meal has up to about 10, one eaten meal up to 60 (what one
+    ``log add`` takes); 10,000 kept the planner busy for minutes with no output.
+``FETCH_*_RANGE``
+    the seconds ``planner fetch`` accepts for each of its waits (see below).
+
 File sizes are capped where files are read (:mod:`planner.files`), so no document is
 large enough to exhaust memory before these limits apply.
 
 :func:`clean_text` removes control and bidirectional-formatting characters (U+202E
-RIGHT-TO-LEFT OVERRIDE and its kin), so that text shown back to the user reads as it is.
+RIGHT-TO-LEFT OVERRIDE and its kin), so that text shown back to the user reads as it is;
+:func:`escaped` shows them (and bytes that are not UTF-8) as backslash escapes, for a
+message that names exactly what was given; :func:`check_utf8` refuses text holding such
+bytes.
 """
 
 from __future__ import annotations
@@ -43,6 +53,23 @@ MAX_DEPTH: Final = 32
 MAX_STRING: Final = 10_000
 MAX_NUMBER_TEXT: Final = 40
 MAX_MAGNITUDE: Final = 1e15
+
+#: Foods in one meal of a saved week, at most (see the module docstring).
+MAX_MEAL_ITEMS: Final = 100
+#: Grams of one food eaten at once, at most: more is a typo (1500 g of salmon), not a
+#: meal; a log entry above it (a hand-edited log with 1e308 g) is a damaged entry.
+MAX_ITEM_GRAMS: Final = 3000.0
+
+#: Seconds ``planner fetch`` accepts, (lowest, highest) for each option. A wait for data or
+#: a connection of more than an hour, one attempt of more than a day or a refresh of more
+#: than a week is a typo, not a plan (a full FoodData Central refresh takes minutes to an
+#: hour); and Python's clocks, sockets and timers take nothing near ``1e308`` (an
+#: OverflowError). Under 0.1 s not even a server on this machine answers reliably.
+FETCH_TIMEOUT_RANGE: Final = (0.1, 3600.0)
+FETCH_DEADLINE_RANGE: Final = (1.0, 7 * 86400.0)
+FETCH_ATTEMPT_RANGE: Final = (0.1, 86400.0)
+FETCH_BACKOFF_RANGE: Final = (0.0, 3600.0)  # the first retry's wait; doubled, 32 x at most
+FETCH_MAX_WAIT_RANGE: Final = (0.0, 86400.0)  # FDC's rate-limit block lasts an hour
 
 #: Characters never kept in text shown back to the user: C0 and C1 controls and DEL, the
 #: bidirectional embedding, override and isolate marks, the line and paragraph separators
@@ -74,6 +101,43 @@ def clean_lines(text: str) -> str:
     """``text`` cleaned like :func:`clean_text`, keeping its line breaks (``\n``) and tabs."""
     return "\n".join(clean_text(line.replace("\t", "    ")).rstrip()
                      for line in text.replace("\r\n", "\n").split("\n"))
+
+
+#: What :func:`escaped` writes as an escape: the characters :data:`UNSAFE_TEXT` and
+#: :data:`LINE_BREAKS` name, and lone surrogates (a byte that is not UTF-8 in a Linux
+#: argument or file name arrives as U+DC80-U+DCFF, Python's "surrogateescape").
+_ESCAPED: Final = re.compile(f"{UNSAFE_TEXT[:-1]}\t\n\r\v\f\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # the byte Linux gave, as it was
+        return f"\\x{code - 0xDC00:02x}"
+    return match.group().encode("unicode_escape").decode("ascii") if code < 0x100 \
+        else f"\\u{code:04x}"
+
+
+def escaped(text: str) -> str:
+    """``text`` safe to print on one line, every character still accounted for: a control
+    character as its escape (``\\n``, ``\\x1b``), a bidirectional mark as ``\\u202e``, a
+    byte that is not UTF-8 (a file name Linux allows) as ``\\xff``. Printable text is
+    unchanged."""
+    return _ESCAPED.sub(_escape, text)
+
+
+def check_utf8(text: str, where: str, error: type[PlannerError]) -> str:
+    """``text`` when it is UTF-8 text; ``error`` naming ``where`` and showing the text with
+    its stray bytes escaped when it holds a byte that is not UTF-8 (a Linux argument such
+    as ``$'banana\\xff'`` reaches Python as a lone surrogate, which no file, table or
+    terminal can take)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = escaped(text[:60]) + ("..." if len(text) > 60 else "")
+        raise error(f"{where}: '{shown}' is not UTF-8 text (the byte "
+                    f"{escaped(text[exc.start])} is not a character in UTF-8); type it "
+                    "again in UTF-8") from None
+    return text
 
 
 def check_document(document: object, where: str, error: type[PlannerError]) -> None:

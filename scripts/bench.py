@@ -10,6 +10,10 @@ size high-water mark, imports and data included). The timed part excludes interp
 and imports but includes everything the case does after that. Prints one line per case and,
 with --json, a machine-readable summary.
 
+``batch-same`` plans ``--same-people`` identical rows (one plan, copied for every row) on
+every core with the address space of every process limited to ``--memory-limit`` GB
+(RLIMIT_AS, as ``ulimit -v``): its peak memory is bounded by the chunk size, not the rows.
+
 The batch cases plan the same ``--people`` varied people (ages 9 to 90, both sexes,
 pregnancy and lactation, four activity levels, four diets, allergies; seeded, so every run
 and case plans the same table) three ways: ``batch`` is ``planner batch`` on every core,
@@ -49,6 +53,7 @@ CASES: dict[str, str] = {
     "batch": "planner batch of --people varied people on every core",
     "batch-serial": "the same batch in one process",
     "batch-process": "one `planner week` process per person (--sample people)",
+    "batch-same": "planner batch of --same-people identical rows under --memory-limit GB",
 }
 BATCH_CASES = ("batch", "batch-serial", "batch-process")
 PROCESS_CASES = ("week-process", "start")
@@ -112,6 +117,8 @@ def _run_case(name: str, runs: int, people: int, sample: int) -> dict[str, Any]:
         return _run_people_case(people)
     if name == "steady":
         return _run_steady_case(runs)
+    if name == "batch-same":
+        return _run_same_case(runs, people, MEMORY_LIMIT_GB[0])
     work = _case(name)
     times, cpu, load = [], [], []
     for _ in range(runs):
@@ -377,6 +384,44 @@ def _run_steady_case(runs: int) -> dict[str, Any]:
             "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
+#: The address space limit of the batch-same case, GB (set by --memory-limit).
+MEMORY_LIMIT_GB = [3.0]
+
+
+def _run_same_case(runs: int, count: int, limit_gb: float) -> dict[str, Any]:
+    """``count`` identical rows through ``run_batch`` on every core, this process and its
+    workers limited to ``limit_gb`` GB of address space (a MemoryError fails the case)."""
+    import pandas as pd
+
+    from planner.planning.batch import run_batch
+
+    limit = int(limit_gb * 1024**3)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by the workers
+    table = pd.DataFrame({"id": [f"p{i}" for i in range(count)], "sex": "female",
+                          "age": "35", "days": "7"})
+    times, cpu, load = [], [], []
+    statuses: dict[str, int] = {}
+    for _ in range(runs):
+        out = tempfile.mkdtemp(prefix="planner-bench-")
+        start, start_cpu = time.perf_counter(), _cpu()
+        try:
+            summary = run_batch(table, os.path.join(out, "plans"))
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        times.append(time.perf_counter() - start)
+        cpu.append(_cpu() - start_cpu)
+        load.append(os.getloadavg()[0])
+        statuses = dict(summary.counts)
+    median = statistics.median(times)
+    return {"case": "batch-same", "runs": runs, "people": count, "median_s": median,
+            "min_s": min(times), "max_s": max(times), "per_minute": 60 * count / median,
+            "statuses": statuses, "limit_gb": limit_gb,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "cpu_s": statistics.median(cpu), "cpu_per_plan_s": statistics.median(cpu) / count,
+            "load": statistics.median(load)}
+
+
 def _inner(args: argparse.Namespace, name: str, where: str | None = None
            ) -> dict[str, Any]:
     """Run one case in a fresh process: of this checkout, or of the planner at ``where``
@@ -387,7 +432,8 @@ def _inner(args: argparse.Namespace, name: str, where: str | None = None
     out = subprocess.run([sys.executable, __file__, "--inner", name, "--runs",
                           str(args.runs), "--people", str(args.people), "--sample",
                           str(args.sample), "--gap-people", str(args.gap_people),
-                          "--sample-people", str(args.sample_people)],
+                          "--sample-people", str(args.sample_people), "--same-people",
+                          str(args.same_people), "--memory-limit", str(args.memory_limit)],
                          check=True, capture_output=True, text=True, env=env,
                          cwd=where or os.getcwd())
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -410,7 +456,7 @@ def _report(name: str, result: dict[str, Any], label: str = "") -> None:
     if name == "steady":
         print(f"{'':<14} {'identical' if result['identical'] else 'DIFFERENT'} JSON in "
               f"{result['runs']} runs, half of them beside two busy loops")
-    if name in BATCH_CASES:
+    if name in (*BATCH_CASES, "batch-same"):
         print(f"{'':<14} {result['per_minute']:7.1f} plans per minute "
               f"({result['people']} people: "
               + ", ".join(f"{n} {k}" for k, n in result["statuses"].items() if n)
@@ -434,11 +480,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", metavar="REV",
                         help="also run each case on this git revision (e.g. HEAD~5), in a "
                         "temporary checkout, and compare")
+    parser.add_argument("--same-people", type=int, default=100_000,
+                        help="identical rows in batch-same (default 100,000)")
+    parser.add_argument("--memory-limit", type=float, default=3.0,
+                        help="address space limit of batch-same, GB (default 3)")
     parser.add_argument("--inner", help=argparse.SUPPRESS)  # run one case in this process
     args = parser.parse_args(argv)
+    MEMORY_LIMIT_GB[0] = args.memory_limit
     if args.inner:
-        people = {"gap": args.gap_people, "people": args.sample_people}.get(args.inner,
-                                                                           args.people)
+        people = {"gap": args.gap_people, "people": args.sample_people,
+                  "batch-same": args.same_people}.get(args.inner, args.people)
         print(json.dumps(_run_case(args.inner, args.runs, people, args.sample)))
         return 0
     for name in args.cases:

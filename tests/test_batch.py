@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import random
 import re
@@ -196,8 +197,8 @@ def test_chunks_name_their_parts_by_content(people_file: Path) -> None:
     people = read_people(people_file)
     first = chunks(people, set(), workers=2)
     again = chunks(people, set(), workers=2)
-    assert [k for k, _ in first] == [k for k, _ in again]
-    assert sum(len(rows) for _, rows in first) == 6
+    assert [c.key for c in first] == [c.key for c in again]
+    assert sum(len(c.rows) for c in first) == 6
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -414,7 +415,7 @@ def test_ids_that_collide_when_joined_all_reach_the_output(
                  ).to_csv(path, index=False)
     people = read_people(path)
     assert list(people["id"]) == ids
-    assert [[r["id"] for r in rows] for _, rows in chunks(people, set(), 1)][:4] == \
+    assert [[r["id"] for r in c.rows] for c in chunks(people, set(), 1)][:4] == \
         [*COLLIDING[0], *COLLIDING[1]]
     summary = run_batch(people, str(tmp_path / "out"), workers=1)
     assert summary.planned == len(ids) == 28
@@ -872,3 +873,111 @@ def test_a_limit_no_plan_can_keep_makes_the_row_infeasible(tmp_path: Path) -> No
     (result,) = plan_many(read_people(path))
     assert result.status == "infeasible" and result.week is None, result.message
     assert "potassium_mg" in result.short and "limit 400 mg" in result.message
+
+
+# ------------------------------------------------------------------ issue 36
+
+def _same(tmp_path: Path, count: int, others: str = "") -> Path:
+    path = tmp_path / "people.csv"
+    path.write_text("id,sex,age,days\n" + "".join(f"s{i},female,35,1\n" for i in range(count))
+                    + others)
+    return path
+
+
+def test_identical_rows_are_chunked_by_rows_not_by_request(tmp_path: Path) -> None:
+    # 100,000 identical rows were one chunk (5 GB, a MemoryError under 3 GB): every chunk
+    # now holds at most CHUNK_ROWS rows, one plans the request and the rest copy it
+    import planner.planning.batch as batch
+
+    people = read_people(_same(tmp_path, 5_000, "a,male,40,1\nb,male,41,1\n"))
+    found = chunks(people, set(), workers=2, batch="0123456789ab")
+    assert max(len(c.rows) for c in found) <= batch.CHUNK_ROWS
+    assert sorted(r["id"] for c in found for r in c.rows) == sorted(people["id"])
+    plans = [c for c in found if not c.copies]  # one request each (3 for 2 workers)
+    assert [[r["id"] for r in c.rows][:2] for c in plans] == [["s0", "s1"], ["a"], ["b"]]
+    assert len(plans[0].rows) == batch.CHUNK_ROWS  # s0 and repeats while there is room
+    copies = [c for c in found if c.copies]
+    assert len(copies) == math.ceil((5_000 - batch.CHUNK_ROWS) / batch.CHUNK_ROWS)
+    assert {c.copies for c in copies} == {plans[0].key}
+    assert {s for c in copies for s in c.sources} == {"s0"}
+    assert all(c.key.startswith("0123456789ab-") for c in found)
+    assert len({c.key for c in found}) == len(found)
+
+
+def test_copies_share_one_plan_across_chunks_and_a_resume(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.planning.batch as batch
+
+    monkeypatch.setattr(batch, "CHUNK_ROWS", 2)
+    path = _same(tmp_path, 7, "c,male,40,1\n")
+    people = read_people(path)
+    calls: list[str] = []
+    real = batch.plan_week
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("x")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "plan_week", counting)
+    out = tmp_path / "out"
+    finished: list[int] = []
+
+    def progress(total: int, done: int):  # type: ignore[no-untyped-def]
+        def step(n: int) -> None:
+            finished.append(n)
+            if len(finished) == 3:  # stop after the two plan chunks and one copy chunk
+                raise KeyboardInterrupt
+        return step
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(people, str(out), workers=1, progress=progress)
+    assert len(calls) == 2  # s0 and c
+    summary = run_batch(people, str(out), workers=1, resume=True)
+    assert len(calls) == 2  # the rest copied the plan an earlier run wrote
+    assert finished == [2, 1, 2]  # s0 s1 | c | s2 s3 (2 rows a chunk at most)
+    assert summary.skipped == 5 and summary.planned == 3 and summary.distinct == 1
+    found = read_results(str(out)).set_index("id")
+    assert sorted(found.index) == sorted(people["id"])
+    assert found.loc["s0", "seconds"] > 0 and found.loc["s0", "solver_seconds"] > 0
+    assert (found.drop(index=["s0", "c"])["seconds"] == 0).all()
+    assert (found.drop(index=["s0", "c"])["solver_seconds"] == 0).all()
+    assert found["request"].nunique() == 2
+    items = _items(out)
+    plan = {i: items[items["id"] == i].drop(columns="id").reset_index(drop=True)
+            for i in found.index}
+    for i in (f"s{k}" for k in range(1, 7)):
+        pd.testing.assert_frame_equal(plan[i], plan["s0"])
+    days = read_results(str(out), "days")
+    assert sorted(days["id"]) == sorted(people["id"])  # one day each
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_column_named_twice_is_one_line_before_anything_is_written(
+        tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"people.{kind}"
+    if kind == "csv":
+        path.write_text("id,sex,age, id\na,female,30,b\n")
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table([pa.array(["a"]), pa.array(["female"]), pa.array(["30"]),
+                                 pa.array(["b"])], names=["id", "sex", "age", "id"]), path)
+    with pytest.raises(DatasetError, match=r"column 'id' appears twice \(columns 1 and 4\); "
+                                           r"name each column once"):
+        read_people(path)
+    r = CliRunner().invoke(app, ["batch", str(path), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 1 and _only_error(r.stderr), r.output  # no pandas warning
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_out_folder_whose_name_is_not_utf8_is_written(tmp_path: Path) -> None:
+    path = _same(tmp_path, 1)
+    out = tmp_path / "out\udcff"
+    r = subprocess.run([sys.executable, "-m", "planner", "batch", str(path), "--out",
+                        str(out), "--workers", "1"], capture_output=True, text=True,
+                       errors="surrogateescape", timeout=300, env={**os.environ,
+                                         "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert r.returncode == 0, r.stderr  # said "has a control character"
+    assert b"out\xff" in os.listdir(os.fsencode(tmp_path))
+    assert list(read_results(str(out))["id"]) == ["s0"]

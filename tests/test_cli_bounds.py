@@ -346,3 +346,134 @@ def test_ctrl_c_while_advice_waits_for_answers_is_one_line(tmp_path: Path) -> No
         process.kill()
     assert process.returncode == 130 and err == "error: interrupted\n"
     assert stopped < 5  # within one day's solve, not after the 28 days (shared machine)
+
+
+# ------------------------------------------------------------------ issue 36: bytes that are
+# not UTF-8 (Linux passes them; Python holds each as a lone surrogate, \udcff for \xff)
+
+@pytest.mark.parametrize(("args", "where"), [
+    (["log", "add", "1 medium banana\udcff"], "FOOD: '1 medium banana\\xff'"),
+    (["explain", "banana\udcff", "--sex", "female", "--age", "30"], "FOOD: 'banana\\xff'"),
+    (["day", "--sex", "female", "--age", "30", "--exclude", "kale\udcff"],
+     "--exclude: 'kale\\xff'"),
+    (["day", "--sex", "female", "--age", "30", "--include", "\udce9"], "--include: '\\xe9'"),
+    (["day", "--sex", "female", "--age", "30", "--like", "kale", "--like", "x\udcff"],
+     "--like: 'x\\xff'"),
+    (["day", "--sex", "female", "--age", "30", "--ate", "1 banana\udcff"],
+     "--ate: '1 banana\\xff'"),
+    (["targets", "--sex", "female\udcff", "--age", "30"], "--sex: 'female\\xff'"),
+    (["week", "--sex", "female", "--age", "30", "--target", "magnesium_mg=4\udcff"],
+     "--target: 'magnesium_mg=4\\xff'"),
+])
+def test_text_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path, args: list[str],
+                                                      where: str) -> None:
+    log = tmp_path / "log.db"
+    result = _run(*args, "--log", str(log), config=tmp_path) if args[0] in ("log", "day") \
+        else _run(*args, config=tmp_path)
+    assert _one_line(result, 1).startswith(f"error: {where} is not UTF-8 text (the byte ")
+    assert result.stdout == "" and not log.exists()
+
+
+def test_an_api_key_that_is_not_text_is_refused_without_showing_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["fetch", "--out", str(tmp_path / "o"), "--api-key",
+                                      "SECRET\udcff"])
+    assert result.exit_code == 1 and "SECRET" not in result.output
+    assert result.stderr == "error: --api-key: not ASCII text; an FDC API key is letters " \
+                            "and digits\n"
+    assert not (tmp_path / "o").exists()
+
+
+def _names(folder: Path) -> set[bytes]:
+    return set(os.listdir(os.fsencode(folder)))
+
+
+def test_file_names_that_are_not_utf8_are_written_as_given(tmp_path: Path) -> None:
+    # Linux allows any byte but / and NUL in a name: the file is written under it
+    work = tmp_path / "work"
+    work.mkdir()
+    foods = work / "out\udcff.txt"
+    result = _run("foods", "--rich-in", "magnesium", "-o", str(foods), config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"wrote {work}/out\\xff.txt\n"  # said with the byte escaped
+    again = _run("foods", "--rich-in", "magnesium", "-o", str(foods), config=tmp_path)
+    assert _one_line(again, 1) == f"error: {work}/out\\xff.txt: already exists; use " \
+                                  "--force to overwrite it\n"
+    profile = work / "p\udcff.toml"
+    result = _run("profile", "init", "--sex", "female", "--age", "30", "--path",
+                  str(profile), config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    shown = _run("targets", "--profile", str(profile), config=tmp_path)
+    assert shown.returncode == 0 and "30-year-old female" in shown.stdout
+    week = work / "w\udcff.json"
+    result = _run("week", "--sex", "female", "--age", "30", "--days", "1", "--format",
+                  "json", "-o", str(week), config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(week.read_text())["days"]
+    assert _names(work) == {b"out\xff.txt", b"p\xff.toml", b"w\xff.json"}  # nothing else
+
+
+def test_a_newline_in_a_path_is_escaped_in_its_one_line_error(tmp_path: Path) -> None:
+    result = _run("targets", "--profile", str(tmp_path / "no\nsuch\udcff.toml"),
+                  config=tmp_path)
+    assert _one_line(result, 1) == f"error: {tmp_path}/no\\nsuch\\xff.toml: profile file " \
+                                   "not found\n"
+
+
+HELP_SHOWN = {"error: interrupted\n": 130, "": 0}
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5])
+def test_ctrl_c_during_help_is_one_line_or_the_whole_help(tmp_path: Path,
+                                                          delay: float) -> None:
+    # the help is drawn in memory and printed in one write; a Ctrl-C after it, while
+    # Python shuts down, no longer ends the process by SIGINT with no line
+    whole = _run("week", "--help", config=tmp_path).stdout
+    process = subprocess.Popen([*PLANNER, "week", "--help"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert err in HELP_SHOWN and process.returncode == HELP_SHOWN[err], (err, out[:200])
+    assert out == ("" if err else whole)
+
+
+def test_an_energy_band_below_one_percent_is_refused_at_once() -> None:
+    # a band of 0 searched for minutes, then said "short by 0.0967 kcal"
+    result = CliRunner().invoke(app, ["week", "--sex", "female", "--age", "30", "--days",
+                                      "2", "--energy-band", "0"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "error: --energy-band must be a number from 0.01 to 0.5, e.g. " \
+                            "--energy-band 0.1\n"
+    from planner.person.profile import make_profile
+    from planner.person.targets import compute_targets
+
+    with pytest.raises(ProfileError, match=r"energy band: 0.005 must be from 0.01 to 0.5"):
+        compute_targets(make_profile("female", 30), energy_band=0.005)
+
+
+def test_the_narrowest_energy_band_is_one_a_day_can_keep(tmp_path: Path) -> None:
+    result = _run("day", "--sex", "female", "--age", "35", "--energy-band", "0.01",
+                  "--format", "json", config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    band = plan["targets"]["energy_kcal"]
+    energy = plan["days"][0]["totals"]["energy_kcal"]
+    assert band["min"] <= energy <= band["max"] and band["max"] / band["min"] < 1.021
+
+
+def test_a_10000_character_name_is_cut_in_its_one_line_error() -> None:
+    result = CliRunner().invoke(app, ["explain", "x" * 10_000, "--sex", "female", "--age",
+                                      "30"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert len(result.stderr) < 1100 and "[... 9,0" in result.stderr
+    assert result.stderr.endswith("is not in the catalogue (planner's foods: 'planner foods "
+                                  "--rich-in magnesium --top 200')\n")
+
+
+def test_an_unknown_option_is_named_not_taken_for_a_stray_word() -> None:
+    # 'day --days 1' said: did you mean 'planner day --age 1 ... --days'?
+    result = CliRunner().invoke(app, ["day", "--sex", "female", "--age", "30", "--days",
+                                      "1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: No such option: --days (Possible options: ")
+    assert "--age 1" not in result.stderr

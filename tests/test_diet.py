@@ -235,3 +235,59 @@ def test_solve_command_takes_groups_and_mip_gap(data_dir: Path) -> None:
     assert bad.exit_code == 3
     gap = CliRunner().invoke(app, [*args[:-1], "--mip-gap", "0", "--format", "json"])
     assert gap.exit_code == 0 and '"status": "optimal"' in gap.output
+
+
+# ------------------------------------------------------------------ issue 36
+
+@pytest.mark.parametrize(("targets", "message"), [
+    ("nutrient,min,max\nprotein_g,45,\nprotein_g,50,\n",
+     r"lines 2 and 3: protein_g has a min on both \(45 and 50\); give each nutrient's min "
+     r"and max once"),
+    ("nutrient,min,max\nprotein_g,,60\ncalcium_mg,100,\nprotein_g,,70\n",
+     r"lines 2 and 4: protein_g has a max on both \(60 and 70\)"),
+    ("nutrient,min,max\nprotein_g,45,50\nprotein_g,45,50\n",
+     r"lines 2 and 3: protein_g has a min on both"),
+    ("nutrient,min,max\nprotein_g,45,\nprotein_g,,30\n",
+     r"lines 2 and 3: protein_g: min 45 is above max 30"),
+])
+def test_a_nutrient_given_twice_is_one_line_naming_both(tmp_path: Path, targets: str,
+                                                       message: str) -> None:
+    with pytest.raises(DatasetError, match=message):  # was a PulpError (exit 70)
+        read_targets_csv(write(tmp_path, "t.csv", targets))
+
+
+def test_a_min_on_one_line_and_a_max_on_another_are_one_target(data_dir: Path,
+                                                               tmp_path: Path) -> None:
+    foods = read_foods_csv(data_dir / "solve_foods.csv")
+    targets = read_targets_csv(write(tmp_path, "t.csv", "nutrient,min,max\nprotein_g,45,\n"
+                                     "calcium_mg,100,\nprotein_g,,60\n"))
+    assert [(t.nutrient, t.min, t.max) for t in targets] == [("protein_g", 45.0, 60.0),
+                                                             ("calcium_mg", 100.0, None)]
+    result = solve_table(foods, targets)  # said "short by 45" when kept as two targets
+    assert 45 <= result.totals["protein_g"] <= 60 and result.objective == 10.0
+
+
+def test_a_food_id_with_a_terminal_escape_is_shown_without_it(tmp_path: Path) -> None:
+    from planner.output.report import format_solve
+
+    foods = read_foods_csv(write(tmp_path, "f.csv", "id,name,price,protein_g,calcium_mg\n"
+                                 "A\x1b[31mred,food A,2,20,\nB,food B,3,5,60\n"))
+    targets = read_targets_csv(write(tmp_path, "t.csv", "nutrient,min,max\nprotein_g,45,\n"
+                                     "calcium_mg,100,\n"))
+    text = format_solve(solve_table(foods, targets))
+    assert "\x1b" not in text
+    assert "(counted as 0): calcium_mg: A [31mred" in text
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("foods", "id,name,price,protein_g,protein_g\nA,a,1,2,3\n"),
+    ("targets", "nutrient,min,max, min\nprotein_g,1,,2\n"),
+])
+def test_a_column_named_twice_is_named_not_renamed(tmp_path: Path, name: str,
+                                                   text: str) -> None:
+    # pandas read a second protein_g as 'protein_g.1': "unknown column protein_g.1"
+    path = write(tmp_path, f"{name}.csv", text)
+    with pytest.raises(DatasetError, match=r"column '(protein_g|min)' appears twice "
+                                           r"\(columns [24] and [45]\); name each column "
+                                           r"once"):
+        (read_foods_csv if name == "foods" else read_targets_csv)(path)

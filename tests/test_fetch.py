@@ -7,7 +7,9 @@ Food bodies are built from real SR28 rows of the bundled table, in the FDC full 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import math
 import os
 import re
@@ -34,6 +36,7 @@ from planner.food.fetch import (
     FetchOptions,
     default_cache,
     fetch_food_data,
+    format_summary,
     read_ids,
     redact,
 )
@@ -603,13 +606,18 @@ def test_a_redirect_on_the_same_host_is_followed(httpserver: HTTPServer, fdc: Fa
 
 class Dripper:
     """A raw TCP server that answers every connection one byte at a time: in the status
-    line and headers (``headers``) or in the body of an otherwise normal response."""
+    line and headers (``headers``) or in the body of an otherwise normal response.
+    ``mode`` says more: ``close`` is an HTTP/1.0 answer whose body ends when the server
+    closes (no Content-Length: a read to the end of the connection), ``fields`` sends
+    its status line at once and drips the header fields, which never end."""
 
-    def __init__(self, *, in_headers: bool, interval: float = 0.25) -> None:
+    def __init__(self, *, in_headers: bool = False, interval: float = 0.25,
+                 mode: str = "") -> None:
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         self.in_headers = in_headers
         self.interval = interval
+        self.mode = mode
         self.connections = 0
         self.stopped = threading.Event()
         threading.Thread(target=self._serve, daemon=True).start()
@@ -630,6 +638,10 @@ class Dripper:
             body = b'[' + b' ' * 10_000 + b']'
             head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+            if self.mode == "close":
+                head = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n"
+            elif self.mode == "fields":
+                head, body = b"HTTP/1.1 200 OK\r\n", b"X-Pad: " + b"a" * 10_000
             if not self.in_headers:
                 conn.sendall(head)
             for byte in (head + body if self.in_headers else body):
@@ -692,12 +704,26 @@ def test_an_invalid_retry_after_is_a_normal_retry(httpserver: HTTPServer, fdc: F
 @pytest.mark.parametrize("args", [["--timeout", "nan"], ["--timeout", "-1"],
                                   ["--max-wait", "nan"], ["--deadline", "inf"],
                                   ["--backoff", "-0.5"], ["--max-retries", "-1"],
-                                  ["--max-retries", "1000"]])
+                                  ["--max-retries", "1000"], ["--timeout", "1e308"],
+                                  ["--deadline", "1e308"], ["--attempt-deadline", "1e308"],
+                                  ["--backoff", "1e308"], ["--max-wait", "1e308"],
+                                  ["--timeout", "1e-300"], ["--deadline", "0.5"]])
 def test_bad_numbers_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
     result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), *args],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "error:" in result.stderr
+    if args[0] != "--max-retries":  # (issue 36: 1e308 was an OverflowError, exit 70)
+        assert re.fullmatch(rf"error: {args[0]} must be a number from [0-9.]+ to [0-9]+, "
+                            rf"e\.g\. {args[0]} [0-9.]+\n", result.stderr), result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_library_refuses_numbers_out_of_range_too(tmp_path: Path) -> None:
+    for field, value in (("timeout", 1e308), ("deadline", 1e308), ("backoff", -1.0),
+                         ("attempt_deadline", math.inf), ("max_wait", math.nan)):
+        with pytest.raises(FetchError, match=r"must be a number from .* seconds"):
+            fetch_food_data(FetchOptions(api_key=KEY, out=tmp_path / "o", **{field: value}))
     assert not (tmp_path / "o").exists()
 
 
@@ -980,3 +1006,167 @@ def test_a_refresh_at_a_terminal_shows_its_steps_and_clears_them(
         assert step in text, step
     assert render(text) == []  # the line is gone when the summary prints
     assert KEY not in text
+
+
+# ------------------------------------------------------------------ issue 36
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--deadline", "3"], "error: the refresh did not finish within --deadline 3 s "
+                          "(stopped at /v1/foods/list)"),
+    (["--attempt-deadline", "1.5"], "error: FDC did not finish answering /v1/foods/list "
+                                    "within 1.5 s (2 attempts)"),
+])
+@pytest.mark.parametrize("mode", ["close", "fields"])
+def test_both_deadlines_stop_a_read_under_way_however_the_answer_ends(
+        tmp_path: Path, mode: str, args: list[str], message: str) -> None:
+    # "close": an HTTP/1.0 body read to the end of the connection (the connection hands
+    # its socket to the response and closes: the clock used to stop with it, and a drip
+    # held the run for minutes); "fields": header fields that never end (the deadline's
+    # shut socket ended them, and an empty body was read as FDC's answer)
+    dripper = Dripper(mode=mode, interval=0.5)
+    try:
+        result = subprocess.run(
+            [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
+             f"http://127.0.0.1:{dripper.port}", "--timeout", "3", "--max-retries", "1",
+             "--backoff", "0.01", *args],
+            capture_output=True, text=True, timeout=120,
+            env={**os.environ, "FDC_API_KEY": KEY})
+    finally:
+        dripper.stop()
+    assert result.returncode == 1
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, \
+        result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_credentials_in_the_base_url_are_masked_wherever_they_are_shown(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
+    secret = "hunter2-PASSWORD"
+    # unreachable: the retries it says while it waits and the error name the URL
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), "--base-url",
+         f"http://user:{secret}@127.0.0.1:9/fdc", "--max-retries", "3", "--backoff", "1",
+         "--timeout", "1"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "FDC_API_KEY": KEY})
+    assert result.returncode == 1
+    assert secret not in result.stderr and "retry 3 of 3" in result.stderr
+    assert result.stderr.endswith("error: cannot reach FDC at http://***@127.0.0.1:9/fdc "
+                                  "(Connection refused)\n")
+    # a URL that is no URL at all: refused before a request, masked all the same
+    for bad in (f"user:{secret}@host", f"ftp://user:{secret}@host/",
+                f"http://user:{secret} x@[::1", f"http://user:{secret}@host:99999/"):
+        with pytest.raises(FetchError) as info:
+            fetch_food_data(options(httpserver, tmp_path / "o", base_url=bad))
+        assert secret not in str(info.value) and "***@" in str(info.value)
+        assert str(info.value).endswith("not an http:// or https:// URL with a host "
+                                        "(e.g. https://api.nal.usda.gov/fdc)")
+    # a refresh that works: the summary, the data folder and urllib3's log hold no secret
+    base = httpserver.url_for("/").rstrip("/").replace("http://", f"http://u:{secret}@")
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+    handler = Keep()
+    logger = logging.getLogger("urllib3")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    said: list[str] = []
+    fdc.faults.append(("/v1/foods", lambda r: Response("down", status=503)))  # a retry
+    try:
+        summary = fetch_food_data(options(httpserver, tmp_path / "out", base_url=base),
+                                  None, said.append)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+    assert summary.total == 9 and records
+    written = b"".join(p.read_bytes() for p in (tmp_path / "out").iterdir())
+    assert any("retry 1 of 3" in line for line in said)
+    shown = (format_summary(summary) + load_foods(tmp_path / "out").origin + "".join(records)
+             + "".join(said))
+    assert secret.encode() not in gzip_text(written) and secret not in shown
+
+
+def gzip_text(data: bytes) -> bytes:
+    """``data`` with every gzip member in it unpacked (the tables are .csv.gz)."""
+    import gzip
+    import zlib
+
+    out = data
+    for start in [m.start() for m in re.finditer(b"\x1f\x8b", data)]:
+        with contextlib.suppress(OSError, EOFError, zlib.error):
+            out += gzip.decompress(data[start:])
+    return out
+
+
+def test_a_short_api_key_takes_no_letters_out_of_a_message() -> None:
+    assert redact("FDC broke off its answer", "k") == "FDC broke off its answer"
+    assert redact("key k?api_key=k", "k") == "key ***?api_key=***"
+
+
+@pytest.mark.parametrize("where", ["same", "inside"])
+def test_a_cache_in_the_output_folder_is_refused_and_nothing_is_left(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, where: str) -> None:
+    out = tmp_path / "fdc-data"
+    cache = out if where == "same" else out / "cache"
+    with pytest.raises(FetchError, match=r"^--cache .* is (--out|inside --out) .*; a "
+                                         r"refresh replaces --out whole: choose a cache "
+                                         r"folder outside it \(nothing changed\)$"):
+        fetch_food_data(options(httpserver, out, cache=cache))
+    assert not out.exists() and fdc.log == []
+    assert not any(n.startswith(".fdc-data") for n in os.listdir(tmp_path))  # no .old-PID
+
+
+def test_an_empty_cache_folder_the_user_made_is_kept(httpserver: HTTPServer, fdc: FakeFDC,
+                                                     tmp_path: Path) -> None:
+    mine = tmp_path / "my-cache"
+    mine.mkdir()
+    fetch_food_data(options(httpserver, tmp_path / "out", cache=mine))
+    assert mine.is_dir() and list(mine.iterdir()) == []  # emptied, not removed
+    made = tmp_path / "new-cache"  # one the refresh made goes
+    fetch_food_data(options(httpserver, tmp_path / "out2", cache=made))
+    assert not made.exists()
+
+
+def test_a_list_page_longer_than_asked_is_refused_before_it_is_cached(
+        httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path, user_cache: Path) -> None:
+    # a server sending 200,000 entries on every page paged on forever (1.4 GB of cache
+    # in ten minutes)
+    many = json.dumps([{"fdcId": 100 + i} for i in range(50)])
+    fdc.faults.append(("/v1/foods/list", lambda r: Response(
+        many, content_type="application/json")))
+    with pytest.raises(FetchError, match=r"^FDC list page 1 for Foundation has 50 foods, more "
+                                         r"than the 3 asked for; not FDC's answer, nothing "
+                                         r"written$"):
+        fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert not list(user_cache.rglob("*.json"))
+
+
+def test_a_list_that_never_ends_is_stopped(httpserver: HTTPServer, fdc: FakeFDC,
+                                           tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.food.fetch as fetch
+
+    monkeypatch.setattr(fetch, "MAX_LISTED", 9)
+    full = json.dumps([{"fdcId": 100 + i, "dataType": "Foundation"} for i in range(3)])
+    for _ in range(5):
+        fdc.faults.append(("/v1/foods/list", lambda r: Response(
+            full, content_type="application/json")))
+    with pytest.raises(FetchError, match=r"FDC kept listing Foundation foods past 9 \(it "
+                                         r"holds about 8,000\); stopped, nothing written"):
+        fetch_food_data(options(httpserver, tmp_path / "out"))
+    assert len(fdc.requests_to("/v1/foods/list")) == 3
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_answer_broken_off_once_says_one_time(httpserver: HTTPServer, fdc: FakeFDC,
+                                                 tmp_path: Path) -> None:
+    def short(request: Request) -> Response:
+        response = Response("[1, 2, 3]", content_type="application/json")
+        response.headers["Content-Length"] = "50"  # promises more than it sends
+        return response
+    fdc.faults.append(("/v1/foods/list", short))
+    fdc.linger = 1.0
+    with pytest.raises(FetchError, match=r"FDC broke off its answer to /v1/foods/list "
+                                         r"\(.*\) 1 time$"):
+        fetch_food_data(options(httpserver, tmp_path / "out", max_retries=0, timeout=1.0))

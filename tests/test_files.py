@@ -115,3 +115,12 @@ def test_gunzip_stops_at_its_cap() -> None:
     assert gunzip(gzip.compress(b"ok"), limit=10, where="x", error=DatasetError) == b"ok"
     with pytest.raises(DatasetError, match=r"x: unreadable, corrupt or truncated"):
         gunzip(b"\x1f\x8b garbage", limit=10, where="x", error=DatasetError)
+
+
+def test_an_output_that_is_a_loop_of_links_is_one_line(tmp_path: Path) -> None:
+    # Path.resolve() raised RuntimeError: an internal error (exit 70)
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(OutputError, match=r"a: is a symbolic link that leads back to itself"):
+        write_output(tmp_path / "a", b"x", force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]

@@ -666,3 +666,27 @@ def test_two_writers_moving_a_log_to_schema_2_at_once_lose_nothing(tmp_path: Pat
     numbers = [e.id for e in foods] + [s.id for s in taken]
     assert len(set(numbers)) == len(numbers)  # one sequence, no number given twice
     assert sorted(s.said for s in taken).count("shell two") == 15
+
+
+# ------------------------------------------------------------------ issue 36 (own cases)
+
+@pytest.mark.parametrize("grams", ["1e308", "9e999", "5000", "-1"])
+def test_an_entry_edited_to_an_impossible_weight_is_damaged_not_infinite(
+        tmp_path: Path, grams: str) -> None:
+    # 1e308 g made 'log show' say "about inf kcal" and 'gaps' an internal error
+    path = tmp_path / "log.sqlite3"
+    with FoodLog(path, "add") as log:
+        log.add([_eaten()], DAY)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute(f"UPDATE entries SET grams = {grams}")
+    db.close()
+    before = path.read_bytes()
+    for args in (["log", "show"], ["gaps", "--sex", "female", "--age", "30"]):
+        result = CliRunner().invoke(app, [*args, "--log", str(path), "--date",
+                                          DAY.isoformat()])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"error: {path}: entry 1 is damaged; the log was not " \
+                                "changed\n"
+    assert path.read_bytes() == before

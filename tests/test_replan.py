@@ -322,3 +322,67 @@ def test_tampered_grams_are_refused_not_ignored(bundled: FoodTable, catalogue: C
     with pytest.raises(PlanRequestError, match=r"g does not match its .* servings .*the file "
                                                r"was changed"):
         redo_week(bundled, catalogue, targets, saved, [Redo(3, "dinner")])
+
+
+# ------------------------------------------------------------------ issue 36
+
+def _meal(document: dict, day: int, slot: str) -> dict:  # type: ignore[type-arg]
+    return next(m for m in document["days"][day - 1]["meals"] if m["slot"] == slot)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["days"][0].update(meals=[]), r"not a complete saved week \(day 1 has no "
+                                              r"meals\)"),
+    (lambda d: d["days"][1].update(meals=[m for m in d["days"][1]["meals"]
+                                          if m["slot"] != "snack"]),
+     r"not a complete saved week \(day 2 has no snack\)"),
+    (lambda d: _meal(d, 1, "lunch").update(items=[]),
+     r"not a complete saved week \(day 1 lunch has no foods\)"),
+    (lambda d: _meal(d, 1, "lunch").update(items=_meal(d, 1, "lunch")["items"] * 10_000),
+     r"day 1 lunch has [0-9,]+ foods, more than the 100 a meal of a saved week may have; "
+     r"not a week planner saved$"),
+])
+def test_a_saved_week_that_planner_did_not_save_is_refused_before_planning(
+        week: WeekPlan, tmp_path, change, message) -> None:  # type: ignore[no-untyped-def]
+    # day 1 without meals said "plan failed independent verification"; 10,000 foods in
+    # one meal kept the planner busy for minutes with no output
+    path = _tampered(week, tmp_path, change)
+    with pytest.raises(PlanRequestError, match=message) as info:
+        read_saved_week(path)
+    assert "\n" not in str(info.value)
+
+
+def test_a_meal_of_100_foods_is_read(week: WeekPlan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    items = week_document(week)["days"][0]["meals"][0]["items"]
+    path = _tampered(week, tmp_path, lambda d: _meal(d, 1, d["days"][0]["meals"][0]["slot"])
+                     .update(items=(items * 100)[:100]))
+    saved = read_saved_week(path)
+    assert max(len(v) for v in saved.days[0].values()) == 100
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.update(days={}), r"\(days is not a list\)"),
+    (lambda d: d.update(days="abc"), r"\(days is not a list\)"),
+    (lambda d: d["days"].__setitem__(0, 5), r"\(day 1 is not an object\)"),
+    (lambda d: d["days"][0].update(meals={"slot": "x"}), r"\(day 1: meals is not a list\)"),
+    (lambda d: d["days"][0]["meals"][0].update(items="abc"),
+     r"\(day 1 [a-z]+: items is not a list\)"),
+    (lambda d: d["days"][0]["meals"][0]["items"].__setitem__(0, "abc"),
+     r"\(day 1 [a-z]+: an item is not an object\)"),
+])
+def test_a_saved_week_of_the_wrong_shape_says_which_part(
+        week: WeekPlan, tmp_path, change, message) -> None:  # type: ignore[no-untyped-def]
+    # said "string indices must be integers, not 'str'"
+    with pytest.raises(PlanRequestError, match=r"not a complete saved week " + message):
+        read_saved_week(_tampered(week, tmp_path, change))
+
+
+def test_a_meal_of_more_than_100_foods_eaten_is_refused(bundled: FoodTable,
+                                                        catalogue: Catalogue,
+                                                        targets: Targets) -> None:
+    # a log with 2,002 entries at breakfast planned for 100 s around 271,000 kcal
+    eaten = parse_eaten("1 medium banana", bundled, catalogue, "breakfast") * 101
+    with pytest.raises(PlanRequestError, match=r"^101 foods eaten at breakfast, more than "
+                                               r"the 100 a meal may have; check the food "
+                                               r"log for that day"):
+        fill_day(bundled, catalogue, targets, eaten)

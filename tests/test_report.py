@@ -319,3 +319,17 @@ def test_a_wrapped_command_still_runs_when_copied_and_its_comment_stays_a_commen
     joined = " ".join(line.strip().removeprefix("- ").removesuffix("\\").strip()
                       .removeprefix("# ") for line in lines)
     assert " ".join(joined.split()) == " ".join(command.split())
+
+
+def test_a_batch_of_one_says_one_person_and_one_request() -> None:
+    from planner.output.report import format_batch
+    from planner.planning.batch import BatchSummary
+
+    one = BatchSummary({"ok": 1, "infeasible": 0, "invalid": 0, "error": 0}, 0, 1.0,
+                       where="this process")
+    assert format_batch(one, "out").startswith("Planned 1 person in this process")  # was
+    # "Planned 1 people", and "(1 distinct requests, ...)"
+    many = BatchSummary({"ok": 3, "infeasible": 0, "invalid": 0, "error": 0}, 0, 1.0,
+                        distinct=1, where="this process")
+    assert "Planned 3 people (1 distinct request, each planned once) in this process" in \
+        format_batch(many, "out", width=200)

@@ -61,7 +61,15 @@ from planner.food.data import (
     write_dataset,
 )
 from planner.food.sources import FDC_DATA_TYPES, foods_from_fdc_json, sr_number
-from planner.limits import load_json
+from planner.limits import (
+    FETCH_ATTEMPT_RANGE,
+    FETCH_BACKOFF_RANGE,
+    FETCH_DEADLINE_RANGE,
+    FETCH_MAX_WAIT_RANGE,
+    FETCH_TIMEOUT_RANGE,
+    escaped,
+    load_json,
+)
 from planner.words import plural
 
 DEFAULT_BASE_URL: Final = "https://api.nal.usda.gov/fdc"
@@ -75,9 +83,14 @@ WRITER: Final = "planner.food.fetch"
 #: The files such a folder holds; any other file in it makes a refresh refuse to replace it.
 DATA_FILES: Final = frozenset({FOODS_FILE, PORTIONS_FILE, MANIFEST_FILE})
 CACHE_MARK: Final = ".planner-fetch-cache"
+#: The line of the cache mark that says a refresh made the folder (and may remove it).
+MADE_HERE: Final = "folder made by planner fetch"
 MAX_BODY: Final = 64 * MIB  # a /v1/foods batch of 20 full foods is well under 1 MB
 MAX_REDIRECTS: Final = 5
 MAX_FDC_ID: Final = 10**10
+#: Foods a list of one data type may hold: FDC's Foundation and SR Legacy hold about 8,000
+#: together; a server that keeps sending full pages is stopped here, not at a full disk.
+MAX_LISTED: Final = 100_000
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,7 @@ class FetchOptions:
     ids_from: Path | None = None
     timeout: float = 30.0  # seconds: connect, and each wait for data
     deadline: float | None = None  # seconds the whole run may take; None: no limit
+    started: float | None = None  # time.monotonic() the deadline counts from; None: now
     attempt_deadline: float | None = None  # seconds one attempt may take; None: 3 x timeout
     max_retries: int = 5
     backoff: float = 1.0  # seconds; waits grow 2x per retry
@@ -107,21 +121,23 @@ class FetchOptions:
 
 def check_options(options: FetchOptions) -> None:
     """Raise :class:`FetchError` for a value no refresh can run with (NaN, negative...)."""
-    def finite(name: str, value: float, low: float, *, strict: bool) -> None:
-        if not math.isfinite(value) or value < low or (strict and value <= low):
-            kind = "positive" if strict else "non-negative"
-            raise FetchError(f"{name}: {value!r} must be a {kind} finite number")
-    finite("timeout", options.timeout, 0.0, strict=True)
+    def within(name: str, value: float, bounds: tuple[float, float]) -> None:
+        low, high = bounds
+        if not (math.isfinite(value) and low <= value <= high):
+            raise FetchError(f"{name}: {value!r} must be a number from {low:g} to "
+                             f"{high:g} seconds")
+    within("timeout", options.timeout, FETCH_TIMEOUT_RANGE)
     if options.deadline is not None:
-        finite("deadline", options.deadline, 0.0, strict=True)
+        within("deadline", options.deadline, FETCH_DEADLINE_RANGE)
     if options.attempt_deadline is not None:
-        finite("attempt deadline", options.attempt_deadline, 0.0, strict=True)
-    finite("backoff", options.backoff, 0.0, strict=False)
-    finite("max wait", options.max_wait, 0.0, strict=False)
+        within("attempt deadline", options.attempt_deadline, FETCH_ATTEMPT_RANGE)
+    within("backoff", options.backoff, FETCH_BACKOFF_RANGE)
+    within("max wait", options.max_wait, FETCH_MAX_WAIT_RANGE)
     if not 0 <= options.max_retries <= 50:
         raise FetchError(f"max retries: {options.max_retries} must be between 0 and 50")
     if not 1 <= options.page_size <= PAGE_SIZE:
         raise FetchError(f"page size: {options.page_size} must be between 1 and {PAGE_SIZE}")
+    check_base_url(options.base_url)
     for data_type in options.data_types:
         if data_type not in FDC_DATA_TYPES:
             raise FetchError(f"data type {data_type!r} is not one of "
@@ -165,6 +181,7 @@ class _Retry(Retry):
 
     max_wait: float = 120.0
     run_end: float | None = None  # the run's deadline (monotonic); no wait goes past it
+    watchdog: _Watchdog | None = None  # its clock stops while a retry waits
     say: Callable[[str], None] | None = None  # told of each retry before its wait
 
     def new(self, **kw: Any) -> _Retry:
@@ -172,9 +189,14 @@ class _Retry(Retry):
         retry.max_wait = self.max_wait
         retry.run_end = self.run_end
         retry.say = self.say
+        retry.watchdog = self.watchdog
         return retry
 
     def sleep(self, response: Any = None) -> None:
+        if self.watchdog is not None:  # the failed attempt is over: its clock stops
+            self.watchdog.disarm()
+        if self.run_end is not None and _left(self.run_end) <= 0:
+            raise _RunOver()  # no retry starts after the run's deadline
         if self.say is not None and self.history:
             after = self.get_retry_after(response) if response is not None else None
             wait = after if after is not None else self.get_backoff_time()
@@ -203,28 +225,99 @@ class _Retry(Retry):
         return bool(super().sleep_for_retry(response))
 
 
+def masked(url: str) -> str:
+    """``url`` with its user name and password (``https://user:SECRET@host/``) written
+    ``***``, parsed or not: whatever stands before the last ``@`` of the part before the
+    first ``/``, ``?`` or ``#`` after the scheme."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority = rest[:end]
+    if "@" in authority:
+        authority = "***@" + authority.rsplit("@", 1)[1]
+    return scheme + sep + authority + rest[end:]
+
+
+def check_base_url(url: str) -> None:
+    """FetchError (credentials masked) unless ``url`` is an ``http://`` or ``https://``
+    URL with a host and a valid port."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError when it is not a number from 0 to 65535
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
+    except ValueError:
+        ok = False
+    if not ok or any(c.isspace() for c in url):
+        raise FetchError(f"--base-url {escaped(masked(url))}: not an http:// or https:// "
+                         "URL with a host (e.g. https://api.nal.usda.gov/fdc)")
+
+
+#: The user name and password of a URL (``https://user:SECRET@host/``).
+_USERINFO: Final = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@'\"]*@")
+
+
 def redact(text: str, key: str | None = None) -> str:
-    """Remove an API key from text: ``api_key=...`` values and the literal key."""
+    """Remove credentials from text: ``api_key=...`` values, the user name and password
+    of a URL (``http://***@host``) and the literal key, where it stands as a word of its
+    own (a one-letter key must not take letters out of words)."""
     text = re.sub(r"(api_key=)[^&\s'\"]+", r"\1***", text)
+    text = _USERINFO.sub(r"\1***@", text)
     if key and key != DEMO_KEY:
-        text = text.replace(key, "***")
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])", "***", text)
     return text
 
 
 # ------------------------------------------------------------------ HTTP
 
 class _Watchdog:
-    """Counts the attempts cut off at the deadline (shared by the session's connections)."""
+    """The clock on each attempt (shared by the session's connections, which are used one
+    at a time): when an attempt outlives :meth:`limit`, its socket is shut down, and
+    ``expired`` counts it."""
 
     def __init__(self, deadline: float, run_end: float | None = None) -> None:
         self.deadline = deadline
         self.run_end = run_end
         self.expired = 0
+        self.fired = False  # the clock ran out on the current attempt
+        self._timer: threading.Timer | None = None
 
     def limit(self) -> float:
         """Seconds the next attempt may take: its own deadline, or what is left of the
         run's, whichever is shorter."""
         return min(self.deadline, _left(self.run_end))
+
+    def arm(self, connection: _DeadlineConnection) -> None:
+        """Start the clock on an attempt on ``connection``; it runs until the next attempt
+        or :meth:`disarm`, not until the connection closes: a response read to the end
+        of the connection (HTTP/1.0, ``Connection: close``) takes the socket over from a
+        connection that is already closed, and must stop at the deadline all the same."""
+        self.disarm()
+        self.fired = False
+        self._timer = threading.Timer(self.limit(), self._expire, args=(connection,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def disarm(self) -> None:
+        """Stop the clock: the attempt is over (its body read, or given up)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expire(self, connection: _DeadlineConnection) -> None:
+        self.expired += 1
+        self.fired = True  # a connection still connecting shuts its socket itself
+        sock = connection.sock or connection.watched
+        if sock is not None:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Shut a socket down, so that a read blocked on it returns; the plain socket call,
+    also under TLS. A socket closed for good has no descriptor left, so this cannot reach
+    another socket that took its number."""
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 class _DeadlineConnection(HTTPConnection):
@@ -234,30 +327,17 @@ class _DeadlineConnection(HTTPConnection):
     blocked read then fails, and the attempt is retried or reported like a timeout."""
 
     watchdog: _Watchdog
-    _timer: threading.Timer | None = None
+    watched: socket.socket | None = None  # the socket of the last connect
+
+    def connect(self) -> None:
+        super().connect()
+        self.watched = self.sock
+        if self.watchdog.fired and self.sock is not None:  # the clock ran out while it
+            _shut(self.sock)  # connected (an attempt armed with no time left)
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        self._disarm()
-        self._timer = threading.Timer(self.watchdog.limit(), self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+        self.watchdog.arm(self)
         super().request(*args, **kwargs)
-
-    def close(self) -> None:
-        self._disarm()
-        super().close()
-
-    def _disarm(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    def _expire(self) -> None:
-        sock = self.sock
-        if sock is not None:
-            self.watchdog.expired += 1
-            with contextlib.suppress(OSError):  # the plain socket call, also under TLS
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 class _DeadlineHTTPSConnection(_DeadlineConnection, HTTPSConnection):
@@ -304,7 +384,9 @@ def make_session(options: FetchOptions, run_end: float | None = None,
     retry.say = say
     _guard_logs()
     session = requests.Session()
-    adapter = _DeadlineAdapter(_Watchdog(options.attempt_limit, run_end), max_retries=retry)
+    watchdog = _Watchdog(options.attempt_limit, run_end)
+    retry.watchdog = watchdog
+    adapter = _DeadlineAdapter(watchdog, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
@@ -327,7 +409,8 @@ class _Client:
                  ) -> None:
         self.options = options
         self.say = say
-        self.run_end = (time.monotonic() + options.deadline if options.deadline is not None
+        started = time.monotonic() if options.started is None else options.started
+        self.run_end = (started + options.deadline if options.deadline is not None
                         else None)
         self.session = make_session(options, self.run_end, say)
         adapter = self.session.get_adapter("https://")
@@ -352,7 +435,7 @@ class _Client:
                 if attempt > self.options.max_retries:
                     raise FetchError(self._late(path, attempt) if self.watchdog.expired >
                                      expired else f"FDC broke off its answer to {path} "
-                                     f"({exc}) {attempt} times") from None
+                                     f"({exc}) {plural(attempt, 'time')}") from None
                 wait = min(self.options.backoff * 2 ** (attempt - 1),
                            max(self.options.backoff * 32, 1.0), _left(self.run_end))
                 if self.say is not None:
@@ -383,19 +466,23 @@ class _Client:
         timeout = max(min(self.options.timeout, _left(self.run_end)), 0.01)
         for _ in range(MAX_REDIRECTS + 1):
             self.requests += 1
-            try:
-                response = self.session.get(url, params=query, timeout=(timeout, timeout),
-                                            stream=True, allow_redirects=False)
-            except _RetryAfterTooLong as exc:
-                raise FetchError(
-                    f"FDC rate limit: the server asked to wait {exc.seconds:,.0f} s, more than "
-                    f"--max-wait {self.options.max_wait:g} s; progress is cached, run again "
-                    "later to resume") from None
-            with response:
-                if not response.is_redirect:
-                    self._check_status(response, path)
-                    return self._read_body(response, path)
-                location = urljoin(url, response.headers.get("location", ""))
+            try:  # the attempt's clock stops when it ends, however it ends
+                try:
+                    response = self.session.get(url, params=query,
+                                                timeout=(timeout, timeout), stream=True,
+                                                allow_redirects=False)
+                except _RetryAfterTooLong as exc:
+                    raise FetchError(
+                        f"FDC rate limit: the server asked to wait {exc.seconds:,.0f} s, more "
+                        f"than --max-wait {self.options.max_wait:g} s; progress is cached, "
+                        "run again later to resume") from None
+                with response:
+                    if not response.is_redirect:
+                        self._check_status(response, path)
+                        return self._read_body(response, path)
+                    location = urljoin(url, response.headers.get("location", ""))
+            finally:
+                self.watchdog.disarm()
             if not _same_origin(location, url):
                 host = urlsplit(location).netloc.rsplit("@", 1)[-1] or "an unknown host"
                 raise FetchError(f"FDC redirected {path} to another host ({host}); not "
@@ -421,6 +508,10 @@ class _Client:
                              "redirect")
 
     def _read_body(self, response: requests.Response, path: str) -> bytes:
+        """The whole body; :class:`_BodyFailed` when it was cut off, by the network or by
+        the deadline (a response read to the end of the connection ends early, without an
+        error, when the watchdog shuts the socket, in its headers or its body: it is not
+        taken as complete)."""
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(chunk_size=64 * 1024):
@@ -431,6 +522,8 @@ class _Client:
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
             raise _BodyFailed(_network_reason(exc)) from None
+        if self.watchdog.fired:
+            raise _BodyFailed("cut off at the deadline")
         return b"".join(chunks)
 
     def _late(self, path: str, attempts: int) -> str:
@@ -448,7 +541,7 @@ class _Client:
         if isinstance(exc, requests.exceptions.RetryError):
             return FetchError(self._say(f"gave up after {self.options.max_retries} retries "
                                         f"on {path}: {_network_reason(exc)}"))
-        return FetchError(self._say(f"cannot reach FDC at {self.options.base_url} "
+        return FetchError(self._say(f"cannot reach FDC at {masked(self.options.base_url)} "
                                     f"({_network_reason(exc)})"))
 
     def _say(self, text: str) -> str:
@@ -532,12 +625,17 @@ class _Cache:
         self.root = root
         if root.is_symlink() or (root.exists() and not root.is_dir()):
             raise FetchError(f"{root}: the cache must be a folder")
-        if root.is_dir() and any(root.iterdir()) and not (root / CACHE_MARK).is_file():
+        mark = root / CACHE_MARK
+        if root.is_dir() and any(root.iterdir()) and not mark.is_file():
             raise FetchError(f"{root}: holds files that are not a planner fetch cache; "
                              "choose a new or empty folder for --cache")
+        # the folder itself goes at the end only if a refresh made it: an empty folder
+        # the user made for --cache stays (the mark remembers it across resumed runs)
+        made = not root.exists() or (mark.is_file() and MADE_HERE in _text(mark))
         (root / "foods").mkdir(parents=True, exist_ok=True)
-        (root / CACHE_MARK).write_text("planner fetch cache: safe to delete\n",
-                                       encoding="utf-8")
+        mark.write_text("planner fetch cache: safe to delete\n" + (MADE_HERE + "\n"
+                                                                  if made else ""),
+                        encoding="utf-8")
 
     def page(self, data_type: str, number: int) -> Path:
         folder = self.root / "list" / re.sub(r"\W+", "_", data_type)
@@ -569,12 +667,23 @@ class _Cache:
             Path(name).unlink(missing_ok=True)
 
     def remove(self) -> None:
-        """Delete what the cache wrote; the folder too if nothing else is left in it."""
+        """Delete what the cache wrote; the folder too if a refresh made it and nothing
+        else is left in it."""
+        made = MADE_HERE in _text(self.root / CACHE_MARK)
         for sub in ("foods", "list"):
             shutil.rmtree(self.root / sub, ignore_errors=True)
         (self.root / CACHE_MARK).unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            self.root.rmdir()
+        if made:
+            with contextlib.suppress(OSError):
+                self.root.rmdir()
+
+
+def _text(path: Path) -> str:
+    """A small file's text, or "" when it cannot be read."""
+    try:
+        return read_text(path, limit=SMALL_FILE_CAP, error=FetchError)
+    except FetchError:
+        return ""
 
 
 # ------------------------------------------------------------------ ids
@@ -642,6 +751,7 @@ def fetch_food_data(options: FetchOptions,
     out = Path(os.path.abspath(options.out))
     if out.parent == out:
         raise FetchError(f"{out}: cannot replace the root folder")
+    _check_apart(out, options.cache or default_cache(out))
     try:
         check_replaceable(out)  # before writing anything at all, the lock file included
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -655,6 +765,18 @@ def fetch_food_data(options: FetchOptions,
             if file is not None:  # a file stands where a folder is needed
                 where, why = file, "not a folder"
         raise FetchError(f"{where}: {why}; {options.out} unchanged") from None
+
+
+def _check_apart(out: Path, cache: Path) -> None:
+    """FetchError when the cache is ``out`` or inside it: a refresh replaces ``out``
+    whole, and the cache would go with the old data or be left in a stray
+    ``.out.old-PID`` folder. (``out`` inside the cache is harmless: the cache removes only
+    what it wrote.)"""
+    a, b = Path(os.path.realpath(out)), Path(os.path.realpath(cache))
+    if a == b or a in b.parents:
+        raise FetchError(f"--cache {cache} is {'--out' if a == b else 'inside --out'} "
+                         f"({out}); a refresh replaces --out whole: choose a cache folder "
+                         "outside it (nothing changed)")
 
 
 def default_cache(out: Path) -> Path:
@@ -680,7 +802,7 @@ def _refresh(options: FetchOptions, out: Path, progress: Callable[[str, int], An
     if say is not None:
         say(f"writing {out}...")
     try:
-        table = foods_from_fdc_json(items, origin=f"FDC {options.base_url}")
+        table = foods_from_fdc_json(items, origin=f"FDC {masked(options.base_url)}")
     except DatasetError as exc:
         raise FetchError(f"FDC data could not be converted: {exc}") from None
     _install(out, table)
@@ -793,14 +915,22 @@ def _enumerate(client: _Client, cache: _Cache, options: FetchOptions, wanted: _W
         step = progress(f"listing {data_type} foods, pages", 0) if progress else None
         number = 1
         while True:
+            if (number - 1) * options.page_size >= MAX_LISTED:
+                raise FetchError(f"FDC kept listing {data_type} foods past {MAX_LISTED:,} "
+                                 "(it holds about 8,000); stopped, nothing written")
             path = cache.page(data_type, number)
             page = cache.read(path)
-            if not isinstance(page, list):
+            if not isinstance(page, list) or len(page) > options.page_size:
                 page = client.get("/v1/foods/list", {"dataType": data_type,
                                                      "pageSize": str(options.page_size),
                                                      "pageNumber": str(number)})
                 if not isinstance(page, list):
                     raise FetchError(f"FDC list page {number} for {data_type} is not a list")
+                if len(page) > options.page_size:  # and would be asked for again and again
+                    raise FetchError(f"FDC list page {number} for {data_type} has "
+                                     f"{len(page):,} foods, more than the "
+                                     f"{options.page_size} asked for; not FDC's answer, "
+                                     "nothing written")
                 cache.write(path, page)
             if step:
                 step()

@@ -44,7 +44,7 @@ from planner.food.catalogue import (
     portion_words,
 )
 from planner.food.data import FoodTable
-from planner.limits import MAX_NUMBER_TEXT, clean_text
+from planner.limits import MAX_ITEM_GRAMS, MAX_NUMBER_TEXT, clean_text
 
 #: Grams per unit of weight.
 WEIGHTS: Final = {"g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
@@ -82,8 +82,6 @@ VULGAR: Final = {"½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2,
                  "¼": Fraction(1, 4), "¾": Fraction(3, 4), "⅛": Fraction(1, 8),
                  "⅜": Fraction(3, 8), "⅝": Fraction(5, 8), "⅞": Fraction(7, 8),
                  "⅕": Fraction(1, 5), "⅙": Fraction(1, 6)}
-#: One item at most this heavy: more is a typo (1500 g of salmon), not a meal.
-MAX_ITEM_GRAMS: Final = 3000.0
 MAX_ITEMS: Final = 60
 MAX_QUANTITY: Final = 10_000
 MAX_TEXT: Final = 4000

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from planner.errors import LogError
+from planner.limits import MAX_ITEM_GRAMS
 from planner.person.supplements import (
     BY_KIND,
     Supplement,
@@ -438,9 +439,12 @@ class FoodLog:
         out = []
         for row in cursor.fetchall():
             try:
-                out.append(Entry(int(row[0]), dt.date.fromisoformat(row[1]), row[2],
-                                 str(row[3]), str(row[4]), float(row[5]), str(row[6]),
-                                 str(row[7]), str(row[8])))
+                entry = Entry(int(row[0]), dt.date.fromisoformat(row[1]), row[2],
+                              str(row[3]), str(row[4]), float(row[5]), str(row[6]),
+                              str(row[7]), str(row[8]))
+                if not 0 < entry.grams <= MAX_ITEM_GRAMS:  # 1e308 g made totals infinite
+                    raise ValueError(f"{entry.grams:g} g")
+                out.append(entry)
             except (TypeError, ValueError):
                 raise LogError(f"{self.path}: entry {row[0]} is damaged; the log was not "
                                "changed") from None

@@ -291,8 +291,9 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
         lines += ["", text_table(["group", "units", "min", "max", "foods"], group_rows,
                                  right=[False, True, True, True, False])]
     if result.unknown:
-        lines.append("* includes foods with no value for this nutrient (counted as 0): "
-                     + "; ".join(f"{n}: {', '.join(ids)}" for n, ids in result.unknown.items()))
+        lines.append(plain("* includes foods with no value for this nutrient (counted as 0): "
+                           + "; ".join(f"{n}: {', '.join(ids)}"
+                                       for n, ids in result.unknown.items())))
     return "\n".join(lines) + "\n"
 
 
@@ -1377,10 +1378,10 @@ def format_batch(summary: BatchSummary, out: str, fmt: str = "table", *,
         return to_json({"schema": "planner.batch-summary/1", **summary.as_dict(),
                         "out": out})
     counts = ", ".join(f"{n} {s}" for s, n in summary.counts.items())
-    shared = (f" ({summary.distinct:,} distinct requests, each planned once)"
+    shared = (f" ({plural(summary.distinct, 'distinct request')}, each planned once)"
               if 0 < summary.distinct < summary.planned else "")
     where = ("in " if summary.where == "this process" else "on ") + summary.where
-    lines = [f"Planned {summary.planned:,} people{shared} {where} in "
+    lines = [f"Planned {plural(summary.planned, 'person', 'people')}{shared} {where} in "
              f"{summary.seconds:,.1f} s ({summary.per_minute:,.1f} people a minute): {counts}"
              + (f"; {summary.skipped:,} done before (resumed)" if summary.skipped else "")
              + "."]

@@ -30,6 +30,13 @@ from planner.person.profile import PA_CATEGORIES, Override, Profile
 from planner.person.supplements import Supplement, amounts, supplement_warnings
 
 DEFAULT_ENERGY_BAND: Final = 0.10
+#: The narrowest energy band: +-1 %, 40 kcal wide at 2,000 kcal, the energy of one teaspoon
+#: of olive oil (4.5 g, 40 kcal; USDA SR28 04053), the smallest amount a household measure
+#: adds to a meal. Household portions change a day's energy in steps of about that size,
+#: so a narrower band asks for precision no portion gives (a band of 0 spent minutes
+#: before failing "short by 0.0967 kcal"). The widest is +-50 %.
+MIN_ENERGY_BAND: Final = 0.01
+MAX_ENERGY_BAND: Final = 0.5
 
 EER_SOURCE: Final = ("NASEM 2023 Dietary Reference Intakes for Energy, estimated energy "
                      "requirement equations (reproduced in Health Canada's DRI tables)")
@@ -562,8 +569,10 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
     a nutrient without a target, or one that leaves no room under a limit you or a
     clinician set, raises :class:`ProfileError`.
     """
-    if not 0 <= energy_band < 1:
-        raise ProfileError(f"energy band: {energy_band:g} must be between 0 and 1")
+    if not MIN_ENERGY_BAND <= energy_band <= MAX_ENERGY_BAND:
+        raise ProfileError(f"energy band: {energy_band:g} must be from {MIN_ENERGY_BAND:g} "
+                           f"to {MAX_ENERGY_BAND:g} (+-1 % is about a teaspoon of oil a "
+                           "day, finer than household portions measure)")
     first, _ = age_group(profile.age, profile.life_stage)
     table = _dri_table()
     items: dict[str, Target] = {}

@@ -58,6 +58,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import numpy as np
 import pandas as pd
 
 from planner.errors import (
@@ -73,6 +74,7 @@ from planner.files import SMALL_FILE_CAP, TABLE_FILE_CAP, read_bytes
 from planner.food.catalogue import Catalogue, load_catalogue
 from planner.food.data import FoodTable, load_foods
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, suggest
+from planner.limits import escaped
 from planner.meals.rules import Rules, load_rules
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import compute_targets
@@ -96,8 +98,14 @@ LIST_COLUMNS: Final = ("exclude", "include", "like", "dislike", "conditions", "m
 #: with what it misses in ``short``); infeasible: no plan (a safety limit); invalid: a bad
 #: row; error: the solver failed.
 STATUSES: Final = ("ok", "missed", "infeasible", "invalid", "error")
-#: People per chunk at most (a chunk is one task and one set of parts).
+#: Distinct requests per chunk at most (a chunk is one task and one set of parts).
 CHUNK: Final = 20
+#: Rows per chunk at most, whatever they ask. Rows asking what an earlier row asked share
+#: its plan, but each still has its own items and days, which a chunk holds until its
+#: parts are written (a week is about 100 items): with this cap a chunk's memory is
+#: bounded whatever the table (100,000 identical rows in one chunk took 5 GB). Rows past
+#: it go to copy chunks, which copy the planned row's parts (see :func:`copy_chunk`).
+CHUNK_ROWS: Final = 500
 #: Chunks per worker at least, so that the last chunks finish close together (plans take
 #: 0.5 to 5 s each): measured on 200 people and 2 workers, 4 chunks a worker left one
 #: worker idle for the last 20-30 s; 12 keep the tail under 10 s. Each chunk costs three
@@ -155,11 +163,18 @@ def read_people(path: str | Path) -> pd.DataFrame:
     data = read_bytes(file, limit=TABLE_FILE_CAP, error=DatasetError, what="people table")
     try:
         if data[:4] == b"PAR1":
-            frame = read_parquet(data).to_pandas()
+            arrow = read_parquet(data)
+            _check_columns(file, arrow.column_names)
+            frame = arrow.to_pandas()
             frame = frame.astype(object).where(frame.notna(), "").astype(str)
-        else:
+        else:  # the header as written: pandas would rename a second "id" to "id.1"
+            header = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                 encoding="utf-8-sig", header=None, nrows=1)
+            _check_columns(file, [] if header.empty else list(header.iloc[0]))
             frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
                                 encoding="utf-8-sig")
+    except DatasetError:
+        raise
     except Exception as exc:  # pyarrow and pandas raise many kinds
         raise DatasetError(f"{file}: not a readable CSV or Parquet table "
                            f"({str(exc).splitlines()[0][:120] if str(exc) else exc})"
@@ -189,6 +204,17 @@ def read_people(path: str | Path) -> pd.DataFrame:
         raise DatasetError(f"{file}: no people")
     out: pd.DataFrame = frame.reset_index(drop=True)
     return out
+
+
+def _check_columns(file: Path, names: Sequence[object]) -> None:
+    """DatasetError naming a column that appears twice (``id`` and `` id`` are one name):
+    which of the two holds the ids is not for planner to guess."""
+    seen: dict[str, int] = {}
+    for number, name in enumerate((str(n).strip() for n in names), start=1):
+        if name in seen:
+            raise DatasetError(f"{file}: column {name!r} appears twice (columns "
+                               f"{seen[name]} and {number}); name each column once")
+        seen[name] = number
 
 
 def read_parquet(data: bytes, columns: Sequence[str] | None = None) -> Any:
@@ -252,19 +278,29 @@ def request_key(row: Mapping[str, str]) -> str:
     exclusions, likes, days, seed, as parsed: age "30" and "30.0" are one request, and
     "dairy;egg" and "Egg;dairy" one list), so that rows asking the same share one plan.
     An invalid row is its own request."""
+    key = _valid_key(row)
+    return key if key is not None else _digest(repr(("invalid", str(row.get("id", "")))))
+
+
+def _valid_key(row: Mapping[str, str]) -> str | None:
+    """:func:`request_key` of a valid row; None for an invalid one."""
     try:
         profile, overrides, options = request(row)
-        def as_set(words: Sequence[str]) -> tuple[str, ...]:  # a list is a set, as planned
-            return tuple(sorted({w.casefold() for w in words}))
-
-        text = repr((replace(profile, conditions=as_set(profile.conditions),
-                             medicines=as_set(profile.medicines)),
-                     sorted(overrides, key=repr),
-                     replace(options, exclude=as_set(options.exclude),
-                             include=as_set(options.include), like=as_set(options.like),
-                             dislike=as_set(options.dislike))))
     except PlannerError:
-        text = repr(("invalid", str(row.get("id", ""))))
+        return None
+
+    def as_set(words: Sequence[str]) -> tuple[str, ...]:  # a list is a set, as planned
+        return tuple(sorted({w.casefold() for w in words}))
+
+    return _digest(repr((replace(profile, conditions=as_set(profile.conditions),
+                                 medicines=as_set(profile.medicines)),
+                         sorted(overrides, key=repr),
+                         replace(options, exclude=as_set(options.exclude),
+                                 include=as_set(options.include), like=as_set(options.like),
+                                 dislike=as_set(options.dislike)))))
+
+
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -518,11 +554,17 @@ def check_out(out: str) -> str:
     text = str(out)
     if not text.strip():
         raise OutputError("--out: empty; give the batch's folder (a new or empty one)")
-    if "\x00" in text or not text.isprintable():
-        raise OutputError(f"--out: {text!r} has a control character")
+    # a byte that is not UTF-8 reaches Python as a lone surrogate: a local name may hold
+    # one (Linux allows any byte but / and NUL), an object store's key may not
+    bytes_kept = re.sub("[\udc80-\udcff]", "", text)
+    if "\x00" in text or not bytes_kept.isprintable():
+        raise OutputError(f"--out: '{escaped(text)}' has a control character")
     import fsspec
 
     protocol = text.split("::")[0].split("://")[0] if "://" in text else "file"
+    if bytes_kept != text and protocol not in ("file", "local"):
+        raise OutputError(f"--out: '{escaped(text)}' is not UTF-8 text, which an object "
+                          "store's names must be")
     if protocol not in PROTOCOLS:
         raise OutputError(f"--out: {text}: {protocol}:// is not supported (a batch goes to a "
                           "local or shared folder, or an object store: s3://, gs://, "
@@ -573,6 +615,56 @@ def plan_chunk(rows: Sequence[Mapping[str, str]], out: str, key: str,
     return write_chunk(out, key, plan_rows(rows, table, catalogue, rules))
 
 
+def copy_chunk(out: str, key: str, source: str, pairs: Sequence[tuple[str, str]]
+               ) -> list[dict[str, Any]]:
+    """A worker's task: write the parts of rows that asked what an earlier row asked, as
+    copies of that row's (in the parts of chunk ``source``); ``pairs`` are (id, id of the
+    row copied). Nothing is planned: a copy's seconds and solver seconds are 0, as for a
+    shared row in a plan chunk. Returns the people rows (for the summary)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    folder = _Folder(out)
+    wanted: dict[str, list[str]] = {}  # id copied -> the ids that copy it
+    for copy, original in pairs:
+        wanted.setdefault(original, []).append(copy)
+    written: list[dict[str, Any]] = []
+    for name in TABLES:  # people last: a chunk is done when its people part exists
+        table = read_parquet(folder.read(f"{name}/part-{source}.parquet"))
+        pieces = []
+        for original, copies in wanted.items():
+            rows = table.filter(pc.equal(table["id"], original))
+            if name == "people" and rows.num_rows != 1:
+                raise OutputError(f"{folder.path(name, f'part-{source}.parquet')}: holds "
+                                  f"no row {original!r} to share; remove it and run again "
+                                  "with --resume")
+            size = rows.num_rows  # every copy takes all of them, under its own id
+            rows = rows.take(pa.array(np.tile(np.arange(size), len(copies))))
+            ids = pa.array(np.repeat(np.array(copies, dtype=object), size), pa.string())
+            pieces.append(rows.set_column(rows.schema.get_field_index("id"), "id", ids))
+        copied = pa.concat_tables(pieces) if pieces else _schema(name).empty_table()
+        if name == "people":
+            for column in ("seconds", "solver_seconds"):
+                index = copied.schema.get_field_index(column)
+                copied = copied.set_column(index, column, pc.if_else(
+                    pc.is_null(copied[column]), copied[column], 0.0))
+            written = copied.to_pylist()
+        buffer = io.BytesIO()
+        pq.write_table(copied.cast(_schema(name)), buffer, compression="zstd")
+        folder.write(f"{name}/part-{key}.parquet", buffer.getvalue())
+    return written
+
+
+def run_chunk(chunk: Chunk, out: str, data_dir: str | None) -> list[dict[str, Any]]:
+    """A worker's task for ``chunk``: plan it, or copy what it shares."""
+    if chunk.copies:
+        return copy_chunk(out, chunk.key, chunk.copies,
+                          [(r["id"], s) for r, s in zip(chunk.rows, chunk.sources,
+                                                        strict=True)])
+    return plan_chunk(chunk.rows, out, chunk.key, data_dir)
+
+
 def _warm(data_dir: str | None) -> None:
     """Pool initializer: load the tables before the first task. A worker ignores Ctrl-C
     (the terminal sends it to every process in the group): the parent decides, and ends
@@ -620,8 +712,9 @@ def input_checksum(people: pd.DataFrame) -> str:
 
 
 def prepare_output(out: str, people: pd.DataFrame, *, resume: bool
-                   ) -> tuple[str, set[str]]:
-    """Check the output folder; return the batch id and the ids already done. A new or
+                   ) -> tuple[str, set[str], dict[str, tuple[str, str]]]:
+    """Check the output folder; return the batch id, the ids already done and the
+    requests already planned (request -> (id, part key) of a row that has it). A new or
     empty folder starts a batch; a folder of this batch, holding only files this batch
     wrote, continues it with ``resume``; anything else is refused, changing nothing."""
     folder = _Folder(out)
@@ -636,15 +729,15 @@ def prepare_output(out: str, people: pd.DataFrame, *, resume: bool
         if not resume:
             raise OutputError(f"{out}: already holds this batch; use --resume to continue "
                               "it or choose another folder (nothing changed)")
-        done, stale = _done_ids(folder, batch)
+        done, stale, planned = _done_ids(folder, batch)
         for relative in stale:  # only this batch's own leftovers, by name
             folder.remove(relative)
-        return batch, done
+        return batch, done, planned
     batch = uuid.uuid4().hex[:12]
     manifest = {"format": FORMAT, "batch": batch, "input_sha256": checksum,
                 "rows": len(people), "tables": list(TABLES)}
     folder.write(MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
-    return batch, set()
+    return batch, set(), {}
 
 
 def _read_manifest(folder: _Folder, out: str, checksum: str | None) -> str:
@@ -691,10 +784,12 @@ def _refuse_foreign(folder: _Folder, out: str, batch: str) -> None:
                           "and run again (nothing changed)")
 
 
-def _done_ids(folder: _Folder, batch: str) -> tuple[set[str], list[str]]:
-    """Ids in finished chunks, and this batch's leftovers to remove (temporary files,
-    parts a stopped chunk left without its people part). Only reads; a damaged people
-    part is an OutputError."""
+def _done_ids(folder: _Folder, batch: str
+              ) -> tuple[set[str], list[str], dict[str, tuple[str, str]]]:
+    """Ids in finished chunks, this batch's leftovers to remove (temporary files, parts a
+    stopped chunk left without its people part), and the requests finished chunks hold
+    (request -> (id, part key): a later row asking the same copies it). Only reads; a
+    damaged people part is an OutputError."""
 
     pattern = _part_pattern(batch)
     parts = {name: [p for p in folder.names(name) if pattern.fullmatch(p)]
@@ -703,17 +798,23 @@ def _done_ids(folder: _Folder, batch: str) -> tuple[set[str], list[str]]:
     stale = [f"{name}/{p}" for name in TABLES for p in parts[name]
              if p.endswith(".tmp") or (name != "people" and p not in people)]
     done: set[str] = set()
+    planned: dict[str, tuple[str, str]] = {}
     for part in sorted(people):
         where = folder.path("people", part)
         try:
-            table = read_parquet(folder.read(f"people/{part}"), ["id"])
+            table = read_parquet(folder.read(f"people/{part}"), ["id", "request"])
         except OutputError:
             raise
         except Exception as exc:  # pyarrow raises many kinds for a damaged file
             raise OutputError(f"{where}: damaged ({reason(exc)}); remove it to plan its "
                               "people again with --resume (nothing changed)") from None
-        done.update(str(i) for i in table.column("id").to_pylist())
-    return done, stale
+        key = part.removeprefix("part-").removesuffix(".parquet")
+        for person, asked in zip(table.column("id").to_pylist(),
+                                 table.column("request").to_pylist(), strict=True):
+            done.add(str(person))
+            if asked:
+                planned.setdefault(str(asked), (str(person), key))
+    return done, stale, planned
 
 
 def chunk_key(ids: Sequence[str]) -> str:
@@ -723,22 +824,71 @@ def chunk_key(ids: Sequence[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def chunks(people: pd.DataFrame, done: set[str], workers: int
-           ) -> list[tuple[str, list[dict[str, str]]]]:
-    """Remaining rows in chunks, each with a key naming its parts (from its ids). Rows
-    asking the same (see :func:`request_key`) go in one chunk, which plans them once;
-    a chunk holds at most CHUNK distinct requests, in the order they first appear."""
+@dataclass(frozen=True)
+class Chunk:
+    """One task: the rows it writes and the key naming its parts (``<batch>-<hash of its
+    ids>``). A plan chunk (``copies`` empty) plans its rows, each distinct request once;
+    a copy chunk writes rows whose request a row of the chunk ``copies`` planned: row k
+    copies the row whose id is ``sources[k]``."""
+
+    key: str
+    rows: list[dict[str, str]]
+    copies: str = ""
+    sources: tuple[str, ...] = ()
+
+
+def chunks(people: pd.DataFrame, done: set[str], workers: int, batch: str = "",
+           earlier: Mapping[str, tuple[str, str]] | None = None) -> list[Chunk]:
+    """Remaining rows in chunks, each with a key naming its parts (from its ids, after
+    ``batch``). Rows asking the same (see :func:`request_key`) share one plan: a plan
+    chunk holds at most CHUNK distinct requests, in the order they first appear, with
+    their repeats while it has room (CHUNK_ROWS rows in all); the rest of the repeats go
+    to copy chunks of at most CHUNK_ROWS rows, after the chunk that plans them. A request
+    planned in an earlier run (``earlier``: request -> (id, part key)) is only copied."""
+    earlier = earlier or {}
     requests: dict[str, list[dict[str, str]]] = {}
+    keys: dict[tuple[tuple[str, str], ...], str | None] = {}  # rows written alike
     for r in _rows(people):
         if r["id"] not in done:
-            requests.setdefault(request_key(r), []).append(r)
-    groups = list(requests.values())
-    size = max(1, min(CHUNK, math.ceil(len(groups) / max(1, workers * CHUNKS_PER_WORKER))))
-    out = []
-    for start in range(0, len(groups), size):
-        part = [r for group in groups[start:start + size] for r in group]
-        out.append((chunk_key([r["id"] for r in part]), part))
+            written = tuple((k, v) for k, v in r.items() if k != "id")
+            if written not in keys:  # parsing a row takes longer than this look-up
+                keys[written] = _valid_key(r)
+            key = keys[written]
+            requests.setdefault(key if key is not None else request_key(r), []).append(r)
+    fresh = [(k, rows) for k, rows in requests.items() if k not in earlier]
+    size = max(1, min(CHUNK, math.ceil(len(fresh) / max(1, workers * CHUNKS_PER_WORKER))))
+    planned: list[Chunk] = []
+    copies: dict[str, list[tuple[str, dict[str, str]]]] = {}  # part key -> (source, row)
+    for k, rows in requests.items():
+        if k in earlier:
+            source, where = earlier[k]
+            copies.setdefault(where, []).extend((source, r) for r in rows)
+    for start in range(0, len(fresh), size):
+        group = fresh[start:start + size]
+        part = [rows[0] for _, rows in group]
+        room = CHUNK_ROWS - len(part)
+        rest: list[tuple[str, dict[str, str]]] = []
+        for _, rows in group:
+            taken = rows[1:1 + max(room, 0)]
+            room -= len(taken)
+            part += taken
+            rest += [(rows[0]["id"], r) for r in rows[1 + len(taken):]]
+        key = _named(batch, [r["id"] for r in part])
+        planned.append(Chunk(key, part))
+        if rest:
+            copies[key] = rest
+    out = list(planned)
+    for part_key, pairs in copies.items():
+        for start in range(0, len(pairs), CHUNK_ROWS):
+            piece = pairs[start:start + CHUNK_ROWS]
+            rows = [r for _, r in piece]
+            out.append(Chunk(_named(batch, [r["id"] for r in rows]), rows, part_key,
+                             tuple(source for source, _ in piece)))
     return out
+
+
+def _named(batch: str, ids: Sequence[str]) -> str:
+    return f"{batch}-{chunk_key(ids)}" if batch else chunk_key(ids)
 
 
 def run_batch(people: pd.DataFrame, out: str, *, data_dir: str | None = None,
@@ -769,33 +919,47 @@ def run_batch(people: pd.DataFrame, out: str, *, data_dir: str | None = None,
 def _run(people: pd.DataFrame, out: str, data_dir: str | None, workers: int,
          client: Client | None, scheduler: str | None, resume: bool,
          progress: Callable[[int, int], Callable[[int], None]] | None) -> BatchSummary:
-    batch, done = prepare_output(out, people, resume=resume)
-    todo = [(f"{batch}-{key}", rows) for key, rows in chunks(people, done, workers)]
-    total = sum(len(rows) for _, rows in todo)
+    batch, done, earlier = prepare_output(out, people, resume=resume)
+    todo = chunks(people, done, workers, batch, earlier)
+    total = sum(len(c.rows) for c in todo)
     step = progress(len(people), len(done)) if progress else None
     start = time.perf_counter()
-    people_rows: list[dict[str, Any]] = []
+    tally = _Tally()
     if client is not None:
-        for result in _on_dask(client, todo, out, data_dir, scheduler or ""):
-            people_rows += result
-            if step:
-                step(len(result))
+        results = _on_dask(client, todo, out, data_dir, scheduler or "")
         where = f"Dask cluster at {scheduler}"
     elif workers == 1 or total <= 1:
-        for key, rows in todo:
-            result = plan_chunk(rows, out, key, data_dir)
-            people_rows += result
-            if step:
-                step(len(result))
+        results = (run_chunk(c, out, data_dir) for c in todo)  # copies after their plan
         where, workers = "this process", 1
     else:
-        for result in _on_pool(workers, todo, out, data_dir):
-            people_rows += result
-            if step:
-                step(len(result))
+        results = _on_pool(workers, todo, out, data_dir)
         where = f"{workers} local processes"
+    for result in results:
+        tally.add(result)
+        if step:
+            step(len(result))
     _check_complete(out, batch, people)
-    return summarize(people_rows, len(done), time.perf_counter() - start, workers, where)
+    return tally.summary(len(done), time.perf_counter() - start, workers, where)
+
+
+class _Order:
+    """Which chunks may start: every plan chunk at once, a copy chunk once the chunk it
+    copies has written its parts (or at once, when an earlier run wrote them)."""
+
+    def __init__(self, todo: Sequence[Chunk]) -> None:
+        keys = {c.key for c in todo}
+        self.ready = [c for c in todo if c.copies not in keys]
+        self.waiting: dict[str, list[Chunk]] = {}
+        for c in todo:
+            if c.copies in keys:
+                self.waiting.setdefault(c.copies, []).append(c)
+
+    def take(self) -> list[Chunk]:
+        ready, self.ready = self.ready, []
+        return ready
+
+    def done(self, chunk: Chunk) -> None:
+        self.ready += self.waiting.pop(chunk.key, [])
 
 
 def _check_complete(out: str, batch: str, people: pd.DataFrame) -> None:
@@ -817,26 +981,33 @@ def _check_complete(out: str, batch: str, people: pd.DataFrame) -> None:
         raise OutputError(f"{out}: {problem}; this is a bug in planner, please report it")
 
 
-def _on_pool(workers: int, todo: Sequence[tuple[str, list[dict[str, str]]]], out: str,
-             data_dir: str | None) -> Iterator[list[dict[str, Any]]]:
+def _on_pool(workers: int, todo: Sequence[Chunk], out: str, data_dir: str | None
+             ) -> Iterator[list[dict[str, Any]]]:
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")  # no inherited solver or thread state
+    order = _Order(todo)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm,
                              initargs=(data_dir,)) as pool:
-        pending: set[Future[list[dict[str, Any]]]] = {
-            pool.submit(plan_chunk, rows, out, key, data_dir) for key, rows in todo}
+        running: dict[Future[list[dict[str, Any]]], Chunk] = {}
         try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            while True:
+                for chunk in order.take():
+                    running[pool.submit(run_chunk, chunk, out, data_dir)] = chunk
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
+                    chunk = running.pop(future)
                     try:
-                        yield future.result()
+                        result = future.result()
                     except BrokenProcessPool:
                         raise ClusterError(f"a local worker process stopped (killed, or out "
                                            f"of memory); what finished is kept in {out}: "
                                            "run again with --resume") from None
+                    order.done(chunk)
+                    yield result
         except BaseException:  # Ctrl-C, a lost worker, an error: stop now
             _stop(pool)
             raise
@@ -946,8 +1117,8 @@ def _lost(out: str, why: str) -> ClusterError:
     return ClusterError(f"{why}; what finished is kept in {out}: run again with --resume")
 
 
-def _on_dask(client: Client, todo: Sequence[tuple[str, list[dict[str, str]]]], out: str,
-             data_dir: str | None, scheduler: str) -> Iterator[list[dict[str, Any]]]:
+def _on_dask(client: Client, todo: Sequence[Chunk], out: str, data_dir: str | None,
+             scheduler: str) -> Iterator[list[dict[str, Any]]]:
     """Run the chunks on the cluster and yield their people rows as they finish. Between
     results the cluster is watched: a scheduler gone, or no workers for NO_WORKERS_S,
     ends the batch with a ClusterError."""
@@ -956,13 +1127,17 @@ def _on_dask(client: Client, todo: Sequence[tuple[str, list[dict[str, str]]]], o
 
     from distributed import KilledWorker
 
-    futures = [client.submit(plan_chunk, rows, out, key, data_dir, key=f"plan-{key}",
-                             pure=False) for key, rows in todo]
-    pending = set(futures)
+    order = _Order(todo)
+    pending: dict[Any, Chunk] = {}  # Dask futures
     last_check = time.monotonic()
     alone_since: float | None = None
-    while pending:  # on Ctrl-C, closing the client releases what is still pending
-        finished = [f for f in pending if f.done()]  # type: ignore[no-untyped-call]
+    while True:  # on Ctrl-C, closing the client releases what is still pending
+        for chunk in order.take():
+            pending[client.submit(run_chunk, chunk, out, data_dir, key=f"plan-{chunk.key}",
+                                  pure=False)] = chunk
+        if not pending:
+            return
+        finished = [f for f in pending if f.done()]
         fetched = False
         for future in finished:
             try:  # a finished chunk's rows live on its worker: if that worker died, they
@@ -982,7 +1157,7 @@ def _on_dask(client: Client, todo: Sequence[tuple[str, list[dict[str, str]]]], o
                     ) as exc:  # the scheduler went away: its futures are cancelled
                 raise _lost(out, f"lost the Dask scheduler at {scheduler} "
                             f"({reason(exc)})") from None
-            pending.discard(future)
+            order.done(pending.pop(future))
             fetched = True
             yield result
         if fetched:
@@ -1012,21 +1187,37 @@ def _workers(client: Client, out: str, scheduler: str) -> int:
                     ) from None
 
 
+class _Tally:
+    """What a batch's people rows add up to, kept as they come (a batch of 100,000 rows
+    holds counts, not rows)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.short: Counter[str] = Counter()
+        self.invalid: list[tuple[str, str]] = []
+        self.requests: set[str] = set()
+
+    def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        for row in rows:
+            self.counts[str(row["status"])] += 1
+            self.requests.add(str(row.get("request") or row["id"]))
+            if row["status"] in ("infeasible", "missed"):
+                self.short.update(n for n in str(row.get("short") or "").split(";") if n)
+            if row["status"] in ("invalid", "error") and len(self.invalid) < 5:
+                self.invalid.append((str(row["id"]), str(row["message"])))
+
+    def summary(self, skipped: int, seconds: float, workers: int, where: str
+                ) -> BatchSummary:
+        return BatchSummary({s: self.counts.get(s, 0) for s in STATUSES}, skipped, seconds,
+                            self.short.most_common(5), self.invalid, workers, where,
+                            len(self.requests))
+
+
 def summarize(rows: Iterable[Mapping[str, Any]], skipped: int, seconds: float, workers: int,
               where: str) -> BatchSummary:
-    counts: Counter[str] = Counter()
-    short: Counter[str] = Counter()
-    invalid: list[tuple[str, str]] = []
-    requests: set[str] = set()
-    for row in rows:
-        counts[str(row["status"])] += 1
-        requests.add(str(row.get("request") or row["id"]))
-        if row["status"] in ("infeasible", "missed"):
-            short.update(n for n in str(row.get("short") or "").split(";") if n)
-        if row["status"] in ("invalid", "error") and len(invalid) < 5:
-            invalid.append((str(row["id"]), str(row["message"])))
-    return BatchSummary({s: counts.get(s, 0) for s in STATUSES}, skipped, seconds,
-                        short.most_common(5), invalid, workers, where, len(requests))
+    tally = _Tally()
+    tally.add(rows)
+    return tally.summary(skipped, seconds, workers, where)
 
 
 def read_results(out: str, table: str = "people") -> pd.DataFrame:

@@ -5,7 +5,8 @@ FOODS.csv: ``id``, ``name``, optional ``price`` (per unit), optional ``min_units
 giving the amount *per unit*. An empty nutrient cell is unknown: it counts as 0 (so a
 minimum is never met on paper by a value nobody measured) and is reported.
 
-TARGETS.csv: ``nutrient,min,max``; either bound may be empty.
+TARGETS.csv: ``nutrient,min,max``; either bound may be empty. A nutrient may have its min
+on one line and its max on another; two mins or two maxes for one nutrient are an error.
 
 GROUPS.csv (optional): ``group,foods,min,max``: the units of the foods listed (ids split by
 ``;``) add up to between min and max, e.g. ``dairy,milk;ice cream,,6``.
@@ -162,17 +163,40 @@ def read_targets_csv(path: str | Path) -> tuple[DietTarget, ...]:
     for column in ("nutrient", "min", "max"):
         if column not in raw.columns:
             raise DatasetError(f"{file}: missing column {column}")
-    out = []
+    out: dict[str, DietTarget] = {}
+    lines: dict[str, int] = {}
     for number, row in enumerate(raw.itertuples(index=False), 2):
         name = str(row.nutrient).strip()
         if name not in BY_NAME:
             raise DatasetError(f"{file}: line {number}: unknown nutrient {name!r}"
                                f"{_hint(name)}; accepted: {', '.join(NUTRIENT_NAMES)}")
         low, high = _bounds(file, number, name, row.min, row.max)
-        out.append(DietTarget(name, low, high))
+        if name in out:  # a min on one line and a max on another are one target
+            out[name] = _merged(file, (lines[name], number), out[name],
+                                DietTarget(name, low, high))
+        else:
+            out[name], lines[name] = DietTarget(name, low, high), number
     if not out:
         raise DatasetError(f"{file}: no targets")
-    return tuple(out)
+    return tuple(out.values())
+
+
+def _merged(file: Path, numbers: tuple[int, int], first: DietTarget, second: DietTarget
+            ) -> DietTarget:
+    """One target from a nutrient's two lines: the min of one and the max of the other;
+    DatasetError naming both lines when both give a min or both a max (which one is
+    meant is not for planner to guess)."""
+    where = f"{file}: lines {numbers[0]} and {numbers[1]}: {first.nutrient}"
+    for side in ("min", "max"):
+        a, b = getattr(first, side), getattr(second, side)
+        if a is not None and b is not None:
+            raise DatasetError(f"{where} has a {side} on both ({a:g} and {b:g}); give each "
+                               "nutrient's min and max once")
+    low = first.min if first.min is not None else second.min
+    high = first.max if first.max is not None else second.max
+    if low is not None and high is not None and low > high:
+        raise DatasetError(f"{where}: min {low:g} is above max {high:g}")
+    return DietTarget(first.nutrient, low, high)
 
 
 def read_groups_csv(path: str | Path) -> tuple[DietGroup, ...]:
@@ -237,6 +261,15 @@ def _bounds(file: Path, number: int, name: str, *values: Any) -> tuple[float | N
 def _read(file: Path) -> pd.DataFrame:
     text = read_text(file, limit=CSV_CAP, error=DatasetError)
     try:
+        # the header as written first: pandas renames a second protein_g to protein_g.1
+        header = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                             header=None, nrows=1, skipinitialspace=True)
+        seen: dict[str, int] = {}
+        for number, name in enumerate((str(n).strip() for n in header.iloc[0]), start=1):
+            if name in seen:
+                raise DatasetError(f"{file}: column {name!r} appears twice (columns "
+                                   f"{seen[name]} and {number}); name each column once")
+            seen[name] = number
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                            na_values=[""], skipinitialspace=True)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,7 +29,7 @@ from planner.food.catalogue import SLOTS, Catalogue
 from planner.food.data import FoodTable
 from planner.food.intake import Eaten
 from planner.food.nutrients import KEY_NUTRIENTS, display_name
-from planner.limits import bounded_number, load_json
+from planner.limits import MAX_MEAL_ITEMS, bounded_number, load_json
 from planner.meals.rules import Rules
 from planner.person.targets import Targets
 from planner.planning.plan import applied_targets, plan_week
@@ -85,6 +86,12 @@ def fill_day(table: FoodTable, catalogue: Catalogue, targets: Targets,
     as for :func:`~planner.planning.plan.plan_week`."""
     if not eaten:
         raise PlanRequestError("nothing eaten given: use 'planner day' to plan a whole day")
+    meals = Counter(e.meal or default_meal for e in eaten)
+    slot, count = meals.most_common(1)[0]
+    if count > MAX_MEAL_ITEMS:  # as in a saved week: no meal anyone plans around
+        raise PlanRequestError(f"{count:,} foods eaten at {slot}, more than the "
+                               f"{MAX_MEAL_ITEMS} a meal may have; check the food log "
+                               "for that day ('planner log show')")
     fixed = [Fixed(1, e.meal or default_meal, eaten_item(e, table, catalogue))
              for e in eaten]
     left = meals_left([f.slot for f in fixed])
@@ -180,25 +187,43 @@ def read_saved_week(path: str | Path) -> SavedWeek:
     try:
         days = []
         dishes: list[dict[str, str]] = []
+        _shaped(document["days"], list, "days is not a list")
         if len(document["days"]) > MAX_SAVED_DAYS:
             raise ValueError(f"more than {MAX_SAVED_DAYS} days")
         for number, day in enumerate(document["days"], start=1):
+            _shaped(day, dict, f"day {number} is not an object")
+            _shaped(day["meals"], list, f"day {number}: meals is not a list")
             if bounded_number(day["day"], f"day {number}: day", 1, MAX_SAVED_DAYS, ValueError,
                               whole=True) != number:
                 raise ValueError(f"day {day['day']} out of order")
             meals: dict[str, tuple[SavedItem, ...]] = {}
             dished: dict[str, str] = {}
             for meal in day["meals"]:
+                _shaped(meal, dict, f"day {number}: a meal is not an object")
                 slot = str(meal["slot"])[:40]
                 if slot not in SLOTS or slot in meals:
                     raise ValueError(f"day {number}: meal {slot!r}")
+                _shaped(meal["items"], list, f"day {number} {slot}: items is not a list")
+                if len(meal["items"]) > MAX_MEAL_ITEMS:  # before reading any of them
+                    raise PlanRequestError(
+                        f"--keep {where}: day {number} {slot} has "
+                        f"{len(meal['items']):,} foods, more than the {MAX_MEAL_ITEMS} a "
+                        "meal of a saved week may have; not a week planner saved")
                 meals[slot] = tuple(_saved_item(i, f"day {number} {slot}")
                                     for i in meal["items"])
+                if not meals[slot]:
+                    raise ValueError(f"day {number} {slot} has no foods")
                 dish_id = meal.get("dish_id", "")
                 if not isinstance(dish_id, str) or len(dish_id) > 40:
                     raise ValueError(f"day {number} {slot}: dish_id")
                 if dish_id:
                     dished[slot] = dish_id
+            # every day planner saves has all four meals: a day without them is not kept
+            # as it is (its totals would fail the plan's check, naming nutrients)
+            missing = [s for s in SLOTS if s not in meals]
+            if missing:
+                raise ValueError(f"day {number} has no meals" if not meals else
+                                 f"day {number} has no {missing[0]}")
             days.append(meals)
             dishes.append(dished)
         profile, options, targets = (document["profile"], document["options"],
@@ -208,6 +233,8 @@ def read_saved_week(path: str | Path) -> SavedWeek:
         taken = document.get("supplements", [])
         if not isinstance(taken, list):
             raise ValueError("supplements")
+        for taken_one in taken:
+            _shaped(taken_one, dict, "a supplement is not an object")
         supplements = tuple(sorted(_supplement_key(str(s["name"]), s["amount"])
                                    for s in taken))
     except (KeyError, TypeError, ValueError) as exc:
@@ -222,8 +249,15 @@ def _supplement_key(name: str, amount: Any) -> str:
     return f"{name[:40]} {round(float(value), 6):g}"
 
 
+def _shaped(value: Any, kind: type, what: str) -> None:
+    """ValueError saying ``what`` unless ``value`` is a ``kind`` (a JSON list or object)."""
+    if not isinstance(value, kind):
+        raise ValueError(what)
+
+
 def _saved_item(item: Any, where: str) -> SavedItem:
     """One saved item, its numbers within range; raises ValueError naming the field."""
+    _shaped(item, dict, f"{where}: an item is not an object")
     food_id = item["food_id"]
     if not isinstance(food_id, str) or not 0 < len(food_id) <= 40:
         raise ValueError(f"{where}: food_id")
