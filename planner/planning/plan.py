@@ -110,6 +110,7 @@ import pandas as pd
 
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
 from planner.food.catalogue import (
+    SEASONING,
     SLOTS,
     Catalogue,
     excluded_by,
@@ -125,7 +126,15 @@ from planner.food.nutrients import (
     NUTRIENT_NAMES,
     display_name,
 )
-from planner.meals.dishes import Dish, Dishes, Portion, dish_of, load_dishes
+from planner.meals.dishes import (
+    Component,
+    Dish,
+    Dishes,
+    Portion,
+    dish_of,
+    load_dishes,
+    servings_of,
+)
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
 from planner.meals.recipes import load_recipes
 from planner.meals.rules import (
@@ -300,6 +309,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         included_ids = [f for f in included_ids if f in foods.index]
     else:
         left_out = []
+    if dishes is not None:  # what the dishes are cooked with: rows the model attaches
+        foods = pd.concat([foods, select(catalogue, options.diet, options.exclude,
+                                         seasonings=True)])
     group = fish_group(targets.profile.age, targets.profile.life_stage)
     fish_out = unsuitable_fish(foods, rules.fish) if group and not catalogue.generic else []
     clash = sorted(set(fish_out) & set(included_ids))
@@ -314,7 +326,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     data = _prepare(table, foods, rules, targets.profile.age, eer)
     if len(data.ids) > MAX_CANDIDATES:
         data = _screen(data, included_ids, options.seed)
-    choosable = data
+    choosable = data.subset(np.flatnonzero(data.role != SEASONING))
     menu = None if dishes is None else _menu(dishes, data.entries, plan_slots or {}, options)
     data = _with_fixed(data, fixed, table, catalogue.entries, rules.fish)
     included = np.isin(np.array(data.ids), included_ids)
@@ -597,12 +609,48 @@ class _Context:
         return {d.id: [m & choosable for m in d.fits(self.data.entries)]
                 for dishes in self.menu.values() for d in dishes}
 
+    @functools.cached_property
+    def seasoned(self) -> dict[str, list[list[tuple[int, int, np.ndarray | None]]]]:
+        """Dish id -> per group of alternatives (``seasonings.csv``), the rows this person
+        may be cooked with, in order, as (row of ``data``, units, rows its ``when`` holds
+        for, or None: always); a group ends at its first row without a condition. The
+        first row whose condition the meal meets is the one used (as
+        :func:`planner.meals.dishes.seasoning_rows` chooses)."""
+        if self.menu is None:
+            return {}
+        data = self.data
+        row_of = {f: r for r, f in enumerate(data.ids)
+                  if data.role[r] == SEASONING and data.fixed_day[r] == 0}
+        out: dict[str, list[list[tuple[int, int, np.ndarray | None]]]] = {}
+        for dishes in self.menu.values():
+            for dish in dishes:
+                if dish.id in out:
+                    continue
+                groups: dict[str, list[tuple[int, int, np.ndarray | None]]] = {}
+                done: set[str] = set()
+                for row in dish.seasonings:
+                    if row.group in done or row.food_id not in row_of:
+                        continue
+                    r = row_of[row.food_id]
+                    servings = servings_of(row, cast(pd.Series, data.entries.iloc[r]))
+                    units = 0 if servings is None else round(servings / data.step[r])
+                    if units < 1:
+                        continue
+                    when = Component("when", row.when).matches(data.entries) \
+                        if row.when else None
+                    groups.setdefault(row.group, []).append((r, units, when))
+                    if when is None:
+                        done.add(row.group)
+                out[dish.id] = list(groups.values())
+        return out
+
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
 
     @functools.cached_property
     def _available(self) -> dict[tuple[int, str], int]:
-        choosable = self.data.entries.iloc[np.flatnonzero(self.data.fixed_day == 0)]
+        choosable = self.data.entries.iloc[np.flatnonzero((self.data.fixed_day == 0)
+                                                          & (self.data.role != SEASONING))]
         return {(number, slot): cap for slot in SLOTS
                 for number, cap in meal_caps(self.rules.meals, slot, choosable).items()}
 
@@ -620,7 +668,7 @@ class _Context:
 
     def _capacity(self, name: str) -> float:
         data = self.data
-        choosable = data.fixed_day == 0
+        choosable = (data.fixed_day == 0) & (data.role != SEASONING)
         slots = [np.flatnonzero(choosable & np.array([slot in s for s in
                                                       data.entries["meal_slots"]]))
                  for slot in SLOTS]
@@ -1105,7 +1153,8 @@ class _History:
         """Record day ``day``: ``units`` per row of ``data`` (fixed rows included; they
         count as their catalogue food)."""
         eaten = np.zeros(self.n, dtype=bool)
-        chosen = np.flatnonzero(units > 0)
+        # seasonings come with their dishes: not foods for variety or the shopping budget
+        chosen = np.flatnonzero((units > 0) & (data.role != SEASONING))
         base = data.base[chosen]
         eaten[base[base >= 0]] = True
         day_measures = {m: float(units @ v) for m, v in data.measures.items()}
@@ -1236,6 +1285,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                               for k, b in zip(data.kind, data.buy, strict=True)], dtype=bool)
     allowed = (allowed & ~other_variety) | included
     allowed &= choose & ~(fixed_foods & ~data.staple)  # a food eaten at one meal a day
+    allowed &= data.role != SEASONING  # they come with their dishes (_seasoning_candidates)
     food_cost = (W_ITEM + W_FAMILIAR * (entries["familiarity"].to_numpy(dtype=float) - 1)
                  + W_UNKNOWN * np.sum([data.unknown[n] for n in KEY_NUTRIENTS], axis=0)
                  + W_REPEAT * recent + W_YESTERDAY * yesterday
@@ -1261,6 +1311,13 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                                   suggestions=("allow more foods", "raise --max-days"))
     food = np.array([f for f, _ in pairs], dtype=int)
     slot = np.array([s for _, s in pairs], dtype=int)
+    seasonings: dict[tuple[int, str], list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    season_units: list[int] = []
+    if menu is not None:
+        extra, seasonings, season_units = _seasoning_candidates(context, menu, food, slot)
+        food = np.concatenate([food, extra[:, 0]]).astype(int)
+        slot = np.concatenate([slot, extra[:, 1]]).astype(int)
+    seasoning = data.role[food] == SEASONING
     is_fixed = data.fixed_day[food] == day
     per = {n: v[food] for n, v in data.per_unit.items()}
     energy_lo, energy_hi = _energy_band(context, options, history, day, per)
@@ -1294,7 +1351,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                             hi=share_hi * energy_hi, scale=max(energy_lo, 1.0)))
         info[f"energy_{name}:lo"] = _BoundInfo("energy_kcal", "min", False, energy_lo)
         info[f"energy_{name}:hi"] = _BoundInfo("energy_kcal", "max", False, energy_hi)
-    meal_counts, needs = _meal_structure(context, food, slot, planned_slots)
+    meal_counts, needs = _meal_structure(context, food, slot, planned_slots, seasoning)
     counts += meal_counts
     if context.pattern is not None:  # what all foods of a role bring to a meal together
         for s, name in enumerate(SLOTS):
@@ -1310,7 +1367,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     by_food: dict[int, list[int]] = {}
     for i, f in enumerate(food):
         base = int(data.base[f])
-        if base >= 0:
+        if base >= 0 and not seasoning[i]:
             by_food.setdefault(base, []).append(i)
     for f, of_food in by_food.items():
         most = 2 if data.staple[f] else 1
@@ -1333,13 +1390,13 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     days_left = block_len - history.position(day) + 1
     min_new = max(0, math.ceil((wanted - int(block_used.sum())) / days_left))
     base_of = data.base[food]
-    new = np.flatnonzero((base_of < 0) | ~block_used[np.maximum(base_of, 0)])
+    new = np.flatnonzero(((base_of < 0) | ~block_used[np.maximum(base_of, 0)]) & ~seasoning)
     min_new = min(min_new, int((~block_used & allowed).sum()) + len(fixed))
     if min_new > 0:
         counts.append(Count("min_new_foods", new, min_new))
-    exclusive = _kind_exclusions(data, food, bought)
+    exclusive = _kind_exclusions(data, food, bought, seasoning)
     new_buy = np.flatnonzero(np.array([bool(data.buy[f]) and data.buy[f] not in made
-                                       for f in food], dtype=bool))
+                                       for f in food], dtype=bool) & ~seasoning)
     budget = max(0, math.floor(SHOPPING_LINES * min(1.0, block_len / WINDOW)) - len(made))
     counts.append(Count("shopping_list", new_buy, 0, budget, overrun_cost=W_OVER_LIST))
     for j in np.flatnonzero(is_fixed):  # fixed items are in, whatever the rules say
@@ -1352,11 +1409,16 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
             item_cost = item_cost + W_AVOID * np.array(
                 [s == avoid_slot and data.ids[f] in ids for f, s in zip(food, slot,
                                                                          strict=True)])
-    dish_options = [] if menu is None else menu.options(food, slot, rng, is_fixed)
+    dish_options = [] if menu is None else menu.options(food, slot, rng, is_fixed,
+                                                        seasonings)
+    n_chosen = len(food) - len(season_units)
     problem = DayProblem(
         food=food, slot=slot,
-        levels=[data.levels_at(int(f), int(s)) for f, s in zip(food, slot, strict=True)],
-        item_cost=np.where(is_fixed, 0.0, item_cost),
+        levels=[*(data.levels_at(int(f), int(s)) for f, s in zip(food[:n_chosen],
+                                                                 slot[:n_chosen],
+                                                                 strict=True)),
+                *([u] for u in season_units)],
+        item_cost=np.where(is_fixed | seasoning, 0.0, item_cost),
         energy=per["energy_kcal"], bounds=bounds,
         slot_names=SLOTS, counts=counts, needs=needs, limits=limits, exclusive=exclusive,
         energy_target=_energy_target(context, options, history, day, energy_lo, energy_hi),
@@ -1385,10 +1447,14 @@ class _DayMenu:
     measures: Mapping[str, np.ndarray]  # measure -> amount per unit, per row
 
     def options(self, food: np.ndarray, slot: np.ndarray, rng: np.random.Generator,
-                fixed: np.ndarray) -> list[DishOption]:
+                fixed: np.ndarray,
+                seasonings: Mapping[tuple[int, str], Sequence[tuple[int, np.ndarray,
+                                                                    np.ndarray]]]
+                | None = None) -> list[DishOption]:
         """The dish options of the day's candidates (``food`` row and ``slot`` index per
         candidate); a ``fixed`` candidate (kept or eaten) keeps its amount whatever the
-        dish's portions say."""
+        dish's portions say; ``seasonings``: (slot, dish id) -> its seasoning candidates
+        (:func:`_seasoning_candidates`)."""
         out = []
         for s, dishes in self.dishes.items():
             in_slot = slot == s
@@ -1405,7 +1471,8 @@ class _DayMenu:
                         portions += self._portions(c.portion, m[~fixed[m]], food)
                 out.append(DishOption(dish.id, s, np.flatnonzero(fits), members,
                                       self.cost[dish.id] + float(rng.uniform(0.0, W_JITTER)),
-                                      portions, dish.family))
+                                      portions, dish.family,
+                                      tuple((seasonings or {}).get((s, dish.id), ()))))
         return out
 
     def _portions(self, portion: Portion, members: np.ndarray, food: np.ndarray
@@ -1420,6 +1487,42 @@ class _DayMenu:
             hi = math.inf if portion.hi is None or per <= 0 else portion.hi / per
             out.append((int(i), lo, hi))
         return out
+
+
+def _seasoning_candidates(context: _Context, menu: _DayMenu, food: np.ndarray,
+                          slot: np.ndarray
+                          ) -> tuple[np.ndarray, dict[tuple[int, str],
+                                                      list[tuple[int, np.ndarray, np.ndarray]]],
+                                     list[int]]:
+    """What each of today's dishes is cooked with, as candidates after the chosen ones
+    (``food``, ``slot``): (row, slot) per seasoning candidate, (slot, dish id) -> its
+    (candidate, when, unless) for :class:`DishOption`, and each candidate's units. A row
+    with a condition ("salsa on beans") is used when one of the meal's foods meets it
+    (``when``: those candidates of the dish) and no row its group prefers is (``unless``);
+    one whose condition no candidate meets is left out."""
+    n = len(food)
+    pairs: list[tuple[int, int]] = []
+    units: list[int] = []
+    out: dict[tuple[int, str], list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    for s, dishes in menu.dishes.items():
+        in_slot = slot == s
+        for dish in dishes:
+            inside = np.any(menu.parts[(s, dish.id)], axis=0)[food] & in_slot
+            for group in context.seasoned.get(dish.id, ()):
+                earlier = np.zeros(n, dtype=bool)
+                for row, amount, when in group:
+                    triggers = np.zeros(0, dtype=int) if when is None else \
+                        np.flatnonzero(inside & when[food])
+                    if when is not None and not len(triggers):
+                        continue
+                    out.setdefault((s, dish.id), []).append(
+                        (n + len(pairs), triggers, np.flatnonzero(earlier)))
+                    pairs.append((row, s))
+                    units.append(amount)
+                    if when is None:
+                        break
+                    earlier[triggers] = True
+    return np.array(pairs, dtype=int).reshape(-1, 2), out, units
 
 
 def dish_max_days(options: PlanOptions) -> int:
@@ -1636,12 +1739,15 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
 
 
 def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
-                    planned: frozenset[str] = frozenset(SLOTS)
+                    planned: frozenset[str] = frozenset(SLOTS),
+                    seasoning: np.ndarray | None = None
                     ) -> tuple[list[Count], list[Need]]:
     """The meal rules, for the meals being planned, as counts over candidates (minimums
-    capped at what is available) and needs (a cold cereal's milk)."""
+    capped at what is available) and needs (a cold cereal's milk); ``seasoning``
+    candidates (which come with their dishes) are no food of a meal rule."""
     data = context.data
-    roles = data.role[food]
+    roles = np.where(np.zeros(len(food), dtype=bool) if seasoning is None else seasoning,
+                     "", data.role[food].astype(str))
     counts: list[Count] = []
     needs: list[Need] = []
     generic = context.pattern is None
@@ -1651,7 +1757,7 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
         for s, name in enumerate(SLOTS):
             if not rule.applies_to(name) or name not in planned:
                 continue
-            in_slot = slot == s
+            in_slot = (slot == s) & (roles != "")
             matching = in_slot & (True if rule.roles is None else
                                   np.isin(roles, list(rule.roles)))
             members = np.flatnonzero(matching)
@@ -1668,14 +1774,16 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
     return counts, needs
 
 
-def _kind_exclusions(data: _Data, food: np.ndarray, bought: Mapping[str, str]
+def _kind_exclusions(data: _Data, food: np.ndarray, bought: Mapping[str, str],
+                     seasoning: np.ndarray | None = None
                      ) -> list[tuple[str, list[np.ndarray]]]:
     """For each kind with several varieties on offer today and none bought yet this block:
-    at most one variety (two milks, two cereals or two breads would each be a purchase)."""
+    at most one variety (two milks, two cereals or two breads would each be a purchase).
+    ``seasoning`` candidates (which follow their dishes) are left out."""
     groups: dict[str, dict[str, list[int]]] = {}
     for i, f in enumerate(food):
         kind = str(data.kind[f])
-        if kind in bought:
+        if kind in bought or (seasoning is not None and seasoning[i]):
             continue
         groups.setdefault(kind, {}).setdefault(str(data.buy[f]), []).append(i)
     return [(f"kind_{n}", [np.array(m) for m in varieties.values()])
@@ -1705,14 +1813,18 @@ def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, d
     for s, slot_name in enumerate(SLOTS):
         rows: list[int] = []
         items = []
+        amount: dict[int, float] = {}  # a seasoning in two of a dish's groups: one item
         for i in np.flatnonzero((slot == s) & (units > 0)):
             f = int(food[i])
-            rows.append(f)
+            if f not in amount:
+                rows.append(f)
+            amount[f] = amount.get(f, 0.0) + float(units[i])
+        for f in rows:
             if f in data.fixed_items:
                 items.append(data.fixed_items[f])
                 continue
-            items.append(plan_item(data.entries, data.ids[f],
-                                   float(units[i] * data.step[f]), table))
+            items.append(plan_item(data.entries, data.ids[f], amount[f] * data.step[f],
+                                   table))
         dish = (dishes or {}).get(s)
         if dish is None and rows and menu is not None:  # a kept meal: the dish it is
             dish = dish_of(data.entries.iloc[rows], menu.get(slot_name, ()))

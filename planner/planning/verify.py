@@ -6,15 +6,15 @@ every meal, portion and week's fish against the rule, dish and catalogue tables.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from planner.food.catalogue import SLOTS, Catalogue, most_servings, select
+from planner.food.catalogue import SEASONING, SLOTS, Catalogue, most_servings, select
 from planner.food.data import FoodTable
 from planner.food.nutrients import NUTRIENT_NAMES
-from planner.meals.dishes import load_dishes
+from planner.meals.dishes import Dish, load_dishes, seasoning_items
 from planner.meals.rules import (
     Rules,
     fish_group,
@@ -31,6 +31,7 @@ from planner.planning.records import (
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
     WINDOW,
+    PlanItem,
     WeekPlan,
 )
 
@@ -137,6 +138,7 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
     problems = []
     entries = catalogue.entries
     allowed = select(catalogue, week.options.diet, week.options.exclude)
+    seasonings = select(catalogue, week.options.diet, week.options.exclude, seasonings=True)
     caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
     dishes = load_dishes()
     age = week.targets.profile.age
@@ -160,7 +162,7 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
             where = f"day {d.day} {meal.slot}"
             ids = [i.food_id for i in meal.items]
             foods = rows.loc[ids]
-            roles = [role_of[f] for f in ids]
+            roles = [role_of[f] for f in ids if role_of[f] != SEASONING]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
                                                                  rules.meals, caps[meal.slot])]
             if len(set(ids)) != len(meal.items):
@@ -174,6 +176,9 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
                 problems.append(f"{where}: {'; '.join(dish.problems(foods, served))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
+            if dish is not None:
+                problems += [f"{where}: {p}" for p in _seasoning_problems(
+                    dish, meal.items, foods, role_of, seasonings)]
             for rule in rules.meal_total_caps(meal.slot, age, eer):
                 total = sum(measure_rows[i.food_id][rule.measure] * i.servings
                             for i in meal.items if role_of[i.food_id] in rule.roles)
@@ -211,3 +216,25 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
                                   fish_serving_oz(profile.age), week.pattern, window=WINDOW,
                                   min_block=MIN_BLOCK_FOR_WEEKLY, waived=waived)
     return problems
+
+
+def _seasoning_problems(dish: Dish, items: Sequence[PlanItem], foods: pd.DataFrame,
+                        role_of: Mapping[str, str], seasonings: pd.DataFrame) -> list[str]:
+    """A dish meal's seasoning items against what ``seasonings.csv`` says the dish is
+    cooked with for its foods (:func:`planner.meals.dishes.seasoning_items`): each in
+    its amount, none missing, none extra. A meal without any is one saved before
+    seasonings were counted (the week's notes say what they add)."""
+    held = {i.food_id: i.servings for i in items if role_of[i.food_id] == SEASONING}
+    if not held:
+        return []
+    meal_foods = foods[[role_of[i.food_id] != SEASONING for i in items]]
+    wanted = dict(seasoning_items(dish, meal_foods, seasonings))
+    out = []
+    for food_id in sorted(set(held) | set(wanted)):
+        name = str(seasonings.at[food_id, "short_name"]) if food_id in seasonings.index \
+            else food_id
+        have, want = held.get(food_id, 0.0), wanted.get(food_id, 0.0)
+        if abs(have - want) > 1e-6:
+            out.append(f"{name}: {have:g} servings where {dish.id} is cooked with "
+                       f"{want:g}")
+    return out
