@@ -652,8 +652,14 @@ def _highs_options(options: SolverOptions) -> dict[str, Any]:
 
 def _expr(terms: Iterable[tuple[Any, float]]) -> Any:
     """A linear expression from (variable, coefficient) pairs, built in one step (much
-    faster than summing products, which creates an expression per term)."""
-    return pulp.LpAffineExpression([(v, c) for v, c in terms if c])
+    faster than summing products, which creates an expression per term). A variable
+    given twice (a dish's binary for each of its seasonings) has its coefficients added:
+    PuLP would keep only the last."""
+    total: dict[Any, float] = {}
+    for v, c in terms:
+        if c:
+            total[v] = total.get(v, 0.0) + c
+    return pulp.LpAffineExpression([(v, c) for v, c in total.items() if c])
 
 
 def _add_bounds(lp: pulp.LpProblem, bounds: Sequence[Bound],

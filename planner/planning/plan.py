@@ -247,6 +247,14 @@ W_BEYOND: Final = 3.0
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
 #: cost W_OVER_LIST each; a week of one person fits in 40 lines).
 SHOPPING_LINES: Final = 36
+#: A main and a grain or starch served together at a lunch or dinner are not served together
+#: again within this many days (days 1 and 3 are within 3 days: a cook notices).
+PAIR_DAYS: Final = 3
+#: The meals whose repeats a cook notices, and the roles that do not make a meal another
+#: (a glass of milk beside it, its oil, its seasonings).
+MEAL_VARIETY_SLOTS: Final = ("lunch", "dinner")
+MEAL_VARIETY_IGNORES: Final = ("milk_drink", "juice", "oil", SEASONING)
+PAIR_ROLES: Final = (("main",), ("grain", "starch"))
 #: A day that cannot bring a week-averaged nutrient up to its running total sends the day
 #: before back to plan again, at most this many times in all for one plan.
 MAX_BACKTRACKS: Final = 6
@@ -340,7 +348,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        progress=progress, menu=menu, fish_group=group,
                        fish_serving=fish_serving_oz(targets.profile.age),
                        aimed_groups=frozenset(g for rule in health for g in rule.aimed_groups),
-                       asked_max_days=options.max_days, age=targets.profile.age)
+                       asked_max_days=options.max_days, age=targets.profile.age,
+                       kept_dishes=_kept_dishes(fixed, dishes))
     @functools.cache
     def impossible() -> list[Shortfall]:
         """Targets no single day can reach, computed once, on the first miss."""
@@ -402,7 +411,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if pattern is not None:
         seafood = sum(d.groups.get("protein_seafood", 0.0) for d in day_plans)
         fish = fish_note(rules, choosable.entries, group, fish_serving_oz(targets.profile.age),
-                         pattern, seafood, len(day_plans))
+                         pattern, seafood, len(day_plans), targets.profile.age)
         notes += (fish,) if fish else ()
     if fish_out:
         notes += (f"{plural(len(fish_out), 'seafood food')} that the FDA/EPA fish advice "
@@ -469,6 +478,18 @@ def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) 
             f"{asked}: up to {when} (staples such as {milk} and bread "
             "may come every day)"
             + (f"; dishes on up to {dish_max_days(dish)}." if dishes else "."))
+
+
+def _kept_dishes(fixed: Sequence[Fixed], dishes: Dishes | None
+                 ) -> dict[int, dict[int, str]]:
+    """Day -> slot index -> the family of the dish each kept meal was saved as (a meal
+    saved without one, or of eaten food, counts as no dish for variety)."""
+    out: dict[int, dict[int, str]] = {}
+    for f in fixed:
+        dish = None if dishes is None or not f.dish_id else dishes.by_id(f.dish_id)
+        if dish is not None and not f.item.eaten:
+            out.setdefault(f.day, {})[SLOTS.index(f.slot)] = dish.family
+    return out
 
 
 def _check_fixed(fixed: Sequence[Fixed], plan_slots: Mapping[int, frozenset[str]],
@@ -599,6 +620,8 @@ class _Context:
     #: the food-repeat limit the person asked for (or the default), before any raise
     asked_max_days: int = PlanOptions.max_days
     age: int = 30  # the person's age (meal portions)
+    #: day -> slot index -> the dish family a kept meal was saved as (Fixed.dish_id)
+    kept_dishes: Mapping[int, Mapping[int, str]] = field(default_factory=dict)
 
     @functools.cached_property
     def dish_fits(self) -> dict[str, list[np.ndarray]]:
@@ -632,7 +655,7 @@ class _Context:
                     if row.group in done or row.food_id not in row_of:
                         continue
                     r = row_of[row.food_id]
-                    servings = servings_of(row, cast(pd.Series, data.entries.iloc[r]))
+                    servings = servings_of(row, data.entries.iloc[r])
                     units = 0 if servings is None else round(servings / data.step[r])
                     if units < 1:
                         continue
@@ -721,6 +744,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             rows = np.flatnonzero(data.fixed_day == day)
             units = np.zeros(len(data.ids))
             units[rows] = 1
+            history.dishes[day] = dict(context.kept_dishes.get(day, {}))
             history.record(day, units, data, {(int(f), int(data.fixed_slot[f]))
                                               for f in rows})
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
@@ -830,7 +854,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                        {(int(problem.food[i]), int(problem.slot[i]))
                         for i in np.flatnonzero(solution.units > 0)})
         served = {problem.dishes[k].slot: problem.dishes[k].name for k in solution.dishes}
-        history.dishes[day] = {problem.dishes[k].slot: problem.dishes[k].family
+        history.dishes[day] = {**context.kept_dishes.get(day, {})}
+        history.dishes[day] |= {problem.dishes[k].slot: problem.dishes[k].family
                                or problem.dishes[k].name for k in solution.dishes}
         plans[day] = _day_plan(day, problem.food, problem.slot, solution.units, data, table,
                                context.catalogue, _dish_objects(context, served),
@@ -1104,6 +1129,9 @@ class _DayRecord:
     nutrients: dict[str, float]
     measures: dict[str, float]
     bought: dict[str, str]  # "kind\tbuy" -> buy
+    #: slot index -> the foods (base rows) of a lunch or dinner, less its drink, oil
+    #: and seasonings: what makes the meal the meal it is (variety of meals)
+    meals: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 class _History:
@@ -1160,11 +1188,22 @@ class _History:
         day_measures = {m: float(units @ v) for m, v in data.measures.items()}
         for m in COUNT_MEASURES:  # a count measure counts days (0/1), not foods
             day_measures[m] = float(day_measures[m] > 0)
+        meals: dict[int, set[int]] = {}
+        for f, s in placed:
+            if SLOTS[s] in MEAL_VARIETY_SLOTS and data.base[f] >= 0 and \
+                    str(data.role[f]) not in MEAL_VARIETY_IGNORES:
+                meals.setdefault(s, set()).add(int(data.base[f]))
         self.days[day] = _DayRecord(
             eaten, {(int(data.base[f]), s) for f, s in placed if data.base[f] >= 0},
             {n: float(units @ v) for n, v in data.per_unit.items()}, day_measures,
             {f"{data.kind[f]}\t{data.buy[f]}": str(data.buy[f]) for f in chosen
-             if data.buy[f]})
+             if data.buy[f]}, {s: frozenset(m) for s, m in meals.items()})
+
+    def meals_near(self, day: int) -> list[tuple[int, int, frozenset[int]]]:
+        """(day, slot index, foods) of each lunch and dinner of the decided days within 6
+        days of ``day`` (see :attr:`_DayRecord.meals`)."""
+        return [(d, s, foods) for d in sorted(self._near(day))
+                for s, foods in sorted(self.days[d].meals.items())]
 
     def _near(self, day: int) -> list[int]:
         return [d for d in self.days if d != day and abs(d - day) < WINDOW]
@@ -1361,7 +1400,12 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                 members = np.flatnonzero((slot == s) & np.isin(data.role[food],
                                                                list(rule.roles)))
                 coef = data.measures[rule.measure][food[members]]
-                if len(members) and (coef > 0).any():
+                if rule.measure in COUNT_MEASURES:  # how many foods (one dried fruit)
+                    counted = members[coef > 0]
+                    if len(counted) > rule.max:
+                        counts.append(Count(f"meal_{rule.measure}_{name}", counted, 0,
+                                            math.floor(rule.max)))
+                elif len(members) and (coef > 0).any():
                     limits.append(UnitLimit(f"meal_{rule.measure}_{name}", members, coef,
                                             hi=rule.max))
     by_food: dict[int, list[int]] = {}
@@ -1394,6 +1438,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     min_new = min(min_new, int((~block_used & allowed).sum()) + len(fixed))
     if min_new > 0:
         counts.append(Count("min_new_foods", new, min_new))
+    counts += _meal_variety(context, history, day, food, slot, planned_slots)
     exclusive = _kind_exclusions(data, food, bought, seasoning)
     new_buy = np.flatnonzero(np.array([bool(data.buy[f]) and data.buy[f] not in made
                                        for f in food], dtype=bool) & ~seasoning)
@@ -1424,6 +1469,37 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
         energy_target=_energy_target(context, options, history, day, energy_lo, energy_hi),
         energy_weight=W_ENERGY, dishes=dish_options)
     return problem, info
+
+
+def _meal_variety(context: _Context, history: _History, day: int, food: np.ndarray,
+                  slot: np.ndarray, planned: frozenset[str]) -> list[Count]:
+    """Today's lunch and dinner against those of the decided days: a main with the same
+    grain or starch not again within :data:`PAIR_DAYS` days, and not the same meal (its
+    foods less drink, oil and seasonings: :data:`MEAL_VARIETY_IGNORES`) within 7 days:
+    at most all but one of its foods together in one of today's meals."""
+    if context.menu is None:
+        return []
+    data = context.data
+    base = data.base[food]
+    out: list[Count] = []
+    for d, s0, foods in history.meals_near(day):
+        roles = {f: str(data.role[f]) for f in foods}
+        pairs = [frozenset((m, g)) for m in foods if roles[m] in PAIR_ROLES[0]
+                 for g in foods if roles[g] in PAIR_ROLES[1]] \
+            if abs(d - day) < PAIR_DAYS else []
+        for s, name in enumerate(SLOTS):
+            if name not in planned or name not in MEAL_VARIETY_SLOTS:
+                continue
+            in_slot = slot == s
+            for p, pair in enumerate(pairs):
+                members = np.flatnonzero(in_slot & np.isin(base, list(pair)))
+                if len(set(base[members].tolist())) == 2:
+                    out.append(Count(f"pair_{d}_{s0}_{s}_{p}", members, 0, 1))
+            if len(foods) >= 2:
+                members = np.flatnonzero(in_slot & np.isin(base, list(foods)))
+                if set(base[members].tolist()) == set(foods):
+                    out.append(Count(f"same_meal_{d}_{s0}_{s}", members, 0, len(foods) - 1))
+    return out
 
 
 def _kind_codes(data: _Data) -> np.ndarray:
@@ -1671,7 +1747,7 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     for rule in context.rules.days:
         if context.best_effort or rule.measure in context.aimed_groups:
             rule = replace(rule, hard=False)  # what was eaten may not fit; a health rule
-        if not condition_holds(rule.applies, data.entries, context.fish_group):
+        if not condition_holds(rule.applies, data.entries, context.fish_group, context.age):
             continue
         if rule.measure == "leafy_green_days" and "vitamin_k_ug" in context.steady:
             continue  # on warfarin, greens may come every day in steady amounts instead
