@@ -76,7 +76,7 @@ MEASURES: Final[tuple[str, ...]] = (
     "protein", "veg_dark_green", "veg_red_orange", "veg_beans", "veg_starchy", "veg_other",
     "protein_seafood", "leafy_green_days", "seafood_mains",
     "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good",
-    "plant_dairy", "yogurts", "dried_fruits")
+    "plant_dairy", "yogurts", "dried_fruits", "filling")
 #: Measures that count foods (1 per food that counts), not amounts.
 COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains", "yogurts",
                                           "dried_fruits")
@@ -411,6 +411,9 @@ def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series,
         "plant_dairy": np.where(e["kind"].isin(PLANT_DAIRY_KINDS),
                                 e["dairy_cup"].to_numpy(dtype=float), 0.0),
         "yogurts": (e["role"] == "yogurt").astype(float),
+        # what a taco or a sandwich holds: protein oz-eq, beans as the DGA counts them
+        # for protein (1/4 cup = 1 oz-eq)
+        "filling": groups["protein"] + OZ_EQ_PER_LEGUME_CUP * e["veg_beans_cup"],
         "dried_fruits": ((e["role"] == "fruit")
                          & e["kind"].isin(DRIED_FRUIT_KINDS)).astype(float),
     }, index=e.index)

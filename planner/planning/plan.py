@@ -247,6 +247,19 @@ W_BEYOND: Final = 3.0
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
 #: cost W_OVER_LIST each; a week of one person fits in 40 lines).
 SHOPPING_LINES: Final = 36
+#: Nutrients with an adequate intake and no UL that a day keeps within a multiple of the
+#: AI: (factor, why). Fiber: high-fiber foods carry phytate, which lowers the absorption
+#: of the very minerals the plan is for.
+AI_CAPS: Final[Mapping[str, tuple[float, str]]] = {
+    "fiber_g": (2.0, "at most twice the AI, planner's own limit: NASEM sets no UL for "
+                "fiber, but beans, bran and whole grains in large amounts bring phytate, "
+                "which binds iron, zinc and calcium and lowers their absorption (NIH ODS "
+                "Iron and Zinc fact sheets)")}
+#: Above this multiple of its RDA a nutrient costs a little (a soft bound, never a miss):
+#: iron from fortified cereal does not sit at its UL cap day after day when other foods
+#: would do. The weight is the share of the elastic penalty per RDA above it.
+HIGH_MULTIPLE: Final[Mapping[str, float]] = {"iron_mg": 2.0}
+W_HIGH: Final = 0.0005
 #: A main and a grain or starch served together at a lunch or dinner are not served together
 #: again within this many days (days 1 and 3 are within 3 days: a cook notices).
 PAIR_DAYS: Final = 3
@@ -1083,6 +1096,8 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
         # food's share: supplements give the rest (Target.food_min, Target.food_max)
         minimum = t.food_min if hard or n in SOFT_MIN else None
         maximum = t.food_max(options.ul_margin)  # no day crowds an upper limit
+        capped = n in AI_CAPS and t.kind == "AI" and t.min and not t.overridden and \
+            (maximum is None or AI_CAPS[n][0] * t.min < maximum)
         if minimum is None and maximum is None and t.pct_energy is None:
             continue  # e.g. the sodium AI: salt is added in cooking, not planned
         source = t.source
@@ -1090,6 +1105,10 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
             source += f"; kept below {100 * options.ul_margin:.0f} % of the UL"
         if t.supplement:
             source += f"; food's share, supplements give {t.supplement:,.4g} a day"
+        if capped:
+            assert t.min is not None
+            maximum = AI_CAPS[n][0] * t.min
+            source += f"; {AI_CAPS[n][1]}"
         limit = maximum is not None and (t.ul is not None or t.overridden)
         out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy,
                                t.supplement, limit)
@@ -1727,6 +1746,10 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
             bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high,
                                 safety=t.limit))
             info[f"{n}_max:hi"] = _BoundInfo(n, "max", True, t.max or high)
+        if n in HIGH_MULTIPLE and t.min and (high is None or HIGH_MULTIPLE[n] * t.min < high):
+            # a preference, not a limit: no info, so a day above it is no miss
+            bounds.append(Bound(f"{n}_high", per[n], hi=HIGH_MULTIPLE[n] * t.min,
+                                scale=t.min, hard=False, weight=W_HIGH))
     return bounds, info
 
 
