@@ -45,7 +45,7 @@ def test_pattern_is_the_level_nearest_the_requirement(rules) -> None:  # type: i
 def test_rule_bounds_scale_the_pattern(rules) -> None:  # type: ignore[no-untyped-def]
     us = rules.pattern_for(2000, "omnivore")
     by = {(r.measure, r.basis): r for r in rules.days
-          if not r.applies.startswith("fish_advice")}
+          if not r.applies.startswith(("fish_advice", "fish_dga_older"))}
     assert rule_bounds(by["vegetables", "day"], us) == (2.5, None)
     # vegetables other than beans: 2.5 less the beans subgroup's daily share (1.5 / 7)
     low, high = rule_bounds(by["vegetables_not_beans", "day"], us)  # type: ignore[misc]
@@ -53,6 +53,10 @@ def test_rule_bounds_scale_the_pattern(rules) -> None:  # type: ignore[no-untype
     assert rule_bounds(by["grains", "day"], us) == pytest.approx((4.8, 7.5))
     assert rule_bounds(by["protein", "day"], us) == (None, pytest.approx(8.25))
     assert rule_bounds(by["protein_seafood", "week"], us) == (8.0, 16.0)
+    older = next(r for r in rules.days if r.applies == "fish_dga_older")
+    assert rule_bounds(older, us) == (8.0, 10.0)  # from 65: a quarter above the pattern
+    assert rule_bounds(by["plant_dairy", "day"], us) == (None, 3.0)  # the dairy cup-eq
+    assert rule_bounds(by["yogurts", "day"], us) == (None, 1)
     assert rule_bounds(by["milk_drink_cups", "day"], us) == (None, 3.0)
     vegetarian = rules.pattern_for(2000, "vegetarian")
     assert rule_bounds(by["protein_seafood", "week"], vegetarian) is None  # no seafood

@@ -162,6 +162,9 @@ GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     "veg_other": ("other vegetables", "cup-eq"),
     "veg_beans": ("beans, peas and lentils (vegetable subgroup)", "cup-eq"),
     "seafood_good": ("good-choice fish", "oz-eq"),
+    "plant_dairy": ("plant milk and soy yogurt", "cup-eq"),
+    "yogurts": ("yogurts", "servings"), "dried_fruits": ("dried fruits", "foods"),
+    "filling": ("a taco's filling", "oz-eq"),
     "seafood_mains": ("fish or shellfish mains", ""),
     "leafy_green_days": ("days with leafy greens", "days"),
 }
