@@ -915,6 +915,9 @@ def _resolve_includes(catalogue: Catalogue, foods: pd.DataFrame, names: Sequence
         if len(ids) != 1:
             options = ", ".join(catalogue.entries.loc[ids[:6], "short_name"])
             raise PlanRequestError(f"include: {name!r} matches several foods: {options}")
+        if catalogue.entries.at[ids[0], "role"] == SEASONING:
+            raise PlanRequestError(f"include: {name!r} is a seasoning: it comes with the "
+                                   f"dishes cooked with it; --like {name} prefers them")
         if ids[0] not in foods.index:
             raise PlanRequestError(f"include: {name!r} is excluded by your diet or exclusions")
         out.append(ids[0])
@@ -1652,6 +1655,11 @@ def _todays_menu(context: _Context, history: _History, day: int, allowed: np.nda
             fits[s] |= np.any(parts[(s, dish.id)], axis=0)
     cost = {d.id: W_DISH_REPEAT * served.get(d.family, 0) for ds in dishes.values()
             for d in ds}
+    if context.preference is not None:  # a liked or disliked seasoning: its dishes
+        for ds in dishes.values():
+            for d in ds:
+                rows = {r for group in context.seasoned.get(d.id, ()) for r, _, _ in group}
+                cost[d.id] += sum(sorted({float(context.preference[r]) for r in rows}))
     return _DayMenu(dishes, parts, fits, cost, data.measures)
 
 
