@@ -39,7 +39,9 @@ Nutrients (every bound elastic, so an impossible request is diagnosed, not crash
   * protein, fat and carbohydrate within their AMDR on every day;
   * any target the user overrode is a hard daily minimum too;
   * protein, fiber, iron, zinc, vitamin C and folate minimums are aimed for: elastic like
-    the rest, but a miss is not said as one.
+    the rest, but a miss is not said as one;
+  * fiber at most twice its AI on every day (:data:`AI_CAPS`: phytate), and iron above
+    twice its RDA a small cost, never a miss (:data:`HIGH_MULTIPLE`).
 Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
   * what each meal is made of, in catalogue roles: breakfast a cereal, toast or eggs with
     milk, yogurt or cheese and fruit; lunch and dinner one main, at most one grain or
@@ -52,15 +54,22 @@ Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
     portion (sides, a main's largest, beans and lentils in a day) grows with the need, up
     to 1.5x (:func:`planner.meals.rules.large_portions`);
   * what all the foods of a role bring to one meal together
-    (``planner/meals/meal_portions.csv``: a child's meal at most 1 cup-eq of fruit).
+    (``planner/meals/meal_portions.csv``: a child's meal at most 1 cup-eq of fruit; one
+    dried fruit at a meal, a count);
+  * each dish's seasonings (``planner/meals/seasonings.csv``) come with it: candidates
+    whose amount follows the dish's choice (:class:`DishOption` ``seasonings``; a row
+    with a condition, such as salsa on beans, only with a food that meets it), so they
+    count in every nutrient and food-group total, but in no meal rule, variety rule or
+    shopping-line budget.
 Food groups (``planner/meals/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
 vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the EER)
   * vegetables and fruit at least the pattern each day, grains near it with half whole,
-    dairy or fortified soy at the pattern, protein foods at most 1.5x;
+    dairy or fortified soy at the pattern, protein foods at most 1.5x, plant milk and soy
+    yogurt at most the dairy pattern, one yogurt a day;
   * dark-green vegetables at the weekly amount, leafy greens on 3 days a week, seafood at
-    the weekly amount and no more than double for people who eat fish, one fish main a
-    day, at most 3 cups of milk drinks a day; saturated fat and added sugars under 10 % of
-    energy (aimed);
+    the weekly amount and no more than double (from 65, a quarter above) for people who
+    eat fish, one fish main a day, at most 3 cups of milk drinks a day; saturated fat
+    and added sugars under 10 % of energy (aimed);
   * for pregnancy, breastfeeding and children up to 11, the FDA/EPA fish advice instead of
     the seafood amount (``planner/meals/fish.csv``, :mod:`planner.meals.rules`): 2-3
     servings a week, or about 2 of a child's size, of best and good choices only, at most
@@ -70,6 +79,9 @@ Variety
     staples up to ``staple_max_days`` (default 7); foods the person asked to include are
     eaten every day and are exempt;
   * a main dish is never eaten two days running;
+  * a main with the same grain or starch is not served again within :data:`PAIR_DAYS`
+    days, and no lunch or dinner has the same foods (drink, oil and seasonings aside) as
+    another within 7 days; a kept meal counts as the dish it was saved as;
   * one variety of each kind in a 7-day block (one cow's milk, one cold cereal, one plant
     milk), so the shopping list buys one of each;
   * every 7 days use at least ``min_distinct`` different foods (default 20).
