@@ -267,6 +267,9 @@ AI_CAPS: Final[Mapping[str, tuple[float, str]]] = {
                 "fiber, but beans, bran and whole grains in large amounts bring phytate, "
                 "which binds iron, zinc and calcium and lowers their absorption (NIH ODS "
                 "Iron and Zinc fact sheets)")}
+#: The elastic penalty's share for a day above such a cap: far above any preference (a day
+#: 10 % over costs 50, a food about 1), far below a target missed.
+AI_CAP_WEIGHT: Final = 0.05
 #: Above this multiple of its RDA a nutrient costs a little (a soft bound, never a miss):
 #: iron from fortified cereal does not sit at its UL cap day after day when other foods
 #: would do. The weight is the share of the elastic penalty per RDA above it.
@@ -408,9 +411,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
                 exc.shortfalls, exc.suggestions) from exc
-        if not shortfalls or best_effort or retried or impossible():
+        retry = [s for s in shortfalls if not (s.nutrient in AI_CAPS and s.bound == "max")]
+        if not retry or best_effort or retried or impossible():
             break
-        first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
+        first_day = any(1 in s.days for s in retry)  # no earlier day limits day 1
         if first_day or attempt.max_days >= limit:
             break
         # a miss the days before set up (a week's vegetable subgroup, the week-average
@@ -464,7 +468,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         notes = (*best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
     elif misses:
-        notes = (*miss_notes(misses, options, impossible()), *notes)
+        notes = (*miss_notes(misses, options, impossible(), tuple(AI_CAPS)), *notes)
         waived = {(s.nutrient, s.bound) for s in misses}
     bought: dict[str, float] = {}
     if dishes is not None:  # each meal's name for its amounts, its method and seasonings
@@ -813,7 +817,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                           for b, slack in hard]
             daily = {b.nutrient for b, _ in hard
                      if not (b.nutrient in STORED and b.side == "min"
-                             and not options.strict_daily)}
+                             and not options.strict_daily)
+                     and not (b.nutrient in AI_CAPS and b.side == "max")}  # gives way
             missed = math.inf if blocked else sum(slack for _, slack in hard)
             if not (blocked or daily) or day == 1 or context.best_effort or \
                     (not blocked and hopeless(daily)):
@@ -1763,8 +1768,14 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
             bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale, hard=t.min_hard))
             info[f"{n}_min:lo"] = _BoundInfo(n, "min", t.min_hard, scale)
         if high is not None:
+            # the planner's own cap on a nutrient without a UL gives way to every
+            # target first (a vegan day without fortified foods finds its calcium in
+            # greens and beans), and a day above it is said as a miss
+            # (the search never holds it strict: a soft bound that is said when missed)
+            own = n in AI_CAPS and not t.limit
             bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high,
-                                safety=t.limit))
+                                safety=t.limit, weight=AI_CAP_WEIGHT if own else 1.0,
+                                hard=not own))
             info[f"{n}_max:hi"] = _BoundInfo(n, "max", True, t.max or high)
         if n in HIGH_MULTIPLE and t.min and (high is None or HIGH_MULTIPLE[n] * t.min < high):
             # a preference, not a limit: no info, so a day above it is no miss
@@ -1865,8 +1876,8 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
     capped at what is available) and needs (a cold cereal's milk); ``seasoning``
     candidates (which come with their dishes) are no food of a meal rule."""
     data = context.data
-    roles = np.where(np.zeros(len(food), dtype=bool) if seasoning is None else seasoning,
-                     "", data.role[food].astype(str))
+    roles = data.role[food]
+    meal_food = np.ones(len(food), dtype=bool) if seasoning is None else ~seasoning
     counts: list[Count] = []
     needs: list[Need] = []
     generic = context.pattern is None
@@ -1876,7 +1887,7 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
         for s, name in enumerate(SLOTS):
             if not rule.applies_to(name) or name not in planned:
                 continue
-            in_slot = (slot == s) & (roles != "")
+            in_slot = (slot == s) & meal_food
             matching = in_slot & (True if rule.roles is None else
                                   np.isin(roles, list(rule.roles)))
             members = np.flatnonzero(matching)
