@@ -779,6 +779,13 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
                                    data, table, context.catalogue, menu=context.menu)
     kept = set(plans)  # days with every meal kept: never planned, never forgotten
+    for day in range(1, options.days + 1):  # days partly kept: for the days before them
+        rows = np.flatnonzero(data.fixed_day == day)
+        if day not in kept and len(rows):
+            units = np.zeros(len(data.ids))
+            units[rows] = 1
+            history.keep(day, units, data, {(int(f), int(data.fixed_slot[f])) for f in rows})
+            history.dishes.setdefault(day, dict(context.kept_dishes.get(day, {})))
     started: dict[int, tuple[Mapping[str, Any], PlanOptions]] = {}  # day -> rng, options
     day_misses_of: dict[int, list[tuple[str, str, int, float, float]]] = {}
     backtracks = [MAX_BACKTRACKS] if backtracks is None else backtracks
@@ -1186,6 +1193,7 @@ class _History:
     def __init__(self, n: int) -> None:
         self.n = n
         self.days: dict[int, _DayRecord] = {}
+        self.kept: dict[int, _DayRecord] = {}  # day still to plan -> its kept meals
         self.dishes: dict[int, dict[int, str]] = {}  # day -> slot index -> dish family
         #: (nutrient, day) -> how much of a week-averaged nutrient the running total must
         #: be ahead of its pace on that day: a later day missed by that much
@@ -1219,6 +1227,17 @@ class _History:
                placed: set[tuple[int, int]]) -> None:
         """Record day ``day``: ``units`` per row of ``data`` (fixed rows included; they
         count as their catalogue food)."""
+        self.days[day] = self._record(units, data, placed)
+
+    def keep(self, day: int, units: np.ndarray, data: _Data,
+             placed: set[tuple[int, int]]) -> None:
+        """The kept meals of a day still to plan: their foods count for the variety of
+        the days planned before it (a food kept on day 7 is one of day 1's 7 days), not
+        for any amount, until the day itself is recorded."""
+        self.kept[day] = self._record(units, data, placed)
+
+    def _record(self, units: np.ndarray, data: _Data, placed: set[tuple[int, int]]
+                ) -> _DayRecord:
         eaten = np.zeros(self.n, dtype=bool)
         # seasonings come with their dishes: not foods for variety or the shopping budget
         chosen = np.flatnonzero((units > 0) & (data.role != SEASONING))
@@ -1232,7 +1251,7 @@ class _History:
             if SLOTS[s] in MEAL_VARIETY_SLOTS and data.base[f] >= 0 and \
                     str(data.role[f]) not in MEAL_VARIETY_IGNORES:
                 meals.setdefault(s, set()).add(int(data.base[f]))
-        self.days[day] = _DayRecord(
+        return _DayRecord(
             eaten, {(int(data.base[f]), s) for f, s in placed if data.base[f] >= 0},
             {n: float(units @ v) for n, v in data.per_unit.items()}, day_measures,
             {f"{data.kind[f]}\t{data.buy[f]}": str(data.buy[f]) for f in chosen
@@ -1241,11 +1260,16 @@ class _History:
     def meals_near(self, day: int) -> list[tuple[int, int, frozenset[int]]]:
         """(day, slot index, foods) of each lunch and dinner of the decided days within 6
         days of ``day`` (see :attr:`_DayRecord.meals`)."""
+        seen = self._seen()
         return [(d, s, foods) for d in sorted(self._near(day))
-                for s, foods in sorted(self.days[d].meals.items())]
+                for s, foods in sorted(seen[d].meals.items())]
+
+    def _seen(self) -> dict[int, _DayRecord]:
+        """The decided days, and the kept meals of days still to plan (:meth:`keep`)."""
+        return {**self.kept, **self.days} if self.kept else self.days
 
     def _near(self, day: int) -> list[int]:
-        return [d for d in self.days if d != day and abs(d - day) < WINDOW]
+        return [d for d in self._seen() if d != day and abs(d - day) < WINDOW]
 
     def count_recent(self, day: int, group: np.ndarray | None = None) -> np.ndarray:
         """Per food: the most decided days it is eaten on in any 7-day window that holds
@@ -1261,7 +1285,7 @@ class _History:
         return best
 
     def _eaten(self, day: int, group: np.ndarray | None) -> np.ndarray:
-        eaten = self.days[day].eaten
+        eaten = self._seen()[day].eaten
         if group is None:
             return eaten
         hit = np.zeros(int(group.max()) + 1 if len(group) else 0, dtype=bool)
@@ -1270,7 +1294,8 @@ class _History:
 
     def same_meal(self, day: int, food: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Per candidate: decided days within 6 of ``day`` with that food at that meal."""
-        placed = [self.days[d].placed for d in self._near(day)]
+        seen = self._seen()
+        placed = [seen[d].placed for d in self._near(day)]
         return np.array([sum((int(f), int(s)) in p for p in placed)
                          for f, s in zip(food, slot, strict=True)], dtype=float)
 
@@ -1279,7 +1304,7 @@ class _History:
         group eaten then (see :meth:`count_recent`)."""
         out = np.zeros(self.n, dtype=bool)
         for d in (day - 1, day + 1):
-            if d in self.days:
+            if d in self._seen():
                 out |= self._eaten(d, group)
         return out
 
