@@ -11,6 +11,7 @@ from planner.planning.dive import solve_day
 from planner.planning.model import (
     Bound,
     Count,
+    DayModel,
     DayProblem,
     DishOption,
     Need,
@@ -208,3 +209,65 @@ def test_a_pool_that_would_trap_the_day_is_widened(solver: str) -> None:
     assert 10 <= float(nutrient @ day.units) <= 12
     assert all(v == pytest.approx(0.0, abs=1e-9) for v in day.slack.values())
     assert day.objective == pytest.approx(50.0)
+
+
+def _seasoned_day(sodium_max: float, iron_min: float = 0.0) -> DayProblem:
+    """One meal: "tacos" (beans, candidate 0, cost 1; or chicken, 1, cost 0.5) or "plate"
+    (fish, 2, cost 3). Tacos are cooked with salsa (3: 2 units of 150 mg sodium) when
+    they hold beans, else with lime (4: no sodium); the plate with pepper (5: 10 mg).
+    Beans and fish bring 5 mg of iron, chicken none."""
+    return DayProblem(
+        food=np.arange(6), slot=np.zeros(6, dtype=int),
+        levels=[[1], [1], [1], [2], [1], [1]],
+        item_cost=np.array([1.0, 0.5, 3.0, 0.0, 0.0, 0.0]),
+        energy=np.array([200.0, 200.0, 200.0, 10.0, 2.0, 1.0]),
+        bounds=[Bound("sodium", np.array([0.0, 0.0, 0.0, 150.0, 0.0, 10.0]), hi=sodium_max,
+                      scale=sodium_max),
+                Bound("iron", np.array([5.0, 0.0, 5.0, 0.0, 0.0, 0.0]), lo=iron_min or None,
+                      scale=5.0)],
+        slot_names=["lunch"],
+        dishes=[DishOption("tacos", 0, np.array([0, 1]), [(np.array([0, 1]), 1, 1)],
+                           seasonings=[(3, np.array([0]), np.array([], dtype=int)),
+                                       (4, np.array([], dtype=int), np.array([0]))]),
+                DishOption("plate", 0, np.array([2]), [(np.array([2]), 1, 1)],
+                           seasonings=[(5, np.array([], dtype=int),
+                                        np.array([], dtype=int))])])
+
+
+@pytest.mark.parametrize(("sodium_max", "iron_min", "units"), [
+    (400.0, 0.0, [0, 1, 0, 0, 1, 0]),  # cheapest: chicken tacos, so lime, no salsa
+    (400.0, 5.0, [1, 0, 0, 2, 0, 0]),  # iron: bean tacos, and with beans the salsa
+    (250.0, 5.0, [0, 0, 1, 0, 0, 1]),  # the salsa's 300 mg is over: the fish plate
+])
+def test_a_dishs_seasonings_come_with_it_and_count_in_its_bounds(
+        sodium_max: float, iron_min: float, units: list[int]) -> None:
+    sol = solve_day(_seasoned_day(sodium_max, iron_min))
+    assert sol.units.tolist() == units
+    assert all(v == pytest.approx(0.0, abs=1e-9) for v in sol.slack.values())
+    assert sol.objective == pytest.approx(sol.preference)  # every bound met
+
+
+def test_a_seasoning_no_part_of_the_pool_keeps_its_dish() -> None:
+    # the integer search over a pool rules candidates out; a seasoning follows its dish
+    model = DayModel(_seasoned_day(400.0, 5.0), SolverOptions())
+    model.allow(np.array([True, True, True, False, False, False]))
+    info = model.run(mip=True)
+    assert info.status == "optimal"
+    assert np.rint(model.units()).tolist() == [1, 0, 0, 2, 0, 0]
+
+
+def test_two_seasonings_of_one_dish_both_count() -> None:
+    # pepper (10 mg) and soy sauce (20 mg) both follow the one dish's binary: its row
+    # holds 30 mg, so a 25 mg cap is missed by 5 (PuLP keeps one coefficient of a
+    # variable given twice; the model adds them)
+    problem = DayProblem(
+        food=np.arange(3), slot=np.zeros(3, dtype=int), levels=[[1], [1], [1]],
+        item_cost=np.array([1.0, 0.0, 0.0]), energy=np.array([100.0, 1.0, 1.0]),
+        bounds=[Bound("sodium", np.array([0.0, 10.0, 20.0]), hi=25.0, scale=25.0)],
+        slot_names=["lunch"],
+        dishes=[DishOption("plate", 0, np.array([0]), [(np.array([0]), 1, 1)],
+                           seasonings=[(1, np.array([], dtype=int), np.array([], dtype=int)),
+                                       (2, np.array([], dtype=int), np.array([], dtype=int))])])
+    sol = solve_day(problem)
+    assert sol.units.tolist() == [1, 1, 1]
+    assert sol.slack["sodium:hi"] * 25.0 == pytest.approx(5.0)

@@ -45,7 +45,7 @@ def test_pattern_is_the_level_nearest_the_requirement(rules) -> None:  # type: i
 def test_rule_bounds_scale_the_pattern(rules) -> None:  # type: ignore[no-untyped-def]
     us = rules.pattern_for(2000, "omnivore")
     by = {(r.measure, r.basis): r for r in rules.days
-          if not r.applies.startswith("fish_advice")}
+          if not r.applies.startswith(("fish_advice", "fish_dga_older"))}
     assert rule_bounds(by["vegetables", "day"], us) == (2.5, None)
     # vegetables other than beans: 2.5 less the beans subgroup's daily share (1.5 / 7)
     low, high = rule_bounds(by["vegetables_not_beans", "day"], us)  # type: ignore[misc]
@@ -53,6 +53,10 @@ def test_rule_bounds_scale_the_pattern(rules) -> None:  # type: ignore[no-untype
     assert rule_bounds(by["grains", "day"], us) == pytest.approx((4.8, 7.5))
     assert rule_bounds(by["protein", "day"], us) == (None, pytest.approx(8.25))
     assert rule_bounds(by["protein_seafood", "week"], us) == (8.0, 16.0)
+    older = next(r for r in rules.days if r.applies == "fish_dga_older")
+    assert rule_bounds(older, us) == (8.0, 10.0)  # from 65: a quarter above the pattern
+    assert rule_bounds(by["plant_dairy", "day"], us) == (None, 3.0)  # the dairy cup-eq
+    assert rule_bounds(by["yogurts", "day"], us) == (None, 1)
     assert rule_bounds(by["milk_drink_cups", "day"], us) == (None, 3.0)
     vegetarian = rules.pattern_for(2000, "vegetarian")
     assert rule_bounds(by["protein_seafood", "week"], vegetarian) is None  # no seafood
@@ -207,3 +211,21 @@ def test_every_day_rule_measure_is_named_with_its_unit_in_messages() -> None:
         label, unit = GROUP_LABELS[measure]
         assert label and "_" not in label, measure
         assert bool(unit) == (measure not in unitless), measure
+
+
+def test_the_phase_2_measures_count_what_they_say(catalogue) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from planner.meals.rules import food_measures
+    ids = ["09298", "09003", "01117", "16252", "16222", "01082", "16043", "23473", "05064"]
+    rows = catalogue.entries.loc[ids]
+    m = food_measures(rows, pd.Series(0.0, index=rows.index))
+    assert m["dried_fruits"].tolist() == [1, 0, 0, 0, 0, 0, 0, 0, 0]  # raisins, not an apple
+    assert m["yogurts"].tolist() == [0, 0, 1, 1, 0, 0, 0, 0, 0]  # yogurt and soy yogurt
+    # soy yogurt and soy milk are plant dairy, 1% milk and yogurt are not
+    assert (m["plant_dairy"] > 0).tolist() == [False, False, False, True, True, False,
+                                               False, False, False]
+    assert m.at["16222", "plant_dairy"] == pytest.approx(rows.at["16222", "dairy_cup"])
+    # a taco's filling: a cup of pinto beans is 4 oz-eq, a 3 oz patty 3, a half breast 3
+    assert m.loc[["16043", "23473"], "filling"].tolist() == pytest.approx([4.0, 3.0])
+    assert m.at["05064", "filling"] == pytest.approx(3.03)

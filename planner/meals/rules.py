@@ -75,18 +75,29 @@ MEASURES: Final[tuple[str, ...]] = (
     "vegetables", "vegetables_not_beans", "fruits", "grains", "grains_whole", "dairy",
     "protein", "veg_dark_green", "veg_red_orange", "veg_beans", "veg_starchy", "veg_other",
     "protein_seafood", "leafy_green_days", "seafood_mains",
-    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good")
+    "milk_drink_cups", "saturated_fat", "added_sugars", "legumes", "seafood_good",
+    "plant_dairy", "yogurts", "dried_fruits", "filling")
 #: Measures that count foods (1 per food that counts), not amounts.
-COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains")
+COUNT_MEASURES: Final[tuple[str, ...]] = ("leafy_green_days", "seafood_mains", "yogurts",
+                                          "dried_fruits")
+#: Catalogue kinds of dried fruit (one at a meal: meal_portions.csv).
+DRIED_FRUIT_KINDS: Final[tuple[str, ...]] = ("raisins", "prunes", "dates", "dried apricots",
+                                             "dried figs")
+#: Catalogue kinds of plant milk and yogurt (dairy-pattern cap: day_rules.csv).
+PLANT_DAIRY_KINDS: Final[tuple[str, ...]] = ("plant milk", "soy yogurt")
+#: From this age the DGA seafood amount is also the most a week holds, give or take
+#: (``fish_dga_older``; younger adults: up to double, ``fish_dga``).
+OLDER_ADULT_AGE: Final = 65
 #: kcal per gram, for ``pct_energy`` rules (Atwater factors).
 KCAL_PER_GRAM: Final[Mapping[str, float]] = {"saturated_fat": 9.0, "added_sugars": 4.0}
 #: A vegetable subgroup's weekly minimum is met within this many cup-eq.
 SUBGROUP_TOLERANCE: Final = 0.25
 SCALES: Final[tuple[str, ...]] = ("pattern", "pattern_within", "pattern_less_beans", "grains",
-                                  "count", "portions", "pct_energy", "fish_serving")
+                                  "count", "portions", "pct_energy", "fish_serving",
+                                  "pattern_dairy")
 CONDITIONS: Final[tuple[str, ...]] = ("dairy_available", "leafy_greens_available",
-                                      "eats_fish", "fish_dga", "fish_advice_pregnancy",
-                                      "fish_advice_child")
+                                      "eats_fish", "fish_dga", "fish_dga_older",
+                                      "fish_advice_pregnancy", "fish_advice_child")
 FISH_SOURCE: Final = ("FDA/EPA Advice about Eating Fish, 2021: for those who might become or "
                       "are pregnant or breastfeeding and children ages 1-11")
 FISH_CHOICES: Final[tuple[str, ...]] = ("best", "good", "avoid", "not_listed")
@@ -397,6 +408,14 @@ def food_measures(entries: pd.DataFrame, saturated_fat_g: pd.Series,
         "saturated_fat": saturated_fat_g.reindex(e.index).fillna(0.0),
         "added_sugars": e["added_sugars_g"],
         "seafood_good": np.where(good, e["protein_seafood_oz"].to_numpy(dtype=float), 0.0),
+        "plant_dairy": np.where(e["kind"].isin(PLANT_DAIRY_KINDS),
+                                e["dairy_cup"].to_numpy(dtype=float), 0.0),
+        "yogurts": (e["role"] == "yogurt").astype(float),
+        # what a taco or a sandwich holds: protein oz-eq, beans as the DGA counts them
+        # for protein (1/4 cup = 1 oz-eq)
+        "filling": groups["protein"] + OZ_EQ_PER_LEGUME_CUP * e["veg_beans_cup"],
+        "dried_fruits": ((e["role"] == "fruit")
+                         & e["kind"].isin(DRIED_FRUIT_KINDS)).astype(float),
     }, index=e.index)
 
 
@@ -416,16 +435,21 @@ def fish_serving_oz(age: int) -> float:
     raise RulesError(f"no fish serving for age {age}")
 
 
-def condition_holds(condition: str, entries: pd.DataFrame, group: str = "") -> bool:
-    """Whether a day rule's ``applies`` condition holds for the allowed foods and the
-    person's fish-advice ``group`` (:func:`fish_group`)."""
+def condition_holds(condition: str, entries: pd.DataFrame, group: str = "",
+                    age: int | None = None) -> bool:
+    """Whether a day rule's ``applies`` condition holds for the allowed foods, the
+    person's fish-advice ``group`` (:func:`fish_group`) and ``age`` (``fish_dga_older``:
+    :data:`OLDER_ADULT_AGE` and over; unknown: younger)."""
     if condition == "":
         return True
     if condition.startswith("fish_"):
-        wanted = {"fish_dga": "", "fish_advice_pregnancy": "pregnancy",
+        wanted = {"fish_dga": "", "fish_dga_older": "", "fish_advice_pregnancy": "pregnancy",
                   "fish_advice_child": "child"}.get(condition)
         if wanted is None:
             raise RulesError(f"unknown condition {condition!r}")
+        if condition.startswith("fish_dga") and \
+                (condition == "fish_dga_older") != ((age or 0) >= OLDER_ADULT_AGE):
+            return False
         return group == wanted and condition_holds("eats_fish", entries)
     if condition == "dairy_available":
         return bool((entries["dairy_cup"] > 0).any())
@@ -445,6 +469,12 @@ def rule_bounds(rule: DayRule, pattern: Pattern, fish_serving: float | None = No
     serving in oz (:func:`fish_serving_oz`; None: the rule does not apply)."""
     if rule.scale in ("count", "grains", "pct_energy"):
         return rule.min, rule.max
+    if rule.scale == "pattern_dairy":  # plant milk and yogurt: a share of the dairy amount
+        dairy = pattern.daily("dairy")
+        if dairy is None:
+            return None
+        return (None if rule.min is None else rule.min * dairy,
+                None if rule.max is None else rule.max * dairy)
     if rule.scale == "portions":  # everyday portions, grown for a large energy need
         grow = large_portions(pattern.kcal)
         return (None if rule.min is None else rule.min * grow,
@@ -542,15 +572,17 @@ def unsuitable_fish(entries: pd.DataFrame, fish: Mapping[str, str]) -> list[str]
     return [str(i) for i in seafood if fish.get(str(i)) not in ("best", "good")]
 
 
-def fish_rules(rules: Rules, allowed: pd.DataFrame, group: str) -> list[DayRule]:
-    """The hard seafood rules that apply to this fish-advice group and these foods."""
+def fish_rules(rules: Rules, allowed: pd.DataFrame, group: str, age: int | None = None
+               ) -> list[DayRule]:
+    """The hard seafood rules that apply to this fish-advice group, age and these foods."""
     return [r for r in rules.days if r.measure in FISH_MEASURES and r.hard
-            and condition_holds(r.applies, allowed, group)]
+            and condition_holds(r.applies, allowed, group, age)]
 
 
 def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd.DataFrame,
                   group: str, serving: float, pattern: Pattern, *, window: int,
-                  min_block: int, waived: Collection[tuple[str, str]] = ()) -> list[str]:
+                  min_block: int, waived: Collection[tuple[str, str]] = (),
+                  age: int | None = None) -> list[str]:
     """What breaks the seafood rules in a plan, checked from the plan alone. ``days`` holds,
     per day, catalogue food id -> seafood oz-eq eaten; ``allowed`` are the foods the person
     may eat. A week rule's maximum holds in every block of ``window`` days; its minimum, in
@@ -567,7 +599,7 @@ def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd
         return sum(oz for f, oz in day.items()
                    if measure == "protein_seafood" or rules.fish.get(f) == "good")
 
-    for rule in fish_rules(rules, allowed, group):
+    for rule in fish_rules(rules, allowed, group, age):
         bounds = rule_bounds(rule, pattern, serving)
         if bounds is None:
             continue
@@ -591,10 +623,10 @@ def fish_problems(days: Sequence[Mapping[str, float]], rules: Rules, allowed: pd
 
 
 def fish_note(rules: Rules, allowed: pd.DataFrame, group: str, serving: float,
-              pattern: Pattern, total_oz: float, days: int) -> str:
+              pattern: Pattern, total_oz: float, days: int, age: int | None = None) -> str:
     """One line: why the plan's fish amount (``total_oz`` over ``days``) is what it is, and
     its source ("" when the person eats no fish)."""
-    chosen = fish_rules(rules, allowed, group)
+    chosen = fish_rules(rules, allowed, group, age)
     week = next((r for r in chosen if r.measure == "protein_seafood" and r.basis == "week"),
                 None)
     if week is None:
@@ -607,8 +639,10 @@ def fish_note(rules: Rules, allowed: pd.DataFrame, group: str, serving: float,
         now = f"this plan has {total_oz * 7 / days:.3g} oz a week" + \
             (" on average" if days > 7 else "")
     if not group:
+        most = "double that" if week.max is None or week.max >= 2 else \
+            f"{week.max:g} times that at {OLDER_ADULT_AGE} and over"
         return (f"Seafood: {span} a week: at least the {pattern.kcal:,} kcal pattern's "
-                f"{lo or 0:.3g} oz ({pattern.source}), and no more than double that, "
+                f"{lo or 0:.3g} oz ({pattern.source}), and no more than {most}, "
                 f"planner's own limit; {now}.")
     good = next((r for r in chosen if r.measure == "seafood_good"), None)
     good_text = "" if good is None or good.max is None else \

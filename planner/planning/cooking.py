@@ -2,9 +2,10 @@
 (:mod:`planner.meals.recipes`) and the seasonings it is cooked with
 (:mod:`planner.meals.dishes`), which the shopping list buys.
 
-The planner chooses foods; this module only words and seasons what it chose. Where a
-meal's items do not hold its seasonings yet, their grams come back for the shopping list
-and the week says what they would add to its sodium, the nutrient they matter for.
+The planner chooses foods and, with each dish, its seasonings (counted in every total);
+this module words what it chose. Where a meal's items do not hold its seasonings (a meal
+kept from a week saved before they were counted), their grams come back for the
+shopping list and the week says what they would add to its sodium.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def seasoning_note(cooked: Cooked) -> str | None:
         return None
     low, high = min(cooked.sodium), max(cooked.sodium)
     span = f"{low:,.0f}" if round(low) == round(high) else f"{low:,.0f}-{high:,.0f}"
-    return ("The methods' seasonings (onion, garlic, herbs and spices, soy sauce, broth, "
-            "salsa, lemon) are on the shopping list but not in the nutrient totals above: "
-            f"they add {span} mg of sodium a day (USDA), before any salt.")
+    return ("Meals kept from a week saved before seasonings were counted: their "
+            "seasonings (onion, garlic, herbs and spices, soy sauce, broth, salsa, lemon) "
+            "are on the shopping list but not in the nutrient totals above: they add "
+            f"{span} mg of sodium a day (USDA), before any salt.")

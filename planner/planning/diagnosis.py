@@ -5,7 +5,7 @@ filled around eaten food still misses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Final
 
 from planner.errors import InfeasiblePlanError, Shortfall
@@ -54,14 +54,16 @@ WEEKLY_MEASURES: Final = frozenset({"veg_dark_green", "veg_red_orange", "veg_sta
 
 
 def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
-               impossible: Sequence[Shortfall] = ()) -> tuple[str, ...]:
+               impossible: Sequence[Shortfall] = (), own: Collection[str] = ()
+               ) -> tuple[str, ...]:
     """One line per target the nearest plan misses (no plan meets them all), first among
     the notes, then what would help: "Not met: energy short by 88 kcal (3 %) on day 2
     (needs 2961 kcal)". ``impossible`` are the targets no single day can reach with the
-    foods allowed."""
+    foods allowed; ``own`` the nutrients whose upper limit is the planner's own (fiber),
+    which gives way to every target: said last, and so."""
     out = []
     beyond = {s.nutrient for s in impossible}
-    for s in misses:
+    for s in sorted(misses, key=lambda m: m.nutrient in own and m.bound == "max"):
         label, unit = measure_label(s.nutrient)
         unit = "% of energy" if s.bound.startswith("pct") else unit
         share = (f" ({100 * s.amount / s.target:.0f} %)" if s.target > 0 and not
@@ -81,6 +83,8 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
         verb, limit = (("short by", "needs") if s.bound in ("min", "pct_min") else
                        ("over by", "limit"))
         why = ("no food you allow can bring it up" if s.nutrient in beyond else
+               "the planner's own limit gives way to the targets, and the foods that "
+               "meet them here bring more" if s.nutrient in own and s.bound == "max" else
                "no plan found meets it within the meal and variety rules")
         out.append(f"Not met: {label.lower()} {verb} {figure(s.amount)} {unit}{share} "
                    f"{where} ({limit} {figure(s.target)} {unit}); {why}."
@@ -162,6 +166,9 @@ GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     "veg_other": ("other vegetables", "cup-eq"),
     "veg_beans": ("beans, peas and lentils (vegetable subgroup)", "cup-eq"),
     "seafood_good": ("good-choice fish", "oz-eq"),
+    "plant_dairy": ("plant milk and soy yogurt", "cup-eq"),
+    "yogurts": ("yogurts", "servings"), "dried_fruits": ("dried fruits", "foods"),
+    "filling": ("a taco's filling", "oz-eq"),
     "seafood_mains": ("fish or shellfish mains", ""),
     "leafy_green_days": ("days with leafy greens", "days"),
 }

@@ -160,6 +160,11 @@ class DishOption:
     cost: float = 0.0
     portions: Sequence[tuple[int, float, float]] = ()
     family: str = ""  # dishes of one family: at most one a day (default: the name)
+    #: what the dish is cooked with: (candidate, when, unless) per seasoning. The
+    #: candidate (one level: its amount) is no choice of its own: it is used exactly when
+    #: this dish is chosen, and, if ``when`` (candidates) is not empty, one of them is used
+    #: too, and none of ``unless`` (the triggers of the rows its group prefers) is
+    seasonings: Sequence[tuple[int, np.ndarray, np.ndarray]] = ()
 
 
 @dataclass(frozen=True)
@@ -220,11 +225,20 @@ class DayModel:
         self.problem, self.options = problem, options
         n = len(problem.food)
         lp = pulp.LpProblem("day", pulp.LpMinimize)
-        levels = [[(lp.add_variable(f"z{i}_{k}", 0, 1, cat="Binary"), float(k))
+        chosen = [lp.add_variable(f"dish{k}", 0, 1, cat="Binary")
+                  for k in range(len(problem.dishes))]
+        #: seasoning candidates: their amount follows their dish (DishOption.seasonings)
+        self.attached = {int(i): (k, when, unless) for k, d in enumerate(problem.dishes)
+                         for i, when, unless in d.seasonings}
+        levels = [[] if i in self.attached else
+                  [(lp.add_variable(f"z{i}_{k}", 0, 1, cat="Binary"), float(k))
                    for k in problem.levels[i]] for i in range(n)]
         used = [[(z, 1.0) for z, _ in lv] for lv in levels]  # y_i = sum of levels
+        _attach_seasonings(lp, self.attached, chosen, levels, used, problem.levels)
         objective: list[tuple[Any, float]] = []
         for i in range(n):
+            if i in self.attached:
+                continue
             if len(levels[i]) > 1:
                 lp += _expr(used[i]) <= 1, f"one_level{i}"
             for z, _ in levels[i]:
@@ -269,7 +283,8 @@ class DayModel:
                     lp += _expr([*used[int(i)], (mark, -1.0)]) <= 0, \
                         f"x_{name}_{g}_{int(i)}"
             lp += _expr(marks) <= 1, f"exclusive_{name}"
-        self.chosen = _add_dishes(lp, problem.dishes, levels, problem.slot, objective)
+        self.chosen = _add_dishes(lp, problem.dishes, levels, problem.slot, objective,
+                                  chosen, set(self.attached))
         if problem.energy_target:
             over = lp.add_variable("energy_over", 0)
             under = lp.add_variable("energy_under", 0)
@@ -335,8 +350,9 @@ class DayModel:
     def allow(self, keep: np.ndarray) -> None:
         """Only the candidates marked in ``keep`` may be used (the others' levels are held
         at 0); every call replaces the last."""
-        self.backend.set_upper([z for lv in self.levels for z, _ in lv], 1.0)
-        self.backend.set_upper([z for j in np.flatnonzero(~keep) for z, _ in self.levels[j]],
+        free = [j for j in range(len(self.levels)) if j not in self.attached]
+        self.backend.set_upper([z for j in free for z, _ in self.levels[j]], 1.0)
+        self.backend.set_upper([z for j in free if not keep[j] for z, _ in self.levels[j]],
                                0.0)
 
     def dishes(self, lower: np.ndarray, upper: np.ndarray) -> None:
@@ -358,15 +374,44 @@ class DayModel:
                            objective - penalties)
 
 
+def _attach_seasonings(lp: pulp.LpProblem,
+                       attached: Mapping[int, tuple[int, np.ndarray, np.ndarray]],
+                       chosen: Sequence[Any], levels: list[list[tuple[Any, float]]],
+                       used: list[list[tuple[Any, float]]],
+                       amounts: Sequence[Sequence[int]]) -> None:
+    """Each seasoning candidate's amount as a multiple of its dish's binary (a row without
+    a condition: no variable of its own) or of a helper ``h`` that is 1 exactly when the
+    dish is chosen, one of ``when`` is used and none of ``unless`` is."""
+    for i, (k, when, unless) in attached.items():
+        var = chosen[k]
+        if len(when) or len(unless):
+            var = lp.add_variable(f"season{i}", 0, 1)
+            others = [(z, 1.0) for u in unless for z, _ in used[int(u)]]
+            lp += _expr([(var, 1.0), (chosen[k], -1.0)]) <= 0, f"season{i}_dish"
+            if len(when):
+                lp += _expr([(var, 1.0), *((z, -1.0) for t in when
+                                           for z, _ in used[int(t)])]) <= 0, f"season{i}_when"
+            for u in unless:
+                lp += _expr([(var, 1.0), *used[int(u)]]) <= 1, f"season{i}_unless{int(u)}"
+            for t in (when if len(when) else [None]):
+                trigger = [] if t is None else [(z, -1.0) for z, _ in used[int(t)]]
+                lp += _expr([(var, 1.0), (chosen[k], -1.0), *trigger, *others]) \
+                    >= (-1 if t is not None else 0), f"season{i}_on{'' if t is None else int(t)}"
+        levels[i] = [(var, float(amounts[i][0]))]
+        used[i] = [(var, 1.0)]
+
+
 def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
                 levels: Sequence[Sequence[tuple[Any, float]]], slot: np.ndarray,
-                objective: list[tuple[Any, float]]) -> list[Any]:
-    """Each meal with dish options is exactly one of them: one binary per dish, a
-    candidate used only if a chosen dish has it (never, in a meal with dishes, if none
-    does), each part of the chosen dish within its counts and portions. Return the dish
-    binaries, in the order of ``dishes``."""
+                objective: list[tuple[Any, float]], chosen: Sequence[Any],
+                attached: set[int]) -> list[Any]:
+    """Each meal with dish options is exactly one of them: one binary per dish
+    (``chosen``), a candidate used only if a chosen dish has it (never, in a meal with
+    dishes, if none does; ``attached`` seasonings follow their dish), each part of the
+    chosen dish within its counts and portions. Return the dish binaries, in the order
+    of ``dishes``."""
     used = [[(z, 1.0) for z, _ in lv] for lv in levels]
-    chosen = [lp.add_variable(f"dish{k}", 0, 1, cat="Binary") for k in range(len(dishes))]
+    chosen = list(chosen)
     by_slot: dict[int, list[int]] = {}
     offers: dict[int, list[int]] = {}
     for k, dish in enumerate(dishes):
@@ -397,6 +442,8 @@ def _add_dishes(lp: pulp.LpProblem, dishes: Sequence[DishOption],
         if len(ks) > 1:
             lp += _expr((chosen[k], 1.0) for k in ks) <= 1, f"dish_once{number}"
     for i in np.flatnonzero(np.isin(slot, list(by_slot))):
+        if int(i) in attached:
+            continue
         ks = offers.get(int(i), [])
         lp += _expr([*used[int(i)], *((chosen[k], -1.0) for k in ks)]) <= 0, f"in_dish{i}"
     return chosen
@@ -605,8 +652,14 @@ def _highs_options(options: SolverOptions) -> dict[str, Any]:
 
 def _expr(terms: Iterable[tuple[Any, float]]) -> Any:
     """A linear expression from (variable, coefficient) pairs, built in one step (much
-    faster than summing products, which creates an expression per term)."""
-    return pulp.LpAffineExpression([(v, c) for v, c in terms if c])
+    faster than summing products, which creates an expression per term). A variable
+    given twice (a dish's binary for each of its seasonings) has its coefficients added:
+    PuLP would keep only the last."""
+    total: dict[Any, float] = {}
+    for v, c in terms:
+        if c:
+            total[v] = total.get(v, 0.0) + c
+    return pulp.LpAffineExpression([(v, c) for v, c in total.items() if c])
 
 
 def _add_bounds(lp: pulp.LpProblem, bounds: Sequence[Bound],

@@ -58,13 +58,16 @@ VEGAN_IODINE_NOTE: Final = (
     "supplement (NIH ODS Iodine fact sheet).")
 
 #: A plan whose mean fiber is this many times the adequate intake says so (planner's own
-#: threshold; IOM 2005 sets an AI for fiber and no upper limit).
-FIBER_HIGH_FACTOR: Final = 2.0
+#: threshold; IOM 2005 sets an AI for fiber and no upper limit). Every day is held to at
+#: most twice the AI (planning/plan.py AI_CAPS).
+FIBER_HIGH_FACTOR: Final = 1.5
 FIBER_HIGH_NOTE: Final = (
-    "Fiber comes to {amount} g a day, more than twice the adequate intake of {ai:.0f} g "
-    "(IOM 2005 DRI, which sets no upper limit): the beans, whole grains and vegetables that "
-    "bring the minerals bring it too. If you eat much less fiber now, move to this over a few "
-    "weeks and drink plenty of fluids, which eases gas and bloating.")
+    "Fiber comes to {amount} g a day, above the adequate intake of {ai:.0f} g (IOM 2005 DRI, "
+    "which sets no upper limit) and at most twice it, the planner's own limit: the beans, "
+    "whole grains and vegetables that bring the minerals bring fiber too, and in large "
+    "amounts phytate, which lowers the absorption of iron, zinc and calcium (NIH ODS Iron "
+    "and Zinc fact sheets). If you eat much less fiber now, move to this over a few weeks "
+    "and drink plenty of fluids, which eases gas and bloating.")
 
 
 def fiber_note(days: Sequence[DayPlan], targets: Targets) -> str:

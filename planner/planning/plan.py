@@ -39,7 +39,9 @@ Nutrients (every bound elastic, so an impossible request is diagnosed, not crash
   * protein, fat and carbohydrate within their AMDR on every day;
   * any target the user overrode is a hard daily minimum too;
   * protein, fiber, iron, zinc, vitamin C and folate minimums are aimed for: elastic like
-    the rest, but a miss is not said as one.
+    the rest, but a miss is not said as one;
+  * fiber at most twice its AI on every day (:data:`AI_CAPS`: phytate), and iron above
+    twice its RDA a small cost, never a miss (:data:`HIGH_MULTIPLE`).
 Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
   * what each meal is made of, in catalogue roles: breakfast a cereal, toast or eggs with
     milk, yogurt or cheese and fruit; lunch and dinner one main, at most one grain or
@@ -52,15 +54,22 @@ Meals (``planner/meals/meal_rules.csv``, read by :mod:`planner.meals.rules`)
     portion (sides, a main's largest, beans and lentils in a day) grows with the need, up
     to 1.5x (:func:`planner.meals.rules.large_portions`);
   * what all the foods of a role bring to one meal together
-    (``planner/meals/meal_portions.csv``: a child's meal at most 1 cup-eq of fruit).
+    (``planner/meals/meal_portions.csv``: a child's meal at most 1 cup-eq of fruit; one
+    dried fruit at a meal, a count);
+  * each dish's seasonings (``planner/meals/seasonings.csv``) come with it: candidates
+    whose amount follows the dish's choice (:class:`DishOption` ``seasonings``; a row
+    with a condition, such as salsa on beans, only with a food that meets it), so they
+    count in every nutrient and food-group total, but in no meal rule, variety rule or
+    shopping-line budget.
 Food groups (``planner/meals/day_rules.csv``; the USDA Healthy U.S.-Style or, for vegetarian and
 vegan diets, Healthy Vegetarian Dietary Pattern at the calorie level nearest the EER)
   * vegetables and fruit at least the pattern each day, grains near it with half whole,
-    dairy or fortified soy at the pattern, protein foods at most 1.5x;
+    dairy or fortified soy at the pattern, protein foods at most 1.5x, plant milk and soy
+    yogurt at most the dairy pattern, one yogurt a day;
   * dark-green vegetables at the weekly amount, leafy greens on 3 days a week, seafood at
-    the weekly amount and no more than double for people who eat fish, one fish main a
-    day, at most 3 cups of milk drinks a day; saturated fat and added sugars under 10 % of
-    energy (aimed);
+    the weekly amount and no more than double (from 65, a quarter above) for people who
+    eat fish, one fish main a day, at most 3 cups of milk drinks a day; saturated fat
+    and added sugars under 10 % of energy (aimed);
   * for pregnancy, breastfeeding and children up to 11, the FDA/EPA fish advice instead of
     the seafood amount (``planner/meals/fish.csv``, :mod:`planner.meals.rules`): 2-3
     servings a week, or about 2 of a child's size, of best and good choices only, at most
@@ -70,6 +79,9 @@ Variety
     staples up to ``staple_max_days`` (default 7); foods the person asked to include are
     eaten every day and are exempt;
   * a main dish is never eaten two days running;
+  * a main with the same grain or starch is not served again within :data:`PAIR_DAYS`
+    days, and no lunch or dinner has the same foods (drink, oil and seasonings aside) as
+    another within 7 days; a kept meal counts as the dish it was saved as;
   * one variety of each kind in a 7-day block (one cow's milk, one cold cereal, one plant
     milk), so the shopping list buys one of each;
   * every 7 days use at least ``min_distinct`` different foods (default 20).
@@ -110,6 +122,7 @@ import pandas as pd
 
 from planner.errors import InfeasiblePlanError, PlanRequestError, Shortfall, SolverError
 from planner.food.catalogue import (
+    SEASONING,
     SLOTS,
     Catalogue,
     excluded_by,
@@ -125,7 +138,15 @@ from planner.food.nutrients import (
     NUTRIENT_NAMES,
     display_name,
 )
-from planner.meals.dishes import Dish, Dishes, Portion, dish_of, load_dishes
+from planner.meals.dishes import (
+    Component,
+    Dish,
+    Dishes,
+    Portion,
+    dish_of,
+    load_dishes,
+    servings_of,
+)
 from planner.meals.quality import Quality, group_equivalents, healthy_eating_index
 from planner.meals.recipes import load_recipes
 from planner.meals.rules import (
@@ -240,6 +261,30 @@ W_BEYOND: Final = 3.0
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
 #: cost W_OVER_LIST each; a week of one person fits in 40 lines).
 SHOPPING_LINES: Final = 36
+#: Nutrients with an adequate intake and no UL that a day keeps within a multiple of the
+#: AI: (factor, why). Fiber: high-fiber foods carry phytate, which lowers the absorption
+#: of the very minerals the plan is for.
+AI_CAPS: Final[Mapping[str, tuple[float, str]]] = {
+    "fiber_g": (2.0, "at most twice the AI, planner's own limit: NASEM sets no UL for "
+                "fiber, but beans, bran and whole grains in large amounts bring phytate, "
+                "which binds iron, zinc and calcium and lowers their absorption (NIH ODS "
+                "Iron and Zinc fact sheets)")}
+#: The elastic penalty's share for a day above such a cap: far above any preference (a day
+#: 10 % over costs 50, a food about 1), far below a target missed.
+AI_CAP_WEIGHT: Final = 0.05
+#: Above this multiple of its RDA a nutrient costs a little (a soft bound, never a miss):
+#: iron from fortified cereal does not sit at its UL cap day after day when other foods
+#: would do. The weight is the share of the elastic penalty per RDA above it.
+HIGH_MULTIPLE: Final[Mapping[str, float]] = {"iron_mg": 2.0}
+W_HIGH: Final = 0.0005
+#: A main and a grain or starch served together at a lunch or dinner are not served together
+#: again within this many days (days 1 and 3 are within 3 days: a cook notices).
+PAIR_DAYS: Final = 3
+#: The meals whose repeats a cook notices, and the roles that do not make a meal another
+#: (a glass of milk beside it, its oil, its seasonings).
+MEAL_VARIETY_SLOTS: Final = ("lunch", "dinner")
+MEAL_VARIETY_IGNORES: Final = ("milk_drink", "juice", "oil", SEASONING)
+PAIR_ROLES: Final = (("main",), ("grain", "starch"))
 #: A day that cannot bring a week-averaged nutrient up to its running total sends the day
 #: before back to plan again, at most this many times in all for one plan.
 MAX_BACKTRACKS: Final = 6
@@ -302,6 +347,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         included_ids = [f for f in included_ids if f in foods.index]
     else:
         left_out = []
+    if dishes is not None:  # what the dishes are cooked with: rows the model attaches
+        foods = pd.concat([foods, select(catalogue, options.diet, options.exclude,
+                                         seasonings=True)])
     group = fish_group(targets.profile.age, targets.profile.life_stage)
     fish_out = unsuitable_fish(foods, rules.fish) if group and not catalogue.generic else []
     clash = sorted(set(fish_out) & set(included_ids))
@@ -316,7 +364,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     data = _prepare(table, foods, rules, targets.profile.age, eer)
     if len(data.ids) > MAX_CANDIDATES:
         data = _screen(data, included_ids, options.seed)
-    choosable = data
+    choosable = data.subset(np.flatnonzero(data.role != SEASONING))
     menu = None if dishes is None else _menu(dishes, data.entries, plan_slots or {}, options)
     data = _with_fixed(data, fixed, table, catalogue.entries, rules.fish)
     included = np.isin(np.array(data.ids), included_ids)
@@ -330,7 +378,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                        progress=progress, menu=menu, fish_group=group,
                        fish_serving=fish_serving_oz(targets.profile.age),
                        aimed_groups=frozenset(g for rule in health for g in rule.aimed_groups),
-                       asked_max_days=options.max_days, age=targets.profile.age)
+                       asked_max_days=options.max_days, age=targets.profile.age,
+                       kept_dishes=_kept_dishes(fixed, dishes))
     @functools.cache
     def impossible() -> list[Shortfall]:
         """Targets no single day can reach, computed once, on the first miss."""
@@ -364,9 +413,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
                 exc.shortfalls, exc.suggestions) from exc
-        if not shortfalls or best_effort or retried or impossible():
+        retry = [s for s in shortfalls if not (s.nutrient in AI_CAPS and s.bound == "max")]
+        if not retry or best_effort or retried or impossible():
             break
-        first_day = any(1 in s.days for s in shortfalls)  # no earlier day limits day 1
+        first_day = any(1 in s.days for s in retry)  # no earlier day limits day 1
         if first_day or attempt.max_days >= limit:
             break
         # a miss the days before set up (a week's vegetable subgroup, the week-average
@@ -392,7 +442,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if pattern is not None:
         seafood = sum(d.groups.get("protein_seafood", 0.0) for d in day_plans)
         fish = fish_note(rules, choosable.entries, group, fish_serving_oz(targets.profile.age),
-                         pattern, seafood, len(day_plans))
+                         pattern, seafood, len(day_plans), targets.profile.age)
         notes += (fish,) if fish else ()
     if fish_out:
         notes += (f"{plural(len(fish_out), 'seafood food')} that the FDA/EPA fish advice "
@@ -420,7 +470,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         notes = (*best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
     elif misses:
-        notes = (*miss_notes(misses, options, impossible()), *notes)
+        notes = (*miss_notes(misses, options, impossible(), tuple(AI_CAPS)), *notes)
         waived = {(s.nutrient, s.bound) for s in misses}
     bought: dict[str, float] = {}
     if dishes is not None:  # each meal's name for its amounts, its method and seasonings
@@ -459,6 +509,18 @@ def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) 
             f"{asked}: up to {when} (staples such as {milk} and bread "
             "may come every day)"
             + (f"; dishes on up to {dish_max_days(dish)}." if dishes else "."))
+
+
+def _kept_dishes(fixed: Sequence[Fixed], dishes: Dishes | None
+                 ) -> dict[int, dict[int, str]]:
+    """Day -> slot index -> the family of the dish each kept meal was saved as (a meal
+    saved without one, or of eaten food, counts as no dish for variety)."""
+    out: dict[int, dict[int, str]] = {}
+    for f in fixed:
+        dish = None if dishes is None or not f.dish_id else dishes.by_id(f.dish_id)
+        if dish is not None and not f.item.eaten:
+            out.setdefault(f.day, {})[SLOTS.index(f.slot)] = dish.family
+    return out
 
 
 def _check_fixed(fixed: Sequence[Fixed], plan_slots: Mapping[int, frozenset[str]],
@@ -589,6 +651,8 @@ class _Context:
     #: the food-repeat limit the person asked for (or the default), before any raise
     asked_max_days: int = PlanOptions.max_days
     age: int = 30  # the person's age (meal portions)
+    #: day -> slot index -> the dish family a kept meal was saved as (Fixed.dish_id)
+    kept_dishes: Mapping[int, Mapping[int, str]] = field(default_factory=dict)
 
     @functools.cached_property
     def dish_fits(self) -> dict[str, list[np.ndarray]]:
@@ -599,12 +663,48 @@ class _Context:
         return {d.id: [m & choosable for m in d.fits(self.data.entries)]
                 for dishes in self.menu.values() for d in dishes}
 
+    @functools.cached_property
+    def seasoned(self) -> dict[str, list[list[tuple[int, int, np.ndarray | None]]]]:
+        """Dish id -> per group of alternatives (``seasonings.csv``), the rows this person
+        may be cooked with, in order, as (row of ``data``, units, rows its ``when`` holds
+        for, or None: always); a group ends at its first row without a condition. The
+        first row whose condition the meal meets is the one used (as
+        :func:`planner.meals.dishes.seasoning_rows` chooses)."""
+        if self.menu is None:
+            return {}
+        data = self.data
+        row_of = {f: r for r, f in enumerate(data.ids)
+                  if data.role[r] == SEASONING and data.fixed_day[r] == 0}
+        out: dict[str, list[list[tuple[int, int, np.ndarray | None]]]] = {}
+        for dishes in self.menu.values():
+            for dish in dishes:
+                if dish.id in out:
+                    continue
+                groups: dict[str, list[tuple[int, int, np.ndarray | None]]] = {}
+                done: set[str] = set()
+                for row in dish.seasonings:
+                    if row.group in done or row.food_id not in row_of:
+                        continue
+                    r = row_of[row.food_id]
+                    servings = servings_of(row, data.entries.iloc[r])
+                    units = 0 if servings is None else round(servings / data.step[r])
+                    if units < 1:
+                        continue
+                    when = Component("when", row.when).matches(data.entries) \
+                        if row.when else None
+                    groups.setdefault(row.group, []).append((r, units, when))
+                    if when is None:
+                        done.add(row.group)
+                out[dish.id] = list(groups.values())
+        return out
+
     def slots(self, day: int) -> frozenset[str]:
         return self.plan_slots.get(day, frozenset(SLOTS))
 
     @functools.cached_property
     def _available(self) -> dict[tuple[int, str], int]:
-        choosable = self.data.entries.iloc[np.flatnonzero(self.data.fixed_day == 0)]
+        choosable = self.data.entries.iloc[np.flatnonzero((self.data.fixed_day == 0)
+                                                          & (self.data.role != SEASONING))]
         return {(number, slot): cap for slot in SLOTS
                 for number, cap in meal_caps(self.rules.meals, slot, choosable).items()}
 
@@ -622,7 +722,7 @@ class _Context:
 
     def _capacity(self, name: str) -> float:
         data = self.data
-        choosable = data.fixed_day == 0
+        choosable = (data.fixed_day == 0) & (data.role != SEASONING)
         slots = [np.flatnonzero(choosable & np.array([slot in s for s in
                                                       data.entries["meal_slots"]]))
                  for slot in SLOTS]
@@ -675,18 +775,19 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             rows = np.flatnonzero(data.fixed_day == day)
             units = np.zeros(len(data.ids))
             units[rows] = 1
+            history.dishes[day] = dict(context.kept_dishes.get(day, {}))
             history.record(day, units, data, {(int(f), int(data.fixed_slot[f]))
                                               for f in rows})
             plans[day] = _day_plan(day, rows, data.fixed_slot[rows], np.ones(len(rows)),
                                    data, table, context.catalogue, menu=context.menu)
     kept = set(plans)  # days with every meal kept: never planned, never forgotten
-    for day in range(1, options.days + 1):  # a day partly kept: its kept foods count
-        rows = np.flatnonzero(data.fixed_day == day)  # for variety on the days around it
+    for day in range(1, options.days + 1):  # days partly kept: for the days before them
+        rows = np.flatnonzero(data.fixed_day == day)
         if day not in kept and len(rows):
-            foods = np.zeros(len(data.ids), dtype=bool)
-            base = data.base[rows]
-            foods[base[base >= 0]] = True
-            history.kept[day] = foods
+            units = np.zeros(len(data.ids))
+            units[rows] = 1
+            history.keep(day, units, data, {(int(f), int(data.fixed_slot[f])) for f in rows})
+            history.dishes.setdefault(day, dict(context.kept_dishes.get(day, {})))
     started: dict[int, tuple[Mapping[str, Any], PlanOptions]] = {}  # day -> rng, options
     day_misses_of: dict[int, list[tuple[str, str, int, float, float]]] = {}
     backtracks = [MAX_BACKTRACKS] if backtracks is None else backtracks
@@ -725,7 +826,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                           for b, slack in hard]
             daily = {b.nutrient for b, _ in hard
                      if not (b.nutrient in STORED and b.side == "min"
-                             and not options.strict_daily)}
+                             and not options.strict_daily)
+                     and not (b.nutrient in AI_CAPS and b.side == "max")}  # gives way
             missed = math.inf if blocked else sum(slack for _, slack in hard)
             if not (blocked or daily) or day == 1 or context.best_effort or \
                     (not blocked and hopeless(daily)):
@@ -791,7 +893,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                        {(int(problem.food[i]), int(problem.slot[i]))
                         for i in np.flatnonzero(solution.units > 0)})
         served = {problem.dishes[k].slot: problem.dishes[k].name for k in solution.dishes}
-        history.dishes[day] = {problem.dishes[k].slot: problem.dishes[k].family
+        history.dishes[day] = {**context.kept_dishes.get(day, {})}
+        history.dishes[day] |= {problem.dishes[k].slot: problem.dishes[k].family
                                or problem.dishes[k].name for k in solution.dishes}
         plans[day] = _day_plan(day, problem.food, problem.slot, solution.units, data, table,
                                context.catalogue, _dish_objects(context, served),
@@ -838,6 +941,9 @@ def _resolve_includes(catalogue: Catalogue, foods: pd.DataFrame, names: Sequence
         if len(ids) != 1:
             options = ", ".join(catalogue.entries.loc[ids[:6], "short_name"])
             raise PlanRequestError(f"include: {name!r} matches several foods: {options}")
+        if catalogue.entries.at[ids[0], "role"] == SEASONING:
+            raise PlanRequestError(f"include: {name!r} is a seasoning: it comes with the "
+                                   f"dishes cooked with it; --like {name} prefers them")
         if ids[0] not in foods.index:
             raise PlanRequestError(f"include: {name!r} is excluded by your diet or exclusions")
         out.append(ids[0])
@@ -1019,6 +1125,8 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
         # food's share: supplements give the rest (Target.food_min, Target.food_max)
         minimum = t.food_min if hard or n in SOFT_MIN else None
         maximum = t.food_max(options.ul_margin)  # no day crowds an upper limit
+        capped = n in AI_CAPS and t.kind == "AI" and t.min and not t.overridden and \
+            (maximum is None or AI_CAPS[n][0] * t.min < maximum)
         if minimum is None and maximum is None and t.pct_energy is None:
             continue  # e.g. the sodium AI: salt is added in cooking, not planned
         source = t.source
@@ -1026,6 +1134,10 @@ def applied_targets(targets: Targets, options: PlanOptions) -> dict[str, Applied
             source += f"; kept below {100 * options.ul_margin:.0f} % of the UL"
         if t.supplement:
             source += f"; food's share, supplements give {t.supplement:,.4g} a day"
+        if capped:
+            assert t.min is not None
+            maximum = AI_CAPS[n][0] * t.min
+            source += f"; {AI_CAPS[n][1]}"
         limit = maximum is not None and (t.ul is not None or t.overridden)
         out[n] = AppliedTarget(n, minimum, maximum, basis, hard, source, t.pct_energy,
                                t.supplement, limit)
@@ -1065,6 +1177,9 @@ class _DayRecord:
     nutrients: dict[str, float]
     measures: dict[str, float]
     bought: dict[str, str]  # "kind\tbuy" -> buy
+    #: slot index -> the foods (base rows) of a lunch or dinner, less its drink, oil
+    #: and seasonings: what makes the meal the meal it is (variety of meals)
+    meals: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 class _History:
@@ -1080,13 +1195,11 @@ class _History:
     def __init__(self, n: int) -> None:
         self.n = n
         self.days: dict[int, _DayRecord] = {}
+        self.kept: dict[int, _DayRecord] = {}  # day still to plan -> its kept meals
         self.dishes: dict[int, dict[int, str]] = {}  # day -> slot index -> dish family
         #: (nutrient, day) -> how much of a week-averaged nutrient the running total must
         #: be ahead of its pace on that day: a later day missed by that much
         self.ahead: dict[tuple[str, int], float] = {}
-        #: day -> foods kept (eaten or saved) on a day still to plan: they count for
-        #: variety on the days around it before that day is planned
-        self.kept: dict[int, np.ndarray] = {}
 
     def forget(self, day: int) -> None:
         """Undo :meth:`record` of ``day`` (it is to be planned again)."""
@@ -1116,21 +1229,49 @@ class _History:
                placed: set[tuple[int, int]]) -> None:
         """Record day ``day``: ``units`` per row of ``data`` (fixed rows included; they
         count as their catalogue food)."""
+        self.days[day] = self._record(units, data, placed)
+
+    def keep(self, day: int, units: np.ndarray, data: _Data,
+             placed: set[tuple[int, int]]) -> None:
+        """The kept meals of a day still to plan: their foods count for the variety of
+        the days planned before it (a food kept on day 7 is one of day 1's 7 days), not
+        for any amount, until the day itself is recorded."""
+        self.kept[day] = self._record(units, data, placed)
+
+    def _record(self, units: np.ndarray, data: _Data, placed: set[tuple[int, int]]
+                ) -> _DayRecord:
         eaten = np.zeros(self.n, dtype=bool)
-        chosen = np.flatnonzero(units > 0)
+        # seasonings come with their dishes: not foods for variety or the shopping budget
+        chosen = np.flatnonzero((units > 0) & (data.role != SEASONING))
         base = data.base[chosen]
         eaten[base[base >= 0]] = True
         day_measures = {m: float(units @ v) for m, v in data.measures.items()}
         for m in COUNT_MEASURES:  # a count measure counts days (0/1), not foods
             day_measures[m] = float(day_measures[m] > 0)
-        self.days[day] = _DayRecord(
+        meals: dict[int, set[int]] = {}
+        for f, s in placed:
+            if SLOTS[s] in MEAL_VARIETY_SLOTS and data.base[f] >= 0 and \
+                    str(data.role[f]) not in MEAL_VARIETY_IGNORES:
+                meals.setdefault(s, set()).add(int(data.base[f]))
+        return _DayRecord(
             eaten, {(int(data.base[f]), s) for f, s in placed if data.base[f] >= 0},
             {n: float(units @ v) for n, v in data.per_unit.items()}, day_measures,
             {f"{data.kind[f]}\t{data.buy[f]}": str(data.buy[f]) for f in chosen
-             if data.buy[f]})
+             if data.buy[f]}, {s: frozenset(m) for s, m in meals.items()})
+
+    def meals_near(self, day: int) -> list[tuple[int, int, frozenset[int]]]:
+        """(day, slot index, foods) of each lunch and dinner of the decided days within 6
+        days of ``day`` (see :attr:`_DayRecord.meals`)."""
+        seen = self._seen()
+        return [(d, s, foods) for d in sorted(self._near(day))
+                for s, foods in sorted(seen[d].meals.items())]
+
+    def _seen(self) -> dict[int, _DayRecord]:
+        """The decided days, and the kept meals of days still to plan (:meth:`keep`)."""
+        return {**self.kept, **self.days} if self.kept else self.days
 
     def _near(self, day: int) -> list[int]:
-        return [d for d in self.days if d != day and abs(d - day) < WINDOW]
+        return [d for d in self._seen() if d != day and abs(d - day) < WINDOW]
 
     def count_recent(self, day: int, group: np.ndarray | None = None) -> np.ndarray:
         """Per food: the most decided days it is eaten on in any 7-day window that holds
@@ -1147,7 +1288,7 @@ class _History:
         return best
 
     def _eaten(self, day: int, group: np.ndarray | None) -> np.ndarray:
-        eaten = self.days[day].eaten if day in self.days else self.kept[day]
+        eaten = self._seen()[day].eaten
         if group is None:
             return eaten
         hit = np.zeros(int(group.max()) + 1 if len(group) else 0, dtype=bool)
@@ -1156,7 +1297,8 @@ class _History:
 
     def same_meal(self, day: int, food: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Per candidate: decided days within 6 of ``day`` with that food at that meal."""
-        placed = [self.days[d].placed for d in self._near(day)]
+        seen = self._seen()
+        placed = [seen[d].placed for d in self._near(day)]
         return np.array([sum((int(f), int(s)) in p for p in placed)
                          for f, s in zip(food, slot, strict=True)], dtype=float)
 
@@ -1165,7 +1307,7 @@ class _History:
         group eaten then (see :meth:`count_recent`)."""
         out = np.zeros(self.n, dtype=bool)
         for d in (day - 1, day + 1):
-            if d in self.days or d in self.kept:
+            if d in self._seen():
                 out |= self._eaten(d, group)
         return out
 
@@ -1249,6 +1391,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                               for k, b in zip(data.kind, data.buy, strict=True)], dtype=bool)
     allowed = (allowed & ~other_variety) | included
     allowed &= choose & ~(fixed_foods & ~data.staple)  # a food eaten at one meal a day
+    allowed &= data.role != SEASONING  # they come with their dishes (_seasoning_candidates)
     food_cost = (W_ITEM + W_FAMILIAR * (entries["familiarity"].to_numpy(dtype=float) - 1)
                  + W_UNKNOWN * np.sum([data.unknown[n] for n in KEY_NUTRIENTS], axis=0)
                  + W_REPEAT * recent + W_YESTERDAY * yesterday
@@ -1274,6 +1417,13 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                                   suggestions=("allow more foods", "raise --max-days"))
     food = np.array([f for f, _ in pairs], dtype=int)
     slot = np.array([s for _, s in pairs], dtype=int)
+    seasonings: dict[tuple[int, str], list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    season_units: list[int] = []
+    if menu is not None:
+        extra, seasonings, season_units = _seasoning_candidates(context, menu, food, slot)
+        food = np.concatenate([food, extra[:, 0]]).astype(int)
+        slot = np.concatenate([slot, extra[:, 1]]).astype(int)
+    seasoning = data.role[food] == SEASONING
     is_fixed = data.fixed_day[food] == day
     per = {n: v[food] for n, v in data.per_unit.items()}
     energy_lo, energy_hi = _energy_band(context, options, history, day, per)
@@ -1307,7 +1457,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                             hi=share_hi * energy_hi, scale=max(energy_lo, 1.0)))
         info[f"energy_{name}:lo"] = _BoundInfo("energy_kcal", "min", False, energy_lo)
         info[f"energy_{name}:hi"] = _BoundInfo("energy_kcal", "max", False, energy_hi)
-    meal_counts, needs = _meal_structure(context, food, slot, planned_slots)
+    meal_counts, needs = _meal_structure(context, food, slot, planned_slots, seasoning)
     counts += meal_counts
     if context.pattern is not None:  # what all foods of a role bring to a meal together
         for s, name in enumerate(SLOTS):
@@ -1317,13 +1467,18 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
                 members = np.flatnonzero((slot == s) & np.isin(data.role[food],
                                                                list(rule.roles)))
                 coef = data.measures[rule.measure][food[members]]
-                if len(members) and (coef > 0).any():
+                if rule.measure in COUNT_MEASURES:  # how many foods (one dried fruit)
+                    counted = members[coef > 0]
+                    if len(counted) > rule.max:
+                        counts.append(Count(f"meal_{rule.measure}_{name}", counted, 0,
+                                            math.floor(rule.max)))
+                elif len(members) and (coef > 0).any():
                     limits.append(UnitLimit(f"meal_{rule.measure}_{name}", members, coef,
                                             hi=rule.max))
     by_food: dict[int, list[int]] = {}
     for i, f in enumerate(food):
         base = int(data.base[f])
-        if base >= 0:
+        if base >= 0 and not seasoning[i]:
             by_food.setdefault(base, []).append(i)
     for f, of_food in by_food.items():
         most = 2 if data.staple[f] else 1
@@ -1346,13 +1501,14 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     days_left = block_len - history.position(day) + 1
     min_new = max(0, math.ceil((wanted - int(block_used.sum())) / days_left))
     base_of = data.base[food]
-    new = np.flatnonzero((base_of < 0) | ~block_used[np.maximum(base_of, 0)])
+    new = np.flatnonzero(((base_of < 0) | ~block_used[np.maximum(base_of, 0)]) & ~seasoning)
     min_new = min(min_new, int((~block_used & allowed).sum()) + len(fixed))
     if min_new > 0:
         counts.append(Count("min_new_foods", new, min_new))
-    exclusive = _kind_exclusions(data, food, bought)
+    counts += _meal_variety(context, history, day, food, slot, planned_slots)
+    exclusive = _kind_exclusions(data, food, bought, seasoning)
     new_buy = np.flatnonzero(np.array([bool(data.buy[f]) and data.buy[f] not in made
-                                       for f in food], dtype=bool))
+                                       for f in food], dtype=bool) & ~seasoning)
     budget = max(0, math.floor(SHOPPING_LINES * min(1.0, block_len / WINDOW)) - len(made))
     counts.append(Count("shopping_list", new_buy, 0, budget, overrun_cost=W_OVER_LIST))
     for j in np.flatnonzero(is_fixed):  # fixed items are in, whatever the rules say
@@ -1365,16 +1521,52 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
             item_cost = item_cost + W_AVOID * np.array(
                 [s == avoid_slot and data.ids[f] in ids for f, s in zip(food, slot,
                                                                          strict=True)])
-    dish_options = [] if menu is None else menu.options(food, slot, rng, is_fixed)
+    dish_options = [] if menu is None else menu.options(food, slot, rng, is_fixed,
+                                                        seasonings)
+    n_chosen = len(food) - len(season_units)
     problem = DayProblem(
         food=food, slot=slot,
-        levels=[data.levels_at(int(f), int(s)) for f, s in zip(food, slot, strict=True)],
-        item_cost=np.where(is_fixed, 0.0, item_cost),
+        levels=[*(data.levels_at(int(f), int(s)) for f, s in zip(food[:n_chosen],
+                                                                 slot[:n_chosen],
+                                                                 strict=True)),
+                *([u] for u in season_units)],
+        item_cost=np.where(is_fixed | seasoning, 0.0, item_cost),
         energy=per["energy_kcal"], bounds=bounds,
         slot_names=SLOTS, counts=counts, needs=needs, limits=limits, exclusive=exclusive,
         energy_target=_energy_target(context, options, history, day, energy_lo, energy_hi),
         energy_weight=W_ENERGY, dishes=dish_options)
     return problem, info
+
+
+def _meal_variety(context: _Context, history: _History, day: int, food: np.ndarray,
+                  slot: np.ndarray, planned: frozenset[str]) -> list[Count]:
+    """Today's lunch and dinner against those of the decided days: a main with the same
+    grain or starch not again within :data:`PAIR_DAYS` days, and not the same meal (its
+    foods less drink, oil and seasonings: :data:`MEAL_VARIETY_IGNORES`) within 7 days:
+    at most all but one of its foods together in one of today's meals."""
+    if context.menu is None:
+        return []
+    data = context.data
+    base = data.base[food]
+    out: list[Count] = []
+    for d, s0, foods in history.meals_near(day):
+        roles = {f: str(data.role[f]) for f in foods}
+        pairs = [frozenset((m, g)) for m in foods if roles[m] in PAIR_ROLES[0]
+                 for g in foods if roles[g] in PAIR_ROLES[1]] \
+            if abs(d - day) < PAIR_DAYS else []
+        for s, name in enumerate(SLOTS):
+            if name not in planned or name not in MEAL_VARIETY_SLOTS:
+                continue
+            in_slot = slot == s
+            for p, pair in enumerate(pairs):
+                members = np.flatnonzero(in_slot & np.isin(base, list(pair)))
+                if len(set(base[members].tolist())) == 2:
+                    out.append(Count(f"pair_{d}_{s0}_{s}_{p}", members, 0, 1))
+            if len(foods) >= 2:
+                members = np.flatnonzero(in_slot & np.isin(base, list(foods)))
+                if set(base[members].tolist()) == set(foods):
+                    out.append(Count(f"same_meal_{d}_{s0}_{s}", members, 0, len(foods) - 1))
+    return out
 
 
 def _kind_codes(data: _Data) -> np.ndarray:
@@ -1398,10 +1590,14 @@ class _DayMenu:
     measures: Mapping[str, np.ndarray]  # measure -> amount per unit, per row
 
     def options(self, food: np.ndarray, slot: np.ndarray, rng: np.random.Generator,
-                fixed: np.ndarray) -> list[DishOption]:
+                fixed: np.ndarray,
+                seasonings: Mapping[tuple[int, str], Sequence[tuple[int, np.ndarray,
+                                                                    np.ndarray]]]
+                | None = None) -> list[DishOption]:
         """The dish options of the day's candidates (``food`` row and ``slot`` index per
         candidate); a ``fixed`` candidate (kept or eaten) keeps its amount whatever the
-        dish's portions say."""
+        dish's portions say; ``seasonings``: (slot, dish id) -> its seasoning candidates
+        (:func:`_seasoning_candidates`)."""
         out = []
         for s, dishes in self.dishes.items():
             in_slot = slot == s
@@ -1418,7 +1614,8 @@ class _DayMenu:
                         portions += self._portions(c.portion, m[~fixed[m]], food)
                 out.append(DishOption(dish.id, s, np.flatnonzero(fits), members,
                                       self.cost[dish.id] + float(rng.uniform(0.0, W_JITTER)),
-                                      portions, dish.family))
+                                      portions, dish.family,
+                                      tuple((seasonings or {}).get((s, dish.id), ()))))
         return out
 
     def _portions(self, portion: Portion, members: np.ndarray, food: np.ndarray
@@ -1433,6 +1630,42 @@ class _DayMenu:
             hi = math.inf if portion.hi is None or per <= 0 else portion.hi / per
             out.append((int(i), lo, hi))
         return out
+
+
+def _seasoning_candidates(context: _Context, menu: _DayMenu, food: np.ndarray,
+                          slot: np.ndarray
+                          ) -> tuple[np.ndarray, dict[tuple[int, str],
+                                                      list[tuple[int, np.ndarray, np.ndarray]]],
+                                     list[int]]:
+    """What each of today's dishes is cooked with, as candidates after the chosen ones
+    (``food``, ``slot``): (row, slot) per seasoning candidate, (slot, dish id) -> its
+    (candidate, when, unless) for :class:`DishOption`, and each candidate's units. A row
+    with a condition ("salsa on beans") is used when one of the meal's foods meets it
+    (``when``: those candidates of the dish) and no row its group prefers is (``unless``);
+    one whose condition no candidate meets is left out."""
+    n = len(food)
+    pairs: list[tuple[int, int]] = []
+    units: list[int] = []
+    out: dict[tuple[int, str], list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    for s, dishes in menu.dishes.items():
+        in_slot = slot == s
+        for dish in dishes:
+            inside = np.any(menu.parts[(s, dish.id)], axis=0)[food] & in_slot
+            for group in context.seasoned.get(dish.id, ()):
+                earlier = np.zeros(n, dtype=bool)
+                for row, amount, when in group:
+                    triggers = np.zeros(0, dtype=int) if when is None else \
+                        np.flatnonzero(inside & when[food])
+                    if when is not None and not len(triggers):
+                        continue
+                    out.setdefault((s, dish.id), []).append(
+                        (n + len(pairs), triggers, np.flatnonzero(earlier)))
+                    pairs.append((row, s))
+                    units.append(amount)
+                    if when is None:
+                        break
+                    earlier[triggers] = True
+    return np.array(pairs, dtype=int).reshape(-1, 2), out, units
 
 
 def dish_max_days(options: PlanOptions) -> int:
@@ -1467,6 +1700,11 @@ def _todays_menu(context: _Context, history: _History, day: int, allowed: np.nda
             fits[s] |= np.any(parts[(s, dish.id)], axis=0)
     cost = {d.id: W_DISH_REPEAT * served.get(d.family, 0) for ds in dishes.values()
             for d in ds}
+    if context.preference is not None:  # a liked or disliked seasoning: its dishes
+        for ds in dishes.values():
+            for d in ds:
+                rows = {r for group in context.seasoned.get(d.id, ()) for r, _, _ in group}
+                cost[d.id] += sum(sorted({float(context.preference[r]) for r in rows}))
     return _DayMenu(dishes, parts, fits, cost, data.measures)
 
 
@@ -1558,9 +1796,19 @@ def _nutrient_bounds(per: Mapping[str, np.ndarray], applied: Mapping[str, Applie
             bounds.append(Bound(f"{n}_min", per[n], lo=low, scale=scale, hard=t.min_hard))
             info[f"{n}_min:lo"] = _BoundInfo(n, "min", t.min_hard, scale)
         if high is not None:
+            # the planner's own cap on a nutrient without a UL gives way to every
+            # target first (a vegan day without fortified foods finds its calcium in
+            # greens and beans), and a day above it is said as a miss
+            # (the search never holds it strict: a soft bound that is said when missed)
+            own = n in AI_CAPS and not t.limit
             bounds.append(Bound(f"{n}_max", per[n], hi=high, scale=t.max or high,
-                                safety=t.limit))
+                                safety=t.limit, weight=AI_CAP_WEIGHT if own else 1.0,
+                                hard=not own))
             info[f"{n}_max:hi"] = _BoundInfo(n, "max", True, t.max or high)
+        if n in HIGH_MULTIPLE and t.min and (high is None or HIGH_MULTIPLE[n] * t.min < high):
+            # a preference, not a limit: no info, so a day above it is no miss
+            bounds.append(Bound(f"{n}_high", per[n], hi=HIGH_MULTIPLE[n] * t.min,
+                                scale=t.min, hard=False, weight=W_HIGH))
     return bounds, info
 
 
@@ -1581,7 +1829,7 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     for rule in context.rules.days:
         if context.best_effort or rule.measure in context.aimed_groups:
             rule = replace(rule, hard=False)  # what was eaten may not fit; a health rule
-        if not condition_holds(rule.applies, data.entries, context.fish_group):
+        if not condition_holds(rule.applies, data.entries, context.fish_group, context.age):
             continue
         if rule.measure == "leafy_green_days" and "vitamin_k_ug" in context.steady:
             continue  # on warfarin, greens may come every day in steady amounts instead
@@ -1649,12 +1897,15 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
 
 
 def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
-                    planned: frozenset[str] = frozenset(SLOTS)
+                    planned: frozenset[str] = frozenset(SLOTS),
+                    seasoning: np.ndarray | None = None
                     ) -> tuple[list[Count], list[Need]]:
     """The meal rules, for the meals being planned, as counts over candidates (minimums
-    capped at what is available) and needs (a cold cereal's milk)."""
+    capped at what is available) and needs (a cold cereal's milk); ``seasoning``
+    candidates (which come with their dishes) are no food of a meal rule."""
     data = context.data
     roles = data.role[food]
+    meal_food = np.ones(len(food), dtype=bool) if seasoning is None else ~seasoning
     counts: list[Count] = []
     needs: list[Need] = []
     generic = context.pattern is None
@@ -1664,7 +1915,7 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
         for s, name in enumerate(SLOTS):
             if not rule.applies_to(name) or name not in planned:
                 continue
-            in_slot = slot == s
+            in_slot = (slot == s) & meal_food
             matching = in_slot & (True if rule.roles is None else
                                   np.isin(roles, list(rule.roles)))
             members = np.flatnonzero(matching)
@@ -1681,14 +1932,16 @@ def _meal_structure(context: _Context, food: np.ndarray, slot: np.ndarray,
     return counts, needs
 
 
-def _kind_exclusions(data: _Data, food: np.ndarray, bought: Mapping[str, str]
+def _kind_exclusions(data: _Data, food: np.ndarray, bought: Mapping[str, str],
+                     seasoning: np.ndarray | None = None
                      ) -> list[tuple[str, list[np.ndarray]]]:
     """For each kind with several varieties on offer today and none bought yet this block:
-    at most one variety (two milks, two cereals or two breads would each be a purchase)."""
+    at most one variety (two milks, two cereals or two breads would each be a purchase).
+    ``seasoning`` candidates (which follow their dishes) are left out."""
     groups: dict[str, dict[str, list[int]]] = {}
     for i, f in enumerate(food):
         kind = str(data.kind[f])
-        if kind in bought:
+        if kind in bought or (seasoning is not None and seasoning[i]):
             continue
         groups.setdefault(kind, {}).setdefault(str(data.buy[f]), []).append(i)
     return [(f"kind_{n}", [np.array(m) for m in varieties.values()])
@@ -1718,14 +1971,18 @@ def _day_plan(day: int, food: np.ndarray, slot: np.ndarray, units: np.ndarray, d
     for s, slot_name in enumerate(SLOTS):
         rows: list[int] = []
         items = []
+        amount: dict[int, float] = {}  # a seasoning in two of a dish's groups: one item
         for i in np.flatnonzero((slot == s) & (units > 0)):
             f = int(food[i])
-            rows.append(f)
+            if f not in amount:
+                rows.append(f)
+            amount[f] = amount.get(f, 0.0) + float(units[i])
+        for f in rows:
             if f in data.fixed_items:
                 items.append(data.fixed_items[f])
                 continue
-            items.append(plan_item(data.entries, data.ids[f],
-                                   float(units[i] * data.step[f]), table))
+            items.append(plan_item(data.entries, data.ids[f], amount[f] * data.step[f],
+                                   table))
         dish = (dishes or {}).get(s)
         if dish is None and rows and menu is not None:  # a kept meal: the dish it is
             dish = dish_of(data.entries.iloc[rows], menu.get(slot_name, ()))

@@ -6,17 +6,19 @@ every meal, portion and week's fish against the rule, dish and catalogue tables.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from planner.food.catalogue import SLOTS, Catalogue, most_servings, select
+from planner.food.catalogue import SEASONING, SLOTS, Catalogue, most_servings, select
 from planner.food.data import FoodTable
 from planner.food.nutrients import NUTRIENT_NAMES
-from planner.meals.dishes import load_dishes
+from planner.meals.dishes import Dish, load_dishes, seasoning_items
 from planner.meals.rules import (
+    COUNT_MEASURES,
     Rules,
+    condition_holds,
     fish_group,
     fish_problems,
     fish_serving_oz,
@@ -24,6 +26,7 @@ from planner.meals.rules import (
     grown_servings,
     meal_caps,
     meal_problems,
+    rule_bounds,
     unsuitable_fish,
 )
 from planner.person.supplements import amounts as supplement_amounts
@@ -31,6 +34,7 @@ from planner.planning.records import (
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
     WINDOW,
+    PlanItem,
     WeekPlan,
 )
 
@@ -137,6 +141,7 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
     problems = []
     entries = catalogue.entries
     allowed = select(catalogue, week.options.diet, week.options.exclude)
+    seasonings = select(catalogue, week.options.diet, week.options.exclude, seasonings=True)
     caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
     dishes = load_dishes()
     age = week.targets.profile.age
@@ -151,7 +156,7 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
                     for f, r in zip(per_serving.index, per_serving.to_dict("records"),
                                     strict=True)}
     largest = most_servings(rows, age).to_dict()
-    role_of = rows["role"].astype(str).to_dict()
+    role_of = {str(k): str(v) for k, v in rows["role"].items()}
     step_of = rows["step"].astype(float).to_dict()
     for d in week.days:
         for meal in d.meals:
@@ -160,7 +165,7 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
             where = f"day {d.day} {meal.slot}"
             ids = [i.food_id for i in meal.items]
             foods = rows.loc[ids]
-            roles = [role_of[f] for f in ids]
+            roles = [role_of[f] for f in ids if role_of[f] != SEASONING]
             problems += [f"day {d.day} {p}" for p in meal_problems(meal.slot, roles,
                                                                  rules.meals, caps[meal.slot])]
             if len(set(ids)) != len(meal.items):
@@ -174,8 +179,13 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
                 problems.append(f"{where}: {'; '.join(dish.problems(foods, served))}")
             elif not meal.dish:
                 problems.append(f"{where}: the meal has no dish name")
+            if dish is not None:
+                problems += [f"{where}: {p}" for p in _seasoning_problems(
+                    dish, meal.items, foods, role_of, seasonings)]
             for rule in rules.meal_total_caps(meal.slot, age, eer):
-                total = sum(measure_rows[i.food_id][rule.measure] * i.servings
+                counted = rule.measure in COUNT_MEASURES  # foods, not amounts
+                total = sum(float(measure_rows[i.food_id][rule.measure] > 0) if counted
+                            else measure_rows[i.food_id][rule.measure] * i.servings
                             for i in meal.items if role_of[i.food_id] in rule.roles)
                 if total > rule.max + 1e-6:
                     problems.append(f"{where}: {total:.3g} {rule.measure} together is more "
@@ -194,6 +204,12 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
                         item.servings > max(step, math.floor(most / step + 1e-6) * step) + 1e-6:
                     problems.append(f"{where}: {item.servings:g} servings of {item.name} is "
                                     "more than one portion for the person")
+    problems += _meal_variety(week, role_of)
+    if week.pattern is not None:
+        profile = week.targets.profile
+        problems += _day_rule_maxima(week, rules, allowed, measure_rows,
+                                     fish_group(profile.age, profile.life_stage), profile.age,
+                                     waived)
     if week.pattern is not None and not any(i.eaten for d in week.days for i in d.items):
         profile = week.targets.profile
         group = fish_group(profile.age, profile.life_stage)
@@ -209,5 +225,97 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
             allowed = allowed.drop(index=unsuitable_fish(allowed, rules.fish))
         problems += fish_problems(seafood, rules, allowed, group,
                                   fish_serving_oz(profile.age), week.pattern, window=WINDOW,
-                                  min_block=MIN_BLOCK_FOR_WEEKLY, waived=waived)
+                                  min_block=MIN_BLOCK_FOR_WEEKLY, waived=waived,
+                                  age=profile.age)
     return problems
+
+
+def _seasoning_problems(dish: Dish, items: Sequence[PlanItem], foods: pd.DataFrame,
+                        role_of: Mapping[str, str], seasonings: pd.DataFrame) -> list[str]:
+    """A dish meal's seasoning items against what ``seasonings.csv`` says the dish is
+    cooked with for its foods (:func:`planner.meals.dishes.seasoning_items`): each in
+    its amount, none missing, none extra. A meal without any is one saved before
+    seasonings were counted (the week's notes say what they add)."""
+    held = {i.food_id: i.servings for i in items if role_of[i.food_id] == SEASONING}
+    if not held:
+        return []
+    meal_foods = foods[[role_of[i.food_id] != SEASONING for i in items]]
+    wanted = dict(seasoning_items(dish, meal_foods, seasonings))
+    out = []
+    for food_id in sorted(set(held) | set(wanted)):
+        name = str(seasonings.at[food_id, "short_name"]) if food_id in seasonings.index \
+            else food_id
+        have, want = held.get(food_id, 0.0), wanted.get(food_id, 0.0)
+        if abs(have - want) > 1e-6:
+            out.append(f"{name}: {have:g} servings where {dish.id} is cooked with "
+                       f"{want:g}")
+    return out
+
+
+#: The variety rules of meals (as planning/plan.py keeps them): a main with the same grain
+#: or starch not again within PAIR_DAYS days, the same lunch or dinner (its foods less
+#: drink, oil and seasonings) not twice within WINDOW days.
+PAIR_DAYS = 3
+MEAL_VARIETY_SLOTS = ("lunch", "dinner")
+MEAL_VARIETY_IGNORES = ("milk_drink", "juice", "oil", SEASONING)
+
+
+def _meal_variety(week: WeekPlan, role_of: Mapping[str, str]) -> list[str]:
+    """Repeated lunches and dinners, from the foods of the planned meals alone."""
+    meals = []
+    for d in week.days:
+        for meal in d.meals:
+            if meal.slot not in MEAL_VARIETY_SLOTS or any(i.eaten for i in meal.items):
+                continue
+            foods = frozenset(i.food_id for i in meal.items
+                              if role_of.get(i.food_id, "") not in MEAL_VARIETY_IGNORES)
+            pairs = {(m, g) for m in foods if role_of.get(m) == "main"
+                     for g in foods if role_of.get(g) in ("grain", "starch")}
+            meals.append((d.day, meal.slot, foods, pairs))
+    out = []
+    for n, (day, slot, foods, pairs) in enumerate(meals):
+        for day2, slot2, foods2, pairs2 in meals[n + 1:]:
+            if day2 == day:
+                continue
+            if day2 - day < PAIR_DAYS and pairs & pairs2:
+                out.append(f"day {day} {slot} and day {day2} {slot2}: the same main and "
+                           f"grain within {PAIR_DAYS} days")
+            elif day2 - day < WINDOW and len(foods) >= 2 and foods == foods2:
+                out.append(f"day {day} {slot} and day {day2} {slot2}: the same meal within "
+                           f"{WINDOW} days")
+    return out
+
+
+def _day_rule_maxima(week: WeekPlan, rules: Rules, allowed: pd.DataFrame,
+                     measure_rows: Mapping[str, Mapping[str, float]], group: str, age: int,
+                     waived: Collection[tuple[str, str]]) -> list[str]:
+    """Every hard daily maximum of ``day_rules.csv`` that applies to the person (grains,
+    protein foods, legumes, fish mains, milk drinks, plant milk and yogurt, yogurts),
+    recomputed from the items of each day without eaten food; seafood is
+    :func:`fish_problems`'s. A count measure counts items."""
+    assert week.pattern is not None
+    out = []
+    for rule in rules.days:
+        if rule.basis != "day" or not rule.hard or rule.max is None or \
+                rule.measure in ("protein_seafood", "seafood_good") or \
+                rule.scale in ("pct_energy", "grains", "fish_serving") or \
+                (rule.measure, "max") in waived or \
+                not condition_holds(rule.applies, allowed, group, age):
+            continue
+        bounds = rule_bounds(rule, week.pattern)
+        if bounds is None or bounds[1] is None:
+            continue
+        most = bounds[1]
+        for d in week.days:
+            if any(i.eaten for i in d.items):
+                continue
+            if rule.measure in COUNT_MEASURES:
+                total = float(sum(measure_rows[i.food_id][rule.measure] > 0
+                                  for i in d.items))
+            else:
+                total = sum(measure_rows[i.food_id][rule.measure] * i.servings
+                            for i in d.items)
+            if total > most + 1e-6 * max(1.0, most):
+                out.append(f"day {d.day}: {rule.measure} {total:.3g} > {most:.3g} "
+                           f"({rule.why})")
+    return out
