@@ -37,6 +37,7 @@ every rule sends the person to their clinician for the numbers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -88,7 +89,7 @@ class ProteinRange:
 
     def grams(self, weight_kg: float) -> tuple[float, float]:
         """The range in g a day for ``weight_kg``, to the nearest gram."""
-        return round(self.low * weight_kg), round(self.high * weight_kg)
+        return math.floor(self.low * weight_kg + 0.5), math.floor(self.high * weight_kg + 0.5)
 
     def note(self, weight_kg: float | None = None, sex: str | None = None) -> str:
         """'Protein: KDOQI 2020 suggests 0.55-0.6 g per kg a day ...: 31-34 g a day for
@@ -125,21 +126,22 @@ def is_adult(age: int | None, life_stage: str = "general") -> bool:
     return age is not None and age >= ADULT_AGE and life_stage == "general"
 
 #: KDOQI Clinical Practice Guideline for Nutrition in CKD: 2020 Update (Ikizler et al., Am J
-#: Kidney Dis 2020;76(3 Suppl 1):S1-S107), guidelines 3.0.1-3.0.3 (protein).
+#: Kidney Dis 2020;76(3 Suppl 1):S1-S107), guideline 3.0 (protein amount).
 KDOQI_PROTEIN: Final = ProteinRange(
     0.55, 0.6, "metabolically stable adults with CKD 3-5 not on dialysis and without diabetes",
     "0.6-0.8 g per kg with diabetes and 1.0-1.2 g per kg on dialysis", "KDOQI 2020")
-#: KDOQI 2020 (guideline 3.1.1, energy; the sodium guideline) and the National Kidney
-#: Foundation: what a renal dietitian goes over with a person with kidney disease.
+#: KDOQI 2020 (guideline 3.1, energy: 25-35 kcal/kg a day; sodium: under 100 mmol, 2.3 g, a
+#: day in CKD 3-5) and the National Kidney Foundation: what a renal dietitian goes over
+#: with a person with kidney disease.
 RENAL_DIETITIAN_NOTE: Final = (
     "What a renal dietitian checks with you, beside your blood tests (National Kidney "
     "Foundation; KDOQI 2020): potassium and phosphorus against the limits you gave "
     "(phosphate additives included); protein, for your stage of kidney disease, diabetes "
     "or dialysis (KDOQI 2020); sodium, which KDOQI 2020 advises keeping under 2.3 g "
-    "(2,300 mg) a day, the limit the plan's foods keep, before any salt you add; fluid, where your kidneys, swelling "
-    "or dialysis call for a limit, which only your care team can set; and energy, 25-35 "
-    "kcal per kg of body weight a day (KDOQI 2020). This plan is general nutrition "
-    "information for them to adjust, not a renal diet prescription.")
+    "(2,300 mg) a day, the limit the plan's foods keep, before any salt you add; fluid, "
+    "where your kidneys, swelling or dialysis call for a limit, which only your care team "
+    "can set; and energy, 25-35 kcal per kg of body weight a day (KDOQI 2020). This plan "
+    "is general nutrition information for them to adjust, not a renal diet prescription.")
 #: National Kidney Foundation, 'Potassium and Your CKD Diet' (leaching high-potassium
 #: vegetables).
 LEACHING_NOTE: Final = (
@@ -152,6 +154,7 @@ LEACHING_NOTE: Final = (
 
 _POTASSIUM_MEDICINE = dict(
     needs_limits=("potassium_mg",), no_minimum=("potassium_mg",), choices=("low_potassium",),
+    aimed_groups=("dairy", "grains_whole"),
     ask="ask your doctor or pharmacist how much potassium a day is safe for you",
     notes=("This medicine can raise blood potassium; a potassium-rich plan needs a limit "
            "from your clinician. Salt substitutes are potassium chloride: avoid them unless "

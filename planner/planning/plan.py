@@ -362,7 +362,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             continue
         except InfeasiblePlanError as exc:
             if not catalogue.missing:
-                raise with_health_hint(exc, health) from exc
+                raise with_health_hint(exc, health, applied) from exc
             raise InfeasiblePlanError(
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
@@ -387,7 +387,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             {s.nutrient for s in shortfalls} <= {s.nutrient for s in impossible()}
         if unsafe or options.require_all:
             raise with_health_hint(infeasible_error(unsafe or shortfalls, options,
-                                                    certain=certain), health)
+                                                    certain=certain), health, applied)
         misses = tuple(shortfalls)
     notes = plan_notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health
