@@ -158,7 +158,10 @@ _POTASSIUM_MEDICINE = dict(
     ask="ask your doctor or pharmacist how much potassium a day is safe for you",
     notes=("This medicine can raise blood potassium; a potassium-rich plan needs a limit "
            "from your clinician. Salt substitutes are potassium chloride: avoid them unless "
-           "your clinician says otherwise (NIH ODS Potassium).", LEACHING_NOTE))
+           "your clinician says otherwise (NIH ODS Potassium). Dairy and whole grains, "
+           "which carry potassium, are aimed at the DGA amounts rather than required, and "
+           "white rice and bread may take the place of whole grains (NIDDK, 'Potassium "
+           "Tips for People with Chronic Kidney Disease').", LEACHING_NOTE))
 
 RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
     HealthRule(

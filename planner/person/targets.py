@@ -621,15 +621,16 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
 def _clinician_protein(items: dict[str, Target], overrides: Sequence[Override],
                        profile: Profile) -> dict[str, Target]:
     """With a condition whose rule gives an adult protein range (KDOQI 2020 with kidney
-    disease), a clinician's protein limit below the RDA (``--target protein_g.max=...``,
-    no minimum given) replaces the RDA floor with the range's low end for the person's
-    weight (the weight given, or the IOM 2005 reference weight), where that is under the
-    limit, and the AMDR's 10 % floor gives way: KDOQI's 0.55-0.6 g per kg is about 6-8 %
-    of energy. Without such a limit, or with a minimum given, the targets stay."""
+    disease), a clinician's protein limit below the RDA (``--target protein_g.max=...``)
+    replaces the RDA floor: with the range's low end for the person's weight (the weight
+    given, or the IOM 2005 reference weight) where that is under the limit, or with the
+    minimum they give (``protein_g.min=...``); and the AMDR's 10 % floor gives way, since
+    KDOQI's 0.55-0.6 g per kg is about 6-8 % of energy. Without such a limit the targets
+    stay."""
     target = items.get("protein_g")
     caps = [o.amount for o in overrides if o.nutrient == "protein_g" and o.bound == "max"]
-    floors = [o for o in overrides if o.nutrient == "protein_g" and o.bound != "max"]
-    if target is None or not caps or caps[-1] is None or floors or target.min is None or \
+    given = any(o.nutrient == "protein_g" and o.bound != "max" for o in overrides)
+    if target is None or not caps or caps[-1] is None or target.min is None or \
             caps[-1] >= target.min:
         return items
     cap = caps[-1]
@@ -639,8 +640,9 @@ def _clinician_protein(items: dict[str, Target], overrides: Sequence[Override],
         weight = profile.weight_kg or REFERENCE_WEIGHT_KG[profile.sex]
         low = rule.protein.grams(weight)[0]
         floor = float(low) if low < cap else None
-        said = (f"at least {rule.protein.source}'s {rule.protein.low:g} g per kg "
-                f"({low} g for {weight:g} kg)" if floor is not None else "no floor")
+        said = "your clinician's minimum" if given else \
+            (f"at least {rule.protein.source}'s {rule.protein.low:g} g per kg ({low} g for "
+             f"{weight:g} kg)" if floor is not None else "no floor")
         pct = None if target.pct_energy is None else (0.0, target.pct_energy[1])
         items = {**items, "protein_g": replace(
             target, min=floor, pct_energy=pct, dri=target,

@@ -20,6 +20,7 @@ from planner.food.catalogue import Catalogue, portion_words
 from planner.food.nutrients import KEY_NUTRIENTS, display_name, display_name_lower, unit_label
 from planner.meals.dishes import FoodChoice
 from planner.meals.rules import Pattern
+from planner.person.health import REFERENCE_WEIGHT_KG, active_rules, is_adult
 from planner.person.supplements import amounts as supplement_amounts
 from planner.person.supplements import supplements_line
 from planner.person.targets import Targets
@@ -378,6 +379,9 @@ def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptio
     if (not profile.conditions and not profile.medicines and potassium is not None
             and potassium.min):
         notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
+    protein = renal_protein_note(days, targets)
+    if protein:
+        notes.append(protein)
     if profile.age < 18:
         notes.append(CHILD_NOTE)
     energy = child_energy_note(targets)
@@ -471,6 +475,30 @@ def b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
     return (f"Vitamin B12 is low on {which_days(low, len(days))}: the body absorbs only "
             "a little B12 at a time, so spread fortified foods over the days, or ask a "
             "clinician about a supplement (NIH ODS).",)
+
+
+def renal_protein_note(days: Sequence[DayPlan], targets: Targets) -> str:
+    """The plan's protein beside the range a condition's rule gives (KDOQI 2020 with
+    kidney disease), in grams for the person's weight, where the plan gives more and no
+    protein limit was set ("" otherwise)."""
+    profile = targets.profile
+    protein = targets.items.get("protein_g")
+    if not days or protein is None or (protein.overridden and protein.max is not None):
+        return ""
+    for rule in active_rules(profile.conditions, profile.medicines):
+        if rule.protein is None or not is_adult(profile.age, profile.life_stage):
+            continue
+        weight = profile.weight_kg or REFERENCE_WEIGHT_KG[profile.sex]
+        low, high = rule.protein.grams(weight)
+        amounts = [d.totals["protein_g"] for d in days]
+        if max(amounts) <= high + 0.5:
+            return ""
+        return (f"Protein in this plan: {span(min(amounts), max(amounts))} g a day, above "
+                f"{rule.protein.source}'s {low}-{high} g for {weight:g} kg (see the protein "
+                "note); planner's floor is the RDA, not a renal diet's protein. Ask your renal "
+                "dietitian how much protein is right for you, and give it with --target "
+                "protein_g.max=...")
+    return ""
 
 
 #: Where a potassium limit's swaps come from (``planner/meals/food_choices.csv``).
