@@ -229,6 +229,51 @@ def test_meat_substitutes_and_plant_milks_are_for_those_who_want_them(
     assert "plant milk" not in set(potassium["kind"])
 
 
+def _choice_foods() -> pd.DataFrame:
+    """Four hand-made catalogue rows: two dried fruits, a mushroom and an apple."""
+    return pd.DataFrame(
+        [{"short_name": n, "kind": k, "role": r, "allergens": (), "max_servings": m,
+          "child_max_servings": c, "step": 0.5}
+         for n, k, r, m, c in (("raisins", "raisins", "fruit", 1.0, 1.0),
+                               ("Medjool dates", "dates", "fruit", 3.0, 2.0),
+                               ("portabella", "mushrooms", "vegetable", 2.0, 1.0),
+                               ("apple", "apples", "fruit", 1.0, 1.0))],
+        index=["r", "d", "m", "a"])
+
+
+def test_a_food_choice_row_can_leave_foods_out_for_a_tag_or_halve_them(
+        tmp_path: Path) -> None:
+    (tmp_path / "dishes.csv").write_text("dish,slots,name,components,why\n"
+                                        "s,snack,{f},f:fruit,x\n", encoding="utf-8")
+    (tmp_path / "food_choices.csv").write_text(
+        "match,allowed_for,why\n"
+        'kind:raisins|dates,!low_potassium,"dried fruit: high in potassium"\n'
+        'id:m,low_potassium<=1/2,"mushrooms: half a portion"\n', encoding="utf-8")
+    dishes = load_dishes(tmp_path)
+    foods = _choice_foods()
+    assert dishes.suited(foods, "omnivore").all()  # a row of '!' tags: everyone else
+    limited = dishes.suited(foods, "omnivore", (), ("low_potassium",))
+    assert list(foods.index[limited]) == ["m", "a"]
+    asked = dishes.suited(foods, "omnivore", ["d"], ("low_potassium",))
+    assert list(foods.index[asked]) == ["d", "m", "a"]  # a food asked for stays
+    (row, ids), = dishes.left_out(foods, "omnivore", ["d"], ("low_potassium",))
+    assert row.why.startswith("dried fruit") and ids == ["r"]
+    assert dishes.left_out(foods, "omnivore", (), ("low_phosphorus",)) == []
+    halved = dishes.portioned(foods, ("low_potassium",))
+    assert list(halved["max_servings"]) == [1.0, 3.0, 0.5, 1.0]
+    assert list(halved["child_max_servings"]) == [1.0, 2.0, 0.5, 1.0]
+    assert list(foods["max_servings"]) == [1.0, 3.0, 2.0, 1.0]  # the input is untouched
+    assert dishes.portioned(foods, ("low_phosphorus",)) is foods
+    assert [ids for _, ids in dishes.portions(foods, ("low_potassium",))] == [["m"]]
+    for bad in ("kind:,vegan,x", "kind:a||b,vegan,x", "name:apple,vegan,x",
+                "kind:apples,! vegan,x", "kind:apples,low_potassium<=half,x",
+                "kind:apples,<=1/2,x", "kind:apples,low_potassium<=0,x"):
+        (tmp_path / "food_choices.csv").write_text(f"match,allowed_for,why\n{bad}\n",
+                                                   encoding="utf-8")
+        with pytest.raises(DishError, match=r"food_choices\.csv"):
+            load_dishes(tmp_path)
+
+
 # ------------------------------------------------------------------ seasonings
 
 SEASONS = pd.DataFrame(

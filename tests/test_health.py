@@ -6,21 +6,33 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
 from planner.errors import InfeasiblePlanError, ProfileError, SafetyError, SolverError
-from planner.food.catalogue import Catalogue
+from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable
 from planner.food.nutrients import display_name
+from planner.meals.dishes import load_dishes
+from planner.meals.rules import load_rules
 from planner.output.report import format_week
-from planner.person.health import CONDITIONS, MEDICINES, RULES
+from planner.person.health import (
+    CONDITIONS,
+    KDOQI_PROTEIN,
+    LEACHING_NOTE,
+    MEDICINES,
+    REFERENCE_WEIGHT_KG,
+    RENAL_DIETITIAN_NOTE,
+    RULES,
+)
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import Targets, compute_targets
 from planner.planning.model import SolverOptions
 from planner.planning.plan import plan_week
 from planner.planning.records import PlanOptions, WeekPlan
+from planner.planning.verify import verify_week
 
 
 def _day_totals(week: WeekPlan, table: FoodTable, nutrient: str) -> list[float]:
@@ -68,13 +80,193 @@ def test_kidney_disease_and_potassium_medicines_stop_without_a_clinicians_limit(
     assert all(n not in targets or targets[n].min is None for n in nutrients)
 
 
-def test_a_potassium_medicine_with_a_limit_plans_within_it(bundled: FoodTable,
-                                                           catalogue: Catalogue) -> None:
+# ------------------------------------------------------------------ the two weeks (#35)
+# PLANS TWO WEEKS, each once per test run (tests/conftest.py memoises plan_week by its
+# inputs): every test below that reads the kidney week or the ACE-inhibitor week calls
+# _kidney_week or _ace_week, with exactly the same inputs.
+
+KIDNEY_LIMITS: dict[str, float] = {"potassium_mg": 2700.0, "phosphorus_mg": 1200.0,
+                                   "magnesium_mg": 420.0}
+ACE_LIMITS: dict[str, float] = {"potassium_mg": 2800.0}
+
+
+def _kidney_week(bundled: FoodTable, catalogue: Catalogue) -> WeekPlan:
+    """A WEEK PLANNED: a woman of 64 with CKD at 2,700 / 1,200 / 420 mg (the issue's
+    moderate limits)."""
+    targets = compute_targets(make_profile("female", 64, conditions=["ckd"]),
+                              [parse_override(f"{n}.max={v:g}")
+                               for n, v in KIDNEY_LIMITS.items()])
+    return plan_week(bundled, catalogue, targets, PlanOptions(days=7))
+
+
+def _ace_week(bundled: FoodTable, catalogue: Catalogue) -> WeekPlan:
+    """A WEEK PLANNED: a man of 64 on an ACE inhibitor with a 2,800 mg potassium limit."""
     targets = compute_targets(make_profile("male", 64, medicines=["ace_inhibitor"]),
                               [parse_override("potassium_mg.max=2800")])
-    week = plan_week(bundled, catalogue, targets, PlanOptions(days=3))
-    assert max(_day_totals(week, bundled, "potassium_mg")) <= 2800 + 1e-6
-    assert any("raise blood potassium" in n for n in week.notes)
+    return plan_week(bundled, catalogue, targets, PlanOptions(days=7))
+
+
+@pytest.mark.parametrize("which", ["kidney", "ace"])
+def test_a_potassium_limited_week_plans_seven_days_within_every_limit(
+        bundled: FoodTable, catalogue: Catalogue, which: str) -> None:
+    week, limits = ((_kidney_week(bundled, catalogue), KIDNEY_LIMITS) if which == "kidney"
+                    else (_ace_week(bundled, catalogue), ACE_LIMITS))
+    assert len(week.days) == 7
+    for n, limit in limits.items():  # recomputed from the grams, not the solver's totals
+        assert max(_day_totals(week, bundled, n)) <= limit + 1e-6, n
+    # a safety limit is never among the misses; a minimum out of reach is said
+    assert all(s.bound != "max" for s in week.misses), week.misses
+    assert sum(n.startswith("Not met: ") for n in week.notes) == len(week.misses)
+    waived = {(s.nutrient, s.bound) for s in week.misses}
+    assert verify_week(week, bundled, catalogue, load_rules(), waived=waived) == []
+    if which == "ace":
+        assert any("raise blood potassium" in n for n in week.notes)
+
+
+def test_no_food_a_renal_dietitian_swaps_first_is_served_with_a_potassium_limit(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    dishes = load_dishes()
+    everything = pd.concat([select(catalogue, "omnivore", ()),
+                            select(catalogue, "omnivore", (), seasonings=True)])
+    for week, rule in ((_kidney_week(bundled, catalogue), "ckd"),
+                       (_ace_week(bundled, catalogue), "ace_inhibitor")):
+        tags = RULES[rule].choices
+        swapped = {f for _, ids in dishes.left_out(everything, "omnivore", (), tags)
+                   for f in ids}
+        eaten = {i.food_id for d in week.days for i in d.items}
+        assert not eaten & swapped, sorted(eaten & swapped)
+        kinds = set(catalogue.entries.loc[sorted(eaten), "kind"])
+        # the issue's four: dried fruit, potato, avocado and portabella (in half portions)
+        assert not kinds & {"raisins", "dates", "prunes", "dried apricots", "dried figs",
+                            "potatoes", "sweet potatoes", "avocados"}, kinds
+        for day in week.days:
+            for meal in day.meals:
+                for item in meal.items:
+                    entry = catalogue.entries.loc[item.food_id]
+                    if entry["kind"] == "mushrooms":  # at most 1/2 cup a meal
+                        assert item.grams <= 0.5 * entry["portion_grams"] + 1e-6, item
+        swaps = [n for n in week.notes if n.startswith("Renal swaps:")]
+        assert len(swaps) == 1 and "raisins" in swaps[0] and "avocados" in swaps[0]
+        assert "'Potassium in Your CKD Diet' counts 200 mg or more a serving as high" in \
+            swaps[0] and "mushrooms are served at most ½ cup" in swaps[0]
+        assert sum(n == LEACHING_NOTE for n in week.notes) == 1
+
+
+def test_the_renal_swaps_rest_on_usda_values(bundled: FoodTable,
+                                             catalogue: Catalogue) -> None:
+    entries = catalogue.entries
+    potassium = bundled.foods["potassium_mg"]
+
+    def mg(food_id: str, servings: float) -> float:
+        return float(potassium[food_id] * entries.at[food_id, "portion_grams"] / 100
+                     * servings)
+
+    # half a cup of mushrooms, measured raw, is under NKF's 200 mg line
+    for food_id in entries.index[entries["kind"] == "mushrooms"]:
+        assert mg(food_id, 0.5) < 200, food_id
+    # guava and plantain: not on NKF's table, over its line for one catalogue serving
+    for food_id in entries.index[entries["kind"].isin(["guava", "plantains"])]:
+        assert mg(food_id, 0.5 if entries.at[food_id, "kind"] == "plantains" else 1) > 200
+    # white beans, lima beans and soybeans are the legumes over 200 mg in a quarter cup
+    legumes = entries.index[(entries["role"] == "main")
+                            & (entries["category"] == "legumes")
+                            & (entries["portion_description"] == "1 cup")]
+    over = {f for f in legumes if mg(f, 0.25) > 200}
+    assert over == {"16050", "16072", "16109"}
+    # a food asked for is the person's, counted within the limit
+    dishes = load_dishes()
+    omnivore = select(catalogue, "omnivore", ())
+    tags = RULES["ckd"].choices
+    assert "09040" not in omnivore.index[dishes.suited(omnivore, "omnivore", (), tags)]
+    assert "09040" in omnivore.index[dishes.suited(omnivore, "omnivore", ["09040"], tags)]
+
+
+def test_kdoqi_protein_is_said_in_grams_for_the_persons_weight() -> None:
+    # KDOQI 2020 guideline 3.0: 0.55-0.6 g/kg/day for CKD 3-5 without diabetes, 0.6-0.8
+    # with diabetes, 1.0-1.2 on dialysis
+    assert (KDOQI_PROTEIN.low, KDOQI_PROTEIN.high) == (0.55, 0.6)
+    assert "0.6-0.8 g per kg with diabetes" in KDOQI_PROTEIN.others
+    assert "1.0-1.2 g per kg on dialysis" in KDOQI_PROTEIN.others
+    assert KDOQI_PROTEIN.grams(57) == (31, 34)  # 31.35, 34.2
+    assert KDOQI_PROTEIN.grams(70) == (39, 42)  # 38.5 rounds up, 42.0
+    assert REFERENCE_WEIGHT_KG == {"female": 57.0, "male": 70.0}  # IOM 2005
+    rule = RULES["ckd"]
+    note = [n for n in rule.notes_for(64, "general", 68.0, "female")
+            if n.startswith("Protein:")]
+    assert len(note) == 1 and "0.55-0.6 g per kg" in note[0]
+    assert "37-41 g a day for 68 kg (your weight)" in note[0]  # 37.4, 40.8
+    (reference,) = [n for n in rule.notes_for(64, "general", None, "male")
+                    if n.startswith("Protein:")]
+    assert "39-42 g a day for 70 kg (the IOM 2005 reference weight for a man" in reference
+    assert not [n for n in rule.notes_for(16, "general", 50.0, "male")
+                if n.startswith("Protein:")]  # KDOQI's adult guideline: adults only
+    assert not [n for n in rule.notes_for(30, "pregnancy", 60.0, "female")
+                if n.startswith("Protein:")]
+
+
+def test_a_renal_dietitians_checks_and_leaching_are_said_with_their_sources() -> None:
+    note = RENAL_DIETITIAN_NOTE
+    for words in ("potassium and phosphorus", "phosphate additives", "protein",
+                  "under 2.3 g (2,300 mg) a day", "fluid", "25-35 kcal per kg",
+                  "National Kidney Foundation", "KDOQI 2020", "not a renal diet"):
+        assert words in note, words
+    assert note in RULES["ckd"].notes
+    # the plan's sodium limit is KDOQI's 2.3 g: the CDRR for adults (NASEM 2019)
+    targets = _ckd_targets(2700, 1200, 420)
+    assert targets["sodium_mg"].max == 2300
+    # National Kidney Foundation leaching: 1/8 inch slices, at least 2 hours in ten times
+    # as much warm water (changed every 4 hours), cooked in five times as much water
+    for words in ("1/8 inch", "at least 2 hours", "ten times as much warm water",
+                  "every 4 hours", "five times as much water", "not all",
+                  "National Kidney Foundation, 'Potassium and Your CKD Diet'"):
+        assert words in LEACHING_NOTE, words
+    for key in ("ckd", "ace_inhibitor", "arb", "potassium_sparing_diuretic"):
+        assert LEACHING_NOTE in RULES[key].notes, key
+
+
+def test_a_clinicians_protein_limit_with_kidney_disease_replaces_the_rda_floor() -> None:
+    limits = [parse_override(f"{n}.max={v:g}") for n, v in KIDNEY_LIMITS.items()]
+    ckd = make_profile("female", 64, conditions=["ckd"])
+    protein = compute_targets(ckd, [*limits, parse_override("protein_g.max=36")])["protein_g"]
+    # KDOQI's 0.55 g/kg of the IOM reference 57 kg is the floor; no AMDR floor
+    assert (protein.min, protein.max, protein.pct_energy) == (31, 36, (0.0, 35.0))
+    assert "KDOQI 2020's 0.55 g per kg (31 g for 57 kg)" in protein.health
+    assert not [w for w in compute_targets(
+        ckd, [*limits, parse_override("protein_g.max=36")]).warnings if "Protein" in w]
+    low = compute_targets(ckd, [*limits, parse_override("protein_g.max=30")])["protein_g"]
+    assert low.min is None and low.max == 30  # under KDOQI's floor: the limit alone
+    both = compute_targets(ckd, [*limits, parse_override("protein_g.min=28"),
+                                 parse_override("protein_g.max=36")])["protein_g"]
+    assert (both.min, both.max, both.pct_energy) == (28, 36, (0.0, 35.0))
+    above = compute_targets(ckd, [*limits, parse_override("protein_g.max=60")])["protein_g"]
+    assert (above.min, above.pct_energy) == (46, (10.0, 35.0))  # the RDA stays
+    with pytest.raises(ProfileError, match="min 46 is above max 36"):  # no kidney disease
+        compute_targets(make_profile("female", 64),
+                        [parse_override("protein_g.max=36")])
+
+
+def test_a_kidney_day_keeps_a_clinicians_protein_limit(bundled: FoodTable,
+                                                      catalogue: Catalogue) -> None:
+    limits = [parse_override(f"{n}.max={v:g}") for n, v in KIDNEY_LIMITS.items()]
+    ckd = make_profile("female", 64, weight_kg=70, conditions=["ckd"])
+    # 52 g, 0.74 g/kg (KDOQI's range with diabetes), under her RDA of 56 g: one day plans
+    targets = compute_targets(ckd, [*limits, parse_override("protein_g.max=52")])
+    day = plan_week(bundled, catalogue, targets, PlanOptions(days=1))
+    protein = _day_totals(day, bundled, "protein_g")[0]
+    assert 39 - 1e-6 <= protein <= 52 + 1e-6
+    for n, limit in KIDNEY_LIMITS.items():
+        assert _day_totals(day, bundled, n)[0] <= limit + 1e-6
+    assert not [n for n in day.notes if n.startswith("Protein in this plan")]
+    # KDOQI's 0.6 g/kg, 42 g: kept, or no plan (exit 3) that says why
+    targets = compute_targets(ckd, [*limits, parse_override("protein_g.max=42")])
+    try:
+        day = plan_week(bundled, catalogue, targets, PlanOptions(days=1))
+    except InfeasiblePlanError as error:
+        assert error.exit_code == 3 and "Energy (needs" in str(error)
+        assert "under a protein limit of 42 g" in str(error)
+        assert "low-protein foods planner does not plan with" in str(error)
+        return
+    assert _day_totals(day, bundled, "protein_g")[0] <= 42 + 1e-6
 
 
 def test_kidney_disease_with_limits_plans_within_them_or_says_why(
@@ -108,22 +300,26 @@ def test_clinician_limits_replace_the_general_targets_for_those_nutrients() -> N
         assert dri is not None and dri.min is not None and dri.kind in ("AI", "RDA")
 
 
-def test_kidney_disease_with_moderate_limits_plans_a_week_within_them(
-        bundled: FoodTable, catalogue: Catalogue) -> None:
+def test_the_kidney_week_says_what_its_numbers_stand_on(bundled: FoodTable,
+                                                        catalogue: Catalogue) -> None:
     # planner week --sex female --age 60 --condition ckd --target potassium_mg.max=3000
     # --target phosphorus_mg.max=1200 --target magnesium_mg.max=420 once ended in
     # "solver failed: HiGHS status Solution limit reached" or exit 3
-    targets = _ckd_targets(3000, 1200, 420)
-    week = plan_week(bundled, catalogue, targets, PlanOptions(days=7))
-    assert len(week.days) == 7
-    for n, limit in (("potassium_mg", 3000), ("phosphorus_mg", 1200), ("magnesium_mg", 420)):
-        assert max(_day_totals(week, bundled, n)) <= limit + 1e-6, n
+    week = _kidney_week(bundled, catalogue)
     # USDA's phosphorus may miss the additives of the fortified foods the plan uses
     assert sum("Phosphate additives" in n and "'phos'" in n for n in week.notes) == 1
+    assert sum(n == RENAL_DIETITIAN_NOTE for n in week.notes) == 1
     for fmt in ("text", "markdown"):  # the header names every limit, not phosphorus alone
         head = " ".join(format_week(week, fmt).split("Day 1")[0].split())
-        assert "K max 3,000 mg (set by you" in head and "Mg max 420 mg (set by you" in head
+        assert "K max 2,700 mg (set by you" in head and "Mg max 420 mg (set by you" in head
         assert "Phosphorus max 1,200 mg" in head
+    # KDOQI's protein for her reference weight, and the plan's protein beside it
+    assert any("31-34 g a day for 57 kg" in n for n in week.notes)
+    protein = _day_totals(week, bundled, "protein_g")
+    said = [n for n in week.notes if n.startswith("Protein in this plan")]
+    assert bool(said) == (max(protein) > 34.5)
+    if said:
+        assert f"{min(protein):,.0f}" in said[0] and "31-34 g for 57 kg" in said[0]
 
 
 def test_kidney_disease_with_tight_limits_plans_or_names_the_limits_in_conflict(

@@ -40,8 +40,14 @@ the catalogue's role ``seasoning``: :func:`seasoning_items` gives a meal's, and
 belongs to vegetarian, vegan or dairy-free dishes, whole milk and chocolate milk only to
 people who ask for them (DGA 2020-2025: fat-free or low-fat dairy without added sugars
 from age 2), refined grains and plant milks to people whose kidney or potassium limits
-call for them (``low_phosphorus``, ``low_potassium``, from the health rules). A food the
-person likes or includes is always theirs.
+call for them (``low_phosphorus``, ``low_potassium``, from the health rules). Each row:
+``match`` is ``kind:`` or ``id:`` and one or more values separated by ``|``
+(``kind:raisins|dates``); ``allowed_for`` the tags it is for (a diet, ``no_dairy``,
+``no_gluten`` or a health rule's tag; empty: only when asked for), and ``!tag`` the tags
+it is *not* for: a row of ``!`` tags alone is for everyone else (``!low_potassium``: the
+high-potassium foods a renal dietitian swaps first, National Kidney Foundation); ``why``
+says so, with its source. A food the person likes or includes is always theirs (a limit
+a clinician set still holds).
 """
 
 from __future__ import annotations
@@ -49,8 +55,8 @@ from __future__ import annotations
 import csv
 import re
 import weakref
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Final, cast
@@ -428,18 +434,32 @@ def dish_word(short_name: str) -> str:
 
 @dataclass(frozen=True)
 class FoodChoice:
-    """Who a food is for: ``match`` (``kind:...`` or ``id:...``) and the diets or
-    ``no_dairy`` it is allowed for (empty: only when asked for)."""
+    """Who a food is for: ``match`` (``kind:...`` or ``id:...``, values separated by
+    ``|``), the tags it is allowed for (diets, ``no_dairy``...; empty, with no
+    ``not_for`` either: only when asked for) and the tags it is ``not_for`` (the ``!tag``
+    words of ``allowed_for``)."""
 
     match: str
     allowed_for: frozenset[str]
     why: str
+    not_for: frozenset[str] = frozenset()
+    #: tag -> the most servings of the food at a meal for a person with that tag (the
+    #: ``tag<=1/2`` words of ``allowed_for``)
+    most: Mapping[str, float] = field(default_factory=dict)
 
     def matches(self, entries: pd.DataFrame) -> np.ndarray:
         what, _, value = self.match.partition(":")
+        values = value.split("|")
         if what == "kind":
-            return np.asarray(entries["kind"].to_numpy(dtype=str) == value)
-        return np.asarray(entries.index == value)
+            return np.isin(entries["kind"].to_numpy(dtype=str), values)
+        return np.isin(np.asarray(entries.index), values)
+
+    def allows(self, wanted: set[str]) -> bool:
+        """Whether a person with the tags ``wanted`` may have the foods it matches."""
+        if self.not_for & wanted:
+            return False
+        return bool(self.allowed_for & wanted) or (not self.allowed_for and
+                                                   bool(self.not_for or self.most))
 
 
 @dataclass(frozen=True)
@@ -465,13 +485,65 @@ class Dishes:
         conditions and medicines (``low_phosphorus``, ``low_potassium``: see
         :attr:`planner.person.health.HealthRule.choices`)."""
         keep = np.ones(len(entries), dtype=bool)
-        allergens = {a for row in entries["allergens"] for a in _words(row)}
-        wanted = ({diet, *health}
-                  | {f"no_{a}" for a in ("dairy", "gluten") if a not in allergens})
+        wanted = _wanted(entries, diet, health)
         for choice in self.choices:
-            if not choice.allowed_for & wanted:
+            if not choice.allows(wanted):
                 keep &= ~choice.matches(entries)
         return keep | np.isin(np.asarray(entries.index), list(asked))
+
+    def portioned(self, entries: pd.DataFrame, health: Sequence[str] = ()) -> pd.DataFrame:
+        """``entries`` (catalogue rows) with the largest portions the person's ``health``
+        tags allow (``low_potassium<=1/2``: at most half a catalogue portion at a meal),
+        a copy where any is lowered."""
+        out = entries
+        for choice in self.choices:
+            caps = [v for tag, v in choice.most.items() if tag in health]
+            rows = choice.matches(entries)
+            if not caps or not rows.any():
+                continue
+            if out is entries:
+                out = entries.copy()
+            for column in ("max_servings", "child_max_servings"):
+                values = out[column].astype(float)
+                out[column] = values.where(~rows, np.minimum(values, min(caps)))
+        return out
+
+    def portions(self, entries: pd.DataFrame, health: Sequence[str] = ()
+                 ) -> list[tuple[FoodChoice, list[str]]]:
+        """The rows of ``food_choices.csv`` that make a portion of foods of ``entries``
+        smaller for the person's ``health`` tags, each with the ids it applies to."""
+        out = []
+        for choice in self.choices:
+            if any(tag in health for tag in choice.most):
+                ids = [str(f) for f in entries.index[choice.matches(entries)]]
+                if ids:
+                    out.append((choice, ids))
+        return out
+
+    def left_out(self, entries: pd.DataFrame, diet: str, asked: Sequence[str] = (),
+                 health: Sequence[str] = ()) -> list[tuple[FoodChoice, list[str]]]:
+        """The rows of ``food_choices.csv`` that leave foods of ``entries`` out for the
+        person's ``health`` tags alone (``!low_potassium``: the renal swaps), each with
+        the ids it leaves out that the person did not ask for, in catalogue order."""
+        wanted = _wanted(entries, diet, health)
+        without = _wanted(entries, diet, ())
+        out = []
+        for choice in self.choices:
+            if choice.allows(wanted) or not choice.allows(without):
+                continue
+            ids = [str(f) for f in entries.index[choice.matches(entries)] if f not in asked]
+            if ids:
+                out.append((choice, ids))
+        return out
+
+
+def _wanted(entries: pd.DataFrame, diet: str, health: Sequence[str]) -> set[str]:
+    """The food-choice tags of a person: their diet, their health rules' tags and
+    ``no_dairy`` or ``no_gluten`` where none of ``entries`` (the foods their diet and
+    exclusions allow) has that allergen."""
+    allergens = {a for row in entries["allergens"] for a in _words(row)}
+    return ({diet, *health}
+            | {f"no_{a}" for a in ("dairy", "gluten") if a not in allergens})
 
 
 def load_dishes(directory: Path | None = None) -> Dishes:
@@ -510,9 +582,37 @@ def load_dishes(directory: Path | None = None) -> Dishes:
         raise DishError(f"{DISHES_FILE}: duplicate dish id")
     seasoned = _seasonings(here / SEASONINGS_FILE, {d.id for d in dishes})
     dishes = [replace(d, seasonings=seasoned.get(d.id, ())) for d in dishes]
-    choices = tuple(FoodChoice(r["match"], frozenset(r["allowed_for"].split()), r["why"])
-                    for r in _rows(here / CHOICES_FILE))
+    choices = tuple(_choice(r) for r in _rows(here / CHOICES_FILE))
     return Dishes(tuple(dishes), choices)
+
+
+def _choice(row: dict[str, str]) -> FoodChoice:
+    """One row of ``food_choices.csv``; a malformed row is a :class:`DishError`."""
+    what, _, values = row["match"].partition(":")
+    words = row["allowed_for"].split()
+    most: dict[str, float] = {}
+    for word in words:
+        tag, sep, amount = word.partition("<=")
+        value = _fraction_of(amount) if sep else None
+        if sep and (not tag or value is None or value <= 0):
+            raise DishError(f"{CHOICES_FILE}: {row['match']!r}: bad portion {word!r}")
+        if value is not None:
+            most[tag] = value
+    if what not in ("kind", "id") or not all(values.split("|")) or \
+            any(w in ("", "!") for w in words):
+        raise DishError(f"{CHOICES_FILE}: bad row {row['match']!r}")
+    plain = [w for w in words if "<=" not in w]
+    return FoodChoice(row["match"], frozenset(w for w in plain if not w.startswith("!")),
+                      row["why"], frozenset(w[1:] for w in plain if w.startswith("!")),
+                      most)
+
+
+def _fraction_of(text: str) -> float | None:
+    """'1/2' -> 0.5, '1' -> 1.0; None for anything else."""
+    try:
+        return float(Fraction(text))
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _seasonings(path: Path, dish_ids: set[str]) -> dict[str, tuple[Seasoning, ...]]:

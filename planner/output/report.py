@@ -213,7 +213,7 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
     for name, t in targets.items.items():
         mark = "*" if t.overridden else ""
         if t.overridden:
-            note = t.replaced_text(unit_label(name))
+            note = "; ".join(x for x in (t.replaced_text(unit_label(name)), t.health) if x)
         elif t.health and t.min is not None:  # a range a health rule set (KDOQI)
             note = t.health
         elif t.pct_energy is not None:
@@ -247,7 +247,8 @@ def format_targets(targets: Targets, fmt: str = "table", *, width: int = DEFAULT
     rules = active_rules(profile.conditions, profile.medicines)
     for rule in rules:
         lines += [f"With {rule.label}: {note}"
-                  for note in rule.notes_for(profile.age, profile.life_stage)]
+                  for note in rule.notes_for(profile.age, profile.life_stage,
+                                             profile.weight_kg, profile.sex)]
     missing = missing_limits(rules, {n: t.max if t.overridden else None
                                      for n, t in targets.items.items()})
     if missing:

@@ -275,7 +275,9 @@ def advise(answers: Answers, profile: Profile | None = None, diet: str | None = 
                                     if rule.needs_limits))
     health = tuple(note for rule in rules for note in
                    rule.notes_for(None if profile is None else profile.age,
-                                  "general" if profile is None else profile.life_stage))
+                                  "general" if profile is None else profile.life_stage,
+                                  None if profile is None else profile.weight_kg,
+                                  None if profile is None else profile.sex))
     base = ["planner", "week"]
     placeholder = profile is None
     if profile is not None:

@@ -13,15 +13,23 @@ for one condition or medicine:
 ``emphasis``      nutrients worth emphasising, and why;
 ``aimed_groups``  food-group rules (``planner/meals/day_rules.csv`` measures) aimed for, not
                   required: with kidney disease the DGA dairy amount, as dairy is a main
-                  source of the phosphorus and potassium the clinician limits;
-``choices``       food-choice tags (``planner/meals/food_choices.csv``) the rule opens:
-                  ``low_phosphorus`` (almond and rice milk, refined grains) and
-                  ``low_potassium`` (refined grains), the swaps renal diets make;
+                  source of the phosphorus and potassium the clinician limits, and the
+                  DGA's half of grains whole (whole grains have more of both);
+``choices``       food-choice tags (``planner/meals/food_choices.csv``) of the rule:
+                  ``low_phosphorus`` (almond and rice milk, refined grains; bran cereals
+                  left out) and ``low_potassium`` (refined grains; the high-potassium foods
+                  a renal dietitian swaps first left out, mushrooms in half portions), the
+                  swaps renal diets make;
 ``adult_ranges``  for adults (19+, not pregnant or breastfeeding), a range that replaces
                   the DRI (with kidney disease, calcium 800-1,000 mg a day, KDOQI 2020),
                   unless the clinician set one;
 ``notes``         what every plan and the guided check say (``adult_notes``: for adults
-                  only, where ``adult_ranges`` apply).
+                  only, where ``adult_ranges`` apply);
+``protein``       for adults, a protein range in g per kg of body weight a day (KDOQI 2020
+                  for kidney disease), said with its figures for the person's weight (the
+                  weight given, or the IOM 2005 reference weight for their sex); a
+                  clinician's protein limit (``--target protein_g.max=...``) below the RDA
+                  then replaces the RDA floor (:func:`clinician_protein`).
 
 This is general information drawn from the sources named on each rule, not medical advice;
 every rule sends the person to their clinician for the numbers.
@@ -29,6 +37,7 @@ every rule sends the person to their clinician for the numbers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -53,12 +62,58 @@ class HealthRule:
     adult_ranges: Mapping[str, tuple[float, float, str]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     adult_notes: tuple[str, ...] = ()  # only for adults (19+, not pregnant or breastfeeding)
+    protein: ProteinRange | None = None  # only for adults, as adult_notes
 
-    def notes_for(self, age: int | None, life_stage: str = "general") -> tuple[str, ...]:
+    def notes_for(self, age: int | None, life_stage: str = "general",
+                  weight_kg: float | None = None, sex: str | None = None
+                  ) -> tuple[str, ...]:
         """What the plan and the guided check say for this person (``age`` None: unknown,
-        so the adult notes are left out)."""
-        return self.notes + (self.adult_notes if is_adult(age, life_stage) else ())
+        so the adult notes are left out). The protein range is said in grams for
+        ``weight_kg``, or for the reference weight of ``sex`` (neither: per kg only)."""
+        if not is_adult(age, life_stage):
+            return self.notes
+        protein = () if self.protein is None else (self.protein.note(weight_kg, sex),)
+        return self.notes + self.adult_notes + protein
     ask: str = ""  # what to ask the clinician
+
+
+@dataclass(frozen=True)
+class ProteinRange:
+    """A protein range for adults with a condition, in g per kg of body weight a day."""
+
+    low: float
+    high: float
+    whom: str  # for whom the source gives it
+    others: str  # what it says for everyone else
+    source: str
+
+    def grams(self, weight_kg: float) -> tuple[float, float]:
+        """The range in g a day for ``weight_kg``, to the nearest gram."""
+        return math.floor(self.low * weight_kg + 0.5), math.floor(self.high * weight_kg + 0.5)
+
+    def note(self, weight_kg: float | None = None, sex: str | None = None) -> str:
+        """'Protein: KDOQI 2020 suggests 0.55-0.6 g per kg a day ...: 31-34 g a day for
+        57 kg (...)'."""
+        weight, whose = weight_kg, "your weight"
+        if weight is None and sex is not None and sex in REFERENCE_WEIGHT_KG:
+            weight = REFERENCE_WEIGHT_KG[sex]
+            whose = (f"the IOM 2005 reference weight for a {'woman' if sex == 'female' else 'man'}"
+                     "; give --weight for yours")
+        figures = ""
+        if weight is not None:
+            low, high = self.grams(weight)
+            figures = f": {low}-{high} g a day for {weight:g} kg ({whose})"
+        return (f"Protein: {self.source} suggests {self.low:g}-{self.high:g} g per kg of body "
+                f"weight a day for {self.whom}{figures}; {self.others}, under a renal "
+                "dietitian's care. planner keeps the RDA (0.8 g per kg) as the floor unless "
+                "you give their limit with --target protein_g.max=..., which the plan "
+                f"keeps, with at least {self.low:g} g per kg where that is under it (or "
+                "their minimum, with protein_g.min=...).")
+
+
+#: The IOM 2005 DRI reference weights of adults (the same as the energy equations' reference
+#: body, :mod:`planner.person.targets`), for a range given per kg when no weight is.
+REFERENCE_WEIGHT_KG: Final[Mapping[str, float]] = {"female": 57.0, "male": 70.0}
 
 
 #: Adult ranges and notes apply from this age, outside pregnancy and breastfeeding.
@@ -70,12 +125,43 @@ def is_adult(age: int | None, life_stage: str = "general") -> bool:
     and breastfeeding have their own needs)."""
     return age is not None and age >= ADULT_AGE and life_stage == "general"
 
+#: KDOQI Clinical Practice Guideline for Nutrition in CKD: 2020 Update (Ikizler et al., Am J
+#: Kidney Dis 2020;76(3 Suppl 1):S1-S107), guideline 3.0 (protein amount).
+KDOQI_PROTEIN: Final = ProteinRange(
+    0.55, 0.6, "metabolically stable adults with CKD 3-5 not on dialysis and without diabetes",
+    "0.6-0.8 g per kg with diabetes and 1.0-1.2 g per kg on dialysis", "KDOQI 2020")
+#: KDOQI 2020 (guideline 3.1, energy: 25-35 kcal/kg a day; sodium: under 100 mmol, 2.3 g, a
+#: day in CKD 3-5) and the National Kidney Foundation: what a renal dietitian goes over
+#: with a person with kidney disease.
+RENAL_DIETITIAN_NOTE: Final = (
+    "What a renal dietitian checks with you, beside your blood tests (National Kidney "
+    "Foundation; KDOQI 2020): potassium and phosphorus against the limits you gave "
+    "(phosphate additives included); protein, for your stage of kidney disease, diabetes "
+    "or dialysis (KDOQI 2020); sodium, which KDOQI 2020 advises keeping under 2.3 g "
+    "(2,300 mg) a day, the limit the plan's foods keep, before any salt you add; fluid, "
+    "where your kidneys, swelling or dialysis call for a limit, which only your care team "
+    "can set; and energy, 25-35 kcal per kg of body weight a day (KDOQI 2020). This plan "
+    "is general nutrition information for them to adjust, not a renal diet prescription.")
+#: National Kidney Foundation, 'Potassium and Your CKD Diet' (leaching high-potassium
+#: vegetables).
+LEACHING_NOTE: Final = (
+    "Potatoes, sweet potatoes and beets: leaching takes out part of their potassium, not "
+    "all. Peel, slice 1/8 inch (3 mm) thick, rinse, soak at least 2 hours in ten times as "
+    "much warm water (fresh water every 4 hours if longer), rinse again and cook in five "
+    "times as much water (National Kidney Foundation, 'Potassium and Your CKD Diet'); "
+    "ask your dietitian or clinician how much leached potato fits your limit before adding "
+    "it.")
+
 _POTASSIUM_MEDICINE = dict(
     needs_limits=("potassium_mg",), no_minimum=("potassium_mg",), choices=("low_potassium",),
+    aimed_groups=("dairy", "grains_whole"),
     ask="ask your doctor or pharmacist how much potassium a day is safe for you",
     notes=("This medicine can raise blood potassium; a potassium-rich plan needs a limit "
            "from your clinician. Salt substitutes are potassium chloride: avoid them unless "
-           "your clinician says otherwise (NIH ODS Potassium).",))
+           "your clinician says otherwise (NIH ODS Potassium). Dairy and whole grains, "
+           "which carry potassium, are aimed at the DGA amounts rather than required, and "
+           "white rice and bread may take the place of whole grains (NIDDK, 'Potassium "
+           "Tips for People with Chronic Kidney Disease').", LEACHING_NOTE))
 
 RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
     HealthRule(
@@ -86,7 +172,7 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
         "Magnesium fact sheet (kidney disease and hypermagnesemia)",
         needs_limits=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
         no_minimum=("potassium_mg", "phosphorus_mg", "magnesium_mg"),
-        aimed_groups=("dairy",),
+        aimed_groups=("dairy", "grains_whole"),
         choices=("low_phosphorus", "low_potassium"),
         adult_ranges={"calcium_mg": (
             800.0, 1000.0,
@@ -98,24 +184,23 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
         notes=("Kidneys that work less well clear less potassium, phosphorus and magnesium; "
                "the plan keeps to the limits your clinician set. Dairy, a main source of "
                "phosphorus and potassium, is aimed at the DGA amount rather than required, "
-               "and almond or rice milk and white rice, pasta or bread may take the place of "
-               "cow's milk and some whole grains (National Kidney Foundation, 'Phosphorus "
-               "and Your CKD Diet'). Salt substitutes are potassium chloride: avoid them "
+               "and so are whole grains, which are higher in both than refined ones: almond "
+               "or rice milk and white rice, pasta or bread may take the place of cow's milk "
+               "and whole grains (National Kidney Foundation, 'Phosphorus and Your CKD "
+               "Diet'). Salt substitutes are potassium chloride: avoid them "
                "unless your clinician says otherwise.",
                "Phosphate additives: USDA's values may not include the phosphorus added "
                "to processed and fortified foods (plant milks, cereals, processed meat and "
                "cheese), and more of it is absorbed than from whole foods; look for words "
                "with 'phos' in the ingredients and choose brands without them (National "
-               "Kidney Foundation, 'Phosphorus and Your CKD Diet').",),
+               "Kidney Foundation, 'Phosphorus and Your CKD Diet').",
+               RENAL_DIETITIAN_NOTE, LEACHING_NOTE),
         adult_notes=(
             "Calcium from food is kept at 800-1,000 mg a day unless you give your own "
             "(KDOQI 2020, for adults with CKD 3-4 not taking active vitamin D); KDOQI counts "
             "calcium supplements and calcium-based phosphate binders in that total, which "
-            "planner cannot see, so tell your clinician what you take.",
-            "Protein: KDOQI 2020 suggests 0.55-0.6 g per kg a day for metabolically stable "
-            "adults with CKD 3-5 not on dialysis (other amounts with diabetes or dialysis), "
-            "under a renal dietitian's care; planner keeps the RDA as a floor unless you "
-            "give their range with --target protein_g.min=... --target protein_g.max=....")),
+            "planner cannot see, so tell your clinician what you take.",),
+        protein=KDOQI_PROTEIN),
     HealthRule(
         "kidney_stones", "condition", "kidney stones",
         "Have you had kidney stones?",

@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from planner.errors import ProfileError
 from planner.food.nutrients import NUTRIENT_NAMES, display_name, unit_label
-from planner.person.health import active_rules, is_adult
+from planner.person.health import REFERENCE_WEIGHT_KG, active_rules, is_adult
 from planner.person.profile import PA_CATEGORIES, Override, Profile
 from planner.person.supplements import Supplement, amounts, supplement_warnings
 
@@ -284,7 +284,7 @@ def dri_nutrients() -> tuple[str, ...]:
 #: Reference heights (m) and weights (kg) of adults 19+ in the DRI reports (IOM 2005,
 #: Table 1), used when the profile gives none: sex -> (height_m, weight_kg).
 _ADULT_BODY: Final[Mapping[str, tuple[float, float]]] = {
-    "male": (1.77, 70.0), "female": (1.63, 57.0)}
+    "male": (1.77, REFERENCE_WEIGHT_KG["male"]), "female": (1.63, REFERENCE_WEIGHT_KG["female"])}
 REFERENCE_BODY_SOURCE: Final = "IOM 2005 DRI reference height and weight"
 #: Children and teens 3-18 without a measured height or weight: the CDC 2000 growth-chart
 #: median (50th percentile) for their sex and year of age, at the middle of the year
@@ -620,10 +620,45 @@ def compute_targets(profile: Profile, overrides: Sequence[Override] = (),
                                           "limit applies",
                                    source=f"{items[n].source}; no minimum with {rule.label}: "
                                           "your clinician's limit applies")
+    items = _clinician_protein(items, overrides, profile)
     ordered = {n: items[n] for n in NUTRIENT_NAMES if n in items}
     applied = _with_supplements(_apply(ordered, overrides, energy_band), supplements)
     return Targets(profile, applied, energy.assumed, energy.equation, energy.basis,
                    energy.reference_body, tuple(supplements))
+
+
+def _clinician_protein(items: dict[str, Target], overrides: Sequence[Override],
+                       profile: Profile) -> dict[str, Target]:
+    """With a condition whose rule gives an adult protein range (KDOQI 2020 with kidney
+    disease), a clinician's protein limit below the RDA (``--target protein_g.max=...``)
+    replaces the RDA floor: with the range's low end for the person's weight (the weight
+    given, or the IOM 2005 reference weight) where that is under the limit, or with the
+    minimum they give (``protein_g.min=...``); and the AMDR's 10 % floor gives way, since
+    KDOQI's 0.55-0.6 g per kg is about 6-8 % of energy. Without such a limit the targets
+    stay."""
+    target = items.get("protein_g")
+    caps = [o.amount for o in overrides if o.nutrient == "protein_g" and o.bound == "max"]
+    given = any(o.nutrient == "protein_g" and o.bound != "max" for o in overrides)
+    if target is None or not caps or caps[-1] is None or target.min is None or \
+            caps[-1] >= target.min:
+        return items
+    cap = caps[-1]
+    for rule in active_rules(profile.conditions, profile.medicines):
+        if rule.protein is None or not is_adult(profile.age, profile.life_stage):
+            continue
+        weight = profile.weight_kg or REFERENCE_WEIGHT_KG[profile.sex]
+        low = rule.protein.grams(weight)[0]
+        floor = float(low) if low < cap else None
+        said = "your clinician's minimum" if given else \
+            (f"at least {rule.protein.source}'s {rule.protein.low:g} g per kg ({low} g for "
+             f"{weight:g} kg)" if floor is not None else "no floor")
+        pct = None if target.pct_energy is None else (0.0, target.pct_energy[1])
+        items = {**items, "protein_g": replace(
+            target, min=floor, pct_energy=pct, dri=target,
+            health=f"with {rule.label}, your clinician's limit replaces the {target.kind} "
+                   f"floor: {said}, and no AMDR minimum")}
+        break
+    return items
 
 
 def _with_supplements(items: dict[str, Target], supplements: Sequence[Supplement]

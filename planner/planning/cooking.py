@@ -37,15 +37,19 @@ class Cooked:
 
 def cook_days(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable,
               diet: str, exclude: Sequence[str], dishes: Dishes, recipes: Recipes,
-              kept: Mapping[tuple[int, str], str] | None = None) -> Cooked:
+              kept: Mapping[tuple[int, str], str] | None = None,
+              health: Sequence[str] = ()) -> Cooked:
     """Every dish meal of ``days`` with its name for its amounts and its method, for a
     person of ``diet`` and exclusions ``exclude`` (whose seasonings are theirs: no soy
-    sauce with a soy allergy). A meal of food already eaten, or of foods from outside the
-    catalogue, is left as it is. ``kept``: (day, slot) -> the dish a kept meal was saved
-    as; it stays that dish where its foods make it (the same foods can make a curry or a
-    bowl, and a kept meal is kept as it was)."""
+    sauce with a soy allergy) and the food-choice tags ``health`` of their conditions and
+    medicines (no tomato purée with a potassium limit: ``food_choices.csv``). A meal of
+    food already eaten, or of foods from outside the catalogue, is left as it is.
+    ``kept``: (day, slot) -> the dish a kept meal was saved as; it stays that dish where
+    its foods make it (the same foods can make a curry or a bowl, and a kept meal is kept
+    as it was)."""
     entries = catalogue.entries
     allowed = select(catalogue, diet, exclude, seasonings=True)
+    allowed = allowed[dishes.suited(allowed, diet, (), health)]
     extra: dict[str, float] = {}
     sodium = []
     out = []

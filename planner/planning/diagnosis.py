@@ -95,16 +95,25 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
     return tuple(out)
 
 
-def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule]
-                      ) -> InfeasiblePlanError:
+def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule],
+                     applied: Mapping[str, AppliedTarget] | None = None
+                     ) -> InfeasiblePlanError:
     """A diagnosis under a clinician's mineral limits also says why: planner's foods are
-    chosen to be rich in the very minerals the limits hold down."""
+    chosen to be rich in the very minerals the limits hold down. A day short of energy
+    under a protein limit the person gave (``applied``) says that a low-protein diet
+    takes its energy from foods planner does not plan with."""
     limited = [r for r in health if r.needs_limits]
     if not limited:
         return error
     hint = (f"with {' and '.join(r.label for r in limited)}, the mineral-rich foods planner "
             "uses may not fit your limits: a renal dietitian or your clinician can plan "
             "meals within them")
+    protein = (applied or {}).get("protein_g")
+    if protein is not None and protein.limit and protein.max is not None and any(
+            s.nutrient == "energy_kcal" and s.bound == "min" for s in error.shortfalls):
+        hint += (f"; under a protein limit of {protein.max:,.0f} g, a renal diet takes "
+                 "much of its energy from low-protein foods planner does not plan with "
+                 "(oils and spreads, sugars, low-protein breads and pastas)")
     return InfeasiblePlanError(f"{error}; {hint}", error.shortfalls,
                                (*error.suggestions, hint))
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Final, cast
 
 import pandas as pd
 
-from planner.food.catalogue import Catalogue
+from planner.food.catalogue import Catalogue, portion_words
 from planner.food.nutrients import KEY_NUTRIENTS, display_name, display_name_lower, unit_label
+from planner.meals.dishes import FoodChoice
 from planner.meals.rules import Pattern
+from planner.person.health import REFERENCE_WEIGHT_KG, active_rules, is_adult
 from planner.person.supplements import amounts as supplement_amounts
 from planner.person.supplements import supplements_line
 from planner.person.targets import Targets
@@ -380,6 +382,9 @@ def plan_notes(catalogue: Catalogue, days: Sequence[DayPlan], options: PlanOptio
     if (not profile.conditions and not profile.medicines and potassium is not None
             and potassium.min):
         notes.append(POTASSIUM_CAUTION.format(amount=f"{potassium.min:,.0f}"))
+    protein = renal_protein_note(days, targets)
+    if protein:
+        notes.append(protein)
     if profile.age < 18:
         notes.append(CHILD_NOTE)
     energy = child_energy_note(targets)
@@ -474,4 +479,62 @@ def b12_notes(days: Sequence[DayPlan], applied: Mapping[str, AppliedTarget]
             "a little B12 at a time, so spread fortified foods over the days, or ask a "
             "clinician about a supplement (NIH ODS).",)
 
+
+def renal_protein_note(days: Sequence[DayPlan], targets: Targets) -> str:
+    """The plan's protein beside the range a condition's rule gives (KDOQI 2020 with
+    kidney disease), in grams for the person's weight, where the plan gives more and no
+    protein limit was set ("" otherwise)."""
+    profile = targets.profile
+    protein = targets.items.get("protein_g")
+    if not days or protein is None or (protein.overridden and protein.max is not None):
+        return ""
+    for rule in active_rules(profile.conditions, profile.medicines):
+        if rule.protein is None or not is_adult(profile.age, profile.life_stage):
+            continue
+        weight = profile.weight_kg or REFERENCE_WEIGHT_KG[profile.sex]
+        low, high = rule.protein.grams(weight)
+        amounts = [d.totals["protein_g"] for d in days]
+        if max(amounts) <= high + 0.5:
+            return ""
+        return (f"Protein in this plan: {span(min(amounts), max(amounts))} g a day, above "
+                f"{rule.protein.source}'s {low}-{high} g for {weight:g} kg (see the protein "
+                "note); planner's floor is the RDA, not a renal diet's protein. Ask your renal "
+                "dietitian how much protein is right for you, and give it with --target "
+                "protein_g.max=...")
+    return ""
+
+
+#: Where a potassium limit's swaps come from (``planner/meals/food_choices.csv``).
+SWAP_SOURCE: Final = ("the National Kidney Foundation's 'Potassium in Your CKD Diet' counts "
+                      "200 mg or more a serving as high; amounts from USDA")
+
+
+def swap_notes(left_out: Sequence[tuple[FoodChoice, Sequence[str]]],
+               portions: Sequence[tuple[FoodChoice, Sequence[str]]],
+               entries: pd.DataFrame) -> tuple[str, ...]:
+    """The renal swaps a person's limits made (:meth:`planner.meals.dishes.Dishes.left_out`
+    and :meth:`~planner.meals.dishes.Dishes.portions`): the foods left out, by group, and
+    the smaller portions, each with the reason its ``food_choices.csv`` row gives."""
+    if not left_out and not portions:
+        return ()
+    groups = []
+    for choice, ids in left_out:
+        what = "kind" if choice.match.startswith("kind:") else "short_name"
+        groups.append(and_list(list(dict.fromkeys(str(entries.at[f, what]) for f in ids))))
+    text = ""
+    if groups:
+        text = ("Renal swaps: with a potassium limit, planner leaves out the high-potassium "
+                f"foods a renal dietitian swaps first ({SWAP_SOURCE}): {'; '.join(groups)}. "
+                "Lower-potassium foods take their place (apples, pears, berries, white "
+                "rice and bread); --include or --like brings one back, counted "
+                "within your limit.")
+    for choice, ids in portions:
+        cap = min(choice.most.values())
+        words = list(dict.fromkeys(portion_words(cast(pd.Series, entries.loc[f]), cap)
+                                   for f in ids))
+        amounts = ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+        label, _, why = choice.why.partition(":")
+        text += (" " if text else "") + (f"With a potassium limit, {label} are served at most "
+                                         f"{amounts} at a meal ({why.strip()}).")
+    return (text,)
 

@@ -193,7 +193,7 @@ from planner.planning.model import (
     met,
     solve_diet,
 )
-from planner.planning.notes import b12_notes, plan_notes, sodium_notes
+from planner.planning.notes import b12_notes, plan_notes, sodium_notes, swap_notes
 from planner.planning.quotas import PACE_MAX_WEIGHT, PACE_WEIGHT, capacity, quota
 from planner.planning.records import (
     B12_DAILY_SHARE,
@@ -334,10 +334,15 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         raise safety_error(missing)
     foods, included_ids = check_plan_options(catalogue, options)
     dishes = None if catalogue.generic else load_dishes()
+    tags = [tag for rule in health for tag in rule.choices]
+    swaps: tuple[str, ...] = ()
     if dishes is not None:
-        foods = foods[dishes.suited(foods, options.diet,
-                                    [*included_ids, *_liked(catalogue, options)],
-                                    [tag for rule in health for tag in rule.choices])]
+        asked = [*included_ids, *_liked(catalogue, options)]
+        # the renal swaps (food_choices.csv): said in a note, seasonings included
+        swaps = swap_notes(dishes.left_out(pd.concat([foods, select(
+            catalogue, options.diet, options.exclude, seasonings=True)]), options.diet,
+            asked, tags), dishes.portions(foods, tags), catalogue.entries)
+        foods = dishes.portioned(foods[dishes.suited(foods, options.diet, asked, tags)], tags)
     _check_fixed(fixed, plan_slots or {}, options)
     must_know = sorted({n for rule in health for n in rule.unknown_out})
     if must_know:
@@ -408,7 +413,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             continue
         except InfeasiblePlanError as exc:
             if not catalogue.missing:
-                raise with_health_hint(exc, health) from exc
+                raise with_health_hint(exc, health, applied) from exc
             raise InfeasiblePlanError(
                 f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
                 "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
@@ -434,11 +439,13 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             {s.nutrient for s in shortfalls} <= {s.nutrient for s in impossible()}
         if unsafe or options.require_all:
             raise with_health_hint(infeasible_error(unsafe or shortfalls, options,
-                                                    certain=certain), health)
+                                                    certain=certain), health, applied)
         misses = tuple(shortfalls)
     notes = plan_notes(catalogue, day_plans, options, pattern, applied, targets)
     notes += tuple(note for rule in health
-                   for note in rule.notes_for(targets.profile.age, targets.profile.life_stage))
+                   for note in rule.notes_for(targets.profile.age, targets.profile.life_stage,
+                                              targets.profile.weight_kg, targets.profile.sex))
+    notes += swaps
     if pattern is not None:
         seafood = sum(d.groups.get("protein_seafood", 0.0) for d in day_plans)
         fish = fish_note(rules, choosable.entries, group, fish_serving_oz(targets.profile.age),
@@ -476,7 +483,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     if dishes is not None:  # each meal's name for its amounts, its method and seasonings
         cooked = cook_days(day_plans, catalogue, table, options.diet, options.exclude,
                            dishes, load_recipes(),
-                           {(f.day, f.slot): f.dish_id for f in fixed or () if f.dish_id})
+                           {(f.day, f.slot): f.dish_id for f in fixed or () if f.dish_id},
+                           health=tags)
         day_plans = list(cooked.days)
         bought.update(cooked.seasonings)
         notes += tuple(n for n in (seasoning_note(cooked),) if n)
