@@ -77,7 +77,7 @@ def test_run_batch_writes_parquet_tables(people_file: Path, tmp_path: Path) -> N
     summary = run_batch(read_people(people_file), str(out), workers=1)
     assert dict(summary.counts) == {"ok": 3, "missed": 1, "infeasible": 0, "invalid": 2,
                                     "error": 0}
-    assert summary.short[0][0] == "vitamin_b12_ug"
+    assert "vitamin_b12_ug" in [n for n, *_ in summary.short]
     people = read_results(str(out)).set_index("id")
     assert set(people.index) == {"woman", "boy", "mother", "no-b12", "child", "keto"}
     assert people.loc["woman", "status"] == "ok" and people.loc["woman", "hei"] >= 90

@@ -33,7 +33,7 @@ from planner.planning.notes import (
     older_b12_note,
     unknown_note,
 )
-from planner.planning.plan import plan_week
+from planner.planning.plan import AI_CAPS, plan_week
 from planner.planning.records import DayPlan, PlanOptions, WeekPlan
 from planner.planning.summary import group_rows
 from planner.planning.verify import verify_week
@@ -73,7 +73,11 @@ def assert_meets(week: WeekPlan, table: FoodTable, targets: Targets,
     eps = 1e-6
     said = {(s.nutrient, s.bound) for s in week.misses}
     if not misses:
-        assert not week.misses, week.misses
+        # the planner's own fiber cap (twice the AI) gives way to every target: a day
+        # above it is said as a miss, and stays within a quarter over the cap
+        own = [s for s in week.misses if s.nutrient in AI_CAPS and s.bound == "max"]
+        assert all(s.amount <= 0.25 * s.target for s in own), own
+        assert not set(week.misses) - set(own), week.misses
     assert not {(n, b) for n, b in said if b == "max" and week.applied[n].limit}
     for number, totals in enumerate(days, 1):
         for n in DAILY:

@@ -329,8 +329,27 @@ class DayModel:
         return np.array([y.varValue or 0.0 for y in self.chosen])
 
     def slack(self) -> dict[str, float]:
-        """Relative miss per elastic bound side ("name:lo"), 0 where met."""
-        return {k: max(0.0, v.varValue or 0.0) for k, v in self.slacks.items()}
+        """Relative miss per elastic bound side ("name:lo"), 0 where met: computed from
+        the candidates' units, not read from the slack columns, which a MIP solution
+        within its gap may leave above the miss (a day said 1 kcal short that its grams
+        meet)."""
+        units = self.units()
+        out: dict[str, float] = {}
+        for b in self.problem.bounds:
+            coef = np.asarray(b.coef, dtype=float)
+            for side, limit in (("lo", b.lo), ("hi", b.hi)):
+                key = f"{b.name}:{side}"
+                if limit is None or key not in self.slacks:
+                    continue
+                if b.energy_coef is not None:  # a share of energy: coef - frac * energy
+                    value = float((coef - limit * np.asarray(b.energy_coef, dtype=float))
+                                  @ units)
+                    miss = -value if side == "lo" else value
+                else:
+                    value = float(coef @ units)
+                    miss = limit - value if side == "lo" else value - limit
+                out[key] = max(0.0, miss / b.scale) if b.scale else max(0.0, miss)
+        return out
 
     def objective(self) -> float:
         return self.backend.solution()[1]
@@ -590,6 +609,12 @@ class _HighsBackend:
             self.highs.setOptionValue("mip_rel_gap", float(gap))
         try:
             self.highs.run()
+            status = self.highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnknown:
+                # numerical trouble warm-starting from the last basis after many bound
+                # changes (seen on an LP of the dive): solve once more from scratch
+                self.highs.clearSolver()
+                self.highs.run()
         finally:
             if nodes is not None:
                 self.highs.setOptionValue("mip_max_nodes", HIGHS_MAX_NODES)
@@ -606,9 +631,11 @@ class _HighsBackend:
                           highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 return SolverInfo("HiGHS", "infeasible", seconds, None)
             if status in (highspy.HighsModelStatus.kSolutionLimit,
-                          highspy.HighsModelStatus.kIterationLimit):
-                # stopped at the node or iteration limit before finding a solution:
-                # not proven infeasible, so the caller may widen or relax the model
+                          highspy.HighsModelStatus.kIterationLimit,
+                          highspy.HighsModelStatus.kUnknown):
+                # stopped at the node or iteration limit before finding a solution, or
+                # unresolved twice: not proven infeasible, so the caller may widen or
+                # relax the model (the dive leaves that branch)
                 return SolverInfo("HiGHS", STOPPED, seconds, None)
             raise SolverError(f"HiGHS could not solve the model "
                               f"({self.highs.modelStatusToString(status).lower()} after "

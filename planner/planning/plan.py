@@ -270,8 +270,9 @@ AI_CAPS: Final[Mapping[str, tuple[float, str]]] = {
                 "which binds iron, zinc and calcium and lowers their absorption (NIH ODS "
                 "Iron and Zinc fact sheets)")}
 #: The elastic penalty's share for a day above such a cap: far above any preference (a day
-#: 10 % over costs 50, a food about 1), far below a target missed.
-AI_CAP_WEIGHT: Final = 0.05
+#: 10 % over costs 500, a food about 1), half of a target missed by as much: a few tenths
+#: of a gram over are never cheaper than another food, a target still comes first.
+AI_CAP_WEIGHT: Final = 0.5
 #: Above this multiple of its RDA a nutrient costs a little (a soft bound, never a miss):
 #: iron from fortified cereal does not sit at its UL cap day after day when other foods
 #: would do. The weight is the share of the elastic penalty per RDA above it.
