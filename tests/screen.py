@@ -65,6 +65,7 @@ class Terminal:
         import fcntl
         import os
         import pty
+        import signal
         import struct
         import subprocess
         import termios
@@ -75,6 +76,9 @@ class Terminal:
         def controlling() -> None:
             os.setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+            # as a shell starts a command: Ctrl-C interrupts it (a test runner's worker
+            # may ignore SIGINT, and an ignored signal stays ignored across exec)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
 
         self.process = subprocess.Popen(argv, stdin=child, stdout=child, stderr=child,
                                         env=env, close_fds=True, preexec_fn=controlling)

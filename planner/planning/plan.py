@@ -858,11 +858,16 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                   if b.side == "max" and b.nutrient in context.applied
                   and context.applied[b.nutrient].limit]
         # a day far short of energy is no meal plan either: eating it is losing weight
+        # (below the band's own floor: today's floor may be higher, to bring the week's
+        # mean back within its tolerance, and missing that is a miss to say, not this)
         energy = context.applied["energy_kcal"]
-        unsafe += [Shortfall("energy_kcal", "min", energy.min or 0.0, slack * b.scale,
-                             (day,)) for b, slack in hard
-                   if b.nutrient == "energy_kcal" and b.side == "min"
-                   and slack * b.scale > MOST_ENERGY_MISSED * context.eer]
+        if energy.min is not None and any(b.nutrient == "energy_kcal" and b.side == "min"
+                                          for b, _ in hard):
+            row = next((b for b in problem.bounds if b.name == "energy_kcal_min"), None)
+            below = 0.0 if row is None else \
+                energy.min - float(np.asarray(row.coef, dtype=float) @ solution.units)
+            if below > MOST_ENERGY_MISSED * context.eer:
+                unsafe.append(Shortfall("energy_kcal", "min", energy.min, below, (day,)))
         if unsafe and not context.best_effort:
             # a safety limit no plan of this day keeps, whatever the repeat limit, or
             # energy far short: the week has no plan, said at once
