@@ -129,10 +129,14 @@ def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
         if nutrient in STORED and side == "min" and not options.strict_daily:
             continue
         had = totals.get(day, {}).get(nutrient) if side in ("min", "max") else None
-        if had is not None:  # a nutrient's miss is the day's grams against the bound
-            amount = target - had if side == "min" else had - target
-            if amount <= 1e-9 * max(1.0, abs(target)):
+        bound = applied.get(nutrient)
+        limit = target or (None if bound is None else bound.min if side == "min"
+                           else bound.max)  # 0: the bound is the applied target's
+        if had is not None and limit:  # a nutrient's miss: the day's grams against it
+            missed = limit - had if side == "min" else had - limit
+            if missed <= 1e-9 * max(1.0, abs(limit)):
                 continue  # the solver's columns fell a rounding short; the grams meet it
+            amount = missed
         grouped.setdefault((nutrient, side), []).append((day, amount, target))
     out = []
     for (nutrient, side), hits in grouped.items():

@@ -273,6 +273,10 @@ AI_CAPS: Final[Mapping[str, tuple[float, str]]] = {
 #: 10 % over costs 500, a food about 1), half of a target missed by as much: a few tenths
 #: of a gram over are never cheaper than another food, a target still comes first.
 AI_CAP_WEIGHT: Final = 0.5
+#: The elastic penalty's share for a food-group rule a health rule only aims for (dairy
+#: and whole grains with kidney disease or a potassium medicine: both carry potassium and
+#: phosphorus): a day's energy and the clinician's limits come first.
+AIMED_WEIGHT: Final = 0.1
 #: Above this multiple of its RDA a nutrient costs a little (a soft bound, never a miss):
 #: iron from fortified cereal does not sit at its UL cap day after day when other foods
 #: would do. The weight is the share of the elastic penalty per RDA above it.
@@ -1841,7 +1845,9 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
     position = history.position(day)
     block_len = min(WINDOW, options.days - start + 1)
     for rule in context.rules.days:
-        if context.best_effort or rule.measure in context.aimed_groups:
+        aimed = rule.measure in context.aimed_groups and not context.best_effort
+        weight = AIMED_WEIGHT if aimed else 1.0
+        if context.best_effort or aimed:
             rule = replace(rule, hard=False)  # what was eaten may not fit; a health rule
         if not condition_holds(rule.applies, data.entries, context.fish_group, context.age):
             continue
@@ -1869,7 +1875,7 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
         if rule.scale == "grains":  # whole grains at least a share of the day's grains
             grains = data.measures["grains"][food]
             bounds.append(Bound(name, coef - (lo or 0.0) * grains, lo=0.0, scale=1.0,
-                                hard=rule.hard))
+                                hard=rule.hard, weight=weight))
             info[f"{name}:lo"] = _BoundInfo(rule.measure, "min", rule.hard, 1.0, lo or 0.0)
             continue
         if rule.scale == "pct_energy":
@@ -1902,7 +1908,8 @@ def _group_rules(context: _Context, options: PlanOptions, history: _History, day
         if lo is None and hi is None:
             continue
         scale = max(abs(lo or 0.0), abs(hi or 0.0), 0.5)
-        bounds.append(Bound(name, coef, lo=lo, hi=hi, scale=scale, hard=rule.hard))
+        bounds.append(Bound(name, coef, lo=lo, hi=hi, scale=scale, hard=rule.hard,
+                            weight=weight))
         if lo is not None:
             info[f"{name}:lo"] = _BoundInfo(rule.measure, "min", rule.hard, scale, lo)
         if hi is not None:
