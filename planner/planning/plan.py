@@ -372,8 +372,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         attempt = replace(attempt, max_days=attempt.max_days + 1)
         if replanning is not None:
             replanning(attempt.max_days)
-    return _finish(setup, table, catalogue, targets, options, rules, day_plans, infos,
-                   shortfalls, raised, attempt.max_days, fixed=fixed, best_effort=best_effort)
+    week, _ = _finish(setup, table, catalogue, targets, options, rules, day_plans, infos,
+                      shortfalls, raised, attempt.max_days, fixed=fixed,
+                      best_effort=best_effort)
+    return week
 
 
 @dataclass(frozen=True)
@@ -484,10 +486,11 @@ def _finish(setup: _Setup, table: FoodTable, catalogue: Catalogue, targets: Targ
             options: PlanOptions, rules: Rules, day_plans: Sequence[DayPlan],
             infos: Sequence[SolverInfo], shortfalls: Sequence[Shortfall],
             raised: Mapping[int, int], max_days: int, *, fixed: Sequence[Fixed] = (),
-            best_effort: bool = False) -> WeekPlan:
+            best_effort: bool = False) -> tuple[WeekPlan, dict[str, float]]:
     """The verified week from its planned days: the misses said (a broken safety limit
     raised), the notes, each meal's name, method and seasonings, the shopping list;
-    ``max_days`` is the repeat limit the whole week was planned with last."""
+    ``max_days`` is the repeat limit the whole week was planned with last. With the week,
+    the grams its shopping list buys, per food id (what a household's list adds up)."""
     applied, health, pattern, dishes = setup.applied, setup.health, setup.pattern, \
         setup.dishes
     impossible, group, choosable = setup.impossible, setup.fish_group, setup.choosable
@@ -562,7 +565,7 @@ def _finish(setup: _Setup, table: FoodTable, catalogue: Catalogue, targets: Targ
     problems = verify_week(week, table, catalogue, rules, waived=waived, dishes=dishes)
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
-    return week
+    return week, bought
 
 
 def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) -> str:
