@@ -67,6 +67,7 @@ from planner.planning.model import (
     met,
 )
 from planner.planning.plan import (
+    AI_CAPS,
     MAX_BACKTRACKS,
     W_PURCHASE,
     _BoundInfo,
@@ -335,7 +336,7 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
                 raise
             error = exc.error
             if isinstance(error, InfeasiblePlanError):  # as plan_week says it
-                error = with_health_hint(error, setups[0].health)
+                error = with_health_hint(error, setups[0].health, setups[0].applied)
                 if catalogue.missing:
                     error = InfeasiblePlanError(
                         f"{error} (the food table lacks {len(catalogue.missing)} of the "
@@ -343,9 +344,11 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
                         "datasets/recommended_foods.csv)", error.shortfalls,
                         error.suggestions)
             raise _MemberFailed(0, error) from None
-        again = [j for j, p in enumerate(people) if days.shortfalls[j]
+        retry = [[s for s in days.shortfalls[j]
+                  if not (s.nutrient in AI_CAPS and s.bound == "max")] for j in range(len(people))]
+        again = [j for j, p in enumerate(people) if retry[j]
                  and not p.setup.impossible()
-                 and not any(1 in s.days for s in days.shortfalls[j])
+                 and not any(1 in s.days for s in retry[j])
                  and options[j].max_days < limit]
         if retried or not again:
             break
@@ -524,7 +527,8 @@ class _Result:
             if b is None or not b.hard or met(slack):
                 continue
             total += slack
-            if not (b.nutrient in STORED and b.side == "min" and not options.strict_daily):
+            if not (b.nutrient in STORED and b.side == "min" and not options.strict_daily) \
+                    and not (b.nutrient in AI_CAPS and b.side == "max"):
                 daily += slack
         return 0, daily, total
 
@@ -975,7 +979,8 @@ def _judge(result: _Result, day: int, options: PlanOptions
         if (bound := result.bounds.get(key)) is not None and bound.hard and not met(slack)]
     day_misses = [(b.nutrient, b.side, day, slack * b.scale, b.target) for b, slack in hard]
     daily = {b.nutrient for b, _ in hard
-             if not (b.nutrient in STORED and b.side == "min" and not options.strict_daily)}
+             if not (b.nutrient in STORED and b.side == "min" and not options.strict_daily)
+             and not (b.nutrient in AI_CAPS and b.side == "max")}  # gives way
     missed = math.inf if blocked else sum(slack for _, slack in hard)
     return blocked, hard, day_misses, daily, missed
 
