@@ -36,12 +36,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from planner.errors import (
+    DatasetError,
     InfeasiblePlanError,
     PlannerError,
     PlanRequestError,
@@ -1061,3 +1063,138 @@ def verify_shared(weeks: Sequence[WeekPlan], shared: Sequence[SharedMeal],
                                   for m, f in served.items())
                 problems.append(f"{where}: not the same foods for one part ({shown})")
     return problems
+
+
+# ------------------------------------------------------------------ reading a household
+
+#: A household file is a few members' lines; anything near this cap is not one.
+HOUSEHOLD_CAP: Final = 256 * 1024
+#: The keys a member's TOML table may have (a saved profile's, plus its tables).
+MEMBER_TABLES: Final = ("targets", "supplements")
+
+
+def read_members(path: str | Path, *, days: int = 7, seed: int = 0,
+                 energy_band: float = 0.10) -> list[Member]:
+    """The members of a household file: a CSV (or Parquet) people table with the columns
+    ``planner batch`` reads (:func:`planner.planning.batch.read_people`; a row's ``days``
+    and ``seed``, when given, must be the household's), or a TOML file with one table
+    per member (``[ana]``: the keys of a saved profile, ``sex age weight_kg ... diet
+    exclude ...``, with ``[ana.targets]`` and ``[ana.supplements]``). Every member plans
+    ``days`` days with ``seed``.
+
+    Raises :class:`DatasetError` for a file that is no household (unreadable, empty,
+    more than :data:`MAX_MEMBERS` members, a repeated id) and :class:`PlanRequestError`
+    naming the row or table of a member with an unknown or bad value."""
+    file = Path(path)
+    rows = _toml_rows(file) if file.suffix.lower() == ".toml" else _csv_rows(file)
+    if len(rows) > MAX_MEMBERS:
+        raise DatasetError(f"{rows[MAX_MEMBERS][0]}: a household has at most {MAX_MEMBERS} "
+                           f"members; this file has {len(rows)} (plan more people apart "
+                           "with 'planner batch')")
+    seen: dict[str, str] = {}
+    members = []
+    for where, member_id, build in rows:
+        if member_id in seen:
+            raise DatasetError(f"{where}: id {member_id!r} is given twice (first: "
+                               f"{seen[member_id]})")
+        seen[member_id] = where
+        try:
+            targets, asked_for = build(energy_band)
+        except PlannerError as exc:
+            raise PlanRequestError(f"{where}: {exc}") from None
+        options = asked_for.options
+        for key, value, asked in (("days", asked_for.days, days),
+                                  ("seed", asked_for.seed, seed)):
+            if value is not None and value != asked:
+                raise PlanRequestError(f"{where}: {key} {value}: every member plans the "
+                                       f"household's {key} ({asked}; --{key})")
+        members.append(Member(member_id, targets, replace(options, days=days, seed=seed),
+                              where))
+    return members
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A member's plan options as read, and the days and seed their row gives (None:
+    none)."""
+
+    options: PlanOptions
+    days: int | None = None
+    seed: int | None = None
+
+
+#: (where, id, the member's targets and options for an energy band; a row's own days and
+#: seed, None where it gives none)
+_Row = tuple[str, str, Callable[[float], tuple[Targets, _Asked]]]
+
+
+def _csv_rows(file: Path) -> list[_Row]:
+    """(where, id, targets and options) of each row of a people table."""
+    from planner.person.targets import compute_targets
+    from planner.planning.batch import read_people, request
+
+    frame = read_people(file)
+    rows: list[_Row] = []
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        text = {str(k): str(v) for k, v in row.items()}
+
+        def build(band: float, text: Mapping[str, str] = text) -> tuple[Targets, _Asked]:
+            profile, overrides, options = request(text)
+            return (compute_targets(profile, overrides, energy_band=band),
+                    _Asked(options, options.days if text.get("days") else None,
+                           options.seed if text.get("seed") else None))
+        rows.append((f"{file} row {number} ({text['id']})", text["id"], build))
+    return rows
+
+
+def _toml_rows(file: Path) -> list[_Row]:
+    """(where, id, targets and options) of each member table of a household TOML."""
+    from planner.files import read_text
+    from planner.limits import load_toml
+    from planner.person.profile import (
+        LIST_KEYS,
+        PLAN_KEYS,
+        PROFILE_KEYS,
+        overrides_from_mapping,
+        resolve_settings,
+    )
+    from planner.person.supplements import supplements_from_mapping
+    from planner.person.targets import compute_targets
+
+    text = read_text(file, limit=HOUSEHOLD_CAP, error=DatasetError, what="household file")
+    document = load_toml(text, str(file), DatasetError, invalid="not a valid TOML household")
+    if not document:
+        raise DatasetError(f"{file}: no members (one table per member: [ana] sex = "
+                           "\"female\" age = 40 ...)")
+    rows: list[_Row] = []
+    for member_id, table in document.items():
+        where = f"{file} [{member_id}]"
+        if not isinstance(table, Mapping):
+            raise DatasetError(f"{where}: a member is a table ([{member_id}] with sex, age "
+                               "...), not a value")
+        unknown = sorted(set(table) - set(PROFILE_KEYS) - set(PLAN_KEYS)
+                         - set(MEMBER_TABLES))
+        if unknown:
+            raise PlanRequestError(f"{where}: unknown key {unknown[0]!r} (known: "
+                                   f"{', '.join((*PROFILE_KEYS, *PLAN_KEYS, *MEMBER_TABLES))})")
+        for key in LIST_KEYS:
+            if key in table and not (isinstance(table[key], list)
+                                     and all(isinstance(v, str) for v in table[key])):
+                raise PlanRequestError(f"{where}: {key} must be a list of names")
+        for key in MEMBER_TABLES:
+            if key in table and not isinstance(table[key], Mapping):
+                raise PlanRequestError(f"{where}: [{member_id}.{key}] must be a table")
+
+        def build(band: float, table: Mapping[str, Any] = table, where: str = where
+                  ) -> tuple[Targets, _Asked]:
+            flags = {k: v for k, v in table.items() if k not in MEMBER_TABLES}
+            settings = resolve_settings(flags)
+            overrides = overrides_from_mapping(table.get("targets", {}), where)
+            supplements = supplements_from_mapping(table.get("supplements", {}), where)
+            targets = compute_targets(settings.profile, overrides, energy_band=band,
+                                      supplements=supplements)
+            return targets, _Asked(PlanOptions(
+                diet=settings.diet or "omnivore", exclude=settings.exclude,
+                include=settings.include, like=settings.like, dislike=settings.dislike))
+        rows.append((where, str(member_id), build))
+    return rows
