@@ -729,13 +729,15 @@ class _Context:
     kept_dishes: Mapping[int, Mapping[int, str]] = field(default_factory=dict)
 
     @functools.cached_property
-    def dish_fits(self) -> dict[str, list[np.ndarray]]:
-        """Dish id -> per component, which rows of ``data`` fit it (fixed rows never)."""
+    def dish_fits(self) -> dict[tuple[str, str], list[np.ndarray]]:
+        """(meal, dish id) -> per component, which rows of ``data`` fit it (fixed rows
+        never); by meal, as a household's shared dinner may take variants its lunch
+        does not."""
         if self.menu is None:
             return {}
         choosable = self.data.fixed_day == 0
-        return {d.id: [m & choosable for m in d.fits(self.data.entries)]
-                for dishes in self.menu.values() for d in dishes}
+        return {(name, d.id): [m & choosable for m in d.fits(self.data.entries)]
+                for name, dishes in self.menu.items() for d in dishes}
 
     @functools.cached_property
     def seasoned(self) -> dict[str, list[list[tuple[int, int, np.ndarray | None]]]]:
@@ -1775,7 +1777,7 @@ def _todays_menu(context: _Context, history: _History, day: int, allowed: np.nda
                  and served.get(d.family, 0) < most]
         dishes[s] = fresh or list(menu)
         for dish in dishes[s]:
-            parts[(s, dish.id)] = [m & choose for m in context.dish_fits[dish.id]]
+            parts[(s, dish.id)] = [m & choose for m in context.dish_fits[(name, dish.id)]]
             fits[s] |= np.any(parts[(s, dish.id)], axis=0)
     cost = {d.id: W_DISH_REPEAT * served.get(d.family, 0) for ds in dishes.values()
             for d in ds}
