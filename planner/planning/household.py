@@ -14,15 +14,18 @@ Shared meals
   house's menu that day. Optional parts (a glass of milk, cheese on top, bread on the
   side) are each member's to take or leave. Foods any sharing member's allergies or
   exclusions rule out stay out of the shared meal altogether.
-One day, one model
+One day, the lead first
   Each member's day model is built by :func:`planner.planning.plan._day_problem` as for
-  one person; :func:`join_days` joins them into one :class:`DayProblem`: every member's
-  bounds, counts and limits over their own candidates, one dish choice for each shared
-  meal (a joint :class:`DishOption` whose parts are every member's parts), and
-  :class:`~planner.planning.model.Same` links that serve each shared food to everyone
-  who eats it. The same deterministic LP-guided dive (:func:`~.dive.solve_day`) solves it.
-  Kinds are bought in one variety for the whole house and the list's budget is the
-  house's.
+  one person (their bounds, food groups, variety, week quotas). Each day the lead of a
+  shared meal (the sharer with the most foods allowed) plans their day first, choosing
+  among the dishes every sharer can have and the foods every other sharer can follow;
+  each other sharer then plans their day with the lead's dish and foods held as hard
+  counts in their own model (a food of a part without a variant: that food; of a part
+  with one: that food or the variant's), in their own portions. Every member's day is
+  solved by the same deterministic LP-guided dive (:func:`~.dive.solve_day`), so a
+  household's day costs about one single day per member: cost grows linearly with the
+  members. Kinds are bought in one variety for the whole house and the list's budget
+  is the house's.
 Own meals
   Where a shared meal cannot serve a member on a day (no dish the house can make suits
   them, or sharing leaves them a target short that their own meal meets), that member's
@@ -99,6 +102,9 @@ from planner.words import and_list, plural
 #: single week's list holds SHOPPING_LINES; a family shares its dinners, so each member
 #: adds only their own breakfasts, lunches and snacks' foods).
 HOUSE_LINES_PER_MEMBER: Final = 6
+#: A day whose shared meal leaves a sharer short of a daily target (or without a plan)
+#: tries the house's next dish this many times before that sharer has their own meal.
+OTHER_DISHES: Final = 2
 #: What a member's taking a dish's variant costs where they could eat the house's food
 #: (a child whose week of fish is used up): one dish for everyone is preferred, about as
 #: much as a food past the repeat limit is avoided.
@@ -583,9 +589,9 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
     before them chose (their links as counts on their own foods): as fast as planning
     each alone. A member whose dive finds no plan plans again one repeat looser (as
     one person's day does; ``current`` and ``raised`` say so). Where sharing leaves a
-    sharer without a plan, or a daily target short that their own meal would meet, the
-    joint model of every sharer's day decides the day (:func:`join_days`); where even
-    that leaves them short, their meal is their own that day."""
+    sharer without a plan, or a daily target short, the house tries its next dish (up to
+    :data:`OTHER_DISHES` times) and keeps the better day; where sharing still leaves
+    them short and their own meal would not, their meal is their own that day."""
     n = len(people)
     sharing = {s: list(who) for s, who in house.sharers.items()}
     shares = [frozenset(s for s, who in sharing.items() if j in who) for j in range(n)]
@@ -629,8 +635,30 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
             built[j] = _build(people[j], current[j], histories[j], day, rngs[j],
                               shares_now[j])
     results = _sequential(people, house, built, sharing, solve, again, extra)
-    bad = [j for j in range(n) if built[j].shares and
-           (results[j].score(current[j])[0] or results[j].score(current[j])[1] > 0)]
+
+    def short(found: Sequence[_Result]) -> list[int]:
+        """The sharers left without a plan or a daily target short."""
+        return [j for j in range(n) if built[j].shares and
+                (found[j].score(current[j])[0] or found[j].score(current[j])[1] > 0)]
+
+    def worse(found: Sequence[_Result]) -> tuple[int, float, float]:
+        total = _total(dict(enumerate(found)), current)
+        return len(short(found)), total[1], total[2]
+    bad = short(results)
+    tried: dict[int, set[str]] = {}
+    for _ in range(OTHER_DISHES):  # sharing left a sharer short: the house's next dish
+        if not bad:
+            break
+        for s, who in sharing.items():
+            dish = next((results[j].dishes[s][0] for j in who
+                         if s in results[j].shares and s in results[j].dishes), None)
+            if dish is not None:
+                tried.setdefault(s, set()).add(dish)
+        if not tried:
+            break
+        other = _sequential(people, house, built, sharing, solve, again, extra, tried)
+        if worse(other) < worse(results):
+            results, bad = other, short(other)
     if bad:
         alone = {j: _alone(people[j], j, current[j], histories[j], day, rngs[j], solve,
                            extra) for j in bad}
@@ -696,7 +724,8 @@ def _house_names(built: Sequence[_Built], who: Sequence[int], slot: int, house: 
 def _sequential(people: Sequence[_Person], house: _House, built: Sequence[_Built],
                 sharing: Mapping[int, Sequence[int]],
                 solve: Callable[[DayProblem, int, bool], DaySolution],
-                again: Callable[[int], bool], extra: int) -> list[_Result]:
+                again: Callable[[int], bool], extra: int,
+                banned: Mapping[int, Collection[str]] | None = None) -> list[_Result]:
     """Every member's day, the lead first, then the others in order, each following the
     shared meals' foods the members before them chose; a member who follows nobody and
     whose dive finds no plan plans again when ``again`` (which builds their day anew)
@@ -709,7 +738,7 @@ def _sequential(people: Sequence[_Person], house: _House, built: Sequence[_Built
     results: dict[int, _Result] = {}
     for j in order:
         while True:
-            problem = _restrict(people, house, built, together, results, j, extra)
+            problem = _restrict(people, house, built, together, results, j, extra, banned)
             if any(j in who and not any(int(d.slot) == s for d in problem.dishes)
                    for s, who in together.items()):
                 # no dish of the house's is left for j today: no plan with the house
@@ -735,7 +764,8 @@ def _sequential(people: Sequence[_Person], house: _House, built: Sequence[_Built
 
 def _restrict(people: Sequence[_Person], house: _House, built: Sequence[_Built],
               together: Mapping[int, Sequence[int]], solved: Mapping[int, _Result],
-              j: int, extra: int) -> DayProblem:
+              j: int, extra: int, banned: Mapping[int, Collection[str]] | None = None
+              ) -> DayProblem:
     """Member ``j``'s day model with the shared meals as the house serves them.
 
     The first sharer of a meal to plan (the lead, unless the lead has no plan) chooses
@@ -746,7 +776,8 @@ def _restrict(people: Sequence[_Person], house: _House, built: Sequence[_Built],
     house's foods (no other); for each part with one, the house's foods or a food of the
     variant instead (which costs :data:`W_VARIANT` where they could have the house's).
     What the members before bought today is bought: one variety of each kind for the
-    house, and no purchase cost or list line again."""
+    house, and no purchase cost or list line again. ``banned``: per meal, dishes the
+    chooser may not choose (tried already today)."""
     b = built[j]
     problem = b.problem
     counts = [replace(c, hi=c.hi + extra) if c.name == "shopping_list" and c.hi is not None
@@ -763,7 +794,8 @@ def _restrict(people: Sequence[_Person], house: _House, built: Sequence[_Built],
                         and s in solved[a].dishes), None)
         bans: dict[str, set[str]] = {}  # dish -> foods j may not have in it
         if chooser is None:  # j chooses: foods every other sharer can follow
-            names = _house_names(built, who, s, house)
+            names = [x for x in _house_names(built, who, s, house)
+                     if x not in (banned or {}).get(s, ())]
             others = [set(built[a].at(s)) for a in who if a != j]
             for name in names:
                 bans[name] = set(out)
