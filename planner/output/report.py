@@ -930,9 +930,9 @@ def _household_title(plan: HouseholdPlan, start: dt.date | None) -> str:
     days = plan.days
     span = plural(days, "day") + ("" if start is None else
                                   f" from {day_name(1, start, year=True)}")
-    shared = and_list(plan.share) if plan.share else "no meal"
-    return (f"Household plan for {plural(len(plan.members), 'person', 'people')}: {span}, "
-            f"{shared} shared")
+    shared = f", {and_list(plan.share)} shared" if plan.share and len(plan.members) > 1 \
+        else ""
+    return f"Household plan for {plural(len(plan.members), 'person', 'people')}: {span}{shared}"
 
 
 def _member_line(member_id: str, week: WeekPlan) -> str:

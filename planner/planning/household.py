@@ -103,8 +103,9 @@ from planner.words import and_list, plural
 #: adds only their own breakfasts, lunches and snacks' foods).
 HOUSE_LINES_PER_MEMBER: Final = 6
 #: A day whose shared meal leaves a sharer short of a daily target (or without a plan)
-#: tries the house's next dish this many times before that sharer has their own meal.
-OTHER_DISHES: Final = 2
+#: is planned again this many times before that sharer has their own meal: first with
+#: that sharer choosing the house's dish and foods, then with the house's next dish.
+OTHER_TRIES: Final = 2
 #: What a member's taking a dish's variant costs where they could eat the house's food
 #: (a child whose week of fish is used up): one dish for everyone is preferred, about as
 #: much as a food past the repeat limit is avoided.
@@ -589,8 +590,9 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
     before them chose (their links as counts on their own foods): as fast as planning
     each alone. A member whose dive finds no plan plans again one repeat looser (as
     one person's day does; ``current`` and ``raised`` say so). Where sharing leaves a
-    sharer without a plan, or a daily target short, the house tries its next dish (up to
-    :data:`OTHER_DISHES` times) and keeps the better day; where sharing still leaves
+    sharer without a plan, or a daily target short, the day is planned again with that
+    sharer choosing first, then with the house's next dish (:data:`OTHER_TRIES`), and the
+    better day kept; where sharing still leaves
     them short and their own meal would not, their meal is their own that day."""
     n = len(people)
     sharing = {s: list(who) for s, who in house.sharers.items()}
@@ -603,8 +605,10 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
 
     def solve(problem: DayProblem, j: int, follows: bool = False) -> DaySolution:
         try:
+            # a follower the dive cannot plan is short because of the meal it follows:
+            # no search over every dish for them (their own meal is tried instead)
             solution = solve_day(problem, current[j].solver,
-                                 fallback=not (follows or looser[j]))
+                                 fallback=not (follows or looser[j]), search=not follows)
         except SolverError as exc:
             raise SolverError(f"could not plan day {day} of {current[j].days}"
                               + (f" for {people[j].member.id}" if n > 1 else "")
@@ -646,17 +650,21 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
         return len(short(found)), total[1], total[2]
     bad = short(results)
     tried: dict[int, set[str]] = {}
-    for _ in range(OTHER_DISHES):  # sharing left a sharer short: the house's next dish
+    for attempt in range(OTHER_TRIES):
         if not bad:
             break
-        for s, who in sharing.items():
-            dish = next((results[j].dishes[s][0] for j in who
-                         if s in results[j].shares and s in results[j].dishes), None)
-            if dish is not None:
-                tried.setdefault(s, set()).add(dish)
-        if not tried:
-            break
-        other = _sequential(people, house, built, sharing, solve, again, extra, tried)
+        if attempt == 0:  # the sharer left short chooses first, the others follow them
+            other = _sequential(people, house, built, sharing, solve, again, extra,
+                                first=bad[0])
+        else:  # the house's next dish
+            for s, who in sharing.items():
+                dish = next((results[j].dishes[s][0] for j in who
+                             if s in results[j].shares and s in results[j].dishes), None)
+                if dish is not None:
+                    tried.setdefault(s, set()).add(dish)
+            if not tried:
+                break
+            other = _sequential(people, house, built, sharing, solve, again, extra, tried)
         if worse(other) < worse(results):
             results, bad = other, short(other)
     if bad:
@@ -725,15 +733,18 @@ def _sequential(people: Sequence[_Person], house: _House, built: Sequence[_Built
                 sharing: Mapping[int, Sequence[int]],
                 solve: Callable[[DayProblem, int, bool], DaySolution],
                 again: Callable[[int], bool], extra: int,
-                banned: Mapping[int, Collection[str]] | None = None) -> list[_Result]:
+                banned: Mapping[int, Collection[str]] | None = None,
+                first: int | None = None) -> list[_Result]:
     """Every member's day, the lead first, then the others in order, each following the
     shared meals' foods the members before them chose; a member who follows nobody and
     whose dive finds no plan plans again when ``again`` (which builds their day anew)
-    says so."""
+    says so. ``banned``: dishes the first may not choose; ``first``: who plans first
+    and chooses (default: the lead)."""
     n = len(people)
     together = {s: who for s, who in sharing.items() if len(who) >= 2}
     leads = [house.lead[s] for s in sorted(together) if house.lead[s] in together[s]]
-    first = leads[0] if leads else (min(together[min(together)]) if together else 0)
+    if first is None:
+        first = leads[0] if leads else (min(together[min(together)]) if together else 0)
     order = [first, *(j for j in range(n) if j != first)]
     results: dict[int, _Result] = {}
     for j in order:
