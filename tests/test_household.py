@@ -21,6 +21,7 @@ from planner.planning.household import (
     HouseholdPlan,
     plan_household,
     read_members,
+    verify_shared,
 )
 from planner.planning.plan import plan_week
 from planner.planning.records import WeekPlan
@@ -297,3 +298,33 @@ def test_a_member_who_cannot_be_planned_is_named_and_the_rest_planned(
     doc = json.loads(r.stdout)  # the others are not lost
     assert [m["id"] for m in doc["members"]] == ["ana"]
     assert [f["id"] for f in doc["failed"]] == ["ben"]
+
+
+def test_the_shared_meals_are_checked_from_the_weeks_alone(family: HouseholdPlan,
+                                                          catalogue: Catalogue) -> None:
+    from dataclasses import replace
+
+    from planner.meals.dishes import load_dishes
+    from planner.planning.household import _dish_parts
+
+    ids = [m.id for m in family.members]
+    shared = family.shared[0]
+    j = ids.index(shared.members[-1])
+    week = family.weeks[j]
+    day = week.days[shared.day - 1]
+    # one sharer's dinner made another dish, and their lunch said to be a dish it is not
+    meals = tuple(replace(m, dish_id="soup") if m.slot == "dinner" else
+                  replace(m, dish_id="popcorn") if m.slot == "lunch" else m
+                  for m in day.meals)
+    days = list(week.days)
+    days[shared.day - 1] = replace(day, meals=meals)
+    weeks = list(family.weeks)
+    weeks[j] = replace(week, days=tuple(days))
+    problems = verify_shared(weeks, family.shared, ids, {}, (), catalogue.entries,
+                             load_dishes())
+    member = ids[j]
+    assert any(f"{member} does not have the house's {shared.dish_id}" in p for p in problems)
+    assert any(p.startswith(f"day {shared.day} lunch of {member}:") for p in problems)
+    recipes = {d.id: _dish_parts(d, catalogue.entries) for d in load_dishes().dishes}
+    assert verify_shared(family.weeks, family.shared, ids, recipes, (), catalogue.entries,
+                         load_dishes()) == []

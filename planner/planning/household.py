@@ -381,7 +381,7 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
             bought[food_id] = bought.get(food_id, 0.0) + g
     shared = tuple(days.meals)
     problems = verify_shared(weeks, shared, [p.member.id for p in people], house.recipes,
-                             house.out)
+                             house.out, catalogue.entries, dishes)
     if problems:
         raise SolverError("the household plan failed independent verification: "
                           + "; ".join(problems[:3]))
@@ -1071,14 +1071,30 @@ def _record(person: _Person, history: _History, plans: dict[int, DayPlan],
 
 def verify_shared(weeks: Sequence[WeekPlan], shared: Sequence[SharedMeal],
                   ids: Sequence[str], recipes: Mapping[str, DishParts],
-                  out: Collection[str]) -> list[str]:
+                  out: Collection[str], entries: pd.DataFrame | None = None,
+                  dishes: Dishes | None = None) -> list[str]:
     """Check the shared meals from the members' weeks alone: everyone at a shared meal
     has the same dish; for each of its required parts without a variant, the same
     foods; for each part with one, the same foods but for those who have the variant's
-    instead; no food a sharer's allergies or exclusions rule out. Returns the problems
+    instead; no food a sharer's allergies or exclusions rule out. With the catalogue's
+    ``entries`` and the ``dishes`` table, every meal a member does not share is a dish of
+    that table as it is (a variant is for shared meals only). Returns the problems
     (empty when the meals hold)."""
     problems = []
     index = {m: j for j, m in enumerate(ids)}
+    if entries is not None and dishes is not None:
+        at = {(m.day, m.slot): set(m.members) for m in shared}
+        for member, week in zip(ids, weeks, strict=True):
+            for day in week.days:
+                for plate in day.meals:
+                    if member in at.get((day.day, plate.slot), ()) or not plate.dish_id:
+                        continue
+                    dish = dishes.by_id(plate.dish_id)
+                    foods = entries.loc[[i.food_id for i in plate.items]]
+                    wrong = ["no dish of the table"] if dish is None else dish.problems(foods)
+                    if wrong:
+                        problems.append(f"day {day.day} {plate.slot} of {member}: "
+                                        f"{'; '.join(wrong)}")
     for meal in shared:
         where = f"day {meal.day} {meal.slot}"
         plates: dict[str, set[str]] = {}
