@@ -1331,6 +1331,7 @@ class HouseholdFormat(StrEnum):
     markdown = "markdown"
     json = "json"
     csv = "csv"
+    html = "html"
 
 
 @app.command()
@@ -1352,7 +1353,7 @@ def household(
                                       help="Days to plan, 1-366 (default 7).",
                                       show_default=False, rich_help_panel=_PLAN)] = 7,
     seed: SeedOpt = 0, energy_band: BandOpt = 0.10, data_dir: DataOption = None,
-    fmt: Annotated[HouseholdFormat, _format_option("table, markdown, json or csv")] =
+    fmt: Annotated[HouseholdFormat, _format_option("table, markdown, json, csv or html")] =
     HouseholdFormat.table,
     output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
     no_method: NoMethodOpt = False,

@@ -328,3 +328,21 @@ def test_the_shared_meals_are_checked_from_the_weeks_alone(family: HouseholdPlan
     recipes = {d.id: _dish_parts(d, catalogue.entries) for d in load_dishes().dishes}
     assert verify_shared(family.weeks, family.shared, ids, recipes, (), catalogue.entries,
                          load_dishes()) == []
+
+
+def test_html_one_page_with_the_grid_the_days_and_one_list(family: HouseholdPlan) -> None:
+    from html.parser import HTMLParser
+
+    page = format_household(family, "html")
+    cells: list[str] = []
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            cells.append(tag)
+    Cells().feed(page)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert all(f">{m.id}<" in head for m in family.members) and "Dinner, shared" in head
+    assert page.count('class="buy"') == len(family.shopping_list) + 1  # and its column
+    assert page.count("in detail</h2>") == DAYS
+    assert "@media print" in page  # the week's print sheet rules

@@ -1009,13 +1009,16 @@ def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DE
     """Render a household's plan as table (text within ``width`` columns: by day, each
     shared meal once with every member's portion of each food on one line, then each
     member's own meals and coverage), markdown, json (``planner.household/1``), csv (one
-    row per member's food)."""
+    row per member's food) or html (one page: a grid of the days with the shared meals
+    and each member's own, the days in detail, one shopping list; a print sheet)."""
     if fmt == "json":
         return to_json(household_document(plan, start))
     if fmt == "csv":
         return _household_csv(plan)
     if fmt == "markdown":
         return _household_markdown(plan, start, method)
+    if fmt == "html":
+        return _household_html(plan, start, method)
     from planner.meals.shopping import waste
 
     lines = [*wrap(_household_title(plan, start), width)]
@@ -1129,6 +1132,70 @@ def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool
               for n in w.notes]
     lines += ["", WEEK_SOURCES, "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
     return "\n".join(lines)
+
+
+def _household_html(plan: HouseholdPlan, start: dt.date | None, method: bool) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from planner.meals.shopping import waste
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["units_kept"] = _units_kept
+    pairs = list(zip(plan.members, plan.weeks, strict=True))
+    columns = [*(f"{slot.capitalize()}, shared" for slot in plan.share),
+               *(plain(m.id) for m, _ in pairs)]
+    grid, days = [], []
+    for number in range(1, plan.days + 1):
+        cells: list[list[dict[str, str]]] = []
+        shared_meals = []
+        for slot in plan.share:
+            meal, foods = shared_rows(plan, number, slot)
+            shared = plan.meal(number, slot)
+            if meal is None or shared is None:
+                cells.append([{"label": "", "dish": "", "note": "each their own"}])
+                continue
+            everyone = len(shared.members) == len(plan.members)
+            cells.append([{"label": "", "dish": meal.dish,
+                           "note": "" if everyone else f"for {and_list(shared.members)}"}])
+            shared_meals.append({
+                "slot": slot, "who": and_list(shared.members), "dish": meal.dish,
+                "portions": [_portions_line(n, p, len(shared.members)) for n, p in foods],
+                "method": None if meal.method is None or not method else
+                {"summary": meal.method.summary(),
+                 "steps": [plain(step) for step in meal.method.steps]}})
+        members = []
+        for member, week in pairs:
+            day = week.days[number - 1]
+            meals, cell = [], []
+            for m in day.meals:
+                shared = plan.meal(number, m.slot)
+                if shared is not None and member.id in shared.members:
+                    continue
+                own = shared is not None and member.id in shared.own
+                cell.append({"label": m.slot.capitalize(), "dish": m.dish,
+                             "note": "their own" if own else ""})
+                meals.append({"slot": m.slot, "dish": m.dish, "own": own,
+                              "foods": [household(i) for i in m.items]})
+            cells.append(cell)
+            members.append({"id": member.id, "meals": meals,
+                            "coverage": " · ".join(_coverage_parts(week, day))})
+        grid.append({"name": day_name(number, start), "cells": cells})
+        days.append({"name": day_name(number, start), "shared": shared_meals,
+                     "members": members})
+    sections: dict[str, list[Any]] = {}
+    for line in plan.shopping_list:
+        sections.setdefault(line.section, []).append(line)
+    notes = [*plan.notes, *(f"{m.id}: {n}" for m, w in pairs for n in w.notes),
+             *_household_method_sources(plan, method)]
+    return env.get_template("household.html.j2").render(
+        title=_household_title(plan, start), print_size=GRID_PRINT_SIZES[-1],
+        columns=columns, grid=grid, days=days,
+        members=[_member_line(m.id, w) for m, w in pairs], notes=notes,
+        sources=WEEK_SOURCES, disclaimer=DISCLAIMER, red_flags=RED_FLAGS, sections=sections,
+        shopping_count=plural(len(plan.shopping_list), "line"),
+        waste=waste(plan.shopping_list).words() if plan.shopping_list else "")
 
 
 def _household_csv(plan: HouseholdPlan) -> str:
