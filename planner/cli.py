@@ -1381,9 +1381,13 @@ def household(
     if me is not None:
         from planner.planning.records import PlanOptions
 
-        settings = resolve_settings({}, saved_file=saved_profile_path())
-        targets = compute_targets(settings.profile, settings.overrides,
-                                  energy_band=energy_band, supplements=settings.supplements)
+        try:
+            settings = resolve_settings({}, saved_file=saved_profile_path())
+            targets = compute_targets(settings.profile, settings.overrides,
+                                      energy_band=energy_band,
+                                      supplements=settings.supplements)
+        except PlannerError as exc:
+            raise PlanRequestError(f"--me {me} (the saved profile): {exc}") from None
         members.insert(0, Member(me, targets, PlanOptions(
             days=days, seed=seed, diet=settings.diet or "omnivore",
             exclude=settings.exclude, include=settings.include, like=settings.like,

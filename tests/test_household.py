@@ -346,3 +346,20 @@ def test_html_one_page_with_the_grid_the_days_and_one_list(family: HouseholdPlan
     assert page.count('class="buy"') == len(family.shopping_list) + 1  # and its column
     assert page.count("in detail</h2>") == DAYS
     assert "@media print" in page  # the week's print sheet rules
+
+
+def test_me_adds_the_saved_profile(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "house.csv"
+    path.write_text("id,sex,age\nkid,male,10\n")
+    r = run("household", str(path), "--me", "pat", "--days", "1")
+    assert r.exit_code == 1 and "--me pat (the saved profile): sex: required" in _error(r)
+    r = run("profile", "init", "--sex", "female", "--age", "44", "--diet", "pescatarian")
+    assert r.exit_code == 0, r.output
+    r = run("household", str(path), "--me", "kid", "--days", "1")
+    assert r.exit_code == 1 and "has a member 'kid' too" in _error(r)
+    r = run("household", str(path), "--me", "pat", "--days", "1", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [(m["id"], m["options"]["diet"]) for m in doc["members"]] == \
+        [("pat", "pescatarian"), ("kid", "omnivore")]
+    assert doc["shared"] and all(s["slot"] == "dinner" for s in doc["shared"])

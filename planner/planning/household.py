@@ -154,7 +154,8 @@ class Member:
 @dataclass(frozen=True)
 class SharedMeal:
     """A meal the house eats together: its day, meal, dish (a row of the dish table), the
-    members who eat it together and those who have their own meal instead that day."""
+    members who eat it together and those who have their own meal instead that day (no
+    members and no dish: no dish served the house together that day)."""
 
     day: int
     slot: str
@@ -495,7 +496,10 @@ def _house_notes(people: Sequence[_Person], house: _House, shared: Sequence[Shar
             notes.append(f"No {SLOTS[s]} dish of the table suits the whole house, so "
                          f"everyone has their own {SLOTS[s]}.")
     for meal in shared:
-        if meal.own:
+        if not meal.members:
+            notes.append(f"Day {meal.day}: everyone has their own {meal.slot}: no dish "
+                         "served the house together that day.")
+        elif meal.own:
             notes.append(f"Day {meal.day}: {and_list(meal.own)} "
                          f"{'has' if len(meal.own) == 1 else 'have'} their own "
                          f"{meal.slot}: the house's could not serve them that day.")
@@ -679,7 +683,9 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
     meals = []
     for s, every in house.sharers.items():
         who = [j for j in sharing[s] if s in results[j].shares]
-        if len(who) < 2:
+        if len(who) < 2:  # no dish served them together today: each their own, said
+            meals.append(SharedMeal(day, SLOTS[s], "", (),
+                                    tuple(people[j].member.id for j in every)))
             continue
         dish = results[who[0]].dishes.get(s, ("", ""))[0]
         meals.append(SharedMeal(day, SLOTS[s], dish,
@@ -1096,6 +1102,8 @@ def verify_shared(weeks: Sequence[WeekPlan], shared: Sequence[SharedMeal],
                         problems.append(f"day {day.day} {plate.slot} of {member}: "
                                         f"{'; '.join(wrong)}")
     for meal in shared:
+        if not meal.members:  # each their own that day
+            continue
         where = f"day {meal.day} {meal.slot}"
         plates: dict[str, set[str]] = {}
         for m in meal.members:
