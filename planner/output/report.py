@@ -945,8 +945,8 @@ def _member_line(member_id: str, week: WeekPlan) -> str:
 def shared_rows(plan: HouseholdPlan, day: int, slot: str
                 ) -> tuple[Meal | None, list[tuple[str, list[tuple[str, PlanItem]]]]]:
     """A shared meal of ``day``: the first sharer's meal (its dish and method) and, per
-    food in the order the sharers' plates list them, each sharer's portion as (member
-    id, item)."""
+    food in the order the sharers' plates list them (seasonings last), each sharer's
+    portion as (member id, item)."""
     meal = plan.meal(day, slot)
     if meal is None:
         return None, []
@@ -962,7 +962,9 @@ def shared_rows(plan: HouseholdPlan, day: int, slot: str
         for item in found[0].items:
             foods.setdefault(item.food_id, []).append((member_id, item))
             names.setdefault(item.food_id, item.name)
-    return first, [(names[f], portions) for f, portions in foods.items()]
+    seasoning = {f for f, portions in foods.items() if portions[0][1].role == "seasoning"}
+    order = sorted(foods, key=lambda f: f in seasoning)  # the dish's foods, then seasonings
+    return first, [(names[f], foods[f]) for f in order]
 
 
 def _portions_line(name: str, portions: Sequence[tuple[str, PlanItem]], sharers: int) -> str:
