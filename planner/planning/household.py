@@ -342,18 +342,16 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
             options = [replace(o, max_days=min(limit, o.max_days + 1)) for o in options]
             continue
         except _MemberFailed as exc:
-            if len(members) > 1:
-                raise
-            error = exc.error
+            j, error = exc.member, exc.error
             if isinstance(error, InfeasiblePlanError):  # as plan_week says it
-                error = with_health_hint(error, setups[0].health, setups[0].applied)
+                error = with_health_hint(error, setups[j].health, setups[j].applied)
                 if catalogue.missing:
                     error = InfeasiblePlanError(
                         f"{error} (the food table lacks {len(catalogue.missing)} of the "
                         "catalogue's foods; refresh it with --ids-from "
                         "datasets/recommended_foods.csv)", error.shortfalls,
                         error.suggestions)
-            raise _MemberFailed(0, error) from None
+            raise _MemberFailed(j, error) from None
         retry = [[s for s in days.shortfalls[j]
                   if not (s.nutrient in AI_CAPS and s.bound == "max")] for j in range(len(people))]
         again = [j for j, p in enumerate(people) if retry[j]
