@@ -612,6 +612,9 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
             solution = solve_day(problem, current[j].solver,
                                  fallback=not (follows or looser[j]), search=not follows)
         except SolverError as exc:
+            if follows:  # the model with the house's meal held: their own meal is tried
+                return DaySolution(np.zeros(len(problem.food), dtype=int), {},
+                                   SolverInfo("HiGHS", STOPPED, 0.0, None, 0), math.inf)
             raise SolverError(f"could not plan day {day} of {current[j].days}"
                               + (f" for {people[j].member.id}" if n > 1 else "")
                               + f": {exc}; try another --seed, a longer --time-limit or "
