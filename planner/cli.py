@@ -1340,7 +1340,7 @@ def household(
         metavar="PEOPLE", help="The household, 1-12 members: a CSV with the columns "
         "'planner batch' reads (id, sex, age, weight, height, activity, diet, exclude, "
         "conditions, target.<nutrient> ...), or a TOML file (.toml) with one table per "
-        "member: [ana] sex = \"female\" age = 40 diet = \"vegetarian\".",
+        "member, named by their id, holding a saved profile's keys (sex, age, diet ...).",
         dir_okay=False)],
     share: Annotated[str, typer.Option(
         "--share", metavar="MEALS", help="Meals the house eats together: dinner "
