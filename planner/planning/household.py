@@ -582,7 +582,8 @@ def _build(person: _Person, options: PlanOptions, history: _History, day: int,
 
 def _solve_house_day(people: Sequence[_Person], house: _House, current: list[PlanOptions],
                      raised: Sequence[dict[int, int]], histories: Sequence[_History],
-                     day: int, rngs: Sequence[np.random.Generator], limit: int
+                     day: int, rngs: Sequence[np.random.Generator], limit: int,
+                     chooser: list[int | None] | None = None
                      ) -> tuple[list[_Result], list[SolverInfo], list[SharedMeal]]:
     """Plan one day of the house: every member's day, the shared meals served alike.
 
@@ -593,8 +594,9 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
     each alone. A member whose dive finds no plan plans again one repeat looser (as
     one person's day does; ``current`` and ``raised`` say so). Where sharing leaves a
     sharer without a plan, or a daily target short, the day is planned again with that
-    sharer choosing first, then with the house's next dish (:data:`OTHER_TRIES`), and the
-    better day kept; where sharing still leaves
+    sharer choosing first (where that serves everyone, they choose first from then on:
+    ``chooser``), then with the house's next dish (:data:`OTHER_TRIES`), and the better
+    day kept; where sharing still leaves
     them short and their own meal would not, their meal is their own that day."""
     n = len(people)
     sharing = {s: list(who) for s, who in house.sharers.items()}
@@ -643,7 +645,9 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
         if shares_now[j] != built[j].shares:
             built[j] = _build(people[j], current[j], histories[j], day, rngs[j],
                               shares_now[j])
-    results = _sequential(people, house, built, sharing, solve, again, extra)
+    chooser = [None] if chooser is None else chooser
+    results = _sequential(people, house, built, sharing, solve, again, extra,
+                          first=chooser[0])
 
     def short(found: Sequence[_Result]) -> list[int]:
         """The sharers left without a plan or a daily target short."""
@@ -661,6 +665,8 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
         if attempt == 0:  # the sharer left short chooses first, the others follow them
             other = _sequential(people, house, built, sharing, solve, again, extra,
                                 first=bad[0])
+            if not short(other):
+                chooser[0] = bad[0]  # and from now on
         else:  # the house's next dish
             for s, who in sharing.items():
                 dish = next((results[j].dishes[s][0] for j in who
@@ -931,6 +937,7 @@ def _house_days(people: Sequence[_Person], house: _House, options: Sequence[Plan
         [{} for _ in people]
     meals: dict[int, list[SharedMeal]] = {}
     current = list(options)
+    chooser: list[int | None] = [None]  # who chooses the shared meals (None: the lead)
     day = 1
     while day <= days:
         started[day] = ([r.bit_generator.state for r in rngs], list(current))
@@ -939,7 +946,8 @@ def _house_days(people: Sequence[_Person], house: _House, options: Sequence[Plan
         before: float | None = None
         while True:
             results, day_infos, shared = _solve_house_day(people, house, current, raised,
-                                                          histories, day, rngs, limit)
+                                                          histories, day, rngs, limit,
+                                                          chooser)
             stopped = [j for j, r in enumerate(results) if r.info.status == STOPPED]
             if stopped:  # the dive found none: one repeat looser for them
                 for j in stopped:
