@@ -1352,7 +1352,8 @@ def household(
     days: Annotated[int, typer.Option(min=1, max=366, metavar="DAYS",
                                       help="Days to plan, 1-366 (default 7).",
                                       show_default=False, rich_help_panel=_PLAN)] = 7,
-    seed: SeedOpt = 0, energy_band: BandOpt = 0.10, data_dir: DataOption = None,
+    seed: SeedOpt = 0, strict_daily: StrictOpt = False, max_days: MaxDaysOpt = 3,
+    energy_band: BandOpt = 0.10, data_dir: DataOption = None,
     fmt: Annotated[HouseholdFormat, _format_option("table, markdown, json, csv or html")] =
     HouseholdFormat.table,
     output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
@@ -1377,7 +1378,8 @@ def household(
     if unknown or not meals:
         raise PlanRequestError(f"--share: {(unknown or [share])[0]!r} is not a meal (one or "
                                f"more of {', '.join(SLOTS)}, by commas, or all)")
-    members = read_members(people, days=days, seed=seed, energy_band=energy_band)
+    members = read_members(people, days=days, seed=seed, energy_band=energy_band,
+                           strict_daily=strict_daily, max_days=max_days)
     if me is not None:
         from planner.planning.records import PlanOptions
 
@@ -1389,7 +1391,8 @@ def household(
         except PlannerError as exc:
             raise PlanRequestError(f"--me {me} (the saved profile): {exc}") from None
         members.insert(0, Member(me, targets, PlanOptions(
-            days=days, seed=seed, diet=settings.diet or "omnivore",
+            days=days, seed=seed, strict_daily=strict_daily, max_days=max_days,
+            diet=settings.diet or "omnivore",
             exclude=settings.exclude, include=settings.include, like=settings.like,
             dislike=settings.dislike), f"--me {me} (the saved profile)"))
         if any(m.id == me for m in members[1:]):
@@ -1411,6 +1414,12 @@ def household(
                               replanning=replanning)
     _emit(format_household(plan, fmt.value, width=_width(output), start=start,
                            method=not no_method), output, force)
+    if fmt == HouseholdFormat.csv:  # a CSV has no place for the notes: stderr
+        for note in plan.notes:
+            _say(f"note: {note}")
+        for member, week in zip(plan.members, plan.weeks, strict=True):
+            for note in week.notes:
+                _say(f"note: {member.id}: {note}")
     misses = [m.id for m, w in zip(plan.members, plan.weeks, strict=True) if w.misses]
     if misses:
         _say(f"warning: no plan meets every target for {and_list(misses)}; theirs is the "

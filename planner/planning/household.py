@@ -1150,13 +1150,14 @@ MEMBER_TABLES: Final = ("targets", "supplements")
 
 
 def read_members(path: str | Path, *, days: int = 7, seed: int = 0,
-                 energy_band: float = 0.10) -> list[Member]:
+                 energy_band: float = 0.10, **common: Any) -> list[Member]:
     """The members of a household file: a CSV (or Parquet) people table with the columns
     ``planner batch`` reads (:func:`planner.planning.batch.read_people`; a row's ``days``
     and ``seed``, when given, must be the household's), or a TOML file with one table
     per member (``[ana]``: the keys of a saved profile, ``sex age weight_kg ... diet
     exclude ...``, with ``[ana.targets]`` and ``[ana.supplements]``). Every member plans
-    ``days`` days with ``seed``.
+    ``days`` days with ``seed`` and the other :class:`PlanOptions` fields ``common``
+    (``strict_daily``, ``max_days``).
 
     Raises :class:`DatasetError` for a file that is no household (unreadable, empty,
     more than :data:`MAX_MEMBERS` members, a repeated id) and :class:`PlanRequestError`
@@ -1184,8 +1185,8 @@ def read_members(path: str | Path, *, days: int = 7, seed: int = 0,
             if value is not None and value != asked:
                 raise PlanRequestError(f"{where}: {key} {value}: every member plans the "
                                        f"household's {key} ({asked}; --{key})")
-        members.append(Member(member_id, targets, replace(options, days=days, seed=seed),
-                              where))
+        members.append(Member(member_id, targets, replace(options, days=days, seed=seed,
+                                                          **common), where))
     return members
 
 
