@@ -10,10 +10,11 @@ Shared meals
   portion of their own (their levels: a child's plate, an adult's). A member whose diet
   rules out the food the house serves for a part has the dish's named variant in its
   place (``variants`` in ``planner/meals/dishes.csv``: beans for the chicken in the same
-  tacos); a part without a variant that a member cannot eat leaves the dish off the
-  house's menu that day. Optional parts (a glass of milk, cheese on top, bread on the
-  side) are each member's to take or leave. Foods any sharing member's allergies or
-  exclusions rule out stay out of the shared meal altogether.
+  tacos), and any member may take it where their own targets or variety call for it, at
+  a small cost (:data:`W_VARIANT`); a part without a variant that a member cannot eat
+  leaves the dish off the house's menu that day. Optional parts (a glass of milk, cheese
+  on top, bread on the side) are each member's to take or leave. Foods any sharing
+  member's allergies or exclusions rule out stay out of the shared meal altogether.
 One day, the lead first
   Each member's day model is built by :func:`planner.planning.plan._day_problem` as for
   one person (their bounds, food groups, variety, week quotas). Each day the lead of a
@@ -21,11 +22,13 @@ One day, the lead first
   among the dishes every sharer can have and the foods every other sharer can follow;
   each other sharer then plans their day with the lead's dish and foods held as hard
   counts in their own model (a food of a part without a variant: that food; of a part
-  with one: that food or the variant's), in their own portions. Every member's day is
-  solved by the same deterministic LP-guided dive (:func:`~.dive.solve_day`), so a
-  household's day costs about one single day per member: cost grows linearly with the
-  members. Kinds are bought in one variety for the whole house and the list's budget
-  is the house's.
+  with one: that food or the variant's), in their own portions. Where that leaves a
+  sharer short, the day is planned again with that sharer choosing first (and, where
+  that serves everyone, they choose first from then on), then with the house's next
+  dish (:func:`_solve_house_day`). Every member's day is solved by the same
+  deterministic LP-guided dive (:func:`~.dive.solve_day`), so a household's day costs
+  about one single day per member: cost grows linearly with the members. Kinds are
+  bought in one variety for the whole house and the list's budget is the house's.
 Own meals
   Where a shared meal cannot serve a member on a day (no dish the house can make suits
   them, or sharing leaves them a target short that their own meal meets), that member's
