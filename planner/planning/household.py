@@ -1058,10 +1058,16 @@ def _check_safe(person: _Person, j: int, result: _Result,
     unsafe = [Shortfall(b.nutrient, "max", b.target or applied[b.nutrient].max or 0.0,
                         slack * b.scale, (day,)) for b, slack in hard
               if b.side == "max" and b.nutrient in applied and applied[b.nutrient].limit]
+    # below the band's own floor (a floor raised to bring the week's mean back is a miss
+    # to say), as plan_week judges a day
     energy = applied["energy_kcal"]
-    unsafe += [Shortfall("energy_kcal", "min", energy.min or 0.0, slack * b.scale, (day,))
-               for b, slack in hard if b.nutrient == "energy_kcal" and b.side == "min"
-               and slack * b.scale > MOST_ENERGY_MISSED * context.eer]
+    if energy.min is not None and any(b.nutrient == "energy_kcal" and b.side == "min"
+                                      for b, _ in hard):
+        row = next((b for b in result.problem.bounds if b.name == "energy_kcal_min"), None)
+        below = 0.0 if row is None else \
+            energy.min - float(np.asarray(row.coef, dtype=float) @ result.units)
+        if below > MOST_ENERGY_MISSED * context.eer:
+            unsafe.append(Shortfall("energy_kcal", "min", energy.min, below, (day,)))
     if unsafe:
         raise _MemberFailed(j, infeasible_error(unsafe, options, certain=day == 1))
     if blocked:
