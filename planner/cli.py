@@ -69,6 +69,7 @@ from planner.output.report import (
     format_batch,
     format_explain,
     format_foods,
+    format_household,
     format_solve,
     format_targets,
     format_week,
@@ -1323,6 +1324,111 @@ def _batch_progress(workers: int | None, scheduler: str | None) -> Iterator[Any]
                 progress.update(now - done, todo, f"{now:,} of {total:,} people planned{eta}")
             return step
         yield start
+
+
+class HouseholdFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@app.command()
+def household(
+    people: Annotated[Path, typer.Argument(
+        metavar="PEOPLE", help="The household, 1-12 members: a CSV with the columns "
+        "'planner batch' reads (id, sex, age, weight, height, activity, diet, exclude, "
+        "conditions, target.<nutrient> ...), or a TOML file (.toml) with one table per "
+        "member, named by their id, holding a saved profile's keys (sex, age, diet ...).",
+        dir_okay=False)],
+    share: Annotated[str, typer.Option(
+        "--share", metavar="MEALS", help="Meals the house eats together: dinner "
+        "(default), 'lunch,dinner', or all.", show_default=False,
+        rich_help_panel=_PLAN)] = "dinner",
+    me: Annotated[str | None, typer.Option(
+        "--me", metavar="ID", help="Add your saved profile (planner profile init) as the "
+        "member ID.", rich_help_panel=_PLAN)] = None,
+    days: Annotated[int, typer.Option(min=1, max=366, metavar="DAYS",
+                                      help="Days to plan, 1-366 (default 7).",
+                                      show_default=False, rich_help_panel=_PLAN)] = 7,
+    seed: SeedOpt = 0, strict_daily: StrictOpt = False, max_days: MaxDaysOpt = 3,
+    energy_band: BandOpt = 0.10, data_dir: DataOption = None,
+    fmt: Annotated[HouseholdFormat, _format_option("table, markdown, json, csv or html")] =
+    HouseholdFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False, start: StartOpt = None,
+    no_method: NoMethodOpt = False,
+) -> None:
+    """Plan a week for a household: shared dinners, each member's own targets, one list.
+
+    Each member is planned to their own targets, diet and allergies; a shared meal is one
+    dish for everyone, in each member's portion, with a vegetarian's variant where the
+    dish has one.
+
+    Example: planner household family.csv --share lunch,dinner
+    """
+    from planner.food.catalogue import SLOTS
+    from planner.planning.household import Member, plan_household, read_members
+
+    if output is not None:  # a plan that could not be written is not made
+        check_output(output, force=force)
+    asked = [w.strip().lower() for w in share.split(",") if w.strip()]
+    meals = tuple(SLOTS) if asked == ["all"] else tuple(asked)
+    unknown = [m for m in meals if m not in SLOTS]
+    if unknown or not meals:
+        raise PlanRequestError(f"--share: {(unknown or [share])[0]!r} is not a meal (one or "
+                               f"more of {', '.join(SLOTS)}, by commas, or all)")
+    members = read_members(people, days=days, seed=seed, energy_band=energy_band,
+                           strict_daily=strict_daily, max_days=max_days)
+    if me is not None:
+        from planner.planning.records import PlanOptions
+
+        try:
+            settings = resolve_settings({}, saved_file=saved_profile_path())
+            targets = compute_targets(settings.profile, settings.overrides,
+                                      energy_band=energy_band,
+                                      supplements=settings.supplements)
+        except PlannerError as exc:
+            raise PlanRequestError(f"--me {me} (the saved profile): {exc}") from None
+        members.insert(0, Member(me, targets, PlanOptions(
+            days=days, seed=seed, strict_daily=strict_daily, max_days=max_days,
+            diet=settings.diet or "omnivore",
+            exclude=settings.exclude, include=settings.include, like=settings.like,
+            dislike=settings.dislike), f"--me {me} (the saved profile)"))
+        if any(m.id == me for m in members[1:]):
+            raise PlanRequestError(f"--me {me}: {escaped(str(people))} has a member {me!r} "
+                                   "too")
+    with _working("reading the food data...") as progress:
+        table, catalogue = _tables(data_dir)
+        shown = DayProgress(progress)
+
+        def planning(day: int, of: int) -> None:
+            raise_if_pressed()
+            shown.day(day, of)
+
+        def replanning(why: str) -> None:
+            progress.say(why)
+        progress.status(f"planning {plural(days, 'day')} for "
+                        f"{plural(len(members), 'person', 'people')}...")
+        plan = plan_household(table, catalogue, members, share=meals, progress=planning,
+                              replanning=replanning)
+    _emit(format_household(plan, fmt.value, width=_width(output), start=start,
+                           method=not no_method), output, force)
+    if fmt == HouseholdFormat.csv:  # a CSV has no place for the notes: stderr
+        for note in plan.notes:
+            _say(f"note: {note}")
+        for member, week in zip(plan.members, plan.weeks, strict=True):
+            for note in week.notes:
+                _say(f"note: {member.id}: {note}")
+    misses = [m.id for m, w in zip(plan.members, plan.weeks, strict=True) if w.misses]
+    if misses:
+        _say(f"warning: no plan meets every target for {and_list(misses)}; theirs is the "
+             "nearest (their notes say which targets and by how much)")
+    if plan.failed:  # the others are planned (and printed); the exit code says it
+        first = plan.failed[0]
+        _fail(f"{first.where or first.id}: no week can be planned for {first.id}: "
+              f"{first.message}" + (f" (and {len(plan.failed) - 1} more)"
+                                   if len(plan.failed) > 1 else ""), 3)
 
 
 @app.command()

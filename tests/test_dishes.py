@@ -613,3 +613,33 @@ def test_every_week_carries_the_cautions_for_its_person(week: WeekPlan) -> None:
     assert "raises blood potassium" in text and "--condition or --medicine" in text
     assert ("B12 supplement" in text) == (week.options.diet == "vegan")  # NIH ODS
     assert ("For a child or teenager" in text) == (profile.age < 18)
+
+
+def test_a_dish_variant_widens_only_its_component(tmp_path: Path) -> None:
+    (tmp_path / "food_choices.csv").write_text("match,allowed_for,why\n", encoding="utf-8")
+    table = tmp_path / "dishes.csv"
+    table.write_text("dish,slots,name,components,why,family,variants\n"
+                     "t,dinner,{filling} tacos,tortilla:grain; filling:main.chicken,tacos,,"
+                     "filling=main.beans|main.lentils\n", encoding="utf-8")
+    (dish,) = load_dishes(tmp_path).dishes
+    assert dish.variant("filling") == ("main.beans", "main.lentils")
+    assert dish.variant("tortilla") == ()
+    wide = dish.with_variants(["filling", "tortilla"])
+    assert [c.selectors for c in wide.components] == [
+        ("grain",), ("main.chicken", "main.beans", "main.lentils")]
+    assert dish.with_variants(["tortilla"]) is dish  # no variant: the dish as it is
+    table.write_text("dish,slots,name,components,why,family,variants\n"
+                     "t,dinner,{filling} tacos,filling:main.chicken,tacos,,cheese=main.beans\n",
+                     encoding="utf-8")
+    with pytest.raises(DishError, match=r"bad variant 'cheese=main\.beans'"):
+        load_dishes(tmp_path)
+
+
+def test_the_bundled_variants_are_for_what_a_diet_leaves_out() -> None:
+    dishes = load_dishes()
+    assert dishes.by_id("tacos").variant("filling") == ("main.beans",)  # type: ignore[union-attr]
+    with_variants = [d.id for d in dishes.dishes if d.variants]
+    assert {"tacos", "meat_plate", "fish_plate", "pasta", "stir_fry", "burger"} <= \
+        set(with_variants)
+    # a variant is for a shared meal: lunches and dinners
+    assert all(d.slots & {"lunch", "dinner"} for d in dishes.dishes if d.variants)

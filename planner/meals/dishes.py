@@ -17,6 +17,14 @@ output prints and its components. A component is ``label:selectors[:min-max]``:
 
 ``family`` (optional) names dishes that count as one for variety (fish tacos and tacos).
 
+``variants`` (optional) are the dish's named variants for a household's shared meal:
+``label=selectors`` (several separated by ``;``) says what a member who cannot eat the
+food the house serves for that component has in its place, in the same dish: tacos'
+``filling=main.beans`` are beans for the chicken, a meat plate's ``main=main.tofu|...``
+tofu for the pork. The rest of the dish is the same food for everyone; only a diet
+(vegetarian, vegan, pescatarian) takes a variant: an allergen or exclusion of any member
+stays out of the shared dish altogether (:mod:`planner.planning.household`).
+
 A meal is exactly one dish: every food in it fits one of the dish's components, every
 required component has a food, and no component has more than its maximum. The name is
 a template: ``{label}`` is replaced by the foods that fill that component, and a part
@@ -55,7 +63,7 @@ from __future__ import annotations
 import csv
 import re
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -157,7 +165,9 @@ class Dish:
     """A dish people cook: its id, the meals it is for, its name template and parts.
     Dishes of one ``family`` (fish tacos and bean or meat tacos: "tacos") count as one
     dish for the variety rules (default: the dish's own id). ``seasonings`` are the rows
-    of ``seasonings.csv`` for it (:func:`seasoning_items`)."""
+    of ``seasonings.csv`` for it (:func:`seasoning_items`); ``variants`` (component
+    label, selectors) what a member of a household who cannot eat the house's food for
+    that component has in its place (see the module docstring)."""
 
     id: str
     slots: frozenset[str]
@@ -166,6 +176,7 @@ class Dish:
     why: str
     family: str = ""
     seasonings: tuple[Seasoning, ...] = ()
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.family:
@@ -174,6 +185,21 @@ class Dish:
     def fits(self, entries: pd.DataFrame) -> list[np.ndarray]:
         """Per component, which rows of ``entries`` fit it."""
         return [c.matches(entries) for c in self.components]
+
+    def variant(self, label: str) -> tuple[str, ...]:
+        """The selectors of the component ``label``'s variant (empty: it has none)."""
+        return next((v for lab, v in self.variants if lab == label), ())
+
+    def with_variants(self, labels: Collection[str]) -> Dish:
+        """The dish as a member who may take the variants of the components ``labels``
+        eats it: each of those components takes its own foods or its variant's."""
+        wanted = {lab for lab in labels if self.variant(lab)}
+        if not wanted:
+            return self
+        return replace(self, components=tuple(
+            replace(c, selectors=tuple(dict.fromkeys((*c.selectors,
+                                                       *self.variant(c.label)))))
+            if c.label in wanted else c for c in self.components))
 
     def available(self, entries: pd.DataFrame, slot: str) -> bool:
         """Whether the foods in ``entries`` that suit ``slot`` can make this dish."""
@@ -576,8 +602,16 @@ def load_dishes(directory: Path | None = None) -> Dishes:
         if unknown or len(labels) != len(components):
             raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: name and components "
                             "do not agree")
+        variants = []
+        for text in filter(None, (t.strip() for t in row.get("variants", "").split(";"))):
+            label, _, selectors = text.partition("=")
+            if label.strip() not in labels or not selectors.strip():
+                raise DishError(f"{DISHES_FILE}: dish {row['dish']!r}: bad variant "
+                                f"{text!r} (label=selectors, the label one of its "
+                                "components')")
+            variants.append((label.strip(), tuple(v.strip() for v in selectors.split("|"))))
         dishes.append(Dish(row["dish"], slots, row["name"], tuple(components), row["why"],
-                           row.get("family", "")))
+                           row.get("family", ""), variants=tuple(variants)))
     if len({d.id for d in dishes}) != len(dishes):
         raise DishError(f"{DISHES_FILE}: duplicate dish id")
     seasoned = _seasonings(here / SEASONINGS_FILE, {d.id for d in dishes})

@@ -25,7 +25,7 @@ from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.profile import PA_CATEGORIES
 from planner.person.supplements import supplements_line
 from planner.person.targets import EER_SOURCE, Targets
-from planner.words import plural
+from planner.words import and_list, plural
 
 if TYPE_CHECKING:  # types only: a report of targets or advice loads no pandas or solver
     from planner.food.data import FoodTable
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # types only: a report of targets or advice loads no pandas o
     from planner.log.gaps import GapLine, GapReport
     from planner.planning.batch import BatchSummary
     from planner.planning.diet import DietResult
+    from planner.planning.household import HouseholdPlan
     from planner.planning.records import DayPlan, Meal, PlanItem, WeekPlan
     from planner.planning.suggest import Explanation, FoodRanking
     from planner.planning.summary import GroupRow
@@ -900,6 +901,322 @@ def _week_html(week: WeekPlan, verbose: bool = False, start: dt.date | None = No
         ("" if first == last else f"days {first}-{last}"),
         shopping_count=plural(len(week.shopping_list), "line"),
         waste=waste(week.shopping_list).words() if week.shopping_list else "")
+
+
+# ------------------------------------------------------------------ household plans
+
+HOUSEHOLD_SCHEMA: Final = "planner.household/1"
+#: A unit after an amount in a food's household wording ("1¼ cups", "6 oz", "2 tbsp").
+_PORTION: Final = re.compile(r"^[\d½¼¾⅓⅔⅛][\d.,/ ½¼¾⅓⅔⅛]*\s*(?:cups?|fl oz|oz|tbsp|tsp|"
+                             r"slices?|cloves?|containers?|packets?)\b")
+
+
+def portion_text(item: PlanItem) -> str:
+    """A member's portion of a shared food, without the food's name: "1¼ cups (248 g)"
+    for "1¼ cups cooked lentils"; the whole wording where the amount cannot be told from
+    the name ("2 vegetarian fillets (170 g)")."""
+    text = plain(item.text or item.name).strip()
+    grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
+    name = plain(item.name).strip()
+    if name and text.endswith(name) and len(text) > len(name):
+        return f"{text[:-len(name)].strip()} ({grams})"
+    match = _PORTION.match(text)
+    if match:
+        return f"{match.group(0).strip()} ({grams})"
+    return with_amount(text, grams)
+
+
+def _household_title(plan: HouseholdPlan, start: dt.date | None) -> str:
+    days = plan.days
+    span = plural(days, "day") + ("" if start is None else
+                                  f" from {day_name(1, start, year=True)}")
+    shared = f", {and_list(plan.share)} shared" if plan.share and len(plan.members) > 1 \
+        else ""
+    return f"Household plan for {plural(len(plan.members), 'person', 'people')}: {span}{shared}"
+
+
+def _member_line(member_id: str, week: WeekPlan) -> str:
+    p = week.targets.profile
+    stage = "" if p.life_stage == "general" else f", {p.life_stage}"
+    return (f"{member_id}: {p.age}-year-old {p.sex}{stage}, {week.options.diet}. "
+            f"{_target_line(week)}")
+
+
+def shared_rows(plan: HouseholdPlan, day: int, slot: str
+                ) -> tuple[Meal | None, list[tuple[str, list[tuple[str, PlanItem]]]]]:
+    """A shared meal of ``day``: the first sharer's meal (its dish and method) and, per
+    food in the order the sharers' plates list them (seasonings last), each sharer's
+    portion as (member id, item)."""
+    meal = plan.meal(day, slot)
+    if meal is None:
+        return None, []
+    weeks = dict(zip((m.id for m in plan.members), plan.weeks, strict=True))
+    foods: dict[str, list[tuple[str, PlanItem]]] = {}
+    names: dict[str, str] = {}
+    first: Meal | None = None
+    for member_id in meal.members:
+        found = [m for m in weeks[member_id].days[day - 1].meals if m.slot == slot]
+        if not found:
+            continue
+        first = first or found[0]
+        for item in found[0].items:
+            foods.setdefault(item.food_id, []).append((member_id, item))
+            names.setdefault(item.food_id, item.name)
+    seasoning = {f for f, portions in foods.items() if portions[0][1].role == "seasoning"}
+    order = sorted(foods, key=lambda f: f in seasoning)  # the dish's foods, then seasonings
+    return first, [(names[f], foods[f]) for f in order]
+
+
+def _portions_line(name: str, portions: Sequence[tuple[str, PlanItem]], sharers: int) -> str:
+    """"cooked lentils: ana 1¼ cups (248 g), ben ¾ cup (149 g)"; one amount for all:
+    "garlic: 1 clove (3.0 g) each"."""
+    texts = [portion_text(item) for _, item in portions]
+    if len(portions) == sharers > 1 and len(set(texts)) == 1:
+        return f"{plain(name)}: {texts[0]} each"
+    return f"{plain(name)}: " + ", ".join(f"{plain(m)} {t}" for (m, _), t in
+                                          zip(portions, texts, strict=True))
+
+
+def household_document(plan: HouseholdPlan, start: dt.date | None = None) -> dict[str, Any]:
+    """The ``planner.household/1`` JSON document: ``members`` (each with ``id``,
+    ``profile``, ``options``, ``targets``, ``days`` in the ``planner.week/2`` day form,
+    ``food_groups``, ``quality``, ``misses`` and ``notes``), ``shared`` (each shared meal:
+    day, slot, dish_id, the members who share it and those who have their own), the
+    house's ``shopping_list``, its ``notes`` and the members whose week ``failed``."""
+    from planner.meals.shopping import waste
+
+    members = []
+    for member, week in zip(plan.members, plan.weeks, strict=True):
+        doc = week_document(week, start)
+        members.append({"id": member.id, **{k: doc[k] for k in (
+            "profile", "options", "targets", "warnings", "supplements", "pattern", "days",
+            "food_groups", "quality", "misses", "notes")}})
+    return {
+        "schema": HOUSEHOLD_SCHEMA,
+        "start": None if start is None else start.isoformat(),
+        "share": list(plan.share),
+        "members": members,
+        "shared": [{"day": m.day, "slot": m.slot, "dish_id": m.dish_id,
+                    "members": list(m.members), "own": list(m.own)} for m in plan.shared],
+        "shopping_list": [s.as_dict() for s in plan.shopping_list],
+        "shopping_waste": waste(plan.shopping_list).as_dict(),
+        "notes": list(plan.notes),
+        "failed": [{"id": f.id, "where": f.where, "error": f.message} for f in plan.failed],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DEFAULT_WIDTH,
+                     start: dt.date | None = None, method: bool = True) -> str:
+    """Render a household's plan as table (text within ``width`` columns: by day, each
+    shared meal once with every member's portion of each food on one line, then each
+    member's own meals and coverage), markdown, json (``planner.household/1``), csv (one
+    row per member's food) or html (one page: a grid of the days with the shared meals
+    and each member's own, the days in detail, one shopping list; a print sheet)."""
+    if fmt == "json":
+        return to_json(household_document(plan, start))
+    if fmt == "csv":
+        return _household_csv(plan)
+    if fmt == "markdown":
+        return _household_markdown(plan, start, method)
+    if fmt == "html":
+        return _household_html(plan, start, method)
+    from planner.meals.shopping import waste
+
+    lines = [*wrap(_household_title(plan, start), width)]
+    for member, week in zip(plan.members, plan.weeks, strict=True):
+        lines += wrap(_member_line(member.id, week), width, "    ", "  ")
+    lines.append("")
+    label = 11
+    for number in range(1, plan.days + 1):
+        lines.append(day_name(number, start))
+        for slot in plan.share:
+            meal, foods = shared_rows(plan, number, slot)
+            shared = plan.meal(number, slot)
+            if meal is None or shared is None:
+                continue
+            head = f"  {slot.capitalize()} for {and_list(shared.members)}: "
+            lines += wrap(meal.dish or "", width, "    ", head)
+            for name, portions in foods:
+                lines += wrap(_portions_line(name, portions, len(shared.members)), width,
+                              "      ", "    ")
+            if method and meal.method is not None:
+                lines += wrap(method_text(meal, _KEEP) + " (amounts for one: "
+                              "scale by the portions above)", width, "    ", "    ")
+        for member, week in zip(plan.members, plan.weeks, strict=True):
+            lines.append(f"  {plain(member.id)}")
+            day = week.days[number - 1]
+            for meal in day.meals:
+                shared = plan.meal(number, meal.slot)
+                if shared is not None and member.id in shared.members:
+                    continue
+                own = shared is not None and member.id in shared.own
+                lines += [("    " + x[2:]) if x.startswith("  ") else x for x in
+                          _meal_lines(meal, width - 2, label, method and own)]
+                if own:
+                    lines += wrap(f"(their own {meal.slot}: the house's could not serve "
+                                  "them today)", width, " " * (label + 5), " " * (label + 5))
+            if week.targets.supplements:
+                lines += pack([s.text for s in week.targets.supplements], width,
+                              "    Supplements ", " " * (label + 5), ", ")
+            lines += pack(_coverage_parts(week, day), width, f"    {'Coverage':<{label}}",
+                          " " * (label + 4), " | ")
+        lines.append("")
+    lines.append(f"Shopping list for the house ({plural(len(plan.shopping_list), 'line')})")
+    rows: list[list[str]] = []  # as _shopping_rows lays out a week's
+    section = None
+    for line in plan.shopping_list:
+        if line.section != section:
+            section = line.section
+            rows.append([section.capitalize(), "", ""])
+        rows.append([f"  {line.buy}", line.quantity, line.uses])
+    lines.append(text_table(["to buy", "amount", "the plan uses"], rows, width=width))
+    if plan.shopping_list:
+        lines += ["", *wrap(waste(plan.shopping_list).words(), width)]
+    lines.append("")
+    for text in plan.notes:
+        lines += wrap(text, width)
+    for member, week in zip(plan.members, plan.weeks, strict=True):
+        for note in week.notes:
+            lines += wrap(f"{member.id}: {note}", width)
+    for text in (*_household_method_sources(plan, method), WEEK_SOURCES, DISCLAIMER,
+                 RED_FLAGS):
+        lines += wrap(text, width)
+    return "\n".join(lines) + "\n"
+
+
+def _household_method_sources(plan: HouseholdPlan, shown: bool) -> tuple[str, ...]:
+    return next((s for w in plan.weeks if (s := _method_sources(w, shown))), ())
+
+
+def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool) -> str:
+    from planner.meals.shopping import waste
+
+    lines = [f"# {_md(_household_title(plan, start))}", ""]
+    lines += [f"- {_md(_member_line(m.id, w))}" for m, w in
+              zip(plan.members, plan.weeks, strict=True)]
+    lines.append("")
+    for number in range(1, plan.days + 1):
+        lines += [f"## {day_name(number, start)}", ""]
+        for slot in plan.share:
+            meal, rows = shared_rows(plan, number, slot)
+            shared = plan.meal(number, slot)
+            if meal is None or shared is None:
+                continue
+            lines += [f"### {slot.capitalize()} for {_md(and_list(shared.members))}: "
+                      f"{_md(meal.dish)}", ""]
+            lines += [f"- {_md(_portions_line(n, p, len(shared.members)))}" for n, p in rows]
+            if method and meal.method is not None:
+                lines += ["", _md(method_text(meal)) + " (amounts for one: scale by the "
+                          "portions above)"]
+            lines.append("")
+        lines += ["| member | meal | food |", "|---|---|---|"]
+        for member, week in zip(plan.members, plan.weeks, strict=True):
+            day = week.days[number - 1]
+            for meal in day.meals:
+                shared = plan.meal(number, meal.slot)
+                if shared is not None and member.id in shared.members:
+                    continue
+                own = " (own)" if shared is not None and member.id in shared.own else ""
+                lines.append(f"| {_md(member.id)} | {meal.slot}{own} | **{_md(meal.dish)}**: "
+                             f"{_md(', '.join(household(i) for i in meal.items))} |")
+            lines.append(f"| {_md(member.id)} | coverage | "
+                         f"{_md(' | '.join(_coverage_parts(week, day)))} |")
+        lines.append("")
+    lines += [f"## Shopping list for the house ({plural(len(plan.shopping_list), 'line')})",
+              "", "| section | to buy | amount | the plan uses |", "|---|---|---|---|"]
+    lines += [f"| {_md(s.section)} | {_md(s.buy)} | {_md(s.quantity)} | {_md(s.uses)} |"
+              for s in plan.shopping_list]
+    if plan.shopping_list:
+        lines += ["", _md(waste(plan.shopping_list).words())]
+    lines += [""] + [f"> {_md(n)}" for n in plan.notes]
+    lines += [f"> {_md(m.id)}: {_md(n)}" for m, w in zip(plan.members, plan.weeks, strict=True)
+              for n in w.notes]
+    lines += ["", WEEK_SOURCES, "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
+    return "\n".join(lines)
+
+
+def _household_html(plan: HouseholdPlan, start: dt.date | None, method: bool) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from planner.meals.shopping import waste
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["units_kept"] = _units_kept
+    pairs = list(zip(plan.members, plan.weeks, strict=True))
+    columns = [*(f"{slot.capitalize()}, shared" for slot in plan.share),
+               *(plain(m.id) for m, _ in pairs)]
+    grid, days = [], []
+    for number in range(1, plan.days + 1):
+        cells: list[list[dict[str, str]]] = []
+        shared_meals = []
+        for slot in plan.share:
+            meal, foods = shared_rows(plan, number, slot)
+            shared = plan.meal(number, slot)
+            if meal is None or shared is None:
+                cells.append([{"label": "", "dish": "", "note": "each their own"}])
+                continue
+            everyone = len(shared.members) == len(plan.members)
+            cells.append([{"label": "", "dish": meal.dish,
+                           "note": "" if everyone else f"for {and_list(shared.members)}"}])
+            shared_meals.append({
+                "slot": slot, "who": and_list(shared.members), "dish": meal.dish,
+                "portions": [_portions_line(n, p, len(shared.members)) for n, p in foods],
+                "method": None if meal.method is None or not method else
+                {"summary": meal.method.summary(),
+                 "steps": [plain(step) for step in meal.method.steps]}})
+        members = []
+        for member, week in pairs:
+            day = week.days[number - 1]
+            meals, cell = [], []
+            for m in day.meals:
+                shared = plan.meal(number, m.slot)
+                if shared is not None and member.id in shared.members:
+                    continue
+                own = shared is not None and member.id in shared.own
+                cell.append({"label": m.slot.capitalize(), "dish": m.dish,
+                             "note": "their own" if own else ""})
+                meals.append({"slot": m.slot, "dish": m.dish, "own": own,
+                              "foods": [household(i) for i in m.items]})
+            cells.append(cell)
+            members.append({"id": member.id, "meals": meals,
+                            "coverage": " · ".join(_coverage_parts(week, day))})
+        grid.append({"name": day_name(number, start), "cells": cells})
+        days.append({"name": day_name(number, start), "shared": shared_meals,
+                     "members": members})
+    sections: dict[str, list[Any]] = {}
+    for line in plan.shopping_list:
+        sections.setdefault(line.section, []).append(line)
+    notes = [*plan.notes, *(f"{m.id}: {n}" for m, w in pairs for n in w.notes),
+             *_household_method_sources(plan, method)]
+    return env.get_template("household.html.j2").render(
+        title=_household_title(plan, start), print_size=GRID_PRINT_SIZES[-1],
+        columns=columns, grid=grid, days=days,
+        members=[_member_line(m.id, w) for m, w in pairs], notes=notes,
+        sources=WEEK_SOURCES, disclaimer=DISCLAIMER, red_flags=RED_FLAGS, sections=sections,
+        shopping_count=plural(len(plan.shopping_list), "line"),
+        waste=waste(plan.shopping_list).words() if plan.shopping_list else "")
+
+
+def _household_csv(plan: HouseholdPlan) -> str:
+    """One row per food of each member's day; ``shared`` says whether the meal is the
+    house's (yes), the member's own in place of the house's (own) or simply theirs."""
+    rows: list[list[object]] = []
+    for member, week in zip(plan.members, plan.weeks, strict=True):
+        for day in week.days:
+            for meal in day.meals:
+                shared = plan.meal(day.day, meal.slot)
+                how = "" if shared is None else "yes" if member.id in shared.members else \
+                    "own" if member.id in shared.own else ""
+                rows += [[member.id, day.day, meal.slot, how, meal.dish_id, item.food_id,
+                          item.name, item.text, item.role, f"{item.servings:g}",
+                          f"{item.grams:g}",
+                          *(_item_amount(item, n) for n in (*KEY_NUTRIENTS, "energy_kcal"))]
+                         for item in meal.items]
+    return csv_text(["member", "day", "slot", "shared", "dish_id", "food_id", "name", "text",
+                     "role", "servings", "grams", *KEY_NUTRIENTS, "energy_kcal"], rows)
 
 
 _AMOUNT: Final = re.compile(r"^([\d½¼¾⅓⅔⅛][\d.,/½¼¾⅓⅔⅛]*) (?=\S)")

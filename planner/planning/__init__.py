@@ -10,7 +10,8 @@ method and seasonings (:mod:`.cooking`), why a plan cannot be made and
 what to try (:mod:`.diagnosis`), checking a plan independently of the solver
 (:mod:`.verify`), planning again around what was eaten or kept (:mod:`.replan`), what a week
 adds up to (:mod:`.summary`), food rankings (:mod:`.suggest`), the generic diet problem
-(:mod:`.diet`) and many people at once (:mod:`.batch`).
+(:mod:`.diet`), many people at once (:mod:`.batch`) and a household's week, meals shared
+(:mod:`.household`).
 
 Within the package: :mod:`.records` imports only :mod:`.options` (and :mod:`.model` for
 a type); :mod:`.notes`, :mod:`.diagnosis` and :mod:`.verify` import :mod:`.records` and

@@ -199,7 +199,9 @@ def read_people(path: str | Path) -> pd.DataFrame:
     frame = frame.map(lambda v: str(v).strip())
     duplicated = frame["id"][frame["id"].duplicated()]
     if len(duplicated):
-        raise DatasetError(f"{file}: column id: duplicate id {duplicated.iloc[0]!r}")
+        rows = [n + 2 for n in frame.index[frame["id"] == duplicated.iloc[0]][:2]]
+        raise DatasetError(f"{file}: column id: duplicate id {duplicated.iloc[0]!r} (rows "
+                           f"{rows[0]} and {rows[1]})")
     if frame.empty:
         raise DatasetError(f"{file}: no people")
     out: pd.DataFrame = frame.reset_index(drop=True)

@@ -332,6 +332,84 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     by how much, with suggestions, and :class:`SolverError` if the solver fails.
     """
     rules = rules or load_rules()
+    setup = _setup(table, catalogue, targets, options, rules, fixed=fixed,
+                   plan_slots=plan_slots, best_effort=best_effort, avoid=avoid,
+                   progress=progress)
+    context, health, impossible, hopeless = (setup.context, setup.health, setup.impossible,
+                                             setup.hopeless)
+    attempt = options
+    limit = min(options.staple_max_days, WINDOW)
+    retried = False  # the whole week is planned again at most once
+    backtracks = [MAX_BACKTRACKS]
+    while True:
+        try:
+            day_plans, infos, shortfalls, raised = _plan_days(
+                context, attempt, table, limit, hopeless,
+                week_retry=attempt.max_days < limit and not best_effort and not retried,
+                backtracks=backtracks)
+        except _RetryWeek:
+            retried = True  # a miss the days before set up: the week one repeat looser
+            attempt = replace(attempt, max_days=attempt.max_days + 1)
+            if replanning is not None:
+                replanning(attempt.max_days)
+            continue
+        except InfeasiblePlanError as exc:
+            if not catalogue.missing:
+                raise with_health_hint(exc, health, setup.applied) from exc
+            raise InfeasiblePlanError(
+                f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
+                "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
+                exc.shortfalls, exc.suggestions) from exc
+        retry = [s for s in shortfalls if not (s.nutrient in AI_CAPS and s.bound == "max")]
+        if not retry or best_effort or retried or impossible():
+            break
+        first_day = any(1 in s.days for s in retry)  # no earlier day limits day 1
+        if first_day or attempt.max_days >= limit:
+            break
+        # a miss the days before set up (a week's vegetable subgroup, the week-average
+        # vitamin D or B12): the whole week again, every day one repeat looser, once
+        retried = True
+        attempt = replace(attempt, max_days=attempt.max_days + 1)
+        if replanning is not None:
+            replanning(attempt.max_days)
+    week, _ = _finish(setup, table, catalogue, targets, options, rules, day_plans, infos,
+                      shortfalls, raised, attempt.max_days, fixed=fixed,
+                      best_effort=best_effort)
+    return week
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What a week's planning works out before its days are planned (:func:`_setup`), and
+    what the finished week is built from (:func:`_finish`)."""
+
+    context: _Context
+    health: Sequence[Any]  # the person's active health rules
+    applied: Mapping[str, AppliedTarget]
+    pattern: Pattern | None
+    dishes: Dishes | None
+    choosable: _Data  # the foods the person may choose, before fixed items
+    allowed: pd.Index  # ids of the foods left after diet, exclusions and food choices
+    fish_out: list[str]
+    left_out: list[str]
+    must_know: tuple[str, ...]
+    fish_group: str
+    #: targets no single day can reach (worked out once, on the first miss)
+    impossible: Callable[[], list[Shortfall]]
+    #: whether every missed target named no single day can reach
+    hopeless: Callable[[set[str]], bool]
+    swaps: tuple[str, ...] = ()  # the renal swaps' notes
+    tags: tuple[str, ...] = ()  # the health rules' food-choice tags
+
+
+def _setup(table: FoodTable, catalogue: Catalogue, targets: Targets, options: PlanOptions,
+           rules: Rules, *, fixed: Sequence[Fixed] = (),
+           plan_slots: Mapping[int, frozenset[str]] | None = None,
+           best_effort: bool = False,
+           avoid: Mapping[tuple[int, str], Sequence[str]] | None = None,
+           progress: Callable[[int, int], None] | None = None) -> _Setup:
+    """Check the request and work out what every day of the plan shares (see
+    :func:`plan_week` for the arguments and what it raises)."""
     health = active_rules(targets.profile.conditions, targets.profile.medicines)
     clinician = {n: t.max if t.overridden else None for n, t in targets.items.items()}
     missing = missing_limits(health, clinician)
@@ -399,42 +477,25 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         """Whether every target in ``missed`` no single day can reach (so no variety
         rule is to blame, and raising the repeat limit cannot help)."""
         return missed <= {s.nutrient for s in impossible()}
+    return _Setup(context, health, applied, pattern, dishes, choosable, foods.index,
+                  fish_out, left_out, tuple(must_know), group, impossible, hopeless,
+                  swaps, tuple(tags))
 
-    attempt = options
-    limit = min(options.staple_max_days, WINDOW)
-    retried = False  # the whole week is planned again at most once
-    backtracks = [MAX_BACKTRACKS]
-    while True:
-        try:
-            day_plans, infos, shortfalls, raised = _plan_days(
-                context, attempt, table, limit, hopeless,
-                week_retry=attempt.max_days < limit and not best_effort and not retried,
-                backtracks=backtracks)
-        except _RetryWeek:
-            retried = True  # a miss the days before set up: the week one repeat looser
-            attempt = replace(attempt, max_days=attempt.max_days + 1)
-            if replanning is not None:
-                replanning(attempt.max_days)
-            continue
-        except InfeasiblePlanError as exc:
-            if not catalogue.missing:
-                raise with_health_hint(exc, health, applied) from exc
-            raise InfeasiblePlanError(
-                f"{exc} (the food table lacks {len(catalogue.missing)} of the catalogue's "
-                "foods; refresh it with --ids-from datasets/recommended_foods.csv)",
-                exc.shortfalls, exc.suggestions) from exc
-        retry = [s for s in shortfalls if not (s.nutrient in AI_CAPS and s.bound == "max")]
-        if not retry or best_effort or retried or impossible():
-            break
-        first_day = any(1 in s.days for s in retry)  # no earlier day limits day 1
-        if first_day or attempt.max_days >= limit:
-            break
-        # a miss the days before set up (a week's vegetable subgroup, the week-average
-        # vitamin D or B12): the whole week again, every day one repeat looser, once
-        retried = True
-        attempt = replace(attempt, max_days=attempt.max_days + 1)
-        if replanning is not None:
-            replanning(attempt.max_days)
+
+def _finish(setup: _Setup, table: FoodTable, catalogue: Catalogue, targets: Targets,
+            options: PlanOptions, rules: Rules, day_plans: Sequence[DayPlan],
+            infos: Sequence[SolverInfo], shortfalls: Sequence[Shortfall],
+            raised: Mapping[int, int], max_days: int, *, fixed: Sequence[Fixed] = (),
+            best_effort: bool = False) -> tuple[WeekPlan, dict[str, float]]:
+    """The verified week from its planned days: the misses said (a broken safety limit
+    raised), the notes, each meal's name, method and seasonings, the shopping list;
+    ``max_days`` is the repeat limit the whole week was planned with last. With the week,
+    the grams its shopping list buys, per food id (what a household's list adds up)."""
+    applied, health, pattern, dishes = setup.applied, setup.health, setup.pattern, \
+        setup.dishes
+    impossible, group, choosable = setup.impossible, setup.fish_group, setup.choosable
+    fish_out, left_out, must_know = setup.fish_out, setup.left_out, setup.must_know
+    swaps, tags = setup.swaps, list(setup.tags)
     misses: tuple[Shortfall, ...] = ()
     if shortfalls and not best_effort:
         # a safety limit broken is no plan; any other miss is the nearest plan, said
@@ -472,9 +533,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         shown = ", ".join(removed[:6]) + (f" and {len(removed) - 6} more"
                                           if len(removed) > 6 else "")
         notes += (f"--exclude {name} removed {plural(len(removed), 'food')}: {shown}.",)
-    notes += _unused_preferences(catalogue, foods.index, options)
-    if attempt.max_days != options.max_days:
-        raised = {1: attempt.max_days, **raised}  # the whole week planned again
+    notes += _unused_preferences(catalogue, setup.allowed, options)
+    if max_days != options.max_days:
+        raised = {1: max_days, **raised}  # the whole week planned again
     if raised:
         notes = (_raised_note(raised, options, dishes is not None), *notes)
     waived: set[tuple[str, str]] = set()
@@ -501,10 +562,10 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     week = WeekPlan(targets, applied, tuple(day_plans),
                     shopping_list(bought, catalogue.entries), _combine(infos), options, notes,
                     pattern, quality, misses)
-    problems = verify_week(week, table, catalogue, rules, waived=waived)
+    problems = verify_week(week, table, catalogue, rules, waived=waived, dishes=dishes)
     if problems:
         raise SolverError("plan failed independent verification: " + "; ".join(problems[:3]))
-    return week
+    return week, bought
 
 
 def _raised_note(raised: Mapping[int, int], options: PlanOptions, dishes: bool) -> str:
@@ -668,13 +729,15 @@ class _Context:
     kept_dishes: Mapping[int, Mapping[int, str]] = field(default_factory=dict)
 
     @functools.cached_property
-    def dish_fits(self) -> dict[str, list[np.ndarray]]:
-        """Dish id -> per component, which rows of ``data`` fit it (fixed rows never)."""
+    def dish_fits(self) -> dict[tuple[str, str], list[np.ndarray]]:
+        """(meal, dish id) -> per component, which rows of ``data`` fit it (fixed rows
+        never); by meal, as a household's shared dinner may take variants its lunch
+        does not."""
         if self.menu is None:
             return {}
         choosable = self.data.fixed_day == 0
-        return {d.id: [m & choosable for m in d.fits(self.data.entries)]
-                for dishes in self.menu.values() for d in dishes}
+        return {(name, d.id): [m & choosable for m in d.fits(self.data.entries)]
+                for name, dishes in self.menu.items() for d in dishes}
 
     @functools.cached_property
     def seasoned(self) -> dict[str, list[list[tuple[int, int, np.ndarray | None]]]]:
@@ -1714,7 +1777,7 @@ def _todays_menu(context: _Context, history: _History, day: int, allowed: np.nda
                  and served.get(d.family, 0) < most]
         dishes[s] = fresh or list(menu)
         for dish in dishes[s]:
-            parts[(s, dish.id)] = [m & choose for m in context.dish_fits[dish.id]]
+            parts[(s, dish.id)] = [m & choose for m in context.dish_fits[(name, dish.id)]]
             fits[s] |= np.any(parts[(s, dish.id)], axis=0)
     cost = {d.id: W_DISH_REPEAT * served.get(d.family, 0) for ds in dishes.values()
             for d in ds}

@@ -14,7 +14,7 @@ import pandas as pd
 from planner.food.catalogue import SEASONING, SLOTS, Catalogue, most_servings, select
 from planner.food.data import FoodTable
 from planner.food.nutrients import NUTRIENT_NAMES
-from planner.meals.dishes import Dish, load_dishes, seasoning_items
+from planner.meals.dishes import Dish, Dishes, load_dishes, seasoning_items
 from planner.meals.rules import (
     COUNT_MEASURES,
     Rules,
@@ -41,14 +41,17 @@ from planner.planning.records import (
 
 def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = None,
                 rules: Rules | None = None, tolerance: float = 1e-6, *,
-                waived: Collection[tuple[str, str]] = ()) -> list[str]:
+                waived: Collection[tuple[str, str]] = (),
+                dishes: Dishes | None = None) -> list[str]:
     """Recompute every day's totals from the food table and the chosen grams and check
     them against the applied targets and the block energy mean; with the ``catalogue`` and
     ``rules``, check every meal against the meal rules and every day's food groups against
     the pattern. Return a list of problems (empty when the plan holds). Independent of the
     solver: it reads only the foods, the grams, the table, the catalogue and the rules.
     ``waived`` (nutrient, bound) pairs are misses the plan reports (a filled day), and
-    meals of eaten food are not judged by the meal rules."""
+    meals of eaten food are not judged by the meal rules. ``dishes``: the dish table the
+    meals are judged by (default: the bundled one; a household member's has the
+    variants of the dishes they share)."""
     problems = []
     days = week.days
     for d in days:
@@ -90,7 +93,7 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
                                 f"{mean:.0f} kcal is not within "
                                 f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
     if catalogue is not None and rules is not None and not catalogue.generic:
-        problems += _verify_rules(week, catalogue, rules, waived)
+        problems += _verify_rules(week, catalogue, rules, waived, dishes)
     return problems
 
 
@@ -134,7 +137,8 @@ def _verify_supplements(week: WeekPlan, table: FoodTable, tolerance: float,
 
 
 def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
-                  waived: Collection[tuple[str, str]] = ()) -> list[str]:
+                  waived: Collection[tuple[str, str]] = (),
+                  dishes: Dishes | None = None) -> list[str]:
     """Meal rules, dishes and portions per meal, from the catalogue and the rule and dish
     tables alone: every meal a dish of the table with its required components, every
     food within its portion for the person's age and energy need."""
@@ -143,7 +147,7 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
     allowed = select(catalogue, week.options.diet, week.options.exclude)
     seasonings = select(catalogue, week.options.diet, week.options.exclude, seasonings=True)
     caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
-    dishes = load_dishes()
+    dishes = dishes or load_dishes()
     age = week.targets.profile.age
     eer = week.targets["energy_kcal"].value or 0.0
     # every food of the plan read once: its catalogue row, food-group measures per

@@ -1,0 +1,365 @@
+"""Household plans (#38): shared meals, each member's own targets, one shopping list.
+
+Each household is planned once per module (2 days: sharing, variants, portions and the
+list show on any day); a household of one is compared with plan_week for that person."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.food.catalogue import Catalogue, select
+from planner.food.data import FoodTable
+from planner.output.report import format_household, portion_text
+from planner.planning.household import (
+    MAX_MEMBERS,
+    HouseholdPlan,
+    plan_household,
+    read_members,
+    verify_shared,
+)
+from planner.planning.plan import plan_week
+from planner.planning.records import WeekPlan
+from tests.test_plan import assert_meets, recompute
+
+FAMILY = """id,sex,age,weight,height,activity,diet,exclude
+ana,female,40,65,165,low,,
+ben,male,42,80,180,low,,
+mia,female,9,28,132,active,,
+leo,male,15,60,172,active,vegetarian,
+"""
+#: A vegan member and one with a tree-nut and peanut allergy.
+MIXED = """id,sex,age,diet,exclude
+kim,female,35,,tree_nuts;peanuts
+sam,male,17,vegan,
+lou,male,38,,
+"""
+DAYS = 2
+
+
+def _plan(tmp: Path, text: str, table: FoodTable, catalogue: Catalogue,
+          share: tuple[str, ...] = ("dinner",)) -> HouseholdPlan:
+    path = tmp / "people.csv"
+    path.write_text(text)
+    return plan_household(table, catalogue, read_members(path, days=DAYS), share=share)
+
+
+@pytest.fixture(scope="module")
+def family(tmp_path_factory: pytest.TempPathFactory, bundled: FoodTable,
+           catalogue: Catalogue) -> HouseholdPlan:
+    return _plan(tmp_path_factory.mktemp("family"), FAMILY, bundled, catalogue)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory, bundled: FoodTable,
+          catalogue: Catalogue) -> HouseholdPlan:
+    return _plan(tmp_path_factory.mktemp("mixed"), MIXED, bundled, catalogue)
+
+
+def _weeks(plan: HouseholdPlan) -> dict[str, WeekPlan]:
+    return {m.id: w for m, w in zip(plan.members, plan.weeks, strict=True)}
+
+
+def _meal(week: WeekPlan, day: int, slot: str):  # type: ignore[no-untyped-def]
+    return next(m for m in week.days[day - 1].meals if m.slot == slot)
+
+
+# ------------------------------------------------------------------ a family of four
+
+def test_family_shares_dinner_every_day(family: HouseholdPlan) -> None:
+    weeks = _weeks(family)
+    assert [m.id for m in family.members] == ["ana", "ben", "mia", "leo"]
+    assert not family.failed
+    assert family.share == ("dinner",)
+    days = sorted(m.day for m in family.shared)
+    assert days == list(range(1, DAYS + 1))  # one shared dinner a day
+    for shared in family.shared:
+        assert shared.slot == "dinner"
+        assert len(shared.members) >= 2
+        assert set(shared.members) | set(shared.own) == set(weeks)
+        for member in shared.members:  # the same dish for everyone who shares it
+            assert _meal(weeks[member], shared.day, "dinner").dish_id == shared.dish_id
+        # the house's note says who had their own dinner, and the day
+        for member in shared.own:
+            assert any(f"Day {shared.day}" in n and member in n for n in family.notes)
+    # everyone but those said has the same foods for every part the dish has no variant of
+    assert sum(len(s.members) for s in family.shared) >= DAYS * 3
+
+
+def test_each_member_meets_their_own_targets_from_the_grams(
+        family: HouseholdPlan, bundled: FoodTable, catalogue: Catalogue) -> None:
+    for member, week in zip(family.members, family.weeks, strict=True):
+        assert week.targets is member.targets
+        assert_meets(week, bundled, member.targets, misses=True)
+        totals = recompute(week, bundled)
+        for day, recomputed in zip(week.days, totals, strict=True):
+            assert day.totals["magnesium_mg"] == pytest.approx(recomputed["magnesium_mg"])
+    # their own targets: the child's energy need is well below her father's
+    weeks = _weeks(family)
+    assert weeks["mia"].applied["energy_kcal"].max < weeks["ben"].applied["energy_kcal"].min
+
+
+def test_the_vegetarian_eats_vegetarian_at_the_shared_dinner(
+        family: HouseholdPlan, catalogue: Catalogue) -> None:
+    leo = _weeks(family)["leo"]
+    assert leo.options.diet == "vegetarian"
+    diets = catalogue.entries["diets"]
+    for day in leo.days:
+        for meal in day.meals:
+            for item in meal.items:
+                assert "vegetarian" in diets[item.food_id], (day.day, meal.slot, item.name)
+
+
+def test_the_childs_portions_are_smaller(family: HouseholdPlan) -> None:
+    weeks = _weeks(family)
+    shared = [s for s in family.shared if {"mia", "ben"} <= set(s.members)]
+    assert shared
+    for s in shared:
+        child = _meal(weeks["mia"], s.day, "dinner")
+        father = _meal(weeks["ben"], s.day, "dinner")
+        kcal = [sum(i.nutrients.get("energy_kcal") or 0.0 for i in m.items)
+                for m in (child, father)]
+        assert kcal[0] < kcal[1], (s.day, kcal)
+        grams = [sum(i.grams for i in m.items if i.role != "seasoning")
+                 for m in (child, father)]
+        assert grams[0] < grams[1], (s.day, grams)
+
+
+def test_one_shopping_list_sums_every_members_grams(family: HouseholdPlan) -> None:
+    eaten: Counter[str] = Counter()
+    for week in family.weeks:
+        for day in week.days:
+            for meal in day.meals:
+                for item in meal.items:
+                    eaten[item.food_id] += item.grams
+    listed: Counter[str] = Counter()
+    for line in family.shopping_list:
+        total = sum(eaten[f] for f in line.food_ids)
+        assert line.eaten_grams == pytest.approx(total, rel=1e-6), line.buy
+        listed.update({f: 1 for f in line.food_ids})
+    assert set(eaten) <= set(listed)  # every food eaten is bought
+    assert max(listed.values()) == 1  # each on one line
+    # the house's list is shorter than the members' lists put together
+    assert len(family.shopping_list) < sum(len(w.shopping_list) for w in family.weeks)
+
+
+def test_text_report_says_each_shared_meal_once_with_every_portion(
+        family: HouseholdPlan) -> None:
+    text = format_household(family, width=80)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    weeks = _weeks(family)
+    first = family.shared[0]
+    assert text.count(f"Dinner for {', '.join(first.members[:-1])}") >= 1
+    meal = _meal(weeks[first.members[0]], first.day, "dinner")
+    main = next(i for i in meal.items if i.role not in ("seasoning", "oil"))
+    portions = [portion_text(i) for m in first.members
+                for i in _meal(weeks[m], first.day, "dinner").items
+                if i.food_id == main.food_id]
+    line = next(x for x in text.splitlines() if x.strip().startswith(f"{main.name}:"))
+    assert portions[0].split(" (")[0] in line
+    assert "Shopping list for the house" in text
+    assert "not medical advice" in text
+
+
+def test_json_csv_and_markdown(family: HouseholdPlan) -> None:
+    doc = json.loads(format_household(family, "json"))
+    assert doc["schema"] == "planner.household/1"
+    assert [m["id"] for m in doc["members"]] == ["ana", "ben", "mia", "leo"]
+    for member in doc["members"]:
+        assert set(member) >= {"id", "profile", "targets", "days"}
+        assert len(member["days"]) == DAYS
+        assert set(member["days"][0]) >= {"day", "meals", "totals", "food_groups"}
+    assert {(s["day"], s["slot"]) for s in doc["shared"]} == \
+        {(d, "dinner") for d in range(1, DAYS + 1)}
+    assert len(doc["shopping_list"]) == len(family.shopping_list)
+    rows = format_household(family, "csv").splitlines()
+    assert rows[0].startswith("member,day,slot,shared,dish_id,food_id")
+    items = sum(len(m.items) for w in family.weeks for d in w.days for m in d.meals)
+    assert len(rows) == 1 + items
+    assert any(",dinner,yes," in r for r in rows)
+    markdown = format_household(family, "markdown")
+    assert markdown.startswith("# Household plan for 4 people")
+    assert "### Dinner for" in markdown
+
+
+# ------------------------------------------------------------------ diets and allergies
+
+def test_a_vegan_and_a_nut_allergy_in_one_house(mixed: HouseholdPlan, bundled: FoodTable,
+                                                catalogue: Catalogue) -> None:
+    weeks = _weeks(mixed)
+    diets = catalogue.entries["diets"]
+    nuts = set(select(catalogue, "omnivore", ()).index) - \
+        set(select(catalogue, "omnivore", ("tree_nuts", "peanuts")).index)
+    assert nuts
+    for day in weeks["sam"].days:  # the vegan eats vegan, at shared meals too
+        for meal in day.meals:
+            assert all("vegan" in diets[i.food_id] for i in meal.items), meal
+    for day in weeks["kim"].days:  # the allergic member eats no nuts
+        assert not {i.food_id for m in day.meals for i in m.items} & nuts
+    for shared in mixed.shared:  # and no shared meal holds any, for anyone
+        for member in shared.members:
+            foods = {i.food_id for i in _meal(weeks[member], shared.day, "dinner").items}
+            assert not foods & nuts, (shared, member)
+    assert mixed.shared  # they do share
+    for member, week in zip(mixed.members, mixed.weeks, strict=True):
+        assert_meets(week, bundled, member.targets, misses=True)
+
+
+# ------------------------------------------------------------------ a household of one
+
+def test_a_household_of_one_is_plan_week(tmp_path: Path, bundled: FoodTable,
+                                          catalogue: Catalogue) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("id,sex,age,diet\nana,female,40,pescatarian\n")
+    members = read_members(path, days=DAYS, seed=3)
+    house = plan_household(bundled, catalogue, members)
+    week = plan_week(bundled, catalogue, members[0].targets, members[0].options)
+    assert house.shared == ()
+
+    def plates(w: WeekPlan) -> list[object]:
+        return [(m.slot, m.dish_id, [(i.food_id, i.grams) for i in m.items])
+                for d in w.days for m in d.meals]
+    assert plates(house.weeks[0]) == plates(week)
+    assert house.weeks[0].notes == week.notes
+    assert [(s.buy, s.quantity) for s in house.shopping_list] == \
+        [(s.buy, s.quantity) for s in week.shopping_list]
+
+
+# ------------------------------------------------------------------ bad input, via the CLI
+
+@pytest.fixture()
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("PLANNER_DATA", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args))
+    return invoke
+
+
+def _error(result) -> str:  # type: ignore[no-untyped-def]
+    lines = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(("text", "code", "said"), [
+    ("id,sex,age\na,female,30\nb,male,40\na,male,41\n", 1, r"duplicate id 'a' (rows 2 and 4)"),
+    ("id,sex,age\na,female,30\nb,martian,40\n", 1, "people.csv row 3 (b): sex"),
+    ("id,sex,age,diet\na,female,30,\nb,male,40,carnivore\n", 1, "people.csv row 3 (b):"),
+    ("id,sex,age,exclude\na,female,30,\nb,male,40,nuts_and_bolts\n", 1,
+     "people.csv row 3 (b):"),
+    ("id,sex,age\n" + "".join(f"p{n},female,30\n" for n in range(MAX_MEMBERS + 1)), 1,
+     f"row {MAX_MEMBERS + 2} (p{MAX_MEMBERS}): a household has at most {MAX_MEMBERS}"),
+    ("", 1, "people.csv"),
+    ("id,sex,age\n", 1, "no people"),
+])
+def test_bad_households_are_one_line_naming_the_row(run, tmp_path: Path, text: str,  # type: ignore[no-untyped-def]
+                                                     code: int, said: str) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(text)
+    r = run("household", str(path), "--days", "1")
+    assert r.exit_code == code, r.output
+    assert said in _error(r)
+    assert r.stdout == ""
+
+
+def test_bad_toml_and_share(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "house.toml"
+    path.write_text("")
+    r = run("household", str(path))
+    assert r.exit_code == 1 and "no members" in _error(r)
+    path.write_text('[ana]\nsex = "female"\nage = 40\ncolour = "red"\n')
+    r = run("household", str(path))
+    assert r.exit_code == 1 and "[ana]: unknown key 'colour'" in _error(r)
+    path.write_text('[ana]\nsex = "female"\nage = 40\n')
+    r = run("household", str(path), "--share", "brunch")
+    assert r.exit_code == 1 and "--share: 'brunch' is not a meal" in _error(r)
+
+
+def test_a_member_who_cannot_be_planned_is_named_and_the_rest_planned(
+        run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "house.toml"
+    path.write_text('[ana]\nsex = "female"\nage = 40\n\n'
+                    '[ben]\nsex = "male"\nage = 70\nconditions = ["ckd"]\n'
+                    '[ben.targets]\npotassium_mg = {max = 600}\n'
+                    'phosphorus_mg = {max = 300}\nprotein_g = {max = 40}\n')
+    r = run("household", str(path), "--days", "1", "--format", "json")
+    assert r.exit_code == 3, r.output
+    line = _error(r)
+    assert "[ben]" in line and "ben" in line and "ana" not in line.split("[ben]")[0]
+    doc = json.loads(r.stdout)  # the others are not lost
+    assert [m["id"] for m in doc["members"]] == ["ana"]
+    assert [f["id"] for f in doc["failed"]] == ["ben"]
+
+
+def test_the_shared_meals_are_checked_from_the_weeks_alone(family: HouseholdPlan,
+                                                          catalogue: Catalogue) -> None:
+    from dataclasses import replace
+
+    from planner.meals.dishes import load_dishes
+    from planner.planning.household import _dish_parts
+
+    ids = [m.id for m in family.members]
+    shared = family.shared[0]
+    j = ids.index(shared.members[-1])
+    week = family.weeks[j]
+    day = week.days[shared.day - 1]
+    # one sharer's dinner made another dish, and their lunch said to be a dish it is not
+    meals = tuple(replace(m, dish_id="soup") if m.slot == "dinner" else
+                  replace(m, dish_id="popcorn") if m.slot == "lunch" else m
+                  for m in day.meals)
+    days = list(week.days)
+    days[shared.day - 1] = replace(day, meals=meals)
+    weeks = list(family.weeks)
+    weeks[j] = replace(week, days=tuple(days))
+    problems = verify_shared(weeks, family.shared, ids, {}, (), catalogue.entries,
+                             load_dishes())
+    member = ids[j]
+    assert any(f"{member} does not have the house's {shared.dish_id}" in p for p in problems)
+    assert any(p.startswith(f"day {shared.day} lunch of {member}:") for p in problems)
+    recipes = {d.id: _dish_parts(d, catalogue.entries) for d in load_dishes().dishes}
+    assert verify_shared(family.weeks, family.shared, ids, recipes, (), catalogue.entries,
+                         load_dishes()) == []
+
+
+def test_html_one_page_with_the_grid_the_days_and_one_list(family: HouseholdPlan) -> None:
+    from html.parser import HTMLParser
+
+    page = format_household(family, "html")
+    cells: list[str] = []
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            cells.append(tag)
+    Cells().feed(page)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert all(f">{m.id}<" in head for m in family.members) and "Dinner, shared" in head
+    assert page.count('class="buy"') == len(family.shopping_list) + 1  # and its column
+    assert page.count("in detail</h2>") == DAYS
+    assert "@media print" in page  # the week's print sheet rules
+
+
+def test_me_adds_the_saved_profile(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "house.csv"
+    path.write_text("id,sex,age\nkid,male,10\n")
+    r = run("household", str(path), "--me", "pat", "--days", "1")
+    assert r.exit_code == 1 and "--me pat (the saved profile): sex: required" in _error(r)
+    r = run("profile", "init", "--sex", "female", "--age", "44", "--diet", "pescatarian")
+    assert r.exit_code == 0, r.output
+    r = run("household", str(path), "--me", "kid", "--days", "1")
+    assert r.exit_code == 1 and "has a member 'kid' too" in _error(r)
+    r = run("household", str(path), "--me", "pat", "--days", "1", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [(m["id"], m["options"]["diet"]) for m in doc["members"]] == \
+        [("pat", "pescatarian"), ("kid", "omnivore")]
+    assert doc["shared"] and all(s["slot"] == "dinner" for s in doc["shared"])
