@@ -1249,7 +1249,7 @@ def _range_breaks(text: str) -> Any:
 GRID_DAYS: Final = 7
 #: Font sizes (pt) the printed grid may take, largest first: the largest whose rows fit
 #: the landscape page (:func:`grid_print_size`).
-GRID_PRINT_SIZES: Final = (8.5, 8.0, 7.5, 7.0)
+GRID_PRINT_SIZES: Final = (8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
 #: The printed grid's room for rows (pt): a landscape letter page less its margins, the
 #: title and the header row, and a little slack; its width, and each meal column's share
 #: (the template's print CSS).

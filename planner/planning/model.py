@@ -610,7 +610,8 @@ class _HighsBackend:
         try:
             self.highs.run()
             status = self.highs.getModelStatus()
-            if status == highspy.HighsModelStatus.kUnknown:
+            if status in (highspy.HighsModelStatus.kUnknown,
+                          highspy.HighsModelStatus.kNotset):
                 # numerical trouble warm-starting from the last basis after many bound
                 # changes (seen on an LP of the dive): solve once more from scratch
                 self.highs.clearSolver()
@@ -632,7 +633,8 @@ class _HighsBackend:
                 return SolverInfo("HiGHS", "infeasible", seconds, None)
             if status in (highspy.HighsModelStatus.kSolutionLimit,
                           highspy.HighsModelStatus.kIterationLimit,
-                          highspy.HighsModelStatus.kUnknown):
+                          highspy.HighsModelStatus.kUnknown,
+                          highspy.HighsModelStatus.kNotset):
                 # stopped at the node or iteration limit before finding a solution, or
                 # unresolved twice: not proven infeasible, so the caller may widen or
                 # relax the model (the dive leaves that branch)

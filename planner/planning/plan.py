@@ -881,7 +881,10 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             problem, bound_info = _day_problem(context, current, history, day, rng)
             # where the variety rules may be what leaves a day without a plan, a looser
             # repeat limit is tried before a plan that misses a bound it could then meet
-            looser = day > 1 and not context.best_effort and current.max_days < limit
+            # (once: a day still without a plan within the strict bounds one repeat
+            # looser is missing something no repeat limit gives, a week's fish room say)
+            looser = day > 1 and not context.best_effort and current.max_days < limit \
+                and raised.get(day, 0) <= options.max_days
             try:
                 solution = solve_day(problem, current.solver, fallback=not looser)
             except SolverError as exc:
