@@ -79,6 +79,7 @@ class Terminal:
             # as a shell starts a command: Ctrl-C interrupts it (a test runner's worker
             # may ignore SIGINT, and an ignored signal stays ignored across exec)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # and not blocked
 
         self.process = subprocess.Popen(argv, stdin=child, stdout=child, stderr=child,
                                         env=env, close_fds=True, preexec_fn=controlling)
@@ -114,10 +115,14 @@ class Terminal:
         """Read what is left; the exit code."""
         import os
 
-        self.until("\x00never", timeout=timeout)
-        code = self.process.wait(timeout=timeout)
-        os.close(self.fd)
-        return code
+        try:
+            self.until("\x00never", timeout=timeout)
+            return self.process.wait(timeout=timeout)
+        finally:
+            if self.process.poll() is None:  # never left running for another test
+                self.process.kill()
+                self.process.wait()
+            os.close(self.fd)
 
     @property
     def text(self) -> str:

@@ -234,6 +234,7 @@ DEFAULT_OUTPUT: dict[str, list[str]] = {
     "solve": ["solve", "--foods", "FOODS", "--targets", "TARGETS"],
     "advice": ["advice", "--answers", "ANSWERS"],
     "batch": ["batch", "PEOPLE", "--out", "OUT/", "--workers", "1"],
+    "household": ["household", "FAMILY", "--days", "1"],
     "data": ["data"],
     "gaps": ["gaps", "--week"],
     "profile init": ["profile", "init", "--sex", "female", "--age", "29", "--life-stage",
@@ -266,6 +267,7 @@ def test_every_command_s_default_output_fits_80_columns(
     people.write_text(PEOPLE)
     fill = {"FOODS": str(examples / "foods.csv"), "TARGETS": str(examples / "targets.csv"),
             "ANSWERS": str(examples / "answers.toml"), "PEOPLE": str(people),
+            "FAMILY": str(examples / "family.csv"),
             "OUT/": str(tmp_path / "plans") + "/"}
     order = ["profile init", "profile show", "log add", "log show", "gaps", "log export",
              "log path", "log remove", *[c for c in DEFAULT_OUTPUT if " " not in c]]

@@ -123,6 +123,10 @@ def test_the_readme_has_the_commands_this_test_knows() -> None:
                    if c not in SKIP), "a placeholder like SEX or YEARS in a command"
 
 
+# The commands follow one another as a reader does (a profile saved, then used): one
+# worker runs this module's tests, in order (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("readme")
+
 EXAMPLES: Final = ROOT / "examples"
 #: What each command printed, by its argv, when it ran in a home with no saved profile
 #: (the quick start's week is the sample week's command: planned once for both tests).

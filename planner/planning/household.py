@@ -110,9 +110,10 @@ HOUSE_LINES_PER_MEMBER: Final = 6
 #: that sharer choosing the house's dish and foods, then with the house's next dish.
 OTHER_TRIES: Final = 2
 #: What a member's taking a dish's variant costs where they could eat the house's food
-#: (a child whose week of fish is used up): one dish for everyone is preferred, about as
-#: much as a food past the repeat limit is avoided.
-W_VARIANT: Final = 3.0
+#: (a child whose week of fish is used up): one dish for everyone comes first, far above
+#: a food past the repeat limit (at 3.0 an omnivore father took the pinto beans of a
+#: shrimp pasta beside a vegetarian son's lentils when shrimp fit him too).
+W_VARIANT: Final = 30.0
 
 
 @dataclass(frozen=True)
