@@ -198,8 +198,9 @@ def _run_people_case(count: int) -> dict[str, Any]:
     solve = plan.solve_day  # type: ignore[attr-defined]
     spent = [0.0]
 
-    def counted(problem: Any, options: Any = None) -> Any:
-        solution = solve(problem) if options is None else solve(problem, options)
+    def counted(problem: Any, options: Any = None, **more: Any) -> Any:
+        solution = solve(problem, **more) if options is None else \
+            solve(problem, options, **more)
         if math.isfinite(solution.objective):
             # an older planner's objective counts every miss at its one penalty
             spent[0] += getattr(solution, "preference", solution.objective - 10_000.0

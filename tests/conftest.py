@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,7 +76,7 @@ def shared_plans() -> Iterator[dict[bytes, Any]]:
     error again; ``progress`` is told of every day as a plan would. A test that replaces
     a part of the planner (monkeypatching its scheduling or solver) always plans afresh,
     and so does every call when PLANNER_TEST_FRESH is set."""
-    from planner.planning import batch, dive, plan, replan
+    from planner.planning import batch, dive, household, plan, replan  # noqa: F401 (loaded: patched below)
 
     original = plan.plan_week
     parts = {name: getattr(plan, name) for name in ("_plan_days", "_day_problem",
@@ -118,12 +119,12 @@ def shared_plans() -> Iterator[dict[bytes, Any]]:
             raise value
         return value
 
-    modules = (plan, replan, batch)
+    # every module holding the function, the test modules too: a test module that
+    # imported plan_week by name at collection holds the original
+    modules = [m for m in list(sys.modules.values())
+               if m is not None and vars(m).get("plan_week") is original]
     for module in modules:
         module.plan_week = plan_week  # type: ignore[attr-defined]
-    import planner
-    if "plan_week" in vars(planner):
-        planner.plan_week = plan_week  # type: ignore[attr-defined]
     yield memo
     for module in modules:
         module.plan_week = original  # type: ignore[attr-defined]
