@@ -93,9 +93,9 @@ def shared_plans() -> Iterator[dict[bytes, Any]]:
                   rules: Any = None, **kwargs: Any) -> Any:
         progress = kwargs.pop("progress", None)
         replanning = kwargs.pop("replanning", None)
+        given = () if options is None else (options,)  # the default options otherwise
         if os.environ.get("PLANNER_TEST_FRESH") or patched():
-            return original(table, catalogue, targets, *(() if options is None else
-                                                       (options,)), rules,
+            return original(table, catalogue, targets, *given, rules=rules,
                             progress=progress, replanning=replanning, **kwargs)
         key = pickle.dumps((_fingerprint(table.foods, frames), table.origin,
                             _fingerprint(catalogue.entries, frames), catalogue.generic,
@@ -103,9 +103,8 @@ def shared_plans() -> Iterator[dict[bytes, Any]]:
                             sorted(kwargs.items())), protocol=5)
         if key not in memo:
             try:
-                memo[key] = ("plan", original(table, catalogue, targets,
-                                              *(() if options is None else (options,)),
-                                              rules, progress=progress,
+                memo[key] = ("plan", original(table, catalogue, targets, *given,
+                                              rules=rules, progress=progress,
                                               replanning=replanning, **kwargs))
             except PlannerError as exc:
                 memo[key] = ("error", exc)
