@@ -191,6 +191,7 @@ def test_prompts_wrap_between_words_and_ctrl_c_ends_on_a_line_of_its_own(
         run.until("[y/n]: ", times=k + 1)
         if k < asked - 1:
             run.type("n\r")
+    time.sleep(0.5)  # as a person does: the prompt read, then Ctrl-C (not mid-write)
     run.type("\x03")  # Ctrl-C
     assert run.finish() == 130
     lines = run.lines()
