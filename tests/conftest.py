@@ -3,9 +3,12 @@ read-only), and a plan is planned once per test run however many tests read it."
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import pickle
+import signal
 import sys
 import weakref
 from collections.abc import Iterator
@@ -55,6 +58,33 @@ def private_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_reaches_children(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with Ctrl-C as a person's shell gives it: SIGINT handled by Python
+    and not blocked. An ignored or blocked signal stays so across fork and exec, so a test
+    that sends SIGINT to a planner process it started would see it ignored if the worker
+    had it so (the planner then finishes normally, exit 0). A test that leaves it changed
+    fails, naming itself."""
+    _ctrl_c_as_a_shell_gives_it()
+    yield
+    changed = _ctrl_c_changed()
+    _ctrl_c_as_a_shell_gives_it()
+    if changed:
+        pytest.fail(f"{request.node.nodeid} left Ctrl-C {changed}", pytrace=False)
+
+
+def _ctrl_c_changed() -> str:
+    if signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []):
+        return "blocked"
+    handler = signal.getsignal(signal.SIGINT)
+    return "" if handler is signal.default_int_handler else f"handled by {handler!r}"
+
+
+def _ctrl_c_as_a_shell_gives_it() -> None:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 # ------------------------------------------------------------------ plans planned once
 
 def _fingerprint(frame: pd.DataFrame, cache: dict[int, tuple[Any, bytes]]) -> bytes:
@@ -67,15 +97,49 @@ def _fingerprint(frame: pd.DataFrame, cache: dict[int, tuple[Any, bytes]]) -> by
     return digest
 
 
+class _Stored:
+    """A plan in the run's shared store: ``found`` (None: not planned yet); ``keep``
+    writes one (to a temporary name first, so a reader never sees half a file)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.found: Any = None
+        if path.exists():
+            self.found = pickle.loads(path.read_bytes())
+
+    def keep(self, plan: Any) -> None:
+        partial = self.path.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(plan, protocol=5))
+        os.replace(partial, self.path)
+
+
+@contextlib.contextmanager
+def _stored(store: Path, key: bytes) -> Iterator[_Stored]:
+    """The shared store's entry for ``key``, held under its lock while the caller plans."""
+    name = hashlib.sha256(key).hexdigest()[:32]
+    with open(store / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield _Stored(store / f"{name}.pickle")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def shared_plans() -> Iterator[dict[bytes, Any]]:
+def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bytes, Any]]:
     """A plan that several tests read is planned once per test run: ``plan_week`` is
     memoised by everything it reads (the food table's and catalogue's content, targets,
     options, rules, what is kept or eaten, the meals to plan). A plan is an immutable
     record, so every test reads the same one; a request that raises raises the same
     error again; ``progress`` is told of every day as a plan would. A test that replaces
     a part of the planner (monkeypatching its scheduling or solver) always plans afresh,
-    and so does every call when PLANNER_TEST_FRESH is set."""
+    and so does every call when PLANNER_TEST_FRESH is set.
+
+    Under pytest-xdist the workers share the plans too: the first worker to ask for one
+    plans it under a lock on its key and stores it (pickled) in the run's temporary
+    folder; a worker asking for it meanwhile waits for that lock and reads it (planning
+    is deterministic, so the plan is the one it would have made). Errors stay in the
+    worker that met them."""
     from planner.planning import batch, dive, household, plan, replan  # noqa: F401 (loaded: patched below)
 
     original = plan.plan_week
@@ -84,6 +148,9 @@ def shared_plans() -> Iterator[dict[bytes, Any]]:
     parts_dive = dive.solve_day
     memo: dict[bytes, Any] = {}
     frames: dict[int, tuple[Any, bytes]] = {}
+    base = tmp_path_factory.getbasetemp()
+    store = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "plans"
+    store.mkdir(exist_ok=True)
 
     def patched() -> bool:
         return any(getattr(plan, n) is not f for n, f in parts.items()) or \
@@ -102,13 +169,25 @@ def shared_plans() -> Iterator[dict[bytes, Any]]:
                             catalogue.missing, targets, options, rules,
                             sorted(kwargs.items())), protocol=5)
         if key not in memo:
-            try:
-                memo[key] = ("plan", original(table, catalogue, targets, *given,
-                                              rules=rules, progress=progress,
-                                              replanning=replanning, **kwargs))
-            except PlannerError as exc:
-                memo[key] = ("error", exc)
+            with _stored(store, key) as stored:
+                if stored.found is not None:
+                    memo[key] = ("plan", stored.found)
+                else:
+                    try:
+                        memo[key] = ("plan", original(table, catalogue, targets, *given,
+                                                      rules=rules, progress=progress,
+                                                      replanning=replanning, **kwargs))
+                        stored.keep(memo[key][1])
+                    except PlannerError as exc:
+                        memo[key] = ("error", exc)
+                    kind, value = memo[key]
+                    if kind == "error":
+                        raise value
+                    return value
             kind, value = memo[key]
+            if progress is not None:
+                for day in range(1, len(value.days) + 1):
+                    progress(day, len(value.days))
         else:
             kind, value = memo[key]
             if progress is not None and kind == "plan":
