@@ -347,11 +347,12 @@ def test_apart_words_say_who_how_much_what_it_replaces_and_how(
     one = apart_words(load_recipes(), dish, entries.loc[["16070"]], [("leo", lentils(0.75))],
                       ["shrimp, cooked"])
     assert one.startswith("For leo: 0.75 cup cooked lentils (148 g) in place of the "
-                          "shrimp. Apart, simmer ")
+                          "shrimp; keep the shrimp out of leo's share. Apart, simmer ")
     assert "dry lentils" in one and one.endswith(".")
     two = apart_words(load_recipes(), dish, entries.loc[["16070"]],
                       [("leo", lentils(1)), ("sam", lentils(1))], ["shrimp, cooked"])
     assert two.startswith("For leo and sam: 1 cup cooked lentils (198 g) each in place")
+    assert "out of leo's and sam's shares." in two
     raw = 2 * 198.0 * float(entries.at["16070", "raw_per_gram"])
     assert f"{raw:,.0f} g" in two  # cooked for both together
 
