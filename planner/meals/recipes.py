@@ -69,6 +69,8 @@ FSIS_SOURCE: Final = ("USDA Food Safety and Inspection Service, Safe Minimum Int
                       "Temperature Chart (fsis.usda.gov)")
 #: The oven temperatures a recipe may give, °C to °F, as ovens are marked (not the exact
 #: conversion: 200 °C is 392 °F, set as 400 °F).
+#: Grams in a pound (avoirdupois), for a raw amount of 16 oz or more.
+LB: Final = 453.59237
 OVEN: Final = {160: 325, 175: 350, 180: 350, 190: 375, 200: 400, 220: 425, 230: 450}
 _PLACEHOLDER: Final = re.compile(r"\{([a-z_+]+)(?::([a-z_,]+))?\}")
 
@@ -276,13 +278,16 @@ def _int(text: str) -> int | None:
 def check_recipes(recipes: Recipes, dishes: Dishes, entries: pd.DataFrame) -> list[str]:
     """What is wrong with the recipe tables against the dish table and the catalogue
     ``entries``: a dish without a recipe (or a recipe without a dish), a placeholder that
-    names no component or seasoning group of its dish, and a food some dish can hold with
-    no way to prepare it there (where the recipe asks how). Empty when they are sound."""
+    names no component or seasoning group of its dish, and a food some dish can hold (or
+    its variants: :meth:`~planner.meals.dishes.Dish.with_variants`) with no way to prepare
+    it there (where the recipe asks how). Empty when they are sound."""
     problems = []
     ids = {d.id for d in dishes.dishes}
     problems += [f"recipe for unknown dish {r!r}" for r in recipes.recipes if r not in ids]
     for dish in dishes.dishes:
         recipe = recipes.recipes.get(dish.id)
+        # the foods of its variants too: a household's sharer has them, made apart
+        dish = dish.with_variants([c.label for c in dish.components])
         if recipe is None:
             problems.append(f"{dish.id}: no recipe")
             continue
@@ -341,15 +346,10 @@ def meal_method(recipes: Recipes, dish: Dish, foods: pd.DataFrame,
     prepared: dict[int, str] = {}  # row -> how it is prepared, as the steps say it
 
     def how(i: int) -> str:
-        row = cooking[i]
-        if row is None or not row.how:
-            return ""
-        values = {"food": names[i], "raw": _raw_words(raw[i], row.measure),
-                  "water": _water_words(raw[i], row),
-                  "oven": oven_words(*row.oven) if row.oven else "",
-                  "safe": recipes.safe[row.safe].words if row.safe else ""}
-        prepared[i] = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], row.how)
-        return prepared[i]
+        text = _prepared(recipes, cooking[i], names[i], raw[i])
+        if text:
+            prepared[i] = text
+        return text
 
     def fill(name: str, part: str) -> str:
         if name == "s":
@@ -376,6 +376,28 @@ def meal_method(recipes: Recipes, dish: Dish, foods: pd.DataFrame,
                   tuple(seasoning_words[row.group] for row, _ in seasoned
                         if row.group in seasoning_words),
                   counted, tuple(safe.values()))
+
+
+def preparation(recipes: Recipes, dish: Dish, food: pd.DataFrame, servings: float) -> str:
+    """How ``servings`` (catalogue portions) of a food are prepared for ``dish``, as the
+    dish's steps say it ("simmer 50 g (about ¼ cup) dry lentils in ¾ cup water until
+    tender, 20-25 min; drain"); ``food``: its catalogue row (a frame of one row). "" where
+    there is nothing to do (milk, cheese) or no way is known."""
+    row = food.iloc[0]
+    raw = float(servings) * float(row["portion_grams"]) * float(row["raw_per_gram"])
+    return _prepared(recipes, recipes.cooking_for(food.iloc[:1], dish.id)[0],
+                     dish_word(str(row["short_name"])), raw)
+
+
+def _prepared(recipes: Recipes, row: Cooking | None, name: str, raw: float) -> str:
+    """A cooking row's ``how`` for ``raw`` grams (raw or dry) of the food ``name``."""
+    if row is None or not row.how:
+        return ""
+    values = {"food": name, "raw": _raw_words(raw, row.measure),
+              "water": _water_words(raw, row),
+              "oven": oven_words(*row.oven) if row.oven else "",
+              "safe": recipes.safe[row.safe].words if row.safe else ""}
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], row.how)
 
 
 def _said(text: str, steps: Sequence[str]) -> bool:
@@ -435,7 +457,8 @@ def _nearest(value: float) -> float:
 
 
 def _raw_words(grams: float, measure: tuple[str, float] | None) -> str:
-    """'109 g (about ⅔ cup)', '190 g (about 6¾ oz)', '56 g (about 2 packets)'."""
+    """'109 g (about ⅔ cup)', '190 g (about 6¾ oz)', '56 g (about 2 packets)', '463 g
+    (about 1 lb)'."""
     text = f"{grams:,.0f} g"
     if measure is None:
         return text
@@ -443,6 +466,8 @@ def _raw_words(grams: float, measure: tuple[str, float] | None) -> str:
     count = _nearest(grams / per)
     if count <= 0:
         return text
+    if unit == "oz" and count >= 16:  # a household's pot: "about 1¼ lb", not "20 oz"
+        return f"{text} (about {amount_text(_nearest(grams / LB))} lb)"
     word = unit if count <= 1 or unit in ("oz", "tbsp", "tsp") else \
         {"cup": "cups", "packet": "packets"}.get(unit, unit + "s")
     return f"{text} (about {amount_text(count)} {word})"

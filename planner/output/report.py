@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
+from planner import words
 from planner.food.nutrients import BY_NAME, KEY_NUTRIENTS, NUTRIENT_NAMES, display_name, unit_label
 from planner.limits import strip_bidi
 from planner.person.advice import DOCTOR, Advice
@@ -25,15 +26,16 @@ from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.profile import PA_CATEGORIES
 from planner.person.supplements import supplements_line
 from planner.person.targets import EER_SOURCE, Targets
-from planner.words import and_list, plural
+from planner.words import and_list, grams_words, plural
 
 if TYPE_CHECKING:  # types only: a report of targets or advice loads no pandas or solver
     from planner.food.data import FoodTable
     from planner.log.foodlog import Entry, SupplementEntry
     from planner.log.gaps import GapLine, GapReport
+    from planner.meals.recipes import Method
     from planner.planning.batch import BatchSummary
     from planner.planning.diet import DietResult
-    from planner.planning.household import HouseholdPlan
+    from planner.planning.household import HouseholdPlan, SharedMeal
     from planner.planning.records import DayPlan, Meal, PlanItem, WeekPlan
     from planner.planning.suggest import Explanation, FoodRanking
     from planner.planning.summary import GroupRow
@@ -303,32 +305,13 @@ def format_solve(result: DietResult, fmt: str = "table") -> str:
 
 def household(item: PlanItem) -> str:
     """'1 cup cooked spinach (180 g)': the household amount of the food and its weight."""
-    grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
-    return with_amount(item.text or item.name, grams)
-
-
-_PARENS: Final = re.compile(r"\s*\(([^()]*)\)")
-#: A household measure inside a food's wording: "(7 oz)", "(1.5 oz)", "(2 per serving)".
-_MEASURE: Final = re.compile(r"[\d½¼¾⅓⅔][\d.,/ ½¼¾⅓⅔]*\s*(?:fl oz|oz|lb|g|ml|cups?|tbsp|tsp|"
-                             r"per\b|x\b|inch)")
+    return with_amount(item.text or item.name, grams_words(item.grams))
 
 
 def with_amount(text: str, amount_text: str) -> str:
-    """``text`` and an amount in one pair of parentheses: "1 cup soy milk, fortified
-    (243 g)", not "1 cup soy milk (fortified) (243 g)"; a measure in the text joins the
-    amount: "1 container low-fat Greek yogurt (7 oz, 200 g)"."""
-    text = plain(text).strip()
-    measures: list[str] = []
-
-    def moved(match: re.Match[str]) -> str:
-        inside = match.group(1).strip()
-        if _MEASURE.match(inside):
-            measures.append(inside)
-            return ""
-        return match.group(0) if match.end() < len(text) else f", {inside}"
-
-    text = _PARENS.sub(moved, text).strip()
-    return f"{text} ({', '.join([*measures, amount_text])})"
+    """``text`` made plain (:func:`plain`) and an amount in one pair of parentheses
+    (:func:`planner.words.with_amount`): "1 cup soy milk, fortified (243 g)"."""
+    return words.with_amount(plain(text), amount_text)
 
 
 def _eaten_mark(meal: Meal) -> str:
@@ -706,9 +689,21 @@ def method_text(meal: Meal, space: str = " ") -> str:
     step's number and its words (a no-break space keeps them on one line)."""
     if meal.method is None:
         return ""
-    steps = " ".join(f"{n}.{space}{plain(step)}" for n, step in enumerate(meal.method.steps, 1))
-    summary = meal.method.summary()
-    return f"Method{f' ({summary})' if summary else ''}: {steps}"
+    return _method_words(meal.method, "", space)
+
+
+def pot_text(meal: SharedMeal, space: str = " ") -> str:
+    """'Method for 4 (amounts for the pot; 50 min, 10 active): 1. Simmer ...': a shared
+    meal's method for everyone who shares it ("" for a meal without one)."""
+    if meal.method is None:
+        return ""
+    return _method_words(meal.method, f" for {len(meal.members)}", space, "amounts for the pot")
+
+
+def _method_words(method: Method, who: str, space: str, said: str = "") -> str:
+    steps = " ".join(f"{n}.{space}{plain(step)}" for n, step in enumerate(method.steps, 1))
+    head = "; ".join(x for x in (said, method.summary()) if x)
+    return f"Method{who}{f' ({head})' if head else ''}: {steps}"
 
 
 def _method_sources(week: WeekPlan, shown: bool) -> tuple[str, ...]:
@@ -916,7 +911,7 @@ def portion_text(item: PlanItem) -> str:
     for "1¼ cups cooked lentils"; the whole wording where the amount cannot be told from
     the name ("2 vegetarian fillets (170 g)")."""
     text = plain(item.text or item.name).strip()
-    grams = f"{item.grams:,.0f} g" if item.grams >= 10 else f"{item.grams:.1f} g"
+    grams = grams_words(item.grams)
     name = plain(item.name).strip()
     if name and text.endswith(name) and len(text) > len(name):
         return f"{text[:-len(name)].strip()} ({grams})"
@@ -981,7 +976,10 @@ def household_document(plan: HouseholdPlan, start: dt.date | None = None) -> dic
     """The ``planner.household/1`` JSON document: ``members`` (each with ``id``,
     ``profile``, ``options``, ``targets``, ``days`` in the ``planner.week/2`` day form,
     ``food_groups``, ``quality``, ``misses`` and ``notes``), ``shared`` (each shared meal:
-    day, slot, dish_id, the members who share it and those who have their own), the
+    day, slot, dish_id, its name, the members who share it and those who have their own,
+    its ``method`` for the pot, as ``planner.week/2`` writes a meal's, with ``servings``
+    the sharers (null: none), and ``apart``: the lines for foods some sharers have apart
+    in place of the house's), the
     house's ``shopping_list``, its ``notes`` and the members whose week ``failed``."""
     from planner.meals.shopping import waste
 
@@ -996,8 +994,10 @@ def household_document(plan: HouseholdPlan, start: dt.date | None = None) -> dic
         "start": None if start is None else start.isoformat(),
         "share": list(plan.share),
         "members": members,
-        "shared": [{"day": m.day, "slot": m.slot, "dish_id": m.dish_id,
-                    "members": list(m.members), "own": list(m.own)} for m in plan.shared],
+        "shared": [{"day": m.day, "slot": m.slot, "dish_id": m.dish_id, "dish": m.name,
+                    "members": list(m.members), "own": list(m.own),
+                    "method": None if m.method is None else m.method.as_dict(),
+                    "apart": list(m.apart)} for m in plan.shared],
         "shopping_list": [s.as_dict() for s in plan.shopping_list],
         "shopping_waste": waste(plan.shopping_list).as_dict(),
         "notes": list(plan.notes),
@@ -1036,13 +1036,14 @@ def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DE
             if meal is None or shared is None:
                 continue
             head = f"  {slot.capitalize()} for {and_list(shared.members)}: "
-            lines += wrap(meal.dish or "", width, "    ", head)
+            lines += wrap(shared.name or meal.dish or "", width, "    ", head)
             for name, portions in foods:
                 lines += wrap(_portions_line(name, portions, len(shared.members)), width,
                               "      ", "    ")
-            if method and meal.method is not None:
-                lines += wrap(method_text(meal, _KEEP) + " (amounts for one: "
-                              "scale by the portions above)", width, "    ", "    ")
+            if method and shared.method is not None:
+                lines += wrap(pot_text(shared, _KEEP), width, "    ", "    ")
+                for text in shared.apart:
+                    lines += wrap(text, width, "    ", "    ")
         for member, week in zip(plan.members, plan.weeks, strict=True):
             lines.append(f"  {plain(member.id)}")
             day = week.days[number - 1]
@@ -1086,7 +1087,16 @@ def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DE
 
 
 def _household_method_sources(plan: HouseholdPlan, shown: bool) -> tuple[str, ...]:
-    return next((s for w in plan.weeks if (s := _method_sources(w, shown))), ())
+    """The methods' sources, when a method printed relies on a safe temperature: a
+    shared meal's amounts are for the pot, a member's own meal's for one."""
+    own = [x for member, week in zip(plan.members, plan.weeks, strict=True)
+           for day in week.days for x in day.meals
+           if (m := plan.meal(day.day, x.slot)) is not None and member.id in m.own]
+    methods = [*(m.method for m in plan.shared), *(x.method for x in own)]
+    if not shown or not any(m is not None and m.safe for m in methods):
+        return ()
+    return (METHOD_SOURCES.replace("Amounts serve one.", "A shared meal's amounts are "
+                                   "for the pot; anyone's own meal's serve one."),)
 
 
 def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool) -> str:
@@ -1104,11 +1114,11 @@ def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool
             if meal is None or shared is None:
                 continue
             lines += [f"### {slot.capitalize()} for {_md(and_list(shared.members))}: "
-                      f"{_md(meal.dish)}", ""]
+                      f"{_md(shared.name or meal.dish)}", ""]
             lines += [f"- {_md(_portions_line(n, p, len(shared.members)))}" for n, p in rows]
-            if method and meal.method is not None:
-                lines += ["", _md(method_text(meal)) + " (amounts for one: scale by the "
-                          "portions above)"]
+            if method and shared.method is not None:
+                lines += ["", _md(pot_text(shared))]
+                lines += [x for text in shared.apart for x in ("", _md(text))]
             lines.append("")
         lines += ["| member | meal | food |", "|---|---|---|"]
         for member, week in zip(plan.members, plan.weeks, strict=True):
@@ -1159,14 +1169,16 @@ def _household_html(plan: HouseholdPlan, start: dt.date | None, method: bool) ->
                 cells.append([{"label": "", "dish": "", "note": "each their own"}])
                 continue
             everyone = len(shared.members) == len(plan.members)
-            cells.append([{"label": "", "dish": meal.dish,
+            name = shared.name or meal.dish
+            cells.append([{"label": "", "dish": name,
                            "note": "" if everyone else f"for {and_list(shared.members)}"}])
             shared_meals.append({
-                "slot": slot, "who": and_list(shared.members), "dish": meal.dish,
+                "slot": slot, "who": and_list(shared.members), "dish": name,
                 "portions": [_portions_line(n, p, len(shared.members)) for n, p in foods],
-                "method": None if meal.method is None or not method else
-                {"summary": meal.method.summary(),
-                 "steps": [plain(step) for step in meal.method.steps]}})
+                "method": None if shared.method is None or not method else
+                {"summary": shared.method.summary(), "servings": len(shared.members),
+                 "steps": [plain(step) for step in shared.method.steps],
+                 "apart": [plain(text) for text in shared.apart]}})
         members = []
         for member, week in pairs:
             day = week.days[number - 1]

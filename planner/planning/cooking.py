@@ -1,6 +1,8 @@
 """How a planned week is cooked: each dish meal's name said for its amounts, its method
 (:mod:`planner.meals.recipes`) and the seasonings it is cooked with
-(:mod:`planner.meals.dishes`), which the shopping list buys.
+(:mod:`planner.meals.dishes`), which the shopping list buys; and a household's shared
+meal cooked as one pot (:func:`dish_method` with ``eaters``), with a line for each food a
+sharer has apart in place of the house's (:func:`apart_words`).
 
 The planner chooses foods and, with each dish, its seasonings (counted in every total);
 this module words what it chose. Where a meal's items do not hold its seasonings (a meal
@@ -19,9 +21,10 @@ import pandas as pd
 
 from planner.food.catalogue import SEASONING, Catalogue, select
 from planner.food.data import FoodTable
-from planner.meals.dishes import Dishes, seasoning_rows
-from planner.meals.recipes import Recipes, meal_method
-from planner.planning.records import DayPlan, Meal
+from planner.meals.dishes import Dish, Dishes, Seasoning, dish_word, seasoning_rows
+from planner.meals.recipes import Method, Recipes, meal_method, preparation
+from planner.planning.records import DayPlan, Meal, PlanItem
+from planner.words import and_list, grams_words, with_amount
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,7 @@ def cook_days(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable,
     its foods make it (the same foods can make a curry or a bowl, and a kept meal is kept
     as it was)."""
     entries = catalogue.entries
-    allowed = select(catalogue, diet, exclude, seasonings=True)
-    allowed = allowed[dishes.suited(allowed, diet, (), health)]
+    allowed = seasoned_from(catalogue, diet, exclude, dishes, health)
     extra: dict[str, float] = {}
     sodium = []
     out = []
@@ -69,6 +71,15 @@ def cook_days(days: Sequence[DayPlan], catalogue: Catalogue, table: FoodTable,
     return Cooked(tuple(out), extra, tuple(sodium))
 
 
+def seasoned_from(catalogue: Catalogue, diet: str, exclude: Sequence[str], dishes: Dishes,
+                  health: Sequence[str] = ()) -> pd.DataFrame:
+    """The catalogue rows a person of ``diet``, exclusions ``exclude`` and the food-choice
+    tags ``health`` may have, seasonings among them: what their meals' seasonings are
+    chosen from (no soy sauce with a soy allergy)."""
+    allowed = select(catalogue, diet, exclude, seasonings=True)
+    return allowed[dishes.suited(allowed, diet, (), health)]
+
+
 def _cook(meal: Meal, entries: pd.DataFrame, allowed: pd.DataFrame, dishes: Dishes,
           recipes: Recipes, saved: str = "") -> tuple[Meal, dict[str, float]]:
     """The meal named and with its method, and the grams of seasoning its items lack;
@@ -83,15 +94,59 @@ def _cook(meal: Meal, entries: pd.DataFrame, allowed: pd.DataFrame, dishes: Dish
     if was is not None and meal.slot in was.slots and not was.problems(foods):
         dish = was
     servings = [i.servings for i in items]
-    chosen = seasoning_rows(dish, foods, allowed)
-    method = meal_method(recipes, dish, foods, servings, chosen, allowed,
-                         counted=bool(seasoning))
+    method, chosen = dish_method(recipes, dish, foods, servings, allowed,
+                                 counted=bool(seasoning))
     grams: dict[str, float] = {}
     for row, s in ([] if seasoning else chosen):
         grams[row.food_id] = grams.get(row.food_id, 0.0) + \
             s * float(cast(float, allowed.at[row.food_id, "portion_grams"]))
     return replace(meal, dish=dish.title(foods, servings), dish_id=dish.id,
                    method=method), grams
+
+
+def dish_method(recipes: Recipes, dish: Dish, foods: pd.DataFrame, servings: Sequence[float],
+                allowed: pd.DataFrame, *, counted: bool = False,
+                eaters: Sequence[pd.DataFrame] | None = None
+                ) -> tuple[Method | None, list[tuple[Seasoning, float]]]:
+    """The method of a meal of ``dish`` (None: the dish has no recipe) and the seasoning
+    rows it is cooked with, each with its servings: ``foods`` are the catalogue rows of
+    its foods, ``servings`` their amounts in catalogue portions, ``allowed`` what its
+    seasonings are chosen from (:func:`seasoned_from`; ``counted``: the meal's items hold
+    them). For one person by default; ``eaters`` makes it a pot for several: each eater's
+    own foods (catalogue rows), and each seasoning is for as many servings as eaters whose
+    foods call for it (thyme for those who have the pork, not for one who has tofu)."""
+    chosen = seasoning_rows(dish, foods, allowed)
+    if eaters is not None:
+        chosen = [(row, s * n) for row, s in chosen
+                  if (n := sum(row.holds(mine) for mine in eaters))]
+    method = meal_method(recipes, dish, foods, servings, chosen, allowed, counted=counted)
+    if method is not None and eaters is not None:
+        method = replace(method, servings=len(eaters))
+    return method, chosen
+
+
+def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
+                portions: Sequence[tuple[str, PlanItem]], instead: Sequence[str]) -> str:
+    """The line for a food some sharers of a pot have apart in place of the house's:
+    "For leo: ¾ cup cooked lentils (148 g) in place of the shrimp; keep the shrimp out of
+    leo's share. Apart, simmer 50 g (about ¼ cup) dry lentils in ¾ cup water until
+    tender, 20-25 min; drain." ``food``:
+    its catalogue row (a frame of one row); ``portions``: (who, their item) of each who
+    has it ("For ben and leo: 1½ cups kidney beans (266 g) each", "For leo and sam: leo
+    ¾ cup ... and sam 1 cup ..."); ``instead``: the catalogue short names of the house's
+    foods it replaces. The preparation is for all of them together."""
+    who = [m for m, _ in portions]
+    amounts = [with_amount(i.text or i.name, grams_words(i.grams)) for _, i in portions]
+    said = amounts[0] if len(portions) == 1 else f"{amounts[0]} each" \
+        if len(set(amounts)) == 1 else \
+        and_list(f"{m} {a}" for m, a in zip(who, amounts, strict=True))
+    text = f"For {and_list(who)}: {said}"
+    if instead:  # the house's food may go into a sauce or pan that everyone shares
+        replaced = and_list(dish_word(n) for n in instead)
+        shares = and_list(f"{m}'s" for m in who) + (" share" if len(who) == 1 else " shares")
+        text += f" in place of the {replaced}; keep the {replaced} out of {shares}"
+    how = preparation(recipes, dish, food, sum(i.servings for _, i in portions))
+    return f"{text}." + (f" Apart, {how}." if how else "")
 
 
 def seasoning_note(cooked: Cooked) -> str | None:

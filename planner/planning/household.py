@@ -40,6 +40,7 @@ One of
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,12 +57,14 @@ from planner.errors import (
     Shortfall,
     SolverError,
 )
-from planner.food.catalogue import SLOTS, Catalogue, select
+from planner.food.catalogue import SEASONING, SLOTS, Catalogue, select
 from planner.food.data import FoodTable
 from planner.meals.dishes import Component, Dish, Dishes, load_dishes
+from planner.meals.recipes import Method, load_recipes
 from planner.meals.rules import Rules, load_rules
 from planner.meals.shopping import ShoppingLine, shopping_list
 from planner.person.targets import Targets
+from planner.planning.cooking import apart_words, dish_method, seasoned_from
 from planner.planning.diagnosis import group_shortfalls, infeasible_error, with_health_hint
 from planner.planning.dive import solve_day
 from planner.planning.model import (
@@ -96,6 +99,7 @@ from planner.planning.records import (
     STORED,
     WINDOW,
     DayPlan,
+    PlanItem,
     PlanOptions,
     WeekPlan,
 )
@@ -159,13 +163,21 @@ class Member:
 class SharedMeal:
     """A meal the house eats together: its day, meal, dish (a row of the dish table), the
     members who eat it together and those who have their own meal instead that day (no
-    members and no dish: no dish served the house together that day)."""
+    members and no dish: no dish served the house together that day). ``name``: the
+    dish's name as the house's plates say it; ``method``: how to cook it for everyone
+    who shares it, as one pot (the house's foods summed over them, the seasonings for as
+    many servings; :func:`planner.planning.cooking.dish_method`); ``apart``: a line for
+    each food some sharers have in place of the house's (a variant: lentils for the
+    shrimp), who has it, how much and how it is made apart."""
 
     day: int
     slot: str
     dish_id: str
     members: tuple[str, ...]
     own: tuple[str, ...] = ()
+    name: str = ""
+    method: Method | None = None
+    apart: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -388,6 +400,7 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
     if problems:
         raise SolverError("the household plan failed independent verification: "
                           + "; ".join(problems[:3]))
+    shared = _pots(people, weeks, shared, house, catalogue, dishes)
     return HouseholdPlan(tuple(members), tuple(weeks), share, shared,
                          shopping_list(bought, catalogue.entries),
                          _house_notes(people, house, shared, share))
@@ -451,6 +464,89 @@ def _people(catalogue: Catalogue, members: Sequence[Member], setups: Sequence[_S
     lead = {s: min(who, key=lambda j: (-len(edible[j]), j)) for s, who in sharers.items()}
     return people, _House(sharers, lead, recipes, frozenset(out),
                           HOUSE_LINES_PER_MEMBER * (n - 1), never)
+
+
+def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
+          shared: Sequence[SharedMeal], house: _House, catalogue: Catalogue,
+          dishes: Dishes) -> tuple[SharedMeal, ...]:
+    """The shared meals with their names, their methods for the pot and the lines for
+    the foods some sharers have apart (see :class:`SharedMeal`)."""
+    entries = catalogue.entries
+    recipes = load_recipes()
+    index = {p.member.id: j for j, p in enumerate(people)}
+    allowed: dict[int, pd.DataFrame] = {}  # what each member's seasonings come from
+    out = []
+    for meal in shared:
+        dish = dishes.by_id(meal.dish_id) if meal.dish_id else None
+        plates = {m: next(x for x in weeks[index[m]].days[meal.day - 1].meals
+                          if x.slot == meal.slot) for m in meal.members}
+        if dish is None or not plates or any(
+                i.eaten or i.food_id not in entries.index
+                for x in plates.values() for i in x.items):
+            out.append(meal)
+            continue
+        dish = dish.with_variants([c.label for c in dish.components])
+        parts = house.recipes.get(dish.id)
+        cooked = {m: [i for i in x.items if entries.at[i.food_id, "role"] != SEASONING]
+                  for m, x in plates.items()}
+        apart = _apart(cooked, parts.parts() if parts is not None else [])
+        pot: dict[str, float] = {}  # food id -> servings, in the plates' order
+        for m, items in cooked.items():
+            for i in items:
+                if i.food_id not in apart.get(m, {}):
+                    pot[i.food_id] = pot.get(i.food_id, 0.0) + i.servings
+        for m in plates:
+            j = index[m]
+            if j not in allowed:
+                p = people[j]
+                allowed[j] = seasoned_from(catalogue, p.member.options.diet,
+                                           p.member.options.exclude, p.dishes, p.setup.tags)
+        everyone = allowed[index[meal.members[0]]]
+        for m in meal.members[1:]:  # the pot's seasonings: ones every sharer may have
+            everyone = everyone[everyone.index.isin(allowed[index[m]].index)]
+        method, _ = dish_method(
+            recipes, dish, entries.loc[list(pot)], list(pot.values()), everyone,
+            counted=any(entries.at[i.food_id, "role"] == SEASONING
+                        for x in plates.values() for i in x.items),
+            eaters=[entries.loc[[i.food_id for i in items]] for items in cooked.values()])
+        lines: dict[tuple[str, tuple[str, ...]], list[tuple[str, PlanItem]]] = {}
+        for m, foods in apart.items():
+            for i in cooked[m]:
+                if i.food_id in foods:
+                    lines.setdefault((i.food_id, foods[i.food_id]), []).append((m, i))
+        house_plate = next((m for m in meal.members if m not in apart), meal.members[0])
+        out.append(replace(meal, name=plates[house_plate].dish, method=method, apart=tuple(
+            apart_words(recipes, dish, entries.loc[[food_id]], portions,
+                        [str(entries.at[f, "short_name"]) for f in instead])
+            for (food_id, instead), portions in lines.items())))
+    return tuple(out)
+
+
+def _apart(plates: Mapping[str, Sequence[PlanItem]],
+           parts: Sequence[tuple[frozenset[str], frozenset[str]]]
+           ) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per sharer who has a food apart from the house's: that food (id) -> the house's
+    foods (ids) it replaces. For each required part with a variant, the house's foods are
+    those of the sharers who do not take the variant (the same for all of them), or where
+    every sharer's foods are the variant's (lentils in a bowl of beans or lentils), the
+    foods most sharers have (the first listed of equals); a sharer whose foods for the
+    part differ has theirs apart. ``plates``: each sharer's foods but seasonings."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for fits, variant in parts:
+        if not variant:
+            continue
+        served = {m: frozenset(i.food_id for i in items) & (fits | variant)
+                  for m, items in plates.items()}
+        core = [foods for foods in served.values() if not foods <= variant]
+        house = Counter(core or served.values()).most_common(1)[0][0]
+        order = [i.food_id for items in plates.values() for i in items]
+        for m, foods in served.items():
+            if foods == house:
+                continue
+            instead = tuple(f for f in dict.fromkeys(order) if f in house - foods)
+            for f in foods - house:
+                out.setdefault(m, {})[f] = instead
+    return out
 
 
 def _order(dishes: Dishes) -> Callable[[str], int]:
