@@ -228,6 +228,7 @@ def test_the_pots_method_holds_the_house_foods_summed_over_its_sharers(
     from planner.food.catalogue import portion_words
     from planner.meals.dishes import load_dishes
     from planner.meals.recipes import load_recipes
+    from planner.words import and_list
 
     plan: HouseholdPlan = request.getfixturevalue(house)
     weeks = _weeks(plan)
@@ -243,14 +244,31 @@ def test_the_pots_method_holds_the_house_foods_summed_over_its_sharers(
         apart = _apart_foods(plan, shared, parts)
         plates = {m: _meal(weeks[m], shared.day, shared.slot) for m in shared.members}
         pot: Counter[str] = Counter()
+        eaters: dict[str, list[str]] = {}
         for member, plate in plates.items():
             for item in plate.items:
                 if item.role != "seasoning" and item.food_id not in apart[member]:
                     pot[item.food_id] += item.grams
+                    eaters.setdefault(item.food_id, []).append(member)
         dish = dishes.by_id(shared.dish_id)
         assert dish is not None
         for food_id, grams in pot.items():
             assert not any(food_id in a for a in apart.values())  # variant foods: apart
+            # sharers with a food of their own in place of a house's ("For sam: ...")
+            instead = {m for x in shared.apart if x.startswith("For ")
+                       for m in plates if m in x.split(":")[0]}
+            texts = [i.text for m in eaters[food_id] for i in plates[m].items
+                     if i.food_id == food_id]
+            if all(any(t in x for x in shared.apart if x.startswith("For ")) for t in texts):
+                continue  # this food is theirs in place of the house's: said apart
+            if any(m not in eaters[food_id] and not apart[m] and m not in instead
+                   for m in plates):
+                # only some sharers have it (and the rest nothing in its place): it goes
+                # on their plates, said in a line of its own, not in the pot
+                owners = and_list(f"{m}'s" for m in eaters[food_id])
+                assert any(x.startswith(f"On {owners} plate") for x in shared.apart), \
+                    (shared.day, food_id, shared.apart)
+                continue
             row = recipes.cooking_for(entries.loc[[food_id]], dish.id)[0]
             if row is None or "{raw}" not in row.how:
                 continue
@@ -347,12 +365,16 @@ def test_apart_words_say_who_how_much_what_it_replaces_and_how(
     one = apart_words(load_recipes(), dish, entries.loc[["16070"]], [("leo", lentils(0.75))],
                       ["shrimp, cooked"])
     assert one.startswith("For leo: 0.75 cup cooked lentils (148 g) in place of the "
-                          "shrimp; keep the shrimp out of leo's share. Apart, simmer ")
+                          "shrimp; set leo's share aside before adding the shrimp. Apart, "
+                          "simmer ")
     assert "dry lentils" in one and one.endswith(".")
     two = apart_words(load_recipes(), dish, entries.loc[["16070"]],
                       [("leo", lentils(1)), ("sam", lentils(1))], ["shrimp, cooked"])
     assert two.startswith("For leo and sam: 1 cup cooked lentils (198 g) each in place")
-    assert "out of leo's and sam's shares." in two
+    assert "set leo's and sam's shares aside before adding the shrimp." in two
+    only = apart_words(load_recipes(), dish, entries.loc[["16070"]],
+                       [("mia", lentils(0.5))], [], only=True)
+    assert only.startswith("On mia's plate only: 0.5 cup cooked lentils (99 g).")
     raw = 2 * 198.0 * float(entries.at["16070", "raw_per_gram"])
     assert f"{raw:,.0f} g" in two  # cooked for both together
 

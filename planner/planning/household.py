@@ -490,11 +490,7 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
         cooked = {m: [i for i in x.items if entries.at[i.food_id, "role"] != SEASONING]
                   for m, x in plates.items()}
         apart = _apart(cooked, parts.parts() if parts is not None else [])
-        pot: dict[str, float] = {}  # food id -> servings, in the plates' order
-        for m, items in cooked.items():
-            for i in items:
-                if i.food_id not in apart.get(m, {}):
-                    pot[i.food_id] = pot.get(i.food_id, 0.0) + i.servings
+        pot, extras = _pot(cooked, apart)
         for m in plates:
             j = index[m]
             if j not in allowed:
@@ -515,11 +511,38 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
                 if i.food_id in foods:
                     lines.setdefault((i.food_id, foods[i.food_id]), []).append((m, i))
         house_plate = next((m for m in meal.members if m not in apart), meal.members[0])
-        out.append(replace(meal, name=plates[house_plate].dish, method=method, apart=tuple(
-            apart_words(recipes, dish, entries.loc[[food_id]], portions,
-                        [str(entries.at[f, "short_name"]) for f in instead])
-            for (food_id, instead), portions in lines.items())))
+        out.append(replace(meal, name=plates[house_plate].dish, method=method, apart=(
+            *(apart_words(recipes, dish, entries.loc[[food_id]], portions,
+                          [str(entries.at[f, "short_name"]) for f in instead])
+              for (food_id, instead), portions in lines.items()),
+            *(apart_words(recipes, dish, entries.loc[[food_id]], portions, [], only=True)
+              for food_id, portions in extras.items()))))
     return tuple(out)
+
+
+def _pot(plates: Mapping[str, Sequence[PlanItem]],
+         apart: Mapping[str, Mapping[str, tuple[str, ...]]]
+         ) -> tuple[dict[str, float], dict[str, list[tuple[str, PlanItem]]]]:
+    """What goes in the pot: per food id, the servings of every sharer added up, for the
+    foods every sharer has (or has a food apart in place of: the shrimp leo has lentils
+    for), in the plates' order; and the foods only some sharers have (mozzarella on one
+    plate, sesame seeds on two), per food id each (who, their item), which go on their
+    plates, not in the pot. ``plates``: each sharer's foods but seasonings; ``apart``:
+    :func:`_apart`'s."""
+    covered = {m: {i.food_id for i in items} | {f for instead in apart.get(m, {}).values()
+                                                for f in instead}
+               for m, items in plates.items()}
+    pot: dict[str, float] = {}
+    extras: dict[str, list[tuple[str, PlanItem]]] = {}
+    for m, items in plates.items():
+        for i in items:
+            if i.food_id in apart.get(m, {}):
+                continue
+            if all(i.food_id in foods for foods in covered.values()):
+                pot[i.food_id] = pot.get(i.food_id, 0.0) + i.servings
+            else:
+                extras.setdefault(i.food_id, []).append((m, i))
+    return pot, extras
 
 
 def _apart(plates: Mapping[str, Sequence[PlanItem]],
