@@ -770,8 +770,11 @@ def test_ctrl_c_stops_a_local_pool_within_seconds_and_resume_finishes(tmp_path: 
     assert _only_error(err), err
     assert err.splitlines()[-1] == f"error: interrupted; finished people are saved in {out}: " \
         "run again with --resume to continue"
-    assert elapsed < 5
+    # the workers are ended, not waited for: the batch stops short of its 24 people (a
+    # loose bound on the time: a busy machine is slow to end processes)
+    assert elapsed < 20
     kept = set(read_results(str(out))["id"])
+    assert len(kept) < 24
     summary = run_batch(read_people(path), str(out), workers=1, resume=True)
     assert summary.skipped == len(kept) and summary.planned == 24 - len(kept)
     assert sorted(read_results(str(out))["id"]) == [f"p{i:02d}" for i in range(24)]

@@ -500,7 +500,8 @@ def test_ctrl_c_while_the_log_is_busy_ends_at_once(tmp_path: Path) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     assert proc.returncode == 130 and err == "error: interrupted\n", err
-    assert elapsed < 2
+    # at once, not after the log's 30 s busy wait (a loose bound: a busy machine is slow)
+    assert elapsed < 10
     with FoodLog(path) as log:
         assert len(log.entries()) == 1
 
