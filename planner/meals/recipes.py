@@ -69,9 +69,9 @@ FSIS_SOURCE: Final = ("USDA Food Safety and Inspection Service, Safe Minimum Int
                       "Temperature Chart (fsis.usda.gov)")
 #: The oven temperatures a recipe may give, °C to °F, as ovens are marked (not the exact
 #: conversion: 200 °C is 392 °F, set as 400 °F).
+OVEN: Final = {160: 325, 175: 350, 180: 350, 190: 375, 200: 400, 220: 425, 230: 450}
 #: Grams in a pound (avoirdupois), for a raw amount of 16 oz or more.
 LB: Final = 453.59237
-OVEN: Final = {160: 325, 175: 350, 180: 350, 190: 375, 200: 400, 220: 425, 230: 450}
 _PLACEHOLDER: Final = re.compile(r"\{([a-z_+]+)(?::([a-z_,]+))?\}")
 
 

@@ -133,8 +133,7 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
     before adding the shrimp. Apart, simmer 50 g (about ¼ cup) dry lentils in ¾ cup
     water until tender, 20-25 min; drain."; with ``only``, for a food only some sharers
     have, on their plates: "On mia's plate only: 1 oz part-skim mozzarella (28 g)."
-    ``food``:
-    its catalogue row (a frame of one row); ``portions``: (who, their item) of each who
+    ``food``: its catalogue row (a frame of one row); ``portions``: (who, their item) of each who
     has it ("For ben and leo: 1½ cups kidney beans (266 g) each", "For leo and sam: leo
     ¾ cup ... and sam 1 cup ..."); ``instead``: the catalogue short names of the house's
     foods it replaces. The preparation is for all of them together."""
@@ -143,14 +142,12 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
     said = amounts[0] if len(portions) == 1 else f"{amounts[0]} each" \
         if len(set(amounts)) == 1 else \
         and_list(f"{m} {a}" for m, a in zip(who, amounts, strict=True))
-    text = f"For {and_list(who)}: {said}"
-    if only:
-        plates = "plate" if len(who) == 1 else "plates"
-        owners = and_list(f"{m}'s" for m in who)
-        text = f"On {owners} {plates} only: {said}"
+    owners = and_list(f"{m}'s" for m in who)
+    text = f"On {owners} {'plate' if len(who) == 1 else 'plates'} only: {said}" if only \
+        else f"For {and_list(who)}: {said}"
     if instead:  # the house's food may go into a sauce or pan that everyone shares
         replaced = and_list(dish_word(n) for n in instead)
-        shares = and_list(f"{m}'s" for m in who) + (" share" if len(who) == 1 else " shares")
+        shares = owners + (" share" if len(who) == 1 else " shares")
         text += f" in place of the {replaced}; set {shares} aside before adding the " \
             f"{replaced}"
     how = preparation(recipes, dish, food, sum(i.servings for _, i in portions))
