@@ -1381,7 +1381,12 @@ def household(
     members = read_members(people, days=days, seed=seed, energy_band=energy_band,
                            strict_daily=strict_daily, max_days=max_days)
     if me is not None:
+        from planner.planning.batch import id_problem
         from planner.planning.records import PlanOptions
+
+        problem = id_problem(me)
+        if problem:  # the name the plan gives you, as a member's id
+            raise PlanRequestError(f"--me {me[:40]!r}: the name {problem}")
 
         try:
             settings = resolve_settings({}, saved_file=saved_profile_path())

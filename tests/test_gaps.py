@@ -10,7 +10,7 @@ import pytest
 from planner.errors import LogError
 from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable
-from planner.log.foodlog import Entry
+from planner.log.foodlog import Entry, SupplementEntry
 from planner.log.gaps import gap_report
 from planner.output.report import bar, format_gaps
 from planner.person.profile import make_profile
@@ -103,6 +103,12 @@ def test_nothing_logged_is_an_error(bundled: FoodTable, catalogue: Catalogue,
                                     targets: Targets) -> None:
     with pytest.raises(LogError, match="nothing logged for 2026-11-23"):
         gap_report([], MONDAY, MONDAY, targets, bundled, catalogue)
+    # a day with only supplements is not a logged day, and the error says why
+    taken = [SupplementEntry(1, MONDAY, "magnesium", "glycinate", 200.0,
+                             "magnesium glycinate 200 mg", "magnesium glycinate 200 mg", "")]
+    with pytest.raises(LogError, match="only supplements logged for 2026-11-23; the gaps "
+                                       "need what you ate too"):
+        gap_report([], MONDAY, MONDAY, targets, bundled, catalogue, supplements=taken)
 
 
 def test_formats(bundled: FoodTable, catalogue: Catalogue, targets: Targets) -> None:

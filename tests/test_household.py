@@ -452,6 +452,10 @@ def _error(result) -> str:  # type: ignore[no-untyped-def]
      f"row {MAX_MEMBERS + 2} (p{MAX_MEMBERS}): a household has at most {MAX_MEMBERS}"),
     ("", 1, "people.csv"),
     ("id,sex,age\n", 1, "no people"),
+    # a row longer than its header: refused, not read with every column shifted by one
+    ("id,sex,age\nana,female,40,extra\n", 1, "a row has more cells than the header's 3"),
+    ("id;sex;age\nana;female;40\n", 1, "missing column id (the header looks separated "
+     "by ';'"),
 ])
 def test_bad_households_are_one_line_naming_the_row(run, tmp_path: Path, text: str,  # type: ignore[no-untyped-def]
                                                      code: int, said: str) -> None:
@@ -474,6 +478,25 @@ def test_bad_toml_and_share(run, tmp_path: Path) -> None:  # type: ignore[no-unt
     path.write_text('[ana]\nsex = "female"\nage = 40\n')
     r = run("household", str(path), "--share", "brunch")
     assert r.exit_code == 1 and "--share: 'brunch' is not a meal" in _error(r)
+    # a member's name is an id, as in a CSV: the table's name and --me alike
+    for name, problem in (('"a\\nb"', "has a control or invisible character"),
+                          ('""', "is empty")):
+        path.write_text(f'[{name}]\nsex = "female"\nage = 40\n')
+        r = run("household", str(path))
+        assert r.exit_code == 1 and problem in _error(r), r.output
+    path.write_text('[ana]\nsex = "female"\nage = 40\n')
+    for me, problem in (("", "is empty"), ("x\ny", "has a control or invisible character")):
+        r = run("household", str(path), "--me", me)
+        assert r.exit_code == 1 and f"--me {me!r}: the name {problem}" in _error(r)
+    # a supplement's error names its table once
+    path.write_text('[kim]\nsex = "female"\nage = 40\n[kim.supplements]\n'
+                    'vitamin_d = "lots"\n')
+    r = run("household", str(path))
+    assert r.exit_code == 1 and _error(r).count("[kim]") == 1, r.output
+    json_file = tmp_path / "house.json"
+    json_file.write_text('{"id": 1}')
+    r = run("household", str(json_file))
+    assert r.exit_code == 1 and "a .json file is not read" in _error(r)
 
 
 def test_a_member_who_cannot_be_planned_is_named_and_the_rest_planned(

@@ -121,6 +121,11 @@ def test_flags_replace_the_saved_kind_and_none_drops_it() -> None:
     assert amounts(merged)["magnesium_mg"] == 400  # two products add up
     given, removed = parse_supplements(["magnesium=none"])
     assert [s.kind for s in merge_supplements(saved, given, removed)] == ["vitamin_d"]
+    # an amount and none for one kind contradict each other, in either order
+    for texts in (["vitamin_d=1000 IU", "vitamin_d=none"], ["vitamin_d=none", "vitamin_d=25ug"]):
+        with pytest.raises(ProfileError, match="vitamin_d is given both as an amount and as "
+                                               "none"):
+            parse_supplements(texts)
 
 
 def test_the_profile_table_reads_back_exactly() -> None:

@@ -132,6 +132,9 @@ def gap_report(entries: Sequence[Entry], start: dt.date, end: dt.date, targets: 
     logged = tuple(d for d in days if d in by_day)
     if not logged:
         span = start.isoformat() if start == end else f"{start} to {end}"
+        if any(start <= s.date <= end for s in supplements):
+            raise LogError(f"only supplements logged for {span}; the gaps need what you "
+                           "ate too (add it with 'planner log add \"1 medium banana\"')")
         raise LogError(f"nothing logged for {span} (add what you ate with "
                        "'planner log add \"1 medium banana\"')")
     nutrients = (*KEY_NUTRIENTS, *CONTEXT)

@@ -329,6 +329,10 @@ def parse_supplements(texts: Sequence[str], where: str = "--supplement"
             removed.append(found[0].name)
         else:
             supplements.append(parsed)
+    both = [s for s in supplements if s.kind in removed]
+    if both:  # "vitamin_d=1000 IU" and "vitamin_d=none": which one is meant?
+        raise ProfileError(f"{where}: {both[0].kind} is given both as an amount and as "
+                           "none; give one of them")
     return supplements, removed
 
 

@@ -51,6 +51,7 @@ import stat
 import struct
 import time
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -171,8 +172,17 @@ def read_people(path: str | Path) -> pd.DataFrame:
             header = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
                                  encoding="utf-8-sig", header=None, nrows=1)
             _check_columns(file, [] if header.empty else list(header.iloc[0]))
-            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
-                                encoding="utf-8-sig")
+            with warnings.catch_warnings():
+                # a row longer than the header: pandas would make its first cell the
+                # index and shift the rest (or, with index_col=False, drop the extra cell
+                # with this warning): refused, as a row too long further down is
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                        encoding="utf-8-sig", index_col=False)
+                except pd.errors.ParserWarning:
+                    raise DatasetError(f"{file}: a row has more cells than the header's "
+                                       f"{header.shape[1]} columns") from None
     except DatasetError:
         raise
     except Exception as exc:  # pyarrow and pandas raise many kinds
@@ -181,7 +191,12 @@ def read_people(path: str | Path) -> pd.DataFrame:
                            ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if "id" not in frame.columns:
-        raise DatasetError(f"{file}: missing column id")
+        header_text = ",".join(map(str, frame.columns))
+        why = (" (the header looks separated by ';': the table must be separated by "
+               "commas)" if ";" in header_text and "id" in header_text.split(";") else
+               f" (a {file.suffix} file is not read: a CSV or Parquet people table)"
+               if file.suffix.lower() in (".json", ".yaml", ".yml", ".xml", ".xlsx") else "")
+        raise DatasetError(f"{file}: missing column id{why}")
     for column in frame.columns:
         if column in COLUMNS:
             continue
@@ -232,20 +247,31 @@ def read_parquet(data: bytes, columns: Sequence[str] | None = None) -> Any:
 
 
 def _check_id(file: Path, row: int, text: str) -> None:
-    """DatasetError unless ``text`` is an id kept exactly: non-empty, printable (no control,
-    format or bidirectional characters), no surrounding spaces, at most ID_LENGTH long."""
-    shown = repr(text[:40]) + ("..." if len(text) > 40 else "")
+    """DatasetError unless ``text`` is an id kept exactly (:func:`id_problem`)."""
+    problem = id_problem(text)
+    if problem:  # an empty or very long id is not shown
+        shown = "" if not text.strip() or len(text) > ID_LENGTH else f" {_shown(text)}"
+        raise DatasetError(f"{file}: column id: empty id in row {row}" if not text.strip()
+                           else f"{file}: column id: id{shown} in row {row} {problem}")
+
+
+def _shown(text: str) -> str:
+    return repr(text[:40]) + ("..." if len(text) > 40 else "")
+
+
+def id_problem(text: str) -> str:
+    """What keeps ``text`` from being an id kept exactly ("" when nothing): an id is
+    non-empty, printable (no control, format or bidirectional characters), without
+    surrounding spaces and at most ID_LENGTH long. A household member's name is one."""
     if not text.strip():
-        raise DatasetError(f"{file}: column id: empty id in row {row}")
+        return "is empty"
     if len(text) > ID_LENGTH:
-        raise DatasetError(f"{file}: column id: id in row {row} has {len(text):,} characters "
-                           f"(at most {ID_LENGTH})")
+        return f"has {len(text):,} characters (at most {ID_LENGTH})"
     if not text.isprintable():
-        raise DatasetError(f"{file}: column id: id {shown} in row {row} has a control or "
-                           "invisible character")
+        return "has a control or invisible character"
     if text != text.strip():
-        raise DatasetError(f"{file}: column id: id {shown} in row {row} starts or ends with "
-                           "a space")
+        return "starts or ends with a space"
+    return ""
 
 
 def request(row: Mapping[str, str]) -> tuple[Any, list[Any], PlanOptions]:

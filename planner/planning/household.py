@@ -1322,8 +1322,10 @@ def read_members(path: str | Path, *, days: int = 7, seed: int = 0,
         seen[member_id] = where
         try:
             targets, asked_for = build(energy_band)
-        except PlannerError as exc:
-            raise PlanRequestError(f"{where}: {exc}") from None
+        except PlannerError as exc:  # named where it is, once
+            said = str(exc)
+            raise PlanRequestError(said if said.startswith(where) else f"{where}: {said}"
+                                   ) from None
         options = asked_for.options
         for key, value, asked in (("days", asked_for.days, days),
                                   ("seed", asked_for.seed, seed)):
@@ -1382,6 +1384,7 @@ def _toml_rows(file: Path) -> list[_Row]:
     )
     from planner.person.supplements import supplements_from_mapping
     from planner.person.targets import compute_targets
+    from planner.planning.batch import id_problem
 
     text = read_text(file, limit=HOUSEHOLD_CAP, error=DatasetError, what="household file")
     document = load_toml(text, str(file), DatasetError, invalid="not a valid TOML household")
@@ -1391,6 +1394,9 @@ def _toml_rows(file: Path) -> list[_Row]:
     rows: list[_Row] = []
     for member_id, table in document.items():
         where = f"{file} [{member_id}]"
+        problem = id_problem(member_id)
+        if problem:  # a member's name is an id, as a CSV's is
+            raise DatasetError(f"{file}: the member name {member_id[:40]!r} {problem}")
         if not isinstance(table, Mapping):
             raise DatasetError(f"{where}: a member is a table ([{member_id}] with sex, age "
                                "...), not a value")
