@@ -715,11 +715,13 @@ def _method_sources(week: WeekPlan, shown: bool) -> tuple[str, ...]:
     return (METHOD_SOURCES,)
 
 
-#: Where the methods' temperatures and times come from (printed under a week with methods).
-METHOD_SOURCES: Final = ("Methods: safe internal temperatures are the USDA Food Safety and "
+#: Where the methods' temperatures and times come from (printed under a week with methods,
+#: with whom their amounts serve).
+_METHOD_SOURCE: Final = ("Methods: safe internal temperatures are the USDA Food Safety and "
                          "Inspection Service's safe minimum internal temperatures (a food "
                          "thermometer in the thickest part); cooking times and water are "
-                         "typical package directions. Amounts serve one.")
+                         "typical package directions.")
+METHOD_SOURCES: Final = f"{_METHOD_SOURCE} Amounts serve one."
 
 
 def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None = None,
@@ -1095,8 +1097,8 @@ def _household_method_sources(plan: HouseholdPlan, shown: bool) -> tuple[str, ..
     methods = [*(m.method for m in plan.shared), *(x.method for x in own)]
     if not shown or not any(m is not None and m.safe for m in methods):
         return ()
-    return (METHOD_SOURCES.replace("Amounts serve one.", "A shared meal's amounts are "
-                                   "for the pot; anyone's own meal's serve one."),)
+    return (f"{_METHOD_SOURCE} A shared meal's amounts are for the pot; anyone's own "
+            "meal's serve one.",)
 
 
 def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool) -> str:
