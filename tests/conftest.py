@@ -1,5 +1,6 @@
 """Shared fixtures: the bundled table and catalogue are loaded once per session (both are
-read-only), and a plan is planned once per test run however many tests read it."""
+read-only), by the tests and the commands they run in-process, and a plan is planned once
+per test run however many tests read it."""
 
 from __future__ import annotations
 
@@ -40,6 +41,35 @@ def bundled() -> FoodTable:
 @pytest.fixture(scope="session")
 def catalogue(bundled: FoodTable) -> Catalogue:
     return load_catalogue(bundled)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_tables(bundled: FoodTable, catalogue: Catalogue) -> Iterator[None]:
+    """The bundled table and its catalogue are read once per test run, by the commands a
+    test runs in its own process too (typer's CliRunner, a batch's serial path): the
+    library's ``load_foods()`` without a directory gives the session's table, and
+    ``load_catalogue`` of that table without a path its catalogue. A directory or path
+    given is read as always, and so is everything when PLANNER_TEST_FRESH is set."""
+    import planner.food.catalogue as catalogue_module
+    import planner.food.data as data_module
+
+    read_foods, read_catalogue = data_module.load_foods, catalogue_module.load_catalogue
+
+    def shared_foods(directory: Any = None) -> FoodTable:
+        if directory is None and not os.environ.get("PLANNER_TEST_FRESH"):
+            return bundled
+        return read_foods(directory)
+
+    def shared_catalogue(table: FoodTable, path: Any = None) -> Catalogue:
+        if table is bundled and path is None and not os.environ.get("PLANNER_TEST_FRESH"):
+            return catalogue
+        return read_catalogue(table, path)
+
+    data_module.load_foods = shared_foods  # type: ignore[assignment]
+    catalogue_module.load_catalogue = shared_catalogue  # type: ignore[assignment]
+    yield
+    data_module.load_foods = read_foods  # type: ignore[assignment]
+    catalogue_module.load_catalogue = read_catalogue  # type: ignore[assignment]
 
 
 @pytest.fixture()

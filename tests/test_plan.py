@@ -229,9 +229,21 @@ def assert_meals(week: WeekPlan, catalogue: Catalogue) -> None:
     """Every meal against planner/meals/meal_rules.csv, read here with the csv module."""
     entries = catalogue.entries
     rules = _rule_table("meal_rules.csv")
+    role = entries["role"].to_dict()
+    allowed = [(f, entries.at[f, "meal_slots"]) for f in
+               select(catalogue, week.options.diet, week.options.exclude).index]
+    available: dict[tuple[str, frozenset[str] | None], int] = {}  # foods a rule may count
+
+    def choosable(slot: str, wanted: set[str] | None) -> int:
+        key = (slot, None if wanted is None else frozenset(wanted))
+        if key not in available:
+            available[key] = sum(1 for f, slots in allowed if slot in slots
+                                 and (wanted is None or role[f] in wanted))
+        return available[key]
+
     for day in week.days:
         for meal in day.meals:
-            roles = [entries.loc[i.food_id, "role"] for i in meal.items]
+            roles = [role[i.food_id] for i in meal.items]
             assert len(set(i.food_id for i in meal.items)) == len(roles)
             roles = [r for r in roles if r != "seasoning"]  # they come with the dish
             for rule in rules:
@@ -246,11 +258,7 @@ def assert_meals(week: WeekPlan, catalogue: Catalogue) -> None:
                 if rule["max"]:
                     assert count <= int(rule["max"]), (day.day, meal.slot, roles, rule)
                 if rule["min"]:
-                    available = {f for f in select(catalogue, week.options.diet,
-                                                   week.options.exclude).index
-                                 if meal.slot in entries.loc[f, "meal_slots"]
-                                 and (wanted is None or entries.loc[f, "role"] in wanted)}
-                    assert count >= min(int(rule["min"]), len(available)), \
+                    assert count >= min(int(rule["min"]), choosable(meal.slot, wanted)), \
                         (day.day, meal.slot, roles, rule)
 
 

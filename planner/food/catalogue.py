@@ -48,13 +48,14 @@ every column and its sources):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -376,7 +377,7 @@ def amount_text(value: float) -> str:
     return f"{value:.2g}"
 
 
-def portion_words(entry: pd.Series, servings: float) -> str:
+def portion_words(entry: pd.Series | Mapping[str, Any], servings: float) -> str:
     """Household wording for an amount of a catalogue food: "1 medium banana", "½ cup
     cooked spinach", "4 oz baked cod", "2 chicken thighs, skin removed", in the unit a
     cook measures with: "1 tbsp olive oil", not "3 tsp" (:func:`cooks_units`)."""
@@ -482,6 +483,7 @@ def excluded_by(catalogue: Catalogue, exclude: Iterable[str]) -> dict[str, tuple
             for name in exclude}
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a table's names, matched again for each name asked
 def name_words(text: str) -> tuple[str, ...]:
     """The lower-case words of a food name, for whole-word matching."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower())

@@ -138,15 +138,19 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
     goal = targets[nutrient].min if targets is not None and nutrient in targets else None
     if absorbable:  # the RDA is set for calcium eaten: absorbed milligrams are no share of it
         goal = None
+    chosen = order.index[:top]
+    # plain lookups, not a row of pandas each: gaps ranks every food for each gap
+    rows: dict[Any, dict[str, Any]] = \
+        entries.loc[chosen].to_dict("index")  # type: ignore[assignment]
+    described = values["description"].to_dict()
     foods = tuple(
-        RankedFood(str(fid), str(entries.loc[fid, "short_name"]),
-                   str(values.loc[fid, "description"]),
-                   portion_words(entries.loc[fid], 1.0), float(grams[fid]),
+        RankedFood(str(fid), str(rows[fid]["short_name"]), str(described[fid]),
+                   portion_words(rows[fid], 1.0), float(grams[fid]),
                    float(per_portion[fid]), float(per_100g[fid]),
                    None if pd.isna(per_kcal[fid]) else float(per_kcal[fid]),
                    float(per_portion[fid]) / goal if goal else None,
                    float(share[fid]) if absorbable else None)
-        for fid in order.index[:top])
+        for fid in chosen)
     notes = []
     if absorbable:
         unstudied = int((reported & ~known).sum())
@@ -169,19 +173,24 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
                        tuple(notes), food_notes)
 
 
+def _cell(frame: pd.DataFrame, row: str, column: str) -> Any:
+    """One value of a frame with a unique index (the food table's, the catalogue's)."""
+    return frame.at[row, column]
+
+
 def bioavailability(food_id: str, entries: pd.DataFrame, table: FoodTable,
                     targets: Targets | None, nutrient: str) -> str:
     """The bioavailability note for one nutrient of one food, or ""."""
     if food_id not in entries.index:
         return ""
-    grams = float(entries.loc[[food_id], "portion_grams"].iloc[0])
-    value = table.foods.loc[[food_id], nutrient].iloc[0]
+    grams = float(_cell(entries, food_id, "portion_grams"))
+    value = _cell(table.foods, food_id, nutrient)
     if pd.isna(value):
         return ""
     amount = float(value) * grams / 100
-    category = str(entries.loc[[food_id], "category"].iloc[0])
+    category = str(_cell(entries, food_id, "category"))
     if nutrient == "calcium_mg":
-        share = entries.loc[[food_id], "calcium_absorption"].iloc[0]
+        share = _cell(entries, food_id, "calcium_absorption")
         if pd.notna(share) and float(share) < POORLY_ABSORBED and amount >= 50:
             return BIOAVAILABILITY[nutrient].format(share=100 * float(share))
     if nutrient == "iron_mg" and category not in HEME_CATEGORIES and amount >= 1.0:
