@@ -128,8 +128,9 @@ def _fingerprint(frame: pd.DataFrame, cache: dict[int, tuple[Any, bytes]]) -> by
 
 
 class _Stored:
-    """A plan in the run's shared store: ``found`` (None: not planned yet); ``keep``
-    writes one (to a temporary name first, so a reader never sees half a file)."""
+    """A plan in the run's shared store: ``found``, ("plan", a plan) or ("error", what it
+    raised) (None: not planned yet); ``keep`` writes one (to a temporary name first, so a
+    reader never sees half a file)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -137,9 +138,20 @@ class _Stored:
         if path.exists():
             self.found = pickle.loads(path.read_bytes())
 
-    def keep(self, plan: Any) -> None:
+    def keep(self, found: tuple[str, Any]) -> None:
+        """Store ("plan", a plan) or ("error", the PlannerError it raised); an error that
+        does not come back from pickle whole is not stored (each worker meets it)."""
+        data = pickle.dumps(found, protocol=5)
+        if found[0] == "error":
+            try:
+                again = pickle.loads(data)[1]
+            except Exception:  # any unpickling failure: not shared
+                return
+            if type(again) is not type(found[1]) or str(again) != str(found[1]) or \
+                    vars(again) != vars(found[1]):
+                return
         partial = self.path.with_suffix(".partial")
-        partial.write_bytes(pickle.dumps(plan, protocol=5))
+        partial.write_bytes(data)
         os.replace(partial, self.path)
 
 
@@ -168,8 +180,9 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
     Under pytest-xdist the workers share the plans too: the first worker to ask for one
     plans it under a lock on its key and stores it (pickled) in the run's temporary
     folder; a worker asking for it meanwhile waits for that lock and reads it (planning
-    is deterministic, so the plan is the one it would have made). Errors stay in the
-    worker that met them."""
+    is deterministic, so the plan is the one it would have made). A request that raises
+    is shared the same way (its error pickled), and options left out are the default
+    options, as ``plan_week`` takes them."""
     from planner.planning import batch, dive, household, plan, replan  # noqa: F401 (loaded: patched below)
 
     original = plan.plan_week
@@ -196,20 +209,21 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                             progress=progress, replanning=replanning, **kwargs)
         key = pickle.dumps((_fingerprint(table.foods, frames), table.origin,
                             _fingerprint(catalogue.entries, frames), catalogue.generic,
-                            catalogue.missing, targets, options, rules,
+                            catalogue.missing, targets,
+                            plan.PlanOptions() if options is None else options, rules,
                             sorted(kwargs.items())), protocol=5)
         if key not in memo:
             with _stored(store, key) as stored:
                 if stored.found is not None:
-                    memo[key] = ("plan", stored.found)
+                    memo[key] = stored.found
                 else:
                     try:
                         memo[key] = ("plan", original(table, catalogue, targets, *given,
                                                       rules=rules, progress=progress,
                                                       replanning=replanning, **kwargs))
-                        stored.keep(memo[key][1])
                     except PlannerError as exc:
                         memo[key] = ("error", exc)
+                    stored.keep(memo[key])
                     kind, value = memo[key]
                     if kind == "error":
                         raise value

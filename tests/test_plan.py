@@ -441,14 +441,19 @@ def test_a_day_that_cannot_catch_up_on_vitamin_d_sends_the_day_before_back(
     week was once planned again and again with looser repeat limits, and failed. The day
     before now plans again to be ahead by the miss (and the day before it, if need be).
     The week's quotas now keep her pace (the next test); without them (no pace, no
-    capacity known) the day sent back is what saves the week."""
+    capacity known) the day sent back is what saves the week. Foods may repeat every day
+    here (--max-days 7), so that no looser repeat limit or whole week planned again (a
+    day 1 after day 7) comes first: the week is planned in one pass, days sent back
+    within it."""
     import planner.planning.plan as plan
 
     monkeypatch.setattr(plan, "PACE_WEIGHT", 0.0)
     monkeypatch.setattr(plan._Context, "capacity", lambda self, name: math.inf)
     order = _days_planned(monkeypatch)
     targets = _girl_of_12_on_the_old_body(monkeypatch)
-    week = plan_week(bundled, catalogue, targets, PlanOptions(exclude=("gluten",), seed=8))
+    week = plan_week(bundled, catalogue, targets,
+                     PlanOptions(exclude=("gluten",), seed=8, max_days=7))
+    assert order.count(1) == 1  # one pass over the week
     assert any(b < a for a, b in itertools.pairwise(order))  # a day was sent back
     assert_meets(week, bundled, targets, misses=True)  # (the seafood has no pace either)
     assert not [s for s in week.misses if s.nutrient == "vitamin_d_ug"]
