@@ -167,6 +167,18 @@ def _stored(store: Path, key: bytes) -> Iterator[_Stored]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _fresh(error: PlannerError) -> PlannerError:
+    """A copy of a remembered error to raise: raising one object again and again would
+    chain each raise's traceback and context onto it (a handler that raises another error
+    from it then makes a cycle)."""
+    try:
+        copy: PlannerError = pickle.loads(pickle.dumps(error, protocol=5))
+    except Exception:  # one that does not pickle is raised itself, as before
+        return error
+    copy.__cause__ = error.__cause__
+    return copy
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bytes, Any]]:
     """A plan that several tests read is planned once per test run: ``plan_week`` is
@@ -226,7 +238,7 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                     stored.keep(memo[key])
                     kind, value = memo[key]
                     if kind == "error":
-                        raise value
+                        raise _fresh(value)
                     return value
             kind, value = memo[key]
             if progress is not None:
@@ -238,7 +250,7 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                 for day in range(1, len(value.days) + 1):
                     progress(day, len(value.days))
         if kind == "error":
-            raise value
+            raise _fresh(value)
         return value
 
     # every module holding the function, the test modules too: a test module that

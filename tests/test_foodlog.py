@@ -646,6 +646,43 @@ def test_log_add_takes_supplements_as_words_or_flags(tmp_path: Path) -> None:
         assert [s.id for s in log.supplements()] == [6, 8, 9]
 
 
+@pytest.mark.parametrize("access", ["read", "add"])
+def test_a_log_moved_to_schema_2_while_it_is_checked_is_read_as_one_version(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, access: str) -> None:
+    """Opening reads the log's tables and its version in one read transaction. Another
+    process moving it to schema 2 between two of those reads (two writers under load) made
+    it "not a planner food log"; that commit now waits for the check."""
+    import planner.log.foodlog as foodlog
+
+    path = _schema_1_log(tmp_path)
+    real = foodlog._objects
+    outcome: list[str] = []
+
+    def objects_then_another_process_migrates(db: sqlite3.Connection) -> object:
+        found = real(db)
+        if not outcome:  # the first check's tables are read: the other writer commits
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                for statement in foodlog._SUPPLEMENT_SCHEMA:
+                    other.execute(statement)
+                other.execute("UPDATE schema_version SET version = 2")
+                other.execute("COMMIT")
+                outcome.append("committed")
+            except sqlite3.OperationalError as exc:
+                outcome.append(str(exc))
+                other.execute("ROLLBACK")
+            finally:
+                other.close()
+        return found
+
+    monkeypatch.setattr(foodlog, "_objects", objects_then_another_process_migrates)
+    with FoodLog(path, access) as log:  # type: ignore[arg-type]
+        assert [e.id for e in log.entries()] == [1, 2, 3, 5]
+    assert outcome == ["database is locked"]
+    assert _version(path) == 1
+
+
 def test_two_writers_moving_a_log_to_schema_2_at_once_lose_nothing(tmp_path: Path) -> None:
     path = _schema_1_log(tmp_path)
     writer = (

@@ -507,7 +507,7 @@ def _open(path: Path, access: Access
         return _create(path), None
     db, snapshot = _open_read_only(path)
     try:
-        _check(path, db)
+        _check_whole(path, db)
     except BaseException:
         db.close()
         if snapshot is not None:
@@ -520,7 +520,7 @@ def _open(path: Path, access: Access
         snapshot.cleanup()
     db = _connect(path, "rw")
     try:
-        _check(path, db)  # the same file, now through the connection that writes
+        _check_whole(path, db)  # the same file, now through the connection that writes
         mode = str(_run(path, db, "PRAGMA journal_mode").fetchone()[0]).lower()
         if mode != "delete":  # an older planner's WAL log: back to a plain journal, so
             with contextlib.suppress(sqlite3.Error):  # that readers never need to write
@@ -622,7 +622,7 @@ def _create(path: Path) -> sqlite3.Connection:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise LogError(f"{path}: cannot create the food log ({exc})") from None
-        _check(path, db)  # whoever made it: it must be a planner log now
+        _check_whole(path, db)  # whoever made it: it must be a planner log now
     except BaseException:
         db.close()
         raise
@@ -632,6 +632,23 @@ def _create(path: Path) -> sqlite3.Connection:
 def _objects(db: sqlite3.Connection) -> set[tuple[str, str, str]]:
     return {(str(r[0]), str(r[1]), str(r[2])) for r in
             _patient(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_master")}
+
+
+def _check_whole(path: Path, db: sqlite3.Connection) -> int:
+    """:func:`_check` in one read transaction, for a connection outside a write: each of
+    its reads on its own could fall either side of another process moving the log to a
+    new schema (the tables of one version, the version number of the next: "not a
+    planner food log", seen with two writers under load). A writer's commit waits for
+    the check instead."""
+    try:
+        _patient(db, "BEGIN")
+    except sqlite3.DatabaseError as exc:
+        raise LogError(f"{path}: {_problem(exc)}; it was left as it is") from None
+    try:
+        return _check(path, db)
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("COMMIT")  # only read: ends the transaction
 
 
 def _check(path: Path, db: sqlite3.Connection) -> int:
