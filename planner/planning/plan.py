@@ -112,7 +112,9 @@ week and builds each day's model.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
@@ -186,9 +188,11 @@ from planner.planning.model import (
     Bound,
     Count,
     DayProblem,
+    DaySolution,
     DishOption,
     Need,
     SolverInfo,
+    SolverOptions,
     UnitLimit,
     met,
     solve_diet,
@@ -729,6 +733,11 @@ class _Context:
     kept_dishes: Mapping[int, Mapping[int, str]] = field(default_factory=dict)
 
     @functools.cached_property
+    def solved(self) -> dict[bytes, DaySolution]:
+        """Each day's model solved so far, by its content (see :func:`_solve_once`)."""
+        return {}
+
+    @functools.cached_property
     def dish_fits(self) -> dict[tuple[str, str], list[np.ndarray]]:
         """(meal, dish id) -> per component, which rows of ``data`` fit it (fixed rows
         never); by meal, as a household's shared dinner may take variants its lunch
@@ -819,6 +828,20 @@ class _Context:
         return self._available.get((rule, slot), 0)
 
 
+def _solve_once(context: _Context, problem: DayProblem, options: SolverOptions, *,
+                fallback: bool) -> DaySolution:
+    """:func:`solve_day`, remembered by everything it reads. A week planned again one
+    repeat looser builds its first days' models as before (no food has reached the limit
+    yet), and a day sent back may build a model it had; they get their plan without
+    solving again. The solver is deterministic (counts, never times), so the plan is the
+    one solving again would give."""
+    key = hashlib.sha256(pickle.dumps((problem, options, fallback), protocol=5)).digest()
+    found = context.solved.get(key)
+    if found is None:
+        found = context.solved[key] = solve_day(problem, options, fallback=fallback)
+    return found
+
+
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit: int,
                hopeless: Callable[[set[str]], bool], week_retry: bool,
                backtracks: list[int] | None = None
@@ -886,7 +909,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
             looser = day > 1 and not context.best_effort and current.max_days < limit \
                 and raised.get(day, 0) <= options.max_days
             try:
-                solution = solve_day(problem, current.solver, fallback=not looser)
+                solution = _solve_once(context, problem, current.solver,
+                                       fallback=not looser)
             except SolverError as exc:
                 raise SolverError(f"could not plan day {day} of {options.days}: {exc}; "
                                   "try another --seed, a longer --time-limit or looser "
