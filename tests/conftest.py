@@ -139,17 +139,20 @@ class _Stored:
             self.found = pickle.loads(path.read_bytes())
 
     def keep(self, found: tuple[str, Any]) -> None:
-        """Store ("plan", a plan) or ("error", the PlannerError it raised); an error that
-        does not come back from pickle whole is not stored (each worker meets it)."""
-        data = pickle.dumps(found, protocol=5)
+        """Store ("plan", a plan) or ("error", the PlannerError it raised: its type,
+        arguments and attributes, see :func:`_fresh`); an error whose attributes do not
+        come back whole is not stored (each worker meets it)."""
         if found[0] == "error":
+            parts = _parts(found[1])
             try:
+                data = pickle.dumps(("error", parts), protocol=5)
                 again = pickle.loads(data)[1]
-            except Exception:  # any unpickling failure: not shared
+            except Exception:  # any pickling failure: not shared
                 return
-            if type(again) is not type(found[1]) or str(again) != str(found[1]) or \
-                    vars(again) != vars(found[1]):
+            if again != parts:
                 return
+        else:
+            data = pickle.dumps(found, protocol=5)
         partial = self.path.with_suffix(".partial")
         partial.write_bytes(data)
         os.replace(partial, self.path)
@@ -169,14 +172,26 @@ def _stored(store: Path, key: bytes) -> Iterator[_Stored]:
 
 def _fresh(error: PlannerError) -> PlannerError:
     """A copy of a remembered error to raise: raising one object again and again would
-    chain each raise's traceback and context onto it (a handler that raises another error
-    from it then makes a cycle)."""
-    try:
-        copy: PlannerError = pickle.loads(pickle.dumps(error, protocol=5))
-    except Exception:  # one that does not pickle is raised itself, as before
-        return error
+    chain each raise's traceback and context onto it. Built from its type, arguments and
+    attributes, not by pickle: a worker that imported Dask has tblib's exception pickling
+    installed, which carries tracebacks and causes along (a RecursionError) and rebuilds
+    some errors wrongly."""
+    copy = _rebuilt(_parts(error))
     copy.__cause__ = error.__cause__
     return copy
+
+
+def _parts(error: PlannerError) -> tuple[type[PlannerError], tuple[Any, ...], dict[str, Any]]:
+    return type(error), error.args, dict(vars(error))
+
+
+def _rebuilt(parts: tuple[type[PlannerError], tuple[Any, ...], dict[str, Any]]
+             ) -> PlannerError:
+    kind, args, attributes = parts
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(attributes)
+    return error
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -227,7 +242,8 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
         if key not in memo:
             with _stored(store, key) as stored:
                 if stored.found is not None:
-                    memo[key] = stored.found
+                    kind, value = stored.found
+                    memo[key] = (kind, _rebuilt(value) if kind == "error" else value)
                 else:
                     try:
                         memo[key] = ("plan", original(table, catalogue, targets, *given,
@@ -241,7 +257,7 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                         raise _fresh(value)
                     return value
             kind, value = memo[key]
-            if progress is not None:
+            if progress is not None and kind == "plan":
                 for day in range(1, len(value.days) + 1):
                     progress(day, len(value.days))
         else:
