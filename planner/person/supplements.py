@@ -106,6 +106,12 @@ NOT_COUNTED: Final[Mapping[str, str]] = {
 }
 
 
+#: An amount of each kind as a label gives it, for messages (a usual daily amount).
+_EXAMPLE: Final[Mapping[str, str]] = {
+    "magnesium": "200mg", "calcium": "500mg", "vitamin_d": "25ug or 1000IU",
+    "vitamin_b12": "250ug", "iron": "18mg", "zinc": "8mg", "folic_acid": "400ug"}
+
+
 @dataclass(frozen=True)
 class Supplement:
     """One supplement taken every day: ``amount`` of the kind's unit (mg, µg)."""
@@ -272,9 +278,10 @@ def parse_supplement(text: str, where: str = "supplement") -> Supplement | None:
             return None
         match = _AMOUNT.match(raw)
         if not match:
-            hint = " (give a unit: mg, µg or IU)" if re.fullmatch(_NUMBER, raw) else ""
+            units = "mg, µg or IU" if kind.name == "vitamin_d" else "mg or µg"
+            hint = f" (give a unit: {units})" if re.fullmatch(_NUMBER, raw) else ""
             raise ProfileError(f"{where}: {said!r}: {raw!r} is not an amount with a unit, "
-                               f"such as 200mg or 25ug{hint}")
+                               f"such as {_EXAMPLE.get(kind.name, '200mg')}{hint}")
         return Supplement(kind.name, _amount(kind, match["number"], match["unit"], where,
                                              said), form, said)
     match = _NAME_FIRST.match(said) or _AMOUNT_FIRST.match(said)
