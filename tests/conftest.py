@@ -208,8 +208,8 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
     plans it under a lock on its key and stores it (pickled) in the run's temporary
     folder; a worker asking for it meanwhile waits for that lock and reads it (planning
     is deterministic, so the plan is the one it would have made). A request that raises
-    is shared the same way (its error pickled), and options left out are the default
-    options, as ``plan_week`` takes them."""
+    is shared the same way (its error stored as its type, arguments and attributes), and
+    options left out are the default options, as ``plan_week`` takes them."""
     from planner.planning import batch, dive, household, plan, replan  # noqa: F401 (loaded: patched below)
 
     original = plan.plan_week
@@ -241,10 +241,7 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                             sorted(kwargs.items())), protocol=5)
         if key not in memo:
             with _stored(store, key) as stored:
-                if stored.found is not None:
-                    kind, value = stored.found
-                    memo[key] = (kind, _rebuilt(value) if kind == "error" else value)
-                else:
+                if stored.found is None:  # this worker plans it, and stores it for the other
                     try:
                         memo[key] = ("plan", original(table, catalogue, targets, *given,
                                                       rules=rules, progress=progress,
@@ -256,15 +253,12 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                     if kind == "error":
                         raise _fresh(value)
                     return value
-            kind, value = memo[key]
-            if progress is not None and kind == "plan":
-                for day in range(1, len(value.days) + 1):
-                    progress(day, len(value.days))
-        else:
-            kind, value = memo[key]
-            if progress is not None and kind == "plan":
-                for day in range(1, len(value.days) + 1):
-                    progress(day, len(value.days))
+                kind, value = stored.found
+                memo[key] = (kind, _rebuilt(value) if kind == "error" else value)
+        kind, value = memo[key]
+        if progress is not None and kind == "plan":  # told of every day, as a plan would
+            for day in range(1, len(value.days) + 1):
+                progress(day, len(value.days))
         if kind == "error":
             raise _fresh(value)
         return value
