@@ -179,6 +179,11 @@ def test_upper_limits_are_the_published_ones_and_named_with_their_source() -> No
 
 def test_a_supplement_without_a_unit_is_asked_for_one() -> None:
     assert looks_like_supplement("magnesium 200")  # not taken for a food
-    with pytest.raises(ProfileError, match=r"give a unit: mg, µg or IU \(e.g. 'magnesium "
+    with pytest.raises(ProfileError, match=r"give a unit: mg or µg \(e.g. 'magnesium "
                                            r"200 mg'\)"):
         parse_supplement("magnesium 200")
+    with pytest.raises(ProfileError, match=r"give a unit: mg or µg \(e.g. 'b12 500 µg'\)"):
+        parse_supplement("b12 500")
+    with pytest.raises(ProfileError, match=r"give a unit: mg, µg or IU \(e.g. 'vitamin d "
+                                           r"1000 IU'\)"):
+        parse_supplement("vitamin d 1000")

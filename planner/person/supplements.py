@@ -112,6 +112,11 @@ _EXAMPLE: Final[Mapping[str, str]] = {
     "vitamin_b12": "250ug", "iron": "18mg", "zinc": "8mg", "folic_acid": "400ug"}
 
 
+def _units(kind: Kind) -> str:
+    """The units an amount of ``kind`` may be written in, for messages (IU: vitamin D)."""
+    return "mg, µg or IU" if kind.name == "vitamin_d" else "mg or µg"
+
+
 @dataclass(frozen=True)
 class Supplement:
     """One supplement taken every day: ``amount`` of the kind's unit (mg, µg)."""
@@ -278,8 +283,7 @@ def parse_supplement(text: str, where: str = "supplement") -> Supplement | None:
             return None
         match = _AMOUNT.match(raw)
         if not match:
-            units = "mg, µg or IU" if kind.name == "vitamin_d" else "mg or µg"
-            hint = f" (give a unit: {units})" if re.fullmatch(_NUMBER, raw) else ""
+            hint = f" (give a unit: {_units(kind)})" if re.fullmatch(_NUMBER, raw) else ""
             raise ProfileError(f"{where}: {said!r}: {raw!r} is not an amount with a unit, "
                                f"such as {_EXAMPLE.get(kind.name, '200mg')}{hint}")
         return Supplement(kind.name, _amount(kind, match["number"], match["unit"], where,
@@ -287,9 +291,12 @@ def parse_supplement(text: str, where: str = "supplement") -> Supplement | None:
     match = _NAME_FIRST.match(said) or _AMOUNT_FIRST.match(said)
     if not match:
         bare = re.fullmatch(rf"(?P<name>[a-z][\w \-]*?)\s*(?P<number>{_NUMBER})", said, re.I)
-        if bare and resolve_name(bare["name"]) is not None:
-            raise ProfileError(f"{where}: {said!r}: give a unit: mg, µg or IU (e.g. "
-                               f"'{bare['name']} {bare['number']} mg')")
+        named = resolve_name(bare["name"]) if bare else None
+        if bare and named is not None:
+            kind = named[0]
+            unit = "IU" if kind.name == "vitamin_d" else "µg" if kind.unit == "ug" else "mg"
+            raise ProfileError(f"{where}: {said!r}: give a unit: {_units(kind)} (e.g. "
+                               f"'{bare['name']} {bare['number']} {unit}')")
         raise ProfileError(f"{where}: {said!r} is not NAME=AMOUNT or a name and an amount "
                            "with a unit (e.g. 'magnesium glycinate 200 mg')")
     found = resolve_name(match["name"])
