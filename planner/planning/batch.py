@@ -249,14 +249,13 @@ def read_parquet(data: bytes, columns: Sequence[str] | None = None) -> Any:
 def _check_id(file: Path, row: int, text: str) -> None:
     """DatasetError unless ``text`` is an id kept exactly (:func:`id_problem`)."""
     problem = id_problem(text)
-    if problem:  # an empty or very long id is not shown
-        shown = "" if not text.strip() or len(text) > ID_LENGTH else f" {_shown(text)}"
-        raise DatasetError(f"{file}: column id: empty id in row {row}" if not text.strip()
-                           else f"{file}: column id: id{shown} in row {row} {problem}")
-
-
-def _shown(text: str) -> str:
-    return repr(text[:40]) + ("..." if len(text) > 40 else "")
+    if not problem:
+        return
+    if not text.strip():
+        raise DatasetError(f"{file}: column id: empty id in row {row}")
+    shown = "" if len(text) > ID_LENGTH else \
+        f" {text[:40]!r}" + ("..." if len(text) > 40 else "")  # a very long one is not
+    raise DatasetError(f"{file}: column id: id{shown} in row {row} {problem}")
 
 
 def id_problem(text: str) -> str:

@@ -142,7 +142,7 @@ def rank_foods(table: FoodTable, catalogue: Catalogue, targets: Targets | None,
     # plain lookups, not a row of pandas each: gaps ranks every food for each gap
     rows: dict[Any, dict[str, Any]] = \
         entries.loc[chosen].to_dict("index")  # type: ignore[assignment]
-    described = values["description"].to_dict()
+    described = values.loc[chosen, "description"].to_dict()
     foods = tuple(
         RankedFood(str(fid), str(rows[fid]["short_name"]), str(described[fid]),
                    portion_words(rows[fid], 1.0), float(grams[fid]),
