@@ -170,14 +170,40 @@ def options(httpserver: HTTPServer, out: Path, **kw: Any) -> FetchOptions:
     return FetchOptions(**base)  # type: ignore[arg-type]
 
 
+def planner_fetch(*args: str, env: dict[str, str | None] | None = None,
+                  cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``planner fetch ARGS`` (what the script runs) in this process, through Typer's test
+    runner, as a new process would see it: its start-up time now (the deadline and the
+    quiet start count from it), the key in the environment (``env`` adds to it or, with
+    None, takes a variable out), standard output and error apart, the exit code. The
+    checks that only a process can show (Ctrl-C, a kill, deadlines against a dripping
+    server, a terminal, two refreshes at once) start the script itself, and
+    :func:`test_demo_key_warning` runs it whole; the rest run here,
+    without starting Python and importing pandas again for each case (0.7 s each)."""
+    from typer.testing import CliRunner
+
+    import planner.cli
+
+    saved = planner.cli.STARTED
+    planner.cli.STARTED = time.monotonic()
+    try:
+        with contextlib.chdir(cwd or Path.cwd()):
+            r = CliRunner().invoke(planner.cli.app, ["fetch", *args],
+                                   env={"FDC_API_KEY": KEY, **(env or {})})
+    finally:
+        planner.cli.STARTED = saved
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exc_info
+    return subprocess.CompletedProcess(["planner", "fetch", *args], r.exit_code, r.stdout,
+                                       r.stderr)
+
+
 def run_script(httpserver: HTTPServer, out: Path, *extra: str,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(out), "--base-url",
-         httpserver.url_for("/").rstrip("/"), "--page-size", "3", "--backoff", "0.01",
-         "--max-retries", "2", "--timeout", "2", *extra],
-        capture_output=True, text=True, timeout=120,
-        env={**os.environ, "FDC_API_KEY": KEY, **(env or {})})
+               env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """A refresh into ``out`` from the local server, with short retries (in-process: see
+    :func:`planner_fetch`)."""
+    return planner_fetch("--out", str(out), "--base-url", httpserver.url_for("/").rstrip("/"),
+                         "--page-size", "3", "--backoff", "0.01", "--max-retries", "2",
+                         "--timeout", "2", *extra, env=env)
 
 
 # ------------------------------------------------------------------ the happy path
@@ -332,10 +358,8 @@ def test_403_stops_at_once(httpserver: HTTPServer, fdc: FakeFDC, old_data: Path)
 
 
 def test_unreachable_server_message_has_no_key(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
-         "http://127.0.0.1:9", "--max-retries", "0", "--timeout", "1"],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "FDC_API_KEY": KEY})
+    result = planner_fetch("--out", str(tmp_path / "out"), "--base-url", "http://127.0.0.1:9",
+                           "--max-retries", "0", "--timeout", "1")
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot reach FDC")
     assert result.stderr.count("\n") == 1
@@ -435,8 +459,7 @@ def test_redact() -> None:
 @pytest.mark.parametrize("args", [["--page-size", "500"], ["--timeout", "0"],
                                   ["--data-type", "Branded"]])
 def test_bad_script_arguments(tmp_path: Path, args: list[str]) -> None:
-    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), *args],
-                            capture_output=True, text=True, timeout=60)
+    result = planner_fetch("--out", str(tmp_path / "o"), *args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 
@@ -492,11 +515,9 @@ def test_refresh_refuses_a_folder_holding_anything_else_and_changes_nothing(
         (out / "my-notes.md").write_text("# notes kept beside the data\n")
     before = tree(tmp_path)
     args = ["--out", "." if where == "cwd" else str(out)]
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), *args, "--base-url", httpserver.url_for("/").rstrip("/"),
-         "--page-size", "3", "--backoff", "0.01"], capture_output=True, text=True,
-        timeout=120, cwd=out if where == "cwd" else tmp_path,
-        env={**os.environ, "FDC_API_KEY": KEY})
+    result = planner_fetch(*args, "--base-url", httpserver.url_for("/").rstrip("/"),
+                           "--page-size", "3", "--backoff", "0.01",
+                           cwd=out if where == "cwd" else tmp_path)
     assert result.returncode == 1, result.stdout
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "refusing to replace it (nothing changed)" in result.stderr
@@ -709,8 +730,7 @@ def test_an_invalid_retry_after_is_a_normal_retry(httpserver: HTTPServer, fdc: F
                                   ["--backoff", "1e308"], ["--max-wait", "1e308"],
                                   ["--timeout", "1e-300"], ["--deadline", "0.5"]])
 def test_bad_numbers_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
-    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), *args],
-                            capture_output=True, text=True, timeout=60)
+    result = planner_fetch("--out", str(tmp_path / "o"), *args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "error:" in result.stderr
     if args[0] != "--max-retries":  # (issue 36: 1e308 was an OverflowError, exit 70)
@@ -737,10 +757,7 @@ def test_os_errors_are_one_line_messages(httpserver: HTTPServer, fdc: FakeFDC,
                                              r"permitted)"),
             (["--out", str(tmp_path / "out"), "--cache", str(a_file)],
              r"a-file: the cache must be a folder")):
-        result = subprocess.run(
-            [sys.executable, str(SCRIPT), "--base-url", httpserver.url_for("/").rstrip("/"),
-             *extra], capture_output=True, text=True, timeout=60,
-            env={**os.environ, "FDC_API_KEY": KEY})
+        result = planner_fetch("--base-url", httpserver.url_for("/").rstrip("/"), *extra)
         assert result.returncode == 1, (extra, result.stderr)
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
         assert re.search(message, result.stderr), result.stderr
@@ -935,8 +952,7 @@ def test_ctrl_c_stops_a_dripping_refresh_within_a_second(tmp_path: Path,
                                   ["--data-type", "Branded"], ["--max-retries", "1000"],
                                   ["--attempt-deadline", "-1"], ["--no-such-option"]])
 def test_a_bad_option_value_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
-    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), *args],
-                            capture_output=True, text=True, timeout=60)
+    result = planner_fetch("--out", str(tmp_path / "o"), *args)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, \
         result.stderr
@@ -963,10 +979,8 @@ def test_a_folder_where_a_data_file_should_be_is_refused_untouched(
 def test_an_unreachable_server_says_each_retry_while_it_waits(tmp_path: Path) -> None:
     """Offline, a refresh is not silence then an error: once the waiting passes the quiet
     start (2 s), each retry says what failed and how long it waits, even in a pipe."""
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "out"), "--base-url",
-         "http://127.0.0.1:9", "--max-retries", "3", "--backoff", "1", "--timeout", "1"],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "FDC_API_KEY": KEY})
+    result = planner_fetch("--out", str(tmp_path / "out"), "--base-url", "http://127.0.0.1:9",
+                           "--max-retries", "3", "--backoff", "1", "--timeout", "1")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[-1].startswith("error: cannot reach FDC at http://127.0.0.1:9")
@@ -1048,11 +1062,9 @@ def test_credentials_in_the_base_url_are_masked_wherever_they_are_shown(
         httpserver: HTTPServer, fdc: FakeFDC, tmp_path: Path) -> None:
     secret = "hunter2-PASSWORD"
     # unreachable: the retries it says while it waits and the error name the URL
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(tmp_path / "o"), "--base-url",
-         f"http://user:{secret}@127.0.0.1:9/fdc", "--max-retries", "3", "--backoff", "1",
-         "--timeout", "1"],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "FDC_API_KEY": KEY})
+    result = planner_fetch("--out", str(tmp_path / "o"), "--base-url",
+                           f"http://user:{secret}@127.0.0.1:9/fdc", "--max-retries", "3",
+                           "--backoff", "1", "--timeout", "1")
     assert result.returncode == 1
     assert secret not in result.stderr and "retry 3 of 3" in result.stderr
     assert result.stderr.endswith("error: cannot reach FDC at http://***@127.0.0.1:9/fdc "
