@@ -515,6 +515,46 @@ def test_a_member_who_cannot_be_planned_is_named_and_the_rest_planned(
     assert [f["id"] for f in doc["failed"]] == ["ben"]
 
 
+
+def test_a_day_no_try_can_share_is_tried_with_every_sharer_one_repeat_looser(
+        tmp_path: Path, bundled: FoodTable, catalogue: Catalogue,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Late in a week the foods every sharer may still have run short (the example
+    family's day 7): before anyone eats alone, the day is tried with every sharer one
+    repeat looser, and each sharer's notes say so. The variety rules are stood in for
+    here: on day 2, every try at the members' own repeat limit leaves ben without a plan
+    (plan_household checks the shared meals from the weeks, as always)."""
+    from dataclasses import replace
+
+    import planner.planning.household as household
+    from planner.planning.model import STOPPED, SolverInfo
+
+    limit_of: dict[int, tuple[int, int]] = {}  # id of a built day -> (day, repeat limit)
+    build, sequential = household._build, household._sequential
+
+    def built(person, options, history, day, rng, shares):  # type: ignore[no-untyped-def]
+        made = build(person, options, history, day, rng, shares)
+        limit_of[id(made)] = (day, options.max_days)
+        return made
+
+    def tried(people, house, days, *args, **kwargs):  # type: ignore[no-untyped-def]
+        results = sequential(people, house, days, *args, **kwargs)
+        if limit_of[id(days[1])] == (2, 3):  # ben's day 2 at the default limit
+            results[1] = replace(results[1], info=SolverInfo("HiGHS", STOPPED, 0.0, None))
+        return results
+    monkeypatch.setattr(household, "_build", built)
+    monkeypatch.setattr(household, "_sequential", tried)
+    path = tmp_path / "people.csv"
+    path.write_text(FAMILY)
+    members = read_members(path, days=DAYS)
+    plan = plan_household(bundled, catalogue, members)
+    dinners = [m for m in plan.shared if m.slot == "dinner"]
+    assert [(m.day, len(m.members)) for m in dinners] == [(1, 4), (2, 4)]
+    for week in plan.weeks:
+        raised = [n for n in week.notes if "foods may repeat on up to 4 days" in n]
+        assert len(raised) == 1 and "up to 4 from day 2 on" in raised[0], week.notes
+
+
 def test_the_shared_meals_are_checked_from_the_weeks_alone(family: HouseholdPlan,
                                                           catalogue: Catalogue) -> None:
     from dataclasses import replace

@@ -719,8 +719,8 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
     sharer without a plan, or a daily target short, the day is planned again with that
     sharer choosing first (where that serves everyone, they choose first from then on:
     ``chooser``), then with the house's next dish (:data:`OTHER_TRIES`), then with that
-    sharer first and every follower's search over every dish, and the best day kept;
-    where sharing still leaves
+    sharer first and every follower's search over every dish, then that once more with
+    every sharer one repeat looser, and the best day kept; where sharing still leaves
     them short and their own meal would not, their meal is their own that day."""
     n = len(people)
     sharing = {s: list(who) for s, who in house.sharers.items()}
@@ -817,6 +817,31 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
         wide[0] = False
         if worse(other) < worse(results):
             results, bad = other, short(other)
+    if bad and any(looser[j] for j in range(n) if built[j].shares):
+        # and then with every sharer one repeat looser (as one person's day that the
+        # variety rules leave without a plan): late in the week the foods all of them
+        # may still have run short (in the example family, day 7's dinner could not
+        # carry the father's and the teenager's grains). Kept only if it serves more of
+        # them; the looser limit then holds for the rest of their week, and their notes
+        # say so
+        saved = (list(current), list(built), [dict(r) for r in raised], list(looser),
+                 [r.bit_generator.state for r in rngs])
+        for j in range(n):
+            if built[j].shares and looser[j]:
+                again(j)
+        wide[0] = True
+        other = _sequential(people, house, built, sharing, solve, again, extra,
+                            first=bad[0])
+        wide[0] = False
+        if worse(other) < worse(results):
+            results, bad = other, short(other)
+        else:
+            current[:], built[:], looser[:] = saved[0], saved[1], saved[3]
+            for mine, before in zip(raised, saved[2], strict=True):
+                mine.clear()
+                mine.update(before)
+            for rng, state in zip(rngs, saved[4], strict=True):
+                rng.bit_generator.state = state
     if bad:
         alone = {j: _alone(people[j], j, current[j], histories[j], day, rngs[j], solve,
                            extra) for j in bad}
