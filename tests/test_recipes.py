@@ -222,3 +222,28 @@ def test_the_bundled_stir_fry_is_cooked_with_soy_sauce_unless_soy_or_wheat_is_le
     assert "1 tsp tamari (wheat-free soy sauce)" in said("vegan", ("gluten",))
     assert not any("soy" in s or "tamari" in s for s in said("vegan", ("soy",)))
     assert "¼ lime (juiced)" in said("vegan", ("soy",))
+
+
+def test_a_tahini_dressing_is_loosened_with_water_before_it_is_whisked(
+        catalogue: Catalogue) -> None:
+    """Tahini whisked with lemon juice alone seizes (a cook's read of a 7 tbsp bowl): a
+    grain bowl or salad dressed with tahini says to stir water in first; one dressed
+    with oil has no such step."""
+    dish = load_dishes().by_id("grain_bowl")
+    assert dish is not None
+    seasonings = select(catalogue, "vegan", (), seasonings=True)
+
+    def steps(dressing: str) -> list[str]:
+        meal = catalogue.entries.loc[["20037", "16057", "11091", "11458", dressing]]
+        method = meal_method(load_recipes(), dish, meal, [1.0] * len(meal),
+                             seasoning_rows(dish, meal, seasonings), seasonings)
+        assert method is not None
+        return list(method.steps)
+
+    tahini = steps("12698")
+    water = next(i for i, s in enumerate(tahini) if "water into the tahini" in s)
+    whisk = next(i for i, s in enumerate(tahini) if s.startswith("Whisk the tahini"))
+    assert water + 1 == whisk
+    oil = steps("04053")
+    assert not any("water into" in s for s in oil)
+    assert any(s.startswith("Whisk the olive oil") for s in oil)
