@@ -377,6 +377,12 @@ def test_apart_words_say_who_how_much_what_it_replaces_and_how(
     assert only.startswith("On mia's plate only: 0.5 cup cooked lentils (99 g).")
     raw = 2 * 198.0 * float(entries.at["16070", "raw_per_gram"])
     assert f"{raw:,.0f} g" in two  # cooked for both together
+    # the pasta's shrimp is cooked in the oil its sauce is then made with: a vegetarian's
+    # share keeps out of that pan (a dietitian's read), as the household's line says
+    pan = apart_words(load_recipes(), dish, entries.loc[["16070"]], [("leo", lentils(1))],
+                      ["shrimp, cooked"], own_pan=True)
+    assert "in place of the shrimp; cook the shrimp in a pan of its own with a little " \
+           "of the oil, and set leo's share aside before adding the shrimp." in pan
 
 
 # ------------------------------------------------------------------ diets and allergies

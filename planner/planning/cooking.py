@@ -127,7 +127,7 @@ def dish_method(recipes: Recipes, dish: Dish, foods: pd.DataFrame, servings: Seq
 
 def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
                 portions: Sequence[tuple[str, PlanItem]], instead: Sequence[str], *,
-                only: bool = False) -> str:
+                only: bool = False, own_pan: bool = False) -> str:
     """The line for a food some sharers of a pot have apart in place of the house's:
     "For leo: ¾ cup cooked lentils (148 g) in place of the shrimp; set leo's share aside
     before adding the shrimp. Apart, simmer 50 g (about ¼ cup) dry lentils in ¾ cup
@@ -136,7 +136,10 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
     ``food``: its catalogue row (a frame of one row); ``portions``: (who, their item) of each who
     has it ("For ben and leo: 1½ cups kidney beans (266 g) each", "For leo and sam: leo
     ¾ cup ... and sam 1 cup ..."); ``instead``: the catalogue short names of the house's
-    foods it replaces. The preparation is for all of them together."""
+    foods it replaces; ``own_pan``: the method cooks the house's food in the pan the
+    others' food is made in (shrimp in the oil the sauce is then made with), so the line
+    says to cook it in a pan of its own, its juices kept out of the sharers' food. The
+    preparation is for all of them together."""
     who = [m for m, _ in portions]
     amounts = [with_amount(i.text or i.name, grams_words(i.grams)) for _, i in portions]
     said = amounts[0] if len(portions) == 1 else f"{amounts[0]} each" \
@@ -148,8 +151,9 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
     if instead:  # the house's food may go into a sauce or pan that everyone shares
         replaced = and_list(dish_word(n) for n in instead)
         shares = owners + (" share" if len(who) == 1 else " shares")
-        text += f" in place of the {replaced}; set {shares} aside before adding the " \
-            f"{replaced}"
+        text += f" in place of the {replaced}; " + (
+            f"cook the {replaced} in a pan of its own with a little of the oil, and "
+            if own_pan else "") + f"set {shares} aside before adding the {replaced}"
     how = preparation(recipes, dish, food, sum(i.servings for _, i in portions))
     return f"{text}." + (f" Apart, {how}." if how else "")
 

@@ -60,7 +60,7 @@ from planner.errors import (
 from planner.food.catalogue import SEASONING, SLOTS, Catalogue, select
 from planner.food.data import FoodTable
 from planner.meals.dishes import Component, Dish, Dishes, load_dishes
-from planner.meals.recipes import Method, load_recipes
+from planner.meals.recipes import Method, load_recipes, preparation
 from planner.meals.rules import Rules, load_rules
 from planner.meals.shopping import ShoppingLine, shopping_list
 from planner.person.targets import Targets
@@ -513,7 +513,9 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
         house_plate = next((m for m in meal.members if m not in apart), meal.members[0])
         out.append(replace(meal, name=plates[house_plate].dish, method=method, apart=(
             *(apart_words(recipes, dish, entries.loc[[food_id]], portions,
-                          [str(entries.at[f, "short_name"]) for f in instead])
+                          [str(entries.at[f, "short_name"]) for f in instead],
+                          own_pan=any(" in the oil" in preparation(
+                              recipes, dish, entries.loc[[f]], 1.0) for f in instead))
               for (food_id, instead), portions in lines.items()),
             *(apart_words(recipes, dish, entries.loc[[food_id]], portions, [], only=True)
               for food_id, portions in extras.items()))))
