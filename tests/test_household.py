@@ -148,6 +148,24 @@ def test_one_shopping_list_sums_every_members_grams(family: HouseholdPlan) -> No
     assert len(family.shopping_list) < sum(len(w.shopping_list) for w in family.weeks)
 
 
+
+def test_a_shared_meal_is_named_by_what_every_sharer_has(
+        family: HouseholdPlan, mixed: HouseholdPlan, catalogue: Catalogue) -> None:
+    """A glass of milk that only some sharers have is on their plates, not in the name of
+    the house's dish ("Pasta with lentils in tomato sauce, with a glass of 1% milk" was
+    said of a dinner only kim had milk at)."""
+    roles = catalogue.entries["role"]
+    for plan in (family, mixed):
+        weeks = _weeks(plan)
+        for shared in plan.shared:
+            if not shared.members:
+                continue
+            drinking = [m for m in shared.members if any(
+                roles[i.food_id] == "milk_drink"
+                for i in _meal(weeks[m], shared.day, shared.slot).items)]
+            assert ("glass of" in shared.name) <= (len(drinking) == len(shared.members)), \
+                (shared.name, drinking)
+
 def test_text_report_says_each_shared_meal_once_with_every_portion(
         family: HouseholdPlan) -> None:
     text = format_household(family, width=80)

@@ -510,8 +510,11 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
             for i in cooked[m]:
                 if i.food_id in foods:
                     lines.setdefault((i.food_id, foods[i.food_id]), []).append((m, i))
+        # the name says what everyone shares (the pot's foods): a glass of milk or a
+        # cheese only some have is on their plates, not in the name of the house's dish
         house_plate = next((m for m in meal.members if m not in apart), meal.members[0])
-        out.append(replace(meal, name=plates[house_plate].dish, method=method, apart=(
+        name = dish.title(entries.loc[list(pot)]) if pot else plates[house_plate].dish
+        out.append(replace(meal, name=name, method=method, apart=(
             *(apart_words(recipes, dish, entries.loc[[food_id]], portions,
                           [str(entries.at[f, "short_name"]) for f in instead],
                           own_pan=any(" in the oil" in preparation(
