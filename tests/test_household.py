@@ -428,6 +428,22 @@ def test_a_vegan_and_a_nut_allergy_in_one_house(mixed: HouseholdPlan, bundled: F
 
 # ------------------------------------------------------------------ a household of one
 
+
+def test_an_allergen_others_eat_is_a_cross_contact_note(mixed: HouseholdPlan,
+                                                       catalogue: Catalogue) -> None:
+    """kim leaves out tree nuts and peanuts; what the others eat with them, from the
+    catalogue's allergens, is named in one note that says to keep kim's food apart."""
+    weeks = _weeks(mixed)
+    e = catalogue.entries
+    theirs = sorted({str(e.at[i.food_id, "short_name"]) for m, w in weeks.items()
+                     if m != "kim" for d in w.days for i in d.items
+                     if {"tree_nuts", "peanuts"} & set(e.at[i.food_id, "allergens"])})
+    assert theirs  # sam and lou eat peanut butter or nuts in these two days
+    notes = [n for n in mixed.notes if n.startswith("kim leaves out tree nuts and peanuts")]
+    assert len(notes) == 1 and "FDA" in notes[0] and "keep kim's food apart" in notes[0]
+    assert all(name in notes[0] for name in theirs[:4])
+    assert not any(n.startswith(("sam leaves out", "lou leaves out")) for n in mixed.notes)
+
 def test_a_household_of_one_is_plan_week(tmp_path: Path, bundled: FoodTable,
                                           catalogue: Catalogue) -> None:
     path = tmp_path / "one.csv"

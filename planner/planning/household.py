@@ -57,7 +57,7 @@ from planner.errors import (
     Shortfall,
     SolverError,
 )
-from planner.food.catalogue import SEASONING, SLOTS, Catalogue, select
+from planner.food.catalogue import ALLERGENS, SEASONING, SLOTS, Catalogue, select
 from planner.food.data import FoodTable
 from planner.meals.dishes import Component, Dish, Dishes, load_dishes
 from planner.meals.recipes import Method, load_recipes, preparation
@@ -403,7 +403,8 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
     shared = _pots(people, weeks, shared, house, catalogue, dishes)
     return HouseholdPlan(tuple(members), tuple(weeks), share, shared,
                          shopping_list(bought, catalogue.entries),
-                         _house_notes(people, house, shared, share))
+                         (*_house_notes(people, house, shared, share),
+                          *_cross_contact(people, weeks, catalogue.entries)))
 
 
 def _people(catalogue: Catalogue, members: Sequence[Member], setups: Sequence[_Setup],
@@ -632,6 +633,35 @@ def _house_notes(people: Sequence[_Person], house: _House, shared: Sequence[Shar
     if house.out:
         notes.append(f"Shared meals hold none of the foods a sharing member's allergies or "
                      f"exclusions rule out ({plural(len(house.out), 'food')}).")
+    return tuple(notes)
+
+
+def _cross_contact(people: Sequence[_Person], weeks: Sequence[WeekPlan],
+                   entries: pd.DataFrame) -> tuple[str, ...]:
+    """For each member who leaves out an allergen that others in the house eat, a
+    note: the house's list brings it into the kitchen, so their food is kept apart from
+    it (cross-contact, FDA)."""
+    notes = []
+    for j, p in enumerate(people):
+        avoided = [a for a in ALLERGENS if a in p.member.options.exclude]
+        if not avoided:
+            continue
+        allergens = entries["allergens"]
+        theirs = sorted({str(entries.at[i.food_id, "short_name"])
+                         for k, week in enumerate(weeks) if k != j for d in week.days
+                         for i in d.items if i.food_id in entries.index
+                         and set(avoided) & set(allergens[i.food_id])})
+        if not theirs:
+            continue
+        shown = and_list([*theirs[:4], *([f"{len(theirs) - 4} more"]
+                                         if len(theirs) > 4 else [])])
+        me = p.member.id
+        notes.append(f"{me} leaves out {and_list(a.replace('_', ' ') for a in avoided)}; "
+                     f"others in the house eat {shown}: keep {me}'s food apart from "
+                     f"theirs (clean boards, pans and utensils; a toaster, spreads and "
+                     f"toppings of {me}'s own) and check the \"may contain\" line on the "
+                     f"labels of {me}'s foods (FDA, Food Allergies: What You Need to "
+                     f"Know).")
     return tuple(notes)
 
 
