@@ -620,6 +620,22 @@ NoMethodOpt = Annotated[bool, typer.Option("--no-method", help="Leave out how to
                                            rich_help_panel=_OUT)]
 
 
+def _share_meals(text: str) -> str:
+    """--share's value, checked: meals by commas (breakfast, lunch, dinner, snack) or
+    'all' alone."""
+    from planner.food.catalogue import SLOTS
+
+    asked = [w.strip().lower() for w in text.split(",") if w.strip()]
+    if "all" in asked and len(asked) > 1:
+        raise typer.BadParameter("'all' shares every meal and stands alone (or name "
+                                 f"meals by commas: {', '.join(SLOTS)})")
+    unknown = [m for m in asked if m not in (*SLOTS, "all")]
+    if unknown or not asked:
+        raise typer.BadParameter(f"{(unknown or [text])[0][:40]!r} is not a meal (one or "
+                                 f"more of {', '.join(SLOTS)}, by commas, or all)")
+    return text
+
+
 def _start_date(text: str) -> datetime.date:
     """--start's value: an ISO date (2026-12-07) from year 1900 to 2999."""
     try:
@@ -1344,7 +1360,7 @@ def household(
         dir_okay=False)],
     share: Annotated[str, typer.Option(
         "--share", metavar="MEALS", help="Meals the house eats together: dinner "
-        "(default), 'lunch,dinner', or all.", show_default=False,
+        "(default), 'lunch,dinner', or all.", show_default=False, callback=_share_meals,
         rich_help_panel=_PLAN)] = "dinner",
     me: Annotated[str | None, typer.Option(
         "--me", metavar="ID", help="Add your saved profile (planner profile init) as the "
@@ -1372,12 +1388,8 @@ def household(
 
     if output is not None:  # a plan that could not be written is not made
         check_output(output, force=force)
-    asked = [w.strip().lower() for w in share.split(",") if w.strip()]
+    asked = [w.strip().lower() for w in share.split(",") if w.strip()]  # checked
     meals = tuple(SLOTS) if asked == ["all"] else tuple(asked)
-    unknown = [m for m in meals if m not in SLOTS]
-    if unknown or not meals:
-        raise PlanRequestError(f"--share: {(unknown or [share])[0]!r} is not a meal (one or "
-                               f"more of {', '.join(SLOTS)}, by commas, or all)")
     members = read_members(people, days=days, seed=seed, energy_band=energy_band,
                            strict_daily=strict_daily, max_days=max_days)
     if me is not None:

@@ -484,6 +484,8 @@ def _error(result) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("text", "code", "said"), [
     ("id,sex,age\na,female,30\nb,male,40\na,male,41\n", 1, r"duplicate id 'a' (rows 2 and 4)"),
+    ("id,sex,age\nana,female,30\nAna,male,40\n", 1,
+     "people.csv row 2 (ana) as 'ana': ids differ in more than case)"),
     ("id,sex,age\na,female,30\nb,martian,40\n", 1, "people.csv row 3 (b): sex"),
     ("id,sex,age,diet\na,female,30,\nb,male,40,carnivore\n", 1, "people.csv row 3 (b):"),
     ("id,sex,age,exclude\na,female,30,\nb,male,40,nuts_and_bolts\n", 1,
@@ -517,7 +519,14 @@ def test_bad_toml_and_share(run, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert r.exit_code == 1 and "[ana]: unknown key 'colour'" in _error(r)
     path.write_text('[ana]\nsex = "female"\nage = 40\n')
     r = run("household", str(path), "--share", "brunch")
-    assert r.exit_code == 1 and "--share: 'brunch' is not a meal" in _error(r)
+    assert r.exit_code == 2 and "'--share': 'brunch' is not a meal" in _error(r)
+    r = run("household", str(path), "--share", "ALL,dinner")  # a usage error, as others
+    assert r.exit_code == 2 and "'all' shares every meal and stands alone" in _error(r)
+    # ids that differ only in case name one person twice
+    path.write_text('[ana]\nsex = "female"\nage = 40\n[Ana]\nsex = "female"\nage = 41\n')
+    r = run("household", str(path))
+    assert r.exit_code == 1 and "[Ana]" in _error(r) and "given twice" in _error(r) \
+        and "as 'ana'" in _error(r), r.output
     # a member's name is an id, as in a CSV: the table's name and --me alike
     for name, problem in (('"a\\nb"', "has a control or invisible character"),
                           ('""', "is empty")):

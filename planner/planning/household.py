@@ -274,15 +274,18 @@ def _check_household(members: Sequence[Member], share: Collection[str],
         raise PlanRequestError(f"{members[MAX_MEMBERS].said}: a household has at most "
                                f"{MAX_MEMBERS} members (plan more people apart with "
                                "'planner batch')")
-    seen: set[str] = set()
-    for m in members:
-        if m.id in seen:
-            raise PlanRequestError(f"{m.said}: id {m.id!r} is given twice")
-        seen.add(m.id)
+    seen: dict[str, str] = {}
+    for m in members:  # ids that differ only in case name one person twice ("ana", "Ana")
+        if m.id.casefold() in seen:
+            earlier = seen[m.id.casefold()]
+            raise PlanRequestError(f"{m.said}: id {m.id!r} is given twice" + (
+                "" if earlier == m.id else f" (as {earlier!r}: ids differ in more than "
+                                           "case)"))
+        seen[m.id.casefold()] = m.id
     unknown = sorted(set(share) - set(SLOTS))
     if unknown:
-        raise PlanRequestError(f"--share: {unknown[0]!r} is not a meal (one of "
-                               f"{', '.join(SLOTS)}, or all)")
+        raise PlanRequestError(f"--share: {unknown[0]!r} is not a meal (one or more of "
+                               f"{', '.join(SLOTS)}, or 'all' alone)")
     first = members[0].options
     for m in members[1:]:
         if (m.options.days, m.options.seed) != (first.days, first.seed):
@@ -1373,13 +1376,16 @@ def read_members(path: str | Path, *, days: int = 7, seed: int = 0,
         raise DatasetError(f"{rows[MAX_MEMBERS][0]}: a household has at most {MAX_MEMBERS} "
                            f"members; this file has {len(rows)} (plan more people apart "
                            "with 'planner batch')")
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}  # id, case folded -> (where, id)
     members = []
     for where, member_id, build in rows:
-        if member_id in seen:
+        if member_id.casefold() in seen:
+            first, given = seen[member_id.casefold()]
             raise DatasetError(f"{where}: id {member_id!r} is given twice (first: "
-                               f"{seen[member_id]})")
-        seen[member_id] = where
+                               f"{first}" + ("" if given == member_id else
+                                             f" as {given!r}: ids differ in more than "
+                                             "case") + ")")
+        seen[member_id.casefold()] = (where, member_id)
         try:
             targets, asked_for = build(energy_band)
         except PlannerError as exc:  # named where it is, once
