@@ -1384,7 +1384,7 @@ def household(
     Example: planner household family.csv --share lunch,dinner
     """
     from planner.food.catalogue import SLOTS
-    from planner.planning.household import Member, plan_household, read_members
+    from planner.planning.household import MAX_MEMBERS, Member, plan_household, read_members
 
     if output is not None:  # a plan that could not be written is not made
         check_output(output, force=force)
@@ -1412,9 +1412,15 @@ def household(
             diet=settings.diet or "omnivore",
             exclude=settings.exclude, include=settings.include, like=settings.like,
             dislike=settings.dislike), f"--me {me} (the saved profile)"))
-        if any(m.id == me for m in members[1:]):
+        if any(m.id.casefold() == me.casefold() for m in members[1:]):
             raise PlanRequestError(f"--me {me}: {escaped(str(people))} has a member {me!r} "
                                    "too")
+        if len(members) > MAX_MEMBERS:  # the file's members were within it
+            raise PlanRequestError(f"--me {me}: {escaped(str(people))} has "
+                                   f"{len(members) - 1} members, and with you the house "
+                                   f"would have {len(members)}; a household has at most "
+                                   f"{MAX_MEMBERS} (plan more people apart with 'planner "
+                                   "batch')")
     with _working("reading the food data...") as progress:
         table, catalogue = _tables(data_dir)
         shown = DayProgress(progress)

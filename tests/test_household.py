@@ -662,6 +662,11 @@ def test_me_adds_the_saved_profile(run, tmp_path: Path) -> None:  # type: ignore
     assert r.exit_code == 0, r.output
     r = run("household", str(path), "--me", "kid", "--days", "1")
     assert r.exit_code == 1 and "has a member 'kid' too" in _error(r)
+    full = tmp_path / "twelve.csv"  # a full house: --me makes 13, said as such
+    full.write_text("id,sex,age\n" + "".join(f"p{n},female,30\n" for n in range(MAX_MEMBERS)))
+    r = run("household", str(full), "--me", "pat", "--days", "1")
+    assert r.exit_code == 1 and f"has {MAX_MEMBERS} members, and with you the house " \
+        f"would have {MAX_MEMBERS + 1}" in _error(r), r.output
     r = run("household", str(path), "--me", "pat", "--days", "1", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)

@@ -1058,7 +1058,7 @@ def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DE
                           _meal_lines(meal, width - 2, label, method and own)]
                 if own:
                     lines += wrap(f"(their own {meal.slot}: the house's could not serve "
-                                  "them today)", width, " " * (label + 5), " " * (label + 5))
+                                  "them today)", width, " " * (label + 4), " " * (label + 4))
             if week.targets.supplements:
                 lines += pack([s.text for s in week.targets.supplements], width,
                               "    Supplements ", " " * (label + 5), ", ")
