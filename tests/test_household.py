@@ -189,6 +189,24 @@ def test_text_report_says_each_shared_meal_once_with_every_portion(
             assert f"Method for {len(shared.members)} (amounts for the pot" in text
 
 
+
+def test_a_note_several_members_have_is_said_once_in_the_house_s_words(
+        family: HouseholdPlan) -> None:
+    """Each member's week notes are read once per note: one that several members have is
+    said once for them all, and an option of 'planner week' a note names is said as the
+    people file's setting (a new user's read: the potassium note, four times, told each
+    member to pass --condition or --medicine, which 'planner household' has no use for)."""
+    text = format_household(family, "table", width=80)
+    flat = " ".join(text.split())
+    every = [n for n in family.weeks[0].notes if all(n in w.notes for w in family.weeks)]
+    assert every  # e.g. vitamin D and B12 met on average
+    for note in every:
+        said = " ".join(note.split())
+        assert flat.count(said) == 1 and f"ana, ben, mia and leo: {said}" in flat, note
+    assert "--condition" not in flat and "--medicine" not in flat
+    if any("--condition" in n for w in family.weeks for n in w.notes):
+        assert "in the people file (its conditions and medicines)" in flat
+
 def test_json_csv_and_markdown(family: HouseholdPlan) -> None:
     doc = json.loads(format_household(family, "json"))
     assert doc["schema"] == "planner.household/1"

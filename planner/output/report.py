@@ -1079,13 +1079,36 @@ def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DE
     lines.append("")
     for text in plan.notes:
         lines += wrap(text, width)
-    for member, week in zip(plan.members, plan.weeks, strict=True):
-        for note in week.notes:
-            lines += wrap(f"{member.id}: {note}", width)
+    for who, note in member_notes(plan):
+        lines += wrap(f"{who}: {note}", width)
     for text in (*_household_method_sources(plan, method), WEEK_SOURCES, DISCLAIMER,
                  RED_FLAGS):
         lines += wrap(text, width)
     return "\n".join(lines) + "\n"
+
+
+#: A member's note says an option of ``planner week``; in a household the member's
+#: settings are in the people file (its columns, or the keys of the member's TOML table).
+_HOUSE_WORDS: Final = (
+    (re.compile(r"with --condition or\s+--medicine"),
+     "in the people file (its conditions and medicines)"),
+    (re.compile(r"\(--height, --weight\)"), "(height and weight in the people file)"),
+    (re.compile(r"--exclude (\S+)"), r"excluding \1"),
+    (re.compile(r"with --include\b"), "with include in the people file"),
+)
+
+
+def member_notes(plan: HouseholdPlan) -> list[tuple[str, str]]:
+    """The members' notes as (who, note): a note several members have is said once,
+    for all of them ("ana, ben and mia"), where first said; an option of ``planner
+    week`` a note names is said as the people file's setting (:data:`_HOUSE_WORDS`)."""
+    said: dict[str, list[str]] = {}
+    for member, week in zip(plan.members, plan.weeks, strict=True):
+        for note in week.notes:
+            for pattern, house in _HOUSE_WORDS:
+                note = pattern.sub(house, note)
+            said.setdefault(note, []).append(member.id)
+    return [(and_list(who), note) for note, who in said.items()]
 
 
 def _household_method_sources(plan: HouseholdPlan, shown: bool) -> tuple[str, ...]:
@@ -1142,8 +1165,7 @@ def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool
     if plan.shopping_list:
         lines += ["", _md(waste(plan.shopping_list).words())]
     lines += [""] + [f"> {_md(n)}" for n in plan.notes]
-    lines += [f"> {_md(m.id)}: {_md(n)}" for m, w in zip(plan.members, plan.weeks, strict=True)
-              for n in w.notes]
+    lines += [f"> {_md(who)}: {_md(n)}" for who, n in member_notes(plan)]
     lines += ["", WEEK_SOURCES, "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
     return "\n".join(lines)
 
@@ -1203,7 +1225,7 @@ def _household_html(plan: HouseholdPlan, start: dt.date | None, method: bool) ->
     sections: dict[str, list[Any]] = {}
     for line in plan.shopping_list:
         sections.setdefault(line.section, []).append(line)
-    notes = [*plan.notes, *(f"{m.id}: {n}" for m, w in pairs for n in w.notes),
+    notes = [*plan.notes, *(f"{who}: {n}" for who, n in member_notes(plan)),
              *_household_method_sources(plan, method)]
     return env.get_template("household.html.j2").render(
         title=_household_title(plan, start), print_size=GRID_PRINT_SIZES[-1],
