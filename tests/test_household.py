@@ -149,6 +149,22 @@ def test_one_shopping_list_sums_every_members_grams(family: HouseholdPlan) -> No
 
 
 
+
+def test_with_every_meal_shared_a_member_keeps_the_meals_they_can_share(
+        tmp_path: Path, bundled: FoodTable, catalogue: Catalogue) -> None:
+    """With --share all, a member the house's breakfast cannot serve has their own
+    breakfast and still shares the rest (a tester's read: the girl and the teenager had
+    all four meals of day 1 their own for want of one)."""
+    path = tmp_path / "people.csv"
+    path.write_text(FAMILY)
+    plan = plan_household(bundled, catalogue, read_members(path, days=1),
+                          share=("breakfast", "lunch", "dinner", "snack"))
+    own = Counter(m for meal in plan.shared for m in meal.own)
+    assert own  # some meal could not serve everyone: the case this is about
+    for member, n in own.items():
+        assert n < 4, (member, own)  # they share the others
+    assert sum(len(meal.members) for meal in plan.shared) > 2 * 4
+
 def test_a_shared_meal_is_named_by_what_every_sharer_has(
         family: HouseholdPlan, mixed: HouseholdPlan, catalogue: Catalogue) -> None:
     """A glass of milk that only some sharers have is on their plates, not in the name of

@@ -880,6 +880,23 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
                 mine.update(before)
             for rng, state in zip(rngs, saved[4], strict=True):
                 rng.bit_generator.state = state
+    for j in list(bad):
+        # a sharer of several meals left short: first the other meals shared and one of
+        # their own (the first that leaves them short of nothing, else the best), before
+        # every meal their own (with --share all, one meal the house's dish cannot serve
+        # them took all four away)
+        several = sorted(s for s, who in sharing.items() if j in who and len(who) >= 2)
+        if len(several) < 2:
+            continue
+        tries = [(_without(people, house, built, sharing, results, j, s, current[j],
+                           histories[j], day, rngs[j], solve, extra), s) for s in several]
+        found, s = min(tries, key=lambda t: t[0].score(current[j]))
+        if found.score(current[j]) < results[j].score(current[j]):
+            results[j] = found
+            sharing[s].remove(j)
+            bad = short(results)
+            if not bad:
+                break
     if bad:
         alone = {j: _alone(people[j], j, current[j], histories[j], day, rngs[j], solve,
                            extra) for j in bad}
@@ -1084,6 +1101,32 @@ def _restrict(people: Sequence[_Person], house: _House, built: Sequence[_Built],
     options = [kept.get(k, d) for k, d in enumerate(problem.dishes)]
     return replace(problem, counts=counts, limits=limits, item_cost=item_cost,
                    dishes=[d for d in options if d is not None])
+
+
+def _without(people: Sequence[_Person], house: _House, built: Sequence[_Built],
+             sharing: Mapping[int, Sequence[int]], results: Sequence[_Result], j: int,
+             slot: int, options: PlanOptions, history: _History, day: int,
+             rng: np.random.Generator,
+             solve: Callable[[DayProblem, int, bool], DaySolution], extra: int) -> _Result:
+    """Member ``j``'s day with meal ``slot`` their own and every other meal they share
+    as the others planned it (they follow its dish and foods)."""
+    together = {s: [a for a in who if a != j or s != slot]
+                for s, who in sharing.items() if len(who) >= 2}
+    together = {s: who for s, who in together.items() if len(who) >= 2}
+    shares = frozenset(s for s, who in together.items() if j in who)
+    mine = _build(people[j], options, history, day, rng, shares)
+    days = [mine if a == j else b for a, b in enumerate(built)]
+    others = {a: r for a, r in enumerate(results) if a != j}
+    problem = _restrict(people, house, days, together, others, j, extra)
+    if any(j in who and not any(int(d.slot) == s for d in problem.dishes)
+           for s, who in together.items()):
+        solution = DaySolution(np.zeros(len(problem.food), dtype=int), {},
+                               SolverInfo("HiGHS", "infeasible", 0.0, None, 0), math.inf)
+    else:
+        solution = solve(problem, j, True)
+    return _Result(mine.problem, mine.bounds, mine.context, np.asarray(solution.units),
+                   _served(problem, solution.dishes, mine.context), solution.info,
+                   solution.slack, shares)
 
 
 def _alone(person: _Person, j: int, options: PlanOptions, history: _History, day: int,
