@@ -434,7 +434,9 @@ def test_ctrl_c_during_help_is_one_line_or_the_whole_help(tmp_path: Path,
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert err in HELP_SHOWN and process.returncode == HELP_SHOWN[err], (err, out[:200])
-    assert out == ("" if err else whole)
+    # the whole help or none of it, never a part; a Ctrl-C that comes just after the help
+    # is written (before the process ends) is still said, with exit 130 (seen at 0.4 s)
+    assert out in ("", whole) and (out == whole or err), (err, out[:200])
 
 
 def test_an_energy_band_below_one_percent_is_refused_at_once() -> None:
