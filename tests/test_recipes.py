@@ -22,6 +22,7 @@ from planner.meals.recipes import (
     check_recipes,
     load_recipes,
     meal_method,
+    preparation,
 )
 
 POULTRY = SafeTemperature("poultry", "poultry", 165, 74, 0, "to 74 °C / 165 °F inside",
@@ -247,3 +248,16 @@ def test_a_tahini_dressing_is_loosened_with_water_before_it_is_whisked(
     oil = steps("04053")
     assert not any("water into" in s for s in oil)
     assert any(s.startswith("Whisk the olive oil") for s in oil)
+
+
+def test_a_rubbed_tempeh_is_browned_not_steamed(catalogue: Catalogue) -> None:
+    """A plate rubs its main with oil and herbs before cooking it: tempeh is then browned
+    (a cook's read: 'Rub the tempeh ... Cut the tempeh into cubes, steam it 10 min'); in a
+    stir-fry or a curry it is still steamed first."""
+    tempeh = catalogue.entries.loc[catalogue.entries["kind"] == "tempeh"].iloc[:1]
+    recipes = load_recipes()
+    plate, stir_fry = load_dishes().by_id("meat_plate"), load_dishes().by_id("stir_fry")
+    assert plate is not None and stir_fry is not None and len(tempeh)
+    assert "steam" not in preparation(recipes, plate, tempeh, 1.0)
+    assert "brown" in preparation(recipes, plate, tempeh, 1.0)
+    assert "steam it 10 min" in preparation(recipes, stir_fry, tempeh, 1.0)
