@@ -435,6 +435,15 @@ def test_apart_words_say_who_how_much_what_it_replaces_and_how(
                       ["shrimp, cooked"], own_pan=True)
     assert "in place of the shrimp; cook the shrimp in a pan of its own with a little " \
            "of the oil, and set leo's share aside before adding the shrimp." in pan
+    # a sharer whose diet allows the house's food has the variant for their own targets:
+    # the line says so (a cook's read: an omnivore's salmon in place of the tempeh, with
+    # no reason given, read as a second dish for nothing)
+    chosen = apart_words(load_recipes(), dish, entries.loc[["16070"]],
+                         [("ana", lentils(1)), ("leo", lentils(1))], ["shrimp, cooked"],
+                         by_choice=["ana"])
+    assert "in place of the shrimp, for ana's own targets (not a diet's: ana may have the " \
+           "shrimp too); set ana's and leo's shares aside" in chosen
+    assert "not a diet's" not in two
 
 
 # ------------------------------------------------------------------ diets and allergies

@@ -127,7 +127,8 @@ def dish_method(recipes: Recipes, dish: Dish, foods: pd.DataFrame, servings: Seq
 
 def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
                 portions: Sequence[tuple[str, PlanItem]], instead: Sequence[str], *,
-                only: bool = False, own_pan: bool = False) -> str:
+                only: bool = False, own_pan: bool = False,
+                by_choice: Sequence[str] = ()) -> str:
     """The line for a food some sharers of a pot have apart in place of the house's:
     "For leo: ¾ cup cooked lentils (148 g) in place of the shrimp; set leo's share aside
     before adding the shrimp. Apart, simmer 50 g (about ¼ cup) dry lentils in ¾ cup
@@ -138,8 +139,10 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
     ¾ cup ... and sam 1 cup ..."); ``instead``: the catalogue short names of the house's
     foods it replaces; ``own_pan``: the method cooks the house's food in the pan the
     others' food is made in (shrimp in the oil the sauce is then made with), so the line
-    says to cook it in a pan of its own, its juices kept out of the sharers' food. The
-    preparation is for all of them together."""
+    says to cook it in a pan of its own, its juices kept out of the sharers' food;
+    ``by_choice``: those of them whose diet allows the house's food (the line says they
+    have this for their own targets, not a diet's). The preparation is for all of them
+    together."""
     who = [m for m, _ in portions]
     amounts = [with_amount(i.text or i.name, grams_words(i.grams)) for _, i in portions]
     said = amounts[0] if len(portions) == 1 else f"{amounts[0]} each" \
@@ -151,7 +154,11 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
     if instead:  # the house's food may go into a sauce or pan that everyone shares
         replaced = and_list(dish_word(n) for n in instead)
         shares = owners + (" share" if len(who) == 1 else " shares")
-        text += f" in place of the {replaced}; " + (
+        chose = [m for m in who if m in by_choice]
+        whose = and_list(f"{m}'s" for m in chose)
+        why = f", for {whose} own targets (not a diet's: {and_list(chose)} may have the " \
+            f"{replaced} too)" if chose else ""
+        text += f" in place of the {replaced}{why}; " + (
             f"cook the {replaced} in a pan of its own with a little of the oil, and "
             if own_pan else "") + f"set {shares} aside before adding the {replaced}"
     how = preparation(recipes, dish, food, sum(i.servings for _, i in portions))

@@ -479,6 +479,8 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
     recipes = load_recipes()
     index = {p.member.id: j for j, p in enumerate(people)}
     allowed: dict[int, pd.DataFrame] = {}  # what each member's seasonings come from
+    eats = [frozenset(select(catalogue, p.member.options.diet, p.member.options.exclude
+                             ).index) for p in people]  # the foods each member's diet allows
     out = []
     for meal in shared:
         dish = dishes.by_id(meal.dish_id) if meal.dish_id else None
@@ -522,7 +524,9 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
             *(apart_words(recipes, dish, entries.loc[[food_id]], portions,
                           [str(entries.at[f, "short_name"]) for f in instead],
                           own_pan=any(" in the oil" in preparation(
-                              recipes, dish, entries.loc[[f]], 1.0) for f in instead))
+                              recipes, dish, entries.loc[[f]], 1.0) for f in instead),
+                          by_choice=[m for m, _ in portions
+                                     if all(f in eats[index[m]] for f in instead)])
               for (food_id, instead), portions in lines.items()),
             *(apart_words(recipes, dish, entries.loc[[food_id]], portions, [], only=True)
               for food_id, portions in extras.items()))))
