@@ -223,6 +223,28 @@ def test_a_note_several_members_have_is_said_once_in_the_house_s_words(
     if any("--condition" in n for w in family.weeks for n in w.notes):
         assert "in the people file (its conditions and medicines)" in flat
 
+
+def test_a_shared_meals_oil_is_said_as_used_together(family: HouseholdPlan) -> None:
+    """One pan's or one dressing's oil cannot be measured out per person: where the
+    sharers' oil differs, its line says it is used together, each plate's share coming
+    with its food (a cook's read: 'mia 2 tsp, ana 1 tsp' from one pan)."""
+    from planner.output.report import _portions_line, shared_rows
+
+    text = " ".join(format_household(family, "table", width=80).split())
+    seen = 0
+    for shared in family.shared:
+        _, foods = shared_rows(family, shared.day, shared.slot)
+        for name, portions in foods:
+            if not all(item.role == "oil" for _, item in portions):
+                continue
+            line = _portions_line(name, portions, len(shared.members))
+            differ = len({portion_text(item) for _, item in portions}) > 1
+            assert ("(used all together; each plate's share comes with its food)"
+                    in line) == differ, line
+            assert " ".join(line.split()) in text
+            seen += differ
+    assert seen
+
 def test_json_csv_and_markdown(family: HouseholdPlan) -> None:
     doc = json.loads(format_household(family, "json"))
     assert doc["schema"] == "planner.household/1"

@@ -970,8 +970,12 @@ def _portions_line(name: str, portions: Sequence[tuple[str, PlanItem]], sharers:
     texts = [portion_text(item) for _, item in portions]
     if len(portions) == sharers > 1 and len(set(texts)) == 1:
         return f"{plain(name)}: {texts[0]} each"
-    return f"{plain(name)}: " + ", ".join(f"{plain(m)} {t}" for (m, _), t in
+    line = f"{plain(name)}: " + ", ".join(f"{plain(m)} {t}" for (m, _), t in
                                           zip(portions, texts, strict=True))
+    if len(set(texts)) > 1 and all(item.role == "oil" for _, item in portions):
+        # one pan's oil cannot be measured out per person: it comes with the food
+        line += " (used all together; each plate's share comes with its food)"
+    return line
 
 
 def household_document(plan: HouseholdPlan, start: dt.date | None = None) -> dict[str, Any]:
