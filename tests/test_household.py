@@ -560,7 +560,10 @@ def _error(result) -> str:  # type: ignore[no-untyped-def]
     ("", 1, "people.csv"),
     ("id,sex,age\n", 1, "no people"),
     # a row longer than its header: refused, not read with every column shifted by one
-    ("id,sex,age\nana,female,40,extra\n", 1, "a row has more cells than the header's 3"),
+    ("id,sex,age\nana,female,40,extra\n", 1,
+     "people.csv row 2: a row has more cells than the header's 3"),
+    ("id,sex,age\nana,female,40\nben,male,40,extra\n", 1,
+     "people.csv row 3: a row has more cells than the header's 3"),
     ("id;sex;age\nana;female;40\n", 1, "missing column id (the header looks separated "
      "by ';'"),
 ])

@@ -38,6 +38,7 @@ one every worker can reach (a shared path, or any URL fsspec understands).
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import hashlib
 import io
@@ -180,9 +181,15 @@ def read_people(path: str | Path) -> pd.DataFrame:
                 try:
                     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
                                         encoding="utf-8-sig", index_col=False)
-                except pd.errors.ParserWarning:
-                    raise DatasetError(f"{file}: a row has more cells than the header's "
-                                       f"{header.shape[1]} columns") from None
+                except (pd.errors.ParserWarning, pd.errors.ParserError):
+                    width = header.shape[1]
+                    lines = csv.reader(io.StringIO(data.decode("utf-8-sig", "replace")))
+                    row = next((n for n, cells in enumerate(lines, start=1)
+                                if len(cells) > width), None)
+                    if row is None:  # another parser error: said as unreadable below
+                        raise
+                    raise DatasetError(f"{file} row {row}: a row has more cells than the "
+                                       f"header's {width} columns") from None
     except DatasetError:
         raise
     except Exception as exc:  # pyarrow and pandas raise many kinds
