@@ -155,7 +155,10 @@ def check_document(document: object, where: str, error: type[PlannerError]) -> N
             for key, item in value.items():
                 if isinstance(key, str) and len(key) > MAX_STRING:
                     raise error(f"{where}: a key longer than {MAX_STRING:,} characters")
-                stack.append((item, depth + 1, str(key)[:60]))
+                # the key's path (kim.weight_kg: which member's weight), its end if long
+                path = f"{field}.{str(key)[:60]}" if field else str(key)[:60]
+                stack.append((item, depth + 1, path if len(path) <= 120 else
+                              "..." + path[-117:]))
         elif isinstance(value, list | tuple):
             if depth >= MAX_DEPTH:
                 raise error(f"{where}: nested more than {MAX_DEPTH} deep; not a planner "

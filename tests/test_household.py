@@ -557,7 +557,8 @@ def _error(result) -> str:  # type: ignore[no-untyped-def]
      "people.csv row 3 (b):"),
     ("id,sex,age\n" + "".join(f"p{n},female,30\n" for n in range(MAX_MEMBERS + 1)), 1,
      f"row {MAX_MEMBERS + 2} (p{MAX_MEMBERS}): a household has at most {MAX_MEMBERS}"),
-    ("", 1, "people.csv"),
+    ("", 1, "people.csv: empty (a people table starts with a header row"),
+    ("\ufeff\n\n", 1, "people.csv: empty"),
     ("id,sex,age\n", 1, "no people"),
     # a row longer than its header: refused, not read with every column shifted by one
     ("id,sex,age\nana,female,40,extra\n", 1,
@@ -585,6 +586,10 @@ def test_bad_toml_and_share(run, tmp_path: Path) -> None:  # type: ignore[no-unt
     path.write_text('[ana]\nsex = "female"\nage = 40\ncolour = "red"\n')
     r = run("household", str(path))
     assert r.exit_code == 1 and "[ana]: unknown key 'colour'" in _error(r)
+    path.write_text('[ana]\nsex = "female"\nage = 40\nweight_kg = nan\n')
+    r = run("household", str(path))  # which member's weight
+    assert r.exit_code == 1 and "house.toml: ana.weight_kg: number too large or not " \
+        "finite" in _error(r)
     path.write_text('[ana]\nsex = "female"\nage = 40\n')
     r = run("household", str(path), "--share", "brunch")
     assert r.exit_code == 2 and "'--share': 'brunch' is not a meal" in _error(r)

@@ -163,6 +163,9 @@ def read_people(path: str | Path) -> pd.DataFrame:
     row when planned (a bad value makes that row invalid, not the file)."""
     file = Path(path)
     data = read_bytes(file, limit=TABLE_FILE_CAP, error=DatasetError, what="people table")
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):  # nothing, or a byte-order mark
+        raise DatasetError(f"{file}: empty (a people table starts with a header row such as "
+                           "id,sex,age)")
     try:
         if data[:4] == b"PAR1":
             arrow = read_parquet(data)
