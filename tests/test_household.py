@@ -245,6 +245,30 @@ def test_a_shared_meals_oil_is_said_as_used_together(family: HouseholdPlan) -> N
             seen += differ
     assert seen
 
+
+def test_every_members_own_meal_says_how_to_cook_it(family: HouseholdPlan) -> None:
+    """A member's own meals carry their method in every format, as a single week's do (a
+    dietitian's read: a member's own raw chicken came with no step and no safe
+    temperature), and --no-method leaves them out."""
+    flat = {fmt: " ".join(format_household(family, fmt, width=80).split())
+            for fmt in ("table", "markdown", "html")}
+    bare = " ".join(format_household(family, "table", width=80, method=False).split())
+    seen = 0
+    for member, week in zip(family.members, family.weeks, strict=True):
+        for day in week.days:
+            for meal in day.meals:
+                shared = family.meal(day.day, meal.slot)
+                if meal.method is None or (shared is not None
+                                           and member.id in shared.members):
+                    continue
+                step = " ".join(meal.method.steps[-1].split())
+                for fmt, text in flat.items():
+                    said = step.replace("&", "&amp;") if fmt == "html" else step
+                    assert said in text or step in text, (fmt, member.id, step)
+                assert step not in bare
+                seen += 1
+    assert seen
+
 def test_json_csv_and_markdown(family: HouseholdPlan) -> None:
     doc = json.loads(format_household(family, "json"))
     assert doc["schema"] == "planner.household/1"
@@ -439,13 +463,14 @@ def test_apart_words_say_who_how_much_what_it_replaces_and_how(
     one = apart_words(load_recipes(), dish, entries.loc[["16070"]], [("leo", lentils(0.75))],
                       ["shrimp, cooked"])
     assert one.startswith("For leo: 0.75 cup cooked lentils (148 g) in place of the "
-                          "shrimp; set leo's share aside before adding the shrimp. Apart, "
-                          "simmer ")
+                          "shrimp; keep the shrimp out of leo's share: add the shrimp to "
+                          "the others' plates only. Apart, simmer ")
     assert "dry lentils" in one and one.endswith(".")
     two = apart_words(load_recipes(), dish, entries.loc[["16070"]],
                       [("leo", lentils(1)), ("sam", lentils(1))], ["shrimp, cooked"])
     assert two.startswith("For leo and sam: 1 cup cooked lentils (198 g) each in place")
-    assert "set leo's and sam's shares aside before adding the shrimp." in two
+    assert "keep the shrimp out of leo's and sam's shares: add the shrimp to the " \
+           "others' plates only." in two
     only = apart_words(load_recipes(), dish, entries.loc[["16070"]],
                        [("mia", lentils(0.5))], [], only=True)
     assert only.startswith("On mia's plate only: 0.5 cup cooked lentils (99 g).")
@@ -455,8 +480,9 @@ def test_apart_words_say_who_how_much_what_it_replaces_and_how(
     # share keeps out of that pan (a dietitian's read), as the household's line says
     pan = apart_words(load_recipes(), dish, entries.loc[["16070"]], [("leo", lentils(1))],
                       ["shrimp, cooked"], own_pan=True)
-    assert "in place of the shrimp; cook the shrimp in a pan of its own with a little " \
-           "of the oil, and set leo's share aside before adding the shrimp." in pan
+    assert "in place of the shrimp; keep the shrimp out of leo's share: cook the shrimp " \
+           "in a pan of its own with a little of the oil and add it to the others' " \
+           "plates." in pan
     # a sharer whose diet allows the house's food has the variant for their own targets:
     # the line says so (a cook's read: an omnivore's salmon in place of the tempeh, with
     # no reason given, read as a second dish for nothing)
@@ -464,7 +490,7 @@ def test_apart_words_say_who_how_much_what_it_replaces_and_how(
                          [("ana", lentils(1)), ("leo", lentils(1))], ["shrimp, cooked"],
                          by_choice=["ana"])
     assert "in place of the shrimp, for ana's own targets (not a diet's: ana may have the " \
-           "shrimp too); set ana's and leo's shares aside" in chosen
+           "shrimp too); keep the shrimp out of ana's and leo's shares" in chosen
     assert "not a diet's" not in two
 
 

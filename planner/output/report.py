@@ -1059,7 +1059,7 @@ def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DE
                     continue
                 own = shared is not None and member.id in shared.own
                 lines += [("    " + x[2:]) if x.startswith("  ") else x for x in
-                          _meal_lines(meal, width - 2, label, method and own)]
+                          _meal_lines(meal, width - 2, label, method)]
                 if own:
                     lines += wrap(f"(their own {meal.slot}: the house's could not serve "
                                   "them today)", width, " " * (label + 4), " " * (label + 4))
@@ -1157,8 +1157,10 @@ def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool
                 if shared is not None and member.id in shared.members:
                     continue
                 own = " (own)" if shared is not None and member.id in shared.own else ""
+                how = "" if not method or meal.method is None else \
+                    " " + _md(_method_words(meal.method, "", " "))
                 lines.append(f"| {_md(member.id)} | {meal.slot}{own} | **{_md(meal.dish)}**: "
-                             f"{_md(', '.join(household(i) for i in meal.items))} |")
+                             f"{_md(', '.join(household(i) for i in meal.items))}{how} |")
             lines.append(f"| {_md(member.id)} | coverage | "
                          f"{_md(' | '.join(_coverage_parts(week, day)))} |")
         lines.append("")
@@ -1219,7 +1221,10 @@ def _household_html(plan: HouseholdPlan, start: dt.date | None, method: bool) ->
                 cell.append({"label": m.slot.capitalize(), "dish": m.dish,
                              "note": "their own" if own else ""})
                 meals.append({"slot": m.slot, "dish": m.dish, "own": own,
-                              "foods": [household(i) for i in m.items]})
+                              "foods": [household(i) for i in m.items],
+                              "method": None if m.method is None or not method else
+                              {"summary": m.method.summary(),
+                               "steps": [plain(step) for step in m.method.steps]}})
             cells.append(cell)
             members.append({"id": member.id, "meals": meals,
                             "coverage": " · ".join(_coverage_parts(week, day))})

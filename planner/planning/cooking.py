@@ -130,9 +130,10 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
                 only: bool = False, own_pan: bool = False,
                 by_choice: Sequence[str] = ()) -> str:
     """The line for a food some sharers of a pot have apart in place of the house's:
-    "For leo: ¾ cup cooked lentils (148 g) in place of the shrimp; set leo's share aside
-    before adding the shrimp. Apart, simmer 50 g (about ¼ cup) dry lentils in ¾ cup
-    water until tender, 20-25 min; drain."; with ``only``, for a food only some sharers
+    "For leo: ¾ cup cooked lentils (148 g) in place of the kidney beans; keep the kidney
+    beans out of leo's share: add the kidney beans to the others' plates only. Apart,
+    simmer 50 g (about ¼ cup) dry lentils in ¾ cup water until tender, 20-25 min;
+    drain."; with ``only``, for a food only some sharers
     have, on their plates: "On mia's plate only: 1 oz part-skim mozzarella (28 g)."
     ``food``: its catalogue row (a frame of one row); ``portions``: (who, their item) of each who
     has it ("For ben and leo: 1½ cups kidney beans (266 g) each", "For leo and sam: leo
@@ -158,9 +159,12 @@ def apart_words(recipes: Recipes, dish: Dish, food: pd.DataFrame,
         whose = and_list(f"{m}'s" for m in chose)
         why = f", for {whose} own targets (not a diet's: {and_list(chose)} may have the " \
             f"{replaced} too)" if chose else ""
-        text += f" in place of the {replaced}{why}; " + (
-            f"cook the {replaced} in a pan of its own with a little of the oil, and "
-            if own_pan else "") + f"set {shares} aside before adding the {replaced}"
+        # the house's food goes to the others' plates only: setting a share aside before
+        # it goes in would leave out what goes in with it (the pasta's peas)
+        text += f" in place of the {replaced}{why}; keep the {replaced} out of {shares}: " \
+            + (f"cook the {replaced} in a pan of its own with a little of the oil and add "
+               "it to the others' plates" if own_pan else
+               f"add the {replaced} to the others' plates only")
     how = preparation(recipes, dish, food, sum(i.servings for _, i in portions))
     return f"{text}." + (f" Apart, {how}." if how else "")
 

@@ -59,7 +59,7 @@ from planner.errors import (
 )
 from planner.food.catalogue import ALLERGENS, SEASONING, SLOTS, Catalogue, select
 from planner.food.data import FoodTable
-from planner.meals.dishes import Component, Dish, Dishes, load_dishes
+from planner.meals.dishes import Component, Dish, Dishes, dish_word, load_dishes
 from planner.meals.recipes import Method, load_recipes, preparation
 from planner.meals.rules import Rules, load_rules
 from planner.meals.shopping import ShoppingLine, shopping_list
@@ -511,6 +511,15 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
             counted=any(entries.at[i.food_id, "role"] == SEASONING
                         for x in plates.values() for i in x.items),
             eaters=[entries.loc[[i.food_id for i in items]] for items in cooked.values()])
+        own_pan = {f for instead in (x for foods in apart.values() for x in foods.values())
+                   for f in instead
+                   if " in the oil" in preparation(recipes, dish, entries.loc[[f]], 1.0)}
+        if method is not None and own_pan:  # the step says it too, not only the line
+            words = [dish_word(str(entries.at[f, "short_name"])) for f in own_pan]
+            method = replace(method, steps=tuple(
+                step.replace(" in the oil", " in a pan of its own with a little of the oil",
+                             1) if any(w in step for w in words) else step
+                for step in method.steps))
         lines: dict[tuple[str, tuple[str, ...]], list[tuple[str, PlanItem]]] = {}
         for m, foods in apart.items():
             for i in cooked[m]:
