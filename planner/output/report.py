@@ -1083,7 +1083,7 @@ def format_household(plan: HouseholdPlan, fmt: str = "table", *, width: int = DE
     lines.append("")
     for text in plan.notes:
         lines += wrap(text, width)
-    for who, note in member_notes(plan):
+    for who, note in _member_notes(plan):
         lines += wrap(f"{who}: {note}", width)
     for text in (*_household_method_sources(plan, method), WEEK_SOURCES, DISCLAIMER,
                  RED_FLAGS):
@@ -1102,7 +1102,7 @@ _HOUSE_WORDS: Final = (
 )
 
 
-def member_notes(plan: HouseholdPlan) -> list[tuple[str, str]]:
+def _member_notes(plan: HouseholdPlan) -> list[tuple[str, str]]:
     """The members' notes as (who, note): a note several members have is said once,
     for all of them ("ana, ben and mia"), where first said; an option of ``planner
     week`` a note names is said as the people file's setting (:data:`_HOUSE_WORDS`)."""
@@ -1171,7 +1171,7 @@ def _household_markdown(plan: HouseholdPlan, start: dt.date | None, method: bool
     if plan.shopping_list:
         lines += ["", _md(waste(plan.shopping_list).words())]
     lines += [""] + [f"> {_md(n)}" for n in plan.notes]
-    lines += [f"> {_md(who)}: {_md(n)}" for who, n in member_notes(plan)]
+    lines += [f"> {_md(who)}: {_md(n)}" for who, n in _member_notes(plan)]
     lines += ["", WEEK_SOURCES, "", f"*{DISCLAIMER}*", "", f"*{RED_FLAGS}*", ""]
     return "\n".join(lines)
 
@@ -1234,7 +1234,7 @@ def _household_html(plan: HouseholdPlan, start: dt.date | None, method: bool) ->
     sections: dict[str, list[Any]] = {}
     for line in plan.shopping_list:
         sections.setdefault(line.section, []).append(line)
-    notes = [*plan.notes, *(f"{who}: {n}" for who, n in member_notes(plan)),
+    notes = [*plan.notes, *(f"{who}: {n}" for who, n in _member_notes(plan)),
              *_household_method_sources(plan, method)]
     return env.get_template("household.html.j2").render(
         title=_household_title(plan, start), print_size=GRID_PRINT_SIZES[-1],

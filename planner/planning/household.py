@@ -532,8 +532,7 @@ def _pots(people: Sequence[_Person], weeks: Sequence[WeekPlan],
         out.append(replace(meal, name=name, method=method, apart=(
             *(apart_words(recipes, dish, entries.loc[[food_id]], portions,
                           [str(entries.at[f, "short_name"]) for f in instead],
-                          own_pan=any(" in the oil" in preparation(
-                              recipes, dish, entries.loc[[f]], 1.0) for f in instead),
+                          own_pan=bool(own_pan & set(instead)),
                           by_choice=[m for m, _ in portions
                                      if all(f in eats[index[m]] for f in instead)])
               for (food_id, instead), portions in lines.items()),
@@ -658,11 +657,11 @@ def _cross_contact(people: Sequence[_Person], weeks: Sequence[WeekPlan],
     note: the house's list brings it into the kitchen, so their food is kept apart from
     it (cross-contact, FDA)."""
     notes = []
+    allergens = entries["allergens"]
     for j, p in enumerate(people):
         avoided = [a for a in ALLERGENS if a in p.member.options.exclude]
         if not avoided:
             continue
-        allergens = entries["allergens"]
         theirs = sorted({str(entries.at[i.food_id, "short_name"])
                          for k, week in enumerate(weeks) if k != j for d in week.days
                          for i in d.items if i.food_id in entries.index
