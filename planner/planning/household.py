@@ -855,18 +855,25 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
             other = _sequential(people, house, built, sharing, solve, again, extra, tried)
         if worse(other) < worse(results):
             results, bad = other, short(other)
-    if bad:
-        # the day's last try before a sharer has their own meal: the sharer left short
-        # chooses first, and a follower whose dive finds no plan with the house's dish
-        # held gets the search over every dish of their other meals (slower, so last;
-        # in the example family it served everyone on 6 of 7 days where 4 were served,
-        # for the same CPU: fewer days fall to the own-meal planning)
+
+    def wide_try(first: int) -> bool:
+        """The sharer ``first`` chooses first, and a follower whose dive finds no plan
+        with the house's dish held gets the search over every dish of their other meals;
+        kept (``results``, ``bad``) where it serves more; whether it was."""
+        nonlocal results, bad
         wide[0] = True
         other = _sequential(people, house, built, sharing, solve, again, extra,
-                            first=bad[0])
+                            first=first)
         wide[0] = False
         if worse(other) < worse(results):
             results, bad = other, short(other)
+            return True
+        return False
+    if bad:
+        # the day's last try before a sharer has their own meal, the wide one (slower,
+        # so last; in the example family it served everyone on 6 of 7 days where 4 were
+        # served, for the same CPU: fewer days fall to the own-meal planning)
+        wide_try(bad[0])
     if bad and any(looser[j] for j in range(n) if built[j].shares):
         # and then with every sharer one repeat looser (as one person's day that the
         # variety rules leave without a plan): late in the week the foods all of them
@@ -879,13 +886,7 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
         for j in range(n):
             if built[j].shares and looser[j]:
                 again(j)
-        wide[0] = True
-        other = _sequential(people, house, built, sharing, solve, again, extra,
-                            first=bad[0])
-        wide[0] = False
-        if worse(other) < worse(results):
-            results, bad = other, short(other)
-        else:
+        if not wide_try(bad[0]):
             current[:], built[:], looser[:] = saved[0], saved[1], saved[3]
             for mine, before in zip(raised, saved[2], strict=True):
                 mine.clear()
@@ -894,7 +895,7 @@ def _solve_house_day(people: Sequence[_Person], house: _House, current: list[Pla
                 rng.bit_generator.state = state
     for j in list(bad):
         # a sharer of several meals left short: first the other meals shared and one of
-        # their own (the first that leaves them short of nothing, else the best), before
+        # their own (whichever leaves them best off), before
         # every meal their own (with --share all, one meal the house's dish cannot serve
         # them took all four away)
         several = sorted(s for s, who in sharing.items() if j in who and len(who) >= 2)
@@ -994,12 +995,9 @@ def _sequential(people: Sequence[_Person], house: _House, built: Sequence[_Built
     for j in order:
         while True:
             problem = _restrict(people, house, built, together, results, j, extra, banned)
-            if any(j in who and not any(int(d.slot) == s for d in problem.dishes)
-                   for s, who in together.items()):
+            if _no_house_dish(problem, together, j):
                 # no dish of the house's is left for j today: no plan with the house
-                solution = DaySolution(np.zeros(len(problem.food), dtype=int), {},
-                                       SolverInfo("HiGHS", "infeasible", 0.0, None, 0),
-                                       math.inf)
+                solution = _no_plan(problem)
                 break
             # a follower whose dive finds no plan is short of one because of the meal it
             # follows, not the variety rules: no looser repeat limit (nor the slow search
@@ -1115,6 +1113,19 @@ def _restrict(people: Sequence[_Person], house: _House, built: Sequence[_Built],
                    dishes=[d for d in options if d is not None])
 
 
+def _no_house_dish(problem: DayProblem, together: Mapping[int, Sequence[int]], j: int
+                   ) -> bool:
+    """Whether a meal member ``j`` shares has no dish of the house's left in their model."""
+    return any(j in who and not any(int(d.slot) == s for d in problem.dishes)
+               for s, who in together.items())
+
+
+def _no_plan(problem: DayProblem) -> DaySolution:
+    """The day as no plan (nothing chosen, infeasible)."""
+    return DaySolution(np.zeros(len(problem.food), dtype=int), {},
+                       SolverInfo("HiGHS", "infeasible", 0.0, None, 0), math.inf)
+
+
 def _without(people: Sequence[_Person], house: _House, built: Sequence[_Built],
              sharing: Mapping[int, Sequence[int]], results: Sequence[_Result], j: int,
              slot: int, options: PlanOptions, history: _History, day: int,
@@ -1130,12 +1141,8 @@ def _without(people: Sequence[_Person], house: _House, built: Sequence[_Built],
     days = [mine if a == j else b for a, b in enumerate(built)]
     others = {a: r for a, r in enumerate(results) if a != j}
     problem = _restrict(people, house, days, together, others, j, extra)
-    if any(j in who and not any(int(d.slot) == s for d in problem.dishes)
-           for s, who in together.items()):
-        solution = DaySolution(np.zeros(len(problem.food), dtype=int), {},
-                               SolverInfo("HiGHS", "infeasible", 0.0, None, 0), math.inf)
-    else:
-        solution = solve(problem, j, True)
+    solution = _no_plan(problem) if _no_house_dish(problem, together, j) else \
+        solve(problem, j, True)
     return _Result(mine.problem, mine.bounds, mine.context, np.asarray(solution.units),
                    _served(problem, solution.dishes, mine.context), solution.info,
                    solution.slack, shares)
