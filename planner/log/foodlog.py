@@ -273,8 +273,7 @@ class FoodLog:
         self.access = access
         self._snapshot: tempfile.TemporaryDirectory[str] | None = None
         self._db: sqlite3.Connection | None = None
-        self._db, self._snapshot = _open(self.path, access)
-        self._version = 0 if self._db is None else _check(self.path, self._db)
+        self._db, self._snapshot, self._version = _open(self.path, access)
 
     def __enter__(self) -> FoodLog:
         return self
@@ -496,31 +495,34 @@ def _problem(exc: sqlite3.Error) -> str:
 
 
 def _open(path: Path, access: Access
-          ) -> tuple[sqlite3.Connection | None, tempfile.TemporaryDirectory[str] | None]:
-    """The connection for ``access`` (None: no log yet, and none is made) and the snapshot
-    folder it reads from, if any. An existing file is checked read-only before anything
-    else touches it."""
+          ) -> tuple[sqlite3.Connection | None, tempfile.TemporaryDirectory[str] | None, int]:
+    """The connection for ``access`` (None: no log yet, and none is made), the snapshot
+    folder it reads from, if any, and the log's schema version as that connection read
+    it (0: no log). An existing file is checked read-only before anything else touches
+    it; every check reads in one transaction (:func:`_check_whole`)."""
     size = _inspect(path)
     if size is None or size == 0:  # absent or zero bytes: a new log, only when adding
         if access != "add":
-            return None, None
-        return _create(path), None
+            return None, None, 0
+        db = _create(path)
+        return db, None, _check(path, db)
     db, snapshot = _open_read_only(path)
     try:
-        _check_whole(path, db)
+        version = _check_whole(path, db)
     except BaseException:
         db.close()
         if snapshot is not None:
             snapshot.cleanup()
         raise
     if access == "read":
-        return db, snapshot
+        return db, snapshot, version
     db.close()
     if snapshot is not None:
         snapshot.cleanup()
     db = _connect(path, "rw")
     try:
-        _check_whole(path, db)  # the same file, now through the connection that writes
+        # the same file, now through the connection that writes
+        version = _check_whole(path, db)
         mode = str(_run(path, db, "PRAGMA journal_mode").fetchone()[0]).lower()
         if mode != "delete":  # an older planner's WAL log: back to a plain journal, so
             with contextlib.suppress(sqlite3.Error):  # that readers never need to write
@@ -528,7 +530,7 @@ def _open(path: Path, access: Access
     except BaseException:
         db.close()
         raise
-    return db, None
+    return db, None, version
 
 
 def _inspect(path: Path) -> int | None:
