@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 import os
 import pickle
 import signal
@@ -127,6 +128,36 @@ def _fingerprint(frame: pd.DataFrame, cache: dict[int, tuple[Any, bytes]]) -> by
     return digest
 
 
+class _KeyPickler(pickle._Pickler):
+    """Pickles a request the same way in every process: a set's order follows its
+    strings' hashes, which differ from process to process (PYTHONHASHSEED), so a set is
+    written sorted. The bytes are a key only; nothing unpickles them. (Python's own
+    pickler, not the C one: the C pickler writes sets without asking this hook.)"""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) in (set, frozenset):
+            return type(obj), (sorted(obj, key=repr),)
+        return NotImplemented
+
+
+def _key(*parts: Any) -> bytes:
+    """The bytes that name a request: the same in every worker and every run."""
+    out = io.BytesIO()
+    _KeyPickler(out, protocol=5).dump(parts)
+    return out.getvalue()
+
+
+def _digest(value: Any, cache: dict[int, tuple[Any, bytes]]) -> bytes:
+    """:func:`_key`'s digest of a large record many plans read (the rules), cached per
+    live object: Python's pickler is slow on it."""
+    hit = cache.get(id(value))
+    if hit is not None and hit[0]() is value:
+        return hit[1]
+    digest = hashlib.sha256(_key(value)).digest()
+    cache[id(value)] = (weakref.ref(value), digest)
+    return digest
+
+
 class _Stored:
     """A plan in the run's shared store: ``found``, ("plan", a plan) or ("error", what it
     raised) (None: not planned yet); ``keep`` writes one (to a temporary name first, so a
@@ -218,6 +249,7 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
     parts_dive = dive.solve_day
     memo: dict[bytes, Any] = {}
     frames: dict[int, tuple[Any, bytes]] = {}
+    records: dict[int, tuple[Any, bytes]] = {}
     base = tmp_path_factory.getbasetemp()
     store = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "plans"
     store.mkdir(exist_ok=True)
@@ -234,11 +266,14 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
         if os.environ.get("PLANNER_TEST_FRESH") or patched():
             return original(table, catalogue, targets, *given, rules=rules,
                             progress=progress, replanning=replanning, **kwargs)
+        # the rules and what is kept or eaten hold sets, pickled in another order in each
+        # worker: through _key (the targets and options hold none)
         key = pickle.dumps((_fingerprint(table.foods, frames), table.origin,
                             _fingerprint(catalogue.entries, frames), catalogue.generic,
                             catalogue.missing, targets,
-                            plan.PlanOptions() if options is None else options, rules,
-                            sorted(kwargs.items())), protocol=5)
+                            plan.PlanOptions() if options is None else options,
+                            None if rules is None else _digest(rules, records),
+                            _key(sorted(kwargs.items()))), protocol=5)
         if key not in memo:
             with _stored(store, key) as stored:
                 if stored.found is None:  # this worker plans it, and stores it for the other
