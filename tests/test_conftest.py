@@ -22,5 +22,5 @@ def test_a_request_holding_sets_has_one_key_in_every_process() -> None:
     keys = {subprocess.run([sys.executable, "-c", KEY, str(Path(__file__).parent)],
                            capture_output=True, text=True, check=True, timeout=120,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
-            for seed in ("1", "2", "3")}
+            for seed in ("1", "2")}
     assert len(keys) == 1 and len(next(iter(keys)).strip()) == 64, keys
