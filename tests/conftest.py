@@ -118,14 +118,6 @@ def _ctrl_c_as_a_shell_gives_it() -> None:
 
 # ------------------------------------------------------------------ plans planned once
 
-def _fingerprint(frame: pd.DataFrame, cache: dict[int, tuple[Any, bytes]]) -> bytes:
-    """A digest of a frame's content (index, columns, values), cached per live object."""
-    hit = cache.get(id(frame))
-    if hit is not None and hit[0]() is frame:
-        return hit[1]
-    digest = hashlib.sha256(pickle.dumps(frame, protocol=5)).digest()
-    cache[id(frame)] = (weakref.ref(frame), digest)
-    return digest
 
 
 class _KeyPickler(pickle._Pickler):
@@ -148,12 +140,14 @@ def _key(*parts: Any) -> bytes:
 
 
 def _digest(value: Any, cache: dict[int, tuple[Any, bytes]]) -> bytes:
-    """:func:`_key`'s digest of a large record many plans read (the rules), cached per
-    live object: Python's pickler is slow on it."""
+    """A digest of a large object many plans read, cached per live object: a frame's
+    content (index, columns, values) by its pickle, anything else (the rules) by
+    :func:`_key`, which is slow on it."""
     hit = cache.get(id(value))
     if hit is not None and hit[0]() is value:
         return hit[1]
-    digest = hashlib.sha256(_key(value)).digest()
+    data = pickle.dumps(value, protocol=5) if isinstance(value, pd.DataFrame) else _key(value)
+    digest = hashlib.sha256(data).digest()
     cache[id(value)] = (weakref.ref(value), digest)
     return digest
 
@@ -248,8 +242,7 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                                                     "solve_day", "_prepare")}
     parts_dive = dive.solve_day
     memo: dict[bytes, Any] = {}
-    frames: dict[int, tuple[Any, bytes]] = {}
-    records: dict[int, tuple[Any, bytes]] = {}
+    digests: dict[int, tuple[Any, bytes]] = {}
     base = tmp_path_factory.getbasetemp()
     store = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "plans"
     store.mkdir(exist_ok=True)
@@ -268,11 +261,11 @@ def shared_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[byte
                             progress=progress, replanning=replanning, **kwargs)
         # the rules and what is kept or eaten hold sets, pickled in another order in each
         # worker: through _key (the targets and options hold none)
-        key = pickle.dumps((_fingerprint(table.foods, frames), table.origin,
-                            _fingerprint(catalogue.entries, frames), catalogue.generic,
+        key = pickle.dumps((_digest(table.foods, digests), table.origin,
+                            _digest(catalogue.entries, digests), catalogue.generic,
                             catalogue.missing, targets,
                             plan.PlanOptions() if options is None else options,
-                            None if rules is None else _digest(rules, records),
+                            None if rules is None else _digest(rules, digests),
                             _key(sorted(kwargs.items()))), protocol=5)
         if key not in memo:
             with _stored(store, key) as stored:
