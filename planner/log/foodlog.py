@@ -504,8 +504,8 @@ def _open(path: Path, access: Access
     if size is None or size == 0:  # absent or zero bytes: a new log, only when adding
         if access != "add":
             return None, None, 0
-        db = _create(path)
-        return db, None, _check(path, db)
+        db, version = _create(path)
+        return db, None, version
     db, snapshot = _open_read_only(path)
     try:
         version = _check_whole(path, db)
@@ -601,9 +601,10 @@ def _open_read_only(path: Path
         raise
 
 
-def _create(path: Path) -> sqlite3.Connection:
+def _create(path: Path) -> tuple[sqlite3.Connection, int]:
     """A new log at ``path`` (absent or zero bytes), safe against a second process doing
-    the same at once; the folder is made if needed."""
+    the same at once, and its schema version as checked after; the folder is made if
+    needed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -624,11 +625,11 @@ def _create(path: Path) -> sqlite3.Connection:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise LogError(f"{path}: cannot create the food log ({exc})") from None
-        _check_whole(path, db)  # whoever made it: it must be a planner log now
+        version = _check_whole(path, db)  # whoever made it: it must be a planner log now
     except BaseException:
         db.close()
         raise
-    return db
+    return db, version
 
 
 def _objects(db: sqlite3.Connection) -> set[tuple[str, str, str]]:
