@@ -118,8 +118,6 @@ def _ctrl_c_as_a_shell_gives_it() -> None:
 
 # ------------------------------------------------------------------ plans planned once
 
-
-
 class _KeyPickler(pickle._Pickler):
     """Pickles a request the same way in every process: a set's order follows its
     strings' hashes, which differ from process to process (PYTHONHASHSEED), so a set is
