@@ -120,9 +120,13 @@ def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule],
 
 def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
                 applied: Mapping[str, AppliedTarget], days: Sequence[DayPlan],
-                options: PlanOptions) -> list[Shortfall]:
+                options: PlanOptions, eer: float = 0.0) -> list[Shortfall]:
     """Group per-day misses of hard bounds; stored nutrients are judged on the average.
-    Each miss is (nutrient or measure, side, day, amount missed, the bound's value)."""
+    Each miss is (nutrient or measure, side, day, amount missed, the bound's value).
+    With the ``eer``, a block of days (:data:`WINDOW`) whose mean energy is outside the
+    week tolerance of it is a miss too, a day on average (the largest block's): a day
+    may meet its energy band yet miss the floor the days before it left (the last day of
+    a block, a one-day plan)."""
     grouped: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
     totals = {d.day: d.totals for d in days}
     for nutrient, side, day, amount, target in misses:
@@ -150,6 +154,17 @@ def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
             target = max(t for _, _, t in hits)
         out.append(Shortfall(nutrient, side, target, max(a for _, a, _ in hits),
                              tuple(d for d, _, _ in hits)))
+    low, high = (eer * (1 - options.week_energy_tolerance),
+                 eer * (1 + options.week_energy_tolerance))
+    worst = {"min": 0.0, "max": 0.0}  # the largest miss of any block, per side
+    for start in range(0, len(days) if eer > 0 else 0, WINDOW):
+        block = days[start:start + WINDOW]
+        mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
+        worst["min"] = max(worst["min"], low - mean)
+        worst["max"] = max(worst["max"], mean - high)
+    for side, limit in (("min", low), ("max", high)):
+        if worst[side] > eer * options.week_energy_tolerance * 1e-6 + 1e-6:  # as verify
+            out.append(Shortfall("energy_kcal", side, limit, worst[side], ()))
     if not options.strict_daily:
         for n in STORED:
             stored = applied.get(n)

@@ -1286,7 +1286,7 @@ def _house_days(people: Sequence[_Person], house: _House, options: Sequence[Plan
         day_plans.append(planned)
         misses = [m for d in sorted(misses_of[j]) for m in misses_of[j][d]]
         shortfalls.append(group_shortfalls(misses, p.setup.context.applied, planned,
-                                           options[j]))
+                                           options[j], p.setup.context.eer))
     return _Days(day_plans, infos, shortfalls, raised,
                  [m for d in sorted(meals) for m in meals[d]])
 

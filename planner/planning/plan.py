@@ -1010,7 +1010,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         day += 1
     misses = [m for d in sorted(day_misses_of) for m in day_misses_of[d]]
     day_plans = [plans[d] for d in range(1, options.days + 1)]
-    return day_plans, infos, group_shortfalls(misses, context.applied, day_plans, options), raised
+    return day_plans, infos, group_shortfalls(misses, context.applied, day_plans, options,
+                                              context.eer), raised
 
 
 def check_plan_options(catalogue: Catalogue, options: PlanOptions
