@@ -19,6 +19,7 @@ from planner.planning.records import (
     AppliedTarget,
     DayPlan,
     PlanOptions,
+    energy_block_misses,
     nutrient_totals,
 )
 
@@ -154,17 +155,13 @@ def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
             target = max(t for _, _, t in hits)
         out.append(Shortfall(nutrient, side, target, max(a for _, a, _ in hits),
                              tuple(d for d, _, _ in hits)))
-    low, high = (eer * (1 - options.week_energy_tolerance),
-                 eer * (1 + options.week_energy_tolerance))
-    worst = {"min": 0.0, "max": 0.0}  # the largest miss of any block, per side
-    for start in range(0, len(days) if eer > 0 else 0, WINDOW):
-        block = days[start:start + WINDOW]
-        mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
-        worst["min"] = max(worst["min"], low - mean)
-        worst["max"] = max(worst["max"], mean - high)
-    for side, limit in (("min", low), ("max", high)):
-        if worst[side] > eer * options.week_energy_tolerance * 1e-6 + 1e-6:  # as verify
-            out.append(Shortfall("energy_kcal", side, limit, worst[side], ()))
+    tolerance = options.week_energy_tolerance
+    blocks = energy_block_misses(days, eer, tolerance) if eer > 0 else []
+    for side, sign, limit in (("min", -1, eer * (1 - tolerance)),
+                              ("max", 1, eer * (1 + tolerance))):
+        worst = max((sign * miss for *_, miss in blocks if sign * miss > 0), default=0.0)
+        if worst:  # the largest block's
+            out.append(Shortfall("energy_kcal", side, limit, worst, ()))
     if not options.strict_daily:
         for n in STORED:
             stored = applied.get(n)

@@ -11,6 +11,7 @@ checker (:mod:`.verify`) import from here, never the other way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, cast
@@ -271,3 +272,17 @@ def nutrient_totals(items: Sequence[PlanItem], table: FoodTable
             {n: v for n, v in unknown.items() if v})
 
 
+def energy_block_misses(days: Sequence[DayPlan], eer: float, tolerance: float
+                        ) -> list[tuple[int, int, float, float]]:
+    """The blocks of :data:`WINDOW` days whose mean energy is outside ``tolerance`` (a
+    fraction) of the ``eer``, beyond rounding, as (first day, last day, mean, miss): the
+    miss beyond the tolerance, negative when short. The one judgement of the week's
+    energy, for the plan's misses and for its independent check."""
+    out = []
+    for start in range(0, len(days), WINDOW):
+        block = days[start:start + WINDOW]
+        mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
+        beyond = abs(mean - eer) - eer * tolerance
+        if beyond > eer * tolerance * 1e-6 + 1e-6:
+            out.append((start + 1, start + len(block), mean, math.copysign(beyond, mean - eer)))
+    return out

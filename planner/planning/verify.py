@@ -36,6 +36,7 @@ from planner.planning.records import (
     WINDOW,
     PlanItem,
     WeekPlan,
+    energy_block_misses,
 )
 
 
@@ -85,13 +86,10 @@ def verify_week(week: WeekPlan, table: FoodTable, catalogue: Catalogue | None = 
         problems += _verify_supplements(week, table, tolerance, waived)
     eer = week.targets["energy_kcal"].value
     if eer and not {("energy_kcal", "min"), ("energy_kcal", "max")} & set(waived):
-        for start in range(0, len(days), WINDOW):
-            block = days[start:start + WINDOW]
-            mean = sum(d.totals["energy_kcal"] for d in block) / len(block)
-            if abs(mean - eer) > eer * week.options.week_energy_tolerance * (1 + 1e-6) + 1e-6:
-                problems.append(f"days {start + 1}-{start + len(block)}: mean energy "
-                                f"{mean:.0f} kcal is not within "
-                                f"{100 * week.options.week_energy_tolerance:.0f} % of {eer:.0f}")
+        within = week.options.week_energy_tolerance  # (``tolerance`` is rounding's)
+        for first, last, mean, _ in energy_block_misses(days, eer, within):
+            problems.append(f"days {first}-{last}: mean energy {mean:.0f} kcal is not "
+                            f"within {100 * within:.0f} % of {eer:.0f}")
     if catalogue is not None and rules is not None and not catalogue.generic:
         problems += _verify_rules(week, catalogue, rules, waived, dishes)
     return problems
