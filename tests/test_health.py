@@ -29,6 +29,7 @@ from planner.person.health import (
 )
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import Targets, compute_targets
+from planner.planning.cooking import seasoned_from
 from planner.planning.model import SolverOptions
 from planner.planning.plan import plan_week
 from planner.planning.records import PlanOptions, WeekPlan
@@ -152,6 +153,25 @@ def test_no_food_a_renal_dietitian_swaps_first_is_served_with_a_potassium_limit(
         assert "'Potassium in Your CKD Diet' counts 200 mg or more a serving as high" in \
             swaps[0] and "mushrooms are served at most ½ cup" in swaps[0]
         assert sum(n == LEACHING_NOTE for n in week.notes) == 1
+
+
+def test_a_potassium_limit_holds_for_what_a_dish_is_cooked_with(
+        bundled: FoodTable, catalogue: Catalogue) -> None:
+    """The renal swaps hold for a dish's seasonings too: tomato purée (a quarter cup in a
+    curry, about 250 mg of potassium; food_choices.csv leaves it out with a potassium
+    limit) is what a curry is cooked with for everyone else, and a woman of 70 on an ACE
+    inhibitor whose first day has a curry gets it without (it was in her curry before).
+    The plan verifies: her curry is complete without it."""
+    dishes = load_dishes()
+    assert "11547" in seasoned_from(catalogue, "omnivore", (), dishes).index
+    tags = RULES["ace_inhibitor"].choices
+    assert "11547" not in seasoned_from(catalogue, "omnivore", (), dishes, tags).index
+    targets = compute_targets(make_profile("female", 70, medicines=["ace_inhibitor"]),
+                              [parse_override("potassium_mg.max=2800")])
+    week = plan_week(bundled, catalogue, targets, PlanOptions(days=1))
+    assert "curry" in {m.dish_id for m in week.days[0].meals}  # the meal this is about
+    assert "11547" not in {i.food_id for i in week.days[0].items}
+    assert verify_week(week, bundled, catalogue, load_rules()) == []
 
 
 def test_the_renal_swaps_rest_on_usda_values(bundled: FoodTable,

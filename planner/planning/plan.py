@@ -174,7 +174,7 @@ from planner.meals.rules import (
 from planner.meals.shopping import shopping_list
 from planner.person.health import active_rules, missing_limits, safety_error
 from planner.person.targets import Targets
-from planner.planning.cooking import cook_days, seasoning_note
+from planner.planning.cooking import cook_days, seasoned_from, seasoning_note
 from planner.planning.diagnosis import (
     best_effort_notes,
     group_shortfalls,
@@ -317,7 +317,8 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     food-repeat limit one higher, up to the staple limit, and the higher limit holds from
     that day on; the days before stay as they are. Only a miss no later day can repair
     (one the days before set up, such as a week's vegetable subgroup or the week-average
-    vitamin D) plans the whole week again with a looser limit. The plan says so in its
+    vitamin D) plans the whole week again with a looser limit, once; where that week has
+    no plan, the first pass is the nearest plan, its misses said. The plan says so in its
     notes. A miss on the first day cannot come from the variety rules (nothing was eaten
     before it), so it is reported at once.
 
@@ -344,6 +345,9 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
     attempt = options
     limit = min(options.staple_max_days, WINDOW)
     retried = False  # the whole week is planned again at most once
+    # the first pass, when the week is planned again: its options, and its days where it
+    # went to the end (None: it stopped at the day that sent the week back)
+    first: tuple[PlanOptions, _Days | None] | None = None
     backtracks = [MAX_BACKTRACKS]
     while True:
         try:
@@ -353,11 +357,25 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                 backtracks=backtracks)
         except _RetryWeek:
             retried = True  # a miss the days before set up: the week one repeat looser
+            first = (attempt, None)
             attempt = replace(attempt, max_days=attempt.max_days + 1)
             if replanning is not None:
                 replanning(attempt.max_days)
             continue
         except InfeasiblePlanError as exc:
+            if first is not None:
+                # the week one repeat looser has no plan: the first pass is the nearest
+                # plan, its misses said; where it stopped at the day that sent the week
+                # back, it goes on to the end, that day's miss kept (the days before are
+                # remembered, not solved again)
+                attempt, finished = first
+                first = None
+                if finished is not None:
+                    day_plans, infos, shortfalls, raised = finished
+                    break
+                if replanning is not None:
+                    replanning(attempt.max_days)
+                continue
             if not catalogue.missing:
                 raise with_health_hint(exc, health, setup.applied) from exc
             raise InfeasiblePlanError(
@@ -373,6 +391,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
         # a miss the days before set up (a week's vegetable subgroup, the week-average
         # vitamin D or B12): the whole week again, every day one repeat looser, once
         retried = True
+        first = (attempt, (day_plans, infos, shortfalls, raised))
         attempt = replace(attempt, max_days=attempt.max_days + 1)
         if replanning is not None:
             replanning(attempt.max_days)
@@ -380,6 +399,11 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
                       shortfalls, raised, attempt.max_days, fixed=fixed,
                       best_effort=best_effort)
     return week
+
+
+#: A pass over the week: its days, solver reports, misses and the days whose repeat limit
+#: was raised (what :func:`_plan_days` returns).
+_Days = tuple[list[DayPlan], list[SolverInfo], list[Shortfall], dict[int, int]]
 
 
 @dataclass(frozen=True)
@@ -440,8 +464,8 @@ def _setup(table: FoodTable, catalogue: Catalogue, targets: Targets, options: Pl
     else:
         left_out = []
     if dishes is not None:  # what the dishes are cooked with: rows the model attaches
-        foods = pd.concat([foods, select(catalogue, options.diet, options.exclude,
-                                         seasonings=True)])
+        foods = pd.concat([foods, seasoned_from(catalogue, options.diet, options.exclude,
+                                                dishes, tags)])
     group = fish_group(targets.profile.age, targets.profile.life_stage)
     fish_out = unsuitable_fish(foods, rules.fish) if group and not catalogue.generic else []
     clash = sorted(set(fish_out) & set(included_ids))
@@ -845,7 +869,7 @@ def _solve_once(context: _Context, problem: DayProblem, options: SolverOptions, 
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit: int,
                hopeless: Callable[[set[str]], bool], week_retry: bool,
                backtracks: list[int] | None = None
-               ) -> tuple[list[DayPlan], list[SolverInfo], list[Shortfall], dict[int, int]]:
+               ) -> _Days:
     """Plan the days in order; return the days, solver reports, any missed targets and
     the days from which the food-repeat limit was raised (day -> limit).
 

@@ -29,7 +29,9 @@ from planner.meals.rules import (
     rule_bounds,
     unsuitable_fish,
 )
+from planner.person.health import active_rules
 from planner.person.supplements import amounts as supplement_amounts
+from planner.planning.cooking import seasoned_from
 from planner.planning.records import (
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
@@ -143,9 +145,14 @@ def _verify_rules(week: WeekPlan, catalogue: Catalogue, rules: Rules,
     problems = []
     entries = catalogue.entries
     allowed = select(catalogue, week.options.diet, week.options.exclude)
-    seasonings = select(catalogue, week.options.diet, week.options.exclude, seasonings=True)
-    caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
     dishes = dishes or load_dishes()
+    profile = week.targets.profile
+    tags = [tag for rule in active_rules(profile.conditions, profile.medicines)
+            for tag in rule.choices]
+    # what this person's dishes are cooked with: no tomato purée with a potassium limit
+    seasonings = seasoned_from(catalogue, week.options.diet, week.options.exclude, dishes,
+                               tags)
+    caps = {slot: meal_caps(rules.meals, slot, allowed) for slot in SLOTS}
     age = week.targets.profile.age
     eer = week.targets["energy_kcal"].value or 0.0
     # every food of the plan read once: its catalogue row, food-group measures per
