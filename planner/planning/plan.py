@@ -246,6 +246,9 @@ W_AVOID: Final = 6.0
 #: amount, give or take STEADY_SLACK (so a first day with little is not a trap).
 STEADY: Final = 0.2
 STEADY_SLACK: Final = 20.0
+#: A day's energy further below its band than the nearest plan may go weighs this many
+#: times a nutrient's minimum missed by the same share.
+W_ENERGY_FAR: Final = 10.0
 W_ENERGY: Final = 60.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
 #: cost, not a variable per purchase: purchase variables made each day 60 % slower. With
@@ -354,7 +357,7 @@ def plan_week(table: FoodTable, catalogue: Catalogue, targets: Targets,
             day_plans, infos, shortfalls, raised = _plan_days(
                 context, attempt, table, limit, hopeless,
                 week_retry=attempt.max_days < limit and not best_effort and not retried,
-                backtracks=backtracks)
+                backtracks=backtracks, hold_energy=first is None)
         except _RetryWeek:
             retried = True  # a miss the days before set up: the week one repeat looser
             first = (attempt, None)
@@ -868,7 +871,7 @@ def _solve_once(context: _Context, problem: DayProblem, options: SolverOptions, 
 
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit: int,
                hopeless: Callable[[set[str]], bool], week_retry: bool,
-               backtracks: list[int] | None = None
+               backtracks: list[int] | None = None, hold_energy: bool = True
                ) -> _Days:
     """Plan the days in order; return the days, solver reports, any missed targets and
     the days from which the food-repeat limit was raised (day -> limit).
@@ -884,9 +887,12 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
     average) up to its running total sends the day before of its block back to be
     planned again, that much ahead (``backtracks`` holds how many times that may still
     happen, shared by every pass over the week): the diagnosis says which days to redo,
-    and the days before them stay. Days with nothing
-    to plan (every meal kept) are recorded first, so that the days planned see the whole
-    week around them."""
+    and the days before them stay. A day whose plan goes further below its energy band
+    than the nearest plan may (MOST_ENERGY_MISSED) to meet a nutrient's minimum is
+    planned again holding its energy, missing the minimum instead, where ``hold_energy``
+    (not in the week planned again: the first pass is the nearer plan then). Days with
+    nothing to plan (every meal kept) are recorded first, so that the days planned see the
+    whole week around them."""
     data = context.data
     rng = np.random.default_rng(options.seed)
     history = _History(len(data.ids))
@@ -924,8 +930,10 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         if context.progress is not None:
             context.progress(day, options.days)
         before: float | None = None  # this day's total miss at the lower limit
+        hold = False  # the day's energy held within MOST_ENERGY_MISSED of its band
         while True:
-            problem, bound_info = _day_problem(context, current, history, day, rng)
+            problem, bound_info = _day_problem(context, current, history, day, rng,
+                                               hold_energy=hold)
             # where the variety rules may be what leaves a day without a plan, a looser
             # repeat limit is tried before a plan that misses a bound it could then meet
             # (once: a day still without a plan within the strict bounds one repeat
@@ -949,6 +957,11 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                 (bound, slack) for key, slack in solution.slack.items()
                 if (bound := bound_info.get(key)) is not None and bound.hard
                 and not met(slack)]
+            if hold_energy and not hold and not context.best_effort and \
+                    _energy_below(context, problem, solution, hard) > \
+                    MOST_ENERGY_MISSED * context.eer:
+                hold = True  # too far short of energy to be a plan: missing a minimum first
+                continue
             day_misses = [(b.nutrient, b.side, day, slack * b.scale, b.target)
                           for b, slack in hard]
             daily = {b.nutrient for b, _ in hard
@@ -979,13 +992,9 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         # (below the band's own floor: today's floor may be higher, to bring the week's
         # mean back within its tolerance, and missing that is a miss to say, not this)
         energy = context.applied["energy_kcal"]
-        if energy.min is not None and any(b.nutrient == "energy_kcal" and b.side == "min"
-                                          for b, _ in hard):
-            row = next((b for b in problem.bounds if b.name == "energy_kcal_min"), None)
-            below = 0.0 if row is None else \
-                energy.min - float(np.asarray(row.coef, dtype=float) @ solution.units)
-            if below > MOST_ENERGY_MISSED * context.eer:
-                unsafe.append(Shortfall("energy_kcal", "min", energy.min, below, (day,)))
+        below = _energy_below(context, problem, solution, hard)
+        if energy.min is not None and below > MOST_ENERGY_MISSED * context.eer:
+            unsafe.append(Shortfall("energy_kcal", "min", energy.min, below, (day,)))
         if unsafe and not context.best_effort:
             # a safety limit no plan of this day keeps, whatever the repeat limit, or
             # energy far short: the week has no plan, said at once
@@ -1499,11 +1508,28 @@ class _BoundInfo:
     target: float = 0.0  # the bound's value, for messages (0: use the applied target)
 
 
+def _energy_below(context: _Context, problem: DayProblem, solution: DaySolution,
+                  hard: Sequence[tuple[_BoundInfo, float]]) -> float:
+    """How far (kcal) a day's plan is below its energy band's own floor, where it misses
+    its energy minimum (0 otherwise). Today's floor may be higher, to bring the week's
+    mean back within its tolerance; missing that is a miss to say, not this."""
+    energy = context.applied["energy_kcal"]
+    if energy.min is None or not any(b.nutrient == "energy_kcal" and b.side == "min"
+                                     for b, _ in hard):
+        return 0.0
+    row = next((b for b in problem.bounds if b.name == "energy_kcal_min"), None)
+    return 0.0 if row is None else \
+        energy.min - float(np.asarray(row.coef, dtype=float) @ solution.units)
+
+
 def _day_problem(context: _Context, options: PlanOptions, history: _History, day: int,
-                 rng: np.random.Generator) -> tuple[DayProblem, dict[str, _BoundInfo]]:
+                 rng: np.random.Generator, *, hold_energy: bool = False
+                 ) -> tuple[DayProblem, dict[str, _BoundInfo]]:
     """Build day ``day``'s model from the days decided so far (see the module docstring's
     rules). The day's fixed rows are candidates forced in, in their own meal; the meals to
-    plan get every meal rule, the fixed meals none."""
+    plan get every meal rule, the fixed meals none. ``hold_energy``: the day went further
+    below its energy band than the nearest plan may (MOST_ENERGY_MISSED) to meet a
+    nutrient's minimum; it now misses the minimum first (a miss the plan states)."""
     data, applied, included = context.data, context.applied, context.included
     entries = data.entries
     choose = data.fixed_day == 0
@@ -1562,6 +1588,14 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
     energy_lo, energy_hi = _energy_band(context, options, history, day, per)
     bounds, info = _nutrient_bounds(per, applied, options, day, history, energy_lo, energy_hi,
                                     context.capacity)
+    energy = applied.get("energy_kcal")
+    if hold_energy and energy is not None and energy.min is not None and context.eer > 0:
+        # a day further than MOST_ENERGY_MISSED of the need below its band is no plan
+        # (_plan_days): this day misses a nutrient's minimum, a miss the plan states,
+        # before it goes that far short of energy
+        bounds.append(Bound("energy_kcal_far", per["energy_kcal"],
+                            lo=energy.min - MOST_ENERGY_MISSED * context.eer,
+                            scale=energy.min, weight=W_ENERGY_FAR))
     reference = history.reference(day)
     for n in context.steady:
         if reference is not None:
