@@ -32,7 +32,7 @@ from planner.person.targets import Targets, compute_targets
 from planner.planning.cooking import seasoned_from
 from planner.planning.model import SolverOptions
 from planner.planning.plan import plan_week
-from planner.planning.records import PlanOptions, WeekPlan
+from planner.planning.records import MOST_ENERGY_MISSED, PlanOptions, WeekPlan
 from planner.planning.verify import verify_week
 
 
@@ -265,6 +265,28 @@ def test_a_clinicians_protein_limit_with_kidney_disease_replaces_the_rda_floor()
     with pytest.raises(ProfileError, match="min 46 is above max 36"):  # no kidney disease
         compute_targets(make_profile("female", 64),
                         [parse_override("protein_g.max=36")])
+
+
+def test_a_day_short_of_its_minimums_holds_its_energy_first(bundled: FoodTable,
+                                                           catalogue: Catalogue) -> None:
+    """A protein range of 40-41 g a day, which a clinician may set for a woman of 70: the
+    day cannot meet every minimum under the cap. It misses minimums (said as misses)
+    before it goes further below its energy band than a plan may (MOST_ENERGY_MISSED of
+    the need): it plans (it was no plan: the day model traded 291 kcal for dairy), and
+    its energy, recomputed from the grams, is within that line."""
+    targets = compute_targets(make_profile("female", 70),
+                              [parse_override("protein_g.min=40"),
+                               parse_override("protein_g.max=41")])
+    day = plan_week(bundled, catalogue, targets, PlanOptions(days=1))
+    energy = day.applied["energy_kcal"]
+    eer = targets["energy_kcal"].value
+    assert energy.min is not None and eer is not None
+    kcal = _day_totals(day, bundled, "energy_kcal")[0]
+    assert energy.min - MOST_ENERGY_MISSED * eer - 1e-6 <= kcal < energy.min
+    assert _day_totals(day, bundled, "protein_g")[0] <= 41 + 1e-6  # the cap is kept
+    missed = {(s.nutrient, s.bound) for s in day.misses}
+    assert ("energy_kcal", "min") in missed and len(missed) >= 2, missed  # and another
+    assert sum(n.startswith("Not met: ") for n in day.notes) == len(day.misses)
 
 
 def test_a_kidney_day_keeps_a_clinicians_protein_limit(bundled: FoodTable,
