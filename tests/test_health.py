@@ -287,6 +287,10 @@ def test_a_day_short_of_its_minimums_holds_its_energy_first(bundled: FoodTable,
     missed = {(s.nutrient, s.bound) for s in day.misses}
     assert ("energy_kcal", "min") in missed and len(missed) >= 2, missed  # and another
     assert sum(n.startswith("Not met: ") for n in day.notes) == len(day.misses)
+    # the energy miss says the protein limit is why, not that no food could
+    short = [n for n in day.notes if n.startswith("Not met: energy short by")]
+    assert short and all("under a protein limit of 41 g" in n and
+                         "low-protein foods planner does not plan with" in n for n in short)
 
 
 def test_a_kidney_day_keeps_a_clinicians_protein_limit(bundled: FoodTable,

@@ -54,16 +54,29 @@ WEEKLY_MEASURES: Final = frozenset({"veg_dark_green", "veg_red_orange", "veg_sta
                                     "seafood_good", "leafy_green_days"})
 
 
+def low_protein_energy(applied: Mapping[str, AppliedTarget] | None) -> str:
+    """Why energy falls short under a protein limit the person gave (``applied``): the
+    words a miss and a diagnosis both use ("" without such a limit)."""
+    protein = (applied or {}).get("protein_g")
+    if protein is None or not protein.limit or protein.max is None:
+        return ""
+    return (f"under a protein limit of {protein.max:,.0f} g, a low-protein diet takes much "
+            "of its energy from low-protein foods planner does not plan with (oils and "
+            "spreads, sugars, low-protein breads and pastas)")
+
+
 def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
-               impossible: Sequence[Shortfall] = (), own: Collection[str] = ()
-               ) -> tuple[str, ...]:
+               impossible: Sequence[Shortfall] = (), own: Collection[str] = (),
+               applied: Mapping[str, AppliedTarget] | None = None) -> tuple[str, ...]:
     """One line per target the nearest plan misses (no plan meets them all), first among
     the notes, then what would help: "Not met: energy short by 88 kcal (3 %) on day 2
     (needs 2961 kcal)". ``impossible`` are the targets no single day can reach with the
     foods allowed; ``own`` the nutrients whose upper limit is the planner's own (fiber),
-    which gives way to every target: said last, and so."""
+    which gives way to every target: said last, and so. Energy short under a protein
+    limit the person gave (``applied``) says so: the limit is why."""
     out = []
     beyond = {s.nutrient for s in impossible}
+    low_protein = low_protein_energy(applied)
     for s in sorted(misses, key=lambda m: m.nutrient in own and m.bound == "max"):
         label, unit = measure_label(s.nutrient)
         unit = "% of energy" if s.bound.startswith("pct") else unit
@@ -83,7 +96,9 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
                 ("..." if len(s.days) > 7 else "")
         verb, limit = (("short by", "needs") if s.bound in ("min", "pct_min") else
                        ("over by", "limit"))
-        why = ("no food you allow can bring it up" if s.nutrient in beyond else
+        why = (low_protein if low_protein and s.nutrient == "energy_kcal" and
+               s.bound == "min" else
+               "no food you allow can bring it up" if s.nutrient in beyond else
                "the planner's own limit gives way to the targets, and the foods that "
                "meet them here bring more" if s.nutrient in own and s.bound == "max" else
                "no plan found meets it within the meal and variety rules")
@@ -109,12 +124,10 @@ def with_health_hint(error: InfeasiblePlanError, health: Sequence[HealthRule],
     hint = (f"with {' and '.join(r.label for r in limited)}, the mineral-rich foods planner "
             "uses may not fit your limits: a renal dietitian or your clinician can plan "
             "meals within them")
-    protein = (applied or {}).get("protein_g")
-    if protein is not None and protein.limit and protein.max is not None and any(
-            s.nutrient == "energy_kcal" and s.bound == "min" for s in error.shortfalls):
-        hint += (f"; under a protein limit of {protein.max:,.0f} g, a renal diet takes "
-                 "much of its energy from low-protein foods planner does not plan with "
-                 "(oils and spreads, sugars, low-protein breads and pastas)")
+    low_protein = low_protein_energy(applied)
+    if low_protein and any(s.nutrient == "energy_kcal" and s.bound == "min"
+                           for s in error.shortfalls):
+        hint += f"; {low_protein}"
     return InfeasiblePlanError(f"{error}; {hint}", error.shortfalls,
                                (*error.suggestions, hint))
 

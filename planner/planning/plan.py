@@ -574,7 +574,8 @@ def _finish(setup: _Setup, table: FoodTable, catalogue: Catalogue, targets: Targ
         notes = (*best_effort_notes(shortfalls, day_plans, table), *notes)
         waived = {(s.nutrient, s.bound) for s in shortfalls}
     elif misses:
-        notes = (*miss_notes(misses, options, impossible(), tuple(AI_CAPS)), *notes)
+        notes = (*miss_notes(misses, options, impossible(), tuple(AI_CAPS), setup.applied),
+                 *notes)
         waived = {(s.nutrient, s.bound) for s in misses}
     bought: dict[str, float] = {}
     if dishes is not None:  # each meal's name for its amounts, its method and seasonings
