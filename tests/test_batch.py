@@ -63,7 +63,7 @@ def test_plan_many_gives_one_result_per_row_and_never_stops(people_file: Path) -
         "child": "invalid", "keto": "invalid"}
     assert "vitamin_b12_ug" in results["no-b12"].short  # the nearest plan, short of B12
     assert results["no-b12"].week is not None and results["no-b12"].week.misses
-    assert results["no-b12"].message.startswith("Not met: vitamin b12 short by ")
+    assert results["no-b12"].message.startswith("Not met: vitamin B12 short by ")
     assert results["child"].message.startswith("age: 5 is under 9")
     assert results["keto"].message.startswith("diet: 'keto' is not one of")
     week = results["boy"].week

@@ -368,7 +368,7 @@ def test_the_nearest_plan_is_printed_with_its_misses_said_and_exit_0(run) -> Non
     r = run("week", "--sex", "female", "--age", "35", "--days", "2", "--diet", "vegan",
             "--exclude", "fortified")
     assert r.exit_code == 0, r.output
-    assert "Not met: vitamin b12 short by" in " ".join(r.stdout.split())
+    assert "Not met: vitamin B12 short by" in " ".join(r.stdout.split())
     shown = run("week", "--sex", "female", "--age", "35", "--days", "2", "--diet", "vegan",
                 "--exclude", "fortified", "--format", "json")
     misses = {m["target"]: m for m in json.loads(shown.stdout)["misses"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -29,6 +30,7 @@ from planner.person.health import (
 )
 from planner.person.profile import make_profile, parse_override
 from planner.person.targets import Targets, compute_targets
+from planner.planning import plan
 from planner.planning.cooking import seasoned_from
 from planner.planning.model import SolverOptions
 from planner.planning.plan import plan_week
@@ -291,6 +293,40 @@ def test_a_day_short_of_its_minimums_holds_its_energy_first(bundled: FoodTable,
     short = [n for n in day.notes if n.startswith("Not met: energy short by")]
     assert short and all("under a protein limit of 41 g" in n and
                          "low-protein foods planner does not plan with" in n for n in short)
+
+
+def held_from_the_first_day(monkeypatch: pytest.MonkeyPatch, module: Any
+                            ) -> list[tuple[int, bool]]:
+    """Make ``module``'s first energy check find day 1 far below its band (as a
+    potassium limit leaves a day); return the (day, holding its energy) of every day
+    model ``module`` builds from then on."""
+    built: list[tuple[int, bool]] = []
+    real_problem, real_below = module._day_problem, module._energy_below
+    checks: list[int] = []
+
+    def day_problem(*args: Any, hold_energy: bool = False) -> Any:
+        built.append((args[3], hold_energy))
+        return real_problem(*args, hold_energy=hold_energy)
+
+    def energy_below(*args: Any) -> float:
+        checks.append(1)
+        return 1e6 if len(checks) == 1 else real_below(*args)
+
+    monkeypatch.setattr(module, "_day_problem", day_problem)
+    monkeypatch.setattr(module, "_energy_below", energy_below)
+    return built
+
+
+def test_the_days_after_a_day_that_held_its_energy_hold_it_from_the_start(
+        monkeypatch: pytest.MonkeyPatch, bundled: FoodTable, catalogue: Catalogue) -> None:
+    """The limits that left one day too far short leave the next as short: each day after
+    it is built holding its energy at once, not solved without the hold first (which
+    doubled a potassium-limited week's solves)."""
+    built = held_from_the_first_day(monkeypatch, plan)
+    week = plan_week(bundled, catalogue, compute_targets(make_profile("female", 35)),
+                     PlanOptions(days=3))
+    assert built == [(1, False), (1, True), (2, True), (3, True)]
+    assert len(week.days) == 3 and not week.misses
 
 
 def test_a_kidney_day_keeps_a_clinicians_protein_limit(bundled: FoodTable,

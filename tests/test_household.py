@@ -16,6 +16,8 @@ from planner.cli import app
 from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable
 from planner.output.report import format_household, portion_text
+from planner.planning import household
+from planner.planning import plan as planning
 from planner.planning.household import (
     MAX_MEMBERS,
     HouseholdPlan,
@@ -25,6 +27,7 @@ from planner.planning.household import (
 )
 from planner.planning.plan import plan_week
 from planner.planning.records import WeekPlan
+from tests.test_health import held_from_the_first_day
 from tests.test_plan import assert_meets, recompute
 
 FAMILY = """id,sex,age,weight,height,activity,diet,exclude
@@ -551,6 +554,28 @@ def test_a_household_of_one_is_plan_week(tmp_path: Path, bundled: FoodTable,
     assert house.weeks[0].notes == week.notes
     assert [(s.buy, s.quantity) for s in house.shopping_list] == \
         [(s.buy, s.quantity) for s in week.shopping_list]
+
+
+def test_a_household_of_one_holds_a_days_energy_as_plan_week_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: FoodTable,
+        catalogue: Catalogue) -> None:
+    """A member's day too far short of energy (made so here) is planned again holding it,
+    and their days after it hold it from the start, as plan_week plans one person (it was
+    a failed member: the household judged the day and never held it)."""
+    path = tmp_path / "one.csv"
+    path.write_text("id,sex,age\nana,female,40\n")
+    members = read_members(path, days=DAYS, seed=3)
+    with monkeypatch.context() as patch:
+        built = held_from_the_first_day(patch, household)
+        house = plan_household(bundled, catalogue, members)
+    assert built == [(1, False), (1, True), (2, True)] and not house.failed
+    with monkeypatch.context() as patch:
+        held_from_the_first_day(patch, planning)
+        week = plan_week(bundled, catalogue, members[0].targets, members[0].options)
+    assert [(m.dish_id, [(i.food_id, i.grams) for i in m.items])
+            for d in house.weeks[0].days for m in d.meals] == \
+        [(m.dish_id, [(i.food_id, i.grams) for i in m.items]) for d in week.days
+         for m in d.meals]
 
 
 # ------------------------------------------------------------------ bad input, via the CLI

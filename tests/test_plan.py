@@ -679,7 +679,7 @@ def test_vegan_without_fortified_foods_gets_the_nearest_plan_short_of_b12(
     week = plan_week(bundled, catalogue, targets, options)
     b12 = [s for s in week.misses if s.nutrient == "vitamin_b12_ug"]
     assert b12 and b12[0].amount > 1.0 and b12[0].days == ()  # on average
-    assert week.notes[0].startswith("Not met: vitamin b12 short by ")
+    assert week.notes[0].startswith("Not met: vitamin B12 short by ")
     assert "no food you allow can bring it up" in week.notes[0]
     fixes = next(n for n in week.notes if n.startswith("To meet every target: "))
     assert "fortified" in fixes and "clinician" in fixes

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from planner.errors import ProfileError
-from planner.food.nutrients import NUTRIENT_NAMES, display_name, unit_label
+from planner.food.nutrients import NUTRIENT_NAMES, display_name, display_name_lower, unit_label
 from planner.person.health import REFERENCE_WEIGHT_KG, active_rules, is_adult
 from planner.person.profile import PA_CATEGORIES, Override, Profile
 from planner.person.supplements import Supplement, amounts, supplement_warnings
@@ -668,14 +668,14 @@ def _with_supplements(items: dict[str, Target], supplements: Sequence[Supplement
     for n, amount in given.items():
         if n not in items:
             raise ProfileError(f"supplement: planner has no target for "
-                               f"{display_name(n).lower()}, so it cannot count it")
+                               f"{display_name_lower(n)}, so it cannot count it")
         t = items[n]
         items[n] = replace(t, supplement=amount)
         cap = t.max
         if cap is not None and (t.overridden or t.health) and amount >= cap:
             unit = unit_label(n)
             raise ProfileError(f"supplement: your supplements give {_num(amount):,} {unit} "
-                               f"of {display_name(n).lower()} a day, at or over your limit "
+                               f"of {display_name_lower(n)} a day, at or over your limit "
                                f"of {_num(cap):,} {unit}, leaving nothing for food: ask "
                                "the clinician who set the limit")
     return items

@@ -36,13 +36,13 @@ def best_effort_notes(shortfalls: Sequence[Shortfall], days: Sequence[DayPlan],
             already = eaten.get(s.nutrient)
             if already is not None and s.bound == "max" and already > s.target:
                 out.append(f"Already over: what you ate has {already:,.0f} {unit} of "
-                           f"{label.lower()}, above the limit of {figure(s.target)} {unit}; "
+                           f"{in_sentence(label)}, above the limit of {figure(s.target)} {unit}; "
                            "the rest of the day adds as little as it can.")
             else:
                 out.append(f"{label} stays over its limit ({figure(s.target)} {unit}) by "
                            f"{figure(s.amount)} {unit} with what you ate.")
         else:
-            out.append(f"Still short: {label.lower()} by {figure(s.amount)} {unit} "
+            out.append(f"Still short: {in_sentence(label)} by {figure(s.amount)} {unit} "
                        f"(needs {figure(s.target)} {unit}); no remaining meal can close it "
                        "within the meal rules and limits.")
     return tuple(out)
@@ -102,7 +102,7 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
                "the planner's own limit gives way to the targets, and the foods that "
                "meet them here bring more" if s.nutrient in own and s.bound == "max" else
                "no plan found meets it within the meal and variety rules")
-        out.append(f"Not met: {label.lower()} {verb} {figure(s.amount)} {unit}{share} "
+        out.append(f"Not met: {in_sentence(label)} {verb} {figure(s.amount)} {unit}{share} "
                    f"{where} ({limit} {figure(s.target)} {unit}); {why}."
                    .replace("  ", " "))
     fixes = suggest_fixes(misses, options)
@@ -184,6 +184,12 @@ def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
             if average < stored.min * (1 - 1e-6):
                 out.append(Shortfall(n, "min", stored.min, stored.min - average, ()))
     return out
+
+
+def in_sentence(label: str) -> str:
+    """A measure's label inside a sentence: "Vitamin D" -> "vitamin D" (a name's own
+    capitals kept, as :func:`planner.food.nutrients.display_name_lower` keeps them)."""
+    return label[:1].lower() + label[1:]
 
 
 def measure_label(name: str) -> tuple[str, str]:

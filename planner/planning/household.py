@@ -86,6 +86,7 @@ from planner.planning.plan import (
     _day_plan,
     _day_problem,
     _dish_objects,
+    _energy_below,
     _finish,
     _History,
     _MealsBlocked,
@@ -355,7 +356,8 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
         try:
             days = _house_days(people, house, options, table, limit, backtracks,
                                week_retry=any(o.max_days < limit for o in options)
-                               and not retried, progress=progress)
+                               and not retried, hold_energy=not retried,
+                               progress=progress)
         except _RetryWeek:
             retried = True
             options = [replace(o, max_days=min(limit, o.max_days + 1)) for o in options]
@@ -749,7 +751,8 @@ def _build(person: _Person, options: PlanOptions, history: _History, day: int,
             changed = True
     if changed:
         context = replace(person.shared, menu=menu)
-    problem, bounds = _day_problem(context, options, history, day, rng)
+    problem, bounds = _day_problem(context, options, history, day, rng,
+                                   hold_energy=history.hold_energy)
     return _Built(problem, bounds, context, shares, frozenset(history.purchases(day)))
 
 
@@ -1180,10 +1183,11 @@ class _Days:
 
 def _house_days(people: Sequence[_Person], house: _House, options: Sequence[PlanOptions],
                 table: FoodTable, limit: int, backtracks: list[int], *, week_retry: bool,
-                progress: Callable[[int, int], None] | None) -> _Days:
+                hold_energy: bool, progress: Callable[[int, int], None] | None) -> _Days:
     """Plan the house's days in order, as :func:`planner.planning.plan._plan_days` plans
-    one person's (the same repeat-limit raises, week retries and going back a day for
-    vitamin D or B12), every member at once: a member whose day misses a target has
+    one person's (the same repeat-limit raises, week retries, going back a day for
+    vitamin D or B12 and, where ``hold_energy``, a member's day too far short of energy
+    planned again holding it), every member at once: a member whose day misses a target has
     their repeat limit raised, and a member whose own week cannot be planned (a safety
     limit no day keeps, a day far short of energy, meal rules no foods meet) is a
     :class:`_MemberFailed`. A household of one is planned exactly as
@@ -1220,6 +1224,15 @@ def _house_days(people: Sequence[_Person], house: _House, options: Sequence[Plan
                 continue
             infos += day_infos
             judged = [_judge(r, day, options[j]) for j, r in enumerate(results)]
+            far = [j for j, (_, hard, _, _, _) in enumerate(judged)
+                   if hold_energy and not histories[j].hold_energy
+                   and _energy_below(people[j].setup.context, results[j].problem,
+                                     results[j].units, hard)
+                   > MOST_ENERGY_MISSED * people[j].setup.context.eer]
+            if far:  # too far short of energy: missing a minimum first, as plan_week
+                for j in far:
+                    histories[j].hold_energy = True
+                continue
             retry = [j for j, (blocked, _, _, daily, _) in enumerate(judged)
                      if (blocked or daily)
                      and not (not blocked and people[j].setup.hopeless(daily))]
@@ -1321,14 +1334,10 @@ def _check_safe(person: _Person, j: int, result: _Result,
               if b.side == "max" and b.nutrient in applied and applied[b.nutrient].limit]
     # below the band's own floor (a floor raised to bring the week's mean back is a miss
     # to say), as plan_week judges a day
-    energy = applied["energy_kcal"]
-    if energy.min is not None and any(b.nutrient == "energy_kcal" and b.side == "min"
-                                      for b, _ in hard):
-        row = next((b for b in result.problem.bounds if b.name == "energy_kcal_min"), None)
-        below = 0.0 if row is None else \
-            energy.min - float(np.asarray(row.coef, dtype=float) @ result.units)
-        if below > MOST_ENERGY_MISSED * context.eer:
-            unsafe.append(Shortfall("energy_kcal", "min", energy.min, below, (day,)))
+    below = _energy_below(context, result.problem, result.units, hard)
+    if below > MOST_ENERGY_MISSED * context.eer:
+        unsafe.append(Shortfall("energy_kcal", "min", applied["energy_kcal"].min or 0.0,
+                                below, (day,)))
     if unsafe:
         raise _MemberFailed(j, infeasible_error(unsafe, options, certain=day == 1))
     if blocked:

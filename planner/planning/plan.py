@@ -890,8 +890,9 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
     happen, shared by every pass over the week): the diagnosis says which days to redo,
     and the days before them stay. A day whose plan goes further below its energy band
     than the nearest plan may (MOST_ENERGY_MISSED) to meet a nutrient's minimum is
-    planned again holding its energy, missing the minimum instead, where ``hold_energy``
-    (not in the week planned again: the first pass is the nearer plan then). Days with
+    planned again holding its energy, missing the minimum instead, and the days after it
+    hold their energy from the start, where ``hold_energy`` (not in the week planned
+    again: the first pass is the nearer plan then). Days with
     nothing to plan (every meal kept) are recorded first, so that the days planned see the
     whole week around them."""
     data = context.data
@@ -931,7 +932,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         if context.progress is not None:
             context.progress(day, options.days)
         before: float | None = None  # this day's total miss at the lower limit
-        hold = False  # the day's energy held within MOST_ENERGY_MISSED of its band
+        hold = history.hold_energy  # energy held within MOST_ENERGY_MISSED of its band
         while True:
             problem, bound_info = _day_problem(context, current, history, day, rng,
                                                hold_energy=hold)
@@ -959,9 +960,9 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                 if (bound := bound_info.get(key)) is not None and bound.hard
                 and not met(slack)]
             if hold_energy and not hold and not context.best_effort and \
-                    _energy_below(context, problem, solution, hard) > \
+                    _energy_below(context, problem, solution.units, hard) > \
                     MOST_ENERGY_MISSED * context.eer:
-                hold = True  # too far short of energy to be a plan: missing a minimum first
+                hold = history.hold_energy = True  # too far short: missing a minimum first
                 continue
             day_misses = [(b.nutrient, b.side, day, slack * b.scale, b.target)
                           for b, slack in hard]
@@ -993,7 +994,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         # (below the band's own floor: today's floor may be higher, to bring the week's
         # mean back within its tolerance, and missing that is a miss to say, not this)
         energy = context.applied["energy_kcal"]
-        below = _energy_below(context, problem, solution, hard)
+        below = _energy_below(context, problem, solution.units, hard)
         if energy.min is not None and below > MOST_ENERGY_MISSED * context.eer:
             unsafe.append(Shortfall("energy_kcal", "min", energy.min, below, (day,)))
         if unsafe and not context.best_effort:
@@ -1343,6 +1344,11 @@ class _History:
         #: (nutrient, day) -> how much of a week-averaged nutrient the running total must
         #: be ahead of its pace on that day: a later day missed by that much
         self.ahead: dict[tuple[str, int], float] = {}
+        #: a day went further below its energy band than MOST_ENERGY_MISSED to meet a
+        #: minimum and was planned again holding its energy: the days after it hold it
+        #: from the start (the same limits leave them as short; solving each without the
+        #: hold first, only to find that out, doubled a potassium-limited week's solves)
+        self.hold_energy = False
 
     def forget(self, day: int) -> None:
         """Undo :meth:`record` of ``day`` (it is to be planned again)."""
@@ -1509,7 +1515,7 @@ class _BoundInfo:
     target: float = 0.0  # the bound's value, for messages (0: use the applied target)
 
 
-def _energy_below(context: _Context, problem: DayProblem, solution: DaySolution,
+def _energy_below(context: _Context, problem: DayProblem, units: np.ndarray,
                   hard: Sequence[tuple[_BoundInfo, float]]) -> float:
     """How far (kcal) a day's plan is below its energy band's own floor, where it misses
     its energy minimum (0 otherwise). Today's floor may be higher, to bring the week's
@@ -1520,7 +1526,7 @@ def _energy_below(context: _Context, problem: DayProblem, solution: DaySolution,
         return 0.0
     row = next((b for b in problem.bounds if b.name == "energy_kcal_min"), None)
     return 0.0 if row is None else \
-        energy.min - float(np.asarray(row.coef, dtype=float) @ solution.units)
+        energy.min - float(np.asarray(row.coef, dtype=float) @ units)
 
 
 def _day_problem(context: _Context, options: PlanOptions, history: _History, day: int,
