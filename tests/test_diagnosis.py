@@ -34,3 +34,21 @@ def test_a_block_whose_mean_energy_misses_the_week_tolerance_is_a_miss() -> None
     # within the tolerance, or without an EER: nothing
     assert group_shortfalls([], {}, [_day(1, energy_kcal=1950.0)], options, 2000.0) == []
     assert group_shortfalls([], {}, [_day(1, energy_kcal=1000.0)], options) == []
+
+
+def test_a_plan_whose_every_day_misses_its_energy_band_says_energy_once() -> None:
+    # a one-day plan of 1,500 kcal under a band floor of 1,800 (EER 2,000): the day's miss
+    # of 300 kcal is the energy line; its block's mean (440 under 1,940) is not another
+    options = PlanOptions(days=1)
+    day = [("energy_kcal", "min", 1, 300.0, 1800.0)]
+    (miss,) = group_shortfalls(day, {}, [_day(1, energy_kcal=1500.0)], options, 2000.0)
+    assert (miss.bound, miss.days, miss.amount) == ("min", (1,), pytest.approx(300.0))
+    # a week whose days 2-7 miss the band and day 1 does not: both lines (the mean is
+    # off by more than the days' own misses say)
+    week = PlanOptions(days=7)
+    days = [_day(1, energy_kcal=1900.0)] + [_day(d, energy_kcal=1700.0) for d in range(2, 8)]
+    misses = [("energy_kcal", "min", d, 100.0, 1800.0) for d in range(2, 8)]
+    out = group_shortfalls(misses, {}, days, week, 2000.0)
+    assert sorted(m.days for m in out) == [(), (2, 3, 4, 5, 6, 7)]
+    assert next(m for m in out if not m.days).amount == \
+        pytest.approx(1940.0 - (1900.0 + 6 * 1700.0) / 7)

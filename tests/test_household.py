@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.errors import InfeasiblePlanError
 from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable
 from planner.output.report import format_household, portion_text
@@ -576,6 +577,33 @@ def test_a_household_of_one_holds_a_days_energy_as_plan_week_does(
             for d in house.weeks[0].days for m in d.meals] == \
         [(m.dish_id, [(i.food_id, i.grams) for i in m.items]) for d in week.days
          for m in d.meals]
+
+
+def test_where_the_week_planned_again_has_no_plan_the_first_pass_is_the_nearest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: FoodTable,
+        catalogue: Catalogue) -> None:
+    """As plan_week: the first pass stops at a day the days before set up (made so
+    here: a real one takes minutes), the week one repeat looser has no plan for the
+    member (made so), and the first pass goes on to the end, holding energy, its days
+    the house's plan (it was a failed member, exit 3)."""
+    path = tmp_path / "one.csv"
+    path.write_text("id,sex,age\nana,female,40\n")
+    members = read_members(path, days=DAYS, seed=3)
+    real = household._house_days
+    passes: list[tuple[int, bool, bool]] = []
+
+    def house_days(*args, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append((args[2][0].max_days, kwargs["week_retry"], kwargs["hold_energy"]))
+        if len(passes) == 1:
+            raise planning._RetryWeek(2, 0.25)
+        if len(passes) == 2:
+            raise household._MemberFailed(0, InfeasiblePlanError("no plan, made so"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(household, "_house_days", house_days)
+    house = plan_household(bundled, catalogue, members)
+    assert passes == [(3, True, True), (4, False, False), (3, False, True)]
+    assert not house.failed and len(house.weeks[0].days) == DAYS
 
 
 # ------------------------------------------------------------------ bad input, via the CLI

@@ -651,7 +651,7 @@ def format_week(week: WeekPlan, fmt: str = "table", *, width: int = DEFAULT_WIDT
                             width=width))
     left = [line for line in week.shopping_list if line.left_over]
     if left:
-        lines += ["", "Left over: packs much larger than the week's use"]
+        lines += ["", "Left over: packs much larger than the plan's use"]
         lines.append(text_table(["to buy", "what is left"],
                                 [[f"  {line.buy}", line.left_over] for line in left],
                                 width=width))
@@ -767,7 +767,7 @@ def _week_markdown(week: WeekPlan, verbose: bool = False, start: dt.date | None 
               for s in week.shopping_list]
     left = [line for line in week.shopping_list if line.left_over]
     if left:
-        lines += ["", "Left over: packs much larger than the week's use", "",
+        lines += ["", "Left over: packs much larger than the plan's use", "",
                   "| to buy | what is left |", "|---|---|"]
         lines += [f"| {_md(s.buy)} | {_md(s.left_over)} |" for s in left]
     if week.shopping_list:

@@ -140,7 +140,7 @@ def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
     With the ``eer``, a block of days (:data:`WINDOW`) whose mean energy is outside the
     week tolerance of it is a miss too, a day on average (the largest block's): a day
     may meet its energy band yet miss the floor the days before it left (the last day of
-    a block, a one-day plan)."""
+    a block, a one-day plan), unless every day misses its band on that side."""
     grouped: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
     totals = {d.day: d.totals for d in days}
     for nutrient, side, day, amount, target in misses:
@@ -170,10 +170,14 @@ def group_shortfalls(misses: Sequence[tuple[str, str, int, float, float]],
                              tuple(d for d, _, _ in hits)))
     tolerance = options.week_energy_tolerance
     blocks = energy_block_misses(days, eer, tolerance) if eer > 0 else []
+    # every day already misses its energy band on that side (a one-day plan short of
+    # energy, say): the mean is off for that reason, said once, by the days' own line
+    every = {s.bound for s in out if s.nutrient == "energy_kcal"
+             and set(s.days) >= {d.day for d in days}}
     for side, sign, limit in (("min", -1, eer * (1 - tolerance)),
                               ("max", 1, eer * (1 + tolerance))):
         worst = max((sign * miss for *_, miss in blocks if sign * miss > 0), default=0.0)
-        if worst:  # the largest block's
+        if worst and side not in every:  # the largest block's
             out.append(Shortfall("energy_kcal", side, limit, worst, ()))
     if not options.strict_daily:
         for n in STORED:

@@ -344,25 +344,42 @@ def _person(table: FoodTable, catalogue: Catalogue, member: Member, rules: Rules
 def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
           share: tuple[str, ...], rules: Rules,
           progress: Callable[[int, int], None] | None) -> HouseholdPlan:
-    """The household's week for ``members`` (see :func:`plan_household`)."""
+    """The household's week for ``members`` (see :func:`plan_household`). A miss the
+    days before set up plans the week again one repeat looser, once; where that pass
+    has no plan for a member, the first pass is the nearest plan, as :func:`plan_week`
+    takes it."""
     setups = [_person(table, catalogue, m, rules, j) for j, m in enumerate(members)]
     dishes = load_dishes()
     people, house = _people(catalogue, members, setups, dishes, share)
     options = [m.options for m in members]
     limit = min(options[0].staple_max_days, WINDOW)
     retried = False
+    # the first pass, when the week is planned again: its options, and its days where it
+    # went to the end (None: it stopped at the day that sent the week back)
+    first: tuple[list[PlanOptions], _Days | None] | None = None
     backtracks = [MAX_BACKTRACKS]
     while True:
         try:
             days = _house_days(people, house, options, table, limit, backtracks,
                                week_retry=any(o.max_days < limit for o in options)
-                               and not retried, hold_energy=not retried,
+                               and not retried, hold_energy=first is None,
                                progress=progress)
         except _RetryWeek:
             retried = True
+            first = (options, None)
             options = [replace(o, max_days=min(limit, o.max_days + 1)) for o in options]
             continue
         except _MemberFailed as exc:
+            if first is not None and isinstance(exc.error, InfeasiblePlanError):
+                # the week one repeat looser has no plan for a member: the first pass is
+                # the nearest plan, its misses said, as plan_week takes it (where it
+                # stopped at the day that sent the week back, it goes on to the end)
+                options, finished = first
+                first = None
+                if finished is not None:
+                    days = finished
+                    break
+                continue
             j, error = exc.member, exc.error
             if isinstance(error, InfeasiblePlanError):  # as plan_week says it
                 error = with_health_hint(error, setups[j].health, setups[j].applied)
@@ -384,6 +401,7 @@ def _plan(table: FoodTable, catalogue: Catalogue, members: Sequence[Member],
         # a miss the days before set up: the whole week again, one repeat looser for
         # the members who missed (as plan_week does for one person), once
         retried = True
+        first = (options, days)
         options = [replace(o, max_days=o.max_days + 1) if j in again else o
                    for j, o in enumerate(options)]
     weeks: list[WeekPlan] = []

@@ -527,7 +527,10 @@ def swap_notes(left_out: Sequence[tuple[FoodChoice, Sequence[str]]],
                 f"foods a renal dietitian swaps first ({SWAP_SOURCE}): {'; '.join(groups)}. "
                 "Lower-potassium foods take their place (apples, pears, berries, white "
                 "rice and bread); --include or --like brings one back, counted "
-                "within your limit.")
+                "within your limit. Milk, yogurt, nuts, seeds and beans stay, although "
+                "the same list counts them high: they bring the calcium, magnesium and "
+                "protein this plan must reach, each portion counted within your limit "
+                "(your renal dietitian may swap them too).")
     for choice, ids in portions:
         cap = min(choice.most.values())
         words = list(dict.fromkeys(portion_words(cast(pd.Series, entries.loc[f]), cap)
