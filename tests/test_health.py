@@ -150,13 +150,14 @@ def test_no_food_a_renal_dietitian_swaps_first_is_served_with_a_potassium_limit(
                     entry = catalogue.entries.loc[item.food_id]
                     if entry["kind"] == "mushrooms":  # at most 1/2 cup a meal
                         assert item.grams <= 0.5 * entry["portion_grams"] + 1e-6, item
-        swaps = [n for n in week.notes if n.startswith("Renal swaps:")]
+        swaps = [n for n in week.notes if n.startswith("Potassium swaps:")]
         assert len(swaps) == 1 and "raisins" in swaps[0] and "avocados" in swaps[0]
-        assert "'Potassium in Your CKD Diet' counts 200 mg or more a serving as high" in \
+        assert "'Potassium and Your CKD Diet' counts 200 mg or more a serving as high" in \
             swaps[0] and "mushrooms are served at most ½ cup" in swaps[0]
         # what stays, although the same list counts it high, and why
-        assert "Milk, yogurt, nuts, seeds and beans stay" in swaps[0] and \
-            "calcium, magnesium and protein" in swaps[0]
+        assert "Milk, yogurt, nuts, seeds and the beans, peas and lentils not named " \
+            "here stay" in " ".join(swaps[0].split())
+        assert "calcium, magnesium and protein" in swaps[0]
         assert sum(n == LEACHING_NOTE for n in week.notes) == 1
 
 
@@ -296,6 +297,9 @@ def test_a_day_short_of_its_minimums_holds_its_energy_first(bundled: FoodTable,
     short = [n for n in day.notes if n.startswith("Not met: energy short by")]
     assert short and all("under a protein limit of 41 g" in n and
                          "low-protein foods planner does not plan with" in n for n in short)
+    # and what would help is for the clinician who set the limit to say
+    assert any(n.startswith("To meet every target: ask the clinician who set your protein "
+                            "limit") for n in day.notes)
 
 
 def held_from_the_first_day(monkeypatch: pytest.MonkeyPatch, module: Any
@@ -536,7 +540,7 @@ def test_the_cli_plans_or_diagnoses_tight_kidney_limits_without_a_traceback(
     assert result.exit_code in (0, 3), result.output
     assert "Traceback" not in result.output and "status" not in result.output.lower()
     if result.exit_code == 3:  # a limit named, or the energy the limits leave out of reach
-        assert "limit 800 mg" in result.output or "limit 2000 mg" in result.output or \
+        assert "limit 800 mg" in result.output or "limit 2,000 mg" in result.output or \
             "limit 350 mg" in result.output or "Energy (needs " in result.output, \
             result.output
         assert "renal dietitian" in result.output

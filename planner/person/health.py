@@ -157,8 +157,10 @@ _POTASSIUM_MEDICINE = dict(
     aimed_groups=("dairy", "grains_whole"),
     ask="ask your doctor or pharmacist how much potassium a day is safe for you",
     notes=("This medicine can raise blood potassium; a potassium-rich plan needs a limit "
-           "from your clinician. Salt substitutes are potassium chloride: avoid them unless "
-           "your clinician says otherwise (NIH ODS Potassium). Dairy and whole grains, "
+           "from your clinician. Most salt substitutes are potassium chloride, and some "
+           "low-sodium packaged foods use it in place of salt: avoid them, and foods with "
+           "potassium chloride among their ingredients, unless your clinician says "
+           "otherwise (NIH ODS Potassium; NIDDK). Dairy and whole grains, "
            "which carry potassium, are aimed at the DGA amounts rather than required, and "
            "white rice and bread may take the place of whole grains (NIDDK, 'Potassium "
            "Tips for People with Chronic Kidney Disease').", LEACHING_NOTE))
@@ -187,8 +189,11 @@ RULES: Final[Mapping[str, HealthRule]] = {r.key: r for r in (
                "and so are whole grains, which are higher in both than refined ones: almond "
                "or rice milk and white rice, pasta or bread may take the place of cow's milk "
                "and whole grains (National Kidney Foundation, 'Phosphorus and Your CKD "
-               "Diet'). Salt substitutes are potassium chloride: avoid them "
-               "unless your clinician says otherwise.",
+               "Diet'). Most salt substitutes are potassium chloride, and some low-sodium "
+               "packaged foods use it in place of salt: avoid them, and foods with "
+               "potassium chloride among their ingredients, unless your clinician says "
+               "otherwise (NIDDK, 'Potassium Tips for People with Chronic Kidney "
+               "Disease').",
                "Phosphate additives: USDA's values may not include the phosphorus added "
                "to processed and fortified foods (plant milks, cereals, processed meat and "
                "cheese), and more of it is absorbed than from whole foods; look for words "

@@ -70,7 +70,7 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
                applied: Mapping[str, AppliedTarget] | None = None) -> tuple[str, ...]:
     """One line per target the nearest plan misses (no plan meets them all), first among
     the notes, then what would help: "Not met: energy short by 88 kcal (3 %) on day 2
-    (needs 2961 kcal)". ``impossible`` are the targets no single day can reach with the
+    (needs 2,961 kcal)". ``impossible`` are the targets no single day can reach with the
     foods allowed; ``own`` the nutrients whose upper limit is the planner's own (fiber),
     which gives way to every target: said last, and so. Energy short under a protein
     limit the person gave (``applied``) says so: the limit is why."""
@@ -106,6 +106,11 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
                    f"{where} ({limit} {figure(s.target)} {unit}); {why}."
                    .replace("  ", " "))
     fixes = suggest_fixes(misses, options)
+    if low_protein and any(s.nutrient == "energy_kcal" and s.bound == "min" for s in misses):
+        # energy under a protein limit the person set: the limit is theirs to discuss,
+        # and the energy comes from foods planner does not plan with
+        fixes.insert(0, "ask the clinician who set your protein limit how to make up the "
+                        "energy (a renal dietitian plans the low-protein foods that bring it)")
     if fixes:
         out.append("To meet every target: " + "; ".join(fixes) + ".")
     return tuple(out)
@@ -229,8 +234,8 @@ GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
 
 
 def figure(value: float) -> str:
-    """4000 -> '4000', 1764.3 -> '1764', 0.347 -> '0.347'."""
-    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    """4000 -> '4,000', 1764.3 -> '1,764', 0.347 -> '0.347' (as the plan's own figures)."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def infeasible_error(shortfalls: Sequence[Shortfall], options: PlanOptions, *, certain: bool

@@ -78,7 +78,6 @@ from planner.planning.model import (
     met,
 )
 from planner.planning.plan import (
-    AI_CAPS,
     MAX_BACKTRACKS,
     W_PURCHASE,
     _BoundInfo,
@@ -96,6 +95,7 @@ from planner.planning.plan import (
     _units_by_food,
 )
 from planner.planning.records import (
+    AI_CAPS,
     MOST_ENERGY_MISSED,
     STORED,
     WINDOW,

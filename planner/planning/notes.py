@@ -25,6 +25,7 @@ from planner.person.supplements import amounts as supplement_amounts
 from planner.person.supplements import supplements_line
 from planner.person.targets import Targets
 from planner.planning.records import (
+    AI_CAPS,
     B12_DAILY_SHARE,
     MIN_BLOCK_FOR_WEEKLY,
     WINDOW,
@@ -65,7 +66,7 @@ VEGAN_IODINE_NOTE: Final = (
 FIBER_HIGH_FACTOR: Final = 1.5
 FIBER_HIGH_NOTE: Final = (
     "Fiber comes to {amount} g a day, above the adequate intake of {ai:.0f} g (IOM 2005 DRI, "
-    "which sets no upper limit) and at most twice it, the planner's own limit: the beans, "
+    "which sets no upper limit) and {cap}: the beans, "
     "whole grains and vegetables that bring the minerals bring fiber too, and in large "
     "amounts phytate, which lowers the absorption of iron, zinc and calcium (NIH ODS Iron "
     "and Zinc fact sheets). If you eat much less fiber now, move to this over a few weeks "
@@ -80,7 +81,12 @@ def fiber_note(days: Sequence[DayPlan], targets: Targets) -> str:
     grams = [d.totals.get("fiber_g", 0.0) for d in days]
     if sum(grams) / len(grams) < FIBER_HIGH_FACTOR * fiber.min:
         return ""
-    return FIBER_HIGH_NOTE.format(amount=span(min(grams), max(grams)), ai=fiber.min)
+    cap = fiber.min * AI_CAPS["fiber_g"][0]
+    within = ("at most twice it, the planner's own limit" if max(grams) <= cap + 0.5 else
+              "over twice it on some days, where the planner's own limit gave way to the "
+              "other targets (said above)")
+    return FIBER_HIGH_NOTE.format(amount=span(min(grams), max(grams)), ai=fiber.min,
+                                  cap=within)
 
 
 #: IOM 2001 DRI (Vitamin A, ... Iron ...), as the NIH ODS Iron fact sheet gives it: iron
@@ -505,7 +511,7 @@ def renal_protein_note(days: Sequence[DayPlan], targets: Targets) -> str:
 
 
 #: Where a potassium limit's swaps come from (``planner/meals/food_choices.csv``).
-SWAP_SOURCE: Final = ("the National Kidney Foundation's 'Potassium in Your CKD Diet' counts "
+SWAP_SOURCE: Final = ("the National Kidney Foundation's 'Potassium and Your CKD Diet' counts "
                       "200 mg or more a serving as high; amounts from USDA")
 
 
@@ -523,14 +529,15 @@ def swap_notes(left_out: Sequence[tuple[FoodChoice, Sequence[str]]],
         groups.append(and_list(list(dict.fromkeys(str(entries.at[f, what]) for f in ids))))
     text = ""
     if groups:
-        text = ("Renal swaps: with a potassium limit, planner leaves out the high-potassium "
-                f"foods a renal dietitian swaps first ({SWAP_SOURCE}): {'; '.join(groups)}. "
+        text = ("Potassium swaps: with a potassium limit, planner leaves out the high-potassium "
+                f"foods a dietitian swaps first ({SWAP_SOURCE}): {'; '.join(groups)}. "
                 "Lower-potassium foods take their place (apples, pears, berries, white "
                 "rice and bread); --include or --like brings one back, counted "
-                "within your limit. Milk, yogurt, nuts, seeds and beans stay, although "
-                "the same list counts them high: they bring the calcium, magnesium and "
-                "protein this plan must reach, each portion counted within your limit "
-                "(your renal dietitian may swap them too).")
+                "within your limit. Milk, yogurt, nuts, seeds and the beans, peas and "
+                "lentils not named here stay, although the same list counts them high: "
+                "they bring the calcium, magnesium and protein this plan must reach, each "
+                "portion counted within your limit (a dietitian who knows your limit may "
+                "swap them too).")
     for choice, ids in portions:
         cap = min(choice.most.values())
         words = list(dict.fromkeys(portion_words(cast(pd.Series, entries.loc[f]), cap)

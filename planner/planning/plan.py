@@ -200,6 +200,7 @@ from planner.planning.model import (
 from planner.planning.notes import b12_notes, plan_notes, sodium_notes, swap_notes
 from planner.planning.quotas import PACE_MAX_WEIGHT, PACE_WEIGHT, capacity, quota
 from planner.planning.records import (
+    AI_CAPS,
     B12_DAILY_SHARE,
     KCAL_PER_GRAM,
     MIN_BLOCK_FOR_WEEKLY,
@@ -268,14 +269,6 @@ W_BEYOND: Final = 3.0
 #: A 7-day block's shopping list stays within this many lines (foods that would add more
 #: cost W_OVER_LIST each; a week of one person fits in 40 lines).
 SHOPPING_LINES: Final = 36
-#: Nutrients with an adequate intake and no UL that a day keeps within a multiple of the
-#: AI: (factor, why). Fiber: high-fiber foods carry phytate, which lowers the absorption
-#: of the very minerals the plan is for.
-AI_CAPS: Final[Mapping[str, tuple[float, str]]] = {
-    "fiber_g": (2.0, "at most twice the AI, planner's own limit: NASEM sets no UL for "
-                "fiber, but beans, bran and whole grains in large amounts bring phytate, "
-                "which binds iron, zinc and calcium and lowers their absorption (NIH ODS "
-                "Iron and Zinc fact sheets)")}
 #: The elastic penalty's share for a day above such a cap: far above any preference (a day
 #: 10 % over costs 500, a food about 1), half of a target missed by as much: a few tenths
 #: of a gram over are never cheaper than another food, a target still comes first.

@@ -41,6 +41,14 @@ KCAL_PER_GRAM: Final[Mapping[str, float]] = {"protein_g": 4.0, "fat_g": 9.0,
 #: RDA: absorption from one large dose is limited (IOM 1998; NIH ODS), so it is spread.
 B12_DAILY_SHARE: Final = 0.5
 WINDOW: Final = 7  # days over which variety limits and weekly rules count
+#: Nutrients with an adequate intake and no UL that a day keeps within a multiple of the
+#: AI: (factor, why). Fiber: high-fiber foods carry phytate, which lowers the absorption
+#: of the very minerals the plan is for.
+AI_CAPS: Final[Mapping[str, tuple[float, str]]] = {
+    "fiber_g": (2.0, "at most twice the AI, planner's own limit: NASEM sets no UL for "
+                "fiber, but beans, bran and whole grains in large amounts bring phytate, "
+                "which binds iron, zinc and calcium and lowers their absorption (NIH ODS "
+                "Iron and Zinc fact sheets)")}
 #: The nearest plan may leave a day short of its energy band by at most this share of the
 #: energy need (about 80 % of the need with the default +-10 % band); a day further short
 #: is no plan: eating it would be losing weight, not eating to a plan.
