@@ -297,6 +297,9 @@ def test_a_day_short_of_its_minimums_holds_its_energy_first(bundled: FoodTable,
     short = [n for n in day.notes if n.startswith("Not met: energy short by")]
     assert short and all("under a protein limit of 41 g" in n and
                          "low-protein foods planner does not plan with" in n for n in short)
+    # the header says the range set, both ends
+    head = " ".join(format_week(day, "text").split("Day 1")[0].split())
+    assert "Protein 40.0-41.0 g (set by you" in head
     # and what would help is for the clinician who set the limit to say
     assert any(n.startswith("To meet every target: ask the clinician who set your protein "
                             "limit") for n in day.notes)

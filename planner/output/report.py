@@ -549,8 +549,10 @@ def _target_line(week: WeekPlan) -> str:
                         f"({week.targets[n].replaced_text(unit_label(n))})")
     for n, mine_t in week.targets.items.items():
         if mine_t.overridden and n not in KEY_NUTRIENTS:
-            bound = f"max {amount(mine_t.max, n)}" if mine_t.max is not None else \
-                amount(mine_t.min, n)
+            bound = (f"{amount(mine_t.min, n, unit=False)}-{amount(mine_t.max, n)}"
+                     if mine_t.min is not None and mine_t.max is not None else
+                     f"max {amount(mine_t.max, n)}" if mine_t.max is not None else
+                     amount(mine_t.min, n))  # a range you set, both ends said
             bits.append(f"{display_name(n)} {bound} "
                         f"({mine_t.replaced_text(unit_label(n))})")
     energy = week.applied["energy_kcal"]
