@@ -297,6 +297,10 @@ def test_a_day_short_of_its_minimums_holds_its_energy_first(bundled: FoodTable,
     short = [n for n in day.notes if n.startswith("Not met: energy short by")]
     assert short and all("under a protein limit of 41 g" in n and
                          "low-protein foods planner does not plan with" in n for n in short)
+    # a food group that brings protein, short: the limit is the likely reason, said
+    groups = [n for n in day.notes if n.startswith(("Not met: dairy", "Not met: protein"))]
+    assert groups and all("the protein limit of 41 g leaves little room" in n
+                          for n in groups), groups
     # the header says the range set, both ends
     head = " ".join(format_week(day, "text").split("Day 1")[0].split())
     assert "Protein 40.0-41.0 g (set by you" in head

@@ -54,6 +54,11 @@ WEEKLY_MEASURES: Final = frozenset({"veg_dark_green", "veg_red_orange", "veg_sta
                                     "seafood_good", "leafy_green_days"})
 
 
+#: Food groups that bring much of a plan's protein: short under a protein limit the
+#: person set, the limit is the likely reason.
+PROTEIN_GROUPS: Final = frozenset({"dairy", "protein", "protein_seafood", "veg_beans"})
+
+
 def low_protein_energy(applied: Mapping[str, AppliedTarget] | None) -> str:
     """Why energy falls short under a protein limit the person gave (``applied``): the
     words a miss and a diagnosis both use ("" without such a limit)."""
@@ -98,6 +103,9 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
                        ("over by", "limit"))
         why = (low_protein if low_protein and s.nutrient == "energy_kcal" and
                s.bound == "min" else
+               f"the protein limit of {applied['protein_g'].max:,.0f} g leaves little room "
+               "for the protein it brings" if low_protein and applied is not None and
+               s.nutrient in PROTEIN_GROUPS and s.bound == "min" else
                "no food you allow can bring it up" if s.nutrient in beyond else
                "the planner's own limit gives way to the targets, and the foods that "
                "meet them here bring more" if s.nutrient in own and s.bound == "max" else
