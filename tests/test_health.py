@@ -12,7 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.errors import InfeasiblePlanError, ProfileError, SafetyError, SolverError
+from planner.errors import (
+    InfeasiblePlanError,
+    ProfileError,
+    SafetyError,
+    Shortfall,
+    SolverError,
+)
 from planner.food.catalogue import Catalogue, select
 from planner.food.data import FoodTable
 from planner.food.nutrients import display_name
@@ -315,19 +321,20 @@ def held_from_the_first_day(monkeypatch: pytest.MonkeyPatch, module: Any
     potassium limit leaves a day); return the (day, holding its energy) of every day
     model ``module`` builds from then on."""
     built: list[tuple[int, bool]] = []
-    real_problem, real_below = module._day_problem, module._energy_below
+    real_problem, real_far = module._day_problem, module._energy_far
     checks: list[int] = []
 
     def day_problem(*args: Any, hold_energy: bool = False) -> Any:
         built.append((args[3], hold_energy))
         return real_problem(*args, hold_energy=hold_energy)
 
-    def energy_below(*args: Any) -> float:
+    def energy_far(*args: Any) -> Shortfall | None:
         checks.append(1)
-        return 1e6 if len(checks) == 1 else real_below(*args)
+        return Shortfall("energy_kcal", "min", 2000.0, 1e6, (args[-1],)) \
+            if len(checks) == 1 else real_far(*args)
 
     monkeypatch.setattr(module, "_day_problem", day_problem)
-    monkeypatch.setattr(module, "_energy_below", energy_below)
+    monkeypatch.setattr(module, "_energy_far", energy_far)
     return built
 
 

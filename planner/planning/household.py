@@ -85,7 +85,7 @@ from planner.planning.plan import (
     _day_plan,
     _day_problem,
     _dish_objects,
-    _energy_below,
+    _energy_far,
     _finish,
     _History,
     _MealsBlocked,
@@ -96,7 +96,6 @@ from planner.planning.plan import (
 )
 from planner.planning.records import (
     AI_CAPS,
-    MOST_ENERGY_MISSED,
     STORED,
     WINDOW,
     DayPlan,
@@ -1244,9 +1243,8 @@ def _house_days(people: Sequence[_Person], house: _House, options: Sequence[Plan
             judged = [_judge(r, day, options[j]) for j, r in enumerate(results)]
             far = [j for j, (_, hard, _, _, _) in enumerate(judged)
                    if hold_energy and not histories[j].hold_energy
-                   and _energy_below(people[j].setup.context, results[j].problem,
-                                     results[j].units, hard)
-                   > MOST_ENERGY_MISSED * people[j].setup.context.eer]
+                   and _energy_far(people[j].setup.context, results[j].problem,
+                                   results[j].units, hard, day) is not None]
             if far:  # too far short of energy: missing a minimum first, as plan_week
                 for j in far:
                     histories[j].hold_energy = True
@@ -1352,10 +1350,8 @@ def _check_safe(person: _Person, j: int, result: _Result,
               if b.side == "max" and b.nutrient in applied and applied[b.nutrient].limit]
     # below the band's own floor (a floor raised to bring the week's mean back is a miss
     # to say), as plan_week judges a day
-    below = _energy_below(context, result.problem, result.units, hard)
-    if below > MOST_ENERGY_MISSED * context.eer:
-        unsafe.append(Shortfall("energy_kcal", "min", applied["energy_kcal"].min or 0.0,
-                                below, (day,)))
+    far = _energy_far(context, result.problem, result.units, hard, day)
+    unsafe += [far] if far is not None else []
     if unsafe:
         raise _MemberFailed(j, infeasible_error(unsafe, options, certain=day == 1))
     if blocked:

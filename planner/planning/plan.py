@@ -953,8 +953,7 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
                 if (bound := bound_info.get(key)) is not None and bound.hard
                 and not met(slack)]
             if hold_energy and not hold and not context.best_effort and \
-                    _energy_below(context, problem, solution.units, hard) > \
-                    MOST_ENERGY_MISSED * context.eer:
+                    _energy_far(context, problem, solution.units, hard, day) is not None:
                 hold = history.hold_energy = True  # too far short: missing a minimum first
                 continue
             day_misses = [(b.nutrient, b.side, day, slack * b.scale, b.target)
@@ -986,10 +985,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         # a day far short of energy is no meal plan either: eating it is losing weight
         # (below the band's own floor: today's floor may be higher, to bring the week's
         # mean back within its tolerance, and missing that is a miss to say, not this)
-        energy = context.applied["energy_kcal"]
-        below = _energy_below(context, problem, solution.units, hard)
-        if energy.min is not None and below > MOST_ENERGY_MISSED * context.eer:
-            unsafe.append(Shortfall("energy_kcal", "min", energy.min, below, (day,)))
+        far = _energy_far(context, problem, solution.units, hard, day)
+        unsafe += [far] if far is not None else []
         if unsafe and not context.best_effort:
             # a safety limit no plan of this day keeps, whatever the repeat limit, or
             # energy far short: the week has no plan, said at once
@@ -1508,18 +1505,22 @@ class _BoundInfo:
     target: float = 0.0  # the bound's value, for messages (0: use the applied target)
 
 
-def _energy_below(context: _Context, problem: DayProblem, units: np.ndarray,
-                  hard: Sequence[tuple[_BoundInfo, float]]) -> float:
-    """How far (kcal) a day's plan is below its energy band's own floor, where it misses
-    its energy minimum (0 otherwise). Today's floor may be higher, to bring the week's
-    mean back within its tolerance; missing that is a miss to say, not this."""
+def _energy_far(context: _Context, problem: DayProblem, units: np.ndarray,
+                hard: Sequence[tuple[_BoundInfo, float]], day: int) -> Shortfall | None:
+    """The day's energy miss where its plan is further below its energy band's own
+    floor than the nearest plan may go (MOST_ENERGY_MISSED of the need; None otherwise).
+    Today's floor may be higher, to bring the week's mean back within its tolerance;
+    missing that is a miss to say, not this."""
     energy = context.applied["energy_kcal"]
     if energy.min is None or not any(b.nutrient == "energy_kcal" and b.side == "min"
                                      for b, _ in hard):
-        return 0.0
+        return None
     row = next((b for b in problem.bounds if b.name == "energy_kcal_min"), None)
-    return 0.0 if row is None else \
+    below = 0.0 if row is None else \
         energy.min - float(np.asarray(row.coef, dtype=float) @ units)
+    if below <= MOST_ENERGY_MISSED * context.eer:
+        return None
+    return Shortfall("energy_kcal", "min", energy.min, below, (day,))
 
 
 def _day_problem(context: _Context, options: PlanOptions, history: _History, day: int,
