@@ -444,7 +444,10 @@ PEOPLE = [
 ]
 
 
-@pytest.fixture(scope="module", params=PEOPLE, ids=[p[0] for p in PEOPLE])
+# each person's tests in one xdist group: one worker plans the week and runs them all
+# (split across workers, one waited for the other's plan)
+@pytest.fixture(scope="module", ids=[p[0] for p in PEOPLE], params=[
+    pytest.param(p, marks=pytest.mark.xdist_group(f"dishes: {p[0]}")) for p in PEOPLE])
 def week(request: pytest.FixtureRequest, bundled: FoodTable, catalogue: Catalogue
          ) -> WeekPlan:
     _, sex, age, options = request.param

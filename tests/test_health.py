@@ -92,7 +92,12 @@ def test_kidney_disease_and_potassium_medicines_stop_without_a_clinicians_limit(
 # ------------------------------------------------------------------ the two weeks (#35)
 # PLANS TWO WEEKS, each once per test run (tests/conftest.py memoises plan_week by its
 # inputs): every test below that reads the kidney week or the ACE-inhibitor week calls
-# _kidney_week or _ace_week, with exactly the same inputs.
+# _kidney_week or _ace_week, with exactly the same inputs, and is in the xdist group
+# POTASSIUM_WEEKS: one worker plans the two weeks and runs their tests while the other
+# runs the rest (split across workers, one worker waited on the other's plan).
+POTASSIUM_WEEKS = pytest.mark.xdist_group("potassium-weeks")
+#: The same for the tight kidney limits' week, read by a library test and a CLI test.
+TIGHT_WEEK = pytest.mark.xdist_group("tight-kidney-week")
 
 KIDNEY_LIMITS: dict[str, float] = {"potassium_mg": 2700.0, "phosphorus_mg": 1200.0,
                                    "magnesium_mg": 420.0}
@@ -115,6 +120,7 @@ def _ace_week(bundled: FoodTable, catalogue: Catalogue) -> WeekPlan:
     return plan_week(bundled, catalogue, targets, PlanOptions(days=7))
 
 
+@POTASSIUM_WEEKS
 @pytest.mark.parametrize("which", ["kidney", "ace"])
 def test_a_potassium_limited_week_plans_seven_days_within_every_limit(
         bundled: FoodTable, catalogue: Catalogue, which: str) -> None:
@@ -134,6 +140,7 @@ def test_a_potassium_limited_week_plans_seven_days_within_every_limit(
         assert any("raise blood potassium" in n for n in week.notes)
 
 
+@POTASSIUM_WEEKS
 def test_no_food_a_renal_dietitian_swaps_first_is_served_with_a_potassium_limit(
         bundled: FoodTable, catalogue: Catalogue) -> None:
     dishes = load_dishes()
@@ -374,20 +381,6 @@ def test_a_kidney_day_keeps_a_clinicians_protein_limit(bundled: FoodTable,
     assert _day_totals(day, bundled, "protein_g")[0] <= 42 + 1e-6
 
 
-def test_kidney_disease_with_limits_plans_within_them_or_says_why(
-        bundled: FoodTable, catalogue: Catalogue) -> None:
-    limits = {"potassium_mg": 2000.0, "phosphorus_mg": 800.0, "magnesium_mg": 350.0}
-    targets = compute_targets(make_profile("female", 60, conditions=["ckd"]),
-                              [parse_override(f"{n}.max={v}") for n, v in limits.items()])
-    try:
-        week = plan_week(bundled, catalogue, targets, PlanOptions(days=2))
-    except InfeasiblePlanError as error:
-        assert "renal dietitian" in str(error) and error.shortfalls
-        return
-    for n, limit in limits.items():
-        assert max(_day_totals(week, bundled, n)) <= limit + 1e-6
-
-
 def _ckd_targets(potassium: float, phosphorus: float, magnesium: float) -> Targets:
     limits = {"potassium_mg": potassium, "phosphorus_mg": phosphorus,
               "magnesium_mg": magnesium}
@@ -405,6 +398,7 @@ def test_clinician_limits_replace_the_general_targets_for_those_nutrients() -> N
         assert dri is not None and dri.min is not None and dri.kind in ("AI", "RDA")
 
 
+@POTASSIUM_WEEKS
 def test_the_kidney_week_says_what_its_numbers_stand_on(bundled: FoodTable,
                                                         catalogue: Catalogue) -> None:
     # planner week --sex female --age 60 --condition ckd --target potassium_mg.max=3000
@@ -427,6 +421,7 @@ def test_the_kidney_week_says_what_its_numbers_stand_on(bundled: FoodTable,
         assert f"{min(protein):,.0f}" in said[0] and "31-34 g for 57 kg" in said[0]
 
 
+@TIGHT_WEEK
 def test_kidney_disease_with_tight_limits_plans_or_names_the_limits_in_conflict(
         bundled: FoodTable, catalogue: Catalogue) -> None:
     limits = {"potassium_mg": 2000.0, "phosphorus_mg": 800.0, "magnesium_mg": 350.0}
@@ -543,6 +538,7 @@ def test_a_vegan_week_spreads_b12(bundled: FoodTable, catalogue: Catalogue) -> N
     assert sum(b12) / 7 >= 2.4 - 1e-6
 
 
+@TIGHT_WEEK
 def test_the_cli_plans_or_diagnoses_tight_kidney_limits_without_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
