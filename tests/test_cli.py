@@ -574,6 +574,11 @@ def test_ctrl_c_during_start_up_is_one_line(delay: float) -> None:
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
+    if process.returncode == -signal.SIGINT and err == "":
+        # on a loaded machine the signal can come before CPython has set up its own
+        # handling of it: the process ends by the signal, as any program does then, and
+        # says nothing (an uncaught KeyboardInterrupt would end it so too, with a traceback)
+        return
     assert process.returncode == 130
     assert err == "error: interrupted\n"
 
