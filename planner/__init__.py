@@ -12,9 +12,14 @@ The library API, one function per CLI command::
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# typing is not imported at run time: it brings re and enum along, and a Ctrl-C while
+# they load came before the command line could say its one line (mypy reads this name
+# as true, as typing's own)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from planner.errors import (
         DatasetError,
         FetchError,

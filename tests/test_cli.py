@@ -565,7 +565,7 @@ def test_stdout_that_cannot_be_written_is_one_line() -> None:
                              "on device)\n")
 
 
-@pytest.mark.parametrize("delay", [0.08, 0.12, 0.16, 0.2, 0.3, 0.5])
+@pytest.mark.parametrize("delay", [0.03, 0.05, 0.08, 0.12, 0.16, 0.2, 0.3, 0.5])
 def test_ctrl_c_during_start_up_is_one_line(delay: float) -> None:
     # across start-up: loading modules, Typer building the commands, parsing, loading the
     # food table (and under python -m, where CPython would end the process by SIGINT)
@@ -574,12 +574,14 @@ def test_ctrl_c_during_start_up_is_one_line(delay: float) -> None:
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    if process.returncode == -signal.SIGINT and err == "":
-        # on a loaded machine the signal can come before CPython has set up its own
-        # handling of it: the process ends by the signal, as any program does then, and
-        # says nothing (an uncaught KeyboardInterrupt would end it so too, with a traceback)
+    if process.returncode != 130 and f"{os.sep}planner{os.sep}" not in err:
+        # on a loaded machine the signal can come while CPython itself starts (before it
+        # handles SIGINT, or in its site module or runpy, before any of planner's code
+        # runs): CPython ends the process its own way, as for any program. From planner's
+        # first line on, it is the one line below
+        assert process.returncode in (-signal.SIGINT, 1), (process.returncode, err)
         return
-    assert process.returncode == 130
+    assert process.returncode == 130, err
     assert err == "error: interrupted\n"
 
 
