@@ -127,6 +127,15 @@ def test_the_readme_has_the_commands_this_test_knows() -> None:
 # worker runs this module's tests, in order (pyproject: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("readme")
 
+
+def test_this_module_runs_on_one_worker(request: pytest.FixtureRequest) -> None:
+    """Under --dist loadgroup the group is in the test's id (xdist sends a group to one
+    worker by it): with pytest 9.2 and pytest-xdist 3.8 it was not, and every group was
+    silently spread over the workers."""
+    if not request.config.getoption("loadgroup", False):  # not under xdist's loadgroup
+        pytest.skip("runs under pytest-xdist's --dist loadgroup (the suite's default)")
+    assert request.node.nodeid.endswith("@readme"), request.node.nodeid
+
 EXAMPLES: Final = ROOT / "examples"
 #: What each command printed, by its argv, when it ran in a home with no saved profile
 #: (the quick start's week is the sample week's command: planned once for both tests).
