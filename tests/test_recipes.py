@@ -261,3 +261,22 @@ def test_a_rubbed_tempeh_is_browned_not_steamed(catalogue: Catalogue) -> None:
     assert "steam" not in preparation(recipes, plate, tempeh, 1.0)
     assert "brown" in preparation(recipes, plate, tempeh, 1.0)
     assert "steam it 10 min" in preparation(recipes, stir_fry, tempeh, 1.0)
+
+
+def test_a_food_counted_one_by_one_is_named_in_the_number_served(
+        catalogue: Catalogue) -> None:
+    """One prune on the oats is "the prune" in the steps, as in the dish's name; three
+    are "the prunes" (a cook's read: "1 prune ... Top the oats with the prunes")."""
+    dish = load_dishes().by_id("oatmeal")
+    assert dish is not None
+    meal = catalogue.entries.loc[["08121", "09291", "01079"]]
+
+    def steps(prunes: float) -> str:
+        method = meal_method(load_recipes(), dish, meal, [1.0, prunes, 1.0])
+        assert method is not None
+        return " | ".join(method.steps)
+
+    assert "Top the oats with the prune" in steps(1.0)
+    assert "the prunes" not in steps(1.0)
+    assert "Top the oats with the prunes" in steps(3.0)
+    assert dish.title(meal, [1.0, 1.0, 1.0]).count("prunes") == 0

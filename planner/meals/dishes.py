@@ -244,10 +244,8 @@ class Dish:
         food counted one by one is named in the singular for one ("Medjool date"), and
         "a glass of" a drink that is not one cup says how much ("1½ cups of 1% milk")."""
         fits = self.fits(entries)
-        names = [dish_word(str(n)) for n in entries["short_name"]]
+        names = counted_names(entries, servings)
         amounts = _amounts(entries, servings)
-        if amounts is not None:
-            names = [_counted(n, amounts[i], entries.iloc[i]) for i, n in enumerate(names)]
         taken: set[int] = set()
         filled: dict[str, list[str]] = {}
         rows_of: dict[str, list[int]] = {}
@@ -296,6 +294,17 @@ class Dish:
 #: The nouns a dish's name ends its first part with, after a component that says what is
 #: in it ("{filling} tacos"): the component reads in the singular ("black bean tacos").
 DISH_NOUNS: Final = ("tacos", "soup", "curry", "sandwich", "stir-fry", "salad", "bowl")
+
+
+def counted_names(entries: pd.DataFrame, servings: Sequence[float] | None) -> list[str]:
+    """Per row, the food's name as a dish and its method say it (:func:`dish_word`), in
+    the number its amount says where ``servings`` (catalogue portions) are known: one
+    prune is "the prune", two dates "the dates"."""
+    names = [dish_word(str(n)) for n in entries["short_name"]]
+    amounts = _amounts(entries, servings)
+    if amounts is None:
+        return names
+    return [_counted(n, amounts[i], entries.iloc[i]) for i, n in enumerate(names)]
 
 
 def _amounts(entries: pd.DataFrame, servings: Sequence[float] | None) -> list[float] | None:

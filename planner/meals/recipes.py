@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from planner.food.catalogue import amount_text, portion_words
-from planner.meals.dishes import Component, Dish, Dishes, Seasoning, dish_word
+from planner.meals.dishes import Component, Dish, Dishes, Seasoning, counted_names, dish_word
 from planner.words import and_list
 
 RECIPES_FILE: Final = "recipes.csv"
@@ -334,7 +334,7 @@ def meal_method(recipes: Recipes, dish: Dish, foods: pd.DataFrame,
     recipe = recipes.recipes.get(dish.id)
     if recipe is None:
         return None
-    names = [dish_word(str(n)) for n in foods["short_name"]]
+    names = counted_names(foods, servings)  # one prune is "the prune"
     grams = [float(s) * float(g) for s, g in zip(servings, foods["portion_grams"],
                                                   strict=True)]
     raw = [g * float(r) for g, r in zip(grams, foods["raw_per_gram"], strict=True)]
