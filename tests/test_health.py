@@ -318,8 +318,9 @@ def test_a_day_short_of_its_minimums_holds_its_energy_first(bundled: FoodTable,
     head = " ".join(format_week(day, "text").split("Day 1")[0].split())
     assert "Protein 40.0-41.0 g (set by you" in head
     # and what would help is for the clinician who set the limit to say
-    assert any(n.startswith("To meet every target: ask the clinician who set your protein "
-                            "limit") for n in day.notes)
+    fix = [n for n in day.notes if n.startswith("To meet every target: ask the clinician "
+                                                "who set your protein limit")]
+    assert len(fix) == 1 and "a dietitian, a renal one with kidney disease," in fix[0]
 
 
 def held_from_the_first_day(monkeypatch: pytest.MonkeyPatch, module: Any

@@ -118,7 +118,8 @@ def miss_notes(misses: Sequence[Shortfall], options: PlanOptions,
         # energy under a protein limit the person set: the limit is theirs to discuss,
         # and the energy comes from foods planner does not plan with
         fixes.insert(0, "ask the clinician who set your protein limit how to make up the "
-                        "energy (a renal dietitian plans the low-protein foods that bring it)")
+                        "energy (a dietitian, a renal one with kidney disease, plans the "
+                        "low-protein foods that bring it)")
     if fixes:
         out.append("To meet every target: " + "; ".join(fixes) + ".")
     return tuple(out)
