@@ -69,3 +69,33 @@ def test_the_same_request_gives_the_same_plan_beside_two_busy_loops(tmp_path) ->
             loop.kill()
             loop.wait()
     assert quiet.stdout == busy.stdout and b'"runs":' in quiet.stdout
+
+
+def test_a_day_proven_to_have_no_plan_within_its_strict_bounds_skips_those_searches() -> None:
+    """The day of _two_dishes without "plain": rich's food 0 gives 0 or 12 mg of iron,
+    never 9-11. Both strict searches (the pool, every candidate) prove no plan, and the
+    elastic search misses iron; the solution says with which strict bounds that was
+    proven. The same day again (a day built again to hold its energy), told so, runs the
+    elastic search alone and gives the same plan."""
+    base = _two_dishes()
+    problem = DayProblem(food=base.food, slot=base.slot, levels=base.levels,
+                         item_cost=base.item_cost, energy=base.energy, bounds=base.bounds,
+                         slot_names=base.slot_names, dishes=base.dishes[:1])
+
+    def search(proven: frozenset[str]) -> tuple[object, int]:
+        model = DayModel(problem, SolverOptions())
+        model.run(mip=False)
+        units, dishes = model.units(), model.dish_values()
+        met = [k for k, v in model.slack().items() if v <= 1e-9]
+        model.strict(met)
+        return pooled(model, units, dishes, met, met, proven=proven), model.runs
+
+    first, runs = search(frozenset())
+    assert first.proven == frozenset({"iron:lo", "iron:hi"})
+    assert max(first.slack.values()) > 0  # iron missed: 12 mg (or none)
+    again, fewer = search(first.proven)
+    assert fewer == runs - 2  # the two strict searches skipped
+    assert again.units.tolist() == first.units.tolist() and again.proven == first.proven
+    # a strict bound the day proved nothing about is searched again
+    other, searched = search(frozenset({"iron:lo", "iron:hi", "zinc:lo"}))
+    assert searched == runs and other.units.tolist() == first.units.tolist()

@@ -69,14 +69,16 @@ POOL_PER_BOUND: Final = 2
 
 
 def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions(), *,
-              fallback: bool = True, search: bool = True) -> DaySolution:
+              fallback: bool = True, search: bool = True,
+              proven: frozenset[str] = frozenset()) -> DaySolution:
     """Plan one day (the module docstring's steps); raise :class:`SolverError` if the
     solver fails or stops without any solution. Without ``fallback``, a day that neither
     the dive nor the search over every dish can plan within the strict bounds is returned
     with status "stopped" (no units) rather than planned with the bounds it misses: the
     caller has another change to try first (a looser repeat limit). Without ``search``
     (and ``fallback``), a day the dive cannot plan is "stopped" at once: a household
-    member held to the house's dish has their own meal to try instead."""
+    member held to the house's dish has their own meal to try instead. ``proven``: see
+    :func:`planner.planning.fallback.pooled`."""
     model = DayModel(problem, options)
     relaxed = model.run(mip=False)
     if relaxed.status == STOPPED:
@@ -105,7 +107,8 @@ def solve_day(problem: DayProblem, options: SolverOptions = SolverOptions(), *,
         return DaySolution(np.zeros(len(problem.food), dtype=int), {}, SolverInfo(
             relaxed.name, STOPPED, model.seconds, None, model.runs), math.inf)
     model.allow(np.ones(len(problem.food), dtype=bool))
-    return pooled(model, relaxed_units, relaxed_dishes, lp_met, strict, elastic=fallback)
+    return pooled(model, relaxed_units, relaxed_dishes, lp_met, strict, elastic=fallback,
+                  proven=proven)
 
 
 class _Dive:

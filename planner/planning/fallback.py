@@ -18,6 +18,7 @@ is a soft one (a pace): the plan is kept, its cost counted.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Final
 
 import numpy as np
@@ -48,36 +49,51 @@ ELASTIC_RETRY_NODES: Final = 20
 
 
 def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarray,
-           lp_met: list[str], strict: list[str], *, elastic: bool = True) -> DaySolution:
+           lp_met: list[str], strict: list[str], *, elastic: bool = True,
+           proven: frozenset[str] = frozenset()) -> DaySolution:
     """Search the day's integer model over a pool, widening it and then freeing the strict
     bounds as needed (the module docstring's steps); at most three integer models.
     ``relaxed_*`` are the LP relaxation's values, ``lp_met`` the bound sides it met and
     ``strict`` those held at 0 slack. Without ``elastic``, a day with no plan within the
     strict bounds is returned with status "stopped" (no units): the caller has another
-    change to try before a day that misses a target."""
+    change to try before a day that misses a target. ``proven``: strict bounds with which
+    the same day (its model with no more than this one's rows: without the energy it
+    holds) was proven to have no plan over every candidate; where this day holds them all
+    strict it has none either, and both strict searches are skipped (the elastic search
+    next). The solution says with which strict bounds it proved no plan (``proven``)."""
     problem = model.problem
     n_dishes = len(problem.dishes)
     gap = max(POOLED_GAP, model.options.mip_gap)
-    keep = pool(problem, relaxed_units)
-    dish_keep = dish_pool(problem, relaxed_dishes, keep)
-    model.allow(keep)
-    model.dishes(np.zeros(n_dishes), dish_keep.astype(float))
-    info = model.run(mip=True, gap=gap)
-    if info.status in ("infeasible", STOPPED):  # every candidate and dish
+    known = bool(proven) and proven <= set(strict)
+    name = "HiGHS" if model.options.solver == "highs" else "CBC"
+    if known:
+        status = "infeasible"
+    else:
+        keep = pool(problem, relaxed_units)
+        dish_keep = dish_pool(problem, relaxed_dishes, keep)
+        model.allow(keep)
+        model.dishes(np.zeros(n_dishes), dish_keep.astype(float))
+        info = model.run(mip=True, gap=gap)
+        status = info.status
+    if status in ("infeasible", STOPPED):  # every candidate and dish
         model.allow(np.ones(len(problem.food), dtype=bool))
         model.dishes(np.zeros(n_dishes), np.ones(n_dishes))
-        info = model.run(mip=True, gap=gap,
-                         nodes=HIGHS_MAX_NODES * (WIDE_NODES if elastic else 1))
-    if info.status in ("infeasible", STOPPED) and not elastic:
+        if not known:
+            info = model.run(mip=True, gap=gap,
+                             nodes=HIGHS_MAX_NODES * (WIDE_NODES if elastic else 1))
+            status = info.status
+    found = frozenset(strict) if status == "infeasible" else frozenset()
+    if status in ("infeasible", STOPPED) and not elastic:
         return DaySolution(np.zeros(len(problem.food), dtype=int), {}, SolverInfo(
-            info.name, STOPPED, model.seconds, None, model.runs, "pooled"), math.inf)
-    if info.status in ("infeasible", STOPPED):  # no plan within the strict bounds
+            name, STOPPED, model.seconds, None, model.runs, "pooled"), math.inf,
+            proven=found)
+    if status in ("infeasible", STOPPED):  # no plan within the strict bounds
         model.strict(strict, on=False)
         info = model.run(mip=True, gap=gap, nodes=HIGHS_MAX_NODES * ELASTIC_RETRY_NODES)
     if info.status == STOPPED:
         raise SolverError(f"the solver stopped at its node limit without finding a "
                           f"solution after {model.runs} runs")
-    return model.solution(info, "pooled")
+    return replace(model.solution(info, "pooled"), proven=found)
 
 
 def dish_pool(problem: DayProblem, relaxed: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -207,6 +207,10 @@ class DaySolution:
     #: the objective without the penalties of missed bounds: what the plan's choices cost
     #: (items, repeats, dishes, energy off its target), to compare plans that miss alike
     preference: float = 0.0
+    #: the strict bounds with which the search over every candidate and dish was proven to
+    #: have no plan (empty where it was not run or not proven): any model of the day with
+    #: these bounds strict and no looser rows has none either
+    proven: frozenset[str] = frozenset()
 
 
 class DayModel:

@@ -250,6 +250,8 @@ STEADY_SLACK: Final = 20.0
 #: A day's energy further below its band than the nearest plan may go weighs this many
 #: times a nutrient's minimum missed by the same share.
 W_ENERGY_FAR: Final = 10.0
+#: The name of that bound in a day's model.
+HOLD_BOUND: Final = "energy_kcal_far"
 W_ENERGY: Final = 60.0  # per 100 % deviation of a day's energy from its target
 #: Per food that adds a line to the week's shopping list (reuse what is bought). An item
 #: cost, not a variable per purchase: purchase variables made each day 60 % slower. With
@@ -759,6 +761,12 @@ class _Context:
         return {}
 
     @functools.cached_property
+    def proven(self) -> dict[bytes, frozenset[str]]:
+        """Per day model without its energy hold (by content): the strict bounds with
+        which it was proven to have no plan (see :func:`_solve_once`)."""
+        return {}
+
+    @functools.cached_property
     def dish_fits(self) -> dict[tuple[str, str], list[np.ndarray]]:
         """(meal, dish id) -> per component, which rows of ``data`` fit it (fixed rows
         never); by meal, as a household's shared dinner may take variants its lunch
@@ -859,8 +867,30 @@ def _solve_once(context: _Context, problem: DayProblem, options: SolverOptions, 
     key = hashlib.sha256(pickle.dumps((problem, options, fallback), protocol=5)).digest()
     found = context.solved.get(key)
     if found is None:
-        found = context.solved[key] = solve_day(problem, options, fallback=fallback)
+        # the day's rows, without its costs (a build draws new jitter) and without the
+        # energy hold's row: where a model with these rows was proven to have no plan
+        # within strict bounds this one holds strict too, neither has this one (the day
+        # built again to hold its energy): its strict searches are skipped
+        # (looked up only once some day's model was proven so: most plans never are)
+        base = _rows_key(problem, options) if context.proven else None
+        found = context.solved[key] = solve_day(
+            problem, options, fallback=fallback,
+            proven=context.proven.get(base, frozenset()) if base else frozenset())
+        if found.proven:
+            context.proven.setdefault(base or _rows_key(problem, options), found.proven)
     return found
+
+
+def _rows_key(problem: DayProblem, options: SolverOptions) -> bytes:
+    """The digest of a day's model without what only its objective reads (costs,
+    weights, scales, the energy target) and without the energy hold's row
+    (:data:`HOLD_BOUND`): what decides which plans meet its bounds."""
+    rows = replace(problem, item_cost=np.zeros(len(problem.item_cost)), energy_target=None,
+                   energy_weight=0.0,
+                   bounds=tuple(replace(b, scale=1.0, weight=1.0) for b in problem.bounds
+                                if b.name != HOLD_BOUND),
+                   dishes=tuple(replace(d, cost=0.0) for d in problem.dishes))
+    return hashlib.sha256(pickle.dumps((rows, options), protocol=5)).digest()
 
 
 def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit: int,
@@ -1594,7 +1624,7 @@ def _day_problem(context: _Context, options: PlanOptions, history: _History, day
         # a day further than MOST_ENERGY_MISSED of the need below its band is no plan
         # (_plan_days): this day misses a nutrient's minimum, a miss the plan states,
         # before it goes that far short of energy
-        bounds.append(Bound("energy_kcal_far", per["energy_kcal"],
+        bounds.append(Bound(HOLD_BOUND, per["energy_kcal"],
                             lo=energy.min - MOST_ENERGY_MISSED * context.eer,
                             scale=energy.min, weight=W_ENERGY_FAR))
     reference = history.reference(day)
