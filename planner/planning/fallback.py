@@ -65,7 +65,6 @@ def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarra
     n_dishes = len(problem.dishes)
     gap = max(POOLED_GAP, model.options.mip_gap)
     known = bool(proven) and proven <= set(strict)
-    name = "HiGHS" if model.options.solver == "highs" else "CBC"
     if known:
         status = "infeasible"
     else:
@@ -85,7 +84,7 @@ def pooled(model: DayModel, relaxed_units: np.ndarray, relaxed_dishes: np.ndarra
     found = frozenset(strict) if status == "infeasible" else frozenset()
     if status in ("infeasible", STOPPED) and not elastic:
         return DaySolution(np.zeros(len(problem.food), dtype=int), {}, SolverInfo(
-            name, STOPPED, model.seconds, None, model.runs, "pooled"), math.inf,
+            model.solver, STOPPED, model.seconds, None, model.runs, "pooled"), math.inf,
             proven=found)
     if status in ("infeasible", STOPPED):  # no plan within the strict bounds
         model.strict(strict, on=False)

@@ -311,6 +311,7 @@ class DayModel:
                        if b.safety and f"{b.name}:hi" in self.slacks]
         self.seconds = 0.0  # solver time of every run so far
         self.runs = 0  # solver runs so far (LP and MIP)
+        self.solver = ""  # the solver that ran them ("HiGHS", "CBC"), as its reports say
 
     # ---- running
     def run(self, *, mip: bool, nodes: int | None = None, gap: float | None = None,
@@ -321,6 +322,7 @@ class DayModel:
         info = self.backend.run(mip=mip, nodes=nodes, gap=gap, start=start)
         self.seconds += info.seconds
         self.runs += 1
+        self.solver = info.name
         return info
 
     # ---- reading the last solution

@@ -1016,7 +1016,8 @@ def _plan_days(context: _Context, options: PlanOptions, table: FoodTable, limit:
         # (below the band's own floor: today's floor may be higher, to bring the week's
         # mean back within its tolerance, and missing that is a miss to say, not this)
         far = _energy_far(context, problem, solution.units, hard, day)
-        unsafe += [far] if far is not None else []
+        if far is not None:
+            unsafe.append(far)
         if unsafe and not context.best_effort:
             # a safety limit no plan of this day keeps, whatever the repeat limit, or
             # energy far short: the week has no plan, said at once
